@@ -1,0 +1,23 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Log in with the username or the e-mail address (case-insensitive)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        User = get_user_model()
+        candidates = list(User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))[:2])
+        # An e-mail shared by two accounts is ambiguous: only the exact username then logs in.
+        if len(candidates) != 1:
+            candidates = [u for u in candidates if u.username.lower() == username.lower()]
+        if len(candidates) != 1:
+            User().set_password(password)  # same cost as a real check (timing)
+            return None
+        user = candidates[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,24 @@
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+
+def user_with_roles(pk):
+    return get_user_model().objects.prefetch_related("memberships__departements").get(pk=pk)
+
+
+# Start pages by role, most specific first. Apps may add entries (url names) as their pages land.
+START_PAGES = [
+    ("coordinateur", "contracts:list"),
+    ("delegation", "contracts:list"),
+    ("region", "contracts:list"),
+    ("elu", "contracts:list"),
+    ("pilote", "contracts:list"),
+]
+
+
+def start_page_for(user) -> str:
+    roles = user.roles()
+    for role, url_name in START_PAGES:
+        if role in roles:
+            return reverse(url_name)
+    return reverse("contracts:list")

@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "accounts"
+
+_public = login_not_required
+
+urlpatterns = [
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("mot-de-passe/oubli/", _public(auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset_form.html",
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"))), name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", _public(auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html")), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", _public(auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"))), name="password_reset_confirm"),
+    path("mot-de-passe/nouveau/termine/", _public(auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html")), name="password_reset_complete"),
+]

@@ -1,0 +1,278 @@
+"""National-scale data for benchmarks: one CLS per EPCI (1 255 at most), bulk inserted.
+
+    python manage.py seed_scale --contracts 1255      # ~50 000 sheets, 150 000 indicators, 750 000 values
+    python manage.py seed_scale --contracts 100       # quick runs
+
+Wipes the previous scale data set (contracts named "CLS échelle …") first, so a run is repeatable.
+Every contract: its EPCI's communes as perimeter, a coordinator, ~40 sheets in 5 axes, 3 indicators
+per sheet with 5 years of values, yearly follow-ups, meetings and funding years (when those apps'
+models are installed). Login for every generated account: password "demo".
+"""
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from actions.models import Axe, FicheAction
+from cls_portal.accounts.models import Role, RoleMembership
+from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Organisation, OrganisationType
+from contracts.enums import Phase
+from contracts.models import Contract
+
+PREFIX = "CLS échelle"
+PHASES = [Phase.MISE_EN_OEUVRE] * 6 + [Phase.DIAGNOSTIC, Phase.PREALABLE, Phase.EVALUATION_FINALE, Phase.CLOS]
+YEARS = [2021, 2022, 2023, 2024, 2025]
+
+
+class Command(BaseCommand):
+    help = "Crée un jeu de données à l'échelle nationale (un CLS par EPCI) par insertions groupées."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--contracts", type=int, default=100)
+        parser.add_argument("--sheets", type=int, default=40, help="fiches par contrat (la 1re en a 60)")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, **opts):
+        self.rng = random.Random(opts["seed"])
+        if not Commune.objects.exists():
+            call_command("import_territories", stdout=self.stdout)
+        t0 = time.monotonic()
+        self._wipe()
+        with transaction.atomic():
+            contracts = self._contracts(opts["contracts"])
+            fiches = self._plan(contracts, opts["sheets"])
+            counts = {"contrats": len(contracts), "fiches": len(fiches)}
+            for name in ("indicators", "followups", "meetings", "funding"):
+                counts.update(getattr(self, f"_{name}")(contracts, fiches))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE")
+        summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"{summary} en {time.monotonic() - t0:.0f} s."))
+
+    # -- wipe --------------------------------------------------------------------------------
+    def _wipe(self):
+        qs = Contract.objects.filter(nom__startswith=PREFIX)
+        ids = list(qs.values_list("pk", flat=True))
+        if not ids:
+            return
+        for model_path in self._dependents():
+            model = _model(model_path)
+            if model is not None:
+                model.objects.filter(**{self._contract_lookup(model): ids})._raw_delete(model.objects.db)
+        FicheAction.copilotes_personnes.through.objects.filter(ficheaction__contract_id__in=ids).delete()
+        FicheAction.objects.filter(contract_id__in=ids)._raw_delete(FicheAction.objects.db)
+        Axe.objects.filter(contract_id__in=ids)._raw_delete(Axe.objects.db)
+        qs.delete()
+        get_user_model().objects.filter(username__startswith="echelle-").delete()
+
+    def _dependents(self):
+        return ["actions.ValeurIndicateur", "actions.Indicateur", "actions.SuiviAnnuel", "contracts.Meeting",
+                "funding.PosteCoordinationAnnee"]
+
+    @staticmethod
+    def _contract_lookup(model):
+        names = {f.name for f in model._meta.get_fields()}
+        if "contract" in names:
+            return "contract_id__in"
+        if "fiche" in names:
+            return "fiche__contract_id__in"
+        return "indicateur__fiche__contract_id__in"
+
+    # -- contracts ---------------------------------------------------------------------------
+    def _contracts(self, n):
+        User = get_user_model()
+        password = make_password("demo")
+        epcis = list(EPCI.objects.order_by("code")[:n])
+        communes_by_epci = {}
+        for code, epci_id, dep_id in Commune.objects.filter(epci__in=epcis).values_list("code", "epci_id",
+                                                                                         "departement_id"):
+            communes_by_epci.setdefault(epci_id, []).append((code, dep_id))
+        deleg_by_dep = {d.departement_id: d for d in Delegation.objects.select_related("departement")}
+        ars_by_region = {a.region_id: a for a in ARS.objects.all()}
+        orgs = {o.nom: o for o in Organisation.objects.filter(nom__in=[e.nom for e in epcis],
+                                                               type=OrganisationType.EPCI)}
+        Organisation.objects.bulk_create([Organisation(nom=e.nom, type=OrganisationType.EPCI, epci=e)
+                                          for e in epcis if e.nom not in orgs])
+        orgs = {o.nom: o for o in Organisation.objects.filter(nom__in=[e.nom for e in epcis],
+                                                               type=OrganisationType.EPCI)}
+        users = User.objects.bulk_create([
+            User(username=f"echelle-coord-{e.code}", first_name="Coordination", last_name=e.nom[:150],
+                 email=f"coord-{e.code}@echelle.example.fr", password=password) for e in epcis])
+        dep_ids = sorted({dep for e in epcis for _, dep in communes_by_epci.get(e.code, [])})
+        ref_users = {dep: User(username=f"echelle-dd{dep}", first_name="Référent", last_name=f"DD {dep}",
+                               email=f"dd{dep}@echelle.example.fr", password=password) for dep in dep_ids}
+        User.objects.bulk_create(ref_users.values())
+        region_ids = sorted({deleg_by_dep[d].departement.region_id for d in dep_ids})
+        reg_users = {r: User(username=f"echelle-region{r}", first_name="Équipe", last_name=f"région {r}",
+                             email=f"region{r}@echelle.example.fr", password=password) for r in region_ids}
+        User.objects.bulk_create(reg_users.values())
+        memberships = [RoleMembership(user=u, role=Role.COORDINATEUR, organisation=orgs[e.nom])
+                       for u, e in zip(users, epcis, strict=True)]
+        memberships += [RoleMembership(user=u, role=Role.DELEGATION) for u in ref_users.values()]
+        memberships += [RoleMembership(user=u, role=Role.REGION, region_id=r) for r, u in reg_users.items()]
+        RoleMembership.objects.bulk_create(memberships)
+        dd_memberships = RoleMembership.objects.filter(user__in=ref_users.values()).select_related("user")
+        RoleMembership.departements.through.objects.bulk_create([
+            RoleMembership.departements.through(rolemembership_id=m.pk,
+                                                departement_id=m.user.username.removeprefix("echelle-dd"))
+            for m in dd_memberships])
+
+        contracts = []
+        for i, e in enumerate(epcis):
+            members = communes_by_epci.get(e.code, [])
+            dep = members[0][1] if members else None
+            region = deleg_by_dep[dep].departement.region_id if dep else "11"
+            phase = PHASES[i % len(PHASES)]
+            signed = phase not in (Phase.PREALABLE, Phase.DIAGNOSTIC)
+            start_year = 2021 + i % 4
+            contracts.append(Contract(
+                nom=f"{PREFIX} {e.nom} {start_year}-{start_year + 4}"[:255], collectivite=orgs[e.nom],
+                ars=ars_by_region[region], epci=e, prs="PRS 2023-2028", phase=phase,
+                date_debut_prealable=dt.date(start_year - 1, 3, 1),
+                date_signature=dt.date(start_year, 3, 15) if signed else None, duree_annees=5,
+                rural=e.type == "CC", qpv=e.type != "CC", nb_qpv=0 if e.type == "CC" else 1 + i % 4,
+                clsm=i % 3 == 0, referent=ref_users.get(dep)))
+        Contract.objects.bulk_create(contracts, batch_size=500)
+        Through = Contract.communes.through
+        Through.objects.bulk_create([Through(contract_id=c.pk, commune_id=code)
+                                     for c, e in zip(contracts, epcis, strict=True)
+                                     for code, _ in communes_by_epci.get(e.code, [])], batch_size=5000)
+        DThrough = Contract.delegations.through
+        DThrough.objects.bulk_create([DThrough(contract_id=c.pk, delegation_id=deleg_by_dep[d].pk)
+                                      for c, e in zip(contracts, epcis, strict=True)
+                                      for d in sorted({dep for _, dep in communes_by_epci.get(e.code, [])})],
+                                     batch_size=5000)
+        CThrough = Contract.coordinators.through
+        CThrough.objects.bulk_create([CThrough(contract_id=c.pk, user_id=u.pk)
+                                      for c, u in zip(contracts, users, strict=True)], batch_size=5000)
+        return contracts
+
+    # -- action plan -------------------------------------------------------------------------
+    def _plan(self, contracts, per_contract):
+        themes = ["Accès aux soins", "Prévention et promotion de la santé", "Santé mentale",
+                  "Autonomie et perte d'autonomie", "Faire vivre le CLS"]
+        axes = [Axe(contract=c, numero=n + 1, titre=t, type="transversal" if n == 4 else "thematique")
+                for c in contracts for n, t in enumerate(themes)]
+        Axe.objects.bulk_create(axes, batch_size=5000)
+        by_contract = {}
+        for a in axes:
+            by_contract.setdefault(a.contract_id, []).append(a)
+        fiches = []
+        statuses = ["en_cours"] * 5 + ["validee", "realisee", "reportee", "brouillon", "soumise"]
+        for ci, c in enumerate(contracts):
+            n = 60 if ci == 0 else per_contract
+            for k in range(n):
+                axe = by_contract[c.pk][k % 5]
+                fiches.append(FicheAction(contract=c, axe=axe, numero=k // 5 + 1,
+                                          titre=f"Action {axe.numero}.{k // 5 + 1} — {axe.titre.lower()}",
+                                          statut=statuses[k % len(statuses)]))
+        FicheAction.objects.bulk_create(fiches, batch_size=5000)
+        return fiches
+
+    # -- optional parts (models written by each app) ------------------------------------------
+    def _indicators(self, contracts, fiches):
+        Indicateur, Valeur = _model("actions.Indicateur"), _model("actions.ValeurIndicateur")
+        if Indicateur is None:
+            return {}
+        fields = {f.name for f in Indicateur._meta.get_fields()}
+        indicateurs = []
+        for f in fiches:
+            for j, (label, unit) in enumerate([("Nombre de participants", "personnes"),
+                                               ("Taux de réalisation", "%"), ("Partenaires mobilisés", "")]):
+                values = {"fiche": f, "libelle": label, "unite": unit}
+                optional = {"type": ["processus", "resultat", "impact"][j], "cible": Decimal(100 + j * 10),
+                            "annee_cible": 2025, "valeur_reference": Decimal(10), "annee_reference": 2021,
+                            "source": "Tableau de bord du CLS", "frequence": "annuelle"}
+                values.update({k: v for k, v in optional.items() if k in fields})
+                indicateurs.append(Indicateur(**values))
+        Indicateur.objects.bulk_create(indicateurs, batch_size=5000)
+        valeurs = []
+        for ind in indicateurs:
+            for y, year in enumerate(YEARS):
+                valeurs.append(Valeur(indicateur=ind, annee=year, valeur=Decimal(20 + 18 * y + self.rng.randint(0, 9))))
+            if len(valeurs) >= 50_000:
+                Valeur.objects.bulk_create(valeurs, batch_size=5000)
+                valeurs = []
+        Valeur.objects.bulk_create(valeurs, batch_size=5000)
+        return {"indicateurs": len(indicateurs), "valeurs": len(indicateurs) * len(YEARS)}
+
+    def _followups(self, contracts, fiches):
+        Suivi = _model("actions.SuiviAnnuel")
+        if Suivi is None:
+            return {}
+        fields = {f.name for f in Suivi._meta.get_fields()}
+        rows = []
+        for f in fiches:
+            for year in YEARS[-2:]:
+                values = {"fiche": f, "annee": year}
+                optional = {"avancement": "en_cours", "realise": "Actions conduites comme prévu.",
+                            "difficultes": "", "perspectives": "Poursuite en lien avec les partenaires."}
+                values.update({k: v for k, v in optional.items() if k in fields})
+                rows.append(Suivi(**values))
+        Suivi.objects.bulk_create(rows, batch_size=5000)
+        return {"suivis": len(rows)}
+
+    def _meetings(self, contracts, fiches):
+        Meeting = _model("contracts.Meeting")
+        if Meeting is None:
+            return {}
+        fields = {f.name: f for f in Meeting._meta.get_fields()}
+        rows = []
+        for c in contracts:
+            for year in YEARS[-3:]:
+                values = {"contract": c}
+                if "date" in fields:
+                    values["date"] = dt.date(year, 6, 15)
+                for name in ("lieu", "ordre_du_jour", "place", "agenda"):
+                    if name in fields:
+                        values[name] = "Salle du conseil" if name in ("lieu", "place") else "Revue annuelle du CLS"
+                try:
+                    rows.append(Meeting(**values))
+                except TypeError:
+                    return {}
+        try:
+            Meeting.objects.bulk_create(rows, batch_size=5000)
+        except Exception as exc:  # a required field this generic filler does not know
+            self.stderr.write(f"Réunions non générées : {exc}")
+            return {}
+        return {"réunions": len(rows)}
+
+    def _funding(self, contracts, fiches):
+        Poste = _model("funding.PosteCoordinationAnnee")
+        if Poste is None:
+            return {}
+        rows = []
+        for i, c in enumerate(contracts):
+            if not c.date_signature:
+                continue
+            for year in YEARS[-3:]:
+                cost = Decimal(42000 + (i % 7) * 1000)
+                values = {"contract": c, "annee": year, "etp": Decimal("1.0"), "mois_pourvus": 12 if i % 5 else 8,
+                          "cout_salaire": cost - Decimal(6000), "cout_charges": Decimal(4000),
+                          "cout_fonctionnement": Decimal(2000), "demande_ars": min(cost / 2, Decimal(25000)),
+                          "demande_collectivite": cost - min(cost / 2, Decimal(25000)), "demande_autres": Decimal(0)}
+                fields = {f.name for f in Poste._meta.get_fields()}
+                rows.append(Poste(**{k: v for k, v in values.items() if k in fields}))
+        try:
+            Poste.objects.bulk_create(rows, batch_size=5000)
+        except Exception as exc:
+            self.stderr.write(f"Financements non générés : {exc}")
+            return {}
+        return {"années de financement": len(rows)}
+
+
+def _model(path):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(path)
+    except LookupError:
+        return None

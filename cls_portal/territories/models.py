@@ -1,0 +1,163 @@
+"""Reference territories (Etalab's découpage administratif) and the organisations that act on them.
+
+Codes are primary keys: INSEE codes for régions, départements and communes, SIREN for EPCI. This
+keeps imports idempotent (upsert on the code) and fixtures readable.
+"""
+
+from django.db import models
+from django.db.models import Sum
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    nom = models.CharField("nom", max_length=120)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField("code", max_length=3, primary_key=True)
+    nom = models.CharField("nom", max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
+class EPCI(models.Model):
+    TYPES = [
+        ("CC", "Communauté de communes"),
+        ("CA", "Communauté d'agglomération"),
+        ("CU", "Communauté urbaine"),
+        ("METRO", "Métropole"),
+        ("MET69", "Métropole de Lyon"),
+    ]
+    code = models.CharField("SIREN", max_length=9, primary_key=True)
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=8, choices=TYPES)
+
+    class Meta:
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    def population(self) -> int:
+        return self.communes.aggregate(p=Sum("population"))["p"] or 0
+
+
+class Commune(models.Model):
+    """A current commune (commune-actuelle). Delegated/associated communes and municipal
+    arrondissements are not imported: their population is already in their parent commune."""
+
+    code = models.CharField("code INSEE", max_length=5, primary_key=True)
+    nom = models.CharField("nom", max_length=200, db_index=True)
+    population = models.PositiveIntegerField("population municipale", default=0)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
+    epci = models.ForeignKey(EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes")
+
+    class Meta:
+        verbose_name = "commune"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
+class ARS(models.Model):
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="ars")
+    nom = models.CharField("nom", max_length=120)
+    email = models.EmailField("adresse de contact CLS", blank=True)
+
+    class Meta:
+        verbose_name = "ARS"
+        verbose_name_plural = "ARS"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Delegation(models.Model):
+    """Délégation départementale (DD) of an ARS: one per département."""
+
+    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="delegation")
+    ars = models.ForeignKey(ARS, on_delete=models.PROTECT, related_name="delegations")
+    nom = models.CharField("nom", max_length=160)
+    email = models.EmailField("adresse de contact", blank=True)
+
+    class Meta:
+        verbose_name = "délégation départementale"
+        verbose_name_plural = "délégations départementales"
+        ordering = ["departement_id"]
+
+    def __str__(self):
+        return self.nom
+
+
+class OrganisationType(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+    PETR = "petr", "PETR"
+    DEPARTEMENT = "departement", "Conseil départemental"
+    REGION = "region", "Conseil régional"
+    ARS = "ars", "ARS"
+    PREFECTURE = "prefecture", "Préfecture"
+    CPAM = "cpam", "CPAM"
+    CAF = "caf", "CAF"
+    ETABLISSEMENT = "etablissement", "Établissement de santé"
+    ASSOCIATION = "association", "Association"
+    CPTS = "cpts", "CPTS"
+    DAC = "dac", "DAC"
+    AUTRE = "autre", "Autre"
+
+
+COLLECTIVITE_TYPES = [
+    OrganisationType.COMMUNE,
+    OrganisationType.EPCI,
+    OrganisationType.PETR,
+    OrganisationType.DEPARTEMENT,
+    OrganisationType.REGION,
+]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def collectivites(self):
+        return self.filter(type__in=COLLECTIVITE_TYPES)
+
+
+class Organisation(models.Model):
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
+    email = models.EmailField("e-mail", blank=True)
+    # Optional ties to a territory
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    departement = models.ForeignKey(Departement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    epci = models.ForeignKey(EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["nom"]
+        constraints = [models.UniqueConstraint(fields=["nom", "type"], name="organisation_unique_nom_type")]
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def is_collectivite(self) -> bool:
+        return self.type in COLLECTIVITE_TYPES

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("cls_portal.accounts.urls")),
+    path("cls/", include("contracts.urls")),
+    path("rapports/", include("contracts.reports.urls")),
+    path("diagnostics/", include("diagnostics.urls")),
+    path("plan-action/", include("actions.urls")),
+    path("financements/", include("funding.urls")),
+    path("admin/", admin.site.urls),
+]
