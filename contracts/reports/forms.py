@@ -1,0 +1,59 @@
+from django import forms
+from django.utils import timezone
+
+from cls_portal.territories.models import Departement, Region
+
+from .enums import ReportKind
+
+
+def _years(first: int) -> list[tuple[int, str]]:
+    return [(y, str(y)) for y in range(timezone.localdate().year, first - 1, -1)]
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Rapport", choices=ReportKind.choices)
+    year = forms.TypedChoiceField(label="Année", coerce=int)
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = contract.date_signature.year if contract.date_signature else timezone.localdate().year
+        self.fields["year"].choices = _years(first)
+        self.fields["year"].initial = max(first, timezone.localdate().year - 1)
+
+
+class ReportPublishForm(forms.Form):
+    copil_date = forms.DateField(
+        label="Date du COPIL ayant validé le rapport", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Obligatoire lorsque le coordinateur publie sur décision du COPIL.")
+
+    def __init__(self, *args, require_copil: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copil_date"].required = require_copil
+
+
+class CampaignForm(forms.Form):
+    year = forms.TypedChoiceField(label="Année", coerce=int)
+    kind = forms.ChoiceField(label="Rapports", required=False,
+                             choices=[("", "Les deux rapports"), *ReportKind.choices])
+    region = forms.ModelChoiceField(label="Région", queryset=Region.objects.none(), empty_label=None)
+    departement = forms.ModelChoiceField(label="Département (facultatif)", queryset=Departement.objects.none(),
+                                         required=False, empty_label="Toute la région")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, this_year - 6, -1)]
+        self.fields["year"].initial = this_year - 1
+        regions = Region.objects.order_by("nom")
+        if not user.is_portal_admin:
+            regions = regions.filter(code__in=user.region_codes())
+        self.fields["region"].queryset = regions
+        self.fields["departement"].queryset = Departement.objects.filter(region__in=regions).order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        dep, region = data.get("departement"), data.get("region")
+        if dep and region and dep.region_id != region.pk:
+            self.add_error("departement", "Ce département n'appartient pas à la région choisie.")
+        return data

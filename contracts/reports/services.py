@@ -1,0 +1,316 @@
+"""Writes for annual reports. The request creates the job row; the Celery task fills it in.
+
+Job life: en attente -> en cours -> prêt | échec. A failed job may be sent again (en attente).
+A ready job may be published (by the délégation, or by the coordinator recording the COPIL's
+decision); a published report never changes again: a correction is a new job, published as the next
+version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from cls_portal.core import history
+from cls_portal.core.errors import DomainError
+from contracts.models import Contract
+
+from . import data as report_data_module
+from .enums import UNFINISHED, ReportKind, ReportStatus
+from .models import Report, ReportCampaign
+from .rendering import render_pdf
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another attempt (database restarting, connection dropped): the job goes back to
+# "en attente" and the task retries. Anything else is a real failure shown to the user.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+class TransientReportError(Exception):
+    pass
+
+
+def lease_seconds() -> int:
+    """A running job older than this belongs to a dead worker (the hard time limit kills live ones)."""
+    return int(settings.CELERY_TASK_TIME_LIMIT) + 60
+
+
+# --- Enqueueing ------------------------------------------------------------------------------
+
+def enqueue(report_id: int) -> bool:
+    """Send the job to the broker. Broker down: log, leave the job "en attente" (the sweep resends it)."""
+    from .tasks import render_report
+
+    try:
+        render_report.apply_async(args=[report_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 — kombu/redis raise many connection error types
+        if settings.CELERY_TASK_ALWAYS_EAGER and not _is_broker_error(exc):
+            raise
+        logger.warning("Rapport %s : service de file d'attente indisponible (%s), envoi différé", report_id, exc)
+        return False
+    Report.objects.filter(pk=report_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def _is_broker_error(exc: Exception) -> bool:
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    return isinstance(exc, (KombuOperationalError, ConnectionError, OSError, TimeoutError))
+
+
+def _enqueue_after_commit(report_id: int) -> None:
+    transaction.on_commit(lambda: enqueue(report_id))
+
+
+# --- Requests --------------------------------------------------------------------------------
+
+def _check_year(contract: Contract, year: int) -> None:
+    if not contract.date_signature:
+        raise DomainError("Un rapport annuel ne peut être produit que pour un contrat signé.", field="year")
+    if year < contract.date_signature.year:
+        raise DomainError(f"Le contrat n'était pas encore signé en {year}.", field="year")
+    if year > timezone.localdate().year:
+        raise DomainError(f"L'année {year} n'est pas encore commencée.", field="year")
+
+
+def _job_for(*, actor, contract: Contract, kind: str, year: int, campaign: ReportCampaign | None) -> Report:
+    existing = (Report.objects.filter(contract=contract, kind=kind, year=year, status__in=UNFINISHED)
+                .order_by("requested_at").first())
+    if existing is not None:
+        # A double click or an overlapping campaign: the job already asked for will do.
+        if campaign is not None and existing.campaign_id is None:
+            Report.objects.filter(pk=existing.pk).update(campaign=campaign)
+            existing.campaign = campaign
+        if existing.status == ReportStatus.EN_ATTENTE:
+            _enqueue_after_commit(existing.pk)
+        return existing
+    report = Report.objects.create(contract=contract, kind=kind, year=year, campaign=campaign,
+                                   requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+    history.record(actor=actor, obj=report, action="report_requested",
+                   changes={"status": [None, ReportStatus.EN_ATTENTE.label]},
+                   comment=f"{report.get_kind_display()} {year}")
+    _enqueue_after_commit(report.pk)
+    return report
+
+
+@transaction.atomic
+def report_request(*, actor, contract: Contract, kind: str, year: int) -> Report:
+    """Ask for one report. Preconditions: the caller checked `can_request_report`.
+
+    Creates the job "en attente" and enqueues it after commit; returns the job already waiting or
+    running for the same contract, kind and year instead of a second one.
+    """
+    if kind not in ReportKind.values:
+        raise DomainError("Type de rapport inconnu.", field="kind")
+    _check_year(contract, year)
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()  # serialise concurrent requests
+    return _job_for(actor=actor, contract=contract, kind=kind, year=year, campaign=None)
+
+
+def campaign_contracts(*, year: int, region=None, departement=None):
+    """Contracts running during `year` (signed that year or before, not ended before it) in the scope."""
+    qs = Contract.objects.filter(date_signature__isnull=False, date_signature__year__lte=year)
+    if region is not None:
+        qs = qs.filter(ars__region=region)
+    if departement is not None:
+        qs = qs.filter(delegations__departement=departement).distinct()
+    return [c for c in qs.order_by("nom") if c.date_fin is None or c.date_fin.year >= year]
+
+
+@transaction.atomic
+def campaign_start(*, actor, year: int, region=None, departement=None, kind: str = "") -> ReportCampaign:
+    """One job per running contract of the scope (and per kind). Preconditions: `can_start_campaign`."""
+    if kind and kind not in ReportKind.values:
+        raise DomainError("Type de rapport inconnu.", field="kind")
+    if year > timezone.localdate().year:
+        raise DomainError(f"L'année {year} n'est pas encore commencée.", field="year")
+    if departement is not None and region is not None and departement.region_id != region.pk:
+        raise DomainError("Ce département n'appartient pas à la région choisie.", field="departement")
+    contracts = campaign_contracts(year=year, region=region, departement=departement)
+    if not contracts:
+        raise DomainError(f"Aucun contrat en cours en {year} dans ce périmètre.", field="year")
+    campaign = ReportCampaign.objects.create(
+        year=year, kind=kind, region=region, departement=departement,
+        started_by=actor if getattr(actor, "is_authenticated", False) else None)
+    kinds = [kind] if kind else list(ReportKind.values)
+    for contract in contracts:
+        for k in kinds:
+            _job_for(actor=actor, contract=contract, kind=k, year=year, campaign=campaign)
+    history.record(actor=actor, obj=campaign, action="report_campaign_started",
+                   changes={"year": [None, year], "contracts": [None, len(contracts)]})
+    return campaign
+
+
+@transaction.atomic
+def report_retry(*, actor, report: Report) -> Report:
+    """Send a failed job again. Preconditions: `can_request_report`; the job is "échec"."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.ECHEC:
+        raise DomainError("Seul un rapport en échec peut être relancé.")
+    old_error = report.error_message
+    report.status = ReportStatus.EN_ATTENTE
+    report.error_message = ""
+    report.enqueued_at = None
+    report.save(update_fields=["status", "error_message", "enqueued_at"])
+    history.record(actor=actor, obj=report, action="report_retried",
+                   changes={"status": [ReportStatus.ECHEC.label, ReportStatus.EN_ATTENTE.label]}, comment=old_error)
+    _enqueue_after_commit(report.pk)
+    return report
+
+
+@transaction.atomic
+def report_publish(*, actor, report: Report, copil_date: dt.date | None = None) -> Report:
+    """Publish a ready report as the next version of its contract, kind and year.
+
+    Preconditions: the caller checked `can_publish_report` (délégation, or coordinator with
+    `copil_date`, the date of the COPIL that approved it). Elected officials are notified.
+    """
+    from cls_portal.accounts.models import Role
+    from cls_portal.notifications.services import notify
+
+    report = Report.objects.select_for_update().select_related("contract").get(pk=report.pk)
+    if report.published:
+        raise DomainError("Ce rapport est déjà publié : il ne peut plus être modifié.")
+    if report.status != ReportStatus.PRET:
+        raise DomainError("Seul un rapport prêt peut être publié.")
+    if copil_date and copil_date > timezone.localdate():
+        raise DomainError("La date du COPIL ne peut pas être dans le futur.", field="copil_date")
+    last = (Report.objects.filter(contract=report.contract, kind=report.kind, year=report.year, published=True)
+            .aggregate(v=Max("version"))["v"] or 0)
+    report.published, report.version = True, last + 1
+    report.published_at, report.published_by, report.copil_date = timezone.now(), actor, copil_date
+    report.save(update_fields=["published", "version", "published_at", "published_by", "copil_date"])
+    history.record(actor=actor, obj=report, action="report_published",
+                   changes={"published": [False, True], "version": [None, report.version],
+                            "copil_date": [None, copil_date]})
+    from django.contrib.auth import get_user_model
+
+    elus = get_user_model().objects.filter(memberships__role=Role.ELU,
+                                           memberships__organisation=report.contract.collectivite_id).distinct()
+    from django.urls import reverse
+
+    notify(users=elus, kind="rapport",
+           title=f"{report.get_kind_display()} {report.year} publié — {report.contract.nom}",
+           body=f"Version {report.version}, disponible au téléchargement.", url=reverse("reports:home"))
+    return report
+
+
+# --- Production (called by the Celery task) --------------------------------------------------
+
+def _claim(report_id: int):
+    """Conditional UPDATE: only one worker gets a waiting (or abandoned) job. Returns its start time."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=lease_seconds())
+    claimed = (Report.objects.filter(pk=report_id)
+               .filter(Q(status=ReportStatus.EN_ATTENTE) | Q(status=ReportStatus.EN_COURS, started_at__lt=stale))
+               .update(status=ReportStatus.EN_COURS, started_at=now, attempts=F("attempts") + 1, error_message=""))
+    return now if claimed else None
+
+
+def _finish(report_id: int, token, **fields) -> bool:
+    """Write the outcome only if this run still holds the job (guards against a presumed-dead worker)."""
+    return bool(Report.objects.filter(pk=report_id, status=ReportStatus.EN_COURS, started_at=token)
+                .update(finished_at=timezone.now(), **fields))
+
+
+def report_produce(*, report_id: int, final_attempt: bool = True) -> bool:
+    """Claim the job, gather the data, reuse an identical ready file or render a new one.
+
+    Returns False when there was nothing to do (the job is not waiting: a second delivery).
+    Not one transaction on purpose: the claim commits at once so the page shows "en cours", and the
+    long rendering holds no lock. A transient error hands the job back ("en attente") unless
+    `final_attempt`; any other error marks it "échec" with its reason.
+    """
+    token = _claim(report_id)
+    if token is None:
+        return False
+    started = time.monotonic()
+    stored_name = None
+    try:
+        report = Report.objects.select_related("contract", "contract__collectivite", "contract__ars",
+                                               "contract__epci").get(pk=report_id)
+        data = report_data_module.report_data(report.contract, report.kind, report.year)
+        fp = report_data_module.fingerprint(report.kind, report.year, data)
+        same = (Report.objects.filter(contract_id=report.contract_id, kind=report.kind, year=report.year,
+                                      status=ReportStatus.PRET, fingerprint=fp)
+                .exclude(pk=report.pk).exclude(file="").order_by("-finished_at").first())
+        if same is not None and default_storage.exists(same.file.name):
+            fields = {"file": same.file.name, "reused_from": same.reused_from_id or same.pk}
+        else:
+            pdf = render_pdf(kind=report.kind, year=report.year, data=data, produced_at=timezone.now())
+            stored_name = default_storage.save(report.file.field.generate_filename(
+                report, f"{report.kind}-{report.pk}.pdf"), ContentFile(pdf))
+            fields = {"file": stored_name, "reused_from": None}
+        duration = dt.timedelta(seconds=time.monotonic() - started)
+        with transaction.atomic():
+            done = _finish(report_id, token, status=ReportStatus.PRET, fingerprint=fp, duration=duration,
+                           **{("reused_from_id" if k == "reused_from" else k): v for k, v in fields.items()})
+            if done:
+                history.record(actor=None, obj=report, action="report_ready",
+                               changes={"status": [ReportStatus.EN_COURS.label, ReportStatus.PRET.label]},
+                               comment="fichier repris (données inchangées)" if "reused_from" in fields
+                               and fields["reused_from"] else "")
+        if not done and stored_name:
+            default_storage.delete(stored_name)
+        return done
+    except TRANSIENT_ERRORS as exc:
+        if stored_name:
+            default_storage.delete(stored_name)
+        if not final_attempt:
+            Report.objects.filter(pk=report_id, status=ReportStatus.EN_COURS, started_at=token).update(
+                status=ReportStatus.EN_ATTENTE, started_at=None)
+            raise TransientReportError(str(exc)) from exc
+        _fail(report_id, token, started, "La base de données est restée indisponible pendant la production. "
+                                         "Relancez la production un peu plus tard.")
+        return False
+    except Exception as exc:
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        if stored_name:
+            default_storage.delete(stored_name)
+        if isinstance(exc, SoftTimeLimitExceeded):
+            message = "La production a dépassé le temps imparti et a été interrompue."
+        else:
+            logger.exception("Échec de la production du rapport %s", report_id)
+            message = f"La production du rapport a échoué : {type(exc).__name__} — {exc}"
+        _fail(report_id, token, started, message)
+        return False
+
+
+def _fail(report_id, token, started, message):
+    with transaction.atomic():
+        if _finish(report_id, token, status=ReportStatus.ECHEC, error_message=message[:2000],
+                   duration=dt.timedelta(seconds=time.monotonic() - started)):
+            history.record(actor=None, obj=Report.objects.get(pk=report_id), action="report_failed",
+                           changes={"status": [ReportStatus.EN_COURS.label, ReportStatus.ECHEC.label]},
+                           comment=message)
+
+
+def requeue_waiting(*, min_age_seconds: int = 60) -> int:
+    """Send again the jobs still waiting (broker was down) and release those of dead workers.
+
+    A job "en cours" past its lease belonged to a worker that died (SIGKILL, machine lost): it goes
+    back to "en attente". Jobs asked for less than `min_age_seconds` ago are left to their first send.
+    """
+    now = timezone.now()
+    Report.objects.filter(status=ReportStatus.EN_COURS,
+                          started_at__lt=now - dt.timedelta(seconds=lease_seconds())).update(
+        status=ReportStatus.EN_ATTENTE, started_at=None, enqueued_at=None)
+    waiting = list(Report.objects.filter(status=ReportStatus.EN_ATTENTE)
+                   .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - dt.timedelta(seconds=lease_seconds())))
+                   .filter(requested_at__lt=now - dt.timedelta(seconds=min_age_seconds))
+                   .values_list("pk", flat=True))
+    sent = 0
+    for pk in waiting:
+        if enqueue(pk):
+            sent += 1
+    return sent
