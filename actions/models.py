@@ -1,0 +1,222 @@
+from django.conf import settings
+from django.db import models
+
+from cls_portal.core.concurrency import VersionedModel
+
+from .enums import (
+    Avancement, AxeType, FicheStatut, FichePriorite, Financeur, Frequence, IndicateurType, LigneBudgetType,
+    PartenaireRole, Section,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Axe(models.Model):
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="axes")
+    numero = models.PositiveSmallIntegerField("numéro")
+    titre = models.CharField("titre", max_length=255)
+    type = models.CharField("type", max_length=16, choices=AxeType.choices, default=AxeType.THEMATIQUE)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "axe stratégique"
+        ordering = ["contract", "numero"]
+        constraints = [models.UniqueConstraint(fields=["contract", "numero"], name="axe_unique_numero")]
+
+    def __str__(self):
+        return f"Axe {self.numero} — {self.titre}"
+
+
+class FicheActionQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("axe", "pilote_organisation", "pilote_personne")
+
+
+class FicheAction(VersionedModel):
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="fiches")
+    axe = models.ForeignKey(Axe, on_delete=models.PROTECT, related_name="fiches")
+    numero = models.PositiveSmallIntegerField("numéro dans l'axe")
+    titre = models.CharField("titre", max_length=255)
+    statut = models.CharField("statut", max_length=16, choices=FicheStatut.choices, default=FicheStatut.BROUILLON,
+                              db_index=True)
+    pilote_organisation = models.ForeignKey("territories.Organisation", null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="fiches_pilotees",
+                                            verbose_name="organisation pilote")
+    pilote_personne = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="fiches_pilotees", verbose_name="pilote")
+    copilotes_personnes = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="fiches_copilotees",
+                                                 verbose_name="co-pilotes")
+
+    contexte = models.TextField("contexte et lien avec le diagnostic", blank=True)
+    objectif_general = models.TextField("objectif général", blank=True)
+    objectifs_specifiques = models.TextField("objectifs spécifiques", blank=True)
+    objectifs_operationnels = models.TextField("objectifs opérationnels", blank=True)
+    description = models.TextField("description de l'action", blank=True)
+    public_cible = models.TextField("public cible", blank=True)
+    tout_le_perimetre = models.BooleanField("sur tout le périmètre du contrat", default=True)
+    communes = models.ManyToManyField("territories.Commune", blank=True, related_name="fiches",
+                                      verbose_name="communes concernées",
+                                      help_text="Seulement si l'action ne couvre qu'une partie du périmètre.")
+    objectif_prs = models.CharField("objectif du PRS", max_length=255, blank=True)
+    priorite = models.CharField("priorité", max_length=8, choices=FichePriorite.choices,
+                                default=FichePriorite.MOYENNE)
+    preexistante = models.BooleanField("action préexistante au CLS", default=False)
+    date_debut = models.DateField("date de début", null=True, blank=True)
+    date_fin = models.DateField("date de fin", null=True, blank=True)
+    # Review rounds: incremented at each submission, stamps the comments of the round.
+    nb_soumissions = models.PositiveSmallIntegerField("nombre de soumissions", default=0, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FicheActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fiche action"
+        verbose_name_plural = "fiches actions"
+        ordering = ["contract", "axe__numero", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["axe", "numero"], name="fiche_unique_numero"),
+            models.CheckConstraint(condition=models.Q(date_fin__isnull=True) | models.Q(date_debut__isnull=True)
+                                   | models.Q(date_fin__gte=models.F("date_debut")), name="fiche_dates_ordre"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.titre}"
+
+    @property
+    def code(self) -> str:
+        """'2.3': axe number then the sheet's number within it (reads axe: select_related it)."""
+        return f"{self.axe.numero}.{self.numero}"
+
+
+class PartenaireFiche(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="partenaires")
+    organisation = models.ForeignKey("territories.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="organisation")
+    role = models.CharField("rôle", max_length=12, choices=PartenaireRole.choices, default=PartenaireRole.OPERATEUR)
+    precision = models.CharField("précision sur le rôle", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "partenaire"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["fiche", "organisation", "role"], name="partenaire_unique")]
+
+
+class Jalon(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="jalons")
+    libelle = models.CharField("jalon", max_length=255)
+    date_prevue = models.DateField("date prévue")
+    date_realisee = models.DateField("date de réalisation", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jalon"
+        ordering = ["date_prevue", "id"]
+
+
+class LigneBudget(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="lignes_budget")
+    annee = models.PositiveSmallIntegerField("année")
+    type = models.CharField("type de dépense", max_length=16, choices=LigneBudgetType.choices)
+    libelle = models.CharField("libellé", max_length=255, blank=True)
+    montant_prevu = models.DecimalField("montant prévu", **MONEY, default=0)
+    montant_realise = models.DecimalField("montant réalisé", **MONEY, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ligne de budget"
+        ordering = ["annee", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(montant_prevu__gte=0), name="budget_prevu_positif")]
+
+
+class Financement(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="financements")
+    annee = models.PositiveSmallIntegerField("année")
+    financeur = models.CharField("financeur", max_length=16, choices=Financeur.choices)
+    organisation = models.ForeignKey("territories.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="financements_fiches", verbose_name="organisation financeuse")
+    montant = models.DecimalField("montant", **MONEY)
+
+    class Meta:
+        verbose_name = "financement"
+        ordering = ["annee", "financeur", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(montant__gte=0), name="financement_positif")]
+
+
+class Indicateur(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="indicateurs")
+    libelle = models.CharField("libellé", max_length=255)
+    type = models.CharField("type", max_length=12, choices=IndicateurType.choices, default=IndicateurType.PROCESSUS)
+    unite = models.CharField("unité", max_length=40, blank=True)
+    valeur_reference = models.DecimalField("valeur de référence", max_digits=14, decimal_places=2, null=True,
+                                           blank=True)
+    annee_reference = models.PositiveSmallIntegerField("année de référence", null=True, blank=True)
+    cible = models.DecimalField("valeur cible", max_digits=14, decimal_places=2, null=True, blank=True)
+    annee_cible = models.PositiveSmallIntegerField("année cible", null=True, blank=True)
+    source = models.CharField("source des données", max_length=255, blank=True)
+    frequence = models.CharField("fréquence de recueil", max_length=16, choices=Frequence.choices,
+                                 default=Frequence.ANNUELLE)
+    # When False the target is a ceiling (e.g. a waiting time to bring down).
+    hausse_attendue = models.BooleanField("une hausse est attendue", default=True,
+                                          help_text="Décochez si l'objectif est de faire baisser la valeur.")
+
+    class Meta:
+        verbose_name = "indicateur"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.libelle
+
+    def atteint(self, valeur) -> bool | None:
+        """Whether `valeur` reaches the target (None when there is no target or no value)."""
+        if self.cible is None or valeur is None:
+            return None
+        return valeur >= self.cible if self.hausse_attendue else valeur <= self.cible
+
+
+class ValeurIndicateur(models.Model):
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="valeurs")
+    annee = models.PositiveSmallIntegerField("année")
+    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    commentaire = models.TextField("commentaire", blank=True)
+    saisi_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="saisi par")
+    saisi_le = models.DateTimeField("saisi le", auto_now=True)
+
+    class Meta:
+        verbose_name = "valeur d'indicateur"
+        ordering = ["annee"]
+        constraints = [models.UniqueConstraint(fields=["indicateur", "annee"], name="valeur_unique_annee")]
+
+
+class SuiviAnnuel(models.Model):
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="suivis")
+    annee = models.PositiveSmallIntegerField("année")
+    avancement = models.CharField("état d'avancement", max_length=16, choices=Avancement.choices)
+    realise = models.TextField("ce qui a été réalisé", blank=True)
+    difficultes = models.TextField("difficultés rencontrées", blank=True)
+    perspectives = models.TextField("perspectives pour l'année suivante", blank=True)
+    saisi_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="saisi par")
+    saisi_le = models.DateTimeField("saisi le", auto_now=True)
+
+    class Meta:
+        verbose_name = "suivi annuel"
+        ordering = ["annee"]
+        constraints = [models.UniqueConstraint(fields=["fiche", "annee"], name="suivi_unique_annee")]
+
+
+class CommentaireRevue(models.Model):
+    """A message of the review conversation between the délégation and the coordinator. Kept forever."""
+
+    fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="commentaires")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    section = models.CharField("section", max_length=12, choices=Section.choices, default=Section.GENERAL)
+    texte = models.TextField("commentaire")
+    # The transition the comment came with ("demander_modification", "soumettre"...), or "" for a plain comment.
+    transition = models.CharField(max_length=32, blank=True)
+    tour = models.PositiveSmallIntegerField("tour de revue", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "commentaire de revue"
+        ordering = ["created_at", "id"]

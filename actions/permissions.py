@@ -1,0 +1,92 @@
+"""Permission predicates for the action plan. Each returns `(allowed, reason)`; the reason is French.
+
+Visibility comes first (`Contract.objects.visible_to(user)`, 404 otherwise); these decide what a
+user who can see the contract may do (403 when refused).
+"""
+
+from __future__ import annotations
+
+from cls_portal.accounts.models import Role
+from contracts.permissions import is_coordinator, is_delegation, is_region
+
+from .enums import VALIDATED_STATUSES, Acteur, FicheStatut, Transition
+
+Result = tuple[bool, str]
+OK: Result = (True, "")
+
+
+def is_pilot(user, fiche) -> bool:
+    """Pilot or co-pilot of the sheet (reads the prefetched co-pilots)."""
+    if not user.is_authenticated:
+        return False
+    return fiche.pilote_personne_id == user.pk or any(u.pk == user.pk for u in fiche.copilotes_personnes.all())
+
+
+def _manages(user, contract) -> bool:
+    return user.is_portal_admin or is_coordinator(user, contract)
+
+
+def can_view_plan(user, contract) -> Result:
+    """The plan and its sheets: coordinators, délégation, region, elected officials, pilots of its sheets."""
+    if _manages(user, contract) or is_delegation(user, contract) or is_region(user, contract):
+        return OK
+    roles = user.roles()
+    if Role.ELU in roles and contract.collectivite_id in user.organisation_ids(Role.ELU):
+        return OK
+    if Role.PILOTE in roles:
+        # visible_to() only lets a pilot see contracts where they pilot or co-pilot a sheet.
+        return OK
+    return False, "Vous n'avez pas accès au plan d'action de ce contrat."
+
+
+def can_edit_plan(user, contract) -> Result:
+    """Create and edit axes and sheets."""
+    if _manages(user, contract):
+        return OK
+    return False, "Seul le coordinateur du contrat peut modifier le plan d'action."
+
+
+def can_edit_fiche(user, fiche) -> Result:
+    allowed, reason = can_edit_plan(user, fiche.contract)
+    if not allowed:
+        return False, "Seul le coordinateur du contrat peut modifier cette fiche."
+    if fiche.statut == FicheStatut.SOUMISE:
+        return False, "La fiche est en cours de revue par la délégation : elle ne peut pas être modifiée."
+    if fiche.statut in (FicheStatut.REALISEE, FicheStatut.ABANDONNEE):
+        return False, f"Une fiche « {fiche.get_statut_display().lower()} » ne se modifie plus."
+    return OK
+
+
+def can_fire(user, fiche, transition: Transition) -> Result:
+    if transition.by == Acteur.COORDINATEUR and not _manages(user, fiche.contract):
+        return False, "Seul le coordinateur du contrat peut effectuer cette action."
+    if transition.by == Acteur.DELEGATION and not (user.is_portal_admin or is_delegation(user, fiche.contract)):
+        return False, "Seule la délégation départementale peut effectuer cette action."
+    return OK
+
+
+def can_comment(user, fiche) -> Result:
+    """The review conversation is between the coordinator and the délégation."""
+    if _manages(user, fiche.contract) or is_delegation(user, fiche.contract):
+        return OK
+    return False, "Seuls le coordinateur et la délégation échangent sur la revue de la fiche."
+
+
+def can_fill_suivi(user, fiche) -> Result:
+    """Yearly follow-up (and the year's indicator values): the coordinator and the sheet's pilot(s)."""
+    if not (_manages(user, fiche.contract) or is_pilot(user, fiche)):
+        return False, "Seuls le coordinateur et les pilotes de la fiche renseignent son suivi annuel."
+    if fiche.statut not in VALIDATED_STATUSES:
+        return False, "Le suivi annuel concerne les fiches validées par la délégation."
+    return OK
+
+
+def can_review(user) -> Result:
+    """The review queue of the délégation."""
+    if user.is_portal_admin or user.has_role(Role.DELEGATION):
+        return OK
+    return False, "La file de revue est réservée aux délégations départementales."
+
+
+def can_submit_plan(user, contract) -> Result:
+    return can_edit_plan(user, contract)

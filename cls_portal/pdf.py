@@ -1,0 +1,75 @@
+"""HTML -> PDF with WeasyPrint, kept apart from HTTP (callers get bytes, not a response).
+
+Rendering never touches the network: the URL fetcher only serves `data:` URIs and files under the
+project's static folders (stylesheets, fonts, images). Anything else is refused, so a report cannot
+leak a request to a third party nor hang on one.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+logger = logging.getLogger(__name__)
+
+
+class NetworkFetchRefused(ValueError):
+    pass
+
+
+def _allowed_roots() -> list[Path]:
+    roots = [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]
+    if getattr(settings, "STATIC_ROOT", None):
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def static_path(path: str) -> Path:
+    """Absolute path of a static file (`reports/report.css`), found like `{% static %}` finds it."""
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(f"Fichier statique introuvable : {path}")
+    return Path(found).resolve()
+
+
+def _local_fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyURLFetcher(URLFetcher):
+        """Serves `data:` and `file:` URLs under the static roots; refuses everything else."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs["allowed_protocols"] = {"data", "file"}
+            super().__init__(*args, **kwargs)
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in _allowed_roots()):
+                    raise NetworkFetchRefused(f"Fichier hors des dossiers statiques refusé : {url}")
+            elif scheme != "data":
+                raise NetworkFetchRefused(f"Ressource réseau refusée pendant le rendu PDF : {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyURLFetcher
+
+
+def html_to_pdf(html: str, *, stylesheets: list[str] = (), pdf_variant: str | None = None) -> bytes:
+    """Render `html` (with static `stylesheets`, e.g. ["reports/report.css"]) to PDF bytes.
+
+    Relative URLs in the HTML resolve against the static folder; fonts referenced by the stylesheets
+    are embedded (subset). `pdf_variant` (e.g. "pdf/ua-1") asks WeasyPrint for a tagged PDF.
+    """
+    import weasyprint
+
+    fetcher = _local_fetcher_class()()
+    css = [weasyprint.CSS(filename=str(static_path(s)), url_fetcher=fetcher) for s in stylesheets]
+    base = static_path(stylesheets[0]).parent.as_uri() + "/" if stylesheets else None
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    return document.write_pdf(stylesheets=css, **options)

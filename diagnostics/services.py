@@ -1,0 +1,242 @@
+"""Writes on diagnostics. Callers check permissions; these functions enforce the business rules.
+
+Every function is atomic, takes an explicit `actor`, and records history. Edits of a diagnostic (its
+preparation or any section) lock the diagnostic row and check the version the user started from, so
+two people editing the same diagnostic never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.enums import AxeType
+from actions.models import Axe, FicheAction
+from cls_portal.core import history
+from cls_portal.core.concurrency import bump, lock_for_update
+from cls_portal.core.errors import DomainError
+from cls_portal.notifications.services import notify
+
+from .enums import TRANSITIONS, Statut, Transition
+from .models import (
+    ActeurCartographie,
+    Consultation,
+    Diagnostic,
+    ElementPortrait,
+    EtapeRetroplanning,
+    Indicateur,
+    PolitiqueCroisee,
+    Priorite,
+    RessourceLocale,
+)
+
+PREPARATION_FIELDS = [
+    "perimetre_hypothese", "gouvernance_hypothese", "coordination_hypothese", "actions_existantes",
+    "acteurs_a_associer", "outils", "outils_precisions", "appui_externe", "appui_externe_precisions",
+]
+
+# Child tables copied into a new version (related name -> model).
+CHILDREN = {
+    "etapes": EtapeRetroplanning, "indicateurs": Indicateur, "consultations": Consultation,
+    "politiques": PolitiqueCroisee, "ressources": RessourceLocale, "portrait": ElementPortrait,
+    "acteurs": ActeurCartographie, "priorites": Priorite,
+}
+
+
+def perimeter_stats(contract) -> tuple[int, int]:
+    """(population, number of communes) of the contract's perimeter, from the reference data."""
+    agg = contract.communes.aggregate(population=Sum("population"), nb=Count("code"))
+    return agg["population"] or 0, agg["nb"] or 0
+
+
+def perimeter_text(contract) -> str:
+    names = list(contract.communes.order_by("nom").values_list("nom", flat=True))
+    head = f"Territoire de {contract.epci.nom}" if contract.epci_id else f"Territoire de {contract.collectivite}"
+    if not names:
+        return f"{head}."
+    return f"{head} : {len(names)} commune{'s' if len(names) > 1 else ''} ({', '.join(names)})."
+
+
+def _ensure_editable(diagnostic: Diagnostic, field: str | None = None) -> None:
+    if diagnostic.statut == Statut.VALIDE:
+        raise DomainError("Ce diagnostic est validé : il ne peut plus être modifié. Créez une nouvelle version.",
+                          field=field)
+    if diagnostic.statut == Statut.SOUMIS:
+        raise DomainError("Ce diagnostic est en cours de revue par la délégation : il ne peut pas être modifié.",
+                          field=field)
+
+
+def _lock(diagnostic_id: int, expected_version, submitted=None) -> Diagnostic:
+    diagnostic = lock_for_update(Diagnostic, diagnostic_id, expected_version=expected_version, submitted=submitted)
+    _ensure_editable(diagnostic)
+    return diagnostic
+
+
+@transaction.atomic
+def diagnostic_start(*, actor, contract) -> Diagnostic:
+    """Start the first diagnostic of a contract. Precondition: the contract has no diagnostic yet."""
+    from contracts.models import Contract
+
+    Contract.objects.select_for_update().get(pk=contract.pk)  # serialise two "start" clicks
+    if Diagnostic.objects.filter(contract=contract).exists():
+        raise DomainError("Ce contrat a déjà un diagnostic : ouvrez-le pour le compléter.")
+    population, nb = perimeter_stats(contract)
+    diagnostic = Diagnostic.objects.create(contract=contract, numero=1, perimetre_hypothese=perimeter_text(contract),
+                                           population=population, nb_communes=nb)
+    history.record(actor=actor, obj=diagnostic, action="diagnostic_cree", contract_id=contract.pk,
+                   changes={"numero": [None, 1]})
+    return diagnostic
+
+
+@transaction.atomic
+def diagnostic_new_version(*, actor, diagnostic_id: int) -> Diagnostic:
+    """Copy a validated diagnostic into a new draft version; the validated one stays as it is.
+
+    Preconditions: the diagnostic is validated and is the latest version of its contract. The links
+    between priorities and axes move to the new version (an axe belongs to one priority: the current one).
+    """
+    old = Diagnostic.objects.select_for_update().get(pk=diagnostic_id)
+    if old.statut != Statut.VALIDE:
+        raise DomainError("Seul un diagnostic validé peut donner lieu à une nouvelle version.")
+    latest = Diagnostic.objects.filter(contract_id=old.contract_id).aggregate(m=Max("numero"))["m"]
+    if latest != old.numero:
+        raise DomainError(f"Une version plus récente de ce diagnostic existe déjà (version {latest}).")
+    new = Diagnostic.objects.get(pk=old.pk)
+    new.pk = new.id = None
+    new._state.adding = True
+    new.numero, new.previous, new.statut, new.version = old.numero + 1, old, Statut.BROUILLON, 1
+    new.commentaire_revue, new.soumis_le, new.valide_le, new.valide_par = "", None, None, None
+    new.population, new.nb_communes = perimeter_stats(old.contract)
+    new.save()
+    for related, model in CHILDREN.items():
+        rows = list(getattr(old, related).all())
+        for row in rows:
+            row.pk = row.id = None
+            row._state.adding = True
+            row.diagnostic = new
+        if model is Priorite:
+            # An axe has one priority (OneToOne): release it from the frozen version first.
+            Priorite.objects.filter(diagnostic=old, axe__isnull=False).update(axe=None)
+        model.objects.bulk_create(rows)
+    history.record(actor=actor, obj=new, action="diagnostic_nouvelle_version", contract_id=old.contract_id,
+                   changes={"numero": [old.numero, new.numero]})
+    return new
+
+
+@transaction.atomic
+def diagnostic_update_preparation(*, actor, diagnostic_id: int, expected_version, data: dict) -> Diagnostic:
+    """Save the preparation step. Precondition: the diagnostic is a draft (or changes were requested)."""
+    diagnostic = _lock(diagnostic_id, expected_version, submitted=data)
+    before = history.snapshot(diagnostic, PREPARATION_FIELDS)
+    for name in PREPARATION_FIELDS:
+        if name in data:
+            setattr(diagnostic, name, data[name])
+    diagnostic.population, diagnostic.nb_communes = perimeter_stats(diagnostic.contract)
+    bump(diagnostic)
+    diagnostic.save()
+    changes = history.diff(before, history.snapshot(diagnostic, PREPARATION_FIELDS))
+    history.record(actor=actor, obj=diagnostic, action="diagnostic_preparation", changes=changes,
+                   contract_id=diagnostic.contract_id)
+    return diagnostic
+
+
+@transaction.atomic
+def diagnostic_save_section(*, actor, diagnostic_id: int, expected_version, section: str, formset) -> Diagnostic:
+    """Save one section's rows (a model formset bound to this diagnostic, already valid)."""
+    diagnostic = _lock(diagnostic_id, expected_version)
+    instances = formset.save(commit=False)
+    for obj in instances:
+        obj.diagnostic = diagnostic
+        obj.save()
+    for obj in formset.deleted_objects:
+        obj.delete()
+    bump(diagnostic)
+    diagnostic.save(update_fields=["version", "updated_at"])
+    history.record(actor=actor, obj=diagnostic, action=f"diagnostic_{section}", contract_id=diagnostic.contract_id,
+                   changes={section: [None, f"{len(formset.new_objects)} ajout(s), "
+                                            f"{len(formset.changed_objects)} modification(s), "
+                                            f"{len(formset.deleted_objects)} suppression(s)"]})
+    return diagnostic
+
+
+@transaction.atomic
+def diagnostic_import_indicateurs(*, actor, diagnostic_id: int, expected_version, rows: list[dict]) -> int:
+    """Add the imported indicators (already validated rows), all or nothing. Returns how many were added."""
+    diagnostic = _lock(diagnostic_id, expected_version)
+    if not rows:
+        raise DomainError("Le fichier ne contient aucune ligne à importer.", field="fichier")
+    Indicateur.objects.bulk_create([Indicateur(diagnostic=diagnostic, **row) for row in rows])
+    bump(diagnostic)
+    diagnostic.save(update_fields=["version", "updated_at"])
+    history.record(actor=actor, obj=diagnostic, action="diagnostic_import_indicateurs",
+                   contract_id=diagnostic.contract_id, changes={"indicateurs": [None, f"{len(rows)} importé(s)"]})
+    return len(rows)
+
+
+@transaction.atomic
+def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire: str = "") -> Diagnostic:
+    """Fire a review transition (see enums.TRANSITIONS). Asking for changes needs a comment."""
+    diagnostic = Diagnostic.objects.select_for_update().select_related("contract").get(pk=diagnostic_id)
+    if action not in TRANSITIONS:
+        raise DomainError("Action inconnue.")
+    sources, target, _ = TRANSITIONS[action]
+    if diagnostic.statut not in sources:
+        raise DomainError(f"Impossible depuis le statut « {diagnostic.get_statut_display()} ».")
+    if action == Transition.DEMANDER_MODIFICATIONS and not commentaire.strip():
+        raise DomainError("Expliquez au coordinateur ce qui doit être modifié.", field="commentaire")
+    contract = diagnostic.contract
+    if action == Transition.SOUMETTRE:
+        if not diagnostic.priorites.exists():
+            raise DomainError("Retenez au moins une priorité avant de soumettre le diagnostic.")
+        diagnostic.population, diagnostic.nb_communes = perimeter_stats(contract)
+        diagnostic.soumis_le = timezone.now()
+    if action == Transition.VALIDER:
+        diagnostic.valide_le, diagnostic.valide_par = timezone.now(), actor
+    if action != Transition.SOUMETTRE:
+        diagnostic.commentaire_revue = commentaire.strip()
+    old = diagnostic.statut
+    diagnostic.statut = target
+    bump(diagnostic)
+    diagnostic.save()
+    history.record(actor=actor, obj=diagnostic, action=f"diagnostic_{action}", comment=commentaire,
+                   contract_id=contract.pk, changes={"statut": [old, target]})
+    url = reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk})
+    if action == Transition.SOUMETTRE:
+        recipients = [contract.referent] if contract.referent_id else []
+        title = f"Diagnostic soumis : {contract.nom}"
+    else:
+        recipients = list(contract.coordinators.all())
+        title = (f"Diagnostic validé : {contract.nom}" if action == Transition.VALIDER
+                 else f"Modifications demandées sur le diagnostic : {contract.nom}")
+    notify(users=recipients, kind="revue_diagnostic", title=title, body=commentaire, url=url)
+    return diagnostic
+
+
+@transaction.atomic
+def priorite_create_axe(*, actor, priorite_id: int) -> Axe:
+    """Turn a priority into an axe of the action plan with one first fiche action.
+
+    Precondition: the priority has no axe yet. The axe takes the next free number of the contract.
+    """
+    priorite = Priorite.objects.select_for_update().select_related("diagnostic").get(pk=priorite_id)
+    if priorite.axe_id:
+        raise DomainError("Cette priorité a déjà son axe dans le plan d'action.")
+    contract_id = priorite.diagnostic.contract_id
+    from contracts.models import Contract
+
+    Contract.objects.select_for_update().get(pk=contract_id)  # next axe number without a race
+    numero = (Axe.objects.filter(contract_id=contract_id).aggregate(m=Max("numero"))["m"] or 0) + 1
+    axe = Axe.objects.create(contract_id=contract_id, numero=numero, titre=priorite.intitule[:255],
+                             type=priorite.type_axe or AxeType.THEMATIQUE, description=priorite.justification)
+    fiche = FicheAction.objects.create(contract_id=contract_id, axe=axe, numero=1, titre=priorite.action_titre)
+    priorite.axe = axe
+    priorite.save(update_fields=["axe"])
+    history.record(actor=actor, obj=axe, action="axe_cree_depuis_diagnostic", contract_id=contract_id,
+                   changes={"titre": [None, axe.titre]})
+    history.record(actor=actor, obj=fiche, action="fiche_creee_depuis_diagnostic", contract_id=contract_id,
+                   changes={"titre": [None, fiche.titre]})
+    history.record(actor=actor, obj=priorite.diagnostic, action="priorite_axe", contract_id=contract_id,
+                   changes={"priorite": [None, f"{priorite.intitule} → Axe {axe.numero}"]})
+    return axe
