@@ -1,0 +1,36 @@
+"""20 logged-in users over the main pages (run by bench/load.py; accounts made by seed_scale)."""
+
+import itertools
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PLAN = json.loads(os.environ["BENCH_PLAN"])  # account -> the pages it may open
+ACCOUNTS = sorted(PLAN, key=lambda u: ("coord" in u, u))  # délégation and region accounts first
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_next_account = itertools.cycle(ACCOUNTS)
+
+
+class PortalUser(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        username = self.username = next(_next_account)
+        page = self.client.get("/connexion/", name="connexion (GET)")
+        token = TOKEN.search(page.text).group(1)
+        with self.client.post("/connexion/", {"username": username, "password": "demo", "csrfmiddlewaretoken": token},
+                              headers={"Referer": self.host + "/connexion/"}, name="connexion (POST)",
+                              allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"connexion refusée pour {username} ({response.status_code})")
+
+    @task
+    def browse(self):
+        url = random.choice(PLAN[self.username])
+        name = "/cls/<id>/" if url.startswith("/cls/") and url.rstrip("/").split("/")[-1].isdigit() else url.split("?")[0]
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{url} -> {response.status_code}")

@@ -1,0 +1,65 @@
+"""Write bench/RESULTS.md from the JSON results of bench/run.py: every figure next to its target."""
+
+from pathlib import Path
+
+
+def _ok(flag):
+    return "✅ atteint" if flag else "❌ non atteint"
+
+
+def _pages_section(results):
+    sizes = results["sizes"]
+    big = max(sizes)
+    pages = results["by_size"][big].get("pages")
+    if not pages:
+        return []
+    baseline = next((p for p in pages.values() if p.get("kind") == "baseline" and "median_ms" in p), None)
+    admins = [p for p in pages.values() if p.get("kind") == "admin" and "median_ms" in p]
+    admin_fastest = min((p["median_ms"] for p in admins), default=None)
+    lines = [f"## Pages ({big} contrats, {'PostgreSQL' if results['postgres'] else 'SQLite'})", "",
+             "Temps serveur mesuré dans le processus (client de test Django, gabarits en cache, DEBUG désactivé), "
+             f"{'30'} requêtes après 3 de chauffe.", "",
+             "| page | requêtes SQL | " + " | ".join(f"requêtes à {s}" for s in sizes)
+             + " | médiane (ms) | p95 (ms) | × page nue | objectif ≤ 3× page nue et < admin | requêtes constantes |",
+             "|---|---|" + "---|" * len(sizes) + "---|---|---|---|---|"]
+    for name, p in pages.items():
+        if "error" in p:
+            lines.append(f"| {name} | — |" + " — |" * len(sizes) + f" — | — | — | {p['error']} | — |")
+            continue
+        per_size = [results["by_size"][s].get("pages", {}).get(name, {}).get("queries") for s in sizes]
+        constant = len(set(per_size)) == 1
+        ratio = p["median_ms"] / baseline["median_ms"] if baseline else None
+        if p.get("kind") == "page":
+            target = (ratio is not None and ratio <= 3) and (admin_fastest is None or p["median_ms"] < admin_fastest)
+            target_txt = _ok(target)
+        else:
+            target_txt = "référence"
+        lines.append(
+            f"| {name} | {p['queries']} | " + " | ".join(str(q) for q in per_size)
+            + f" | {p['median_ms']} | {p['p95_ms']} | {ratio:.2f} | {target_txt} | {_ok(constant) if p.get('kind') == 'page' else '—'} |")
+    return lines + [""]
+
+
+def write_markdown(results, path: Path):
+    lines = ["# Résultats des bancs d'essai", "",
+             f"- Commande : `{results['command']}` (lancée par `make bench`)",
+             f"- Machine : {results['machine']}",
+             f"- Date : {results['started']}", ""]
+    lines += ["## Jeu de données (`seed_scale`)", "", "| contrats | durée (s) | contenu |", "|---|---|---|"]
+    for size in results["sizes"]:
+        seed = results["by_size"][size]["seed"]
+        lines.append(f"| {size} | {seed['seconds']} | {seed['summary']} |")
+    lines.append("")
+    lines += _pages_section(results)
+    for key, title in (("coverage", "Couverture régionale"),):
+        rows = [(s, results["by_size"][s].get(key)) for s in results["sizes"] if results["by_size"][s].get(key)]
+        if rows:
+            lines += [f"## {title}", "", "| contrats | requêtes SQL | durée (ms) | population couverte |", "|---|---|---|---|"]
+            lines += [f"| {s} | {r['queries']} | {r['ms']} | {r['population']} |" for s, r in rows]
+            constant = len({r["queries"] for _, r in rows}) == 1
+            lines += ["", f"Objectif : nombre de requêtes constant quel que soit le nombre de contrats — {_ok(constant)}", ""]
+    for key in ("reports", "campaign", "load"):
+        part = results.get(key)
+        if part:
+            lines += [f"## {part.get('title', key)}", ""] + part.get("lines", []) + [""]
+    path.write_text("\n".join(lines), encoding="utf-8")

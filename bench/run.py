@@ -1,0 +1,121 @@
+"""Benchmarks of the CLS portal. `make bench` runs this and writes bench/RESULTS.md.
+
+    python bench/run.py                         # SQLite, 100 and 1 255 contracts, every part
+    python bench/run.py --postgres              # the same on PostgreSQL (127.0.0.1:5432)
+    python bench/run.py --sizes 100 --only pages
+
+Parts: seed (seed_scale timing), pages (server time + SQL queries vs the bare page and the admin
+changelist, at each size), coverage (SQL queries of the regional coverage at each size), reports
+(activity report time split into data / HTML / PDF layout), campaign (100 reports through real Celery
+workers on Redis, 1 then 2 processes; PostgreSQL only), load (gunicorn 2 workers, 20 users, 60 s).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PARTS = [p for p in ["seed", "pages", "coverage", "reports", "campaign", "load"]
+         if p == "seed" or (ROOT / "bench" / f"{p}.py").exists()]
+
+
+def sh(args, env, **kw):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, capture_output=True, **kw)
+
+
+def database_env(size, postgres):
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="cls_portal.settings.bench")
+    env.pop("CELERY_BROKER_URL", None)
+    if postgres:
+        name = f"cls_bench_{size}"
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
+                       check=True, capture_output=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    else:
+        db = ROOT / "var" / f"bench-{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{db}"
+    return env
+
+
+def prepare(size, postgres):
+    env = database_env(size, postgres)
+    sh([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    sh([PY, "manage.py", "import_territories"], env)
+    t0 = time.monotonic()
+    out = sh([PY, "manage.py", "seed_scale", "--contracts", str(size)], env).stdout.strip().splitlines()[-1]
+    seed_seconds = time.monotonic() - t0
+    sh([PY, "manage.py", "shell", "-c",
+        "from django.contrib.auth import get_user_model as g; U=g(); "
+        "U.objects.filter(username='bench-admin').exists() or U.objects.create_superuser('bench-admin', 'b@x.fr', 'demo')"],
+       env)
+    return env, {"seconds": round(seed_seconds, 1), "summary": out}
+
+
+def run_json(script, env, *args):
+    return json.loads(sh([PY, str(ROOT / "bench" / script), *args], env).stdout)
+
+
+def machine():
+    mem = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            mem = f"{int(fh.readline().split()[1]) // 1024 // 1024} Gio"
+    except OSError:
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cœurs, {mem}, Python {platform.python_version()}, {platform.platform()}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100,1255")
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--only", default=",".join(PARTS))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    parts = args.only.split(",")
+    results = {"sizes": sizes, "postgres": args.postgres, "parts": parts, "started": dt.datetime.now().isoformat(),
+               "machine": machine(), "command": " ".join(["python bench/run.py", *sys.argv[1:]]), "by_size": {}}
+    envs = {}
+    for size in sizes:
+        print(f"== {size} contrats : préparation", flush=True)
+        env, seed = prepare(size, args.postgres)
+        envs[size] = env
+        results["by_size"][size] = {"seed": seed}
+        print(f"   {seed['summary']}", flush=True)
+        if "pages" in parts:
+            print("   pages…", flush=True)
+            results["by_size"][size]["pages"] = run_json("pages.py", env)["pages"]
+        if "coverage" in parts:
+            results["by_size"][size]["coverage"] = run_json("coverage.py", env)
+    largest = envs[max(sizes)]
+    if "reports" in parts:
+        print("== rapport d'activité", flush=True)
+        results["reports"] = run_json("reports.py", largest)
+    if "campaign" in parts:
+        print("== campagne Celery", flush=True)
+        results["campaign"] = run_json("campaign.py", largest, "--postgres" if args.postgres else "--sqlite")
+    if "load" in parts:
+        print("== charge (gunicorn + locust)", flush=True)
+        results["load"] = run_json("load.py", envs[max(sizes)])
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench-results.json").write_text(json.dumps(results, indent=2, default=str))
+    from bench.report import write_markdown
+
+    write_markdown(results, RESULTS)
+    print(f"Résultats : {RESULTS}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
