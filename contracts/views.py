@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from . import permissions, selectors
+from .tabs import tabs_for
 
 
 def contract_list(request):
@@ -21,4 +22,5 @@ def contract_detail(request, pk):
         "communes": selectors.contract_perimeter(contract),
         "population": selectors.contract_population(contract),
         "title": contract.nom,
+        "contract_tabs": tabs_for(request.user, contract),
     })

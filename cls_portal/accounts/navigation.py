@@ -5,7 +5,13 @@ from django.urls import NoReverseMatch, reverse
 from .models import Role
 
 NAV_ITEMS = [
-    ("Mes CLS", "contracts:list", None),
+    ("Mon CLS", "contracts:my_cls", [Role.COORDINATEUR]),
+    ("Contrats", "contracts:list", None),
+    ("Tableau de bord", "contracts:delegation_dashboard", [Role.DELEGATION]),
+    ("Vue régionale", "regional:dashboard", [Role.REGION, Role.DELEGATION]),
+    ("Financements", "funding:home", [Role.DELEGATION, Role.REGION, Role.COORDINATEUR]),
+    ("Rapports annuels", "reports:home", None),
+    ("Annuaire public", "regional:directory", None),
 ]
 
 

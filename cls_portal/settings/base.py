@@ -151,6 +151,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     # Annual reports: resend jobs left waiting while the broker was down, release those of dead workers.
     "reports-requeue": {"task": "reports.requeue_reports", "schedule": 300.0},
+    # Reminders (issue 8): one daily pass, each reminder kind is idempotent per object and period.
+    "reminders-daily": {"task": "regional.send_reminders", "schedule": 86400.0},
 }
 
 # --- Security headers (hardened further in production) -----------------------------------
