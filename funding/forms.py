@@ -38,6 +38,8 @@ class FrenchDecimalField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if not d.is_finite():
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if d.adjusted() >= 12:
+            raise forms.ValidationError("Ce nombre est beaucoup trop grand.", code="max_value")
         return d
 
     def validate(self, value):
