@@ -14,6 +14,13 @@ private = [
     path("indicateurs/export/", views.indicateur_export, name="indicateurs_export"),
 ]
 
+public = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.directory_contract, name="directory_contract"),
+    path("rapports/<int:pk>/", views.directory_report, name="directory_report"),
+]
+
 urlpatterns = [
     path("region/", include(private)),
+    path("annuaire/", include(public)),
 ]

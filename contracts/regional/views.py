@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from cls_portal.core import charts
 from cls_portal.core.exports import ColumnChoiceForm, export_response
 
-from . import exports, filters, permissions, selectors
+from . import exports, filters, permissions, public, selectors
 
 
 def _check(result):
@@ -98,3 +100,35 @@ def indicateur_list(request):
 def indicateur_export(request):
     fs, columns = _indicateur_filter(request)
     return _export(request, filterset=fs, columns=columns, basename="indicateurs")
+
+
+# --- Public directory (no login) ---------------------------------------------------------------
+
+@login_not_required
+def directory(request):
+    region, departement = request.GET.get("region", ""), request.GET.get("departement", "")
+    q = request.GET.get("q", "").strip()
+    page = Paginator(public.directory(region=region, departement=departement, q=q), 30).get_page(
+        request.GET.get("page"))
+    return render(request, "regional/directory.html", {
+        "page_obj": page, "groups": public.group_by_departement(page.object_list),
+        "region": region, "departement": departement, "q": q, **public.filter_choices(region),
+        "title": "Annuaire des contrats locaux de santé",
+    })
+
+
+@login_not_required
+def directory_contract(request, pk):
+    contract = public.public_contract(pk)
+    return render(request, "regional/directory_contract.html", {
+        "contract": contract, "axes": public.public_axes(contract), "reports": public.published_reports(contract),
+        "title": contract.nom,
+        "breadcrumbs": [("Annuaire des contrats locaux de santé", reverse("regional:directory")), (contract.nom, None)],
+    })
+
+
+@login_not_required
+def directory_report(request, pk):
+    report = public.public_report(pk)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")

@@ -13,3 +13,12 @@ CASES = [
     Case("regional:indicateurs", SIGNED_IN),
     Case("regional:indicateurs_export", SIGNED_IN),
 ]
+
+EVERYONE = dict.fromkeys(["anonymous", "admin", "coordinateur", "pilote", "delegation", "region", "elu"], 200)
+
+CASES += [
+    Case("regional:directory", EVERYONE),
+    # Public pages: the other tenant's active contract is public too.
+    Case("regional:directory_contract", EVERYONE, kwargs=lambda t: {"pk": t.contract.pk}, other=200),
+    Case("regional:directory_report", EVERYONE, kwargs=lambda t: {"pk": t.public_report.pk}, other=200),
+]
