@@ -1,5 +1,7 @@
 """seed_scale at a small size: real EPCI perimeters, the promised volumes, repeatable runs."""
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,7 +16,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _seed(**kw):
-    call_command("seed_scale", contracts=kw.get("contracts", 3), sheets=kw.get("sheets", 5), stdout=open("/dev/null", "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("seed_scale", contracts=kw.get("contracts", 3), sheets=kw.get("sheets", 5), stdout=devnull)
 
 
 def _counts():
@@ -42,7 +45,8 @@ def test_one_contract_per_epci_with_its_real_perimeter_and_the_promised_volumes(
         assert c.ars.region_id == c.delegations.first().departement.region_id
         assert c.axes.count() == 5
     # The first contract carries 60 sheets (the "big list" page of the benchmark), the others --sheets.
-    per_contract = dict(FicheAction.objects.filter(contract__in=contracts).values_list("contract").annotate(n=Count("id")))
+    per_contract = dict(FicheAction.objects.filter(contract__in=contracts).values_list("contract")
+                        .annotate(n=Count("id")))
     assert per_contract == {contracts[0].pk: 60, contracts[1].pk: 5, contracts[2].pk: 5}
     counts = _counts()
     assert counts["indicateurs"] == 3 * counts["fiches"] == 3 * 70

@@ -16,10 +16,10 @@ import random
 import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -41,7 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--contracts", type=int, default=100)
         parser.add_argument("--sheets", type=int, default=40, help="fiches par contrat (la 1re en a 60)")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--force", action="store_true", help="Autorise l'exécution avec les réglages de production.")
+        parser.add_argument("--force", action="store_true",
+                            help="Autorise l'exécution avec les réglages de production.")
 
     def handle(self, *args, **opts):
         if getattr(settings, "IS_PRODUCTION", False) and not opts["force"]:
