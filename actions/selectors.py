@@ -27,6 +27,7 @@ from .models import (
     FicheAction,
     Financement,
     Indicateur,
+    LigneBudget,
     PartenaireFiche,
     SuiviAnnuel,
     ValeurIndicateur,
@@ -331,6 +332,25 @@ def suivi_for(fiche, annee: int) -> SuiviAnnuel | None:
 
 def valeurs_for(fiche, annee: int) -> dict[int, ValeurIndicateur]:
     return {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
+
+
+# -- sheet list ----------------------------------------------------------------------------------
+
+def fiche_list_for(contract):
+    """Sheets of a contract by axe, with their planned budget and number of indicators (no query per row)."""
+    from django.db.models import DecimalField, IntegerField, Sum
+    from django.db.models.functions import Coalesce
+
+    budget = (LigneBudget.objects.filter(fiche=OuterRef("pk")).values("fiche")
+              .annotate(t=Sum("montant_prevu")).values("t"))
+    n_ind = (Indicateur.objects.filter(fiche=OuterRef("pk")).values("fiche")
+             .annotate(n=Count("pk")).values("n"))
+    return (FicheAction.objects.filter(contract=contract)
+            .select_related("axe", "pilote_organisation", "pilote_personne")
+            .annotate(budget_prevu=Coalesce(Subquery(budget, output_field=DecimalField(max_digits=14,
+                                                                                       decimal_places=2)), ZERO),
+                      nb_indicateurs=Coalesce(Subquery(n_ind, output_field=IntegerField()), 0))
+            .order_by("axe__numero", "numero"))
 
 
 # -- review queue ---------------------------------------------------------------------------------
