@@ -121,7 +121,7 @@ def plan_submit(request, contract_pk):
 
 def _fiche_form_page(request, contract, fiche=None):
     axes = contract.axes.order_by("numero")
-    pilots = selectors.pilot_candidates(contract)
+    pilots = selectors.pilot_candidates(contract, fiche)
     initial = {}
     if fiche is None and request.GET.get("axe", "").isdigit():
         initial["axe"] = int(request.GET["axe"])
@@ -162,6 +162,7 @@ def _fiche_form_page(request, contract, fiche=None):
     return render(request, "actions/fiche_form.html", {
         "form": form, "formsets": formsets, "contract": contract, "fiche": fiche, "title": title,
         "conflict": conflict, "has_axes": axes.exists(),
+        "requests": selectors.change_requests(fiche) if fiche else [],
         "pilot_warning": form.pilot_warning if (form.is_bound and form.is_valid()) or fiche else "",
         "breadcrumbs": _crumbs(contract, *tail, (title, None)),
     })
@@ -205,7 +206,8 @@ def fiche_detail(request, pk):
         "missing": missing, "completeness": selectors.completeness_percent(missing),
         "budget": selectors.budget_totals(fiche.lignes_budget.all(), fiche.financements.all()),
         "indicateurs": selectors.indicator_charts(fiche), "history": selectors.fiche_history(fiche),
-        "comments": comments, "transitions": _transition_forms(request.user, fiche),
+        "comments": comments, "requests": selectors.change_requests(fiche, comments),
+        "transitions": _transition_forms(request.user, fiche),
         "can_edit": permissions.can_edit_fiche(request.user, fiche)[0],
         "can_suivi": permissions.can_fill_suivi(request.user, fiche)[0],
         "can_comment": permissions.can_comment(request.user, fiche)[0],

@@ -49,8 +49,12 @@ def test_full_review_round_with_history_comments_and_notifications(client, world
     assert Notification.objects.filter(user=coord, title__contains="Modifications demandées").exists()
     sections = set(CommentaireRevue.objects.filter(fiche=fiche, tour=1).values_list("section", flat=True))
     assert sections == {Section.GENERAL, Section.BUDGET}
-
+    # The coordinator sees what to fix, on the sheet and on its form.
     client.force_login(coord)
+    for name in ("actions:fiche_detail", "actions:fiche_edit"):
+        html = client.get(reverse(name, kwargs={"pk": fiche.pk})).content.decode()
+        assert "Modifications demandées par la délégation" in html and "Le budget 2026 manque." in html
+
     _fire(client, fiche, "soumettre", commentaire="Public précisé.")
     client.force_login(dd)
     _fire(client, fiche, "valider")
