@@ -269,3 +269,21 @@ def test_world_figures_are_consistent(world):
         current = annee.decisions.filter(remplacee_par__isnull=True).get()
         assert annee.montant_accorde == current.montant_accorde
         assert annee.total_verse == sum(v.montant for v in annee.versements.all())
+
+
+def test_summary_for_the_financial_report(world):
+    from funding.reporting import post_year_summary
+
+    t = world.own
+    assert post_year_summary(t.contract, 2019) is None
+    s = post_year_summary(t.contract, 2025)
+    assert (s["plafond_ars"], s["montant_accorde"], s["total_verse"], s["solde"]) == (
+        D("23000.00"), D("23000.00"), D("11500.00"), D("11500.00"))
+    assert s["date_decision"] == dt.date(2025, 3, 10) and s["versements"][0]["libelle"] == "Mandat 2025-0412"
+    assert [p["part"] for p in s["parts"]] == [D("0.5000"), D("0.5000"), D("0.0000")]
+    assert plain(s["calcul_plafond"]).startswith("50 % de 46 000 € = 23 000 €")
+    annee = t.funding_year
+    services.bilan_record(actor=t.people["coordinateur"], annee_id=annee.pk, expected_version=None,
+                          etp_reel=D("1"), mois_pourvus_reels=12, cout_reel=D("20000"),
+                          part_collectivite_reelle=D("10000"))
+    assert post_year_summary(t.contract, 2025)["solde"] == D("-1500.00")  # overpaid: to recover
