@@ -11,7 +11,7 @@ START_PAGES = [
     ("coordinateur", "contracts:list"),
     ("delegation", "contracts:list"),
     ("region", "contracts:list"),
-    ("elu", "contracts:list"),
+    ("elu", "reports:home"),  # elected officials come for the published annual reports
     ("pilote", "contracts:list"),
 ]
 
