@@ -2,17 +2,14 @@
 
 import io
 
-import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import browser, login, page  # noqa: F401 — Playwright fixtures of tests/browser
-
-pytestmark = [pytest.mark.browser]
+from tests.browser.conftest import login
 
 
-def test_elu_downloads_the_published_activity_report(demo, page):  # noqa: F811
+def test_elu_downloads_the_published_activity_report(demo, page):
     login(page, "elu")
     expect(page.get_by_role("heading", name="Rapports annuels", level=1)).to_be_visible()
     assert_accessible(page)
