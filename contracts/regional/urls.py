@@ -20,7 +20,13 @@ public = [
     path("rapports/<int:pk>/", views.directory_report, name="directory_report"),
 ]
 
+notifications = [
+    path("", views.notification_list, name="notifications"),
+    path("preferences/", views.email_preferences, name="email_preferences"),
+]
+
 urlpatterns = [
     path("region/", include(private)),
     path("annuaire/", include(public)),
+    path("notifications/", include(notifications)),
 ]

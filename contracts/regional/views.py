@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cls_portal.core import charts
 from cls_portal.core.exports import ColumnChoiceForm, export_response
+from cls_portal.notifications.models import Notification
 
-from . import exports, filters, permissions, public, selectors
+from . import exports, filters, permissions, public, selectors, services
+from .forms import EmailPreferencesForm
 
 
 def _check(result):
@@ -132,3 +135,30 @@ def directory_report(request, pk):
     report = public.public_report(pk)
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
                         content_type="application/pdf")
+
+
+# --- Notifications ---------------------------------------------------------------------------------
+
+def notification_list(request):
+    if request.method == "POST":
+        services.notifications_mark_read(actor=request.user)
+        messages.success(request, "Toutes vos notifications sont marquées comme lues.")
+        return redirect("regional:notifications")
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "regional/notifications.html", {
+        "page_obj": page, "nb_unread": qs.filter(read_at__isnull=True).count(), "title": "Mes notifications",
+        "breadcrumbs": [("Mes notifications", None)],
+    })
+
+
+def email_preferences(request):
+    form = EmailPreferencesForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.email_preferences_update(actor=request.user, user=request.user, wanted=set(form.cleaned_data["kinds"]))
+        messages.success(request, "Vos préférences d'e-mails sont enregistrées.")
+        return redirect("regional:notifications")
+    return render(request, "regional/email_preferences.html", {
+        "form": form, "title": "Mes préférences d'e-mails",
+        "breadcrumbs": [("Mes notifications", reverse("regional:notifications")), ("Préférences d'e-mails", None)],
+    })

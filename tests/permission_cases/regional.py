@@ -22,3 +22,10 @@ CASES += [
     Case("regional:directory_contract", EVERYONE, kwargs=lambda t: {"pk": t.contract.pk}, other=200),
     Case("regional:directory_report", EVERYONE, kwargs=lambda t: {"pk": t.public_report.pk}, other=200),
 ]
+
+CASES += [
+    Case("regional:notifications", SIGNED_IN),
+    Case("regional:email_preferences", SIGNED_IN),
+    Case("regional:email_preferences", {**SIGNED_IN, "admin": 302, "coordinateur": 302, "pilote": 302,
+                                        "delegation": 302, "region": 302, "elu": 302}, method="post"),
+]
