@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cls_portal.core import history
+from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
 
 from .models import SentReminder
@@ -77,3 +78,53 @@ def notifications_mark_read(*, actor, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def plan_import(*, actor, contract, rows: list[tuple[int, dict]]) -> dict:
+    """Create the axes, sheets and indicators of `rows` (cleaned `PlanRowForm` values) in `contract`.
+
+    Preconditions: the actor may import a plan (`permissions.can_import_plan`). All or nothing: the
+    rows are checked again against the plan as it is now (locked), and any error saves nothing.
+    Existing axes with the same number and title receive the new sheets; sheets start as drafts.
+    """
+    from actions.enums import FicheStatut
+    from actions.models import Axe, FicheAction, Indicateur
+    from contracts.models import Contract
+
+    from .plan_import import check_rows
+
+    Contract.objects.select_for_update().get(pk=contract.pk)  # one import at a time per contract
+    if not rows:
+        raise DomainError("Le fichier ne contient aucune ligne à importer.", field="fichier")
+    errors = check_rows(contract, rows)
+    if errors:
+        raise DomainError("Le plan d'action a changé depuis l'aperçu, rien n'a été importé : "
+                          + " — ".join(str(e) for e in errors), field="fichier")
+    axes = {a.numero: a for a in Axe.objects.filter(contract=contract)}
+    fiches: dict[tuple, FicheAction] = {}
+    created = {"axes": 0, "fiches": 0, "indicateurs": 0}
+    for _, row in rows:
+        axe = axes.get(row["axe_numero"])
+        if axe is None:
+            axe = axes[row["axe_numero"]] = Axe.objects.create(
+                contract=contract, numero=row["axe_numero"], titre=row["axe_titre"].strip(), type=row["axe_type"])
+            created["axes"] += 1
+        key = (row["axe_numero"], row["fiche_numero"])
+        fiche = fiches.get(key)
+        if fiche is None:
+            fiche = fiches[key] = FicheAction.objects.create(
+                contract=contract, axe=axe, numero=row["fiche_numero"], titre=row["fiche_titre"].strip(),
+                statut=FicheStatut.BROUILLON, objectif_general=row["objectif_general"],
+                public_cible=row["public_cible"], pilote_organisation_id=row["pilote_organisation"],
+                date_debut=row["date_debut"], date_fin=row["date_fin"])
+            created["fiches"] += 1
+        if row["indicateur"]:
+            Indicateur.objects.create(
+                fiche=fiche, libelle=row["indicateur"].strip(), type=row["indicateur_type"], unite=row["unite"],
+                valeur_reference=row["valeur_reference"], cible=row["cible"], annee_cible=row["annee_cible"])
+            created["indicateurs"] += 1
+    history.record(actor=actor, obj=contract, action="import du plan d'action",
+                   changes={k: [0, v] for k, v in created.items()},
+                   comment=f"{created['fiches']} fiche(s) importée(s) depuis un fichier.")
+    return created
