@@ -76,11 +76,13 @@ def main():
              f"{USERS} utilisateurs connectés pendant {DURATION} (locust).", "",
              "| page | requêtes | échecs | médiane (ms) | p95 (ms) |", "|---|---|---|---|---|"]
     for r in rows:
-        if r["Name"] != "Aggregated" and r["Name"].startswith("/cls/") and r["Name"].rstrip("/").split("/")[-1].isdigit():
+        name = r["Name"]
+        if name != "Aggregated" and name.startswith("/cls/") and name.rstrip("/").split("/")[-1].isdigit():
             continue  # contract pages are folded into one line below
         lines.append(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} |")
     failures = int(total["Failure Count"])
-    lines += ["", f"Objectif : zéro erreur — {'✅ atteint' if failures == 0 and int(total['Request Count']) > 0 else '❌ non atteint'} "
+    ok = failures == 0 and int(total["Request Count"]) > 0
+    lines += ["", f"Objectif : zéro erreur — {'✅ atteint' if ok else '❌ non atteint'} "
               f"({failures} échec(s) sur {total['Request Count']} requêtes, p95 global {total['95%']} ms, "
               f"{float(total['Requests/s']):.1f} requêtes/s)."]
     json.dump({"title": "Charge : 20 utilisateurs simultanés", "lines": lines, "failures": failures,

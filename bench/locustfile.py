@@ -30,7 +30,8 @@ class PortalUser(HttpUser):
     @task
     def browse(self):
         url = random.choice(PLAN[self.username])
-        name = "/cls/<id>/" if url.startswith("/cls/") and url.rstrip("/").split("/")[-1].isdigit() else url.split("?")[0]
+        is_contract = url.startswith("/cls/") and url.rstrip("/").split("/")[-1].isdigit()
+        name = "/cls/<id>/" if is_contract else url.split("?")[0]
         with self.client.get(url, name=name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{url} -> {response.status_code}")

@@ -57,7 +57,8 @@ def measure(client, url):
 def main():
     User = get_user_model()
     data = {"contracts": Contract.objects.count(), "vendor": connection.vendor, "pages": {}}
-    biggest = Contract.objects.filter(nom__startswith="CLS échelle").annotate(n=Count("fiches")).order_by("-n", "pk").first()
+    biggest = (Contract.objects.filter(nom__startswith="CLS échelle").annotate(n=Count("fiches"))
+               .order_by("-n", "pk").first())
     for spec in page_specs(biggest):
         user = User.objects.get(username=spec["user"])
         client = Client()

@@ -36,7 +36,8 @@ def _pages_section(results):
             target_txt = "référence"
         lines.append(
             f"| {name} | {p['queries']} | " + " | ".join(str(q) for q in per_size)
-            + f" | {p['median_ms']} | {p['p95_ms']} | {ratio:.2f} | {target_txt} | {_ok(constant) if p.get('kind') == 'page' else '—'} |")
+            + f" | {p['median_ms']} | {p['p95_ms']} | {ratio:.2f} | {target_txt} | "
+            + f"{_ok(constant) if p.get('kind') == 'page' else '—'} |")
     return lines + [""]
 
 
@@ -54,10 +55,12 @@ def write_markdown(results, path: Path):
     for key, title in (("coverage", "Couverture régionale"),):
         rows = [(s, results["by_size"][s].get(key)) for s in results["sizes"] if results["by_size"][s].get(key)]
         if rows:
-            lines += [f"## {title}", "", "| contrats | requêtes SQL | durée (ms) | population couverte |", "|---|---|---|---|"]
+            lines += [f"## {title}", "", "| contrats | requêtes SQL | durée (ms) | population couverte |",
+                      "|---|---|---|---|"]
             lines += [f"| {s} | {r['queries']} | {r['ms']} | {r['population']} |" for s, r in rows]
             constant = len({r["queries"] for _, r in rows}) == 1
-            lines += ["", f"Objectif : nombre de requêtes constant quel que soit le nombre de contrats — {_ok(constant)}", ""]
+            lines += ["", "Objectif : nombre de requêtes constant quel que soit le nombre de contrats — "
+                          f"{_ok(constant)}", ""]
     for key in ("reports", "campaign", "load"):
         part = results.get(key)
         if part:

@@ -57,7 +57,8 @@ def prepare(size, postgres):
     seed_seconds = time.monotonic() - t0
     sh([PY, "manage.py", "shell", "-c",
         "from django.contrib.auth import get_user_model as g; U=g(); "
-        "U.objects.filter(username='bench-admin').exists() or U.objects.create_superuser('bench-admin', 'b@x.fr', 'demo')"],
+        "U.objects.filter(username='bench-admin').exists() or "
+        "U.objects.create_superuser('bench-admin', 'b@x.fr', 'demo')"],
        env)
     return env, {"seconds": round(seed_seconds, 1), "summary": out}
 
@@ -73,7 +74,8 @@ def machine():
             mem = f"{int(fh.readline().split()[1]) // 1024 // 1024} Gio"
     except OSError:
         pass
-    return f"{platform.machine()}, {os.cpu_count()} cœurs, {mem}, Python {platform.python_version()}, {platform.platform()}"
+    return (f"{platform.machine()}, {os.cpu_count()} cœurs, {mem}, Python {platform.python_version()}, "
+            f"{platform.platform()}")
 
 
 def main():

@@ -3,7 +3,9 @@
     python manage.py seed_scale --contracts 1255      # ~50 000 sheets, 150 000 indicators, 750 000 values
     python manage.py seed_scale --contracts 100       # quick runs
 
-Wipes the previous scale data set (contracts named "CLS échelle …") first, so a run is repeatable.
+Idempotent by wiping: the previous scale data set (contracts named "CLS échelle …" and their sheets,
+indicators, values, follow-ups…, accounts "echelle-…") is deleted first, so a second run gives the
+same data; other contracts are left alone. Refuses production settings unless --force.
 Every contract: its EPCI's communes as perimeter, a coordinator, ~40 sheets in 5 axes, 3 indicators
 per sheet with 5 years of values, yearly follow-ups, meetings and funding years (when those apps'
 models are installed). Login for every generated account: password "demo".
@@ -14,10 +16,11 @@ import random
 import time
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from actions.models import Axe, FicheAction
@@ -38,8 +41,14 @@ class Command(BaseCommand):
         parser.add_argument("--contracts", type=int, default=100)
         parser.add_argument("--sheets", type=int, default=40, help="fiches par contrat (la 1re en a 60)")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--force", action="store_true",
+                            help="Autorise l'exécution avec les réglages de production.")
 
     def handle(self, *args, **opts):
+        if getattr(settings, "IS_PRODUCTION", False) and not opts["force"]:
+            raise CommandError("seed_scale refuse de s'exécuter avec les réglages de production (utilisez --force).")
+        if opts["contracts"] < 1 or opts["sheets"] < 1:
+            raise CommandError("--contracts et --sheets doivent être supérieurs à zéro.")
         self.rng = random.Random(opts["seed"])
         if not Commune.objects.exists():
             call_command("import_territories", stdout=self.stdout)

@@ -1,0 +1,159 @@
+"""Fault scenarios against real services: PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379.
+
+Each xdist worker gets a database of its own (`cls_bench_faults_<worker>`, created and migrated once
+per session) and a Redis database of its own (13, 14, …), so the scenarios never meet the CI's
+queue (Redis 0) or another worker's. The steps run in subprocesses (tests/faults/driver.py) so the
+test, the driver and the Celery worker all see the same committed rows. Skipped, with the reason,
+only when PostgreSQL or Redis cannot be reached.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+CELERY = str(Path(sys.executable).parent / "celery")
+
+
+def _reachable(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _psql(sql):
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True,
+                   capture_output=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class FaultEnv:
+    env: dict
+    tmp: Path
+
+    def run(self, command, *args, broker=None):
+        env = dict(self.env)
+        if broker is not None:
+            env["CELERY_BROKER_URL"] = broker
+        out = subprocess.run([PY, "-m", "tests.faults.driver", command, *map(str, args)], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, f"driver {command} a échoué :\n{out.stderr[-4000:]}"
+        return json.loads(out.stdout)
+
+    def start_worker(self, name):
+        log = open(self.tmp / f"worker-{name}.log", "w+")
+        proc = subprocess.Popen(
+            [CELERY, "-A", "cls_portal", "worker", "--concurrency", "1", "-P", "prefork", "-l", "info",
+             "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc.log_path = log.name
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            text = Path(log.name).read_text(errors="replace")
+            assert proc.poll() is None, f"le worker s'est arrêté au démarrage :\n{text[-3000:]}"
+            if " ready." in text:
+                return proc
+            time.sleep(0.2)
+        self.stop_worker(proc)
+        pytest.fail("le worker Celery n'a pas démarré en 60 s")
+
+    @staticmethod
+    def kill_worker(proc):
+        """SIGKILL to the worker and its pool children: no warm shutdown, nothing handed back."""
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+    @staticmethod
+    def stop_worker(proc):
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def state(self, contract):
+        """The contract's report jobs, their files on disk and "report_ready" history entries (direct SQL)."""
+        import psycopg
+
+        with psycopg.connect(self.env["DATABASE_URL"]) as conn:
+            cols = ["pk", "status", "file", "attempts", "enqueued_at", "started_at", "error_message"]
+            rows = conn.execute(
+                "SELECT id, status, file, attempts, enqueued_at, started_at, error_message FROM reports_report "
+                "WHERE contract_id = %s ORDER BY id", [contract]).fetchall()
+            ready = conn.execute("SELECT count(*) FROM core_historyentry WHERE action = 'report_ready' "
+                                 "AND contract_id = %s", [contract]).fetchone()[0]
+        folder = Path(self.env["MEDIA_ROOT"]) / "rapports" / str(contract)
+        files = sorted(str(p.relative_to(self.env["MEDIA_ROOT"])) for p in folder.rglob("*") if p.is_file())
+        return {"reports": [dict(zip(cols, r, strict=True)) for r in rows], "files": files, "ready_entries": ready}
+
+    def backdate(self, report, seconds, *fields):
+        """Move a job's timestamps back: what the beat sweep sees once that much time has passed."""
+        import psycopg
+
+        sets = ", ".join(f"{f} = {f} - make_interval(secs => %s)" for f in fields)
+        with psycopg.connect(self.env["DATABASE_URL"]) as conn:
+            conn.execute(f"UPDATE reports_report SET {sets} WHERE id = %s", [seconds] * len(fields) + [report])
+
+    def send(self, task_name, *args, broker=None):
+        """Publish a task by name to the broker (what beat, or a late redelivery, does)."""
+        from celery import Celery
+
+        app = Celery("faults", broker=broker or self.env["CELERY_BROKER_URL"])
+        try:
+            app.send_task(task_name, args=list(args), retry=False)
+        finally:
+            app.close()
+
+    def wait_for(self, predicate, contract, timeout=90, what="l'état attendu"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            st = self.state(contract)
+            if predicate(st):
+                return st
+            time.sleep(0.3)
+        pytest.fail(f"{what} non atteint en {timeout} s : {st}")
+
+
+@pytest.fixture(scope="session")
+def fault_env(tmp_path_factory, worker_id):
+    if not _reachable(5432):
+        pytest.skip("PostgreSQL injoignable sur 127.0.0.1:5432 (scénario de panne avec un vrai worker)")
+    if not _reachable(6379):
+        pytest.skip("Redis injoignable sur 127.0.0.1:6379 (scénario de panne avec un vrai worker)")
+    import redis
+
+    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    broker = f"redis://127.0.0.1:6379/{13 + index % 3}"
+    redis.Redis.from_url(broker).flushdb()
+    name = f"cls_bench_faults_{worker_id}"
+    _psql(f"DROP DATABASE IF EXISTS {name}")
+    _psql(f"CREATE DATABASE {name}")
+    tmp = tmp_path_factory.mktemp("faults")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_"))}
+    env.update(DJANGO_SETTINGS_MODULE="cls_portal.settings.test", CELERY_REAL_WORKER="1", CELERY_BROKER_URL=broker,
+               DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}", MEDIA_ROOT=str(tmp / "media"),
+               PYTHONPATH=str(ROOT))
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    yield FaultEnv(env=env, tmp=tmp)
+    redis.Redis.from_url(broker).flushdb()
+    _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
