@@ -43,13 +43,20 @@ def _pages_section(results):
 
 def write_markdown(results, path: Path):
     lines = ["# Résultats des bancs d'essai", "",
-             f"- Commande : `{results['command']}` (lancée par `make bench`)",
+             f"- Commande : `{results['command']}` (équivaut à `make bench BENCH_ARGS=\"…\"`)",
              f"- Machine : {results['machine']}",
-             f"- Date : {results['started']}", ""]
-    lines += ["## Jeu de données (`seed_scale`)", "", "| contrats | durée (s) | contenu |", "|---|---|---|"]
-    for size in results["sizes"]:
-        seed = results["by_size"][size]["seed"]
-        lines.append(f"| {size} | {seed['seconds']} | {seed['summary']} |")
+             f"- Date : {results['started']} → {results.get('finished', '?')}", ""]
+    if results.get("errors"):
+        lines += ["## Mesures en échec", ""] + [f"- ❌ {e}" for e in results["errors"]] + [""]
+    vendor = "PostgreSQL" if results["postgres"] else "SQLite"
+    lines += ["## Jeu de données (`seed_scale`)", "",
+              "| contrats | base | durée (s) | objectif : quelques minutes (< 5 min) | contenu |",
+              "|---|---|---|---|---|"]
+    seeds = [(size, vendor, results["by_size"][size]["seed"]) for size in results["sizes"]]
+    if results.get("sqlite_seed"):
+        seeds.append((max(results["sizes"]), "SQLite", results["sqlite_seed"]))
+    for size, base, seed in seeds:
+        lines.append(f"| {size} | {base} | {seed['seconds']} | {_ok(seed['seconds'] < 300)} | {seed['summary']} |")
     lines.append("")
     lines += _pages_section(results)
     for key, title in (("coverage", "Couverture régionale"),):
