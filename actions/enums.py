@@ -52,6 +52,7 @@ class Acteur(models.TextChoices):
 
     COORDINATEUR = "coordinateur", "Coordinateur du contrat"
     DELEGATION = "delegation", "Délégation départementale"
+    PILOTAGE = "pilotage", "Pilote de la fiche ou coordinateur"
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,10 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
     Transition("valider", "Valider la fiche", (FicheStatut.SOUMISE,), FicheStatut.VALIDEE, Acteur.DELEGATION,
                button_class=""),
     Transition("demarrer", "Démarrer l'action", (FicheStatut.VALIDEE, FicheStatut.REPORTEE), FicheStatut.EN_COURS,
-               Acteur.COORDINATEUR),
-    Transition("terminer", "Déclarer réalisée", (FicheStatut.EN_COURS,), FicheStatut.REALISEE, Acteur.COORDINATEUR),
+               Acteur.PILOTAGE),
+    Transition("terminer", "Déclarer réalisée", (FicheStatut.EN_COURS,), FicheStatut.REALISEE, Acteur.PILOTAGE),
     Transition("reporter", "Reporter", (FicheStatut.VALIDEE, FicheStatut.EN_COURS), FicheStatut.REPORTEE,
-               Acteur.COORDINATEUR, needs_comment=True),
+               Acteur.PILOTAGE, needs_comment=True),
     Transition("abandonner", "Abandonner", (FicheStatut.BROUILLON, FicheStatut.A_MODIFIER, FicheStatut.VALIDEE,
                                              FicheStatut.EN_COURS, FicheStatut.REPORTEE),
                FicheStatut.ABANDONNEE, Acteur.COORDINATEUR, needs_comment=True),

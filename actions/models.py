@@ -4,8 +4,16 @@ from django.db import models
 from cls_portal.core.concurrency import VersionedModel
 
 from .enums import (
-    Avancement, AxeType, FicheStatut, FichePriorite, Financeur, Frequence, IndicateurType, LigneBudgetType,
-    PartenaireRole, Section,
+    Avancement,
+    AxeType,
+    FichePriorite,
+    FicheStatut,
+    Financeur,
+    Frequence,
+    IndicateurType,
+    LigneBudgetType,
+    PartenaireRole,
+    Section,
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -102,6 +110,9 @@ class PartenaireFiche(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["fiche", "organisation", "role"], name="partenaire_unique")]
 
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
 
 class Jalon(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="jalons")
@@ -112,6 +123,9 @@ class Jalon(models.Model):
     class Meta:
         verbose_name = "jalon"
         ordering = ["date_prevue", "id"]
+
+    def __str__(self):
+        return self.libelle
 
 
 class LigneBudget(models.Model):
@@ -127,6 +141,9 @@ class LigneBudget(models.Model):
         ordering = ["annee", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(montant_prevu__gte=0), name="budget_prevu_positif")]
 
+    def __str__(self):
+        return f"{self.annee} — {self.get_type_display()} : {self.montant_prevu} €"
+
 
 class Financement(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="financements")
@@ -140,6 +157,9 @@ class Financement(models.Model):
         verbose_name = "financement"
         ordering = ["annee", "financeur", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(montant__gte=0), name="financement_positif")]
+
+    def __str__(self):
+        return f"{self.annee} — {self.get_financeur_display()} : {self.montant} €"
 
 
 class Indicateur(models.Model):
@@ -187,6 +207,9 @@ class ValeurIndicateur(models.Model):
         ordering = ["annee"]
         constraints = [models.UniqueConstraint(fields=["indicateur", "annee"], name="valeur_unique_annee")]
 
+    def __str__(self):
+        return f"{self.annee} : {self.valeur}"
+
 
 class SuiviAnnuel(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="suivis")
@@ -204,6 +227,9 @@ class SuiviAnnuel(models.Model):
         ordering = ["annee"]
         constraints = [models.UniqueConstraint(fields=["fiche", "annee"], name="suivi_unique_annee")]
 
+    def __str__(self):
+        return f"Suivi {self.annee}"
+
 
 class CommentaireRevue(models.Model):
     """A message of the review conversation between the délégation and the coordinator. Kept forever."""
@@ -220,3 +246,6 @@ class CommentaireRevue(models.Model):
     class Meta:
         verbose_name = "commentaire de revue"
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.texte[:60]

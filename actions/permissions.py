@@ -62,6 +62,8 @@ def can_fire(user, fiche, transition: Transition) -> Result:
         return False, "Seul le coordinateur du contrat peut effectuer cette action."
     if transition.by == Acteur.DELEGATION and not (user.is_portal_admin or is_delegation(user, fiche.contract)):
         return False, "Seule la délégation départementale peut effectuer cette action."
+    if transition.by == Acteur.PILOTAGE and not (_manages(user, fiche.contract) or is_pilot(user, fiche)):
+        return False, "Seuls le coordinateur et les pilotes de la fiche peuvent effectuer cette action."
     return OK
 
 

@@ -1,3 +1,20 @@
+from django.urls import path
+
+from . import views
+
 app_name = "actions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("contrat/<int:contract_pk>/", views.plan, name="plan"),
+    path("contrat/<int:contract_pk>/suivi/", views.followup_year, name="followup_year"),
+    path("contrat/<int:contract_pk>/axes/nouveau/", views.axe_create, name="axe_create"),
+    path("contrat/<int:contract_pk>/fiches/nouvelle/", views.fiche_create, name="fiche_create"),
+    path("axes/<int:pk>/modifier/", views.axe_edit, name="axe_edit"),
+    path("axes/<int:pk>/deplacer/", views.axe_move, name="axe_move"),
+    path("fiches/<int:pk>/", views.fiche_detail, name="fiche_detail"),
+    path("fiches/<int:pk>/modifier/", views.fiche_edit, name="fiche_edit"),
+    path("fiches/<int:pk>/statut/<slug:name>/", views.fiche_transition, name="fiche_transition"),
+    path("fiches/<int:pk>/commentaire/", views.fiche_comment, name="fiche_comment"),
+    path("fiches/<int:pk>/suivi/<int:annee>/", views.suivi_edit, name="suivi_edit"),
+    path("revue/", views.review_queue, name="review_queue"),
+]

@@ -8,5 +8,7 @@ urlpatterns = [
     path("diagnostics/", include("diagnostics.urls")),
     path("plan-action/", include("actions.urls")),
     path("financements/", include("funding.urls")),
+    # /region/ (dashboard, exports, import), /annuaire/ (public directory), /notifications/
+    path("", include("contracts.regional.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,3 +11,70 @@ class Phase(models.TextChoices):
 
 # Phases in which a contract is signed and running ("signés et actifs" in the ARS figures).
 ACTIVE_PHASES = [Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE]
+PHASE_ORDER = [Phase.PREALABLE, Phase.DIAGNOSTIC, Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE, Phase.CLOS]
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "en_attente", "En attente de validation"
+    ACCEPTED = "validee", "Validée"
+    REFUSED = "refusee", "Refusée"
+    WITHDRAWN = "retiree", "Retirée"
+
+
+class DocumentType(models.TextChoices):
+    LETTRE_INTENTION = "lettre_intention", "Lettre d'intention"
+    CONTRAT_SIGNE = "contrat_signe", "Contrat signé"
+    AVENANT = "avenant", "Avenant signé"
+    COMPTE_RENDU = "compte_rendu", "Compte rendu"
+    DIAGNOSTIC = "diagnostic", "Diagnostic"
+    RAPPORT = "rapport", "Rapport"
+    RAPPORT_EVALUATION_FINALE = "rapport_evaluation_finale", "Rapport d'évaluation finale"
+    AUTRE = "autre", "Autre"
+
+
+# Signed or official documents: never deleted, only superseded by a new version.
+SIGNED_DOCUMENT_TYPES = {DocumentType.LETTRE_INTENTION, DocumentType.CONTRAT_SIGNE, DocumentType.AVENANT,
+                         DocumentType.RAPPORT_EVALUATION_FINALE}
+
+
+class SignatoryRole(models.TextChoices):
+    COLLECTIVITE = "collectivite", "Signataire obligatoire : collectivité"
+    ARS = "ars", "Signataire obligatoire : ARS"
+    PREFECTURE = "prefecture", "Signataire obligatoire : préfecture"
+    AUTRE_SIGNATAIRE = "autre_signataire", "Autre signataire"
+    PARTENAIRE = "partenaire", "Partenaire associé"
+
+
+MANDATORY_SIGNATORY_ROLES = [SignatoryRole.COLLECTIVITE, SignatoryRole.ARS, SignatoryRole.PREFECTURE]
+SIGNATORY_ROLES = MANDATORY_SIGNATORY_ROLES + [SignatoryRole.AUTRE_SIGNATAIRE]
+
+
+class StepKind(models.TextChoices):
+    ENGAGEMENT = "engagement", "Engagement de la collectivité"
+    PREPARATION_DIAGNOSTIC = "preparation_diagnostic", "Préparation du diagnostic"
+    REALISATION_DIAGNOSTIC = "realisation_diagnostic", "Réalisation du diagnostic local de santé partagé"
+    PLAN_ACTION = "plan_action", "Construction du plan d'action"
+    SIGNATURE = "signature", "Validation du plan d'action et signature du CLS"
+    MISE_EN_OEUVRE = "mise_en_oeuvre", "Mise en œuvre des fiches actions"
+    EVALUATION_CONTINUE = "evaluation_continue", "Évaluation continue (revue annuelle)"
+    EVALUATION_FINALE = "evaluation_finale", "Évaluation finale"
+    VALORISATION = "valorisation", "Valorisation et communication"
+    AUTRE = "autre", "Autre étape"
+
+
+class StepStatus(models.TextChoices):
+    A_VENIR = "a_venir", "À venir"
+    EN_COURS = "en_cours", "En cours"
+    REALISEE = "realisee", "Réalisée"
+
+
+class InstanceType(models.TextChoices):
+    COPIL = "copil", "Comité de pilotage (COPIL)"
+    COTECH = "cotech", "Comité technique (COTECH)"
+    GROUPE_TRAVAIL = "groupe_travail", "Groupe de travail"
+
+
+class PlanChangeKind(models.TextChoices):
+    AJOUT = "ajout", "Fiche ajoutée"
+    MODIFICATION = "modification", "Fiche modifiée"
+    RETRAIT = "retrait", "Fiche retirée"

@@ -7,7 +7,17 @@ from django.db.models import Q
 
 from cls_portal.core.concurrency import VersionedModel
 
-from .enums import ACTIVE_PHASES, Phase
+from .enums import (
+    ACTIVE_PHASES,
+    DocumentType,
+    InstanceType,
+    Phase,
+    PlanChangeKind,
+    ProposalStatus,
+    SignatoryRole,
+    StepKind,
+    StepStatus,
+)
 
 
 class ContractQuerySet(models.QuerySet):
@@ -78,6 +88,10 @@ class Contract(VersionedModel):
         "durée (années)", default=5, validators=[MinValueValidator(3), MaxValueValidator(5)]
     )
     plan_version = models.PositiveSmallIntegerField("version du plan d'action", default=1)
+    date_lettre_intention = models.DateField("date de la lettre d'intention", null=True, blank=True)
+    engagement_confirme = models.BooleanField(
+        "la collectivité a confirmé son engagement", default=False,
+        help_text="Confirmation par la collectivité de son engagement dans la démarche de CLS.")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,3 +122,233 @@ class Contract(VersionedModel):
     @property
     def is_active(self) -> bool:
         return self.phase in ACTIVE_PHASES
+
+    def in_last_year(self, today: dt.date) -> bool:
+        """Whether `today` falls in the contract's last year (final evaluation window)."""
+        end = self.date_fin
+        if end is None:
+            return False
+        try:
+            start_last = end.replace(year=end.year - 1) + dt.timedelta(days=1)
+        except ValueError:
+            start_last = end.replace(year=end.year - 1, day=28) + dt.timedelta(days=1)
+        return today >= start_last
+
+
+class TransitionProposal(models.Model):
+    """A coordinator's request to change phase, awaiting the délégation's decision."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="proposals")
+    transition = models.CharField("transition", max_length=32)
+    from_phase = models.CharField("phase de départ", max_length=24, choices=Phase.choices)
+    to_phase = models.CharField("phase visée", max_length=24, choices=Phase.choices)
+    status = models.CharField("statut", max_length=12, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PENDING, db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="proposé par")
+    proposed_at = models.DateTimeField("proposé le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="décidé par")
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    decision_comment = models.TextField("commentaire de décision", blank=True)
+
+    class Meta:
+        verbose_name = "proposition de changement de phase"
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract"], condition=Q(status=ProposalStatus.PENDING),
+                                    name="one_pending_proposal_per_contract"),
+        ]
+
+
+class PhaseTransition(models.Model):
+    """A phase change that happened: who, when, from, to, comment. Never edited."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField("transition", max_length=32)
+    from_phase = models.CharField("de", max_length=24, choices=Phase.choices)
+    to_phase = models.CharField("vers", max_length=24, choices=Phase.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name="par")
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+    proposal = models.OneToOneField(TransitionProposal, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="result")
+
+    class Meta:
+        verbose_name = "changement de phase"
+        ordering = ["at", "id"]
+
+
+def _document_path(instance, filename):
+    import uuid
+
+    # Never the user's file name: a random name in a per-contract folder, outside any public URL.
+    return f"contrats/{instance.contract_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(superseded_by__isnull=True)
+
+
+class Document(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField("type de document", max_length=32, choices=DocumentType.choices)
+    titre = models.CharField("titre", max_length=255)
+    date_document = models.DateField("date du document", null=True, blank=True)
+    fichier = models.FileField("fichier", upload_to=_document_path, max_length=255)
+    nom_original = models.CharField("nom du fichier", max_length=255)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=120)
+    taille = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+    version_doc = models.PositiveSmallIntegerField("version", default=1)
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="superseded_by", verbose_name="remplace")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="déposé par")
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "document"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.titre
+
+
+class Signatory(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.ForeignKey("territories.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="organisation")
+    role = models.CharField("rôle", max_length=20, choices=SignatoryRole.choices)
+    representant = models.CharField("représentée par", max_length=200, blank=True)
+    date_signature = models.DateField("date de signature", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "signataire ou partenaire"
+        ordering = ["role", "organisation__nom"]
+        constraints = [models.UniqueConstraint(fields=["contract", "organisation", "role"], name="signatory_unique")]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Step(models.Model):
+    """A step of the source method (fiche pratique n°5), with planned and actual dates."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="steps")
+    phase = models.CharField("phase", max_length=24, choices=Phase.choices)
+    kind = models.CharField("étape", max_length=32, choices=StepKind.choices)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    annee = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    titre = models.CharField("titre", max_length=255)
+    objectif = models.TextField("objectif", blank=True)
+    description = models.TextField("description", blank=True)
+    acteurs = models.TextField("acteurs concernés", blank=True)
+    date_debut_prevue = models.DateField("début prévu", null=True, blank=True)
+    date_prevue = models.DateField("échéance prévue", null=True, blank=True)
+    date_realisee = models.DateField("date de réalisation", null=True, blank=True)
+    statut = models.CharField("statut", max_length=12, choices=StepStatus.choices, default=StepStatus.A_VENIR)
+
+    class Meta:
+        verbose_name = "étape"
+        ordering = ["ordre", "annee", "id"]
+
+    def __str__(self):
+        return self.titre
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.statut != StepStatus.REALISEE and self.date_prevue is not None and self.date_prevue < today
+
+
+class Instance(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="instances")
+    type = models.CharField("type d'instance", max_length=20, choices=InstanceType.choices)
+    nom = models.CharField("nom", max_length=200)
+    mission = models.TextField("mission", blank=True)
+
+    class Meta:
+        verbose_name = "instance de gouvernance"
+        ordering = ["type", "nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class InstanceMember(models.Model):
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="members")
+    personne = models.CharField("personne", max_length=200, blank=True)
+    organisation = models.ForeignKey("territories.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="organisation")
+    role = models.CharField("rôle", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "membre"
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=~Q(personne="") | Q(organisation__isnull=False),
+                                              name="member_person_or_org")]
+
+    def __str__(self):
+        return self.personne or str(self.organisation)
+
+
+class Meeting(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="meetings")
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField("date")
+    lieu = models.CharField("lieu", max_length=200, blank=True)
+    ordre_du_jour = models.TextField("ordre du jour", blank=True)
+    participants = models.TextField("participants", blank=True)
+    compte_rendu = models.TextField("compte rendu", blank=True)
+    compte_rendu_document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="+", verbose_name="compte rendu (fichier)")
+    decisions = models.TextField("décisions", blank=True)
+    revue_annuelle = models.BooleanField(
+        "revue annuelle du COPIL", default=False,
+        help_text="La revue annuelle marque l'évaluation continue de l'année comme réalisée.")
+
+    class Meta:
+        verbose_name = "réunion"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.instance} du {self.date:%d/%m/%Y}"
+
+
+class Avenant(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    date = models.DateField("date")
+    objet = models.TextField("objet")
+    plan_version = models.PositiveSmallIntegerField("version du plan issue de l'avenant")
+    signataires = models.ManyToManyField(Signatory, blank=True, related_name="avenants_paraphes",
+                                         verbose_name="signataires ayant paraphé")
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="avenant signé")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["numero"]
+        constraints = [models.UniqueConstraint(fields=["contract", "numero"], name="avenant_unique_numero")]
+
+    def __str__(self):
+        return f"Avenant n°{self.numero} du {self.date:%d/%m/%Y}"
+
+
+class AvenantChange(models.Model):
+    avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField("modification", max_length=16, choices=PlanChangeKind.choices)
+    fiche = models.ForeignKey("actions.FicheAction", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="avenant_changes", verbose_name="fiche action")
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "modification du plan"
+        ordering = ["id"]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from cls_portal.accounts.models import Role
 
+from . import workflow
+from .enums import SIGNED_DOCUMENT_TYPES
+
 Result = tuple[bool, str]
 OK: Result = (True, "")
 
@@ -26,6 +29,18 @@ def _is_delegation(user, contract) -> bool:
 
 def _is_region(user, contract) -> bool:
     return user.has_role(Role.REGION) and contract.ars.region_id in user.region_codes()
+
+
+def lifecycle_roles(user, contract) -> set[str]:
+    """The workflow roles `user` holds on `contract` (an admin holds both)."""
+    if user.is_portal_admin:
+        return {workflow.COORDINATEUR, workflow.DELEGATION}
+    roles = set()
+    if _is_coordinator(user, contract):
+        roles.add(workflow.COORDINATEUR)
+    if _is_delegation(user, contract):
+        roles.add(workflow.DELEGATION)
+    return roles
 
 
 def can_view_contract(user, contract) -> Result:
@@ -49,6 +64,41 @@ def can_validate_contract(user, contract) -> Result:
     if user.is_portal_admin or _is_delegation(user, contract):
         return OK
     return False, "Seule la délégation départementale peut valider cette étape."
+
+
+def can_propose(user, contract, transition: workflow.Transition) -> Result:
+    if transition.mode != "propose":
+        return False, "Cette étape ne se propose pas : elle se décide directement."
+    if lifecycle_roles(user, contract) & set(transition.actors):
+        return OK
+    return False, "Seul le coordinateur du contrat peut proposer ce changement de phase."
+
+
+def can_fire(user, contract, transition: workflow.Transition) -> Result:
+    if transition.mode != "direct":
+        return False, "Ce changement de phase doit être proposé puis validé par la délégation."
+    if lifecycle_roles(user, contract) & set(transition.actors):
+        return OK
+    return False, "Vous ne pouvez pas décider ce changement de phase."
+
+
+def can_renew(user, contract) -> Result:
+    if lifecycle_roles(user, contract):
+        return OK
+    return False, "Seuls le coordinateur et la délégation départementale peuvent renouveler le contrat."
+
+
+def can_download_document(user, document) -> Result:
+    return can_view_contract(user, document.contract)
+
+
+def can_delete_document(user, document) -> Result:
+    allowed, reason = can_edit_contract(user, document.contract)
+    if not allowed:
+        return allowed, reason
+    if document.type in SIGNED_DOCUMENT_TYPES:
+        return False, "Un document signé n'est jamais supprimé : déposez une nouvelle version qui le remplace."
+    return OK
 
 
 is_coordinator = _is_coordinator

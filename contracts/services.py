@@ -1,22 +1,58 @@
-"""Writes on contracts. Each service is atomic, takes an explicit `actor` and records history."""
+"""Writes on contracts. Each service is atomic, takes an explicit `actor` and records history.
+
+The caller (the view) checks permissions; services enforce business rules (DomainError, French).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from cls_portal.core import history
+from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
 from cls_portal.territories.models import Commune, Delegation
 
-from .models import Contract
+from . import steps as method
+from . import uploads, workflow
+from .enums import (
+    SIGNATORY_ROLES,
+    SIGNED_DOCUMENT_TYPES,
+    DocumentType,
+    InstanceType,
+    Phase,
+    ProposalStatus,
+    StepKind,
+    StepStatus,
+)
+from .models import (
+    Avenant,
+    AvenantChange,
+    Contract,
+    Document,
+    Instance,
+    InstanceMember,
+    Meeting,
+    PhaseTransition,
+    Signatory,
+    Step,
+    TransitionProposal,
+)
 
 
 def _delegations_for(communes) -> list[Delegation]:
     deps = {c.departement_id for c in communes}
     return list(Delegation.objects.filter(departement_id__in=deps))
 
+
+def _today():
+    return timezone.localdate()
+
+
+# --- contract ---------------------------------------------------------------------------------------
 
 @transaction.atomic
 def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_codes: list[str] | None = None,
@@ -25,7 +61,8 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
     """Create a contract on a perimeter (an EPCI's communes, or an explicit list of communes).
 
     Preconditions: `collectivite` is a collectivité; the perimeter is not empty; duration 3 to 5 years.
-    The délégations concerned are derived from the communes' départements.
+    The délégations concerned are derived from the communes' départements. The steps of the method
+    are created with the contract.
     """
     if not collectivite.is_collectivite:
         raise DomainError("La structure porteuse doit être une collectivité.", field="collectivite")
@@ -41,10 +78,491 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
         raise DomainError("Le périmètre doit comprendre au moins une commune.", field="communes")
     contract = Contract.objects.create(
         nom=nom, collectivite=collectivite, ars=ars, epci=epci, prs=prs, duree_annees=duree_annees,
-        date_debut_prealable=date_debut_prealable, referent=referent, **extra,
+        date_debut_prealable=date_debut_prealable or _today(), referent=referent, **extra,
     )
     contract.communes.set(communes)
     contract.delegations.set(_delegations_for(communes))
     contract.coordinators.set(coordinators)
+    steps_create_defaults(contract=contract)
     history.record(actor=actor, obj=contract, action="création", changes={"nom": [None, nom]})
     return contract
+
+
+IDENTITY_FIELDS = ["nom", "prs", "referent", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
+                   "date_signature", "duree_annees", "date_lettre_intention", "engagement_confirme"]
+
+
+@transaction.atomic
+def contract_update(*, actor, contract: Contract, version: int | None, data: dict) -> Contract:
+    """Update the identity of a contract (optimistic concurrency on `version`).
+
+    Preconditions: duration 3 to 5 years; QPV count only when QPV are covered.
+    """
+    obj = lock_for_update(Contract, contract.pk, expected_version=version, submitted=data)
+    data = {k: v for k, v in data.items() if k in IDENTITY_FIELDS}
+    if "duree_annees" in data and not 3 <= int(data["duree_annees"]) <= 5:
+        raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
+    if data.get("nb_qpv") and not data.get("qpv", obj.qpv):
+        raise DomainError("Indiquez que le contrat couvre des QPV avant d'en donner le nombre.", field="nb_qpv")
+    old = history.snapshot(obj, list(data))
+    for k, v in data.items():
+        setattr(obj, k, v)
+    changes = history.diff(old, history.snapshot(obj, list(data)))
+    if changes:
+        bump(obj)
+        obj.save()
+        history.record(actor=actor, obj=obj, action="modification de l'identité", changes=changes)
+    return obj
+
+
+@transaction.atomic
+def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str], epci=None,
+                           version: int | None = None) -> Contract:
+    """Replace the perimeter. Population is always read from the reference data.
+
+    Preconditions: at least one commune; all codes exist.
+    """
+    obj = lock_for_update(Contract, contract.pk, expected_version=version)
+    codes = sorted(set(commune_codes))
+    communes = list(Commune.objects.filter(code__in=codes))
+    if len(communes) != len(codes):
+        unknown = sorted(set(codes) - {c.code for c in communes})
+        raise DomainError("Codes de communes inconnus : " + ", ".join(unknown) + ".", field="communes")
+    if not communes:
+        raise DomainError("Le périmètre doit comprendre au moins une commune.", field="communes")
+    before = sorted(obj.communes.values_list("code", flat=True))
+    old_epci = obj.epci
+    obj.communes.set(communes)
+    obj.delegations.set(_delegations_for(communes))
+    if epci is not None:
+        obj.epci = epci
+    bump(obj)
+    obj.save()
+    added = sorted(set(codes) - set(before))
+    removed = sorted(set(before) - set(codes))
+    changes = {"communes": [f"{len(before)} communes", f"{len(codes)} communes"]}
+    if old_epci != obj.epci:
+        changes["epci"] = [old_epci, obj.epci]
+    history.record(actor=actor, obj=obj, action="modification du périmètre", changes=changes,
+                   comment=("Ajoutées : " + ", ".join(added) if added else "")
+                   + (" ; " if added and removed else "") + ("Retirées : " + ", ".join(removed) if removed else ""))
+    return obj
+
+
+# --- lifecycle --------------------------------------------------------------------------------------
+
+def _transition(name: str) -> workflow.Transition:
+    try:
+        return workflow.TRANSITIONS[name]
+    except KeyError:
+        raise DomainError("Ce changement de phase n'existe pas.") from None
+
+
+def _check_guards(t: workflow.Transition, contract: Contract, ctx: workflow.GuardContext):
+    if contract.phase != t.source:
+        raise DomainError(f"Le contrat n'est pas en « {Phase(t.source).label} » : ce changement de phase "
+                          "n'est pas possible.")
+    reasons = workflow.failed_guards(t, contract, ctx)
+    if reasons:
+        raise DomainError(" ".join(reasons), code="guard")
+
+
+def _apply(*, actor, contract: Contract, t: workflow.Transition, comment: str, proposal=None) -> PhaseTransition:
+    old_phase = contract.phase
+    contract.phase = t.target
+    today = _today()
+    effects = {"phase": [old_phase, t.target]}
+    if t.name == "signer":
+        signed = contract.documents.filter(type=DocumentType.CONTRAT_SIGNE, superseded_by__isnull=True).first()
+        if not contract.date_signature:
+            contract.date_signature = (signed.date_document if signed and signed.date_document else today)
+            effects["date_signature"] = [None, contract.date_signature]
+    bump(contract)
+    contract.save()
+    done = {"engager": StepKind.ENGAGEMENT, "signer": StepKind.SIGNATURE, "clore": StepKind.EVALUATION_FINALE}
+    if t.name in done:
+        contract.steps.filter(kind=done[t.name]).exclude(statut=StepStatus.REALISEE).update(
+            statut=StepStatus.REALISEE, date_realisee=today)
+    if t.name == "signer":
+        steps_plan_after_signature(contract=contract)
+    if t.name == "ouvrir_evaluation_finale":
+        contract.steps.filter(kind=StepKind.EVALUATION_FINALE, statut=StepStatus.A_VENIR).update(
+            statut=StepStatus.EN_COURS)
+    record = PhaseTransition.objects.create(contract=contract, transition=t.name, from_phase=old_phase,
+                                            to_phase=t.target, actor=actor, comment=comment, proposal=proposal)
+    history.record(actor=actor, obj=contract, action=f"changement de phase : {t.label}", changes=effects,
+                   comment=comment)
+    return record
+
+
+@transaction.atomic
+def transition_propose(*, actor, contract: Contract, transition: str, comment: str = "") -> TransitionProposal:
+    """The coordinator proposes a phase change. Preconditions: right phase, guards met, none pending."""
+    t = _transition(transition)
+    if t.mode != "propose":
+        raise DomainError("Ce changement de phase se décide directement, sans proposition.")
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    _check_guards(t, contract, workflow.GuardContext(today=_today(), comment=comment))
+    if contract.proposals.filter(status=ProposalStatus.PENDING).exists():
+        raise DomainError("Une proposition attend déjà la décision de la délégation départementale.")
+    try:
+        with transaction.atomic():
+            proposal = TransitionProposal.objects.create(
+                contract=contract, transition=t.name, from_phase=t.source, to_phase=t.target, proposed_by=actor,
+                comment=comment)
+    except IntegrityError:
+        raise DomainError("Une proposition attend déjà la décision de la délégation départementale.") from None
+    history.record(actor=actor, obj=contract, action=f"proposition : {t.label}", comment=comment)
+    return proposal
+
+
+def _pending(contract, proposal_pk) -> TransitionProposal:
+    proposal = (TransitionProposal.objects.select_for_update()
+                .filter(pk=proposal_pk, contract=contract).first())
+    if proposal is None or proposal.status != ProposalStatus.PENDING:
+        raise DomainError("Cette proposition a déjà été traitée.")
+    return proposal
+
+
+@transaction.atomic
+def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: str = "") -> PhaseTransition:
+    """The délégation validates a pending proposal. The guards are checked again."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    proposal = _pending(contract, proposal_pk)
+    t = _transition(proposal.transition)
+    _check_guards(t, contract, workflow.GuardContext(today=_today(), comment=comment, by_delegation=True))
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.decided_by, proposal.decided_at, proposal.decision_comment = actor, timezone.now(), comment
+    proposal.save()
+    return _apply(actor=actor, contract=contract, t=t, comment=comment, proposal=proposal)
+
+
+@transaction.atomic
+def proposal_refuse(*, actor, contract: Contract, proposal_pk: int, comment: str) -> TransitionProposal:
+    """The délégation sends a proposal back. Precondition: a reason is given."""
+    if not (comment or "").strip():
+        raise DomainError("Indiquez le motif du refus : il sera transmis au coordinateur.", field="comment")
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    proposal = _pending(contract, proposal_pk)
+    proposal.status = ProposalStatus.REFUSED
+    proposal.decided_by, proposal.decided_at, proposal.decision_comment = actor, timezone.now(), comment
+    proposal.save()
+    history.record(actor=actor, obj=contract, action="proposition refusée",
+                   changes={"proposition": [proposal.transition, "refusée"]}, comment=comment)
+    return proposal
+
+
+@transaction.atomic
+def transition_fire(*, actor, contract: Contract, transition: str, comment: str = "",
+                    by_delegation: bool = False) -> PhaseTransition:
+    """A direct transition (final evaluation). Preconditions: right phase, guards met."""
+    t = _transition(transition)
+    if t.mode != "direct":
+        raise DomainError("Ce changement de phase doit être proposé puis validé par la délégation.")
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    _check_guards(t, contract, workflow.GuardContext(today=_today(), comment=comment, by_delegation=by_delegation))
+    return _apply(actor=actor, contract=contract, t=t, comment=comment)
+
+
+# --- steps ------------------------------------------------------------------------------------------
+
+def steps_create_defaults(*, contract: Contract) -> list[Step]:
+    """The method's steps, planned from the contract's dates (called inside contract_create)."""
+    debut = contract.date_debut_prealable or _today()
+    created = []
+    for d in method.METHOD_STEPS:
+        start, due = method.planned_dates(d, debut=debut, signature=contract.date_signature, fin=contract.date_fin)
+        created.append(Step(contract=contract, phase=d.phase, kind=d.kind, ordre=d.ordre, titre=d.kind.label,
+                            objectif=d.objectif, description=d.description, acteurs=d.acteurs,
+                            date_debut_prevue=start, date_prevue=due))
+    Step.objects.bulk_create(created)
+    if contract.date_signature:
+        steps_plan_after_signature(contract=contract)
+    return created
+
+
+def steps_plan_after_signature(*, contract: Contract) -> None:
+    """Once signed: date the implementation steps and add one yearly review per year."""
+    fin = contract.date_fin
+    for d in method.METHOD_STEPS:
+        if d.due_months is None:
+            start, due = method.planned_dates(d, debut=contract.date_debut_prealable or _today(),
+                                              signature=contract.date_signature, fin=fin)
+            contract.steps.filter(kind=d.kind, date_prevue__isnull=True).update(date_debut_prevue=start,
+                                                                                 date_prevue=due)
+    existing = set(contract.steps.filter(kind=StepKind.EVALUATION_CONTINUE).values_list("annee", flat=True))
+    d = method.EVALUATION_CONTINUE
+    Step.objects.bulk_create([
+        Step(contract=contract, phase=d.phase, kind=d.kind, ordre=d.ordre, annee=year,
+             titre=f"Évaluation continue {year} (revue annuelle du COPIL)", objectif=d.objectif,
+             description=d.description, acteurs=d.acteurs, date_debut_prevue=dt.date(year, 1, 1),
+             date_prevue=dt.date(year, 12, 31))
+        for year in method.evaluation_years(contract.date_signature, contract.duree_annees) if year not in existing
+    ])
+
+
+@transaction.atomic
+def step_update(*, actor, step: Step, data: dict) -> Step:
+    """Edit a step. Preconditions: dates in order; a done step has its actual date (today by default)."""
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    start, due = data.get("date_debut_prevue", step.date_debut_prevue), data.get("date_prevue", step.date_prevue)
+    if start and due and due < start:
+        raise DomainError("L'échéance prévue ne peut pas précéder le début prévu.", field="date_prevue")
+    if data.get("statut") == StepStatus.REALISEE and not data.get("date_realisee"):
+        data["date_realisee"] = _today()
+    fields = ["titre", "objectif", "description", "acteurs", "date_debut_prevue", "date_prevue", "date_realisee",
+              "statut"]
+    old = history.snapshot(step, fields)
+    for k in fields:
+        if k in data:
+            setattr(step, k, data[k])
+    step.save()
+    changes = history.diff(old, history.snapshot(step, fields))
+    if changes:
+        history.record(actor=actor, obj=step, action=f"étape modifiée : {step.titre}", changes=changes)
+    return step
+
+
+@transaction.atomic
+def step_create(*, actor, contract: Contract, data: dict) -> Step:
+    step = Step.objects.create(contract=contract, kind=StepKind.AUTRE, ordre=data.pop("ordre", 100),
+                               phase=data.pop("phase", contract.phase), **data)
+    history.record(actor=actor, obj=step, action=f"étape ajoutée : {step.titre}")
+    return step
+
+
+# --- documents --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def document_upload(*, actor, contract: Contract, type: str, titre: str, fichier, date_document=None,
+                    supersedes: Document | None = None) -> Document:
+    """Store a checked file. Preconditions: accepted content type (sniffed), not empty, under the size
+    limit, harmless name; `supersedes` (a current document of the same contract) gets a new version."""
+    checked = uploads.check_upload(fichier)
+    version_doc = 1
+    if supersedes is not None:
+        supersedes = Document.objects.select_for_update().get(pk=supersedes.pk)
+        if supersedes.contract_id != contract.pk:
+            raise DomainError("Ce document n'appartient pas à ce contrat.")
+        if Document.objects.filter(supersedes=supersedes).exists():
+            raise DomainError("Ce document a déjà été remplacé par une version plus récente.")
+        version_doc = supersedes.version_doc + 1
+        type = supersedes.type
+    doc = Document(contract=contract, type=type, titre=titre, date_document=date_document,
+                   nom_original=checked.name, extension=checked.extension, content_type=checked.content_type,
+                   taille=checked.size, sha256=checked.sha256, uploaded_by=actor, supersedes=supersedes,
+                   version_doc=version_doc)
+    doc.fichier.save(checked.name, fichier, save=False)
+    try:  # the row cannot be saved: remove the file just written (nothing stored on failure)
+        doc.save()
+    except Exception:
+        doc.fichier.delete(save=False)
+        raise
+    history.record(actor=actor, obj=doc, action="document déposé" if supersedes is None else "nouvelle version",
+                   changes={"document": [supersedes.titre if supersedes else None, titre]})
+    return doc
+
+
+@transaction.atomic
+def document_delete(*, actor, document: Document) -> None:
+    """Delete an unsigned document that no other version points to. Signed documents are kept forever."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.type in SIGNED_DOCUMENT_TYPES:
+        raise DomainError("Un document signé n'est jamais supprimé : déposez une nouvelle version qui le remplace.")
+    if Document.objects.filter(supersedes=document).exists() or document.supersedes_id:
+        raise DomainError("Ce document fait partie d'un historique de versions : il ne peut pas être supprimé.")
+    if Meeting.objects.filter(compte_rendu_document=document).exists() or \
+            Avenant.objects.filter(document=document).exists():
+        raise DomainError("Ce document est rattaché à une réunion ou à un avenant : il ne peut pas être supprimé.")
+    history.record(actor=actor, obj=document.contract, action="document supprimé",
+                   changes={"document": [document.titre, None]})
+    name = document.fichier.name
+    storage = document.fichier.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- signatories ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def signatory_add(*, actor, contract: Contract, organisation, role: str, representant: str = "",
+                  date_signature=None) -> Signatory:
+    """Add a signatory or partner. Preconditions: only signatories have a signature date; no duplicate."""
+    if date_signature and role not in SIGNATORY_ROLES:
+        raise DomainError("Seuls les signataires ont une date de signature.", field="date_signature")
+    if Signatory.objects.filter(contract=contract, organisation=organisation, role=role).exists():
+        raise DomainError("Cette organisation figure déjà avec ce rôle.", field="organisation")
+    s = Signatory.objects.create(contract=contract, organisation=organisation, role=role,
+                                 representant=representant, date_signature=date_signature)
+    history.record(actor=actor, obj=s, action="signataire ajouté", changes={"signataire": [None, str(s)]})
+    return s
+
+
+@transaction.atomic
+def signatory_remove(*, actor, signatory: Signatory) -> None:
+    if signatory.avenants_paraphes.exists() or signatory.date_signature:
+        raise DomainError("Un signataire qui a signé le contrat ou paraphé un avenant ne peut pas être retiré.")
+    history.record(actor=actor, obj=signatory, action="signataire retiré",
+                   changes={"signataire": [str(signatory), None]})
+    signatory.delete()
+
+
+# --- governance -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def instance_create(*, actor, contract: Contract, type: str, nom: str, mission: str = "") -> Instance:
+    inst = Instance.objects.create(contract=contract, type=type, nom=nom, mission=mission)
+    history.record(actor=actor, obj=inst, action="instance créée", changes={"instance": [None, nom]},
+                   contract_id=contract.pk)
+    return inst
+
+
+@transaction.atomic
+def member_add(*, actor, instance: Instance, personne: str = "", organisation=None, role: str = "") -> InstanceMember:
+    if not personne.strip() and organisation is None:
+        raise DomainError("Indiquez une personne ou une organisation.", field="personne")
+    m = InstanceMember.objects.create(instance=instance, personne=personne.strip(), organisation=organisation,
+                                      role=role)
+    history.record(actor=actor, obj=m, action="membre ajouté", changes={instance.nom: [None, str(m)]},
+                   contract_id=instance.contract_id)
+    return m
+
+
+@transaction.atomic
+def meeting_create(*, actor, contract: Contract, instance: Instance, date: dt.date, lieu: str = "",
+                   ordre_du_jour: str = "", participants: str = "", compte_rendu: str = "", decisions: str = "",
+                   revue_annuelle: bool = False, fichier=None) -> Meeting:
+    """Record a meeting. The yearly COPIL review marks that year's continuous-evaluation step done.
+
+    Preconditions: the instance belongs to the contract; only a COPIL holds the yearly review.
+    """
+    if instance.contract_id != contract.pk:
+        raise DomainError("Cette instance n'appartient pas à ce contrat.", field="instance")
+    if revue_annuelle and instance.type != InstanceType.COPIL:
+        raise DomainError("Seul le comité de pilotage (COPIL) tient la revue annuelle.", field="revue_annuelle")
+    doc = None
+    if fichier is not None:
+        doc = document_upload(actor=actor, contract=contract, type=DocumentType.COMPTE_RENDU,
+                              titre=f"Compte rendu — {instance.nom} du {date:%d/%m/%Y}", fichier=fichier,
+                              date_document=date)
+    meeting = Meeting.objects.create(contract=contract, instance=instance, date=date, lieu=lieu,
+                                     ordre_du_jour=ordre_du_jour, participants=participants,
+                                     compte_rendu=compte_rendu, compte_rendu_document=doc, decisions=decisions,
+                                     revue_annuelle=revue_annuelle)
+    if revue_annuelle:
+        step = contract.steps.filter(kind=StepKind.EVALUATION_CONTINUE, annee=date.year).first()
+        if step is None:
+            step = Step.objects.create(
+                contract=contract, phase=Phase.MISE_EN_OEUVRE, kind=StepKind.EVALUATION_CONTINUE, ordre=70,
+                annee=date.year, titre=f"Évaluation continue {date.year} (revue annuelle du COPIL)",
+                objectif=method.EVALUATION_CONTINUE.objectif, date_prevue=dt.date(date.year, 12, 31))
+        step.statut, step.date_realisee = StepStatus.REALISEE, date
+        step.save(update_fields=["statut", "date_realisee"])
+    history.record(actor=actor, obj=meeting, action="réunion enregistrée",
+                   changes={"réunion": [None, str(meeting)]})
+    return meeting
+
+
+# --- avenants ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, changes: list[dict],
+                   signataires=(), document: Document | None = None) -> Avenant:
+    """A numbered amendment; the plan's version increases by one.
+
+    Preconditions: the contract is signed and not closed; at least one plan change; sheets and
+    signatories belong to the contract; the signed document is an avenant of this contract.
+    """
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.phase not in (Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE):
+        raise DomainError("Un avenant ne peut être conclu que sur un contrat signé et en cours.")
+    if not changes:
+        raise DomainError("Indiquez au moins une modification du plan d'action.", field="changes")
+    for ch in changes:
+        fiche = ch.get("fiche")
+        if fiche is not None and fiche.contract_id != contract.pk:
+            raise DomainError("Une fiche action citée n'appartient pas à ce contrat.", field="changes")
+    if any(s.contract_id != contract.pk for s in signataires):
+        raise DomainError("Un signataire cité n'appartient pas à ce contrat.", field="signataires")
+    if document is not None and (document.contract_id != contract.pk or document.type != DocumentType.AVENANT):
+        raise DomainError("Le document signé doit être un avenant déposé sur ce contrat.", field="document")
+    numero = (contract.avenants.aggregate(m=Max("numero"))["m"] or 0) + 1
+    contract.plan_version += 1
+    bump(contract)
+    contract.save()
+    avenant = Avenant.objects.create(contract=contract, numero=numero, date=date, objet=objet,
+                                     plan_version=contract.plan_version, document=document, created_by=actor)
+    avenant.signataires.set(signataires)
+    AvenantChange.objects.bulk_create([
+        AvenantChange(avenant=avenant, kind=ch["kind"], fiche=ch.get("fiche"), description=ch.get("description", ""))
+        for ch in changes
+    ])
+    history.record(actor=actor, obj=avenant, action=f"avenant n°{numero}",
+                   changes={"plan_version": [contract.plan_version - 1, contract.plan_version]}, comment=objet)
+    return avenant
+
+
+# --- renewal ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def contract_renew(*, actor, contract: Contract, nom: str = "") -> Contract:
+    """Create the next generation, prefilled: perimeter, partners, governance, unfinished sheets.
+
+    Preconditions: the contract is in final evaluation or closed; it has not been renewed already.
+    """
+    from actions.enums import FicheStatut
+    from actions.models import Axe, FicheAction
+
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.phase not in (Phase.EVALUATION_FINALE, Phase.CLOS):
+        raise DomainError("Le renouvellement se prépare pendant l'évaluation finale ou après la clôture.")
+    if Contract.objects.filter(previous=contract).exists():
+        raise DomainError("Ce contrat a déjà été renouvelé.")
+    generation = contract.generation + 1
+    new = Contract.objects.create(
+        nom=nom or f"{contract.nom} — {generation}e génération", collectivite=contract.collectivite,
+        ars=contract.ars, referent=contract.referent, prs=contract.prs, epci=contract.epci, rural=contract.rural,
+        qpv=contract.qpv, nb_qpv=contract.nb_qpv, clsm=contract.clsm, generation=generation, previous=contract,
+        phase=Phase.PREALABLE, date_debut_prealable=_today(), duree_annees=contract.duree_annees)
+    new.communes.set(contract.communes.all())
+    new.delegations.set(contract.delegations.all())
+    new.coordinators.set(contract.coordinators.all())
+    steps_create_defaults(contract=new)
+    Signatory.objects.bulk_create([
+        Signatory(contract=new, organisation_id=s.organisation_id, role=s.role, representant=s.representant)
+        for s in contract.signatories.all()
+    ])
+    for inst in contract.instances.prefetch_related("members"):
+        copy = Instance.objects.create(contract=new, type=inst.type, nom=inst.nom, mission=inst.mission)
+        InstanceMember.objects.bulk_create([
+            InstanceMember(instance=copy, personne=m.personne, organisation_id=m.organisation_id, role=m.role)
+            for m in inst.members.all()
+        ])
+    unfinished = (contract.fiches.exclude(statut__in=[FicheStatut.REALISEE, FicheStatut.ABANDONNEE])
+                  .select_related("axe").prefetch_related("communes", "copilotes_personnes", "partenaires")
+                  .order_by("axe__numero", "numero"))
+    axes = {}
+    copied = 0
+    for fiche in unfinished:
+        if fiche.axe_id not in axes:
+            a = fiche.axe
+            axes[fiche.axe_id] = Axe.objects.create(contract=new, numero=a.numero, titre=a.titre, type=a.type,
+                                                    description=a.description)
+        copy = FicheAction.objects.create(
+            contract=new, axe=axes[fiche.axe_id], numero=fiche.numero, titre=fiche.titre,
+            statut=FicheStatut.BROUILLON, pilote_organisation_id=fiche.pilote_organisation_id,
+            pilote_personne_id=fiche.pilote_personne_id, contexte=fiche.contexte,
+            objectif_general=fiche.objectif_general, objectifs_specifiques=fiche.objectifs_specifiques,
+            objectifs_operationnels=fiche.objectifs_operationnels, description=fiche.description,
+            public_cible=fiche.public_cible, tout_le_perimetre=fiche.tout_le_perimetre,
+            objectif_prs=fiche.objectif_prs, priorite=fiche.priorite, preexistante=True)
+        copy.communes.set(fiche.communes.all())
+        copy.copilotes_personnes.set(fiche.copilotes_personnes.all())
+        for p in fiche.partenaires.all():
+            copy.partenaires.create(organisation_id=p.organisation_id, role=p.role, precision=p.precision)
+        copied += 1
+    history.record(actor=actor, obj=new, action="création par renouvellement",
+                   changes={"contrat précédent": [None, contract.nom], "fiches reprises": [None, copied]})
+    history.record(actor=actor, obj=contract, action="renouvellement",
+                   changes={"génération suivante": [None, new.nom]})
+    return new

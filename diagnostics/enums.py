@@ -14,16 +14,22 @@ class Statut(models.TextChoices):
 
 EDITABLE_STATUSES = {Statut.BROUILLON, Statut.A_MODIFIER}
 
+# Review actions whose comment is part of the exchange shown on the diagnostic page (history actions).
+REVIEW_ACTIONS = ["diagnostic_soumettre", "diagnostic_commenter", "diagnostic_demander_modifications",
+                  "diagnostic_valider"]
+
 
 class Transition(models.TextChoices):
     SOUMETTRE = "soumettre", "Soumettre à la délégation"
+    COMMENTER = "commenter", "Commenter"
     DEMANDER_MODIFICATIONS = "demander_modifications", "Demander des modifications"
     VALIDER = "valider", "Valider le diagnostic"
 
 
-# action -> (statuses it may start from, status it leads to, role that fires it)
+# action -> (statuses it may start from, status it leads to (None: unchanged), role that fires it)
 TRANSITIONS = {
     Transition.SOUMETTRE: ({Statut.BROUILLON, Statut.A_MODIFIER}, Statut.SOUMIS, Role.COORDINATEUR),
+    Transition.COMMENTER: ({Statut.BROUILLON, Statut.SOUMIS, Statut.A_MODIFIER}, None, Role.DELEGATION),
     Transition.DEMANDER_MODIFICATIONS: ({Statut.SOUMIS}, Statut.A_MODIFIER, Role.DELEGATION),
     Transition.VALIDER: ({Statut.SOUMIS}, Statut.VALIDE, Role.DELEGATION),
 }
@@ -84,3 +90,24 @@ class Politique(models.TextChoices):
 class Nature(models.TextChoices):
     FORCE = "force", "Force"
     FAIBLESSE = "faiblesse", "Faiblesse"
+
+
+HISTORY_LABELS = {
+    "diagnostic_cree": "Diagnostic commencé",
+    "diagnostic_nouvelle_version": "Nouvelle version créée",
+    "diagnostic_preparation": "Préparation modifiée",
+    "diagnostic_retroplanning": "Rétroplanning modifié",
+    "diagnostic_indicateurs": "Données quantitatives modifiées",
+    "diagnostic_import_indicateurs": "Indicateurs importés",
+    "diagnostic_consultations": "Consultations modifiées",
+    "diagnostic_politiques": "Croisement avec les politiques modifié",
+    "diagnostic_ressources": "Ressources locales modifiées",
+    "diagnostic_portrait": "Portrait de territoire modifié",
+    "diagnostic_acteurs": "Cartographie des acteurs modifiée",
+    "diagnostic_priorites": "Priorités modifiées",
+    "diagnostic_soumettre": "Soumis à la délégation",
+    "diagnostic_commenter": "Commentaire de la délégation",
+    "diagnostic_demander_modifications": "Modifications demandées",
+    "diagnostic_valider": "Validé par la délégation",
+    "priorite_axe": "Axe créé dans le plan d'action",
+}

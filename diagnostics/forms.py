@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.db.models import Q
 
@@ -6,7 +8,7 @@ from cls_portal.core.tabular import ImportColumn, normalise_header
 from cls_portal.core.tabular import ImportConfirmForm as ImportConfirmBase
 from cls_portal.territories.models import Organisation
 
-from .enums import Outil, Public, Theme
+from .enums import Outil, Public, Statut, Theme
 from .models import (
     ActeurCartographie,
     Consultation,
@@ -45,6 +47,16 @@ class IndicateurForm(forms.ModelForm):
         fields = ["theme", "libelle", "valeur", "valeur_departement", "valeur_region", "valeur_france", "unite",
                   "source", "annee"]
         localized_fields = ["valeur", "valeur_departement", "valeur_region", "valeur_france"]
+        labels = {"valeur_departement": "Valeur du département", "valeur_region": "Valeur de la région",
+                  "valeur_france": "Valeur France entière"}
+        help_texts = {"source": "Par exemple INSEE, ORS Normandie, Assurance maladie (SNDS)."}
+
+    def clean_annee(self):
+        annee = self.cleaned_data.get("annee")
+        this_year = datetime.date.today().year
+        if annee is not None and not (1950 <= annee <= this_year + 1):
+            raise forms.ValidationError(f"L'année doit être comprise entre 1950 et {this_year + 1}.")
+        return annee
 
 
 class ConsultationForm(forms.ModelForm):
@@ -143,8 +155,18 @@ class ImportConfirmForm(VersionFormMixin, ImportConfirmBase):
 
 
 class TransitionForm(forms.Form):
-    commentaire = forms.CharField(label="Commentaire", required=False, widget=TEXTAREA,
-                                  help_text="Obligatoire pour demander des modifications.")
+    commentaire = forms.CharField(label="Commentaire", required=False, widget=TEXTAREA, max_length=5000,
+                                  help_text="Obligatoire pour commenter ou demander des modifications.")
+
+
+class ListFilterForm(forms.Form):
+    statut = forms.ChoiceField(label="Statut du diagnostic", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import NO_DIAGNOSTIC
+
+        super().__init__(*args, **kwargs)
+        self.fields["statut"].choices = [("", "Tous"), *Statut.choices, (NO_DIAGNOSTIC, "Pas encore commencé")]
 
 
 # --- import of indicator tables -----------------------------------------------------------------
@@ -164,15 +186,10 @@ IMPORT_COLUMNS = [
 _THEMES = {normalise_header(label): value for value, label in Theme.choices} | {v: v for v in Theme.values}
 
 
-class IndicateurImportRowForm(forms.ModelForm):
+class IndicateurImportRowForm(IndicateurForm):
     """One imported row: the theme may be written as its label ("Offre de soins") or its code."""
 
     theme = forms.CharField(label="Thème")
-
-    class Meta:
-        model = Indicateur
-        fields = IndicateurForm.Meta.fields
-        localized_fields = IndicateurForm.Meta.localized_fields
 
     def clean_theme(self):
         theme = _THEMES.get(normalise_header(self.cleaned_data["theme"]))

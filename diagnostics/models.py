@@ -91,6 +91,15 @@ class Diagnostic(VersionedModel):
     def is_frozen(self) -> bool:
         return self.statut == Statut.VALIDE
 
+    @property
+    def is_latest(self) -> bool:
+        """No later version (select_related("next_version") to read it without a query)."""
+        try:
+            self.next_version  # noqa: B018
+        except Diagnostic.DoesNotExist:
+            return True
+        return False
+
 
 class DiagnosticChild(models.Model):
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="+")

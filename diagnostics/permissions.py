@@ -1,6 +1,8 @@
 """Permission predicates for diagnostics: `(allowed, reason)`, the reason in French (403).
 
-Visibility (404 for another tenant) is the contract's: `Contract.objects.visible_to(user)`.
+Visibility (404 for another tenant) is the contract's: callers fetch through
+`Contract.objects.visible_to(user)` (see selectors). These predicates decide what a user who can see the
+contract may do with its diagnostic.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from .enums import TRANSITIONS, Statut, Transition
 
 
 def can_view_diagnostic(user, contract) -> Result:
-    """The contract's team, its délégation and region, and its elected officials (a *shared* diagnostic)."""
+    """The diagnostic is *shared*: the contract's team, its délégation and region, its elected officials
+    and the pilots of its action sheets (who ground their sheets on it) may read it."""
     if user.is_portal_admin or is_coordinator(user, contract) or is_delegation(user, contract) \
             or is_region(user, contract):
         return OK
     if user.has_role(Role.ELU) and contract.collectivite_id in user.organisation_ids(Role.ELU):
         return OK
-    return False, "Le diagnostic n'est consultable que par le coordinateur, l'ARS et les élus du contrat."
+    if user.has_role(Role.PILOTE):  # visible_to() already limited the contract to the pilot's own sheets
+        return OK
+    return False, "Le diagnostic n'est consultable que par l'équipe du contrat, l'ARS et ses élus."
 
 
 def can_start_diagnostic(user, contract) -> Result:
@@ -38,6 +43,28 @@ def can_edit_diagnostic(user, diagnostic) -> Result:
     return OK
 
 
+def can_new_version(user, diagnostic) -> Result:
+    allowed, reason = can_start_diagnostic(user, diagnostic.contract)
+    if not allowed:
+        return allowed, reason
+    if diagnostic.statut != Statut.VALIDE:
+        return False, "Seul un diagnostic validé peut donner lieu à une nouvelle version."
+    if not diagnostic.is_latest:
+        return False, "Une version plus récente de ce diagnostic existe déjà."
+    return OK
+
+
+def can_link_axe(user, diagnostic) -> Result:
+    """Turning a priority into an axe writes to the action plan, not to the diagnostic's content: it is
+    allowed on the current version whatever its review status (a validated diagnostic is the usual case)."""
+    allowed, reason = can_start_diagnostic(user, diagnostic.contract)
+    if not allowed:
+        return False, "Seul le coordinateur du contrat peut créer les axes du plan d'action."
+    if not diagnostic.is_latest:
+        return False, "Cette version du diagnostic a été remplacée : créez l'axe depuis la version en cours."
+    return OK
+
+
 def can_fire(user, diagnostic, action: str) -> Result:
     """Who may fire a review transition (the transition table says which role)."""
     if action not in TRANSITIONS:
@@ -51,7 +78,8 @@ def can_fire(user, diagnostic, action: str) -> Result:
     if role == Role.DELEGATION and is_delegation(user, contract):
         return OK
     if role == Role.DELEGATION:
-        return False, "Seule la délégation départementale peut valider le diagnostic ou demander des modifications."
+        return False, "Seule la délégation départementale peut commenter, valider le diagnostic ou demander " \
+                      "des modifications."
     return False, "Seul le coordinateur du contrat peut soumettre le diagnostic."
 
 

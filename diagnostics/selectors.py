@@ -1,23 +1,36 @@
 """Reads, always from the user's point of view (another tenant's diagnostic is a 404)."""
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
-from contracts.models import Contract
+from cls_portal.core.history import history_for
 from cls_portal.territories.models import Delegation
+from contracts.models import Contract
 
+from .enums import HISTORY_LABELS, REVIEW_ACTIONS, Nature, Theme
 from .models import Diagnostic
 
+NO_DIAGNOSTIC = "aucun"
 
-def contracts_with_diagnostics(user):
-    """Contracts the user may see, with their diagnostic versions (three queries whatever the count)."""
-    return (
+
+def contracts_with_diagnostics(user, *, statut: str = ""):
+    """Contracts the user may see, each with its diagnostic versions (latest first), in a fixed number of
+    queries whatever the number of contracts. `statut`: keep contracts whose current version has it
+    (`NO_DIAGNOSTIC`: contracts without any diagnostic)."""
+    qs = (
         Contract.objects.visible_to(user)
-        .select_related("collectivite", "ars")
-        .prefetch_related("coordinators", Prefetch("delegations", queryset=Delegation.objects.all()),
+        .select_related("collectivite")
+        .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("departement")),
                           Prefetch("diagnostics", queryset=Diagnostic.objects.order_by("-numero")))
         .order_by("nom")
     )
+    if statut == NO_DIAGNOSTIC:
+        qs = qs.filter(~Exists(Diagnostic.objects.filter(contract=OuterRef("pk"))))
+    elif statut:
+        # The current version is the one no other version points back to.
+        current = Diagnostic.objects.filter(contract=OuterRef("pk"), statut=statut, next_version__isnull=True)
+        qs = qs.filter(Exists(current))
+    return qs
 
 
 def contract_for_user(user, contract_pk) -> Contract:
@@ -26,11 +39,15 @@ def contract_for_user(user, contract_pk) -> Contract:
     return get_object_or_404(qs, pk=contract_pk)
 
 
+def latest_diagnostic(contract) -> Diagnostic | None:
+    return Diagnostic.objects.filter(contract=contract).order_by("-numero").only("id").first()
+
+
 def diagnostic_get_for_user(user, pk) -> Diagnostic:
     qs = (
         Diagnostic.objects.visible_to(user)
         .select_related("contract", "contract__collectivite", "contract__ars", "contract__epci",
-                        "contract__referent", "previous", "valide_par")
+                        "contract__referent", "previous", "next_version", "valide_par")
         .prefetch_related("contract__coordinators", "contract__delegations")
     )
     return get_object_or_404(qs, pk=pk)
@@ -40,20 +57,42 @@ def diagnostic_load_sections(diagnostic: Diagnostic) -> Diagnostic:
     """Prefetch every section (one query each, whatever the number of rows)."""
     prefetch_related_objects(
         [diagnostic], "etapes", "indicateurs", "consultations", "politiques", "ressources__organisation",
-        "portrait", "acteurs__organisation", "priorites__axe__fiches",
+        "portrait", "acteurs__organisation", "priorites__axe",
     )
     return diagnostic
 
 
-def versions_of(diagnostic: Diagnostic):
-    return Diagnostic.objects.filter(contract_id=diagnostic.contract_id).only(
-        "id", "numero", "statut", "valide_le", "contract_id").order_by("-numero")
+def versions_of(diagnostic: Diagnostic) -> list[Diagnostic]:
+    return list(Diagnostic.objects.filter(contract_id=diagnostic.contract_id).only(
+        "id", "numero", "statut", "valide_le", "contract_id").order_by("-numero"))
+
+
+def _labelled(entries):
+    for entry in entries:
+        entry.label = HISTORY_LABELS.get(entry.action, entry.action)
+    return entries
+
+
+def review_thread(diagnostic: Diagnostic) -> list:
+    """Submissions, comments, requests for changes and validation of this version, oldest first."""
+    return _labelled(list(history_for(diagnostic).filter(action__in=REVIEW_ACTIONS).order_by("at", "id")))
+
+
+def recent_history(diagnostic: Diagnostic, limit: int = 20) -> list:
+    return _labelled(list(history_for(diagnostic)[:limit]))
+
+
+def indicators_by_theme(diagnostic: Diagnostic) -> list[dict]:
+    """[{theme, rows}] from the prefetched indicators, in the order of `Theme`."""
+    groups: dict[str, list] = {}
+    for ind in diagnostic.indicateurs.all():
+        groups.setdefault(ind.theme, []).append(ind)
+    order = list(Theme.values)
+    return [{"theme": Theme(k).label, "code": k, "rows": groups[k]} for k in sorted(groups, key=order.index)]
 
 
 def portrait_by_theme(diagnostic: Diagnostic) -> list[dict]:
     """[{theme, forces: [...], faiblesses: [...]}] from the prefetched portrait."""
-    from .enums import Nature, Theme
-
     themes = {}
     for el in diagnostic.portrait.all():
         entry = themes.setdefault(el.theme, {"theme": Theme(el.theme).label, "forces": [], "faiblesses": []})

@@ -177,15 +177,23 @@ def diagnostic_import_indicateurs(*, actor, diagnostic_id: int, expected_version
 
 @transaction.atomic
 def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire: str = "") -> Diagnostic:
-    """Fire a review transition (see enums.TRANSITIONS). Asking for changes needs a comment."""
-    diagnostic = Diagnostic.objects.select_for_update().select_related("contract").get(pk=diagnostic_id)
+    """Fire a review action of `enums.TRANSITIONS` and notify the other side.
+
+    Preconditions (checked here): the diagnostic's status allows the action; a comment is given when
+    asking for changes or commenting; a diagnostic is submitted only with at least one priority.
+    The caller checks who may fire it (`permissions.can_fire`).
+    """
+    diagnostic = Diagnostic.objects.select_for_update().select_related("contract", "contract__referent").get(
+        pk=diagnostic_id)
     if action not in TRANSITIONS:
         raise DomainError("Action inconnue.")
     sources, target, _ = TRANSITIONS[action]
     if diagnostic.statut not in sources:
-        raise DomainError(f"Impossible depuis le statut « {diagnostic.get_statut_display()} ».")
-    if action == Transition.DEMANDER_MODIFICATIONS and not commentaire.strip():
-        raise DomainError("Expliquez au coordinateur ce qui doit être modifié.", field="commentaire")
+        raise DomainError(f"Action impossible : le diagnostic est « {diagnostic.get_statut_display()} ».")
+    commentaire = commentaire.strip()
+    if action in (Transition.DEMANDER_MODIFICATIONS, Transition.COMMENTER) and not commentaire:
+        raise DomainError("Écrivez votre commentaire pour le coordinateur." if action == Transition.COMMENTER
+                          else "Expliquez au coordinateur ce qui doit être modifié.", field="commentaire")
     contract = diagnostic.contract
     if action == Transition.SOUMETTRE:
         if not diagnostic.priorites.exists():
@@ -194,22 +202,26 @@ def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire
         diagnostic.soumis_le = timezone.now()
     if action == Transition.VALIDER:
         diagnostic.valide_le, diagnostic.valide_par = timezone.now(), actor
-    if action != Transition.SOUMETTRE:
-        diagnostic.commentaire_revue = commentaire.strip()
+    if action != Transition.SOUMETTRE and commentaire:
+        diagnostic.commentaire_revue = commentaire
     old = diagnostic.statut
-    diagnostic.statut = target
+    if target is not None:
+        diagnostic.statut = target
     bump(diagnostic)
     diagnostic.save()
     history.record(actor=actor, obj=diagnostic, action=f"diagnostic_{action}", comment=commentaire,
-                   contract_id=contract.pk, changes={"statut": [old, target]})
+                   contract_id=contract.pk, changes={"statut": [old, diagnostic.statut]} if target else {})
     url = reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk})
     if action == Transition.SOUMETTRE:
         recipients = [contract.referent] if contract.referent_id else []
-        title = f"Diagnostic soumis : {contract.nom}"
+        title = f"Diagnostic soumis à votre revue : {contract.nom}"
     else:
         recipients = list(contract.coordinators.all())
-        title = (f"Diagnostic validé : {contract.nom}" if action == Transition.VALIDER
-                 else f"Modifications demandées sur le diagnostic : {contract.nom}")
+        title = {
+            Transition.VALIDER: f"Diagnostic validé : {contract.nom}",
+            Transition.DEMANDER_MODIFICATIONS: f"Modifications demandées sur le diagnostic : {contract.nom}",
+            Transition.COMMENTER: f"Nouveau commentaire de la délégation sur le diagnostic : {contract.nom}",
+        }[action]
     notify(users=recipients, kind="revue_diagnostic", title=title, body=commentaire, url=url)
     return diagnostic
 
@@ -218,11 +230,14 @@ def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire
 def priorite_create_axe(*, actor, priorite_id: int) -> Axe:
     """Turn a priority into an axe of the action plan with one first fiche action.
 
-    Precondition: the priority has no axe yet. The axe takes the next free number of the contract.
+    Preconditions: the priority has no axe yet and belongs to the current version of the diagnostic. The
+    axe takes the next free number of the contract; the fiche is a draft for the coordinator to complete.
     """
     priorite = Priorite.objects.select_for_update().select_related("diagnostic").get(pk=priorite_id)
     if priorite.axe_id:
         raise DomainError("Cette priorité a déjà son axe dans le plan d'action.")
+    if Diagnostic.objects.filter(previous_id=priorite.diagnostic_id).exists():
+        raise DomainError("Cette version du diagnostic a été remplacée : créez l'axe depuis la version en cours.")
     contract_id = priorite.diagnostic.contract_id
     from contracts.models import Contract
 

@@ -2,21 +2,22 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core import tabular
-from cls_portal.core.errors import DomainError, apply_domain_error
+from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
-from cls_portal.core.history import history_for
 
 from . import forms, permissions, selectors, services
-from .enums import Transition
+from .enums import Outil, Transition
 from .models import (
     ActeurCartographie,
     Consultation,
+    Diagnostic,
     ElementPortrait,
     EtapeRetroplanning,
     Indicateur,
@@ -64,6 +65,13 @@ SECTIONS = {
                          "Chaque priorité devient un axe du plan d'action avec une première action."),
 }
 
+TRANSITION_MESSAGES = {
+    Transition.SOUMETTRE: "Le diagnostic est soumis à la délégation départementale.",
+    Transition.COMMENTER: "Votre commentaire est envoyé au coordinateur.",
+    Transition.DEMANDER_MODIFICATIONS: "Les modifications sont demandées au coordinateur.",
+    Transition.VALIDER: "Le diagnostic est validé : cette version est désormais figée.",
+}
+
 EXPORT_COLUMNS = [
     Column("theme", "Thème", lambda i: i.get_theme_display()),
     Column("libelle", "Libellé", lambda i: i.libelle),
@@ -79,17 +87,45 @@ EXPORT_COLUMNS = [
 
 def _crumbs(diagnostic, *extra):
     return [("Diagnostics", reverse("diagnostics:list")),
-            (f"{diagnostic.contract.nom} — version {diagnostic.numero}",
+            (f"{diagnostic.contract.nom} — diagnostic, version {diagnostic.numero}",
              reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk})), *extra]
 
 
+def _conflict_data(post, err, diagnostic):
+    """After a concurrent edit, re-bind what the user typed with the current version: saving again is then
+    a deliberate choice, made after seeing what the other person changed."""
+    if not isinstance(err, ConcurrentEditError):
+        return post
+    data = post.copy()
+    data["version"] = Diagnostic.objects.values_list("version", flat=True).get(pk=diagnostic.pk)
+    return data
+
+
 def diagnostic_list(request):
-    contracts = [c for c in selectors.contracts_with_diagnostics(request.user)
-                 if permissions.can_view_diagnostic(request.user, c)[0]]
+    form = forms.ListFilterForm(request.GET or None)
+    statut = form.cleaned_data["statut"] if form.is_valid() else ""
+    page = Paginator(selectors.contracts_with_diagnostics(request.user, statut=statut), 25).get_page(
+        request.GET.get("page"))
     rows = [{"contract": c, "latest": next(iter(c.diagnostics.all()), None),
-             "can_start": permissions.can_start_diagnostic(request.user, c)[0]} for c in contracts]
+             "can_start": permissions.can_start_diagnostic(request.user, c)[0]} for c in page]
     return render(request, "diagnostics/diagnostic_list.html", {
-        "rows": rows, "title": "Diagnostics locaux de santé", "breadcrumbs": [("Diagnostics", None)]})
+        "rows": rows, "page_obj": page, "filter_form": form, "title": "Diagnostics locaux de santé",
+        "breadcrumbs": [("Diagnostics", None)]})
+
+
+def diagnostic_contract(request, contract_pk):
+    """The contract's diagnostic tab: its current version, or an offer to start one."""
+    contract = selectors.contract_for_user(request.user, contract_pk)
+    _check(permissions.can_view_diagnostic(request.user, contract))
+    latest = selectors.latest_diagnostic(contract)
+    if latest is not None:
+        return redirect("diagnostics:detail", pk=latest.pk)
+    return render(request, "diagnostics/contract_empty.html", {
+        "contract": contract, "can_start": permissions.can_start_diagnostic(request.user, contract)[0],
+        "title": f"Diagnostic — {contract.nom}",
+        "breadcrumbs": [("Contrats", reverse("contracts:list")),
+                        (contract.nom, reverse("contracts:detail", kwargs={"pk": contract.pk})), ("Diagnostic", None)],
+    })
 
 
 @require_POST
@@ -100,27 +136,43 @@ def diagnostic_start(request, contract_pk):
         diagnostic = services.diagnostic_start(actor=request.user, contract=contract)
     except DomainError as err:
         messages.error(request, err.message)
-        return redirect("diagnostics:list")
+        return redirect("diagnostics:contract", contract_pk=contract.pk)
     messages.success(request, "Le diagnostic est créé : commencez par sa préparation.")
     return redirect("diagnostics:preparation", pk=diagnostic.pk)
 
 
+def _plan_url(contract):
+    try:  # the action plan's page belongs to the actions app; link to it once its route exists
+        return reverse("actions:plan", kwargs={"contract_pk": contract.pk})
+    except NoReverseMatch:
+        return None
+
+
 def _render_detail(request, diagnostic, transition_form=None, status=200):
     selectors.diagnostic_load_sections(diagnostic)
-    user = request.user
+    user, contract = request.user, diagnostic.contract
     return render(request, "diagnostics/diagnostic_detail.html", {
-        "diagnostic": diagnostic, "contract": diagnostic.contract,
-        "sections": SECTIONS, "portrait": selectors.portrait_by_theme(diagnostic),
-        "versions": selectors.versions_of(diagnostic),
+        "diagnostic": diagnostic, "contract": contract,
+        "sections": SECTIONS, "indicator_groups": selectors.indicators_by_theme(diagnostic),
+        "portrait": selectors.portrait_by_theme(diagnostic),
+        "versions": selectors.versions_of(diagnostic), "thread": selectors.review_thread(diagnostic),
+        "history": selectors.recent_history(diagnostic),
         "can_edit": permissions.can_edit_diagnostic(user, diagnostic)[0],
-        "can_create_axes": permissions.can_start_diagnostic(user, diagnostic.contract)[0],
-        "can_new_version": diagnostic.is_frozen and permissions.can_start_diagnostic(user, diagnostic.contract)[0],
+        "can_link_axe": permissions.can_link_axe(user, diagnostic)[0],
+        "can_new_version": permissions.can_new_version(user, diagnostic)[0],
         "transitions": permissions.available_transitions(user, diagnostic),
         "transition_form": transition_form or forms.TransitionForm(),
-        "history": history_for(diagnostic)[:15],
-        "title": f"Diagnostic — {diagnostic.contract.nom}", "breadcrumbs": _crumbs(diagnostic)[:1] + [
-            (f"{diagnostic.contract.nom} — version {diagnostic.numero}", None)],
+        "plan_url": _plan_url(contract), "outils": _outils_display(diagnostic),
+        "title": f"Diagnostic — {contract.nom}",
+        "breadcrumbs": [("Diagnostics", reverse("diagnostics:list")),
+                        (contract.nom, reverse("contracts:detail", kwargs={"pk": contract.pk})),
+                        (f"Diagnostic, version {diagnostic.numero}", None)],
     }, status=status)
+
+
+def _outils_display(diagnostic) -> list[str]:
+    labels = dict(Outil.choices)
+    return [labels.get(o, o) for o in diagnostic.outils]
 
 
 def diagnostic_detail(request, pk):
@@ -133,21 +185,28 @@ def diagnostic_preparation(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
     _check(permissions.can_edit_diagnostic(request.user, diagnostic))
     form = forms.PreparationForm(request.POST or None, instance=diagnostic, initial={"version": diagnostic.version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             services.diagnostic_update_preparation(actor=request.user, diagnostic_id=diagnostic.pk,
                                                    expected_version=form.cleaned_data["version"], data=data)
         except DomainError as err:
+            conflict = getattr(err, "changes", None)
+            form = forms.PreparationForm(_conflict_data(request.POST, err, diagnostic), instance=diagnostic)
+            form.is_valid()
             apply_domain_error(form, err)
         else:
             messages.success(request, "La préparation du diagnostic est enregistrée.")
-            return redirect("diagnostics:section", pk=diagnostic.pk, section="retroplanning")
+            return redirect(reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk}) + "#preparation")
     return render(request, "diagnostics/preparation_form.html", {
-        "diagnostic": diagnostic, "form": form, "population": diagnostic.population,
-        "nb_communes": diagnostic.nb_communes,
+        "diagnostic": diagnostic, "form": form, "conflict": conflict, "conflict_labels": _labels(forms.PreparationForm),
         "title": "Préparation du diagnostic", "breadcrumbs": _crumbs(diagnostic, ("Préparation", None)),
     })
+
+
+def _labels(form_class) -> dict:
+    return {name: f.label for name, f in form_class.base_fields.items()}
 
 
 def diagnostic_section(request, pk, section):
@@ -156,20 +215,16 @@ def diagnostic_section(request, pk, section):
         raise Http404("Section inconnue.")
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
     _check(permissions.can_edit_diagnostic(request.user, diagnostic))
-    form_kwargs = {}
-    if conf.organisations:
-        form_kwargs = {"contract": diagnostic.contract}
-    FormSet = conf.formset_class()
     data = request.POST if request.method == "POST" else None
     version_form = forms.VersionForm(data, initial={"version": diagnostic.version})
-    formset = FormSet(data, instance=diagnostic, form_kwargs=form_kwargs)
-    if conf.organisations:
-        forms.share_organisation_choices(formset)
+    formset = _bind_section(conf, diagnostic, data)
     if request.method == "POST" and version_form.is_valid() and formset.is_valid():
         try:
             services.diagnostic_save_section(actor=request.user, diagnostic_id=diagnostic.pk, section=section,
                                              expected_version=version_form.cleaned_data["version"], formset=formset)
         except DomainError as err:
+            version_form = forms.VersionForm(_conflict_data(request.POST, err, diagnostic))
+            version_form.is_valid()
             version_form.add_error(None, err.message)
         else:
             messages.success(request, f"« {conf.title} » : modifications enregistrées.")
@@ -179,6 +234,14 @@ def diagnostic_section(request, pk, section):
         "version_form": version_form, "sections": SECTIONS,
         "title": conf.title, "breadcrumbs": _crumbs(diagnostic, (conf.title, None)),
     })
+
+
+def _bind_section(conf, diagnostic, data):
+    form_kwargs = {"contract": diagnostic.contract} if conf.organisations else {}
+    formset = conf.formset_class()(data, instance=diagnostic, form_kwargs=form_kwargs, prefix="lignes")
+    if conf.organisations:
+        forms.share_organisation_choices(formset)
+    return formset
 
 
 def _import_key(diagnostic):
@@ -221,6 +284,8 @@ def diagnostic_import(request, pk):
                     confirm_form = forms.ImportConfirmForm(initial={"token": token, "version": diagnostic.version})
     return render(request, "diagnostics/import_form.html", {
         "diagnostic": diagnostic, "form": upload_form, "preview": preview, "confirm_form": confirm_form,
+        "preview_rows": [(n, [raw.get(c.key, "") for c in forms.IMPORT_COLUMNS]) for n, raw in preview.rows]
+        if preview else [],
         "columns": forms.IMPORT_COLUMNS, "title": "Importer des indicateurs",
         "breadcrumbs": _crumbs(diagnostic, ("Importer des indicateurs", None)),
     })
@@ -252,7 +317,7 @@ def diagnostic_transition(request, pk, action):
         except DomainError as err:
             apply_domain_error(form, err)
         else:
-            messages.success(request, f"{Transition(action).label} : c'est fait.")
+            messages.success(request, TRANSITION_MESSAGES[action])
             return redirect("diagnostics:detail", pk=diagnostic.pk)
     return _render_detail(request, diagnostic, transition_form=form)
 
@@ -260,7 +325,7 @@ def diagnostic_transition(request, pk, action):
 @require_POST
 def diagnostic_new_version(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_start_diagnostic(request.user, diagnostic.contract))
+    _check(permissions.can_new_version(request.user, diagnostic))
     try:
         new = services.diagnostic_new_version(actor=request.user, diagnostic_id=diagnostic.pk)
     except DomainError as err:
@@ -274,7 +339,7 @@ def diagnostic_new_version(request, pk):
 @require_POST
 def priorite_create_axe(request, pk, priorite_pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_start_diagnostic(request.user, diagnostic.contract))
+    _check(permissions.can_link_axe(request.user, diagnostic))
     priorite = get_object_or_404(diagnostic.priorites.all(), pk=priorite_pk)
     try:
         axe = services.priorite_create_axe(actor=request.user, priorite_id=priorite.pk)
@@ -282,7 +347,7 @@ def priorite_create_axe(request, pk, priorite_pk):
         messages.error(request, err.message)
     else:
         messages.success(request, f"Axe {axe.numero} « {axe.titre} » créé dans le plan d'action, avec sa "
-                                  "première fiche action.")
+                                  "première fiche action à compléter.")
     return redirect(reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk}) + "#priorites")
 
 
@@ -293,6 +358,9 @@ def diagnostic_synthese(request, pk):
     return render(request, "diagnostics/synthese.html", {
         "diagnostic": diagnostic, "contract": diagnostic.contract,
         "portrait": selectors.portrait_by_theme(diagnostic),
+        "indicator_count": len(diagnostic.indicateurs.all()),
+        "consultation_count": len(diagnostic.consultations.all()),
+        "participants": sum(c.nb_participants or 0 for c in diagnostic.consultations.all()),
         "title": f"Synthèse du diagnostic — {diagnostic.contract.nom}",
         "breadcrumbs": _crumbs(diagnostic, ("Synthèse imprimable", None)),
     })

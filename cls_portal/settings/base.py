@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cls_portal.notifications",
     "contracts",
     "contracts.reports",
+    "contracts.regional",
     "diagnostics",
     "actions",
     "funding",

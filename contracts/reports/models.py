@@ -42,6 +42,19 @@ class ReportCampaign(models.Model):
         scope = self.departement or self.region or "France entière"
         return f"Campagne {self.year} — {scope}"
 
+    # Progress, from `campaign_progress_annotations()` (one query for a list of campaigns).
+    @property
+    def nb_done(self) -> int:
+        return self.nb_pret + self.nb_echec
+
+    @property
+    def nb_unfinished(self) -> int:
+        return self.nb_total - self.nb_done
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.nb_done / self.nb_total) if self.nb_total else 100
+
 
 def campaign_progress_annotations():
     """Counts per state for a queryset of campaigns (one query, whatever the number of reports)."""
@@ -107,6 +120,11 @@ class Report(models.Model):
     @property
     def is_unfinished(self) -> bool:
         return self.status in UNFINISHED
+
+    @property
+    def is_current(self) -> bool:
+        """The latest published version of its contract, kind and year (needs `latest_version` annotated)."""
+        return self.published and getattr(self, "latest_version", self.version) == self.version
 
     @property
     def filename(self) -> str:

@@ -1,53 +1,68 @@
-"""Report data -> HTML -> PDF. No HTTP here: the task calls it, tests and the benchmark call it too."""
+"""Report data -> HTML -> PDF. No HTTP here: the task calls it, tests and the benchmark call it too.
+
+    render_report_timed(contract, kind, year, *, produced_at=None) -> RenderResult
+        pdf: bytes, fingerprint: str, data_seconds, html_seconds, pdf_seconds, total_seconds: float
+        (data gathering, HTML templating, WeasyPrint layout and PDF writing).
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import time
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
-from cls_portal.core.formatting import format_number
+from cls_portal.core.charts import bar_chart, series_chart
 from cls_portal.pdf import html_to_pdf
 
+from . import data as report_data
 from .enums import ReportKind
 
 STYLESHEETS = ["reports/report.css"]
-PDF_VARIANT = "pdf/ua-1"  # tagged PDF with a structure tree: checked to hold up with WeasyPrint 70
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF with a structure tree (WeasyPrint 70 writes it cleanly)
 TEMPLATES = {ReportKind.ACTIVITE: "reports/pdf/activite.html", ReportKind.FINANCIER: "reports/pdf/financier.html"}
 
 
-def indicator_chart(indicator: dict) -> str:
-    """Horizontal bars: the year's value against the target, as inline SVG (no JavaScript, no network)."""
-    value, target = indicator["valeur"], indicator["cible"]
-    if value is None and target is None:
+def _indicator_chart(fiche_code: str, ind: dict):
+    """Values by year against the target (dashed) and the baseline (dotted), inline SVG."""
+    if not ind["historique"] and ind["cible"] is None:
         return ""
-    top = max(v for v in (value, target, Decimal("0")) if v is not None) or Decimal("1")
-    width, bar_h, label_w = 480, 16, 90
-    rows = [("Valeur", value, "#000091"), ("Cible", target, "#9a9aff")]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {2 * bar_h + 14}" role="img" '
-             f'aria-label="{escape(indicator["libelle"])} : valeur {escape(format_number(value))} '
-             f'pour une cible de {escape(format_number(target))}">']
-    for i, (label, v, colour) in enumerate(rows):
-        y = i * (bar_h + 6)
-        length = 0 if v is None else float(v / top) * (width - label_w - 70)
-        parts.append(f'<text x="0" y="{y + 12}" font-size="10" font-family="DejaVu Sans">{label}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{max(length, 0):.1f}" height="{bar_h}" fill="{colour}"/>')
-        text = "non renseignée" if v is None else format_number(v)
-        parts.append(f'<text x="{label_w + max(length, 0) + 4:.1f}" y="{y + 12}" font-size="10" '
-                     f'font-family="DejaVu Sans">{escape(text)}</text>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return series_chart(ind["historique"], title=f"Fiche {fiche_code} — {ind['libelle']}", target=ind["cible"],
+                        baseline=ind["reference"], unit=ind["unite"])
 
 
-def _with_charts(data: dict) -> dict:
-    for axe in data.get("plan", {}).get("axes", []):
-        for fiche in axe["fiches"]:
-            for ind in fiche["indicateurs"]:
-                ind["chart"] = indicator_chart(ind)
-    return data
+def _charts(kind: str, data: dict) -> dict:
+    """SVG charts for the template (kept out of `data`: they derive from it and are not fingerprinted)."""
+    charts = {"indicators": {}, "status": "", "funders": ""}
+    if kind == ReportKind.ACTIVITE:
+        plan = data["plan"]
+        for axe in plan["axes"]:
+            for fiche in axe["fiches"]:
+                charts["indicators"][fiche["code"]] = [_indicator_chart(fiche["code"], ind)
+                                                       for ind in fiche["indicateurs"]]
+        if plan["status_counts"]:
+            charts["status"] = bar_chart(plan["status_counts"], title="Fiches actions par statut", unit="")
+    elif data["actions"]["funders"]:
+        charts["funders"] = bar_chart([(f["financeur"], f["montant"]) for f in data["actions"]["funders"]],
+                                      title="Financement des actions par financeur", unit="€")
+    return charts
+
+
+def _attach_charts(kind: str, data: dict) -> dict:
+    """A copy of `data` whose sheets and indicators carry their `chart` (templates read them in place)."""
+    charts = _charts(kind, data)
+    if kind == ReportKind.ACTIVITE:
+        axes = []
+        for axe in data["plan"]["axes"]:
+            fiches = []
+            for fiche in axe["fiches"]:
+                rows = [dict(ind, chart=c) for ind, c in zip(fiche["indicateurs"], charts["indicators"][fiche["code"]],
+                                                             strict=True)]
+                fiches.append(dict(fiche, indicateurs=rows))
+            axes.append(dict(axe, fiches=fiches))
+        data = dict(data, plan=dict(data["plan"], axes=axes))
+    return dict(data, status_chart=charts["status"], funders_chart=charts["funders"])
 
 
 def render_html(*, kind: str, year: int, data: dict, produced_at=None) -> str:
@@ -56,7 +71,7 @@ def render_html(*, kind: str, year: int, data: dict, produced_at=None) -> str:
         # Years are labels, not quantities: no thousands separator ("2025", not "2 025").
         "year_label": str(year), "next_year": str(year + 1),
         "produced_at": timezone.localtime(produced_at or timezone.now()),
-        **_with_charts(data),
+        **_attach_charts(kind, data),
     }
     return render_to_string(TEMPLATES[ReportKind(kind)], context)
 
@@ -64,3 +79,29 @@ def render_html(*, kind: str, year: int, data: dict, produced_at=None) -> str:
 def render_pdf(*, kind: str, year: int, data: dict, produced_at=None) -> bytes:
     html = render_html(kind=kind, year=year, data=data, produced_at=produced_at)
     return html_to_pdf(html, stylesheets=STYLESHEETS, pdf_variant=PDF_VARIANT)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pdf: bytes
+    fingerprint: str
+    data_seconds: float
+    html_seconds: float
+    pdf_seconds: float
+
+    @property
+    def total_seconds(self) -> float:
+        return self.data_seconds + self.html_seconds + self.pdf_seconds
+
+
+def render_report_timed(contract, kind: str, year: int, *, produced_at=None) -> RenderResult:
+    """Render one report and say where the time went (used by bench/reports.py)."""
+    t0 = time.perf_counter()
+    data = report_data.report_data(contract, kind, year)
+    fp = report_data.fingerprint(kind, year, data)
+    t1 = time.perf_counter()
+    html = render_html(kind=kind, year=year, data=data, produced_at=produced_at)
+    t2 = time.perf_counter()
+    pdf = html_to_pdf(html, stylesheets=STYLESHEETS, pdf_variant=PDF_VARIANT)
+    t3 = time.perf_counter()
+    return RenderResult(pdf=pdf, fingerprint=fp, data_seconds=t1 - t0, html_seconds=t2 - t1, pdf_seconds=t3 - t2)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
+from cls_portal.accounts.models import Role
 from cls_portal.territories.models import Delegation
 from contracts.models import Contract
 
+from .enums import UNFINISHED
 from .models import Report, ReportCampaign, campaign_progress_annotations
 
 
@@ -23,54 +25,80 @@ def contract_get_for_user(user, pk) -> Contract:
 
 
 def report_get_for_user(user, pk) -> Report:
-    contract_qs = Contract.objects.visible_to(user)
     report = get_object_or_404(
-        Report.objects.filter(contract__in=contract_qs).select_related("requested_by", "published_by", "campaign"),
-        pk=pk)
+        Report.objects.filter(contract__in=Contract.objects.visible_to(user))
+        .select_related("requested_by", "published_by", "campaign", "reused_from"), pk=pk)
     report.contract = contract_get_for_user(user, report.contract_id)  # with what the predicates read
     return report
 
 
+def _latest_version():
+    """Latest published version of the same contract, kind and year (to flag the current one)."""
+    return Subquery(Report.objects.filter(contract=OuterRef("contract"), kind=OuterRef("kind"),
+                                          year=OuterRef("year"), published=True)
+                    .order_by("-version").values("version")[:1])
+
+
+def draft_contracts(user):
+    """Contracts whose unpublished jobs `user` sees: coordinator, délégation, regional office, admin.
+
+    The same rule as `permissions.can_view_drafts`, as a queryset (for lists).
+    """
+    qs = Contract.objects.visible_to(user)
+    if user.is_portal_admin:
+        return qs
+    roles, q = user.roles(), Q(pk__in=[])
+    if Role.COORDINATEUR in roles:
+        q |= Q(pk__in=Contract.coordinators.through.objects.filter(user_id=user.pk).values("contract_id"))
+    if Role.DELEGATION in roles:
+        q |= Q(pk__in=Contract.delegations.through.objects.filter(
+            delegation__departement_id__in=user.departement_codes()).values("contract_id"))
+    if Role.REGION in roles:
+        q |= Q(ars__region_id__in=user.region_codes())
+    return qs.filter(q)
+
+
+def reports_for_user(user):
+    """Every report the user may open: published ones of the contracts they see, drafts where allowed.
+
+    Newest years first; each row knows whether it is the current published version (`latest_version`).
+    """
+    return (Report.objects.filter(contract__in=Contract.objects.visible_to(user))
+            .filter(Q(published=True) | Q(contract__in=draft_contracts(user)))
+            .select_related("contract", "contract__collectivite")
+            .annotate(latest_version=_latest_version())
+            .order_by("-year", "contract__nom", "kind", "-published", "-version", "-requested_at", "-id"))
+
+
 def contract_reports(contract, *, drafts: bool):
-    qs = Report.objects.filter(contract=contract).select_related("requested_by", "published_by")
+    qs = (Report.objects.filter(contract=contract).select_related("requested_by", "published_by")
+          .annotate(latest_version=_latest_version()))
     if not drafts:
         qs = qs.filter(published=True)
     return qs.order_by("-year", "kind", "-published", "-version", "-requested_at", "-id")
 
 
-def with_current_flag(reports) -> list[Report]:
-    """Mark `is_current` on the latest published version of each (contract, kind, year)."""
-    reports = list(reports)
-    latest = {}
-    for r in reports:
-        if r.published:
-            key = (r.contract_id, r.kind, r.year)
-            latest[key] = max(latest.get(key, 0), r.version)
-    for r in reports:
-        r.is_current = r.published and latest.get((r.contract_id, r.kind, r.year)) == r.version
-    return reports
-
-
-def published_reports_for_user(user) -> list[Report]:
-    """Published reports of every contract the user sees, newest years first (one query)."""
-    qs = (Report.objects.published().filter(contract__in=Contract.objects.visible_to(user))
-          .select_related("contract", "contract__collectivite")
-          .order_by("contract__nom", "contract_id", "-year", "kind", "-version"))
-    return with_current_flag(qs)
-
-
 def campaigns_for_user(user):
     qs = ReportCampaign.objects.select_related("region", "departement", "started_by")
-    if not user.is_authenticated:
-        return qs.none()
     if not user.is_portal_admin:
-        qs = qs.filter(region_id__in=user.region_codes())
-    return qs.annotate(**campaign_progress_annotations())
+        qs = qs.filter(region_id__in=user.region_codes()) if user.has_role(Role.REGION) else qs.none()
+    return qs.annotate(**campaign_progress_annotations()).order_by("-started_at", "-id")
 
 
 def campaign_get_for_user(user, pk) -> ReportCampaign:
-    return get_object_or_404(campaigns_for_user(user), pk=pk)
+    """A campaign of a region the user works in (else 404); who may open it is the predicate's call (403)."""
+    qs = ReportCampaign.objects.select_related("region", "departement", "started_by")
+    if not user.is_portal_admin:
+        regions = Q(region_id__in=user.region_codes()) | Q(
+            region_id__in=Contract.objects.visible_to(user).values("ars__region_id"))
+        qs = qs.filter(regions)
+    return get_object_or_404(qs.annotate(**campaign_progress_annotations()), pk=pk)
 
 
 def campaign_reports(campaign):
-    return (campaign.reports.select_related("contract").order_by("contract__nom", "kind"))
+    return campaign.reports.select_related("contract").order_by("contract__nom", "kind", "id")
+
+
+def has_unfinished(qs) -> bool:
+    return qs.filter(status__in=UNFINISHED).exists()
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -47,14 +48,18 @@ def lease_seconds() -> int:
 # --- Enqueueing ------------------------------------------------------------------------------
 
 def enqueue(report_id: int) -> bool:
-    """Send the job to the broker. Broker down: log, leave the job "en attente" (the sweep resends it)."""
+    """Send the job to the broker. Broker down: log, leave the job "en attente" (the sweep resends it).
+
+    `retry=False`: when the broker is unreachable the request fails at once instead of blocking the
+    user's page while kombu retries the connection.
+    """
     from .tasks import render_report
 
     try:
         render_report.apply_async(args=[report_id], retry=False)
     except Exception as exc:  # noqa: BLE001 — kombu/redis raise many connection error types
-        if settings.CELERY_TASK_ALWAYS_EAGER and not _is_broker_error(exc):
-            raise
+        if render_report.app.conf.task_always_eager and not _is_broker_error(exc):
+            raise  # in-process run (make run, tests): a bug in the task must show
         logger.warning("Rapport %s : service de file d'attente indisponible (%s), envoi différé", report_id, exc)
         return False
     Report.objects.filter(pk=report_id).update(enqueued_at=timezone.now())
@@ -114,6 +119,24 @@ def report_request(*, actor, contract: Contract, kind: str, year: int) -> Report
     _check_year(contract, year)
     Contract.objects.select_for_update().filter(pk=contract.pk).first()  # serialise concurrent requests
     return _job_for(actor=actor, contract=contract, kind=kind, year=year, campaign=None)
+
+
+def report_produce_now(*, actor, contract: Contract, kind: str, year: int) -> Report:
+    """Create a job and produce it in this process, without the broker (demo data, maintenance).
+
+    Preconditions: as `report_request`. Returns the job, "prêt" or "échec".
+    """
+    if kind not in ReportKind.values:
+        raise DomainError("Type de rapport inconnu.", field="kind")
+    _check_year(contract, year)
+    with transaction.atomic():
+        report = Report.objects.create(contract=contract, kind=kind, year=year,
+                                       requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+        history.record(actor=actor, obj=report, action="report_requested",
+                       changes={"status": [None, ReportStatus.EN_ATTENTE.label]}, comment=f"{kind} {year}")
+    report_produce(report_id=report.pk)
+    report.refresh_from_db()
+    return report
 
 
 def campaign_contracts(*, year: int, region=None, departement=None):
@@ -266,8 +289,11 @@ def report_produce(*, report_id: int, final_attempt: bool = True) -> bool:
         if stored_name:
             default_storage.delete(stored_name)
         if not final_attempt:
-            Report.objects.filter(pk=report_id, status=ReportStatus.EN_COURS, started_at=token).update(
-                status=ReportStatus.EN_ATTENTE, started_at=None)
+            try:
+                Report.objects.filter(pk=report_id, status=ReportStatus.EN_COURS, started_at=token).update(
+                    status=ReportStatus.EN_ATTENTE, started_at=None)
+            except TRANSIENT_ERRORS:
+                pass  # still unreachable: the sweep releases the job once its lease has run out
             raise TransientReportError(str(exc)) from exc
         _fail(report_id, token, started, "La base de données est restée indisponible pendant la production. "
                                          "Relancez la production un peu plus tard.")
@@ -281,7 +307,8 @@ def report_produce(*, report_id: int, final_attempt: bool = True) -> bool:
             message = "La production a dépassé le temps imparti et a été interrompue."
         else:
             logger.exception("Échec de la production du rapport %s", report_id)
-            message = f"La production du rapport a échoué : {type(exc).__name__} — {exc}"
+            message = (f"La production du rapport a échoué ({type(exc).__name__} : {str(exc)[:300]}). "
+                       "Relancez la production ; si l'échec se répète, signalez-le à l'administrateur du portail.")
         _fail(report_id, token, started, message)
         return False
 
@@ -295,22 +322,35 @@ def _fail(report_id, token, started, message):
                            comment=message)
 
 
-def requeue_waiting(*, min_age_seconds: int = 60) -> int:
+@dataclass(frozen=True)
+class RequeueResult:
+    released: int  # "en cours" jobs of dead workers put back "en attente"
+    sent: int
+    failed: int  # still waiting: the broker is still down
+
+
+def requeue_waiting(*, min_age_seconds: int = 60) -> RequeueResult:
     """Send again the jobs still waiting (broker was down) and release those of dead workers.
 
     A job "en cours" past its lease belonged to a worker that died (SIGKILL, machine lost): it goes
-    back to "en attente". Jobs asked for less than `min_age_seconds` ago are left to their first send.
+    back to "en attente". A waiting job is sent again if it never reached the broker, or if it did
+    longer than a lease ago (message lost). Jobs asked for less than `min_age_seconds` ago are left
+    to their first send (the beat sweep must not race the request's own on_commit).
     """
     now = timezone.now()
-    Report.objects.filter(status=ReportStatus.EN_COURS,
-                          started_at__lt=now - dt.timedelta(seconds=lease_seconds())).update(
+    lease = dt.timedelta(seconds=lease_seconds())
+    released = Report.objects.filter(status=ReportStatus.EN_COURS, started_at__lt=now - lease).update(
         status=ReportStatus.EN_ATTENTE, started_at=None, enqueued_at=None)
     waiting = list(Report.objects.filter(status=ReportStatus.EN_ATTENTE)
-                   .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - dt.timedelta(seconds=lease_seconds())))
-                   .filter(requested_at__lt=now - dt.timedelta(seconds=min_age_seconds))
-                   .values_list("pk", flat=True))
+                   .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - lease))
+                   .filter(requested_at__lte=now - dt.timedelta(seconds=min_age_seconds))
+                   .order_by("requested_at").values_list("pk", flat=True))
     sent = 0
     for pk in waiting:
-        if enqueue(pk):
-            sent += 1
-    return sent
+        if not enqueue(pk):
+            break  # broker still down: the next sweep will try again, no point hammering it
+        sent += 1
+    if released or waiting:
+        logger.info("Rapports : %s remis en attente, %s renvoyés, %s en échec d'envoi", released, sent,
+                    len(waiting) - sent)
+    return RequeueResult(released=released, sent=sent, failed=len(waiting) - sent)

@@ -2,15 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import DomainError, apply_domain_error
+from contracts.tabs import tabs_for
 
 from . import permissions, selectors, services
 from .forms import CampaignForm, ReportPublishForm, ReportRequestForm
+
+PAGE_SIZE = 20
+# Seconds between two reloads of a page that waits for a report (meta refresh: no script, CSP-proof).
+REFRESH_SECONDS = 3
 
 
 def _check(result):
@@ -19,21 +25,30 @@ def _check(result):
         raise PermissionDenied(reason)
 
 
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 def home(request):
-    """Published annual reports of the user's contracts (the elected officials' start page)."""
+    """The reports the user may open: published ones (elected officials), drafts too for the ARS and coordinators."""
     return render(request, "reports/home.html", {
-        "reports": selectors.published_reports_for_user(request.user),
+        "page_obj": _page(request, selectors.reports_for_user(request.user)),
+        "can_start_campaign": permissions.can_start_campaign(request.user)[0],
         "title": "Rapports annuels",
     })
 
 
 def _contract_page(request, contract, form, status=200):
     drafts = permissions.can_view_drafts(request.user, contract)[0]
+    reports = selectors.contract_reports(contract, drafts=drafts)
+    page = _page(request, reports)
     return render(request, "reports/contract_reports.html", {
         "contract": contract,
-        "reports": selectors.with_current_flag(selectors.contract_reports(contract, drafts=drafts)),
+        "page_obj": page,
         "drafts": drafts,
         "form": form,
+        "refresh_seconds": REFRESH_SECONDS if any(r.is_unfinished for r in page) else None,
+        "contract_tabs": tabs_for(request.user, contract),
         "title": f"Rapports annuels — {contract.nom}",
         "breadcrumbs": [("Rapports annuels", reverse("reports:home")), (contract.nom, None)],
     }, status=status)
@@ -56,25 +71,31 @@ def report_request(request, pk):
         except DomainError as err:
             apply_domain_error(form, err)
         else:
-            messages.success(request, "Votre demande est enregistrée : le rapport est en cours de préparation.")
+            messages.success(request, "Votre demande est enregistrée : le rapport est en préparation.")
             return redirect("reports:detail", pk=report.pk)
     return _contract_page(request, contract, form)
 
 
-def report_detail(request, pk):
-    report = selectors.report_get_for_user(request.user, pk)
-    _check(permissions.can_view_report(request.user, report))
+def _detail(request, report, publish_form=None):
     can_publish = report.is_ready and permissions.can_publish_report(request.user, report)[0]
-    require_copil = permissions.must_record_copil_decision(request.user, report)
+    if can_publish and publish_form is None:
+        publish_form = ReportPublishForm(require_copil=permissions.must_record_copil_decision(request.user, report))
     return render(request, "reports/report_detail.html", {
         "report": report,
-        "can_retry": permissions.can_retry_report(request.user, report)[0],
-        "publish_form": ReportPublishForm(require_copil=require_copil) if can_publish else None,
+        "can_retry": report.status == "echec" and permissions.can_retry_report(request.user, report)[0],
+        "publish_form": publish_form if can_publish else None,
+        "refresh_seconds": REFRESH_SECONDS if report.is_unfinished else None,
         "title": str(report),
         "breadcrumbs": [("Rapports annuels", reverse("reports:home")),
                         (report.contract.nom, reverse("reports:contract", args=[report.contract_id])),
                         (f"{report.get_kind_display()} {report.year}", None)],
     })
+
+
+def report_detail(request, pk):
+    report = selectors.report_get_for_user(request.user, pk)
+    _check(permissions.can_view_report(request.user, report))
+    return _detail(request, report)
 
 
 @require_POST
@@ -105,20 +126,20 @@ def report_publish(request, pk):
         else:
             messages.success(request, "Le rapport est publié : les élus de la collectivité peuvent le télécharger.")
             return redirect("reports:detail", pk=report.pk)
-    return render(request, "reports/report_detail.html", {
-        "report": report, "can_retry": permissions.can_retry_report(request.user, report)[0],
-        "publish_form": form, "title": str(report),
-        "breadcrumbs": [("Rapports annuels", reverse("reports:home")), (str(report), None)],
-    })
+    return _detail(request, report, publish_form=form)
 
 
 def report_download(request, pk):
+    """The PDF, through this permission-checked view only (private storage, no public media URL)."""
     report = selectors.report_get_for_user(request.user, pk)
     _check(permissions.can_view_report(request.user, report))
     if not report.is_ready or not report.file:
         raise Http404("Ce rapport n'est pas encore prêt.")
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
-                        content_type="application/pdf")
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Le fichier de ce rapport est introuvable.") from exc
+    return FileResponse(handle, as_attachment=True, filename=report.filename, content_type="application/pdf")
 
 
 def campaigns(request):
@@ -133,7 +154,8 @@ def campaigns(request):
             messages.success(request, "La campagne est lancée : les rapports sont en préparation.")
             return redirect("reports:campaign", pk=campaign.pk)
     return render(request, "reports/campaigns.html", {
-        "form": form, "campaigns": selectors.campaigns_for_user(request.user)[:50],
+        "form": form,
+        "page_obj": _page(request, selectors.campaigns_for_user(request.user)),
         "title": "Campagnes de rapports annuels",
         "breadcrumbs": [("Rapports annuels", reverse("reports:home")), ("Campagnes", None)],
     })
@@ -142,11 +164,11 @@ def campaigns(request):
 def campaign_detail(request, pk):
     campaign = selectors.campaign_get_for_user(request.user, pk)
     _check(permissions.can_start_campaign(request.user))
-    done = campaign.nb_pret + campaign.nb_echec
     return render(request, "reports/campaign_detail.html", {
-        "campaign": campaign, "reports": selectors.campaign_reports(campaign),
-        "done": done, "unfinished": campaign.nb_total - done,
-        "percent": round(100 * done / campaign.nb_total) if campaign.nb_total else 100,
+        "campaign": campaign,
+        "page_obj": _page(request, selectors.campaign_reports(campaign)),
+        "refresh_seconds": REFRESH_SECONDS if campaign.nb_unfinished else None,
         "title": str(campaign),
-        "breadcrumbs": [("Campagnes", reverse("reports:campaigns")), (str(campaign), None)],
+        "breadcrumbs": [("Rapports annuels", reverse("reports:home")), ("Campagnes", reverse("reports:campaigns")),
+                        (str(campaign), None)],
     })

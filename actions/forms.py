@@ -1,0 +1,185 @@
+from django import forms
+from django.forms import inlineformset_factory
+
+from cls_portal.core.concurrency import VersionFormMixin
+from cls_portal.territories.models import Organisation
+
+from .enums import Avancement, Section
+from .models import (
+    Axe,
+    FicheAction,
+    Financement,
+    Indicateur,
+    Jalon,
+    LigneBudget,
+    PartenaireFiche,
+)
+from .services import CHILDREN
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AxeForm(forms.ModelForm):
+    priorite = forms.ModelChoiceField(label="Priorité du diagnostic à laquelle l'axe répond", required=False,
+                                      queryset=None, empty_label="— Aucune —")
+
+    class Meta:
+        model = Axe
+        fields = ["titre", "type", "description"]
+        widgets = {"description": TEXTAREA}
+
+    def __init__(self, *args, priorites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priorite"].queryset = priorites
+        self.fields["priorite"].label_from_instance = lambda p: f"{p.intitule} (diagnostic n°{p.diagnostic.numero})"
+        if self.instance.pk and hasattr(self.instance, "priorite_diagnostic"):
+            self.fields["priorite"].initial = self.instance.priorite_diagnostic.pk
+
+
+class FicheForm(VersionFormMixin, forms.ModelForm):
+    axe = forms.ModelChoiceField(label="Axe", queryset=None, empty_label=None)
+
+    class Meta:
+        model = FicheAction
+        fields = ["axe", "titre", "priorite", "preexistante", "contexte", "objectif_general", "objectifs_specifiques",
+                  "objectifs_operationnels", "description", "public_cible", "tout_le_perimetre", "communes",
+                  "objectif_prs", "pilote_organisation", "pilote_personne", "copilotes_personnes", "date_debut",
+                  "date_fin"]
+        widgets = {
+            **{f: TEXTAREA for f in ["contexte", "objectif_general", "objectifs_specifiques",
+                                     "objectifs_operationnels", "description", "public_cible"]},
+            "communes": forms.CheckboxSelectMultiple, "copilotes_personnes": forms.CheckboxSelectMultiple,
+            "date_debut": DATE, "date_fin": DATE,
+        }
+
+    def __init__(self, *args, contract, axes, pilots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        self.fields["axe"].queryset = axes
+        self.fields["communes"].queryset = contract.communes.order_by("nom")
+        self.fields["pilote_organisation"].queryset = Organisation.objects.order_by("nom")
+        self.fields["pilote_personne"].queryset = pilots
+        self.fields["copilotes_personnes"].queryset = pilots
+        self.fields["copilotes_personnes"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
+            self.add_error("date_fin", "La date de fin doit suivre la date de début.")
+        if not data.get("tout_le_perimetre") and not data.get("communes"):
+            self.add_error("communes", "Cochez les communes concernées, ou « sur tout le périmètre du contrat ».")
+        pilote = data.get("pilote_personne")
+        if pilote and pilote in (data.get("copilotes_personnes") or []):
+            self.add_error("copilotes_personnes", "Le pilote ne peut pas être aussi co-pilote.")
+        return data
+
+    @property
+    def pilot_warning(self) -> str:
+        from .services import pilot_is_coordinator
+
+        if hasattr(self, "cleaned_data"):
+            pilote = self.cleaned_data.get("pilote_personne")
+        else:
+            pilote = self.instance.pilote_personne
+        if pilot_is_coordinator(self.contract, pilote):
+            return ("Le pilote choisi est le coordinateur du contrat. Le guide recommande de confier le pilotage "
+                    "à un expert du thème plutôt qu'au coordinateur : vérifiez si un partenaire peut le porter.")
+        return ""
+
+
+class _OrgForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = Organisation.objects.order_by("nom")
+
+
+def _fs(model, name, **kwargs):
+    # A copy of the field list: inlineformset_factory appends the foreign key to the list it is given.
+    return inlineformset_factory(FicheAction, model, fields=list(CHILDREN[name][1]), extra=1, can_delete=True,
+                                 **kwargs)
+
+
+PartenaireFormSet = _fs(PartenaireFiche, "partenaires", form=_OrgForm)
+JalonFormSet = _fs(Jalon, "jalons", widgets={"date_prevue": DATE, "date_realisee": DATE})
+LigneBudgetFormSet = _fs(LigneBudget, "lignes_budget")
+FinancementFormSet = _fs(Financement, "financements", form=_OrgForm)
+IndicateurFormSet = _fs(Indicateur, "indicateurs")
+
+FORMSETS = [
+    ("partenaires", "Partenaires", PartenaireFormSet, "table"),
+    ("jalons", "Calendrier : jalons", JalonFormSet, "table"),
+    ("lignes_budget", "Budget prévisionnel par année", LigneBudgetFormSet, "table"),
+    ("financements", "Financements par année et par financeur", FinancementFormSet, "table"),
+    ("indicateurs", "Indicateurs d'évaluation", IndicateurFormSet, "grid"),
+]
+
+
+def build_formsets(data=None, instance=None) -> list[dict]:
+    instance = instance or FicheAction()
+    return [{"name": name, "title": title, "layout": layout,
+             "formset": cls(data, instance=instance, prefix=name)} for name, title, cls, layout in FORMSETS]
+
+
+def formset_rows(formset) -> list[dict]:
+    """Cleaned rows worth saving: changed forms and deletions (empty extra forms are skipped)."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.cleaned_data.get("id"):
+            continue
+        rows.append(form.cleaned_data)
+    return rows
+
+
+class TransitionForm(forms.Form):
+    commentaire = forms.CharField(label="Commentaire", required=False, widget=TEXTAREA)
+
+    def __init__(self, *args, transition, with_sections=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.needs_comment:
+            self.fields["commentaire"].label = "Commentaire (obligatoire)"
+            if transition.name == "abandonner":
+                self.fields["commentaire"].label = "Motif de l'abandon (obligatoire)"
+            elif transition.name == "reporter":
+                self.fields["commentaire"].label = "Motif du report (obligatoire)"
+        self.section_names = []
+        if with_sections:
+            for value, label in Section.choices:
+                if value == Section.GENERAL:
+                    continue
+                self.fields[f"section_{value}"] = forms.CharField(
+                    label=f"Commentaire sur « {label} »", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                self.section_names.append(f"section_{value}")
+
+    def sections(self) -> dict:
+        return {name.removeprefix("section_"): self.cleaned_data.get(name, "") for name in self.section_names}
+
+
+class SuiviForm(forms.Form):
+    avancement = forms.ChoiceField(label="État d'avancement", choices=Avancement.choices)
+    realise = forms.CharField(label="Ce qui a été réalisé", required=False, widget=TEXTAREA)
+    difficultes = forms.CharField(label="Difficultés rencontrées", required=False, widget=TEXTAREA)
+    perspectives = forms.CharField(label="Perspectives pour l'année suivante", required=False, widget=TEXTAREA)
+
+    def __init__(self, *args, indicateurs=(), annee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicateur_fields = []
+        for ind in indicateurs:
+            unit = f" ({ind.unite})" if ind.unite else ""
+            vname, cname = f"valeur_{ind.pk}", f"commentaire_{ind.pk}"
+            self.fields[vname] = forms.DecimalField(label=f"{ind.libelle} : valeur {annee}{unit}", required=False,
+                                                    max_digits=14, decimal_places=2, localize=True)
+            self.fields[cname] = forms.CharField(label=f"{ind.libelle} : commentaire", required=False,
+                                                 max_length=2000)
+            self.indicateur_fields.append((ind, self[vname], self[cname]))
+
+    def valeurs(self) -> dict:
+        return {ind.pk: {"valeur": self.cleaned_data.get(f"valeur_{ind.pk}"),
+                         "commentaire": self.cleaned_data.get(f"commentaire_{ind.pk}", "")}
+                for ind, _, _ in self.indicateur_fields}
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Monter"), ("down", "Descendre")])

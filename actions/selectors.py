@@ -1,0 +1,347 @@
+"""Reads for the action plan, always from the user's point of view (another tenant's object is 404).
+
+Every page reads a bounded number of queries whatever the number of axes, sheets, indicators or years:
+children come through `Prefetch`, the latest value of each indicator through a subquery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+
+from cls_portal.accounts.models import Role
+from cls_portal.core.charts import series_chart
+from cls_portal.core.history import history_for
+from cls_portal.territories.models import Delegation
+from contracts.models import Contract
+
+from .enums import TRANSITIONS, VALIDATED_STATUSES, FicheStatut, Financeur, transitions_from
+from .models import (
+    Axe,
+    CommentaireRevue,
+    FicheAction,
+    Financement,
+    Indicateur,
+    PartenaireFiche,
+    SuiviAnnuel,
+    ValeurIndicateur,
+)
+
+ZERO = Decimal("0")
+
+
+# -- contract -------------------------------------------------------------------------------------
+
+def contract_for_plan(user, pk) -> Contract:
+    """The contract with what the permission predicates read (coordinators, délégations), or 404."""
+    qs = (Contract.objects.visible_to(user).select_related("collectivite", "ars", "referent")
+          .prefetch_related("coordinators", Prefetch("delegations", queryset=Delegation.objects.only(
+              "id", "departement_id", "nom"))))
+    return get_object_or_404(qs, pk=pk)
+
+
+def contract_years(contract, today: dt.date | None = None) -> list[int]:
+    """Years of implementation (signature year → end or this year). Empty before signature."""
+    if not contract.date_signature:
+        return []
+    today = today or dt.date.today()
+    last = min(contract.date_signature.year + contract.duree_annees - 1, today.year)
+    return list(range(contract.date_signature.year, max(last, contract.date_signature.year) + 1))
+
+
+# -- completeness and progress (pure functions over prefetched objects) ---------------------------
+
+def fiche_missing(fiche: FicheAction) -> list[str]:
+    """What must be filled before the sheet can be submitted (reads the prefetched indicators)."""
+    missing = []
+    if not fiche.pilote_organisation_id:
+        missing.append("l'organisation pilote")
+    if not fiche.pilote_personne_id:
+        missing.append("la personne pilote")
+    if not fiche.objectif_general.strip():
+        missing.append("l'objectif général")
+    if not fiche.objectifs_operationnels.strip():
+        missing.append("les objectifs opérationnels")
+    if not fiche.description.strip():
+        missing.append("la description de l'action")
+    if not fiche.public_cible.strip():
+        missing.append("le public cible")
+    if not fiche.date_debut or not fiche.date_fin:
+        missing.append("les dates de début et de fin")
+    if not any(i.cible is not None for i in fiche.indicateurs.all()):
+        missing.append("au moins un indicateur avec une valeur cible")
+    return missing
+
+
+def completeness_percent(missing: list[str]) -> int:
+    return round(100 * (8 - len(missing)) / 8)
+
+
+@dataclass
+class Progress:
+    fiches: int = 0
+    realisees: int = 0
+    validees: int = 0
+    indicateurs_cibles: int = 0
+    indicateurs_atteints: int = 0
+
+    @property
+    def part_realisees(self) -> Decimal | None:
+        return Decimal(self.realisees) / self.fiches if self.fiches else None
+
+    @property
+    def part_atteints(self) -> Decimal | None:
+        return Decimal(self.indicateurs_atteints) / self.indicateurs_cibles if self.indicateurs_cibles else None
+
+    def add(self, other: Progress) -> None:
+        for name in ("fiches", "realisees", "validees", "indicateurs_cibles", "indicateurs_atteints"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def fiches_progress(fiches) -> Progress:
+    """Share of sheets done (abandoned ones left out) and indicators whose latest value reaches the target.
+
+    Indicators must carry `derniere_valeur` (see `_indicateurs_with_last_value`).
+    """
+    p = Progress()
+    for fiche in fiches:
+        if fiche.statut == FicheStatut.ABANDONNEE:
+            continue
+        p.fiches += 1
+        p.realisees += fiche.statut == FicheStatut.REALISEE
+        p.validees += fiche.statut in VALIDATED_STATUSES
+        for ind in fiche.indicateurs.all():
+            if ind.cible is None:
+                continue
+            p.indicateurs_cibles += 1
+            p.indicateurs_atteints += bool(ind.atteint(ind.derniere_valeur))
+    return p
+
+
+def _indicateurs_with_last_value():
+    last = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk")).order_by("-annee")
+    return Indicateur.objects.annotate(derniere_valeur=Subquery(last.values("valeur")[:1]),
+                                       derniere_annee=Subquery(last.values("annee")[:1]))
+
+
+# -- plan page ------------------------------------------------------------------------------------
+
+@dataclass
+class AxeRow:
+    axe: Axe
+    fiches: list
+    progress: Progress
+
+
+@dataclass
+class Plan:
+    axes: list[AxeRow]
+    progress: Progress
+    statuts: dict = field(default_factory=dict)
+
+
+def plan_for(contract) -> Plan:
+    """Axes with their sheets, each sheet with its completeness; progress per axe and overall. 4 queries."""
+    fiches_qs = (FicheAction.objects.select_related("pilote_organisation", "pilote_personne")
+                 .prefetch_related(Prefetch("indicateurs", queryset=_indicateurs_with_last_value()))
+                 .order_by("numero"))
+    axes = (Axe.objects.filter(contract=contract).select_related("priorite_diagnostic")
+            .prefetch_related(Prefetch("fiches", queryset=fiches_qs)).order_by("numero"))
+    rows, total = [], Progress()
+    statuts: dict[str, int] = defaultdict(int)
+    for axe in axes:
+        fiches = list(axe.fiches.all())
+        for fiche in fiches:
+            fiche.missing = fiche_missing(fiche)
+            fiche.completeness = completeness_percent(fiche.missing)
+            statuts[fiche.get_statut_display()] += 1
+        progress = fiches_progress(fiches)
+        total.add(progress)
+        rows.append(AxeRow(axe=axe, fiches=fiches, progress=progress))
+    return Plan(axes=rows, progress=total, statuts=dict(statuts))
+
+
+def axe_get_for_user(user, pk) -> Axe:
+    qs = Axe.objects.filter(contract__in=Contract.objects.visible_to(user)).select_related(
+        "contract", "priorite_diagnostic").prefetch_related("contract__coordinators")
+    return get_object_or_404(qs, pk=pk)
+
+
+def priorites_for(contract, axe=None):
+    """Diagnostic priorities of the contract an axe may answer (free ones, plus the axe's own)."""
+    from diagnostics.models import Priorite
+
+    qs = Priorite.objects.filter(diagnostic__contract=contract).select_related("diagnostic")
+    free = Q(axe__isnull=True)
+    if axe is not None and axe.pk:
+        free |= Q(axe=axe)
+    return qs.filter(free).order_by("-diagnostic__numero", "ordre")
+
+
+# -- the sheet ------------------------------------------------------------------------------------
+
+def _fiche_base(user):
+    return FicheAction.objects.filter(contract__in=Contract.objects.visible_to(user)).select_related(
+        "axe", "contract", "contract__collectivite", "contract__referent", "pilote_organisation", "pilote_personne",
+    ).prefetch_related(
+        "copilotes_personnes", "contract__coordinators",
+        Prefetch("contract__delegations", queryset=Delegation.objects.only("id", "departement_id", "nom")),
+    )
+
+
+def fiche_get_for_user(user, pk) -> FicheAction:
+    """The sheet (with what permissions read) or 404."""
+    return get_object_or_404(_fiche_base(user), pk=pk)
+
+
+def fiche_get_for_edit(user, pk) -> FicheAction:
+    qs = _fiche_base(user).prefetch_related("communes", "indicateurs")
+    return get_object_or_404(qs, pk=pk)
+
+
+def fiche_get_detail(user, pk) -> FicheAction:
+    """The sheet page: every child prefetched (constant number of queries whatever the years)."""
+    qs = _fiche_base(user).prefetch_related(
+        "communes", "jalons", "lignes_budget",
+        Prefetch("partenaires", queryset=PartenaireFiche.objects.select_related("organisation")),
+        Prefetch("financements", queryset=Financement.objects.select_related("organisation")),
+        Prefetch("indicateurs", queryset=_indicateurs_with_last_value().prefetch_related(
+            Prefetch("valeurs", queryset=ValeurIndicateur.objects.select_related("saisi_par")))),
+        Prefetch("suivis", queryset=SuiviAnnuel.objects.select_related("saisi_par").order_by("-annee")),
+        Prefetch("commentaires", queryset=CommentaireRevue.objects.select_related("auteur")),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass
+class Budget:
+    annees: list[dict]
+    financeurs: list[dict]
+    total_prevu: Decimal
+    total_realise: Decimal
+    total_finance: Decimal
+
+
+def budget_totals(lignes, financements) -> Budget:
+    """Totals per year (planned, actual, funded) and per funder. Decimal all the way."""
+    per_year: dict[int, dict] = {}
+    for ligne in lignes:
+        y = per_year.setdefault(ligne.annee, {"annee": ligne.annee, "prevu": ZERO, "realise": ZERO, "finance": ZERO})
+        y["prevu"] += ligne.montant_prevu
+        y["realise"] += ligne.montant_realise or ZERO
+    per_funder: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for fin in financements:
+        y = per_year.setdefault(fin.annee, {"annee": fin.annee, "prevu": ZERO, "realise": ZERO, "finance": ZERO})
+        y["finance"] += fin.montant
+        per_funder[fin.financeur] += fin.montant
+    annees = [per_year[k] for k in sorted(per_year)]
+    for y in annees:
+        y["ecart"] = y["prevu"] - y["finance"]
+    financeurs = [{"financeur": Financeur(k).label, "montant": v} for k, v in sorted(per_funder.items(),
+                                                                                        key=lambda kv: -kv[1])]
+    return Budget(annees=annees, financeurs=financeurs, total_prevu=sum((y["prevu"] for y in annees), ZERO),
+                  total_realise=sum((y["realise"] for y in annees), ZERO),
+                  total_finance=sum((y["finance"] for y in annees), ZERO))
+
+
+def indicator_charts(fiche) -> list[dict]:
+    """One SVG chart (values by year against the target) per indicator, with its text alternative."""
+    out = []
+    for ind in fiche.indicateurs.all():
+        valeurs = list(ind.valeurs.all())
+        chart = series_chart([(v.annee, v.valeur) for v in valeurs],
+                             title=f"Fiche {fiche.code} — {ind.libelle}", target=ind.cible,
+                             baseline=ind.valeur_reference,
+                             unit=ind.unite, target_label=f"Cible {ind.annee_cible}" if ind.annee_cible else "Cible")
+        out.append({"indicateur": ind, "valeurs": valeurs, "chart": chart,
+                    "atteint": ind.atteint(ind.derniere_valeur)})
+    return out
+
+
+HISTORY_LABELS = {
+    "fiche_creee": "Création de la fiche", "fiche_modifiee": "Modification de la fiche",
+    "fiche_commentaire": "Commentaire de revue", "fiche_creee_depuis_diagnostic": "Création depuis le diagnostic",
+    **{f"fiche_{t.name}": t.label for t in TRANSITIONS.values()},
+}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(FicheAction._meta.get_field(name).verbose_name)
+    except Exception:  # children summaries ("jalons"), indicator values…
+        return name.replace("_", " ")
+
+
+def fiche_history(fiche) -> list[dict]:
+    """History rows of the sheet (who, when, old, new), labels and statuses in French."""
+    rows = []
+    for entry in history_for(fiche)[:100]:
+        changes = []
+        for name, (old, new) in (entry.changes or {}).items():
+            if name == "statut":
+                old = FicheStatut(old).label if old in FicheStatut.values else old
+                new = FicheStatut(new).label if new in FicheStatut.values else new
+            changes.append({"champ": _field_label(name), "avant": old, "apres": new})
+        label = HISTORY_LABELS.get(entry.action)
+        if label is None and entry.action.startswith("suivi_"):
+            label = f"Suivi annuel {entry.action.removeprefix('suivi_')}"
+        rows.append({"entry": entry, "label": label or entry.action, "changes": changes})
+    return rows
+
+
+def fiche_transitions(fiche) -> list:
+    return transitions_from(fiche.statut)
+
+
+def pilot_candidates(contract):
+    """People who can pilot a sheet: pilots (by role) and the contract's coordinators."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return User.objects.filter(
+        Q(memberships__role=Role.PILOTE) | Q(contracts_coordonnes=contract), is_active=True
+    ).distinct().order_by("last_name", "first_name")
+
+
+# -- follow-up ------------------------------------------------------------------------------------
+
+def followup_year(contract, annee: int) -> list[dict]:
+    """Sheets that run in `annee` (validated and later), each with its follow-up of that year or None."""
+    fiches = (FicheAction.objects.filter(contract=contract, statut__in=[*VALIDATED_STATUSES, FicheStatut.ABANDONNEE])
+              .select_related("axe", "pilote_organisation", "pilote_personne")
+              .prefetch_related("copilotes_personnes",
+                                Prefetch("suivis", queryset=SuiviAnnuel.objects.filter(annee=annee)
+                                         .select_related("saisi_par"), to_attr="suivi_annee"))
+              .order_by("axe__numero", "numero"))
+    rows = []
+    for f in fiches:
+        f.contract = contract  # permission checks read its prefetched coordinators
+        rows.append({"fiche": f, "suivi": f.suivi_annee[0] if f.suivi_annee else None})
+    return rows
+
+
+def suivi_for(fiche, annee: int) -> SuiviAnnuel | None:
+    return SuiviAnnuel.objects.filter(fiche=fiche, annee=annee).first()
+
+
+def valeurs_for(fiche, annee: int) -> dict[int, ValeurIndicateur]:
+    return {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
+
+
+# -- review queue ---------------------------------------------------------------------------------
+
+def review_queue_for(user):
+    """Sheets awaiting the délégation's review in the user's départements (all of them for an admin)."""
+    qs = FicheAction.objects.filter(statut=FicheStatut.SOUMISE)
+    if not user.is_portal_admin:
+        contracts = Contract.delegations.through.objects.filter(
+            delegation__departement_id__in=user.departement_codes()).values("contract_id")
+        qs = qs.filter(contract_id__in=contracts)
+    return (qs.select_related("axe", "contract", "pilote_organisation")
+            .annotate(nb_commentaires=Count("commentaires"))
+            .order_by("updated_at", "pk"))

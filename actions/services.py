@@ -1,0 +1,335 @@
+"""Writes for the action plan. Each service is atomic, takes an explicit `actor` and records history.
+
+Callers check permissions (actions.permissions); services enforce business rules and raise
+`DomainError` with a French message (put next to its field by the view).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+
+from cls_portal.accounts.models import Role
+from cls_portal.core import history
+from cls_portal.core.concurrency import bump, lock_for_update
+from cls_portal.core.errors import DomainError
+from cls_portal.core.history import snapshot
+from cls_portal.notifications.services import notify
+from contracts.models import Contract
+
+from .enums import TRANSITIONS, FicheStatut, Section
+from .models import (
+    Axe,
+    CommentaireRevue,
+    FicheAction,
+    Financement,
+    Indicateur,
+    Jalon,
+    LigneBudget,
+    PartenaireFiche,
+    SuiviAnnuel,
+    ValeurIndicateur,
+)
+from .selectors import fiche_missing
+
+AXE_FIELDS = ["titre", "type", "description"]
+FICHE_FIELDS = ["titre", "contexte", "objectif_general", "objectifs_specifiques", "objectifs_operationnels",
+                "description", "public_cible", "tout_le_perimetre", "objectif_prs", "priorite", "preexistante",
+                "date_debut", "date_fin", "pilote_organisation", "pilote_personne"]
+# formset name -> (model, editable fields)
+CHILDREN = {
+    "partenaires": (PartenaireFiche, ["organisation", "role", "precision"]),
+    "jalons": (Jalon, ["libelle", "date_prevue", "date_realisee"]),
+    "lignes_budget": (LigneBudget, ["annee", "type", "libelle", "montant_prevu", "montant_realise"]),
+    "financements": (Financement, ["annee", "financeur", "organisation", "montant"]),
+    "indicateurs": (Indicateur, ["libelle", "type", "unite", "valeur_reference", "annee_reference", "cible",
+                                 "annee_cible", "source", "frequence", "hausse_attendue"]),
+}
+
+
+# -- axes -----------------------------------------------------------------------------------------
+
+def _link_priorite(axe: Axe, priorite) -> None:
+    """The diagnostic priority the axe answers (the link lives on diagnostics.Priorite.axe)."""
+    from diagnostics.models import Priorite
+
+    Priorite.objects.filter(axe=axe).exclude(pk=getattr(priorite, "pk", None)).update(axe=None)
+    if priorite is not None:
+        if priorite.diagnostic.contract_id != axe.contract_id:
+            raise DomainError("Cette priorité appartient au diagnostic d'un autre contrat.", field="priorite")
+        if priorite.axe_id and priorite.axe_id != axe.pk:
+            raise DomainError("Cette priorité est déjà traitée par un autre axe.", field="priorite")
+        Priorite.objects.filter(pk=priorite.pk).update(axe=axe)
+
+
+@transaction.atomic
+def axe_create(*, actor, contract: Contract, titre: str, type: str, description: str = "", priorite=None) -> Axe:
+    """Add an axe at the end of the plan (next free number)."""
+    Contract.objects.select_for_update().get(pk=contract.pk)  # next number without a race
+    numero = (Axe.objects.filter(contract=contract).aggregate(m=Max("numero"))["m"] or 0) + 1
+    axe = Axe.objects.create(contract=contract, numero=numero, titre=titre, type=type, description=description)
+    _link_priorite(axe, priorite)
+    history.record(actor=actor, obj=axe, action="axe_cree", changes={"titre": [None, titre], "type": [None, type]})
+    return axe
+
+
+@transaction.atomic
+def axe_update(*, actor, axe_id: int, titre: str, type: str, description: str = "", priorite=None) -> Axe:
+    axe = Axe.objects.select_for_update().get(pk=axe_id)
+    before = snapshot(axe, AXE_FIELDS)
+    axe.titre, axe.type, axe.description = titre, type, description
+    axe.save()
+    _link_priorite(axe, priorite)
+    changes = history.diff(before, snapshot(axe, AXE_FIELDS))
+    history.record(actor=actor, obj=axe, action="axe_modifie", changes=changes)
+    return axe
+
+
+@transaction.atomic
+def axe_move(*, actor, axe_id: int, direction: str) -> Axe:
+    """Swap the axe with its neighbour ("up" or "down"); numbers stay 1..n."""
+    axe = Axe.objects.select_for_update().get(pk=axe_id)
+    siblings = Axe.objects.select_for_update().filter(contract_id=axe.contract_id)
+    if direction == "up":
+        other = siblings.filter(numero__lt=axe.numero).order_by("-numero").first()
+    elif direction == "down":
+        other = siblings.filter(numero__gt=axe.numero).order_by("numero").first()
+    else:
+        raise DomainError("Déplacement inconnu.")
+    if other is None:
+        raise DomainError("Cet axe est déjà à cette extrémité du plan.")
+    mine, theirs = axe.numero, other.numero
+    axe.numero = 0  # free the number: (contract, numero) is unique
+    axe.save(update_fields=["numero"])
+    other.numero = mine
+    other.save(update_fields=["numero"])
+    axe.numero = theirs
+    axe.save(update_fields=["numero"])
+    history.record(actor=actor, obj=axe, action="axe_deplace", changes={"numero": [mine, theirs]})
+    return axe
+
+
+# -- sheets ---------------------------------------------------------------------------------------
+
+def _next_numero(axe: Axe) -> int:
+    return (FicheAction.objects.filter(axe=axe).aggregate(m=Max("numero"))["m"] or 0) + 1
+
+
+def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
+    """Apply formset rows: {"jalons": [{"id": obj|None, "DELETE": bool, field: value...}]}. Returns a summary."""
+    summary = {}
+    for name, rows in children.items():
+        model, fields = CHILDREN[name]
+        added = changed = deleted = 0
+        for row in rows:
+            obj = row.get("id")
+            if obj is not None and obj.fiche_id != fiche.pk:
+                raise DomainError("Une ligne envoyée n'appartient pas à cette fiche.")
+            if row.get("DELETE"):
+                if obj is not None:
+                    obj.delete()
+                    deleted += 1
+                continue
+            if obj is None:
+                obj = model(fiche=fiche)
+                added += 1
+            else:
+                changed += 1
+            for f in fields:
+                setattr(obj, f, row.get(f))
+            obj.save()
+        if added or deleted or changed:
+            summary[name] = [None, f"{added} ajout(s), {changed} mise(s) à jour, {deleted} suppression(s)"]
+    return summary
+
+
+def _check_dates(data: dict) -> None:
+    if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
+        raise DomainError("La date de fin doit suivre la date de début.", field="date_fin")
+
+
+@transaction.atomic
+def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), children=None) -> FicheAction:
+    """A new draft sheet at the end of `axe`."""
+    _check_dates(data)
+    Axe.objects.select_for_update().get(pk=axe.pk)
+    fiche = FicheAction(contract_id=axe.contract_id, axe=axe, numero=_next_numero(axe),
+                        **{f: data.get(f) for f in FICHE_FIELDS if f in data})
+    fiche.save()
+    fiche.copilotes_personnes.set(copilotes)
+    fiche.communes.set([] if fiche.tout_le_perimetre else communes)
+    _sync_children(fiche, children or {})
+    history.record(actor=actor, obj=fiche, action="fiche_creee",
+                   changes={"titre": [None, fiche.titre], "statut": [None, fiche.statut]})
+    return fiche
+
+
+@transaction.atomic
+def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe | None = None, copilotes=(),
+                 communes=(), children=None) -> FicheAction:
+    """Save the sheet. Refused (ConcurrentEditError) if someone saved it since `expected_version`.
+
+    Precondition: the sheet is editable (draft or changes asked; validated sheets stay editable by the
+    coordinator until signature, see permissions.can_edit_fiche).
+    """
+    _check_dates(data)
+    fiche = lock_for_update(FicheAction, fiche_id, expected_version=expected_version,
+                            submitted={f: data.get(f) for f in FICHE_FIELDS if f in data})
+    if fiche.statut in (FicheStatut.SOUMISE, FicheStatut.REALISEE, FicheStatut.ABANDONNEE):
+        raise DomainError(f"Une fiche « {fiche.get_statut_display().lower()} » ne peut pas être modifiée.")
+    before = snapshot(fiche, FICHE_FIELDS + ["axe", "numero"])
+    for f in FICHE_FIELDS:
+        if f in data:
+            setattr(fiche, f, data[f])
+    if axe is not None and axe.pk != fiche.axe_id:
+        if axe.contract_id != fiche.contract_id:
+            raise DomainError("Cet axe appartient à un autre contrat.", field="axe")
+        fiche.axe = axe
+        fiche.numero = _next_numero(axe)
+    bump(fiche)
+    fiche.save()
+    changes = history.diff(before, snapshot(fiche, FICHE_FIELDS + ["axe", "numero"]))
+    old_copilotes = sorted(str(u) for u in fiche.copilotes_personnes.all())
+    fiche.copilotes_personnes.set(copilotes)
+    new_copilotes = sorted(str(u) for u in copilotes)
+    if old_copilotes != new_copilotes:
+        changes["copilotes"] = [old_copilotes, new_copilotes]
+    fiche.communes.set([] if fiche.tout_le_perimetre else communes)
+    changes.update(_sync_children(fiche, children or {}))
+    history.record(actor=actor, obj=fiche, action="fiche_modifiee", changes=changes)
+    return fiche
+
+
+def pilot_is_coordinator(contract, pilote) -> bool:
+    """The source prefers a pilot who is not the coordinator: the form warns (never blocks)."""
+    return pilote is not None and any(u.pk == pilote.pk for u in contract.coordinators.all())
+
+
+# -- status workflow ------------------------------------------------------------------------------
+
+def _referents(contract) -> list:
+    """Who hears about a submission: the contract's référent, else the délégation's users."""
+    if contract.referent_id:
+        return [contract.referent]
+    from django.contrib.auth import get_user_model
+
+    deps = [d.departement_id for d in contract.delegations.all()]
+    return list(get_user_model().objects.filter(memberships__role=Role.DELEGATION,
+                                                memberships__departements__in=deps).distinct())
+
+
+@transaction.atomic
+def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
+                     sections: dict[str, str] | None = None) -> FicheAction:
+    """Fire transition `name` (see enums.TRANSITIONS) on the locked sheet.
+
+    Preconditions: the caller checked `permissions.can_fire`. Rules enforced here: the transition exists
+    from the current status; a submission needs a complete sheet; some transitions need a comment.
+    `sections` holds per-section review comments ({Section value: text}).
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise DomainError("Action inconnue.")
+    fiche = FicheAction.objects.select_for_update().get(pk=fiche_id)
+    if fiche.statut not in transition.sources:
+        raise DomainError(f"Impossible de « {transition.label.lower()} » une fiche "
+                          f"« {fiche.get_statut_display().lower()} ».")
+    sections = {k: v.strip() for k, v in (sections or {}).items() if v and v.strip()}
+    commentaire = (commentaire or "").strip()
+    if transition.needs_comment and not (commentaire or sections):
+        raise DomainError("Un commentaire est obligatoire pour cette action.", field="commentaire")
+    if name == "soumettre":
+        missing = fiche_missing(fiche)
+        if missing:
+            raise DomainError("La fiche ne peut pas être soumise : il manque " + ", ".join(missing) + ".")
+        fiche.nb_soumissions += 1
+    old = fiche.statut
+    fiche.statut = transition.target
+    bump(fiche)
+    fiche.save(update_fields=["statut", "nb_soumissions", "version", "updated_at"])
+    tour = max(fiche.nb_soumissions, 1)
+    comments = [(Section.GENERAL, commentaire)] if commentaire else []
+    comments += [(k, v) for k, v in sections.items() if k in Section.values and k != Section.GENERAL]
+    CommentaireRevue.objects.bulk_create([
+        CommentaireRevue(fiche=fiche, auteur=actor, section=section, texte=text, transition=name, tour=tour)
+        for section, text in comments])
+    history.record(actor=actor, obj=fiche, action=f"fiche_{name}", changes={"statut": [old, fiche.statut]},
+                   comment=commentaire)
+    _notify_transition(fiche, name, commentaire)
+    return fiche
+
+
+def _notify_transition(fiche: FicheAction, name: str, commentaire: str) -> None:
+    contract = fiche.contract
+    url = reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})
+    label = f"fiche {fiche.code} « {fiche.titre} »"
+    if name == "soumettre":
+        notify(users=_referents(contract), kind="revue_fiche", url=url, body=commentaire,
+               title=f"Fiche action soumise à votre revue : {label} ({contract.nom})")
+    elif name == "demander_modification":
+        notify(users=contract.coordinators.all(), kind="revue_fiche", url=url, body=commentaire,
+               title=f"Modifications demandées par la délégation : {label}")
+    elif name == "valider":
+        notify(users=contract.coordinators.all(), kind="revue_fiche", url=url, body=commentaire,
+               title=f"Fiche action validée par la délégation : {label}")
+
+
+@transaction.atomic
+def commentaire_add(*, actor, fiche: FicheAction, section: str, texte: str) -> CommentaireRevue:
+    """A message in the review conversation outside a transition."""
+    if not texte.strip():
+        raise DomainError("Le commentaire est vide.", field="texte")
+    c = CommentaireRevue.objects.create(fiche=fiche, auteur=actor, section=section, texte=texte.strip(),
+                                        tour=max(fiche.nb_soumissions, 1))
+    history.record(actor=actor, obj=fiche, action="fiche_commentaire", changes={}, comment=texte.strip()[:200])
+    return c
+
+
+# -- yearly follow-up -----------------------------------------------------------------------------
+
+SUIVI_FIELDS = ["avancement", "realise", "difficultes", "perspectives"]
+
+
+@transaction.atomic
+def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: dict[int, dict]) -> SuiviAnnuel:
+    """Create or update the follow-up of `annee` and the year's indicator values.
+
+    `valeurs`: indicator id -> {"valeur": Decimal|None, "commentaire": str}; a None value removes it.
+    """
+    from .selectors import contract_years
+
+    years = contract_years(fiche.contract)
+    if annee not in years:
+        raise DomainError("Cette année n'est pas une année de mise en œuvre du contrat.", field="annee")
+    FicheAction.objects.select_for_update().get(pk=fiche.pk)
+    suivi = SuiviAnnuel.objects.filter(fiche=fiche, annee=annee).first()
+    before = snapshot(suivi, SUIVI_FIELDS) if suivi else {}
+    if suivi is None:
+        suivi = SuiviAnnuel(fiche=fiche, annee=annee)
+    for f in SUIVI_FIELDS:
+        setattr(suivi, f, data.get(f, ""))
+    suivi.saisi_par = actor
+    suivi.save()
+    changes = history.diff(before, snapshot(suivi, SUIVI_FIELDS))
+    indicateurs = {i.pk: i for i in Indicateur.objects.filter(fiche=fiche)}
+    existing = {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
+    for ind_id, row in valeurs.items():
+        ind = indicateurs.get(ind_id)
+        if ind is None:
+            raise DomainError("Un indicateur envoyé n'appartient pas à cette fiche.")
+        current = existing.get(ind_id)
+        if row.get("valeur") is None:
+            if current is not None:
+                current.delete()
+                changes[f"indicateur {ind.libelle}"] = [str(current.valeur), None]
+            continue
+        old = current.valeur if current else None
+        if current is None:
+            current = ValeurIndicateur(indicateur=ind, annee=annee)
+        if old != row["valeur"] or current.commentaire != row.get("commentaire", ""):
+            current.valeur, current.commentaire, current.saisi_par = row["valeur"], row.get("commentaire", ""), actor
+            current.save()
+            changes[f"indicateur {ind.libelle}"] = [None if old is None else str(old), str(row["valeur"])]
+    history.record(actor=actor, obj=fiche, action=f"suivi_{annee}", changes=changes, contract_id=fiche.contract_id)
+    return suivi

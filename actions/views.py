@@ -1,0 +1,297 @@
+"""Thin views: fetch through a user-scoped selector (404), check a predicate (403), call one service."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
+from contracts.tabs import tabs_for
+
+from . import forms, permissions, selectors, services
+from .enums import TRANSITIONS, Acteur, Section
+from .models import FicheAction
+
+
+def _check(result):
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _crumbs(contract, *tail):
+    return [("Contrats", reverse("contracts:list")), (contract.nom, reverse("contracts:detail", args=[contract.pk])),
+            *tail]
+
+
+def _plan_crumb(contract):
+    return ("Plan d'action", reverse("actions:plan", kwargs={"contract_pk": contract.pk}))
+
+
+# -- plan and axes --------------------------------------------------------------------------------
+
+def plan(request, contract_pk):
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    _check(permissions.can_view_plan(request.user, contract))
+    return render(request, "actions/plan.html", {
+        "contract": contract, "plan": selectors.plan_for(contract), "title": f"Plan d'action — {contract.nom}",
+        "can_edit": permissions.can_edit_plan(request.user, contract)[0],
+        "contract_tabs": tabs_for(request.user, contract),
+        "breadcrumbs": _crumbs(contract, ("Plan d'action", None)),
+    })
+
+
+def _axe_form_page(request, contract, axe=None):
+    form = forms.AxeForm(request.POST or None, instance=axe, priorites=selectors.priorites_for(contract, axe))
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("titre", "type", "description", "priorite")}
+        try:
+            if axe is None:
+                axe = services.axe_create(actor=request.user, contract=contract, **data)
+                messages.success(request, f"L'axe {axe.numero} a été ajouté au plan.")
+            else:
+                services.axe_update(actor=request.user, axe_id=axe.pk, **data)
+                messages.success(request, "L'axe a été enregistré.")
+            return redirect("actions:plan", contract_pk=contract.pk)
+        except DomainError as err:
+            apply_domain_error(form, err)
+    title = "Nouvel axe" if axe is None else f"Modifier l'axe {axe.numero}"
+    return render(request, "actions/axe_form.html", {
+        "form": form, "contract": contract, "axe": axe, "title": title,
+        "breadcrumbs": _crumbs(contract, _plan_crumb(contract), (title, None)),
+    })
+
+
+def axe_create(request, contract_pk):
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    _check(permissions.can_edit_plan(request.user, contract))
+    return _axe_form_page(request, contract)
+
+
+def axe_edit(request, pk):
+    axe = selectors.axe_get_for_user(request.user, pk)
+    _check(permissions.can_edit_plan(request.user, axe.contract))
+    return _axe_form_page(request, axe.contract, axe)
+
+
+@require_POST
+def axe_move(request, pk):
+    axe = selectors.axe_get_for_user(request.user, pk)
+    _check(permissions.can_edit_plan(request.user, axe.contract))
+    form = forms.MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.axe_move(actor=request.user, axe_id=axe.pk, direction=form.cleaned_data["direction"])
+            messages.success(request, "L'ordre des axes a été modifié.")
+        except DomainError as err:
+            messages.error(request, err.message)
+    else:
+        messages.error(request, "Déplacement inconnu.")
+    return redirect("actions:plan", contract_pk=axe.contract_id)
+
+
+# -- sheet form -----------------------------------------------------------------------------------
+
+def _fiche_form_page(request, contract, fiche=None):
+    axes = contract.axes.order_by("numero")
+    pilots = selectors.pilot_candidates(contract)
+    initial = {}
+    if fiche is None and request.GET.get("axe", "").isdigit():
+        initial["axe"] = int(request.GET["axe"])
+    form = forms.FicheForm(request.POST or None, instance=fiche, contract=contract, axes=axes, pilots=pilots,
+                           initial={"version": fiche.version if fiche else None, **initial})
+    formsets = forms.build_formsets(request.POST or None, instance=fiche)
+    conflict = None
+    if request.method == "POST" and form.is_valid() and all(f["formset"].is_valid() for f in formsets):
+        data = {k: form.cleaned_data[k] for k in services.FICHE_FIELDS}
+        kwargs = {"data": data, "copilotes": form.cleaned_data["copilotes_personnes"],
+                  "communes": form.cleaned_data["communes"],
+                  "children": {f["name"]: forms.formset_rows(f["formset"]) for f in formsets}}
+        try:
+            if fiche is None:
+                fiche = services.fiche_create(actor=request.user, axe=form.cleaned_data["axe"], **kwargs)
+                messages.success(request, f"La fiche {fiche.code} a été créée.")
+            else:
+                services.fiche_update(actor=request.user, fiche_id=fiche.pk, axe=form.cleaned_data["axe"],
+                                      expected_version=form.cleaned_data.get("version"), **kwargs)
+                messages.success(request, "La fiche a été enregistrée.")
+            if form.pilot_warning:
+                messages.warning(request, form.pilot_warning)
+            return redirect("actions:fiche_detail", pk=fiche.pk)
+        except ConcurrentEditError as err:
+            current = FicheAction.objects.get(pk=fiche.pk)
+            conflict = {"message": err.message, "changes": [
+                {"champ": FicheAction._meta.get_field(k).verbose_name if k in services.FICHE_FIELDS else k,
+                 "mien": mine, "actuel": theirs} for k, (mine, theirs) in err.changes.items()]}
+            # Keep what the user typed; the next save starts from the version they have now seen.
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        except DomainError as err:
+            apply_domain_error(form, err)
+    title = "Nouvelle fiche action" if fiche is None else f"Modifier la fiche {fiche.code}"
+    tail = [_plan_crumb(contract)]
+    if fiche is not None:
+        tail.append((f"Fiche {fiche.code}", reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})))
+    return render(request, "actions/fiche_form.html", {
+        "form": form, "formsets": formsets, "contract": contract, "fiche": fiche, "title": title,
+        "conflict": conflict, "has_axes": axes.exists(),
+        "pilot_warning": form.pilot_warning if (form.is_bound and form.is_valid()) or fiche else "",
+        "breadcrumbs": _crumbs(contract, *tail, (title, None)),
+    })
+
+
+def fiche_create(request, contract_pk):
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    _check(permissions.can_edit_plan(request.user, contract))
+    return _fiche_form_page(request, contract)
+
+
+def fiche_edit(request, pk):
+    fiche = selectors.fiche_get_for_edit(request.user, pk)
+    _check(permissions.can_view_plan(request.user, fiche.contract))
+    _check(permissions.can_edit_fiche(request.user, fiche))
+    return _fiche_form_page(request, fiche.contract, fiche)
+
+
+# -- sheet page and workflow ----------------------------------------------------------------------
+
+def _transition_forms(user, fiche):
+    out = []
+    for t in selectors.fiche_transitions(fiche):
+        if permissions.can_fire(user, fiche, t)[0]:
+            out.append({"transition": t, "form": forms.TransitionForm(
+                transition=t, with_sections=t.by == Acteur.DELEGATION and t.needs_comment,
+                auto_id=f"id_{t.name}_%s")})
+    return out
+
+
+def fiche_detail(request, pk):
+    fiche = selectors.fiche_get_detail(request.user, pk)
+    contract = fiche.contract
+    _check(permissions.can_view_plan(request.user, contract))
+    missing = selectors.fiche_missing(fiche)
+    comments = list(fiche.commentaires.all())
+    years = selectors.contract_years(contract)
+    suivis = {s.annee: s for s in fiche.suivis.all()}
+    return render(request, "actions/fiche_detail.html", {
+        "fiche": fiche, "contract": contract, "title": f"Fiche {fiche.code} — {fiche.titre}",
+        "missing": missing, "completeness": selectors.completeness_percent(missing),
+        "budget": selectors.budget_totals(fiche.lignes_budget.all(), fiche.financements.all()),
+        "indicateurs": selectors.indicator_charts(fiche), "history": selectors.fiche_history(fiche),
+        "comments": comments, "transitions": _transition_forms(request.user, fiche),
+        "can_edit": permissions.can_edit_fiche(request.user, fiche)[0],
+        "can_suivi": permissions.can_fill_suivi(request.user, fiche)[0],
+        "can_comment": permissions.can_comment(request.user, fiche)[0],
+        "sections": Section.choices,
+        "comment_form": forms.TransitionForm(transition=TRANSITIONS["valider"], auto_id="id_comment_%s"),
+        "suivi_years": [{"annee": y, "suivi": suivis.get(y)} for y in years],
+        "pilot_warning": services.pilot_is_coordinator(contract, fiche.pilote_personne),
+        "breadcrumbs": _crumbs(contract, _plan_crumb(contract), (f"Fiche {fiche.code}", None)),
+    })
+
+
+@require_POST
+def fiche_transition(request, pk, name):
+    fiche = selectors.fiche_get_for_user(request.user, pk)
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404("Action inconnue.")
+    _check(permissions.can_fire(request.user, fiche, transition))
+    form = forms.TransitionForm(request.POST, transition=transition,
+                                with_sections=transition.by == Acteur.DELEGATION and transition.needs_comment)
+    if form.is_valid():
+        try:
+            services.fiche_transition(actor=request.user, fiche_id=fiche.pk, name=name,
+                                      commentaire=form.cleaned_data["commentaire"], sections=form.sections())
+            messages.success(request, f"« {transition.label} » : c'est fait.")
+        except DomainError as err:
+            messages.error(request, err.message)
+    return redirect("actions:fiche_detail", pk=fiche.pk)
+
+
+@require_POST
+def fiche_comment(request, pk):
+    fiche = selectors.fiche_get_for_user(request.user, pk)
+    _check(permissions.can_comment(request.user, fiche))
+    section = request.POST.get("section", Section.GENERAL)
+    if section not in Section.values:
+        section = Section.GENERAL
+    try:
+        services.commentaire_add(actor=request.user, fiche=fiche, section=section,
+                                 texte=request.POST.get("commentaire", ""))
+        messages.success(request, "Votre commentaire a été ajouté.")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("actions:fiche_detail", pk=fiche.pk)
+
+
+# -- yearly follow-up -----------------------------------------------------------------------------
+
+def suivi_edit(request, pk, annee):
+    fiche = selectors.fiche_get_for_edit(request.user, pk)
+    contract = fiche.contract
+    _check(permissions.can_fill_suivi(request.user, fiche))
+    if annee not in selectors.contract_years(contract):
+        raise Http404("Cette année n'est pas une année de mise en œuvre du contrat.")
+    suivi = selectors.suivi_for(fiche, annee)
+    valeurs = selectors.valeurs_for(fiche, annee)
+    initial = {f: getattr(suivi, f) for f in services.SUIVI_FIELDS} if suivi else {}
+    for ind_id, v in valeurs.items():
+        initial[f"valeur_{ind_id}"], initial[f"commentaire_{ind_id}"] = v.valeur, v.commentaire
+    indicateurs = list(fiche.indicateurs.all())
+    form = forms.SuiviForm(request.POST or None, initial=initial, indicateurs=indicateurs, annee=annee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.suivi_save(actor=request.user, fiche=fiche, annee=annee,
+                                data={f: form.cleaned_data[f] for f in services.SUIVI_FIELDS},
+                                valeurs=form.valeurs())
+            messages.success(request, f"Le suivi {annee} de la fiche {fiche.code} a été enregistré.")
+            return redirect("actions:fiche_detail", pk=fiche.pk)
+        except DomainError as err:
+            apply_domain_error(form, err)
+    title = f"Suivi {annee} de la fiche {fiche.code}"
+    return render(request, "actions/suivi_form.html", {
+        "form": form, "fiche": fiche, "contract": contract, "annee": annee, "suivi": suivi, "title": title,
+        "breadcrumbs": _crumbs(contract, _plan_crumb(contract),
+                               (f"Fiche {fiche.code}", reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})),
+                               (title, None)),
+    })
+
+
+def followup_year(request, contract_pk):
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    _check(permissions.can_view_plan(request.user, contract))
+    years = selectors.contract_years(contract)
+    annee = request.GET.get("annee", "")
+    if annee.isdigit() and int(annee) in years:
+        annee = int(annee)
+    elif years:
+        annee = years[-1] if dt.date.today().year > years[-1] or len(years) == 1 else years[-2]
+    else:
+        annee = None
+    rows = selectors.followup_year(contract, annee) if annee else []
+    for row in rows:
+        row["can_fill"] = permissions.can_fill_suivi(request.user, row["fiche"])[0]
+    return render(request, "actions/followup_year.html", {
+        "contract": contract, "years": years, "annee": annee, "rows": rows,
+        "manquants": sum(1 for r in rows if r["suivi"] is None),
+        "title": f"Suivi annuel {annee or ''} — {contract.nom}".replace("  ", " "),
+        "contract_tabs": tabs_for(request.user, contract),
+        "breadcrumbs": _crumbs(contract, ("Suivi annuel", None)),
+    })
+
+
+# -- délégation -----------------------------------------------------------------------------------
+
+def review_queue(request):
+    _check(permissions.can_review(request.user))
+    page = Paginator(selectors.review_queue_for(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "actions/review_queue.html", {
+        "page_obj": page, "title": "Fiches actions à relire",
+        "breadcrumbs": [("Fiches actions à relire", None)],
+    })

@@ -1,0 +1,104 @@
+"""Population covered by active CLS: the national indicator an ARS is held to.
+
+A commune belongs to the covered area when at least one *active* contract (signed and running:
+`contracts.enums.ACTIVE_PHASES`) includes it in its perimeter. Perimeters are united, never added: a
+commune in two contracts counts once. The reference population is the "population municipale" of
+the communes (Etalab's découpage administratif), never a typed figure.
+
+`coverage()` runs two queries whatever the number of contracts and communes; `combine()` is the
+pure arithmetic on their rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from cls_portal.territories.models import Commune, Departement
+from contracts.enums import ACTIVE_PHASES
+from contracts.models import Contract
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    code: str
+    nom: str
+    population: int
+    covered: int
+    nb_communes: int = 0
+    nb_communes_covered: int = 0
+
+    @property
+    def share(self) -> Decimal | None:
+        """Covered share of the population as a ratio (0.5 = 50 %); None for an empty area."""
+        if not self.population:
+            return None
+        return (Decimal(self.covered) / Decimal(self.population)).quantize(Decimal("0.000001"))
+
+    @property
+    def uncovered(self) -> int:
+        return self.population - self.covered
+
+
+@dataclass(frozen=True)
+class Coverage:
+    total: AreaCoverage
+    departements: list[AreaCoverage]
+
+
+def combine(departements: Iterable[Mapping], covered: Iterable[Mapping], *, code: str = "",
+            nom: str = "Total") -> Coverage:
+    """Coverage from per-département rows.
+
+    `departements`: `{"code", "nom", "population", "nb_communes"}` for each département of the area;
+    `covered`: `{"departement", "population", "nb_communes"}` summed over the *distinct* covered
+    communes of each département (a département without covered commune may be absent).
+    """
+    by_dep = {row["departement"]: row for row in covered}
+    deps = []
+    for row in departements:
+        cov = by_dep.get(row["code"], {})
+        deps.append(AreaCoverage(code=row["code"], nom=row["nom"], population=row["population"] or 0,
+                                 covered=cov.get("population") or 0, nb_communes=row.get("nb_communes") or 0,
+                                 nb_communes_covered=cov.get("nb_communes") or 0))
+    total = AreaCoverage(
+        code=code, nom=nom, population=sum(d.population for d in deps), covered=sum(d.covered for d in deps),
+        nb_communes=sum(d.nb_communes for d in deps), nb_communes_covered=sum(d.nb_communes_covered for d in deps))
+    return Coverage(total=total, departements=deps)
+
+
+def union_population(perimeters: Iterable[Iterable[str]], population: Mapping[str, int]) -> int:
+    """Population of the union of several perimeters (lists of commune codes): each commune once."""
+    codes: set[str] = set()
+    for perimeter in perimeters:
+        codes.update(perimeter)
+    return sum(population[c] for c in codes)
+
+
+def coverage(*, region_code: str | None = None, departement_codes: Iterable[str] | None = None,
+             contracts=None, code: str = "", nom: str = "Total") -> Coverage:
+    """Coverage of a région (every département of it) or of a list of départements.
+
+    `contracts`: an optional Contract queryset limiting which contracts count (e.g. those a user
+    sees); only its active ones count. Two queries, whatever the size of the area.
+    """
+    deps = Departement.objects.all()
+    if region_code is not None:
+        deps = deps.filter(region_id=region_code)
+    if departement_codes is not None:
+        deps = deps.filter(code__in=list(departement_codes))
+    dep_rows = list(deps.order_by("code").annotate(population=Sum("communes__population"),
+                                                   nb_communes=Count("communes"))
+                    .values("code", "nom", "population", "nb_communes"))
+    active = Contract.objects.filter(phase__in=ACTIVE_PHASES)
+    if contracts is not None:
+        active = active.filter(pk__in=contracts.values("pk"))
+    perimeters = Contract.communes.through.objects.filter(contract__in=active).values("commune_id")
+    # `code IN (subquery)` takes each commune once however many perimeters include it.
+    covered_rows = (Commune.objects.filter(departement_id__in=[r["code"] for r in dep_rows], code__in=perimeters)
+                    .order_by().values("departement")
+                    .annotate(population=Sum("population"), nb_communes=Count("code")))
+    return combine(dep_rows, list(covered_rows) if dep_rows else [], code=code, nom=nom)

@@ -1,0 +1,130 @@
+"""Filters of the regional lists; the dashboard's links and the exports use the same ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from actions.enums import FicheStatut
+from actions.models import FicheAction, Indicateur
+from cls_portal.territories.models import Departement, Region
+from contracts.enums import Phase
+from contracts.models import Contract
+from contracts.reports.enums import ReportKind
+
+from . import selectors
+
+OUI_NON = [("oui", "Oui"), ("non", "Non")]
+REPORT_CHOICES = [(f"{k}_{s}", f"{label} {word}") for k, label in ReportKind.choices
+                  for s, word in (("publie", "publié"), ("manquant", "manquant"))]
+
+
+def _departement_choices():
+    return [(d.code, str(d)) for d in Departement.objects.order_by("code")]
+
+
+def _region_choices():
+    return [(r.code, r.nom) for r in Region.objects.filter(ars__isnull=False).order_by("nom")]
+
+
+def in_departements(codes):
+    return Q(pk__in=Contract.delegations.through.objects.filter(delegation__departement_id__in=codes)
+             .values("contract_id"))
+
+
+class ContractFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Nom du contrat ou collectivité", method="filter_q")
+    region = django_filters.ChoiceFilter(label="Région", choices=_region_choices, field_name="ars__region_id")
+    departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
+                                                      method="filter_departement")
+    phase = django_filters.ChoiceFilter(label="Phase", choices=Phase.choices)
+    actif = django_filters.ChoiceFilter(label="Signés et actifs", choices=[("1", "Oui")], method="filter_actif",
+                                        empty_label="Tous")
+    clsm = django_filters.ChoiceFilter(label="Conseil local de santé mentale", choices=OUI_NON, method="filter_bool")
+    qpv = django_filters.ChoiceFilter(label="Couvre des QPV", choices=OUI_NON, method="filter_bool")
+    coordination = django_filters.ChoiceFilter(label="Poste de coordination",
+                                               choices=[("pourvu", "Pourvu"), ("vacant", "Vacant")],
+                                               method="filter_coordination")
+    annee_signature = django_filters.NumberFilter(label="Année de signature", field_name="date_signature__year")
+    rapport = django_filters.ChoiceFilter(label="Rapport annuel", choices=REPORT_CHOICES, method="filter_rapport")
+    annee_rapport = django_filters.NumberFilter(label="Année du rapport", method="filter_noop",
+                                                help_text="Par défaut : l'année dernière.")
+
+    class Meta:
+        model = Contract
+        fields: list = []
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(nom__icontains=value) | Q(collectivite__nom__icontains=value))
+
+    def filter_departement(self, qs, name, value):
+        return qs.filter(in_departements(value)) if value else qs
+
+    def filter_actif(self, qs, name, value):
+        return qs.filter(selectors.Q_ACTIVE) if value == "1" else qs
+
+    def filter_bool(self, qs, name, value):
+        return qs.filter(**{name: value == "oui"})
+
+    def filter_coordination(self, qs, name, value):
+        from . import funding_bridge
+
+        return funding_bridge.filter_coordination(qs, value, dt.date.today().year)
+
+    def filter_noop(self, qs, name, value):
+        return qs
+
+    def report_year(self) -> int:
+        year = self.form.cleaned_data.get("annee_rapport") if hasattr(self.form, "cleaned_data") else None
+        return int(year) if year else dt.date.today().year - 1
+
+    def filter_rapport(self, qs, name, value):
+        kind, _, state = value.rpartition("_")
+        year = self.report_year()
+        qs = qs.filter(selectors.q_report_expected(year))
+        published = selectors.report_published(kind, year)
+        return qs.filter(published) if state == "publie" else qs.filter(~published)
+
+
+class FicheFilter(django_filters.FilterSet):
+    contrat = django_filters.NumberFilter(label="Contrat (identifiant)", field_name="contract_id",
+                                          widget=forms.HiddenInput)
+    q = django_filters.CharFilter(label="Titre ou contrat", method="filter_q")
+    departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
+                                                      method="filter_departement")
+    statut = django_filters.ChoiceFilter(label="Statut", choices=FicheStatut.choices)
+
+    class Meta:
+        model = FicheAction
+        fields: list = []
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(titre__icontains=value) | Q(contract__nom__icontains=value))
+
+    def filter_departement(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(contract__in=Contract.objects.filter(in_departements(value)))
+
+
+class IndicateurFilter(FicheFilter):
+    contrat = django_filters.NumberFilter(label="Contrat (identifiant)", field_name="fiche__contract_id",
+                                          widget=forms.HiddenInput)
+    statut = django_filters.ChoiceFilter(label="Statut de la fiche", choices=FicheStatut.choices,
+                                         field_name="fiche__statut")
+
+    class Meta:
+        model = Indicateur
+        fields: list = []
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(libelle__icontains=value) | Q(fiche__titre__icontains=value)
+                         | Q(fiche__contract__nom__icontains=value))
+
+    def filter_departement(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(fiche__contract__in=Contract.objects.filter(in_departements(value)))

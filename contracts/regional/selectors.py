@@ -1,0 +1,222 @@
+"""Reads of the regional view, always from the user's point of view (`Contract.objects.visible_to`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from cls_portal.accounts.models import Role
+from cls_portal.territories.models import Commune, Delegation, Departement, Region
+from contracts.enums import ACTIVE_PHASES, Phase
+from contracts.models import Contract
+from contracts.reports.enums import ReportKind
+from contracts.reports.models import Report
+
+from . import funding_bridge
+from .coverage import Coverage, coverage
+
+Q_ACTIVE = Q(phase__in=ACTIVE_PHASES)
+
+
+def has_coordinator():
+    return Exists(Contract.coordinators.through.objects.filter(contract_id=OuterRef("pk")))
+
+
+def report_published(kind: str, year: int):
+    return Exists(Report.objects.filter(contract_id=OuterRef("pk"), kind=kind, year=year, published=True))
+
+
+def q_report_expected(year: int) -> Q:
+    """A report for `year` is expected from active contracts signed by the end of that year."""
+    return Q_ACTIVE & Q(date_signature__lte=dt.date(year, 12, 31))
+
+
+def population_subquery():
+    """Population of a contract's perimeter without joining communes into the outer query."""
+    through = Contract.communes.through
+    return Coalesce(Subquery(
+        through.objects.filter(contract_id=OuterRef("pk")).order_by().values("contract_id")
+        .annotate(p=Sum("commune__population")).values("p")[:1], output_field=IntegerField()), 0)
+
+
+def nb_communes_subquery():
+    through = Contract.communes.through
+    return Coalesce(Subquery(
+        through.objects.filter(contract_id=OuterRef("pk")).order_by().values("contract_id")
+        .annotate(n=Count("commune_id")).values("n")[:1], output_field=IntegerField()), 0)
+
+
+def contracts_for_list(user):
+    """Contracts the user sees, with what the list, the exports and the directory print (no per-row query)."""
+    return (Contract.objects.visible_to(user)
+            .select_related("collectivite", "ars", "referent", "epci")
+            .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("departement")),
+                              "coordinators")
+            .annotate(population=population_subquery(), nb_communes=nb_communes_subquery())
+            .order_by("nom", "pk"))
+
+
+# --- Dashboard scope -------------------------------------------------------------------------
+
+@dataclass
+class Scope:
+    """What a dashboard covers: a région, or the départements of a délégation."""
+
+    label: str
+    region: Region | None
+    departement_codes: list[str] | None  # None: the whole région
+    contracts: object  # Contract queryset (visible to the user)
+    regions: list = field(default_factory=list)  # the régions the user may switch between
+    params: dict = field(default_factory=dict)   # query parameters selecting the scope on list pages
+
+    def coverage(self) -> Coverage:
+        if self.departement_codes is None:
+            return coverage(region_code=self.region.code, contracts=self.contracts, code=self.region.code,
+                            nom=self.region.nom)
+        return coverage(departement_codes=self.departement_codes, contracts=self.contracts, nom=self.label)
+
+
+def dashboard_scope(user, region_code: str | None = None) -> Scope:
+    visible = Contract.objects.visible_to(user)
+    if user.is_portal_admin or user.has_role(Role.REGION):
+        regions = Region.objects.filter(ars__isnull=False).order_by("nom")
+        if not user.is_portal_admin:
+            regions = regions.filter(code__in=user.region_codes())
+        regions = list(regions)
+        region = next((r for r in regions if r.code == region_code), None) if region_code else (
+            regions[0] if regions else None)
+        if region is None:
+            raise Http404("Région inconnue.")
+        return Scope(label=region.nom, region=region, departement_codes=None,
+                     contracts=visible.filter(ars__region_id=region.code), regions=regions,
+                     params={"region": region.code})
+    codes = sorted(user.departement_codes())
+    deps = list(Departement.objects.filter(code__in=codes).select_related("region"))
+    label = ", ".join(d.nom for d in deps) or "Aucun département"
+    in_deps = Contract.delegations.through.objects.filter(delegation__departement_id__in=codes)
+    return Scope(label=label, region=deps[0].region if deps else None, departement_codes=codes,
+                 contracts=visible.filter(pk__in=in_deps.values("contract_id")),
+                 params={"departement": codes})
+
+
+# --- Dashboard figures -----------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    label: str
+    value: object
+    url: str
+    hint: str = ""
+
+
+def list_url(scope: Scope, **filters) -> str:
+    query = {**scope.params, **{k: v for k, v in filters.items() if v not in (None, "")}}
+    return reverse("regional:contracts") + "?" + urlencode(query, doseq=True)
+
+
+def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
+    """Every figure of the dashboard with the link to the contracts behind it (constant queries)."""
+    today = today or timezone.localdate()
+    last_year = today.year - 1
+    qs = scope.contracts.order_by()
+    expected = q_report_expected(last_year)
+    agg = qs.annotate(_coord=has_coordinator(),
+                      _act=report_published(ReportKind.ACTIVITE, last_year),
+                      _fin=report_published(ReportKind.FINANCIER, last_year)).aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q_ACTIVE),
+        clsm=Count("pk", filter=Q_ACTIVE & Q(clsm=True)),
+        qpv_contracts=Count("pk", filter=Q_ACTIVE & Q(qpv=True)),
+        nb_qpv=Sum("nb_qpv", filter=Q_ACTIVE),
+        posts_filled=Count("pk", filter=Q_ACTIVE & Q(_coord=True)),
+        posts_vacant=Count("pk", filter=Q_ACTIVE & Q(_coord=False)),
+        reports_expected=Count("pk", filter=expected),
+        act_published=Count("pk", filter=expected & Q(_act=True)),
+        fin_published=Count("pk", filter=expected & Q(_fin=True)),
+    )
+    by_phase = dict(qs.values_list("phase").annotate(n=Count("pk")))
+    signed = list(qs.filter(date_signature__isnull=False).annotate(y=ExtractYear("date_signature"))
+                  .values_list("y").annotate(n=Count("pk")).order_by("y"))
+    cov = scope.coverage()
+    funding = funding_bridge.dashboard_funding(scope.contracts, today.year)
+    u = lambda **kw: list_url(scope, **kw)  # noqa: E731
+
+    figures = {
+        "total": Figure("Contrats (toutes phases)", agg["total"], u()),
+        "active": Figure("Contrats signés et actifs", agg["active"], u(actif="1")),
+        "covered": Figure("Population couverte", cov.total.covered, u(actif="1")),
+        "clsm": Figure("Contrats avec un CLSM", agg["clsm"], u(actif="1", clsm="oui")),
+        "qpv_contracts": Figure("Contrats couvrant des QPV", agg["qpv_contracts"], u(actif="1", qpv="oui")),
+        "nb_qpv": Figure("QPV couverts", agg["nb_qpv"] or 0, u(actif="1", qpv="oui"),
+                         hint="Somme des QPV déclarés par les contrats actifs."),
+        "posts_filled": Figure("Postes de coordination pourvus", agg["posts_filled"],
+                               u(actif="1", coordination="pourvu")),
+        "posts_vacant": Figure("Postes de coordination vacants", agg["posts_vacant"],
+                               u(actif="1", coordination="vacant")),
+    }
+    if funding is not None:
+        figures["posts_filled"] = Figure("Postes de coordination pourvus", funding["posts_filled"],
+                                         u(actif="1", coordination="pourvu"), hint=funding["posts_hint"])
+        figures["posts_vacant"] = Figure("Postes de coordination vacants", funding["posts_vacant"],
+                                         u(actif="1", coordination="vacant"), hint=funding["posts_hint"])
+    reports = []
+    for kind, key in ((ReportKind.ACTIVITE, "act"), (ReportKind.FINANCIER, "fin")):
+        published = agg[f"{key}_published"]
+        reports.append({
+            "label": ReportKind(kind).label,
+            "published": Figure("publiés", published, u(rapport=f"{kind}_publie", annee_rapport=last_year)),
+            "missing": Figure("manquants", agg["reports_expected"] - published,
+                              u(rapport=f"{kind}_manquant", annee_rapport=last_year)),
+        })
+    phases = [Figure(label, by_phase.get(value, 0), u(phase=value)) for value, label in Phase.choices]
+    signed_years = [Figure(str(y), n, u(annee_signature=y)) for y, n in signed]
+    departements = [{"area": d, "url": u(actif="1", departement=d.code)} for d in cov.departements]
+    return {"figures": figures, "phases": phases, "signed_years": signed_years, "coverage": cov,
+            "departements": departements, "reports": reports, "last_year": last_year, "year": today.year,
+            "funding": funding, "funding_url": u(actif="1")}
+
+
+def communes_of(contract_ids):
+    """Communes of several contracts in one query: {contract_id: [commune, ...]}."""
+    through = Contract.communes.through
+    out: dict[int, list] = {}
+    rows = (through.objects.filter(contract_id__in=list(contract_ids)).select_related("commune")
+            .order_by("commune__nom"))
+    for row in rows:
+        out.setdefault(row.contract_id, []).append(row.commune)
+    return out
+
+
+__all__ = ["Scope", "dashboard_scope", "dashboard_data", "contracts_for_list", "Commune"]
+
+
+def fiches_for_list(user):
+    from actions.models import FicheAction
+
+    return (FicheAction.objects.filter(contract__in=Contract.objects.visible_to(user))
+            .select_related("contract", "axe", "pilote_organisation", "pilote_personne")
+            .prefetch_related("indicateurs")
+            .order_by("contract__nom", "contract_id", "axe__numero", "numero"))
+
+
+def indicateurs_for_list(user):
+    from actions.models import Indicateur
+
+    return (Indicateur.objects.filter(fiche__contract__in=Contract.objects.visible_to(user))
+            .select_related("fiche__contract", "fiche__axe")
+            .prefetch_related("valeurs")
+            .order_by("fiche__contract__nom", "fiche__contract_id", "fiche__axe__numero", "fiche__numero", "id"))
+
+
+def value_years(indicateurs) -> list[int]:
+    from actions.models import ValeurIndicateur
+
+    return sorted(set(ValeurIndicateur.objects.filter(indicateur__in=indicateurs.values("pk"))
+                      .values_list("annee", flat=True).distinct()))

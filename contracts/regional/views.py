@@ -1,0 +1,134 @@
+"""Thin views: user-scoped selectors (404 for other tenants), predicates (403 with a French reason)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from cls_portal.core import charts
+from cls_portal.core.exports import ColumnChoiceForm, export_response
+
+from . import exports, filters, permissions, public, selectors
+
+
+def _check(result):
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def dashboard(request):
+    _check(permissions.can_view_dashboard(request.user))
+    scope = selectors.dashboard_scope(request.user, request.GET.get("region") or None)
+    data = selectors.dashboard_data(scope)
+    cov = data["coverage"]
+    return render(request, "regional/dashboard.html", {
+        **data, "scope": scope,
+        "coverage_chart": charts.bar_chart(
+            [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%",
+            title=f"Part de la population couverte par un CLS actif, par département — {scope.label}"),
+        "phase_chart": charts.bar_chart([(f.label, f.value) for f in data["phases"]],
+                                        title=f"Contrats par phase — {scope.label}", label_width=250),
+        "signed_chart": charts.series_chart([(f.label, f.value) for f in data["signed_years"]],
+                                            title=f"Contrats signés par année — {scope.label}"),
+        "title": f"Vue régionale — {scope.label}",
+    })
+
+
+def _filter_params(request):
+    return [(k, v) for k, values in request.GET.lists() if k not in ("page", "format", "colonnes") for v in values]
+
+
+def _list_page(request, *, filterset, columns, template, title, export_url, extra=None):
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, template, {
+        "filter": filterset, "page_obj": page, "title": title,
+        "export_form": ColumnChoiceForm(columns=columns, auto_id="export_%s"), "export_url": export_url,
+        "filter_params": _filter_params(request),
+        "breadcrumbs": [("Vue régionale", reverse("regional:dashboard")), (title, None)]
+        if permissions.can_view_dashboard(request.user)[0] else [(title, None)],
+        **(extra or {}),
+    })
+
+
+def _export(request, *, filterset, columns, basename):
+    _check(permissions.can_export(request.user))
+    form = ColumnChoiceForm(request.GET, columns=columns)
+    if not form.is_valid():
+        form = ColumnChoiceForm({"format": "csv"}, columns=columns)
+        form.is_valid()
+    return export_response(filterset.qs, form.selected_columns(), form.cleaned_data["format"], basename)
+
+
+def contract_list(request):
+    fs = filters.ContractFilter(request.GET or None, queryset=selectors.contracts_for_list(request.user))
+    return _list_page(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, template="regional/contract_list.html",
+                      title="Contrats locaux de santé — liste filtrée", export_url=reverse("regional:contracts_export"))
+
+
+def contract_export(request):
+    fs = filters.ContractFilter(request.GET or None, queryset=selectors.contracts_for_list(request.user))
+    return _export(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, basename="contrats")
+
+
+def fiche_list(request):
+    fs = filters.FicheFilter(request.GET or None, queryset=selectors.fiches_for_list(request.user))
+    return _list_page(request, filterset=fs, columns=exports.FICHE_COLUMNS, template="regional/fiche_list.html",
+                      title="Fiches actions", export_url=reverse("regional:fiches_export"))
+
+
+def fiche_export(request):
+    fs = filters.FicheFilter(request.GET or None, queryset=selectors.fiches_for_list(request.user))
+    return _export(request, filterset=fs, columns=exports.FICHE_COLUMNS, basename="fiches-actions")
+
+
+def _indicateur_filter(request):
+    fs = filters.IndicateurFilter(request.GET or None, queryset=selectors.indicateurs_for_list(request.user))
+    return fs, exports.indicateur_columns(selectors.value_years(fs.qs))
+
+
+def indicateur_list(request):
+    fs, columns = _indicateur_filter(request)
+    return _list_page(request, filterset=fs, columns=columns, template="regional/indicateur_list.html",
+                      title="Indicateurs et leurs valeurs", export_url=reverse("regional:indicateurs_export"))
+
+
+def indicateur_export(request):
+    fs, columns = _indicateur_filter(request)
+    return _export(request, filterset=fs, columns=columns, basename="indicateurs")
+
+
+# --- Public directory (no login) ---------------------------------------------------------------
+
+@login_not_required
+def directory(request):
+    region, departement = request.GET.get("region", ""), request.GET.get("departement", "")
+    q = request.GET.get("q", "").strip()
+    page = Paginator(public.directory(region=region, departement=departement, q=q), 30).get_page(
+        request.GET.get("page"))
+    return render(request, "regional/directory.html", {
+        "page_obj": page, "groups": public.group_by_departement(page.object_list),
+        "region": region, "departement": departement, "q": q, **public.filter_choices(region),
+        "title": "Annuaire des contrats locaux de santé",
+    })
+
+
+@login_not_required
+def directory_contract(request, pk):
+    contract = public.public_contract(pk)
+    return render(request, "regional/directory_contract.html", {
+        "contract": contract, "axes": public.public_axes(contract), "reports": public.published_reports(contract),
+        "title": contract.nom,
+        "breadcrumbs": [("Annuaire des contrats locaux de santé", reverse("regional:directory")), (contract.nom, None)],
+    })
+
+
+@login_not_required
+def directory_report(request, pk):
+    report = public.public_report(pk)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")

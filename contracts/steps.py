@@ -1,0 +1,102 @@
+"""The steps of the source method (fiche pratique n°5), planned from the contract's dates.
+
+Pure functions: they return unsaved step definitions; services save them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .enums import Phase, StepKind
+
+
+@dataclass(frozen=True)
+class StepDef:
+    kind: str
+    phase: str
+    ordre: int
+    objectif: str
+    description: str
+    acteurs: str
+    start_months: int | None  # months after the start of the préalable phase (before signature)
+    due_months: int | None
+
+
+METHOD_STEPS = [
+    StepDef(StepKind.ENGAGEMENT, Phase.PREALABLE, 10,
+            "Obtenir l'engagement de la collectivité dans la démarche de CLS.",
+            "Dialogue entre la délégation départementale et la collectivité, rencontre avec les élus, "
+            "présentation des atouts d'un CLS ; se conclut par la lettre d'intention des élus.",
+            "Élus, délégation départementale de l'ARS, direction de la collectivité", 0, 6),
+    StepDef(StepKind.PREPARATION_DIAGNOSTIC, Phase.DIAGNOSTIC, 20,
+            "Préparer le diagnostic local de santé partagé.",
+            "Périmètre géographique, hypothèses de gouvernance et de coordination, actions de santé déjà "
+            "conduites, acteurs à associer, rétroplanning et outils du diagnostic.",
+            "Coordinateur, délégation départementale, ORS", 6, 9),
+    StepDef(StepKind.REALISATION_DIAGNOSTIC, Phase.DIAGNOSTIC, 30,
+            "Réaliser le diagnostic et installer la gouvernance (COPIL, COTECH).",
+            "Données quantitatives et qualitatives, croisement avec le PRS, le PRSE, le PTSM ; avis des "
+            "acteurs, des élus, des professionnels et des habitants ; portrait de territoire.",
+            "Coordinateur, COTECH, partenaires, habitants", 9, 15),
+    StepDef(StepKind.PLAN_ACTION, Phase.DIAGNOSTIC, 40,
+            "Construire le plan d'action : axes stratégiques et fiches actions.",
+            "Définition des priorités en axes, rédaction des fiches actions avec un pilote identifié, "
+            "en groupes de travail.",
+            "Coordinateur, pilotes d'action, groupes de travail", 15, 18),
+    StepDef(StepKind.SIGNATURE, Phase.DIAGNOSTIC, 50,
+            "Valider le plan d'action et signer le contrat.",
+            "Validation de chaque fiche action puis signature par la collectivité, l'ARS, la préfecture et "
+            "les autres signataires.",
+            "COPIL, signataires", 18, 20),
+    StepDef(StepKind.MISE_EN_OEUVRE, Phase.MISE_EN_OEUVRE, 60,
+            "Mettre en œuvre les fiches actions selon le rétroplanning.",
+            "Conduite des actions, animation des groupes de travail, réunions du COPIL.",
+            "Coordinateur, pilotes d'action, partenaires", None, None),
+    StepDef(StepKind.EVALUATION_FINALE, Phase.EVALUATION_FINALE, 80,
+            "Évaluer le contrat et préparer son renouvellement.",
+            "Évaluation finale supervisée par le COPIL, la dernière année du contrat.",
+            "COPIL, coordinateur, délégation départementale", None, None),
+    StepDef(StepKind.VALORISATION, Phase.EVALUATION_FINALE, 90,
+            "Valoriser et faire connaître les résultats du CLS.",
+            "Communication auprès des élus, des partenaires et des habitants ; restitution publique.",
+            "Coordinateur, élus", None, None),
+]
+
+EVALUATION_CONTINUE = StepDef(
+    StepKind.EVALUATION_CONTINUE, Phase.MISE_EN_OEUVRE, 70,
+    "Suivre chaque année les indicateurs des fiches actions.",
+    "Rapport d'activité et bilan financier annuels, revue annuelle du COPIL.",
+    "Coordinateur, pilotes d'action, COPIL", None, None)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for d in (day.day, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def planned_dates(step: StepDef, *, debut: dt.date, signature: dt.date | None, fin: dt.date | None):
+    """(start, due) for a method step."""
+    if step.due_months is not None:
+        return add_months(debut, step.start_months), add_months(debut, step.due_months)
+    if signature is None or fin is None:
+        return None, None
+    if step.kind == StepKind.MISE_EN_OEUVRE:
+        return signature, fin
+    last_year = fin.replace(year=fin.year - 1) + dt.timedelta(days=1) if not (fin.month == 2 and fin.day == 29) \
+        else dt.date(fin.year - 1, 3, 1)
+    if step.kind == StepKind.EVALUATION_FINALE:
+        return last_year, fin
+    return add_months(fin, -3), fin  # valorisation
+
+
+def evaluation_years(signature: dt.date, duree: int) -> list[int]:
+    """One yearly review per year of the contract, the year after each anniversary's start."""
+    return [signature.year + i for i in range(1, duree + 1) if i < duree] or [signature.year + 1]

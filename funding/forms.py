@@ -1,0 +1,210 @@
+"""Forms of the funding pages. Business rules live in `funding.rules` / `funding.services`; the request
+form runs the pure validation in `clean()` so every refusal appears next to its field at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+
+from cls_portal.core.concurrency import VersionFormMixin
+
+from . import rules
+from .enums import Statut
+
+
+class FrenchDecimalField(forms.Field):
+    """A decimal typed the French way: `23 000,50` or `23000.50`. Never a float."""
+
+    default_error_messages = {"invalid": "Saisissez un nombre, par exemple 23 000 ou 23 000,50."}
+
+    def __init__(self, *, places: int = 2, min_value: Decimal | None = None, **kwargs):
+        self.places, self.min_value = places, min_value
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
+        text = text.replace(",", ".")
+        try:
+            d = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not d.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if d.adjusted() >= 12:
+            raise forms.ValidationError("Ce nombre est beaucoup trop grand.", code="max_value")
+        return d
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value != value.quantize(Decimal(1).scaleb(-self.places)):
+            raise forms.ValidationError(f"{self.places} décimale{'s' if self.places > 1 else ''} au plus.",
+                                        code="places")
+        if self.min_value is not None and value < self.min_value:
+            raise forms.ValidationError(f"La valeur ne peut pas être inférieure à {self.min_value}.".replace(".", ","),
+                                        code="min_value")
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:f}".replace(".", ",")
+        return value
+
+
+def money(label, *, required=True, help_text=""):
+    return FrenchDecimalField(label=f"{label} (€)", required=required, help_text=help_text)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+
+class AnneeForm(VersionFormMixin):
+    """Request of one year. `rule_lookup(year)` returns the rule in force (see `funding.models.rule_for`)."""
+
+    annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    etp = FrenchDecimalField(label="Temps de travail du coordinateur (ETP)", help_text="1 pour un temps plein, "
+                             "0,5 pour un mi-temps.")
+    mois_pourvus = forms.IntegerField(label="Mois pendant lesquels le poste est pourvu", min_value=0, max_value=12,
+                                      help_text="12 si le poste est pourvu toute l'année ; une vacance réduit le "
+                                                "plafond.")
+    cout_salaire = money("Salaire brut annuel")
+    cout_charges = money("Charges patronales")
+    cout_fonctionnement = money("Frais de fonctionnement du poste", help_text="Déplacements, formation, "
+                                "matériel…")
+    demande_ars = money("Montant demandé à l'ARS")
+    demande_collectivite = money("Part de la collectivité", help_text="Au moins égale à la part de l'ARS.")
+    demande_autres = money("Part des autres partenaires", required=False)
+    autres_partenaires = forms.CharField(label="Autres partenaires", required=False, max_length=255,
+                                         help_text="Par exemple : CPAM, conseil départemental.")
+    commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, rule_lookup, fixed_year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule_lookup = rule_lookup
+        if fixed_year is not None:
+            del self.fields["annee"]
+            self.fixed_year = fixed_year
+
+    def clean_demande_autres(self):
+        return self.cleaned_data.get("demande_autres") or Decimal("0")
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("annee", getattr(self, "fixed_year", None))
+        keys = ["etp", "mois_pourvus", "cout_salaire", "cout_charges", "cout_fonctionnement", "demande_ars",
+                "demande_collectivite", "demande_autres"]
+        if year is None or any(data.get(k) is None for k in keys):
+            return data
+        regle = self.rule_lookup(year)
+        for refus in rules.validate_demande(regle, etp=data["etp"], mois=data["mois_pourvus"],
+                                            **{k: data[k] for k in keys[2:]}):
+            self.add_error(refus.field, refus.message)
+        return data
+
+
+class VersionOnlyForm(VersionFormMixin):
+    pass
+
+
+class DecisionForm(VersionFormMixin):
+    montant_accorde = money("Montant accordé par l'ARS")
+    date_decision = forms.DateField(label="Date de la décision", widget=DateInput())
+    document = forms.FileField(label="Décision signée", help_text="Fichier PDF.",
+                               validators=[FileExtensionValidator(["pdf"], "La décision doit être un fichier PDF.")])
+    motif = forms.CharField(label="Motivation", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="Obligatoire pour une décision qui en remplace une autre.")
+
+    def __init__(self, *args, remplace: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.remplace = remplace
+
+    def clean(self):
+        data = super().clean()
+        if self.remplace and not (data.get("motif") or "").strip():
+            self.add_error("motif", "Expliquez pourquoi cette décision remplace la précédente.")
+        return data
+
+
+class VersementForm(forms.Form):
+    date = forms.DateField(label="Date du versement", widget=DateInput())
+    montant = money("Montant versé")
+    reference = forms.CharField(label="Référence (mandat, titre)", required=False, max_length=120)
+
+
+class BilanForm(VersionFormMixin):
+    etp_reel = FrenchDecimalField(label="Temps de travail réel (ETP)")
+    mois_pourvus_reels = forms.IntegerField(label="Mois réellement pourvus", min_value=0, max_value=12)
+    cout_reel = money("Coût réel du poste", help_text="Salaire, charges et fonctionnement réellement payés.")
+    part_collectivite_reelle = money("Part réellement payée par la collectivité")
+    part_autres_reelle = money("Part réellement payée par les autres partenaires", required=False)
+    commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_part_autres_reelle(self):
+        return self.cleaned_data.get("part_autres_reelle") or Decimal("0")
+
+
+class DialogueForm(forms.Form):
+    annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    date = forms.DateField(label="Date de la rencontre", widget=DateInput())
+    participants = forms.CharField(label="Participants", widget=forms.Textarea(attrs={"rows": 2}))
+    conclusions = forms.CharField(label="Conclusions", widget=forms.Textarea(attrs={"rows": 4}))
+    montant_convenu = money("Montant ARS convenu pour l'année suivante", required=False)
+
+
+class RegleForm(forms.Form):
+    region = forms.ChoiceField(label="Région")
+    valid_from = forms.DateField(label="En vigueur à partir du", widget=DateInput(),
+                                 help_text="Les années passées gardent la règle alors en vigueur.")
+    taux_pourcent = FrenchDecimalField(label="Taux de cofinancement ARS (%)", min_value=Decimal("0.01"))
+    plafond_annuel = money("Plafond annuel")
+    cout_reference = money("Coût de référence d'un poste à temps plein")
+    etp_minimum = FrenchDecimalField(label="Temps de travail minimum du coordinateur (ETP)", required=False,
+                                     help_text="0,5 pour exiger au moins un mi-temps ; vide ou 0 : aucun minimum.")
+    part_egale = forms.BooleanField(label="La collectivité cofinance au moins à part égale", required=False,
+                                    initial=True)
+    commentaire = forms.CharField(label="Motif ou référence (délibération, instruction)", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.nom) for r in regions]
+
+    def clean_taux_pourcent(self):
+        value = self.cleaned_data["taux_pourcent"]
+        if value is not None and value > 100:
+            raise forms.ValidationError("Le taux ne peut pas dépasser 100 %.")
+        return value
+
+    def clean_etp_minimum(self):
+        return self.cleaned_data.get("etp_minimum") or Decimal("0")
+
+
+STATUT_FILTER = [("", "Tous les états"), ("a_traiter", "À instruire ou à décider"), *Statut.choices]
+
+
+class FundingFilterForm(forms.Form):
+    annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
+    statut = forms.ChoiceField(label="État", choices=STATUT_FILTER, required=False)
+    departement = forms.ChoiceField(label="Département", required=False)
+
+    def __init__(self, *args, departements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", "Tous les départements")] + [
+            (d.code, f"{d.code} — {d.nom}") for d in departements]
+
+
+def current_year() -> int:
+    return dt.date.today().year

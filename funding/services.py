@@ -1,0 +1,357 @@
+"""Writes on funding. Each service is atomic, takes an explicit `actor`, checks the business rules (French
+`DomainError` with the field it belongs to) and records history. Callers check permissions first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cls_portal.core import history
+from cls_portal.core.concurrency import bump, lock_for_update
+from cls_portal.core.errors import DomainError
+from cls_portal.core.formatting import format_euros
+from cls_portal.notifications.services import notify
+from contracts.enums import Phase
+
+from . import rules
+from .enums import ETAPES, Statut, etape_possible
+from .models import AnneeFinancement, BilanFinancier, Decision, DialogueGestion, RegleFinancement, Versement, rule_for
+
+DEMANDE_FIELDS = ["etp", "mois_pourvus", "cout_salaire", "cout_charges", "cout_fonctionnement", "demande_ars",
+                  "demande_collectivite", "demande_autres", "autres_partenaires", "commentaire"]
+ALLOWED_DOCUMENT_EXTENSIONS = (".pdf",)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_step(annee: AnneeFinancement, step: str) -> None:
+    if not etape_possible(step, annee.statut):
+        raise DomainError(f"« {ETAPES[step].label} » n'est pas possible : la demande {annee.annee} est à l'état "
+                          f"« {annee.get_statut_display()} ».", code="etat")
+
+
+def _validate_demande(regle: rules.Regle, values: dict) -> None:
+    refus = rules.validate_demande(regle, etp=values["etp"], mois=values["mois_pourvus"],
+                                   **{k: values[k] for k in ("cout_salaire", "cout_charges", "cout_fonctionnement",
+                                                             "demande_ars", "demande_collectivite", "demande_autres")})
+    if refus:
+        raise DomainError(refus[0].message, field=refus[0].field or "demande_autres", code="regle")
+
+
+def _url(annee) -> str:
+    return reverse("funding:contract", kwargs={"contract_pk": annee.contract_id}) + f"#annee-{annee.annee}"
+
+
+# Rules ----------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_annuel: Decimal,
+                 cout_reference: Decimal, etp_minimum: Decimal = Decimal("0"), part_egale: bool = True,
+                 commentaire: str = "", today: dt.date | None = None) -> RegleFinancement:
+    """A new version of a région's rule. Preconditions: the caller may edit this région's rules.
+
+    A past year keeps the rule in force at the time: a version may not start in a year already over, nor
+    before the région's latest version (rules are never edited in place).
+    """
+    today = today or _today()
+    if valid_from.year < today.year:
+        raise DomainError(f"Une nouvelle règle ne peut pas s'appliquer à une année passée : choisissez une date "
+                          f"à partir du 01/01/{today.year}.", field="valid_from")
+    latest = RegleFinancement.objects.select_for_update().filter(region=region).order_by("-valid_from").first()
+    if latest and valid_from <= latest.valid_from:
+        raise DomainError(f"La version en vigueur date du {latest.valid_from:%d/%m/%Y} : la nouvelle version doit "
+                          f"commencer après cette date.", field="valid_from")
+    if not Decimal("0") < taux <= Decimal("1"):
+        raise DomainError("Le taux doit être compris entre 0 (exclu) et 1 (100 %).", field="taux")
+    for field, value in (("plafond_annuel", plafond_annuel), ("cout_reference", cout_reference)):
+        refus = rules.check_money(field, value)
+        if refus:
+            raise DomainError(refus.message.replace("Le montant", "Ce montant"), field=field)
+    if cout_reference <= 0:
+        raise DomainError("Le coût de référence d'un poste doit être supérieur à 0 €.", field="cout_reference")
+    if not Decimal("0") <= etp_minimum <= Decimal("1"):
+        raise DomainError("Le temps de travail minimum doit être compris entre 0 et 1 ETP.", field="etp_minimum")
+    regle = RegleFinancement.objects.create(
+        region=region, valid_from=valid_from, taux=taux, plafond_annuel=plafond_annuel, cout_reference=cout_reference,
+        etp_minimum=etp_minimum, part_egale=part_egale, commentaire=commentaire, created_by=actor)
+    history.record(actor=actor, obj=regle, action="nouvelle version de règle", changes={
+        "taux": [latest.taux if latest else None, taux],
+        "plafond_annuel": [latest.plafond_annuel if latest else None, plafond_annuel],
+        "cout_reference": [latest.cout_reference if latest else None, cout_reference],
+        "etp_minimum": [latest.etp_minimum if latest else None, etp_minimum],
+        "part_egale": [latest.part_egale if latest else None, part_egale],
+    })
+    return regle
+
+
+# Request --------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, **values) -> AnneeFinancement:
+    """File the request of one year. Preconditions: the actor may request for this contract.
+
+    Refused: a closed contract, a year already filed, a year more than one year ahead, and every rule of
+    `funding.rules.validate_demande` under the rule in force for that year.
+    """
+    today = today or _today()
+    values = {k: values.get(k, "" if k in ("autres_partenaires", "commentaire") else Decimal("0"))
+              for k in DEMANDE_FIELDS}
+    if contract.phase == Phase.CLOS:
+        raise DomainError("Ce contrat est clos : il n'est plus possible de demander un financement.", field="annee")
+    if not 2000 <= int(annee) <= today.year + 1:
+        raise DomainError(f"L'année doit être comprise entre 2000 et {today.year + 1}.", field="annee")
+    if AnneeFinancement.objects.filter(contract=contract, annee=annee).exists():
+        raise DomainError(f"Une demande existe déjà pour {annee} : modifiez-la plutôt que d'en créer une autre.",
+                          field="annee")
+    _validate_demande(rule_for(contract.ars.region_id, annee), values)
+    obj = AnneeFinancement.objects.create(contract=contract, annee=annee, statut=Statut.DEPOSEE, deposee_par=actor,
+                                          **values)
+    history.record(actor=actor, obj=obj, action="demande déposée",
+                   changes={k: [None, v] for k, v in values.items() if v not in ("", None)})
+    notify(users=[contract.referent], kind="financement", title=f"Demande de financement {annee} déposée",
+           body=f"{contract} : {format_euros(obj.demande_ars)} demandés à l'ARS pour le poste de coordination.",
+           url=_url(obj))
+    return obj
+
+
+@transaction.atomic
+def annee_update(*, actor, annee_id: int, expected_version: int | None, **values) -> AnneeFinancement:
+    """Amend a request still waiting for instruction. Refuses a stale version (someone else saved since)."""
+    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version, submitted=values)
+    _check_step(obj, "modifier")
+    new = {k: values[k] for k in DEMANDE_FIELDS if k in values}
+    merged = {k: new.get(k, getattr(obj, k)) for k in DEMANDE_FIELDS}
+    _validate_demande(rule_for(obj.contract.ars.region_id, obj.annee), merged)
+    changes = {k: [getattr(obj, k), v] for k, v in merged.items() if getattr(obj, k) != v}
+    for k, v in merged.items():
+        setattr(obj, k, v)
+    bump(obj)
+    obj.save()
+    history.record(actor=actor, obj=obj, action="demande modifiée", changes=changes)
+    return obj
+
+
+# Instruction, decision, payments ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def annee_instruct(*, actor, annee_id: int, expected_version: int | None) -> AnneeFinancement:
+    """The délégation takes the request into instruction (the coordinator can no longer amend it)."""
+    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version)
+    _check_step(obj, "instruire")
+    old = obj.statut
+    obj.statut, obj.instruite_par, obj.instruite_le = Statut.EN_INSTRUCTION, actor, timezone.now()
+    bump(obj)
+    obj.save()
+    history.record(actor=actor, obj=obj, action="prise en instruction", changes={"statut": [old, obj.statut]})
+    return obj
+
+
+def _check_document(document) -> None:
+    if not document:
+        raise DomainError("Joignez la décision signée (PDF).", field="document")
+    name = getattr(document, "name", "") or ""
+    if not name.lower().endswith(ALLOWED_DOCUMENT_EXTENSIONS):
+        raise DomainError("La décision doit être un fichier PDF.", field="document")
+    if getattr(document, "size", 0) > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(f"Le fichier dépasse la taille maximale ({settings.UPLOAD_MAX_BYTES // (1024 * 1024)} Mo).",
+                          field="document")
+
+
+@transaction.atomic
+def decision_record(*, actor, annee_id: int, expected_version: int | None, montant_accorde: Decimal,
+                    date_decision: dt.date, document, motif: str = "", today: dt.date | None = None) -> Decision:
+    """Record the decision on a year under instruction, or a new decision superseding the current one.
+
+    A decided amount is never edited: the previous decision stays, linked to the one that replaces it.
+    Refused: an amount above the ARS maximum of the request, below what was already paid, not to the cent;
+    a decision dated in the future; no signed document.
+    """
+    today = today or _today()
+    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version,
+                          submitted={"montant_accorde": montant_accorde})
+    _check_step(obj, "decider")
+    refus = rules.check_money("demande_ars", montant_accorde)
+    if refus:
+        raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant accordé"), field="montant_accorde")
+    regle = rule_for(obj.contract.ars.region_id, obj.annee)
+    maximum = rules.ars_maximum(regle, etp=obj.etp, mois=obj.mois_pourvus, cout_eligible=obj.cout_eligible)
+    if montant_accorde > maximum:
+        raise DomainError(f"Le montant accordé ({format_euros(montant_accorde)}) dépasse le maximum de "
+                          f"{format_euros(maximum)} : {rules.explication(regle, etp=obj.etp, mois=obj.mois_pourvus, cout_eligible=obj.cout_eligible)}.",  # noqa: E501
+                          field="montant_accorde")
+    if montant_accorde < obj.total_verse:
+        raise DomainError(f"Le montant accordé ne peut pas être inférieur à ce qui a déjà été versé "
+                          f"({format_euros(obj.total_verse)}).", field="montant_accorde")
+    if date_decision > today:
+        raise DomainError("La date de la décision ne peut pas être dans le futur.", field="date_decision")
+    if date_decision.year < obj.annee - 1:
+        raise DomainError(f"Une décision pour {obj.annee} ne peut pas dater d'avant {obj.annee - 1}.",
+                          field="date_decision")
+    _check_document(document)
+    current = obj.decisions.filter(remplacee_par__isnull=True).order_by("-created_at", "-id").first()
+    decision = Decision.objects.create(annee=obj, montant_accorde=montant_accorde, date_decision=date_decision,
+                                       document=document, motif=motif, remplace=current, decided_by=actor)
+    old_statut, old_montant = obj.statut, obj.montant_accorde
+    obj.statut, obj.montant_accorde = Statut.DECIDEE, montant_accorde
+    bump(obj)
+    obj.save()
+    history.record(actor=actor, obj=obj, action="décision remplacée" if current else "décision",
+                   changes={"statut": [old_statut, obj.statut], "montant_accorde": [old_montant, montant_accorde]},
+                   comment=motif)
+    notify(users=obj.contract.coordinators.all(), kind="financement",
+           title=f"Décision de financement {obj.annee}",
+           body=f"{obj.contract} : l'ARS accorde {format_euros(montant_accorde)} pour le poste de coordination.",
+           url=_url(obj))
+    return decision
+
+
+@transaction.atomic
+def versement_record(*, actor, annee_id: int, date: dt.date, montant: Decimal, reference: str = "",
+                     today: dt.date | None = None) -> Versement:
+    """Record a payment. The year's row is locked, so two payments at once cannot exceed the granted amount."""
+    today = today or _today()
+    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=None)
+    _check_step(obj, "verser")
+    refus = rules.check_money("demande_ars", montant)
+    if refus:
+        raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant versé"), field="montant")
+    if montant <= 0:
+        raise DomainError("Le montant versé doit être supérieur à 0 €.", field="montant")
+    if date > today:
+        raise DomainError("La date du versement ne peut pas être dans le futur.", field="date")
+    total = obj.total_verse + montant
+    if total > obj.montant_accorde:
+        raise DomainError(f"Ce versement porterait le total versé à {format_euros(total)}, au-delà du montant "
+                          f"accordé ({format_euros(obj.montant_accorde)}) : il reste "
+                          f"{format_euros(obj.reste_a_verser)} à verser.", field="montant")
+    versement = Versement.objects.create(annee=obj, date=date, montant=montant, reference=reference,
+                                         recorded_by=actor)
+    old = obj.total_verse
+    obj.total_verse = total
+    bump(obj)
+    obj.save()
+    history.record(actor=actor, obj=obj, action="versement", changes={"total_verse": [old, total]},
+                   comment=f"{format_euros(montant)} le {date:%d/%m/%Y}" + (f" ({reference})" if reference else ""))
+    return versement
+
+
+# Statement --------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def bilan_record(*, actor, annee_id: int, expected_version: int | None, etp_reel: Decimal, mois_pourvus_reels: int,
+                 cout_reel: Decimal, part_collectivite_reelle: Decimal, part_autres_reelle: Decimal = Decimal("0"),
+                 commentaire: str = "") -> BilanFinancier:
+    """Record (or correct) the annual financial statement and compute what the ARS must recover."""
+    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version,
+                          submitted={"cout_reel": cout_reel})
+    _check_step(obj, "bilan")
+    for field, value in (("cout_reel", cout_reel), ("part_collectivite_reelle", part_collectivite_reelle),
+                         ("part_autres_reelle", part_autres_reelle)):
+        refus = rules.check_money(field, value)
+        if refus:
+            raise DomainError(refus.message.replace("Le montant", "Ce montant"), field=field)
+    if not Decimal("0") <= etp_reel <= rules.MAX_ETP:
+        raise DomainError(f"Le temps de travail doit être compris entre 0 et {rules.MAX_ETP} ETP.", field="etp_reel")
+    if not 0 <= int(mois_pourvus_reels) <= 12:
+        raise DomainError("Le nombre de mois doit être compris entre 0 et 12.", field="mois_pourvus_reels")
+    if part_collectivite_reelle + part_autres_reelle > cout_reel:
+        raise DomainError(f"Les parts de la collectivité et des partenaires "
+                          f"({format_euros(part_collectivite_reelle + part_autres_reelle)}) dépassent le coût réel "
+                          f"({format_euros(cout_reel)}).", field="part_collectivite_reelle")
+    regle = rule_for(obj.contract.ars.region_id, obj.annee)
+    result = rules.solde(regle, etp=etp_reel, mois=int(mois_pourvus_reels), cout_reel=cout_reel,
+                         part_collectivite_reelle=part_collectivite_reelle, accorde=obj.montant_accorde or 0,
+                         verse=obj.total_verse)
+    values = dict(etp_reel=etp_reel, mois_pourvus_reels=int(mois_pourvus_reels), cout_reel=cout_reel,
+                  part_collectivite_reelle=part_collectivite_reelle, part_autres_reelle=part_autres_reelle,
+                  part_ars_due=result.part_ars_due, montant_a_reverser=result.a_reverser,
+                  explication=result.explication, commentaire=commentaire, recorded_by=actor)
+    bilan = BilanFinancier.objects.filter(annee=obj).first()
+    if bilan is None:
+        bilan = BilanFinancier.objects.create(annee=obj, **values)
+        changes = {k: [None, v] for k, v in values.items() if k not in ("explication", "recorded_by")}
+    else:
+        changes = {k: [getattr(bilan, k), v] for k, v in values.items()
+                   if k not in ("explication", "recorded_by") and getattr(bilan, k) != v}
+        for k, v in values.items():
+            setattr(bilan, k, v)
+        bump(bilan)
+        bilan.save()
+    old = obj.statut
+    obj.statut, obj.montant_a_reverser = Statut.SOLDEE, result.a_reverser
+    bump(obj)
+    obj.save()
+    history.record(actor=actor, obj=obj, action="bilan financier", changes={"statut": [old, obj.statut], **changes},
+                   comment=result.explication)
+    return bilan
+
+
+# Dialogue de gestion ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def dialogue_record(*, actor, contract, annee: int, date: dt.date, participants: str, conclusions: str,
+                    montant_convenu: Decimal | None = None, today: dt.date | None = None) -> DialogueGestion:
+    """Record (or complete) the year's dialogue de gestion of a contract."""
+    today = today or _today()
+    if date > today:
+        raise DomainError("La rencontre ne peut pas être enregistrée avant d'avoir eu lieu.", field="date")
+    if date.year != int(annee):
+        raise DomainError(f"La date doit tomber en {annee}.", field="date")
+    if montant_convenu is not None:
+        refus = rules.check_money("demande_ars", montant_convenu)
+        if refus:
+            raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant convenu"),
+                              field="montant_convenu")
+    if not participants.strip():
+        raise DomainError("Indiquez les participants.", field="participants")
+    values = dict(date=date, participants=participants, conclusions=conclusions, montant_convenu=montant_convenu)
+    dialogue = DialogueGestion.objects.select_for_update().filter(contract=contract, annee=annee).first()
+    if dialogue is None:
+        dialogue = DialogueGestion.objects.create(contract=contract, annee=annee, recorded_by=actor, **values)
+        changes = {k: [None, v] for k, v in values.items()}
+    else:
+        changes = {k: [getattr(dialogue, k), v] for k, v in values.items() if getattr(dialogue, k) != v}
+        for k, v in values.items():
+            setattr(dialogue, k, v)
+        dialogue.recorded_by = actor
+        dialogue.save()
+    history.record(actor=actor, obj=dialogue, action="dialogue de gestion", changes=changes)
+    return dialogue
+
+
+def dialogue_deadline(year: int) -> dt.date:
+    """Date after which a missing dialogue de gestion is flagged (setting DIALOGUE_GESTION_DEADLINE, "MM-DD")."""
+    month, day = (int(x) for x in settings.DIALOGUE_GESTION_DEADLINE.split("-"))
+    return dt.date(year, month, day)
+
+
+@transaction.atomic
+def dialogue_reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind the délégation and the coordinators of active contracts without a dialogue this year, once the
+    configured date has passed. Idempotent: one reminder per contract and year."""
+    from cls_portal.notifications.models import Notification
+
+    from .selectors import contracts_without_dialogue
+
+    today = today or _today()
+    if today < dialogue_deadline(today.year):
+        return 0
+    sent = 0
+    for contract in contracts_without_dialogue(today.year):
+        url = reverse("funding:contract", kwargs={"contract_pk": contract.pk}) + "#dialogue"
+        title = f"Dialogue de gestion {today.year} à organiser"
+        if Notification.objects.filter(kind="rappel", url=url, title=title).exists():
+            continue
+        users = [*contract.coordinators.all(), contract.referent]
+        notify(users=users, kind="rappel", title=title,
+               body=f"{contract} : aucun dialogue de gestion n'est enregistré pour {today.year}.", url=url)
+        sent += 1
+    return sent

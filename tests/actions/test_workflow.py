@@ -1,0 +1,133 @@
+import pytest
+from django.urls import reverse
+
+from actions import permissions
+from actions.enums import TRANSITIONS, FicheStatut, Section
+from actions.models import CommentaireRevue
+from cls_portal.core.errors import DomainError
+from cls_portal.core.history import history_for
+from cls_portal.notifications.models import Notification
+from tests import factories as f
+from tests.worlds.actions import complete_fiche
+
+pytestmark = pytest.mark.django_db
+
+
+def _fire(client, fiche, name, **data):
+    return client.post(reverse("actions:fiche_transition", kwargs={"pk": fiche.pk, "name": name}), data, follow=True)
+
+
+def test_submission_is_refused_with_the_missing_items(client, world):
+    own = world.own
+    client.force_login(own.people["coordinateur"])
+    r = _fire(client, own.fiche, "soumettre")
+    html = r.content.decode()
+    assert "La fiche ne peut pas être soumise : il manque" in html
+    assert "au moins un indicateur avec une valeur cible" in html
+    own.fiche.refresh_from_db()
+    assert own.fiche.statut == FicheStatut.BROUILLON
+
+
+def test_full_review_round_with_history_comments_and_notifications(client, world):
+    own = world.own
+    fiche = complete_fiche(own.fiche)
+    coord, dd = own.people["coordinateur"], own.people["delegation"]
+    client.force_login(coord)
+    _fire(client, fiche, "soumettre", commentaire="Première version.")
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.SOUMISE and fiche.nb_soumissions == 1
+    assert Notification.objects.filter(user=dd, title__contains="soumise à votre revue").exists()
+
+    client.force_login(dd)
+    # Asking for changes needs a comment.
+    r = _fire(client, fiche, "demander_modification")
+    assert "Un commentaire est obligatoire" in r.content.decode()
+    _fire(client, fiche, "demander_modification", commentaire="Précisez le public.",
+          section_budget="Le budget 2026 manque.")
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.A_MODIFIER
+    assert Notification.objects.filter(user=coord, title__contains="Modifications demandées").exists()
+    sections = set(CommentaireRevue.objects.filter(fiche=fiche, tour=1).values_list("section", flat=True))
+    assert sections == {Section.GENERAL, Section.BUDGET}
+
+    client.force_login(coord)
+    _fire(client, fiche, "soumettre", commentaire="Public précisé.")
+    client.force_login(dd)
+    _fire(client, fiche, "valider")
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.VALIDEE and fiche.nb_soumissions == 2
+    assert Notification.objects.filter(user=coord, title__contains="validée").exists()
+    assert CommentaireRevue.objects.filter(fiche=fiche, tour=2, texte="Public précisé.").exists()
+
+    statuses = [e.changes["statut"] for e in history_for(fiche) if "statut" in e.changes and e.action != "fiche_creee"]
+    assert statuses[::-1] == [["brouillon", "soumise"], ["soumise", "a_modifier"], ["a_modifier", "soumise"],
+                              ["soumise", "validee"]]
+    assert all(e.actor_id for e in history_for(fiche))
+    page = client.get(reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})).content.decode()
+    assert "Tour de revue n°2" in page and "Précisez le public." in page
+    assert "À modifier → Soumise" in page.replace("\u2192", "→")
+
+
+def test_coordinator_cannot_validate_and_delegation_cannot_submit(client, world):
+    own = world.own
+    client.force_login(own.people["coordinateur"])
+    assert _fire(client, own.fiche_soumise, "valider").status_code == 403
+    client.force_login(own.people["delegation"])
+    assert _fire(client, complete_fiche(own.fiche), "soumettre").status_code == 403
+
+
+def test_pilot_moves_their_sheet_and_abandon_needs_a_reason(client, world):
+    own = world.own
+    fiche = own.fiche_validee
+    client.force_login(own.people["pilote"])
+    _fire(client, fiche, "demarrer")
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.EN_COURS
+    _fire(client, fiche, "terminer")
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.REALISEE
+    # The pilot does not abandon; the coordinator does, with a reason.
+    assert _fire(client, own.fiche_autre, "abandonner", commentaire="x").status_code == 403
+    client.force_login(own.people["coordinateur"])
+    r = _fire(client, own.fiche_autre, "abandonner")
+    assert "Un commentaire est obligatoire" in r.content.decode()
+    _fire(client, own.fiche_autre, "abandonner", commentaire="Porteur dissous.")
+    own.fiche_autre.refresh_from_db()
+    assert own.fiche_autre.statut == FicheStatut.ABANDONNEE
+
+
+def test_transition_from_a_wrong_status_is_refused(world):
+    from actions.services import fiche_transition
+
+    with pytest.raises(DomainError, match="Impossible"):
+        fiche_transition(actor=world.own.people["coordinateur"], fiche_id=world.own.fiche.pk, name="terminer")
+
+
+def test_can_fire_predicate():
+    contract = f.ContractFactory()
+    from cls_portal.accounts.models import Role
+
+    coord = f.with_role(f.UserFactory(), Role.COORDINATEUR)
+    contract.coordinators.set([coord])
+    pilot = f.with_role(f.UserFactory(), Role.PILOTE)
+    fiche = f.FicheActionFactory(axe=f.AxeFactory(contract=contract), pilote_personne=pilot)
+    assert permissions.can_fire(coord, fiche, TRANSITIONS["soumettre"]) == (True, "")
+    assert permissions.can_fire(pilot, fiche, TRANSITIONS["terminer"]) == (True, "")
+    allowed, reason = permissions.can_fire(pilot, fiche, TRANSITIONS["soumettre"])
+    assert not allowed and "coordinateur" in reason
+    allowed, reason = permissions.can_fire(coord, fiche, TRANSITIONS["valider"])
+    assert not allowed and "délégation" in reason
+    stranger = f.with_role(f.UserFactory(), Role.PILOTE)
+    assert not permissions.can_fire(stranger, fiche, TRANSITIONS["terminer"])[0]
+
+
+def test_plain_comment_keeps_the_conversation(client, world):
+    own = world.own
+    client.force_login(own.people["delegation"])
+    client.post(reverse("actions:fiche_comment", kwargs={"pk": own.fiche_soumise.pk}),
+                {"section": "indicateurs", "commentaire": "La cible est-elle réaliste ?"})
+    c = CommentaireRevue.objects.get(fiche=own.fiche_soumise)
+    assert c.section == Section.INDICATEURS and c.auteur == own.people["delegation"]
+    client.force_login(own.people["pilote"])
+    r = client.post(reverse("actions:fiche_comment", kwargs={"pk": own.fiche_soumise.pk}), {"commentaire": "x"})
+    assert r.status_code == 403

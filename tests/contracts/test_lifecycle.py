@@ -1,0 +1,207 @@
+"""Every transition: one test that allows it, one that refuses it with its French reason."""
+
+import datetime as dt
+
+import pytest
+
+from actions.enums import FicheStatut
+from cls_portal.core.errors import DomainError
+from contracts import permissions, services, workflow
+from contracts.enums import DocumentType, Phase, ProposalStatus, SignatoryRole, StepKind, StepStatus
+from contracts.models import PhaseTransition
+
+
+def _propose_and_validate(s, name, comment="RAS"):
+    proposal = services.transition_propose(actor=s.coordinateur, contract=s.contract, transition=name,
+                                           comment="Dossier complet")
+    record = services.proposal_validate(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk,
+                                        comment=comment)
+    s.contract.refresh_from_db()
+    return proposal, record
+
+
+# --- engager: préalable -> diagnostic ---------------------------------------------------------------
+
+def test_leaving_prealable_is_proposed_then_validated_and_recorded(setup):
+    s = setup(Phase.PREALABLE)
+    s.ready_to_leave_prealable()
+    proposal, record = _propose_and_validate(s, "engager", comment="Lettre reçue, engagement confirmé")
+    assert s.contract.phase == Phase.DIAGNOSTIC
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ACCEPTED and proposal.decided_by == s.ars_user
+    assert (record.from_phase, record.to_phase, record.actor, record.comment) == (
+        Phase.PREALABLE, Phase.DIAGNOSTIC, s.ars_user, "Lettre reçue, engagement confirmé")
+    assert s.contract.steps.get(kind=StepKind.ENGAGEMENT).statut == StepStatus.REALISEE
+
+
+@pytest.mark.parametrize("missing,reason", [
+    ("document", "La lettre d'intention des élus doit être déposée"),
+    ("date", "La date de la lettre d'intention doit être renseignée"),
+    ("engagement", "La collectivité doit avoir confirmé son engagement"),
+])
+def test_leaving_prealable_refused_with_reason(setup, missing, reason):
+    s = setup(Phase.PREALABLE)
+    if missing != "document":
+        s.upload(DocumentType.LETTRE_INTENTION)
+    data = {"date_lettre_intention": None if missing == "date" else dt.date(2023, 5, 2),
+            "engagement_confirme": missing != "engagement"}
+    services.contract_update(actor=s.coordinateur, contract=s.contract, version=None, data=data)
+    with pytest.raises(DomainError) as exc:
+        services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+    assert reason in exc.value.message
+    assert not s.contract.proposals.exists()
+    s.contract.refresh_from_db()
+    assert s.contract.phase == Phase.PREALABLE
+
+
+def test_validation_checks_guards_again(setup):
+    """The engagement is withdrawn between the proposal and the decision: validation refuses."""
+    s = setup(Phase.PREALABLE)
+    s.ready_to_leave_prealable()
+    proposal = services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+    services.contract_update(actor=s.coordinateur, contract=s.contract, version=None,
+                             data={"engagement_confirme": False})
+    with pytest.raises(DomainError, match="confirmé son engagement"):
+        services.proposal_validate(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk)
+    s.contract.refresh_from_db()
+    assert s.contract.phase == Phase.PREALABLE
+
+
+def test_one_pending_proposal_at_a_time_and_refusal_needs_a_reason(setup):
+    s = setup(Phase.PREALABLE)
+    s.ready_to_leave_prealable()
+    proposal = services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+    with pytest.raises(DomainError, match="attend déjà"):
+        services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+    with pytest.raises(DomainError, match="motif du refus"):
+        services.proposal_refuse(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk, comment=" ")
+    services.proposal_refuse(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk,
+                             comment="La lettre n'est pas signée par le président.")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REFUSED
+    with pytest.raises(DomainError, match="déjà été traitée"):
+        services.proposal_validate(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk)
+    # A new proposal may follow the refusal.
+    services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+
+
+def test_wrong_phase_is_refused(setup):
+    s = setup(Phase.DIAGNOSTIC)
+    with pytest.raises(DomainError, match="n'est pas en « Phase préalable »"):
+        services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+
+
+# --- signer: diagnostic -> mise en œuvre ------------------------------------------------------------
+
+def test_signature_allowed_sets_date_and_yearly_reviews(setup):
+    s = setup(Phase.DIAGNOSTIC)
+    s.ready_to_sign()
+    _propose_and_validate(s, "signer")
+    assert s.contract.phase == Phase.MISE_EN_OEUVRE
+    assert s.contract.date_signature == dt.date(2024, 6, 1)
+    years = sorted(s.contract.steps.filter(kind=StepKind.EVALUATION_CONTINUE).values_list("annee", flat=True))
+    assert years == [2025, 2026, 2027, 2028]
+    assert s.contract.steps.get(kind=StepKind.EVALUATION_FINALE).date_prevue == s.contract.date_fin
+
+
+@pytest.mark.parametrize("broken,reason", [
+    ("no_fiche", "au moins une fiche action"),
+    ("not_validated", "Toutes les fiches actions doivent être validées (non validées : 1."),
+    ("no_pilot", "Chaque fiche action doit avoir un pilote identifié"),
+    ("no_prefecture", "Il manque des signataires obligatoires : préfecture."),
+    ("no_signed_contract", "Le contrat signé doit être déposé"),
+])
+def test_signature_refused_with_reason(setup, broken, reason):
+    s = setup(Phase.DIAGNOSTIC)
+    if broken != "no_fiche":
+        s.add_fiche(statut=FicheStatut.SOUMISE if broken == "not_validated" else FicheStatut.VALIDEE,
+                    pilote=broken != "no_pilot")
+    roles = [SignatoryRole.COLLECTIVITE, SignatoryRole.ARS]
+    if broken != "no_prefecture":
+        roles.append(SignatoryRole.PREFECTURE)
+    s.add_signatories(roles)
+    if broken != "no_signed_contract":
+        s.upload(DocumentType.CONTRAT_SIGNE)
+    with pytest.raises(DomainError) as exc:
+        services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="signer")
+    assert reason in exc.value.message
+    # The guard is a plain function too: the same reason comes out of the table.
+    t = workflow.TRANSITIONS["signer"]
+    assert any(reason in r for r in workflow.failed_guards(t, s.contract, workflow.GuardContext(dt.date.today())))
+
+
+# --- ouvrir_evaluation_finale: mise en œuvre -> évaluation finale -----------------------------------
+
+def test_final_evaluation_opens_in_last_year(setup, today):
+    s = setup(Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 3, 15))  # ends 14/03/2029
+    today(dt.date(2028, 3, 15))
+    record = services.transition_fire(actor=s.coordinateur, contract=s.contract, transition="ouvrir_evaluation_finale")
+    s.contract.refresh_from_db()
+    assert s.contract.phase == Phase.EVALUATION_FINALE and record.actor == s.coordinateur
+    assert s.contract.steps.get(kind=StepKind.EVALUATION_FINALE).statut == StepStatus.EN_COURS
+
+
+def test_final_evaluation_refused_before_last_year(setup, today):
+    s = setup(Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 3, 15))
+    today(dt.date(2028, 3, 14))
+    with pytest.raises(DomainError) as exc:
+        services.transition_fire(actor=s.coordinateur, contract=s.contract, transition="ouvrir_evaluation_finale")
+    assert "ne peut s'ouvrir que la dernière année du contrat (à partir du 15/03/2028)" in exc.value.message
+    # The délégation may decide earlier, but only with a reason.
+    with pytest.raises(DomainError, match="indiquez le motif"):
+        services.transition_fire(actor=s.ars_user, contract=s.contract, transition="ouvrir_evaluation_finale",
+                                 by_delegation=True)
+    record = services.transition_fire(actor=s.ars_user, contract=s.contract, transition="ouvrir_evaluation_finale",
+                                      comment="Fusion d'EPCI au 1er janvier : évaluation anticipée.",
+                                      by_delegation=True)
+    assert record.comment.startswith("Fusion")
+
+
+def test_direct_and_proposed_modes_are_not_mixed(setup):
+    s = setup(Phase.MISE_EN_OEUVRE)
+    with pytest.raises(DomainError, match="se décide directement"):
+        services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="ouvrir_evaluation_finale")
+    with pytest.raises(DomainError, match="proposé puis validé"):
+        services.transition_fire(actor=s.coordinateur, contract=s.contract, transition="signer")
+
+
+# --- clore: évaluation finale -> clos ---------------------------------------------------------------
+
+def test_closing_allowed_with_final_report(setup):
+    s = setup(Phase.EVALUATION_FINALE)
+    s.upload(DocumentType.RAPPORT_EVALUATION_FINALE)
+    _propose_and_validate(s, "clore")
+    assert s.contract.phase == Phase.CLOS
+    assert list(PhaseTransition.objects.filter(contract=s.contract).values_list("to_phase", flat=True)) == [Phase.CLOS]
+
+
+def test_closing_refused_without_final_report(setup):
+    s = setup(Phase.EVALUATION_FINALE)
+    s.upload(DocumentType.RAPPORT)  # an ordinary report is not the final evaluation report
+    with pytest.raises(DomainError, match="Le rapport d'évaluation finale doit être déposé"):
+        services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="clore")
+
+
+# --- who may fire what ------------------------------------------------------------------------------
+
+def test_permission_predicates(setup):
+    s = setup(Phase.PREALABLE)
+    engager, evaluation = workflow.TRANSITIONS["engager"], workflow.TRANSITIONS["ouvrir_evaluation_finale"]
+    assert permissions.can_propose(s.coordinateur, s.contract, engager) == (True, "")
+    allowed, reason = permissions.can_propose(s.ars_user, s.contract, engager)
+    assert not allowed and "coordinateur" in reason
+    assert permissions.can_validate_contract(s.ars_user, s.contract)[0]
+    allowed, reason = permissions.can_validate_contract(s.coordinateur, s.contract)
+    assert not allowed and "délégation" in reason
+    assert permissions.can_fire(s.coordinateur, s.contract, evaluation)[0]
+    assert permissions.can_fire(s.ars_user, s.contract, evaluation)[0]
+    assert not permissions.can_fire(s.coordinateur, s.contract, engager)[0]
+
+
+def test_transition_table_is_consistent():
+    from contracts.enums import PHASE_ORDER
+
+    for t in workflow.TRANSITIONS.values():
+        assert PHASE_ORDER.index(t.target) == PHASE_ORDER.index(t.source) + 1
+        assert t.mode in ("propose", "direct") and t.guards
+    assert {t.source for t in workflow.TRANSITIONS.values()} == set(PHASE_ORDER[:-1])

@@ -1,0 +1,145 @@
+import datetime as dt
+
+import pytest
+from django.core.files.storage import default_storage
+
+from actions.enums import FicheStatut
+from actions.models import FicheAction
+from cls_portal.core.errors import DomainError
+from contracts import services, uploads
+from contracts.enums import DocumentType, InstanceType, Phase
+from contracts.models import Document
+from tests.contracts.files import DOCX, EXE, JPEG, ODS, ODT, PDF, PNG, XLSX, upload
+
+
+def test_renewal_creates_prefilled_next_generation(setup):
+    s = setup(Phase.CLOS)
+    s.add_signatories()
+    copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL,
+                                     nom="COPIL du CLS")
+    services.member_add(actor=s.coordinateur, instance=copil, personne="Mme la Présidente", role="Présidente")
+    running = s.add_fiche(statut=FicheStatut.EN_COURS, titre="Maison de santé de Balleroy")
+    s.add_fiche(statut=FicheStatut.REALISEE, titre="Forum santé")
+    new = services.contract_renew(actor=s.ars_user, contract=s.contract)
+    assert new.generation == 2 and new.previous == s.contract and s.contract.next_generation == new
+    assert new.phase == Phase.PREALABLE
+    assert set(new.communes.values_list("code", flat=True)) == {c.code for c in s.communes}
+    assert new.signatories.count() == 3 and not new.signatories.filter(date_signature__isnull=False).exists()
+    assert new.instances.get().members.get().personne == "Mme la Présidente"
+    copies = list(FicheAction.objects.filter(contract=new))
+    assert [c.titre for c in copies] == ["Maison de santé de Balleroy"]
+    assert copies[0].statut == FicheStatut.BROUILLON and copies[0].pilote_organisation == running.pilote_organisation
+    assert copies[0].axe.contract == new
+    assert new.steps.count() >= 8
+    with pytest.raises(DomainError, match="déjà été renouvelé"):
+        services.contract_renew(actor=s.ars_user, contract=s.contract)
+
+
+def test_renewal_refused_while_running(setup):
+    s = setup(Phase.MISE_EN_OEUVRE)
+    with pytest.raises(DomainError, match="pendant l'évaluation finale ou après la clôture"):
+        services.contract_renew(actor=s.coordinateur, contract=s.contract)
+
+
+@pytest.mark.parametrize("name,content", [("a.pdf", PDF), ("a.docx", DOCX), ("a.xlsx", XLSX), ("a.odt", ODT),
+                                          ("a.png", PNG), ("a.jpg", JPEG), ("A.JPEG", JPEG)])
+def test_accepted_types_are_sniffed(name, content):
+    checked = uploads.check_upload(upload(name, content))
+    assert checked.size == len(content) and checked.extension == "." + name.rsplit(".", 1)[1].lower()
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("rapport.pdf", EXE, "ne correspond pas à son extension « .pdf »"),
+    ("tableau.xlsx", DOCX, "ne correspond pas à son extension « .xlsx »"),
+    ("texte.odt", ODS, "ne correspond pas à son extension « .odt »"),
+    ("photo.png", JPEG, "ne correspond pas"),
+    ("script.exe", EXE, "Ce type de fichier n'est pas accepté"),
+    ("vide.pdf", b"", "Le fichier est vide"),
+    ("../../etc/passwd.pdf", PDF, "Le nom du fichier n'est pas valide"),
+    ("..\\x.pdf", PDF, "Le nom du fichier n'est pas valide"),
+    (".cache.pdf", PDF, "Le nom du fichier n'est pas valide"),
+    ("a\x00b.pdf", PDF, "Le nom du fichier n'est pas valide"),
+])
+def test_bad_uploads_refused(name, content, message):
+    f = upload("x.pdf", content)
+    f._name = name  # bypass Django's own basename clean-up: the check must stand on its own
+    with pytest.raises(DomainError) as exc:
+        uploads.check_upload(f)
+    assert message in exc.value.message and exc.value.field == "fichier"
+
+
+def test_too_large_refused_and_nothing_stored(setup, settings):
+    s = setup(Phase.PREALABLE)
+    settings.UPLOAD_MAX_BYTES = 1000
+    with pytest.raises(DomainError, match="trop volumineux"):
+        services.document_upload(
+            actor=s.coordinateur, contract=s.contract, type=DocumentType.AUTRE, titre="Gros",
+            fichier=upload("gros.pdf", PDF + b"0" * 2000))
+    assert not Document.objects.exists()
+    assert not default_storage.exists(f"contrats/{s.contract.pk}") or \
+        default_storage.listdir(f"contrats/{s.contract.pk}") == ([], [])
+
+
+def test_signed_document_superseded_never_deleted(setup):
+    s = setup(Phase.DIAGNOSTIC)
+    v1 = s.upload(DocumentType.CONTRAT_SIGNE)
+    with pytest.raises(DomainError, match="jamais supprimé"):
+        services.document_delete(actor=s.coordinateur, document=v1)
+    v2 = services.document_upload(actor=s.coordinateur, contract=s.contract, type=DocumentType.AUTRE,
+                                  titre="Contrat signé (corrigé)", fichier=upload("v2.pdf"), supersedes=v1)
+    assert v2.type == DocumentType.CONTRAT_SIGNE and v2.version_doc == 2
+    assert list(Document.objects.current().filter(type=DocumentType.CONTRAT_SIGNE)) == [v2]
+    assert default_storage.exists(v1.fichier.name) and "v2" not in v2.fichier.name
+    with pytest.raises(DomainError, match="déjà été remplacé"):
+        services.document_upload(actor=s.coordinateur, contract=s.contract, type=DocumentType.AUTRE, titre="v3",
+                                 fichier=upload("v3.pdf"), supersedes=v1)
+
+
+def test_unsigned_document_can_be_deleted(setup, django_capture_on_commit_callbacks):
+    s = setup(Phase.DIAGNOSTIC)
+    doc = s.upload(DocumentType.COMPTE_RENDU)
+    name = doc.fichier.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_delete(actor=s.coordinateur, document=doc)
+    assert not Document.objects.exists() and not default_storage.exists(name)
+
+
+def test_copil_yearly_review_marks_evaluation_step_done(setup):
+    s = setup(Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 3, 15))
+    copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL, nom="COPIL")
+    cotech = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COTECH,
+                                      nom="COTECH")
+    with pytest.raises(DomainError, match="Seul le comité de pilotage"):
+        services.meeting_create(actor=s.coordinateur, contract=s.contract, instance=cotech,
+                                date=dt.date(2025, 11, 20), revue_annuelle=True)
+    services.meeting_create(actor=s.coordinateur, contract=s.contract, instance=copil, date=dt.date(2025, 11, 20),
+                            lieu="Bayeux", revue_annuelle=True, fichier=upload("cr.pdf"))
+    step = s.contract.steps.get(annee=2025)
+    assert step.statut == "realisee" and step.date_realisee == dt.date(2025, 11, 20)
+    assert s.contract.steps.get(annee=2026).statut == "a_venir"
+    assert s.contract.documents.get().type == DocumentType.COMPTE_RENDU
+
+
+def test_avenant_increments_plan_version(setup):
+    s = setup(Phase.MISE_EN_OEUVRE)
+    signatories = s.add_signatories()
+    fiche = s.add_fiche()
+    doc = s.upload(DocumentType.AVENANT)
+    a1 = services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12),
+                                 objet="Ajout d'une fiche santé mentale",
+                                 changes=[{"kind": "ajout", "fiche": fiche}], signataires=signatories, document=doc)
+    a2 = services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2026, 1, 9),
+                                 objet="Retrait", changes=[{"kind": "retrait", "description": "Fiche 2.1"}])
+    s.contract.refresh_from_db()
+    assert (a1.numero, a2.numero, a2.plan_version, s.contract.plan_version) == (1, 2, 3, 3)
+    assert a1.signataires.count() == 3
+    with pytest.raises(DomainError, match="au moins une modification"):
+        services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2026, 2, 1), objet="x",
+                                changes=[])
+
+
+def test_avenant_refused_before_signature(setup):
+    s = setup(Phase.DIAGNOSTIC)
+    with pytest.raises(DomainError, match="contrat signé et en cours"):
+        services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12), objet="x",
+                                changes=[{"kind": "ajout", "description": "x"}])

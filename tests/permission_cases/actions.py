@@ -1,0 +1,33 @@
+from tests.permission_cases import Case
+
+VIEW_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200, "region": 200,
+             "elu": 200}
+EDIT_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200}
+EDIT_PLAN_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302}
+
+CASES = [
+    Case("actions:plan", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("actions:followup_year", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("actions:fiche_detail", VIEW_PLAN, kwargs=lambda t: {"pk": t.fiche.pk}),
+    Case("actions:axe_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("actions:fiche_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("actions:axe_edit", EDIT_PLAN, kwargs=lambda t: {"pk": t.axe.pk}),
+    Case("actions:axe_move", EDIT_PLAN_POST, kwargs=lambda t: {"pk": t.axe.pk}, method="post"),
+    Case("actions:fiche_edit", EDIT_PLAN, kwargs=lambda t: {"pk": t.fiche.pk}),
+    # A sheet under review is frozen, even for its coordinator.
+    Case("actions:fiche_edit", {"anonymous": 302}, kwargs=lambda t: {"pk": t.fiche_soumise.pk}),
+    Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.fiche_soumise.pk, "name": "valider"}, method="post"),
+    Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "coordinateur": 302},
+         kwargs=lambda t: {"pk": t.fiche.pk, "name": "soumettre"}, method="post"),
+    Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "coordinateur": 302, "pilote": 302},
+         kwargs=lambda t: {"pk": t.fiche_validee.pk, "name": "demarrer"}, method="post"),
+    Case("actions:fiche_comment", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.fiche_soumise.pk}, method="post"),
+    Case("actions:suivi_edit", {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200},
+         kwargs=lambda t: {"pk": t.fiche_validee.pk, "annee": 2024}),
+    # The pilot fills the follow-up of their own sheets only.
+    Case("actions:suivi_edit", {"anonymous": 302, "admin": 200, "coordinateur": 200},
+         kwargs=lambda t: {"pk": t.fiche_autre.pk, "annee": 2024}),
+    Case("actions:review_queue", {"anonymous": 302, "admin": 200, "delegation": 200}),
+]

@@ -1,0 +1,41 @@
+"""Diagnostics: the world's diagnostic is a draft with one row per section (tests/worlds/diagnostics.py).
+
+Readers: everyone the contract is visible to (its coordinator, délégation, region, elected officials and
+the pilots of its sheets). Writers: the coordinator (and the admin). Review: the délégation.
+"""
+
+from tests.permission_cases import Case
+
+READERS = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200, "region": 200,
+           "elu": 200}
+WRITER = {"anonymous": 302, "admin": 200, "coordinateur": 200}
+
+
+def _diag(t):
+    return {"pk": t.diagnostic.pk}
+
+
+CASES = [
+    Case("diagnostics:list", READERS),
+    # The contract has a diagnostic: its tab redirects every reader to it.
+    Case("diagnostics:contract", {**READERS, "admin": 302, "coordinateur": 302, "pilote": 302, "delegation": 302,
+                                  "region": 302, "elu": 302}, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    # Starting a second diagnostic is refused with a message (redirect); only the coordinator may try.
+    Case("diagnostics:start", {"anonymous": 302, "admin": 302, "coordinateur": 302},
+         kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post"),
+    Case("diagnostics:detail", READERS, kwargs=_diag),
+    Case("diagnostics:synthese", READERS, kwargs=_diag),
+    Case("diagnostics:export", READERS, kwargs=_diag, query="?format=xlsx"),
+    Case("diagnostics:preparation", WRITER, kwargs=_diag),
+    Case("diagnostics:section", WRITER, kwargs=lambda t: {"pk": t.diagnostic.pk, "section": "acteurs"}),
+    Case("diagnostics:import", WRITER, kwargs=_diag),
+    Case("diagnostics:transition", {"anonymous": 302, "admin": 302, "coordinateur": 302},
+         kwargs=lambda t: {"pk": t.diagnostic.pk, "action": "soumettre"}, method="post"),
+    # Commenting needs a comment: the délégation gets the page back with the error (200).
+    Case("diagnostics:transition", {"anonymous": 302, "admin": 200, "delegation": 200},
+         kwargs=lambda t: {"pk": t.diagnostic.pk, "action": "commenter"}, method="post"),
+    # Only a validated diagnostic gets a new version: on a draft, refused to everyone.
+    Case("diagnostics:new_version", {"anonymous": 302}, kwargs=_diag, method="post"),
+    Case("diagnostics:priorite_axe", {"anonymous": 302, "admin": 302, "coordinateur": 302},
+         kwargs=lambda t: {"pk": t.diagnostic.pk, "priorite_pk": t.priorite.pk}, method="post"),
+]

@@ -1,0 +1,129 @@
+"""Regional dashboard: right figures for the user's scope, links to the contracts behind them,
+charts with text alternatives, and a query count that does not grow with the number of contracts."""
+
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from contracts.enums import Phase
+from contracts.reports.enums import ReportKind, ReportStatus
+from contracts.reports.models import Report
+from tests import factories as f
+
+LAST_YEAR = dt.date.today().year - 1
+
+
+def _add_contracts(tenant, n, **kwargs):
+    made = []
+    for i in range(n):
+        commune = f.CommuneFactory(departement=tenant.departement, population=1000 + i)
+        made.append(f.ContractFactory(ars=tenant.delegation.ars, delegations=[tenant.delegation],
+                                      communes=[commune], **kwargs))
+    return made
+
+
+def _links(html):
+    return {unescape(m.group(2)).strip(): unescape(m.group(1))
+            for m in re.finditer(r'<a href="([^"]*/region/contrats/\?[^"]*)">([^<]*)', html)}
+
+
+def _count_on(client, url):
+    html = client.get(url).content.decode()
+    return int(re.search(r"(\d+) contrats?</p>", html).group(1))
+
+
+@pytest.mark.django_db
+def test_region_figures_and_their_lists_agree(client, world):
+    own = world.own
+    clsm = _add_contracts(own, 2, clsm=True, qpv=True, nb_qpv=3)
+    _add_contracts(own, 1, phase=Phase.DIAGNOSTIC, date_signature=None)
+    _add_contracts(own, 1, phase=Phase.CLOS)
+    clsm[0].coordinators.set([own.people["coordinateur"]])
+    Report.objects.create(contract=clsm[0], kind=ReportKind.ACTIVITE, year=LAST_YEAR, status=ReportStatus.PRET,
+                          published=True, version=1)
+    _add_contracts(world.other, 3)  # another région: never counted
+
+    client.force_login(own.people["region"])
+    response = client.get(reverse("regional:dashboard"))
+    assert response.status_code == 200
+    data = response.context
+    figures = data["figures"]
+    # world contract + 2 CLSM ones are active; 1 in diagnostic, 1 closed
+    assert figures["total"].value == 5
+    assert figures["active"].value == 3
+    assert figures["clsm"].value == 2
+    assert figures["nb_qpv"].value == 6
+    assert figures["posts_filled"].value == 2  # world contract + clsm[0] have a coordinator
+    assert figures["posts_vacant"].value == 1
+    assert {p.label: p.value for p in data["phases"]}["Clos"] == 1
+    act = data["reports"][0]
+    assert (act["published"].value, act["missing"].value) == (2, 1)  # + the world contract's report
+    covered = 12000 + 3400 + 850 + 1000 + 1001
+    assert data["coverage"].total.covered == covered
+
+    # Every figure's link lists exactly the contracts it counts.
+    counts = [v for k, v in figures.items() if k not in ("covered", "nb_qpv")]
+    assert _count_on(client, figures["covered"].url) == figures["active"].value  # the contracts that cover
+    assert _count_on(client, figures["nb_qpv"].url) == 2  # the contracts declaring these QPV
+    for figure in [*counts, *data["phases"], *data["signed_years"], act["published"], act["missing"]]:
+        assert _count_on(client, figure.url) == figure.value, figure.label
+
+
+@pytest.mark.django_db
+def test_page_shows_charts_with_text_alternatives(client, world):
+    client.force_login(world.own.people["region"])
+    html = client.get(reverse("regional:dashboard")).content.decode()
+    assert html.count('role="img"') == 3
+    assert html.count('class="fr-sr-only"') == 3
+    assert "Calvados" in html and "Haute-Marne" not in html
+    assert "Contrat local de santé test Calvados" not in html  # figures, not the private list
+
+
+@pytest.mark.django_db
+def test_delegation_sees_its_departements_only(client, world):
+    own = world.own
+    manche = f.DepartementFactory(code="50", nom="Manche", region=own.region)
+    manche_dd = f.DelegationFactory(departement=manche)
+    f.ContractFactory(ars=manche_dd.ars, delegations=[manche_dd],
+                      communes=[f.CommuneFactory(departement=manche, population=5000)])
+    client.force_login(own.people["delegation"])
+    ctx = client.get(reverse("regional:dashboard")).context
+    assert ctx["scope"].label == "Calvados"
+    assert ctx["figures"]["active"].value == 1
+    assert [d["area"].code for d in ctx["departements"]] == ["14"]
+    client.force_login(own.people["region"])
+    ctx = client.get(reverse("regional:dashboard")).context
+    assert ctx["figures"]["active"].value == 2
+    assert [d["area"].code for d in ctx["departements"]] == ["14", "50"]
+
+
+@pytest.mark.django_db
+def test_region_staff_cannot_pick_another_region(client, world):
+    client.force_login(world.own.people["region"])
+    assert client.get(reverse("regional:dashboard") + "?region=44").status_code == 404
+    client.force_login(world.users["admin"])
+    ctx = client.get(reverse("regional:dashboard") + "?region=44").context
+    assert ctx["scope"].label == "Grand Est"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["regional:dashboard", "regional:contracts"])
+def test_query_count_does_not_grow_with_contracts(client, world, django_assert_max_num_queries, url_name):
+    client.force_login(world.own.people["region"])
+    counts = []
+    for n in (10, 90):
+        made = _add_contracts(world.own, n, clsm=True)
+        for c in made[:5]:
+            c.coordinators.set([world.own.people["coordinateur"]])
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(url_name)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    with django_assert_max_num_queries(counts[1]):
+        client.get(reverse(url_name))

@@ -1,0 +1,106 @@
+"""Public directory: active contracts by département, published content only (a crawl proves it)."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from actions.enums import FicheStatut
+from actions.models import Indicateur
+from contracts.enums import Phase
+from tests import factories as f
+
+
+def _crawl(client, start):
+    """Every page reachable from `start` inside the directory, as {url: html}."""
+    seen, todo, pages = set(), [start], {}
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response.get("Content-Type", "").startswith("text/html"):
+            html = response.content.decode()
+            pages[url] = html
+            todo += [u.replace("&amp;", "&") for u in re.findall(r'href="(/annuaire/[^"#]*)"', html)]
+        else:
+            pages[url] = response.getvalue().decode("latin-1")
+    return pages
+
+
+@pytest.mark.django_db
+def test_crawl_shows_public_content_and_nothing_private(client, world):
+    own = world.own
+    axe = own.axe
+    f.FicheActionFactory(axe=axe, numero=2, titre="Permanences de médecins généralistes", statut=FicheStatut.EN_COURS,
+                         objectif_general="Rapprocher les soins de premier recours")
+    f.FicheActionFactory(axe=axe, numero=3, titre="Fiche soumise confidentielle", statut=FicheStatut.SOUMISE)
+    Indicateur.objects.create(fiche=own.fiche, libelle="Indicateur secret du brouillon")
+    f.ContractFactory(nom="Contrat en diagnostic caché", diagnostic=True, ars=own.delegation.ars,
+                      delegations=[own.delegation], communes=own.communes)
+
+    pages = _crawl(client, reverse("regional:directory"))
+    everything = "\n".join(pages.values())
+
+    # Public: both tenants' active contracts, their département, communes, population, dates, themes, contact.
+    assert own.contract.nom in everything and world.other.contract.nom in everything
+    assert "Calvados (14)" in everything and "Haute-Marne (52)" in everything
+    assert "16 250" in everything.replace("\u00a0", " ").replace("\u202f", " ")  # 12000 + 3400 + 850
+    assert "Accès aux soins" in everything
+    assert "Permanences de médecins généralistes" in everything
+    assert own.delegation.email in everything
+    assert reverse("regional:directory_report", args=[own.public_report.pk]) in pages
+    assert "%PDF-1.4 rapport publie" in everything
+
+    # Private: draft and under-review sheets, their indicators, draft reports, contracts not signed, people.
+    for secret in [own.fiche.titre, "Fiche soumise confidentielle", "Indicateur secret du brouillon",
+                   "Contrat en diagnostic caché", "brouillon"]:
+        assert secret not in everything, secret
+    assert reverse("regional:directory_report", args=[own.draft_report.pk]) not in everything
+    for user in get_user_model().objects.all():
+        assert user.email not in everything, user.email
+        assert user.last_name not in everything, user.last_name
+    assert "€" not in everything  # no funding figure
+
+
+@pytest.mark.django_db
+def test_private_objects_answer_404(client, world):
+    own = world.own
+    assert client.get(reverse("regional:directory_report", args=[own.draft_report.pk])).status_code == 404
+    own.contract.phase = Phase.CLOS
+    own.contract.save()
+    assert client.get(reverse("regional:directory_contract", args=[own.contract.pk])).status_code == 404
+    assert client.get(reverse("regional:directory_report", args=[own.public_report.pk])).status_code == 404
+    assert own.contract.nom not in client.get(reverse("regional:directory")).content.decode()
+
+
+@pytest.mark.django_db
+def test_filters_by_region_and_departement(client, world):
+    html = client.get(reverse("regional:directory") + "?region=44").content.decode()
+    assert world.other.contract.nom in html and world.own.contract.nom not in html
+    html = client.get(reverse("regional:directory") + "?region=28&departement=14&q=calvados").content.decode()
+    assert world.own.contract.nom in html and world.other.contract.nom not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["regional:directory", "regional:directory_contract"])
+def test_query_count_does_not_grow(client, world, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    own = world.own
+    counts = []
+    for n in (5, 40):
+        for _ in range(n):
+            f.ContractFactory(ars=own.delegation.ars, delegations=[own.delegation],
+                              communes=[f.CommuneFactory(departement=own.departement)])
+            axe = f.AxeFactory(contract=own.contract)
+            f.FicheActionFactory(axe=axe, validee=True)
+        url = reverse(url_name, kwargs={"pk": own.contract.pk} if url_name.endswith("contract") else None)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 10, counts

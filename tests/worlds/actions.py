@@ -1,0 +1,37 @@
+"""Action-plan objects for each tenant: sheets in the statuses the permission table needs."""
+
+import datetime as dt
+from decimal import Decimal
+
+from actions.enums import FicheStatut
+from actions.models import Indicateur
+from tests import factories as f
+
+
+def complete_fiche(fiche, *, cible=Decimal("100")):
+    """Fill what `fiche_missing` checks (pilot, objectives, description, public, dates, an indicator)."""
+    fiche.objectif_general = "Améliorer l'accès aux soins de premier recours."
+    fiche.objectifs_operationnels = "Ouvrir deux permanences par semaine."
+    fiche.description = "Permanences de médecins généralistes dans les communes sans cabinet."
+    fiche.public_cible = "Habitants sans médecin traitant."
+    fiche.date_debut, fiche.date_fin = dt.date(2024, 9, 1), dt.date(2027, 6, 30)
+    fiche.save()
+    Indicateur.objects.create(fiche=fiche, libelle="Nombre de consultations", unite="consultations",
+                              valeur_reference=Decimal("0"), annee_reference=2023, cible=cible, annee_cible=2027)
+    return fiche
+
+
+def extend(world, tenant):
+    pilote = tenant.people["pilote"]
+    axe = tenant.extra["axe"]
+    org = tenant.extra["pilote_org"]
+    soumise = complete_fiche(f.FicheActionFactory(axe=axe, numero=2, titre="Permanences de soins",
+                                                  pilote_personne=pilote, pilote_organisation=org,
+                                                  statut=FicheStatut.SOUMISE))
+    validee = complete_fiche(f.FicheActionFactory(axe=axe, numero=3, titre="Dépistage du diabète",
+                                                  pilote_personne=pilote, pilote_organisation=org,
+                                                  statut=FicheStatut.VALIDEE))
+    autre = complete_fiche(f.FicheActionFactory(axe=axe, numero=4, titre="Prévention des chutes",
+                                                pilote_personne=f.UserFactory(), pilote_organisation=org,
+                                                statut=FicheStatut.VALIDEE))
+    tenant.extra.update(fiche_soumise=soumise, fiche_validee=validee, fiche_autre=autre)
