@@ -15,7 +15,7 @@ class HistoryEntry(models.Model):
     object_id = models.PositiveBigIntegerField()
     obj = GenericForeignKey("content_type", "object_id")
     contract_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
-    action = models.CharField("action", max_length=64)
+    action = models.CharField("action", max_length=255)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
