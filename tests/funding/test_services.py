@@ -317,3 +317,14 @@ def test_reminder_task_is_idempotent(world, settings):
     assert first == 2
     assert send_dialogue_reminders.apply().get() == 0
     assert Notification.objects.filter(kind="rappel").count() == 4  # coordinator + référent, per contract
+
+
+def test_dialogue_missing_ids_for_the_regional_reminders(world):
+    from contracts.models import Contract
+    from funding.selectors import dialogue_missing_ids
+
+    t = world.own
+    services.dialogue_record(actor=t.people["delegation"], contract=t.contract, annee=2026,
+                             date=dt.date(2026, 5, 12), participants="DD14", conclusions="RAS", today=TODAY)
+    assert dialogue_missing_ids(Contract.objects.all(), 2026) == {world.other.contract.pk}
+    assert dialogue_missing_ids(Contract.objects.all(), 2025) == {t.contract.pk, world.other.contract.pk}
