@@ -243,3 +243,9 @@ def dashboard_funding(contracts, year: int) -> dict:
     return {"engage": agg["engage"] or ZERO, "verse": agg["verse"] or ZERO, "a_reverser": agg["a_reverser"] or ZERO,
             "posts_filled": filled, "posts_vacant": max(active - filled, 0),
             "posts_hint": f"Selon les demandes de financement {year} : poste pourvu les 12 mois de l'année."}
+
+
+def dialogue_missing_ids(contracts, year: int) -> set[int]:
+    """Ids of `contracts` with no dialogue de gestion recorded for `year` (one query)."""
+    done = DialogueGestion.objects.filter(annee=year, contract__in=contracts).values("contract_id")
+    return set(contracts.exclude(pk__in=done).values_list("pk", flat=True))

@@ -297,6 +297,7 @@ def home(request):
         "title": "Financement des postes de coordination", "form": form, "page_obj": page, "year": year,
         "totaux": selectors.totals_by_departement(request.user, year),
         "export_form": ColumnChoiceForm(columns=EXPORT_COLUMNS),
+        "export_filters": [(k, v) for k, v in filters.items() if v],
         "can_edit_rules": permissions.can_edit_rules(request.user)[0],
         "breadcrumbs": [("Financements", None)],
     })

@@ -274,3 +274,13 @@ def test_contract_page_query_count_does_not_grow(client, world, django_assert_ma
     with django_assert_max_num_queries(17):
         response = client.get(contract_url(t))
     assert len(response.context["annees"]) == years + 2
+
+
+def test_export_uses_the_filters_of_the_page(client, world):
+    client.force_login(world.own.people["delegation"])
+    response = client.get(reverse("funding:home"))
+    assert response.context["export_filters"] == [("statut", "a_traiter")]
+    assert 'name="statut" value="a_traiter"' in response.content.decode()
+    response = client.get(reverse("funding:export"), {"statut": "a_traiter", "format": "csv"})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2 and ";2026;" in lines[1]

@@ -307,3 +307,24 @@ def test_dashboard_funding_for_the_regional_view(world):
     assert list(filter_coordination(Contract.objects.all(), "pourvu", 2025)) == sorted(
         [t.contract, world.other.contract], key=lambda c: c.nom)
     assert list(filter_coordination(Contract.objects.all(), "vacant", 2026)) == [t.contract]
+
+
+def test_reminder_task_is_idempotent(world, settings):
+    from funding.tasks import send_dialogue_reminders
+
+    settings.DIALOGUE_GESTION_DEADLINE = "01-01"  # any day of the year is past the deadline
+    first = send_dialogue_reminders.apply().get()
+    assert first == 2
+    assert send_dialogue_reminders.apply().get() == 0
+    assert Notification.objects.filter(kind="rappel").count() == 4  # coordinator + référent, per contract
+
+
+def test_dialogue_missing_ids_for_the_regional_reminders(world):
+    from contracts.models import Contract
+    from funding.selectors import dialogue_missing_ids
+
+    t = world.own
+    services.dialogue_record(actor=t.people["delegation"], contract=t.contract, annee=2026,
+                             date=dt.date(2026, 5, 12), participants="DD14", conclusions="RAS", today=TODAY)
+    assert dialogue_missing_ids(Contract.objects.all(), 2026) == {world.other.contract.pk}
+    assert dialogue_missing_ids(Contract.objects.all(), 2025) == {t.contract.pk, world.other.contract.pk}
