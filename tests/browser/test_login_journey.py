@@ -20,7 +20,7 @@ def test_coordinator_logs_in_sees_cls_and_logs_out(page):
     page.goto("/connexion/")
     assert_accessible(page)
     login(page, "coordinateur")
-    expect(page.get_by_role("heading", name="Contrats locaux de santé")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mon CLS")).to_be_visible()
     assert_accessible(page)
     expect(page.get_by_role("link", name="Contrat local de santé de Bayeux Intercom 2024-2028")).to_be_visible()
     expect(page.get_by_text("Contrat d'un autre territoire")).to_have_count(0)
