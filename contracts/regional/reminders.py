@@ -198,7 +198,7 @@ def overdue_steps(today: dt.date, who: Recipients) -> Iterator[Reminder]:
             title=f"Étape en retard — {step.titre}",
             body=f"L'étape « {step.titre} » du {contract.nom} était prévue pour le {step.date_prevue:%d/%m/%Y} "
                  f"et n'est pas marquée comme réalisée. Mettez à jour le rétroplanning ou réalisez l'étape.",
-            url=_url("contracts:detail", pk=contract.pk), users=who.both(contract))
+            url=_url("contracts:retroplanning", pk=contract.pk), users=who.both(contract))
 
 
 SOURCES = [reports_due, dialogue_not_held, last_year, overdue_steps, reviews_waiting]
