@@ -144,3 +144,9 @@ def test_query_count_does_not_grow_with_contracts(client, world, django_assert_m
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[1]):
         client.get(reverse(url_name))
+
+
+@pytest.mark.django_db
+def test_regional_staff_land_on_the_dashboard(client, world):
+    client.force_login(world.own.people["region"])
+    assert client.get("/")["Location"] == reverse("regional:dashboard")
