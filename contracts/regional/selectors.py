@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cls_portal.accounts.models import Role
-from cls_portal.territories.models import Commune, Delegation, Departement, Region
+from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
 from contracts.reports.enums import ReportKind
@@ -180,18 +180,6 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
             "funding": funding}
 
 
-def communes_of(contract_ids):
-    """Communes of several contracts in one query: {contract_id: [commune, ...]}."""
-    through = Contract.communes.through
-    out: dict[int, list] = {}
-    rows = (through.objects.filter(contract_id__in=list(contract_ids)).select_related("commune")
-            .order_by("commune__nom"))
-    for row in rows:
-        out.setdefault(row.contract_id, []).append(row.commune)
-    return out
-
-
-__all__ = ["Scope", "dashboard_scope", "dashboard_data", "contracts_for_list", "Commune"]
 
 
 def fiches_for_list(user):
