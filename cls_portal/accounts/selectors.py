@@ -10,6 +10,7 @@ def user_with_roles(pk):
 START_PAGES = [
     ("coordinateur", "contracts:my_cls"),
     ("delegation", "contracts:delegation_dashboard"),
+    ("region", "regional:dashboard"),  # regional staff come for the coverage figures (issue 8)
     ("region", "contracts:list"),
     ("elu", "reports:home"),  # elected officials come for the published annual reports
     ("pilote", "contracts:list"),

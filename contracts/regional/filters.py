@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from actions.enums import FicheStatut
 from actions.models import FicheAction, Indicateur
@@ -48,6 +47,9 @@ class ContractFilter(django_filters.FilterSet):
     coordination = django_filters.ChoiceFilter(label="Poste de coordination",
                                                choices=[("pourvu", "Pourvu"), ("vacant", "Vacant")],
                                                method="filter_coordination")
+    financement = django_filters.ChoiceFilter(label="Financement ARS", choices=lambda: [
+        (f"engage_{y}", f"Engagé en {y}") for y in range(timezone.localdate().year, timezone.localdate().year - 6, -1)],
+        method="filter_financement")
     annee_signature = django_filters.NumberFilter(label="Année de signature", field_name="date_signature__year")
     rapport = django_filters.ChoiceFilter(label="Rapport annuel", choices=REPORT_CHOICES, method="filter_rapport")
     annee_rapport = django_filters.NumberFilter(label="Année du rapport", method="filter_noop",
@@ -72,14 +74,19 @@ class ContractFilter(django_filters.FilterSet):
     def filter_coordination(self, qs, name, value):
         from . import funding_bridge
 
-        return funding_bridge.filter_coordination(qs, value, dt.date.today().year)
+        return funding_bridge.filter_coordination(qs, value, timezone.localdate().year)
+
+    def filter_financement(self, qs, name, value):
+        from . import funding_bridge
+
+        return funding_bridge.filter_committed(qs, int(value.rpartition("_")[2]))
 
     def filter_noop(self, qs, name, value):
         return qs
 
     def report_year(self) -> int:
         year = self.form.cleaned_data.get("annee_rapport") if hasattr(self.form, "cleaned_data") else None
-        return int(year) if year else dt.date.today().year - 1
+        return int(year) if year else timezone.localdate().year - 1
 
     def filter_rapport(self, qs, name, value):
         kind, _, state = value.rpartition("_")

@@ -25,13 +25,6 @@ def can_export(user) -> Result:
     return False, "Connectez-vous pour exporter des données."
 
 
-def can_see_funding(user) -> Result:
-    """Funding figures are for the ARS and the coordinators (the contract page's Financement tab)."""
-    if user.is_portal_admin or user.roles() & {Role.REGION, Role.DELEGATION, Role.COORDINATEUR}:
-        return OK
-    return False, "Les données de financement sont réservées à l'ARS et aux coordinateurs."
-
-
 def can_import_plan(user, contract) -> Result:
     """Importing a plan writes axes and sheets: what the coordinator may do on a contract still running."""
     from actions.permissions import can_edit_plan

@@ -119,10 +119,7 @@ def dialogue_not_held(today: dt.date, who: Recipients) -> Iterator[Reminder]:
     if today <= _deadline(today.year):
         return
     contracts = _contracts(Contract.objects.filter(phase__in=ACTIVE_PHASES))
-    missing = funding_bridge.contracts_without_dialogue(contracts, today.year)
-    if missing is None:  # no funding data to tell
-        return
-    for contract in contracts.filter(pk__in=missing):
+    for contract in contracts.filter(pk__in=funding_bridge.contracts_without_dialogue(contracts, today.year)):
         yield Reminder(
             Kind.DIALOGUE_GESTION, f"contract:{contract.pk}", str(today.year), contract,
             title=f"Dialogue de gestion {today.year} non tenu — {contract.nom}",
@@ -185,7 +182,26 @@ def reviews_waiting(today: dt.date, who: Recipients) -> Iterator[Reminder]:
             url=_url("diagnostics:contract", contract_pk=contract.pk), users=who.delegation(contract))
 
 
-SOURCES = [reports_due, dialogue_not_held, last_year, reviews_waiting]
+def overdue_steps(today: dt.date, who: Recipients) -> Iterator[Reminder]:
+    """Steps of the method past their planned date and not done (the contract's rétroplanning)."""
+    from contracts.enums import StepStatus
+    from contracts.models import Step
+
+    steps = (Step.objects.filter(date_prevue__lt=today).exclude(statut=StepStatus.REALISEE)
+             .exclude(contract__phase=Phase.CLOS)
+             .prefetch_related(Prefetch("contract", queryset=_contracts(Contract.objects)))
+             .order_by("contract_id", "ordre", "id"))
+    for step in steps:
+        contract = step.contract
+        yield Reminder(
+            Kind.ETAPE_EN_RETARD, f"step:{step.pk}", step.date_prevue.isoformat(), contract,
+            title=f"Étape en retard — {step.titre}",
+            body=f"L'étape « {step.titre} » du {contract.nom} était prévue pour le {step.date_prevue:%d/%m/%Y} "
+                 f"et n'est pas marquée comme réalisée. Mettez à jour le rétroplanning ou réalisez l'étape.",
+            url=_url("contracts:retroplanning", pk=contract.pk), users=who.both(contract))
+
+
+SOURCES = [reports_due, dialogue_not_held, last_year, overdue_steps, reviews_waiting]
 
 
 def due_reminders(today: dt.date) -> Iterator[Reminder]:

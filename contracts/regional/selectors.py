@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cls_portal.accounts.models import Role
-from cls_portal.territories.models import Commune, Delegation, Departement, Region
+from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
 from contracts.reports.enums import ReportKind
@@ -127,7 +127,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
     last_year = today.year - 1
     qs = scope.contracts.order_by()
     expected = q_report_expected(last_year)
-    agg = qs.annotate(_coord=has_coordinator(),
+    agg = qs.annotate(_coord=funding_bridge.post_filled(today.year),
                       _act=report_published(ReportKind.ACTIVITE, last_year),
                       _fin=report_published(ReportKind.FINANCIER, last_year)).aggregate(
         total=Count("pk"),
@@ -157,15 +157,12 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
         "nb_qpv": Figure("QPV couverts", agg["nb_qpv"] or 0, u(actif="1", qpv="oui"),
                          hint="Somme des QPV déclarés par les contrats actifs."),
         "posts_filled": Figure("Postes de coordination pourvus", agg["posts_filled"],
-                               u(actif="1", coordination="pourvu")),
+                               u(actif="1", coordination="pourvu"), hint=funding["posts_hint"]),
         "posts_vacant": Figure("Postes de coordination vacants", agg["posts_vacant"],
-                               u(actif="1", coordination="vacant")),
+                               u(actif="1", coordination="vacant"), hint=funding["posts_hint"]),
+        "committed": Figure(f"Financement ARS engagé en {today.year}", funding["committed"],
+                            u(financement=f"engage_{today.year}")),
     }
-    if funding is not None:
-        figures["posts_filled"] = Figure("Postes de coordination pourvus", funding["posts_filled"],
-                                         u(actif="1", coordination="pourvu"), hint=funding["posts_hint"])
-        figures["posts_vacant"] = Figure("Postes de coordination vacants", funding["posts_vacant"],
-                                         u(actif="1", coordination="vacant"), hint=funding["posts_hint"])
     reports = []
     for kind, key in ((ReportKind.ACTIVITE, "act"), (ReportKind.FINANCIER, "fin")):
         published = agg[f"{key}_published"]
@@ -180,21 +177,9 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
     departements = [{"area": d, "url": u(actif="1", departement=d.code)} for d in cov.departements]
     return {"figures": figures, "phases": phases, "signed_years": signed_years, "coverage": cov,
             "departements": departements, "reports": reports, "last_year": last_year, "year": today.year,
-            "funding": funding, "funding_url": u(actif="1")}
+            "funding": funding}
 
 
-def communes_of(contract_ids):
-    """Communes of several contracts in one query: {contract_id: [commune, ...]}."""
-    through = Contract.communes.through
-    out: dict[int, list] = {}
-    rows = (through.objects.filter(contract_id__in=list(contract_ids)).select_related("commune")
-            .order_by("commune__nom"))
-    for row in rows:
-        out.setdefault(row.contract_id, []).append(row.commune)
-    return out
-
-
-__all__ = ["Scope", "dashboard_scope", "dashboard_data", "contracts_for_list", "Commune"]
 
 
 def fiches_for_list(user):

@@ -20,7 +20,7 @@ CASES += [
     Case("regional:directory", EVERYONE),
     # Public pages: the other tenant's active contract is public too.
     Case("regional:directory_contract", EVERYONE, kwargs=lambda t: {"pk": t.contract.pk}, other=200),
-    Case("regional:directory_report", EVERYONE, kwargs=lambda t: {"pk": t.public_report.pk}, other=200),
+    Case("regional:directory_report", EVERYONE, kwargs=lambda t: {"pk": t.report_published.pk}, other=200),
 ]
 
 CASES += [

@@ -1,19 +1,29 @@
 """Regional dashboard: right figures for the user's scope, links to the contracts behind them,
 charts with text alternatives, and a query count that does not grow with the number of contracts."""
 
-import datetime as dt
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contracts.enums import Phase
 from contracts.reports.enums import ReportKind, ReportStatus
 from contracts.reports.models import Report
+from funding.models import AnneeFinancement
 from tests import factories as f
 
-LAST_YEAR = dt.date.today().year - 1
+YEAR = timezone.localdate().year
+LAST_YEAR = YEAR - 1
+
+
+def _funding_year(contract, *, mois, accorde=None):
+    return AnneeFinancement.objects.create(
+        contract=contract, annee=YEAR, etp=Decimal("1"), mois_pourvus=mois, cout_salaire=Decimal("30000"),
+        cout_charges=Decimal("12000"), cout_fonctionnement=Decimal("2000"), demande_ars=Decimal("20000"),
+        demande_collectivite=Decimal("22000"), montant_accorde=accorde)
 
 
 def _add_contracts(tenant, n, **kwargs):
@@ -38,10 +48,14 @@ def _count_on(client, url):
 @pytest.mark.django_db
 def test_region_figures_and_their_lists_agree(client, world):
     own = world.own
+    Report.objects.all().delete()  # the other apps' world objects: this test sets its own
+    AnneeFinancement.objects.all().delete()
     clsm = _add_contracts(own, 2, clsm=True, qpv=True, nb_qpv=3)
     _add_contracts(own, 1, phase=Phase.DIAGNOSTIC, date_signature=None)
     _add_contracts(own, 1, phase=Phase.CLOS)
-    clsm[0].coordinators.set([own.people["coordinateur"]])
+    clsm[0].coordinators.set([own.people["coordinateur"]])  # no funding year: the named coordinator counts
+    _funding_year(clsm[1], mois=12, accorde=Decimal("20000"))  # filled all year, no coordinator named
+    _funding_year(own.contract, mois=6, accorde=Decimal("10000.50"))  # a coordinator, but vacant 6 months
     Report.objects.create(contract=clsm[0], kind=ReportKind.ACTIVITE, year=LAST_YEAR, status=ReportStatus.PRET,
                           published=True, version=1)
     _add_contracts(world.other, 3)  # another région: never counted
@@ -56,16 +70,19 @@ def test_region_figures_and_their_lists_agree(client, world):
     assert figures["active"].value == 3
     assert figures["clsm"].value == 2
     assert figures["nb_qpv"].value == 6
-    assert figures["posts_filled"].value == 2  # world contract + clsm[0] have a coordinator
+    assert figures["posts_filled"].value == 2
     assert figures["posts_vacant"].value == 1
+    assert figures["committed"].value == Decimal("30000.50")
+    assert data["funding"]["nb_contracts"] == 2
     assert {p.label: p.value for p in data["phases"]}["Clos"] == 1
     act = data["reports"][0]
-    assert (act["published"].value, act["missing"].value) == (2, 1)  # + the world contract's report
+    assert (act["published"].value, act["missing"].value) == (1, 2)
     covered = 12000 + 3400 + 850 + 1000 + 1001
     assert data["coverage"].total.covered == covered
 
     # Every figure's link lists exactly the contracts it counts.
-    counts = [v for k, v in figures.items() if k not in ("covered", "nb_qpv")]
+    counts = [v for k, v in figures.items() if k not in ("covered", "nb_qpv", "committed")]
+    assert _count_on(client, figures["committed"].url) == 2
     assert _count_on(client, figures["covered"].url) == figures["active"].value  # the contracts that cover
     assert _count_on(client, figures["nb_qpv"].url) == 2  # the contracts declaring these QPV
     for figure in [*counts, *data["phases"], *data["signed_years"], act["published"], act["missing"]]:
@@ -127,3 +144,9 @@ def test_query_count_does_not_grow_with_contracts(client, world, django_assert_m
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[1]):
         client.get(reverse(url_name))
+
+
+@pytest.mark.django_db
+def test_regional_staff_land_on_the_dashboard(client, world):
+    client.force_login(world.own.people["region"])
+    assert client.get("/")["Location"] == reverse("regional:dashboard")

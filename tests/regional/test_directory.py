@@ -35,9 +35,9 @@ def _crawl(client, start):
 def test_crawl_shows_public_content_and_nothing_private(client, world):
     own = world.own
     axe = own.axe
-    f.FicheActionFactory(axe=axe, numero=2, titre="Permanences de médecins généralistes", statut=FicheStatut.EN_COURS,
+    f.FicheActionFactory(axe=axe, numero=20, titre="Permanences de médecins généralistes", statut=FicheStatut.EN_COURS,
                          objectif_general="Rapprocher les soins de premier recours")
-    f.FicheActionFactory(axe=axe, numero=3, titre="Fiche soumise confidentielle", statut=FicheStatut.SOUMISE)
+    f.FicheActionFactory(axe=axe, numero=21, titre="Fiche soumise confidentielle", statut=FicheStatut.SOUMISE)
     Indicateur.objects.create(fiche=own.fiche, libelle="Indicateur secret du brouillon")
     f.ContractFactory(nom="Contrat en diagnostic caché", diagnostic=True, ars=own.delegation.ars,
                       delegations=[own.delegation], communes=own.communes)
@@ -52,14 +52,14 @@ def test_crawl_shows_public_content_and_nothing_private(client, world):
     assert "Accès aux soins" in everything
     assert "Permanences de médecins généralistes" in everything
     assert own.delegation.email in everything
-    assert reverse("regional:directory_report", args=[own.public_report.pk]) in pages
-    assert "%PDF-1.4 rapport publie" in everything
+    assert reverse("regional:directory_report", args=[own.report_published.pk]) in pages
+    assert "%PDF-1.7\n% rapport de test" in everything  # the published file was served
 
     # Private: draft and under-review sheets, their indicators, draft reports, contracts not signed, people.
-    for secret in [own.fiche.titre, "Fiche soumise confidentielle", "Indicateur secret du brouillon",
-                   "Contrat en diagnostic caché", "brouillon"]:
+    for secret in [own.fiche.titre, own.fiche_soumise.titre, "Fiche soumise confidentielle",
+                   "Indicateur secret du brouillon", "Contrat en diagnostic caché", "brouillon"]:
         assert secret not in everything, secret
-    assert reverse("regional:directory_report", args=[own.draft_report.pk]) not in everything
+    assert reverse("regional:directory_report", args=[own.report_draft.pk]) not in everything
     for user in get_user_model().objects.all():
         assert user.email not in everything, user.email
         assert user.last_name not in everything, user.last_name
@@ -69,11 +69,11 @@ def test_crawl_shows_public_content_and_nothing_private(client, world):
 @pytest.mark.django_db
 def test_private_objects_answer_404(client, world):
     own = world.own
-    assert client.get(reverse("regional:directory_report", args=[own.draft_report.pk])).status_code == 404
+    assert client.get(reverse("regional:directory_report", args=[own.report_draft.pk])).status_code == 404
     own.contract.phase = Phase.CLOS
     own.contract.save()
     assert client.get(reverse("regional:directory_contract", args=[own.contract.pk])).status_code == 404
-    assert client.get(reverse("regional:directory_report", args=[own.public_report.pk])).status_code == 404
+    assert client.get(reverse("regional:directory_report", args=[own.report_published.pk])).status_code == 404
     assert own.contract.nom not in client.get(reverse("regional:directory")).content.decode()
 
 

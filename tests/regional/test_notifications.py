@@ -12,6 +12,7 @@ from cls_portal.notifications.services import notify
 @pytest.mark.django_db
 def test_list_shows_only_own_notifications_and_marks_them_read(client, world):
     me, other = world.own.people["coordinateur"], world.other.people["coordinateur"]
+    Notification.objects.all().delete()  # those the other apps' world objects sent
     notify(users=[me], kind="rappel", title="Rapport financier attendu", url="/cls/")
     notify(users=[other], kind="rappel", title="Notification d'un autre")
     client.force_login(me)

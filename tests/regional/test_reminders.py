@@ -15,7 +15,19 @@ from contracts.regional.services import send_reminders
 from diagnostics.models import Diagnostic
 from tests import factories as f
 
-Y = dt.date.today().year
+Y = 2026  # the year after the world's published 2025 reports (tests/worlds/reports.py)
+
+
+def _clean(world):
+    """Each test looks at one kind of reminder: drop the other apps' world objects that would trigger
+    the others (the contracts world's planned steps) and the notifications they sent when made."""
+    from contracts.models import Step
+
+    Step.objects.all().delete()
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    return world
+
 
 
 def run(capture, today):
@@ -25,6 +37,7 @@ def run(capture, today):
 
 @pytest.mark.django_db
 def test_running_the_job_twice_sends_one_email(world, django_capture_on_commit_callbacks):
+    _clean(world)
     coordinator = world.own.people["coordinateur"]
     first = run(django_capture_on_commit_callbacks, dt.date(Y, 3, 2))
     assert first == {Kind.RAPPORT_DU: 2}  # each tenant's financial report (activity reports are published)
@@ -34,22 +47,24 @@ def test_running_the_job_twice_sends_one_email(world, django_capture_on_commit_c
     assert run(django_capture_on_commit_callbacks, dt.date(Y, 5, 10)) == {}
     assert (len(mail.outbox), Notification.objects.count()) == (n_mails, n_notes)
     assert SentReminder.objects.filter(kind=Kind.RAPPORT_DU, period=str(Y - 1)).count() == 2
-    note = Notification.objects.get(user=coordinator)
+    note = Notification.objects.get(user=coordinator, kind="rappel")
     assert note.title == f"Rapport financier {Y - 1} attendu — {world.own.contract.nom}"
     assert note.url in (f"/cls/{world.own.contract.pk}/", f"/rapports/cls/{world.own.contract.pk}/")
 
 
 @pytest.mark.django_db
 def test_reports_are_not_reminded_before_march_nor_when_published(world, django_capture_on_commit_callbacks):
+    _clean(world)
     assert run(django_capture_on_commit_callbacks, dt.date(Y, 2, 27)) == {}
-    world.own.draft_report.published, world.own.draft_report.version = True, 1
-    world.own.draft_report.save()
+    world.own.report_draft.published, world.own.report_draft.version = True, 1
+    world.own.report_draft.save()
     assert run(django_capture_on_commit_callbacks, dt.date(Y, 3, 2)) == {Kind.RAPPORT_DU: 1}  # only the other tenant
     assert not Notification.objects.filter(user=world.own.people["coordinateur"]).exists()
 
 
 @pytest.mark.django_db
 def test_contract_entering_its_last_year(world, django_capture_on_commit_callbacks):
+    _clean(world)
     contract = world.own.contract  # signed 15/03/2024 for 5 years: ends 14/03/2029
     assert contract.date_fin == dt.date(2029, 3, 14)
     sent = run(django_capture_on_commit_callbacks, dt.date(2028, 3, 14))
@@ -65,6 +80,7 @@ def test_contract_entering_its_last_year(world, django_capture_on_commit_callbac
 @pytest.mark.django_db
 def test_review_waiting_too_long_reminds_the_delegation_once_per_round(world, settings,
                                                                       django_capture_on_commit_callbacks):
+    _clean(world)
     settings.REVIEW_WAITING_DAYS = 15
     today = dt.date(Y, 1, 20)  # before March: no report reminder in the way
     fiche = world.own.fiche
@@ -72,7 +88,7 @@ def test_review_waiting_too_long_reminds_the_delegation_once_per_round(world, se
     FicheAction.objects.filter(pk=fiche.pk).update(statut=FicheStatut.SOUMISE, nb_soumissions=1, updated_at=submitted)
     assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 20)) == {}  # 14 days
     assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 21)) == {Kind.REVUE_EN_ATTENTE: 1}
-    note = Notification.objects.get()
+    note = Notification.objects.get(kind="rappel")
     assert note.user == world.own.people["delegation"] and fiche.titre in note.body
     assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 25)) == {}
     # Sent back, corrected, submitted again: a new round, a new reminder.
@@ -82,8 +98,9 @@ def test_review_waiting_too_long_reminds_the_delegation_once_per_round(world, se
 
 @pytest.mark.django_db
 def test_diagnostic_waiting_for_review(world, django_capture_on_commit_callbacks):
-    Diagnostic.objects.create(contract=world.own.contract, statut="soumis",
-                              soumis_le=timezone.make_aware(dt.datetime(Y, 1, 2, 9)))
+    _clean(world)
+    Diagnostic.objects.filter(pk=world.own.diagnostic.pk).update(
+        statut="soumis", soumis_le=timezone.make_aware(dt.datetime(Y, 1, 2, 9)))
     assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 25)) == {Kind.REVUE_EN_ATTENTE: 1}
     assert "Diagnostic" in Notification.objects.get(user=world.own.people["delegation"]).title
 
@@ -91,6 +108,7 @@ def test_diagnostic_waiting_for_review(world, django_capture_on_commit_callbacks
 @pytest.mark.django_db
 def test_without_referent_every_delegation_user_of_the_departement_is_reminded(world,
                                                                                django_capture_on_commit_callbacks):
+    _clean(world)
     from cls_portal.accounts.models import Role
 
     contract = world.own.contract
@@ -108,6 +126,7 @@ def test_without_referent_every_delegation_user_of_the_departement_is_reminded(w
 
 @pytest.mark.django_db
 def test_opted_out_users_get_the_notification_without_email(world, django_capture_on_commit_callbacks):
+    _clean(world)
     coordinator = world.own.people["coordinateur"]
     coordinator.email_preferences = {"rappel": False}
     coordinator.save()
@@ -118,6 +137,7 @@ def test_opted_out_users_get_the_notification_without_email(world, django_captur
 
 @pytest.mark.django_db
 def test_beat_task_is_registered_under_its_scheduled_name(world, settings, django_capture_on_commit_callbacks):
+    _clean(world)
     from cls_portal.celery import app
 
     app.loader.import_default_modules()
@@ -129,3 +149,40 @@ def test_beat_task_is_registered_under_its_scheduled_name(world, settings, djang
             app.tasks["regional.send_reminders"].delay(today=f"{Y}-03-02")
         counts.append((SentReminder.objects.count(), Notification.objects.count(), len(mail.outbox)))
     assert counts[0] == counts[1] and counts[0][0] > 0
+
+
+@pytest.mark.django_db
+def test_dialogue_de_gestion_not_held_after_the_deadline(world, settings, django_capture_on_commit_callbacks):
+    from funding.models import DialogueGestion
+
+    _clean(world)
+    settings.DIALOGUE_GESTION_DEADLINE = "10-31"
+    DialogueGestion.objects.create(contract=world.other.contract, annee=Y, date=dt.date(Y, 9, 12),
+                                   participants="DD, collectivité", conclusions="Poste reconduit")
+    assert Kind.DIALOGUE_GESTION not in run(django_capture_on_commit_callbacks, dt.date(Y, 10, 31))
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 11, 1))[Kind.DIALOGUE_GESTION] == 1  # own only
+    users = set(Notification.objects.filter(title__startswith="Dialogue de gestion").values_list("user__username",
+                                                                                              flat=True))
+    assert users == {"coordinateur", "delegation"}
+    assert Kind.DIALOGUE_GESTION not in run(django_capture_on_commit_callbacks, dt.date(Y, 12, 15))
+    assert run(django_capture_on_commit_callbacks, dt.date(Y + 1, 11, 2))[Kind.DIALOGUE_GESTION] == 2  # a new year
+
+
+@pytest.mark.django_db
+def test_overdue_step_reminded_once_per_planned_date(world, django_capture_on_commit_callbacks):
+    from contracts.enums import StepStatus
+    from contracts.models import Step
+
+    _clean(world)
+    Step.objects.all().delete()
+    step = Step.objects.create(contract=world.own.contract, phase="mise_en_oeuvre", kind="evaluation_continue",
+                               titre="Évaluation continue 2025", date_prevue=dt.date(Y, 1, 10))
+    Step.objects.create(contract=world.own.contract, phase="mise_en_oeuvre", kind="evaluation_continue",
+                        titre="Étape faite", date_prevue=dt.date(Y, 1, 5), statut=StepStatus.REALISEE)
+    assert Kind.ETAPE_EN_RETARD not in run(django_capture_on_commit_callbacks, dt.date(Y, 1, 10))
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 11))[Kind.ETAPE_EN_RETARD] == 1
+    assert Kind.ETAPE_EN_RETARD not in run(django_capture_on_commit_callbacks, dt.date(Y, 1, 20))
+    step.date_prevue = dt.date(Y, 1, 25)  # rescheduled, then late again: a new reminder
+    step.save()
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 2, 1))[Kind.ETAPE_EN_RETARD] == 1
+    assert Notification.objects.filter(title="Étape en retard — Évaluation continue 2025").count() == 4

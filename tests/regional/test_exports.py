@@ -1,0 +1,109 @@
+"""Exports: the columns the user picks, the filters of the list, only what the user may see."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from actions.models import Indicateur, ValeurIndicateur
+from contracts.enums import Phase
+from tests import factories as f
+
+
+def csv_rows(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def xlsx_rows(response):
+    ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+@pytest.mark.django_db
+def test_contract_export_with_picked_columns_and_list_filters(client, world):
+    own = world.own
+    f.ContractFactory(nom="CLS en diagnostic", diagnostic=True, ars=own.delegation.ars, delegations=[own.delegation],
+                      communes=[f.CommuneFactory(departement=own.departement, population=500)])
+    f.ContractFactory(nom="CLS avec CLSM", clsm=True, ars=own.delegation.ars, delegations=[own.delegation],
+                      communes=[f.CommuneFactory(departement=own.departement, population=700)])
+    client.force_login(own.people["region"])
+
+    # The list page's export form carries the list's filters.
+    html = client.get(reverse("regional:contracts") + "?actif=1&clsm=oui").content.decode()
+    assert '<input type="hidden" name="actif" value="1">' in html
+    assert '<input type="hidden" name="clsm" value="oui">' in html
+
+    url = reverse("regional:contracts_export")
+    rows = csv_rows(client.get(url + "?actif=1&clsm=oui&format=csv&colonnes=nom&colonnes=population&colonnes=clsm"))
+    assert rows == [["Contrat", "Population", "CLSM"], ["CLS avec CLSM", "700", "oui"]]
+
+    rows = xlsx_rows(client.get(url + "?actif=1&format=xlsx&colonnes=nom&colonnes=phase&colonnes=departements"))
+    assert rows[0] == ["Contrat", "Département(s)", "Phase"]  # in the columns' order
+    assert sorted(r[0] for r in rows[1:]) == ["CLS avec CLSM", own.contract.nom]
+    assert all(r[2] == Phase.MISE_EN_OEUVRE.label and r[1] == "Calvados" for r in rows[1:])
+    # Without a choice, the default columns.
+    header = csv_rows(client.get(url))[0]
+    assert header[:3] == ["Contrat", "Collectivité porteuse", "ARS"] and "Durée (années)" not in header
+
+
+@pytest.mark.django_db
+def test_exports_are_scoped_to_what_the_user_sees(client, world):
+    client.force_login(world.own.people["coordinateur"])
+    names = {r[0] for r in csv_rows(client.get(reverse("regional:contracts_export")))[1:]}
+    assert names == {world.own.contract.nom}
+    fiches = {r[0] for r in csv_rows(client.get(reverse("regional:fiches_export")))[1:]}
+    assert fiches == {world.own.contract.nom}
+    # A filter naming another tenant's contract yields nothing, not their rows.
+    rows = csv_rows(client.get(reverse("regional:fiches_export") + f"?contrat={world.other.contract.pk}"))
+    assert rows[1:] == []
+
+
+@pytest.mark.django_db
+def test_fiche_export_follows_status_filter(client, world):
+    client.force_login(world.own.people["delegation"])
+    rows = csv_rows(client.get(reverse("regional:fiches_export")
+                               + "?statut=validee&format=csv&colonnes=code&colonnes=titre&colonnes=statut"))
+    assert rows[0] == ["Fiche", "Titre", "Statut"]
+    assert {r[1] for r in rows[1:]} == {world.own.fiche_validee.titre, world.own.fiche_autre.titre}
+    assert {r[2] for r in rows[1:]} == {"Validée"}
+
+
+@pytest.mark.django_db
+def test_indicator_export_has_a_column_per_year_of_values(client, world):
+    fiche = world.own.fiche_validee
+    ind = Indicateur.objects.get(fiche=fiche)
+    ValeurIndicateur.objects.create(indicateur=ind, annee=2024, valeur=Decimal("12.5"))
+    ValeurIndicateur.objects.create(indicateur=ind, annee=2025, valeur=Decimal("40"))
+    client.force_login(world.own.people["coordinateur"])
+    url = reverse("regional:indicateurs_export") + f"?q={fiche.titre}&format=xlsx"
+    rows = xlsx_rows(client.get(url))
+    assert rows[0][-2:] == ["Valeur 2024", "Valeur 2025"]
+    assert len(rows) == 2 and rows[1][2] == "Nombre de consultations"
+    assert rows[1][-2:] == [12.5, 40]
+    csv_text = csv_rows(client.get(url.replace("xlsx", "csv")))
+    assert csv_text[1][-2:] == ["12,50", "40,00"]
+    html = client.get(reverse("regional:indicateurs") + f"?q={fiche.titre}").content.decode()
+    assert "2024 : 12,5 ; 2025 : 40" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["regional:fiches", "regional:indicateurs"])
+def test_list_query_counts_do_not_grow(client, world, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.own.people["coordinateur"])
+    counts = []
+    for n in (3, 20):
+        for _ in range(n):
+            fiche = f.FicheActionFactory(axe=f.AxeFactory(contract=world.own.contract), validee=True)
+            ind = Indicateur.objects.create(fiche=fiche, libelle="Indicateur")
+            ValeurIndicateur.objects.create(indicateur=ind, annee=2025, valeur=1)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(url_name)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
