@@ -46,6 +46,19 @@ def can_edit_plan(user, contract) -> Result:
     return False, "Seul le coordinateur du contrat peut modifier le plan d'action."
 
 
+def needs_avenant(fiche) -> bool:
+    """After signature a validated sheet is part of the signed plan: it changes only through an avenant
+    that lists it (contracts.AvenantChange)."""
+    from contracts.enums import ACTIVE_PHASES
+
+    return (fiche.contract.phase in ACTIVE_PHASES and fiche.statut in VALIDATED_STATUSES
+            and not fiche.avenant_changes.exists())
+
+
+AVENANT_REASON = ("Le contrat est signé : une fiche validée ne se modifie que par un avenant qui la mentionne "
+                  "(onglet du contrat). Le suivi annuel et les valeurs des indicateurs restent modifiables.")
+
+
 def can_edit_fiche(user, fiche) -> Result:
     allowed, reason = can_edit_plan(user, fiche.contract)
     if not allowed:
@@ -54,6 +67,8 @@ def can_edit_fiche(user, fiche) -> Result:
         return False, "La fiche est en cours de revue par la délégation : elle ne peut pas être modifiée."
     if fiche.statut in (FicheStatut.REALISEE, FicheStatut.ABANDONNEE):
         return False, f"Une fiche « {fiche.get_statut_display().lower()} » ne se modifie plus."
+    if needs_avenant(fiche):
+        return False, AVENANT_REASON
     return OK
 
 

@@ -31,6 +31,7 @@ from .models import (
     SuiviAnnuel,
     ValeurIndicateur,
 )
+from .permissions import AVENANT_REASON, needs_avenant
 from .selectors import fiche_missing
 
 AXE_FIELDS = ["titre", "type", "description"]
@@ -170,14 +171,16 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
                  communes=(), children=None) -> FicheAction:
     """Save the sheet. Refused (ConcurrentEditError) if someone saved it since `expected_version`.
 
-    Precondition: the sheet is editable (draft or changes asked; validated sheets stay editable by the
-    coordinator until signature, see permissions.can_edit_fiche).
+    Rules: a sheet under review, done or abandoned is frozen; after signature a validated sheet changes only
+    through an avenant that lists it (see permissions.needs_avenant).
     """
     _check_dates(data)
     fiche = lock_for_update(FicheAction, fiche_id, expected_version=expected_version,
                             submitted={f: data.get(f) for f in FICHE_FIELDS if f in data})
     if fiche.statut in (FicheStatut.SOUMISE, FicheStatut.REALISEE, FicheStatut.ABANDONNEE):
         raise DomainError(f"Une fiche « {fiche.get_statut_display().lower()} » ne peut pas être modifiée.")
+    if needs_avenant(fiche):
+        raise DomainError(AVENANT_REASON)
     before = snapshot(fiche, FICHE_FIELDS + ["axe", "numero"])
     for f in FICHE_FIELDS:
         if f in data:

@@ -201,6 +201,8 @@ def fiche_detail(request, pk):
     comments = list(fiche.commentaires.all())
     years = selectors.contract_years(contract)
     suivis = {s.annee: s for s in fiche.suivis.all()}
+    can_edit, edit_reason = permissions.can_edit_fiche(request.user, fiche)
+    can_manage = permissions.can_edit_plan(request.user, contract)[0]
     return render(request, "actions/fiche_detail.html", {
         "fiche": fiche, "contract": contract, "title": f"Fiche {fiche.code} — {fiche.titre}",
         "missing": missing, "completeness": selectors.completeness_percent(missing),
@@ -208,7 +210,7 @@ def fiche_detail(request, pk):
         "indicateurs": selectors.indicator_charts(fiche), "history": selectors.fiche_history(fiche),
         "comments": comments, "requests": selectors.change_requests(fiche, comments),
         "transitions": _transition_forms(request.user, fiche),
-        "can_edit": permissions.can_edit_fiche(request.user, fiche)[0],
+        "can_edit": can_edit, "edit_reason": edit_reason if can_manage else "",
         "can_suivi": permissions.can_fill_suivi(request.user, fiche)[0],
         "can_comment": permissions.can_comment(request.user, fiche)[0],
         "sections": Section.choices,

@@ -47,7 +47,7 @@ def test_coordinator_creates_a_complete_sheet_with_children(client, world):
     r = client.post(reverse("actions:fiche_create", kwargs={"contract_pk": own.contract.pk}), _payload(own))
     assert r.status_code == 302, r.context["form"].errors if r.context else r
     fiche = FicheAction.objects.get(titre="Bus santé itinérant")
-    assert fiche.numero == 5 and fiche.statut == FicheStatut.BROUILLON  # world has 1.1 to 1.4
+    assert fiche.numero == 14 and fiche.statut == FicheStatut.BROUILLON  # world: 1.1 and 1.11 to 1.13
     assert fiche.indicateurs.get().cible == Decimal("400")
     assert fiche.lignes_budget.get().montant_prevu == Decimal("12000.50")
     assert fiche.jalons.count() == 1 and fiche.financements.count() == 1

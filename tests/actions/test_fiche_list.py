@@ -34,7 +34,7 @@ def test_csv_export_with_chosen_columns(client, world):
     assert r["Content-Type"].startswith("text/csv")
     lines = b"".join(r.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert lines[0] == "N°;Fiche action;Budget prévu (€)"
-    assert "1.3;Dépistage du diabète;1234,50" in lines and "1.4;Prévention des chutes;0,00" in lines
+    assert "1.12;Dépistage du diabète;1234,50" in lines and "1.13;Prévention des chutes;0,00" in lines
     assert len(lines) == 3  # header + the two validated sheets
 
 

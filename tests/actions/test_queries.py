@@ -13,7 +13,7 @@ from tests.worlds.actions import complete_fiche
 pytestmark = pytest.mark.django_db
 
 PLAN_MAX = 9
-FICHE_MAX = 17
+FICHE_MAX = 18
 QUEUE_MAX = 7
 
 

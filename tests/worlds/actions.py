@@ -1,4 +1,7 @@
-"""Action-plan objects for each tenant: sheets in the statuses the permission table needs."""
+"""Action-plan objects for each tenant: sheets in the statuses the permission table needs.
+
+They are numbered 1.11 to 1.13 so that tests adding sheets 1.2, 1.3… to the world's axe do not collide.
+"""
 
 import datetime as dt
 from decimal import Decimal
@@ -25,13 +28,13 @@ def extend(world, tenant):
     pilote = tenant.people["pilote"]
     axe = tenant.extra["axe"]
     org = tenant.extra["pilote_org"]
-    soumise = complete_fiche(f.FicheActionFactory(axe=axe, numero=2, titre="Permanences de soins",
+    soumise = complete_fiche(f.FicheActionFactory(axe=axe, numero=11, titre="Permanences de soins",
                                                   pilote_personne=pilote, pilote_organisation=org,
                                                   statut=FicheStatut.SOUMISE))
-    validee = complete_fiche(f.FicheActionFactory(axe=axe, numero=3, titre="Dépistage du diabète",
+    validee = complete_fiche(f.FicheActionFactory(axe=axe, numero=12, titre="Dépistage du diabète",
                                                   pilote_personne=pilote, pilote_organisation=org,
                                                   statut=FicheStatut.VALIDEE))
-    autre = complete_fiche(f.FicheActionFactory(axe=axe, numero=4, titre="Prévention des chutes",
+    autre = complete_fiche(f.FicheActionFactory(axe=axe, numero=13, titre="Prévention des chutes",
                                                 pilote_personne=f.UserFactory(), pilote_organisation=org,
                                                 statut=FicheStatut.VALIDEE))
     tenant.extra.update(fiche_soumise=soumise, fiche_validee=validee, fiche_autre=autre)
