@@ -12,3 +12,8 @@ urlpatterns = [
     path("", include("contracts.regional.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "cls_portal.core.error_views.bad_request"
+handler403 = "cls_portal.core.error_views.permission_denied"
+handler404 = "cls_portal.core.error_views.page_not_found"
+handler500 = "cls_portal.core.error_views.server_error"
