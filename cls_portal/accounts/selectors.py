@@ -11,7 +11,7 @@ START_PAGES = [
     ("coordinateur", "contracts:my_cls"),
     ("delegation", "contracts:delegation_dashboard"),
     ("region", "contracts:list"),
-    ("elu", "contracts:list"),
+    ("elu", "reports:home"),  # elected officials come for the published annual reports
     ("pilote", "contracts:list"),
 ]
 
