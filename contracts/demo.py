@@ -130,3 +130,184 @@ def seed(ctx):
             )
         contracts[key] = contract
     ctx.update(users=users, orgs=orgs, partners=partners, contracts=contracts, ars=ars)
+    seed_lifecycle(ctx)
+
+
+# --- lifecycle, documents, signatories, governance -------------------------------------------------------
+
+def _pdf(title: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = (f"%PDF-1.4\n% {title}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:60].strip("-")
+    return SimpleUploadedFile(f"{slug}.pdf", body.encode("utf-8"), content_type="application/pdf")
+
+
+def _at(day):
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30)))
+
+
+def _record_transition(contract, name, day, proposer, validator, comment=""):
+    from .enums import ProposalStatus
+    from .models import PhaseTransition, TransitionProposal
+    from .workflow import TRANSITIONS
+
+    t = TRANSITIONS[name]
+    proposal = None
+    if t.mode == "propose":
+        proposal = TransitionProposal.objects.create(
+            contract=contract, transition=name, from_phase=t.source, to_phase=t.target, proposed_by=proposer,
+            comment="Dossier complet, proposé à la délégation.", status=ProposalStatus.ACCEPTED, decided_by=validator,
+            decided_at=_at(day), decision_comment=comment)
+        TransitionProposal.objects.filter(pk=proposal.pk).update(proposed_at=_at(day - dt.timedelta(days=12)))
+    record = PhaseTransition.objects.create(contract=contract, transition=name, from_phase=t.source,
+                                            to_phase=t.target, actor=validator if proposal else proposer,
+                                            comment=comment, proposal=proposal)
+    PhaseTransition.objects.filter(pk=record.pk).update(at=_at(day))
+
+
+def _signatories(contract, key, partners, orgs, ars_org):
+    from .enums import SignatoryRole
+
+    dep = contract.delegations.first().departement_id
+    prefecture = next((o for n, o in partners.items() if n.startswith("Préfecture") and o.departement_id == dep), None)
+    signed = contract.date_signature
+    rows = [(orgs[key], SignatoryRole.COLLECTIVITE, "Le président de la communauté"),
+            (ars_org, SignatoryRole.ARS, "La directrice générale de l'ARS")]
+    if prefecture:
+        rows.append((prefecture, SignatoryRole.PREFECTURE, "Le préfet"))
+    if dep == "14":
+        rows += [(partners["CPAM du Calvados"], SignatoryRole.AUTRE_SIGNATAIRE, "La directrice"),
+                 (partners["Centre hospitalier de Bayeux"], SignatoryRole.AUTRE_SIGNATAIRE, "Le directeur"),
+                 (partners["CPTS du Bessin"], SignatoryRole.PARTENAIRE, ""),
+                 (partners["Association Addictions France — Calvados"], SignatoryRole.PARTENAIRE, "")]
+    elif dep == "52":
+        rows.append((partners["CPAM de la Haute-Marne"], SignatoryRole.AUTRE_SIGNATAIRE, "Le directeur"))
+    from .models import Signatory
+
+    for org, role, rep in rows:
+        Signatory.objects.get_or_create(contract=contract, organisation=org, role=role, defaults={
+            "representant": rep,
+            "date_signature": signed if signed and role != SignatoryRole.PARTENAIRE else None})
+
+
+def _governance(contract, actor, coordinator_name, partners, orgs, key, today):
+    from .enums import InstanceType
+
+    copil = services.instance_create(actor=actor, contract=contract, type=InstanceType.COPIL,
+                                     nom="Comité de pilotage",
+                                     mission="Valide les orientations et suit le CLS chaque année.")
+    cotech = services.instance_create(actor=actor, contract=contract, type=InstanceType.COTECH,
+                                      nom="Comité technique", mission="Prépare les travaux du COPIL.")
+    gt = services.instance_create(actor=actor, contract=contract, type=InstanceType.GROUPE_TRAVAIL,
+                                  nom="Groupe de travail « Accès aux soins »")
+    services.member_add(actor=actor, instance=copil, personne="Le président de la collectivité", organisation=orgs[key],
+                        role="Co-président")
+    services.member_add(actor=actor, instance=copil, personne="La déléguée départementale",
+                        organisation=None, role="Co-présidente (ARS)")
+    services.member_add(actor=actor, instance=cotech, personne=coordinator_name, role="Coordinateur du CLS")
+    if "CPAM du Calvados" in partners and contract.delegations.filter(departement_id="14").exists():
+        services.member_add(actor=actor, instance=cotech, organisation=partners["CPAM du Calvados"],
+                            role="Référente prévention")
+        services.member_add(actor=actor, instance=gt, organisation=partners["CPTS du Bessin"], role="Animation")
+    return copil, cotech, gt
+
+
+def seed_lifecycle(ctx):
+    """Documents, signatories, governance, meetings and transitions consistent with each contract's phase."""
+    from django.utils import timezone
+
+    from .enums import DocumentType, Phase, StepStatus
+    from .models import Step, TransitionProposal
+
+    users, partners, orgs = ctx["users"], ctx["partners"], ctx["orgs"]
+    today = timezone.localdate()
+    ars_orgs = {"28": partners["ARS Normandie"], "44": partners["ARS Grand Est"]}
+    coordinators = {"bayeux": users["coordinateur"], "coutances": users["coordinateur2"],
+                    "langres": users["coordinatrice-langres"]}
+    for key, contract in ctx["contracts"].items():
+        if not contract.steps.exists():
+            services.steps_create_defaults(contract=contract)
+        if contract.signatories.exists() or contract.documents.exists():
+            continue  # already seeded
+        coord = coordinators.get(key, users["admin"])
+        referent = contract.referent or users["admin"]
+        debut = contract.date_debut_prealable
+        lettre = debut + dt.timedelta(days=120)
+        phase_index = [Phase.PREALABLE, Phase.DIAGNOSTIC, Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE,
+                       Phase.CLOS].index(contract.phase)
+        _signatories(contract, key, partners, orgs, ars_orgs[contract.ars.region_id])
+        copil, cotech, gt = _governance(contract, coord, coord.get_full_name(), partners, orgs, key, today)
+
+        if phase_index >= 1 or key == "prebocage":
+            services.document_upload(actor=coord, contract=contract, type=DocumentType.LETTRE_INTENTION,
+                                     titre="Lettre d'intention des élus", fichier=_pdf("Lettre d'intention"),
+                                     date_document=lettre)
+            contract.date_lettre_intention, contract.engagement_confirme = lettre, True
+            contract.save(update_fields=["date_lettre_intention", "engagement_confirme"])
+        if key == "prebocage":
+            TransitionProposal.objects.create(
+                contract=contract, transition="engager", from_phase=Phase.PREALABLE, to_phase=Phase.DIAGNOSTIC,
+                proposed_by=coord, comment="La lettre d'intention a été signée par le président le "
+                                           f"{lettre:%d/%m/%Y} ; le conseil communautaire a délibéré.")
+        if phase_index >= 1:
+            _record_transition(contract, "engager", lettre + dt.timedelta(days=20), coord, referent,
+                               "Engagement de la collectivité acté, lancement du diagnostic.")
+            services.meeting_create(actor=coord, contract=contract, instance=cotech,
+                                    date=lettre + dt.timedelta(days=60), lieu="Siège de la collectivité",
+                                    ordre_du_jour="Lancement du diagnostic local de santé ; calendrier.",
+                                    participants="Coordinateur, DD ARS, CPAM, CPTS",
+                                    compte_rendu="Le COTECH valide la méthode du diagnostic et le rétroplanning.",
+                                    decisions="Diagnostic confié à l'ORS ; restitution dans neuf mois.")
+        if phase_index >= 2:
+            sig = contract.date_signature
+            services.document_upload(actor=coord, contract=contract, type=DocumentType.DIAGNOSTIC,
+                                     titre="Diagnostic local de santé partagé", fichier=_pdf("Diagnostic"),
+                                     date_document=sig - dt.timedelta(days=150))
+            services.document_upload(actor=coord, contract=contract, type=DocumentType.CONTRAT_SIGNE,
+                                     titre="Contrat local de santé signé", fichier=_pdf("Contrat signé"),
+                                     date_document=sig)
+            _record_transition(contract, "signer", sig, coord, referent,
+                               "Contrat signé par l'ensemble des signataires.")
+            for year in range(sig.year + 1, min(today.year, contract.date_fin.year)):
+                services.meeting_create(
+                    actor=coord, contract=contract, instance=copil, date=dt.date(year, 11, 18),
+                    lieu="Salle du conseil communautaire", revue_annuelle=True,
+                    ordre_du_jour=f"Revue annuelle {year} : bilan des fiches actions, rapport d'activité, "
+                                  "bilan financier.",
+                    participants="Élus, DD ARS, préfecture, CPAM, pilotes d'action",
+                    compte_rendu=f"Le COPIL prend acte du bilan {year} et valide les priorités de l'année suivante.",
+                    decisions="Poursuite des actions ; point d'étape sur l'accès aux soins au prochain COTECH.")
+            services.meeting_create(actor=coord, contract=contract, instance=gt, date=today + dt.timedelta(days=24),
+                                    lieu="Maison de santé", ordre_du_jour="Installation des jeunes médecins.")
+        if key == "bayeux":
+            services.avenant_create(actor=coord, contract=contract, date=dt.date(2025, 6, 12),
+                                    objet="Ajout d'un axe santé mentale à la suite du COPIL 2024.",
+                                    changes=[{"kind": "ajout", "description": "Fiche 4.1 Premiers secours en "
+                                                                                "santé mentale"}],
+                                    signataires=list(contract.signatories.filter(role__in=[
+                                        "collectivite", "ars", "prefecture"])))
+        if phase_index >= 3:
+            _record_transition(contract, "ouvrir_evaluation_finale",
+                               contract.date_fin.replace(year=contract.date_fin.year - 1) + dt.timedelta(days=5),
+                               coord, coord, "Dernière année du contrat : lancement de l'évaluation finale.")
+        if phase_index >= 4:
+            services.document_upload(actor=coord, contract=contract, type=DocumentType.RAPPORT_EVALUATION_FINALE,
+                                     titre="Rapport d'évaluation finale", fichier=_pdf("Évaluation finale"),
+                                     date_document=contract.date_fin - dt.timedelta(days=30))
+            _record_transition(contract, "clore", contract.date_fin, coord, referent,
+                               "Évaluation finale présentée au COPIL ; renouvellement engagé.")
+        # Step statuses consistent with the phase.
+        for step in contract.steps.all():
+            past = [Phase.PREALABLE, Phase.DIAGNOSTIC, Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE,
+                    Phase.CLOS].index(step.phase) < phase_index
+            if step.statut == StepStatus.REALISEE or step.kind == "evaluation_continue":
+                continue
+            if past or contract.phase == Phase.CLOS:
+                Step.objects.filter(pk=step.pk).update(statut=StepStatus.REALISEE,
+                                                       date_realisee=step.date_prevue or today)
+            elif step.phase == contract.phase:
+                Step.objects.filter(pk=step.pk).update(statut=StepStatus.EN_COURS)

@@ -211,7 +211,8 @@ class Document(models.Model):
     taille = models.PositiveIntegerField("taille (octets)")
     sha256 = models.CharField(max_length=64)
     version_doc = models.PositiveSmallIntegerField("version", default=1)
-    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+    # RESTRICT (not PROTECT): deleting the whole contract still removes its documents.
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.RESTRICT,
                                       related_name="superseded_by", verbose_name="remplace")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name="déposé par")
@@ -305,13 +306,15 @@ class InstanceMember(models.Model):
 
 class Meeting(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="meetings")
-    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="meetings")
+    # Nullable only for bulk-generated data (seed_scale); forms and services always require it.
+    instance = models.ForeignKey(Instance, null=True, on_delete=models.CASCADE, related_name="meetings",
+                                 verbose_name="instance")
     date = models.DateField("date")
     lieu = models.CharField("lieu", max_length=200, blank=True)
     ordre_du_jour = models.TextField("ordre du jour", blank=True)
     participants = models.TextField("participants", blank=True)
     compte_rendu = models.TextField("compte rendu", blank=True)
-    compte_rendu_document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT,
+    compte_rendu_document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.RESTRICT,
                                               related_name="+", verbose_name="compte rendu (fichier)")
     decisions = models.TextField("décisions", blank=True)
     revue_annuelle = models.BooleanField(
@@ -323,7 +326,7 @@ class Meeting(models.Model):
         ordering = ["-date", "-id"]
 
     def __str__(self):
-        return f"{self.instance} du {self.date:%d/%m/%Y}"
+        return f"{self.instance or 'Réunion'} du {self.date:%d/%m/%Y}"
 
 
 class Avenant(models.Model):
@@ -334,7 +337,7 @@ class Avenant(models.Model):
     plan_version = models.PositiveSmallIntegerField("version du plan issue de l'avenant")
     signataires = models.ManyToManyField(Signatory, blank=True, related_name="avenants_paraphes",
                                          verbose_name="signataires ayant paraphé")
-    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.RESTRICT, related_name="+",
                                  verbose_name="avenant signé")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

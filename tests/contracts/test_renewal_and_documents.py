@@ -143,3 +143,15 @@ def test_avenant_refused_before_signature(setup):
     with pytest.raises(DomainError, match="contrat signé et en cours"):
         services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12), objet="x",
                                 changes=[{"kind": "ajout", "description": "x"}])
+
+
+def test_contract_deletion_removes_its_versioned_documents(setup):
+    s = setup(Phase.MISE_EN_OEUVRE)
+    v1 = s.upload(DocumentType.CONTRAT_SIGNE)
+    services.document_upload(actor=s.coordinateur, contract=s.contract, type=DocumentType.AUTRE, titre="v2",
+                             fichier=upload("v2.pdf"), supersedes=v1)
+    copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL, nom="COPIL")
+    services.meeting_create(actor=s.coordinateur, contract=s.contract, instance=copil, date=dt.date(2025, 3, 1),
+                            fichier=upload("cr.pdf"))
+    s.contract.delete()
+    assert not Document.objects.exists()
