@@ -54,7 +54,7 @@ def test_progress_is_rolled_up_per_axe(world):
 
 def test_create_axe_with_priority_links_both_sides(client, world):
     own = world.own
-    diag = Diagnostic.objects.create(contract=own.contract)
+    diag, _ = Diagnostic.objects.get_or_create(contract=own.contract)
     prio = Priorite.objects.create(diagnostic=diag, intitule="Santé mentale des jeunes", action_titre="Repérage")
     client.force_login(own.people["coordinateur"])
     r = client.post(reverse("actions:axe_create", kwargs={"contract_pk": own.contract.pk}),
@@ -79,7 +79,7 @@ def test_axe_form_errors_are_shown_next_to_the_field(client, world):
 
 
 def test_priority_of_another_contract_is_refused(world):
-    diag = Diagnostic.objects.create(contract=world.other.contract)
+    diag, _ = Diagnostic.objects.get_or_create(contract=world.other.contract)
     prio = Priorite.objects.create(diagnostic=diag, intitule="Autre", action_titre="x")
     from cls_portal.core.errors import DomainError
 

@@ -9,7 +9,8 @@ from contracts.reports.models import Report
 
 
 def extend(world, tenant):
-    year = dt.date.today().year - 1
+    # 3 years back: the reports world already holds the last two years (unique contract, kind, year, version).
+    year = dt.date.today().year - 3
     published = Report(contract=tenant.contract, kind=ReportKind.ACTIVITE, year=year, status=ReportStatus.PRET,
                        published=True, version=1)
     published.file.save("rapport-publie.pdf", ContentFile(b"%PDF-1.4 rapport publie"), save=False)
