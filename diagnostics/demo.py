@@ -1,7 +1,6 @@
 """Demo diagnostics: Coutances Mer et Bocage (being written, phase diagnostic) and Bayeux Intercom
 (validated in 2023, before the contract's signature). Idempotent: a contract that already has a diagnostic
-is left alone, except that Bayeux's priorities are linked to the action plan's axes once they exist
-(`actions.demo` runs after this module: call `link_priorities_to_axes` from there, or seed twice).
+is left alone. `actions.demo` runs after this module and links each axe it creates to the priority it answers.
 """
 
 import datetime as dt
@@ -10,7 +9,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from actions.enums import AxeType
-from actions.models import Axe
 from cls_portal.territories.models import Organisation, OrganisationType
 
 from . import services
@@ -80,20 +78,18 @@ BAYEUX_INDICATEURS = [
      "particules fines PM2,5", D("12"), D("18"), D("31"), D("45"), "%", "Atmo Normandie", 2021),
 ]
 
+# Worded like the axes `actions.demo` builds afterwards: it links each axe to the priority it answers.
 BAYEUX_PRIORITES = [
-    ("Faciliter l'accès aux soins de premier recours", AxeType.THEMATIQUE,
+    ("Faciliter l'accès aux soins de premier recours et l'installation de médecins", AxeType.THEMATIQUE,
      "Densité de médecins généralistes inférieure à celle du département ; un patient sur dix sans médecin "
      "traitant ; départs en retraite attendus.", "Accompagner l'installation de jeunes professionnels de santé"),
-    ("Promouvoir la santé des jeunes", AxeType.POPULATIONNEL,
-     "Conduites à risques relevées par les établissements scolaires et la mission locale.",
-     "Développer les compétences psychosociales dans les écoles du Bessin"),
-    ("Prévenir la souffrance psychique et le suicide", AxeType.THEMATIQUE,
-     "Recours aux antidépresseurs supérieur aux moyennes ; professionnels démunis face aux situations de crise.",
+    ("Renforcer la prévention : dépistage des cancers et santé des jeunes", AxeType.THEMATIQUE,
+     "Participation au dépistage organisé en retrait du département ; conduites à risques relevées par les "
+     "établissements scolaires et la mission locale.", "Aller vers les publics éloignés du dépistage"),
+    ("Prévenir la souffrance psychique et l'isolement des personnes âgées", AxeType.MIXTE,
+     "Recours aux antidépresseurs supérieur aux moyennes ; isolement dans les communes rurales ; aidants épuisés.",
      "Former des sentinelles en prévention du suicide"),
-    ("Bien vieillir à domicile", AxeType.POPULATIONNEL,
-     "Population âgée en hausse, isolement dans les communes rurales, aidants épuisés.",
-     "Repérer et accompagner les aidants"),
-    ("Faire vivre le contrat local de santé", AxeType.TRANSVERSAL,
+    ("Faire vivre le CLS : gouvernance, communication et évaluation", AxeType.TRANSVERSAL,
      "Besoin d'une coordination identifiée et d'une communication régulière vers les habitants et les élus.",
      "Animer la gouvernance du CLS et informer les habitants"),
 ]
@@ -280,27 +276,9 @@ def _bayeux(contract, users):
         valide_le=timezone.make_aware(dt.datetime(2023, 10, 9, 15)))
 
 
-def link_priorities_to_axes(contract) -> int:
-    """Link the current diagnostic's unlinked priorities to the existing axes with the same number."""
-    diagnostic = Diagnostic.objects.filter(contract=contract).order_by("-numero").first()
-    if diagnostic is None:
-        return 0
-    taken = set(Priorite.objects.filter(axe__contract=contract).values_list("axe_id", flat=True))
-    axes = {a.numero: a for a in Axe.objects.filter(contract=contract).exclude(pk__in=taken)}
-    linked = 0
-    for p in diagnostic.priorites.filter(axe__isnull=True):
-        axe = axes.get(p.ordre)
-        if axe is not None:
-            p.axe = axe
-            p.save(update_fields=["axe"])
-            linked += 1
-    return linked
-
-
 def seed(ctx):
     users, contracts = ctx["users"], ctx["contracts"]
     if not Diagnostic.objects.filter(contract=contracts["coutances"]).exists():
         _coutances(contracts["coutances"], users)
     if not Diagnostic.objects.filter(contract=contracts["bayeux"]).exists():
         _bayeux(contracts["bayeux"], users)
-    link_priorities_to_axes(contracts["bayeux"])

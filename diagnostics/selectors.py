@@ -82,8 +82,17 @@ def versions_of(diagnostic: Diagnostic) -> list[Diagnostic]:
 
 
 def _labelled(entries):
+    """Add `label` (what happened) and `detail` (what changed, short) to history entries."""
+    field_labels = {f.name: f.verbose_name for f in Diagnostic._meta.fields}
     for entry in entries:
         entry.label = HISTORY_LABELS.get(entry.action, entry.action)
+        changes = entry.changes or {}
+        if entry.action == "diagnostic_preparation":
+            entry.detail = ", ".join(str(field_labels.get(k, k)) for k in changes)
+        elif len(changes) == 1 and "statut" not in changes:
+            entry.detail = str(next(iter(changes.values()))[1] or "")
+        else:
+            entry.detail = ""
     return entries
 
 

@@ -12,8 +12,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import services as actions_services
 from actions.enums import AxeType
-from actions.models import Axe, FicheAction
+from actions.models import Axe
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
@@ -149,10 +150,11 @@ def diagnostic_save_section(*, actor, diagnostic_id: int, expected_version, sect
         obj.delete()
     bump(diagnostic)
     diagnostic.save(update_fields=["version", "updated_at"])
+    summary = "; ".join(f"{label} : {', '.join(str(o) for o in objs)}" for label, objs in [
+        ("ajout", formset.new_objects), ("modification", [o for o, _ in formset.changed_objects]),
+        ("suppression", formset.deleted_objects)] if objs)
     history.record(actor=actor, obj=diagnostic, action=f"diagnostic_{section}", contract_id=diagnostic.contract_id,
-                   changes={section: [None, f"{len(formset.new_objects)} ajout(s), "
-                                            f"{len(formset.changed_objects)} modification(s), "
-                                            f"{len(formset.deleted_objects)} suppression(s)"]})
+                   changes={section: [None, summary[:1000]]})
     return diagnostic
 
 
@@ -223,30 +225,23 @@ def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire
 
 @transaction.atomic
 def priorite_create_axe(*, actor, priorite_id: int) -> Axe:
-    """Turn a priority into an axe of the action plan with one first fiche action.
+    """Turn a priority into an axe of the action plan with one first fiche action (through the action plan's
+    own services, which number them and keep the link on `Priorite.axe`).
 
     Preconditions: the priority has no axe yet and belongs to the current version of the diagnostic. The
-    axe takes the next free number of the contract; the fiche is a draft for the coordinator to complete.
+    fiche is a draft for the coordinator to complete; its context recalls the diagnostic's findings.
     """
-    priorite = Priorite.objects.select_for_update().select_related("diagnostic").get(pk=priorite_id)
+    priorite = Priorite.objects.select_for_update().select_related("diagnostic__contract").get(pk=priorite_id)
     if priorite.axe_id:
         raise DomainError("Cette priorité a déjà son axe dans le plan d'action.")
     if Diagnostic.objects.filter(previous_id=priorite.diagnostic_id).exists():
         raise DomainError("Cette version du diagnostic a été remplacée : créez l'axe depuis la version en cours.")
-    contract_id = priorite.diagnostic.contract_id
-    from contracts.models import Contract
-
-    Contract.objects.select_for_update().get(pk=contract_id)  # next axe number without a race
-    numero = (Axe.objects.filter(contract_id=contract_id).aggregate(m=Max("numero"))["m"] or 0) + 1
-    axe = Axe.objects.create(contract_id=contract_id, numero=numero, titre=priorite.intitule[:255],
-                             type=priorite.type_axe or AxeType.THEMATIQUE, description=priorite.justification)
-    fiche = FicheAction.objects.create(contract_id=contract_id, axe=axe, numero=1, titre=priorite.action_titre)
-    priorite.axe = axe
-    priorite.save(update_fields=["axe"])
-    history.record(actor=actor, obj=axe, action="axe_cree_depuis_diagnostic", contract_id=contract_id,
-                   changes={"titre": [None, axe.titre]})
-    history.record(actor=actor, obj=fiche, action="fiche_creee_depuis_diagnostic", contract_id=contract_id,
-                   changes={"titre": [None, fiche.titre]})
-    history.record(actor=actor, obj=priorite.diagnostic, action="priorite_axe", contract_id=contract_id,
+    contract = priorite.diagnostic.contract
+    axe = actions_services.axe_create(actor=actor, contract=contract, titre=priorite.intitule[:255],
+                                      type=priorite.type_axe or AxeType.THEMATIQUE,
+                                      description=priorite.justification, priorite=priorite)
+    actions_services.fiche_create(actor=actor, axe=axe, data={
+        "titre": priorite.action_titre, "contexte": priorite.justification})
+    history.record(actor=actor, obj=priorite.diagnostic, action="priorite_axe", contract_id=contract.pk,
                    changes={"priorite": [None, f"{priorite.intitule} → Axe {axe.numero}"]})
     return axe

@@ -31,6 +31,15 @@ def test_coordinator_completes_and_submits_the_diagnostic(page, demo):
     expect(page.get_by_role("heading", level=1, name="Diagnostic local de santé partagé")).to_be_visible()
     assert_accessible(page)
 
+    # The preparation step.
+    page.get_by_role("link", name="Modifier la préparation").click()
+    assert_accessible(page)
+    page.get_by_label("Focus groupes").check()
+    page.get_by_label("Hypothèses de coordination").fill("Coordinateur à temps plein, appui de l'ORS-CREAI.")
+    page.get_by_role("button", name="Enregistrer la préparation").click()
+    expect(page.get_by_text("La préparation du diagnostic est enregistrée.")).to_be_visible()
+    expect(page.get_by_text("Coordinateur à temps plein, appui de l'ORS-CREAI.", exact=True)).to_be_visible()
+
     # Sections are reachable from the keyboard through the section menu.
     page.get_by_role("link", name="Portrait de territoire").focus()
     page.keyboard.press("Enter")
@@ -46,7 +55,7 @@ def test_coordinator_completes_and_submits_the_diagnostic(page, demo):
     new_row.get_by_label("Constat").fill("Un taux d'équipement en EHPAD supérieur aux moyennes.")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("modifications enregistrées")).to_be_visible()
-    expect(page.get_by_text("Un taux d'équipement en EHPAD supérieur aux moyennes.")).to_be_visible()
+    expect(page.get_by_text("Un taux d'équipement en EHPAD supérieur aux moyennes.", exact=True)).to_be_visible()
 
     # Import with a bad row: reported row by row, nothing saved.
     page.get_by_role("link", name="Importer un tableau (CSV, Excel)").click()

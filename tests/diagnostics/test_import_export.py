@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from diagnostics.models import Diagnostic, Indicateur
+from diagnostics.models import Diagnostic
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def coord(client, world):
 
 def test_a_file_with_bad_rows_is_reported_row_by_row_and_nothing_is_saved(coord, world):
     d = world.own.diagnostic
-    before = Indicateur.objects.count()
+    before = d.indicateurs.count()
     response = _upload(coord, d, HEADER + GOOD + BAD + UNKNOWN_THEME)
     page = response.content.decode()
     assert response.status_code == 200
@@ -41,7 +41,7 @@ def test_a_file_with_bad_rows_is_reported_row_by_row_and_nothing_is_saved(coord,
     assert "Ligne 4" in page and "Valeur du territoire : Saisissez un nombre." in page
     assert "Ligne 5" in page and "Thème : thème inconnu" in page
     assert "Confirmer l'import" not in page
-    assert Indicateur.objects.count() == before
+    assert d.indicateurs.count() == before
     assert Diagnostic.objects.get(pk=d.pk).version == d.version
 
 

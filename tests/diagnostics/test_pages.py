@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Axe
+from cls_portal.core.history import history_for
 from diagnostics.enums import Statut
 from diagnostics.models import ActeurCartographie, Diagnostic
 from tests import factories as f
@@ -82,6 +83,7 @@ def test_detail_and_list_query_counts_do_not_grow(client, world, django_assert_m
 
 
 def test_list_filters_on_the_current_status(client, world):
+    assert world.own.diagnostic.statut == Statut.BROUILLON
     validated = DiagnosticFactory(valide=True, contract=f.ContractFactory(
         nom="CLS validé", diagnostic=True, coordinators=[world.users["coordinateur"]]))
     DiagnosticFactory(contract=validated.contract, numero=2, previous=validated)  # current version: a draft
@@ -116,6 +118,9 @@ def test_section_formset_saves_actor_rows_linked_to_organisations(client, world)
     assert response.status_code == 302
     row = ActeurCartographie.objects.get(diagnostic=d)
     assert (row.organisation, row.nom, row.risque) == (local, local.nom, "Turn-over")
+    entry = history_for(d).first()
+    assert entry.action == "diagnostic_acteurs" and entry.actor == world.users["coordinateur"]
+    assert entry.changes["acteurs"][1] == f"ajout : {local.nom}; suppression : {existing.acteur}"
     # The same (now stale) form again: refused, nothing changed, the user is told why.
     data["lignes-1-risque"] = "Autre risque"
     page = client.post(url, data).content.decode()

@@ -10,7 +10,7 @@ from cls_portal.core.history import history_for
 from cls_portal.notifications.models import Notification
 from diagnostics import services
 from diagnostics.enums import Statut, Transition
-from diagnostics.models import Diagnostic, Indicateur, Priorite
+from diagnostics.models import Diagnostic, Priorite
 from tests import factories as f
 from tests.diagnostics.factories import DiagnosticFactory, PrioriteFactory, filled
 
@@ -83,7 +83,7 @@ def test_review_workflow_with_history_and_notifications(world):
     services.diagnostic_transition(actor=coord, diagnostic_id=d.pk, action=Transition.SOUMETTRE)
     d.refresh_from_db()
     assert d.statut == Statut.SOUMIS and d.soumis_le is not None
-    assert Notification.objects.get(user=dd).title.startswith("Diagnostic soumis")
+    assert Notification.objects.get(user=dd, kind="revue_diagnostic").title.startswith("Diagnostic soumis")
 
     services.diagnostic_transition(actor=dd, diagnostic_id=d.pk, action=Transition.COMMENTER,
                                    commentaire="Pensez à la santé mentale.")
@@ -96,7 +96,8 @@ def test_review_workflow_with_history_and_notifications(world):
                                    commentaire="Ajoutez les données de l'ORS.")
     d.refresh_from_db()
     assert d.statut == Statut.A_MODIFIER and d.commentaire_revue == "Ajoutez les données de l'ORS."
-    assert [n.title.split(" :")[0] for n in Notification.objects.filter(user=coord).order_by("id")] == [
+    notes = Notification.objects.filter(user=coord, kind="revue_diagnostic").order_by("id")
+    assert [n.title.split(" :")[0] for n in notes] == [
         "Nouveau commentaire de la délégation sur le diagnostic", "Modifications demandées sur le diagnostic"]
 
     services.diagnostic_transition(actor=coord, diagnostic_id=d.pk, action=Transition.SOUMETTRE)
@@ -153,4 +154,4 @@ def test_priority_becomes_an_axe_with_one_action(world):
     other = PrioriteFactory(diagnostic=world.own.diagnostic)
     assert services.priorite_create_axe(actor=world.users["coordinateur"], priorite_id=other.pk).numero == 3
     assert Priorite.objects.filter(axe__isnull=False).count() == 2
-    assert Indicateur.objects.count() == 2  # untouched
+    assert world.own.diagnostic.indicateurs.count() == 1  # the diagnostic's content is untouched

@@ -15,14 +15,19 @@ def _diag(t):
     return {"pk": t.diagnostic.pk}
 
 
+def _contract_with_diagnostic(t):
+    assert t.diagnostic.pk  # the world's diagnostic is created on first use
+    return {"contract_pk": t.contract.pk}
+
+
 CASES = [
     Case("diagnostics:list", READERS),
     # The contract has a diagnostic: its tab redirects every reader to it.
     Case("diagnostics:contract", {**READERS, "admin": 302, "coordinateur": 302, "pilote": 302, "delegation": 302,
-                                  "region": 302, "elu": 302}, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+                                  "region": 302, "elu": 302}, kwargs=_contract_with_diagnostic),
     # Starting a second diagnostic is refused with a message (redirect); only the coordinator may try.
     Case("diagnostics:start", {"anonymous": 302, "admin": 302, "coordinateur": 302},
-         kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post"),
+         kwargs=_contract_with_diagnostic, method="post"),
     Case("diagnostics:detail", READERS, kwargs=_diag),
     Case("diagnostics:synthese", READERS, kwargs=_diag),
     Case("diagnostics:export", READERS, kwargs=_diag, query="?format=xlsx"),

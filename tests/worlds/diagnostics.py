@@ -1,8 +1,15 @@
-"""A draft diagnostic on each tenant's contract, with a row in every section (one priority: submittable)."""
+"""A draft diagnostic on each tenant's contract, with a row in every section (one priority: submittable).
+
+Created on first use (lazily): tests of other apps that give the world's contract a diagnostic of their
+own (a contract has one open version and numbers its versions) are not affected unless they touch it.
+"""
+
+from django.utils.functional import SimpleLazyObject
 
 from tests.diagnostics.factories import DiagnosticFactory, filled
 
 
 def extend(world, tenant):
-    tenant.extra["diagnostic"] = filled(DiagnosticFactory(contract=tenant.contract))
-    tenant.extra["priorite"] = tenant.diagnostic.priorites.get()
+    diagnostic = SimpleLazyObject(lambda: filled(DiagnosticFactory(contract=tenant.contract)))
+    tenant.extra["diagnostic"] = diagnostic
+    tenant.extra["priorite"] = SimpleLazyObject(lambda: diagnostic.priorites.get())
