@@ -9,7 +9,23 @@ import re
 from locust import HttpUser, between, task
 
 PLAN = json.loads(os.environ["BENCH_PLAN"])  # account -> the pages it may open
-ACCOUNTS = sorted(PLAN, key=lambda u: ("coord" in u, u))  # délégation and region accounts first
+
+
+def _interleave(accounts):
+    """Coordinators, délégation and regional accounts in turn (same order as bench/loadgen.py)."""
+    groups = {}
+    for account in sorted(accounts):
+        kind = "coord" if "coord" in account else "dd" if "-dd" in account else "region"
+        groups.setdefault(kind, []).append(account)
+    ordered, queues = [], [groups[k] for k in ("coord", "dd", "region") if k in groups]
+    while any(queues):
+        for queue in queues:
+            if queue:
+                ordered.append(queue.pop(0))
+    return ordered
+
+
+ACCOUNTS = _interleave(PLAN)  # the three roles in turn
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _next_account = itertools.cycle(ACCOUNTS)
 

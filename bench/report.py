@@ -43,24 +43,32 @@ def _pages_section(results):
 
 def write_markdown(results, path: Path):
     lines = ["# Résultats des bancs d'essai", "",
-             f"- Commande : `{results['command']}` (lancée par `make bench`)",
+             f"- Commande : `{results['command']}` (équivaut à `make bench BENCH_ARGS=\"…\"`)",
              f"- Machine : {results['machine']}",
-             f"- Date : {results['started']}", ""]
-    lines += ["## Jeu de données (`seed_scale`)", "", "| contrats | durée (s) | contenu |", "|---|---|---|"]
-    for size in results["sizes"]:
-        seed = results["by_size"][size]["seed"]
-        lines.append(f"| {size} | {seed['seconds']} | {seed['summary']} |")
+             f"- Date : {results['started']} → {results.get('finished', '?')}", ""]
+    if results.get("errors"):
+        lines += ["## Mesures en échec", ""] + [f"- ❌ {e}" for e in results["errors"]] + [""]
+    vendor = "PostgreSQL" if results["postgres"] else "SQLite"
+    lines += ["## Jeu de données (`seed_scale`)", "",
+              "| contrats | base | durée (s) | objectif : quelques minutes (< 5 min) | contenu |",
+              "|---|---|---|---|---|"]
+    seeds = [(size, vendor, results["by_size"][size]["seed"]) for size in results["sizes"]]
+    if results.get("sqlite_seed"):
+        seeds.append((max(results["sizes"]), "SQLite", results["sqlite_seed"]))
+    for size, base, seed in seeds:
+        lines.append(f"| {size} | {base} | {seed['seconds']} | {_ok(seed['seconds'] < 300)} | {seed['summary']} |")
     lines.append("")
     lines += _pages_section(results)
-    for key, title in (("coverage", "Couverture régionale"),):
-        rows = [(s, results["by_size"][s].get(key)) for s in results["sizes"] if results["by_size"][s].get(key)]
-        if rows:
-            lines += [f"## {title}", "", "| contrats | requêtes SQL | durée (ms) | population couverte |",
-                      "|---|---|---|---|"]
-            lines += [f"| {s} | {r['queries']} | {r['ms']} | {r['population']} |" for s, r in rows]
-            constant = len({r["queries"] for _, r in rows}) == 1
-            lines += ["", "Objectif : nombre de requêtes constant quel que soit le nombre de contrats — "
-                          f"{_ok(constant)}", ""]
+    rows = [(s, results["by_size"][s]["coverage"]) for s in results["sizes"] if results["by_size"][s].get("coverage")]
+    if rows:
+        lines += ["## Couverture régionale (`contracts.regional.coverage.coverage`)", "",
+                  "| contrats | requêtes SQL (France entière) | requêtes SQL (une région, max) | durée (ms) | "
+                  "population couverte |", "|---|---|---|---|---|"]
+        lines += [f"| {s} | {r['queries']} | {r.get('region_queries_max', '—')} | {r['ms']} | {r['population']} |"
+                  for s, r in rows]
+        constant = len({(r["queries"], r.get("region_queries_max")) for _, r in rows}) == 1
+        lines += ["", "Objectif : nombre de requêtes constant quel que soit le nombre de contrats et de communes — "
+                      f"{_ok(constant) if len(rows) > 1 else 'une seule taille mesurée'}", ""]
     for key in ("reports", "campaign", "load"):
         part = results.get(key)
         if part:

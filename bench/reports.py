@@ -1,8 +1,8 @@
 """Activity report of one 40-sheet contract: time split into data gathering, HTML templating, PDF layout.
 
 Run by bench/run.py on the largest data set; prints one JSON document on stdout. Uses the reports
-app's own timing split (`contracts.reports.rendering.timing_split`) when it exists, else measures the
-three public steps the task chains: `report_data` -> `render_html` -> `html_to_pdf`.
+app's own timing split (`contracts.reports.rendering.render_report_timed`, the steps the Celery task
+chains: data + fingerprint, HTML templating with its SVG charts, WeasyPrint layout).
 """
 
 import json
@@ -56,13 +56,15 @@ def one_run(contract):
 
 
 def split(contract):
-    own = getattr(rendering, "timing_split", None)
-    if callable(own):
-        result = own(contract=contract, kind="activite", year=YEAR)
-        run = {k: float(result[k]) for k in ("data", "html", "pdf")}
-        run.update(bytes=int(result.get("bytes", 0)), queries=result.get("queries", "—"))
-        return run, "contracts.reports.rendering.timing_split"
-    return one_run(contract), "report_data → render_html → html_to_pdf (bench/reports.py)"
+    """The reports app's own timing split when it has one, else the three public steps timed here."""
+    timed = getattr(rendering, "render_report_timed", None)
+    if not callable(timed):
+        return one_run(contract), "report_data → render_html → html_to_pdf (bench/reports.py)"
+    with CaptureQueriesContext(connection) as ctx:
+        result = timed(Contract.objects.get(pk=contract.pk), "activite", YEAR)
+    return ({"data": result.data_seconds, "html": result.html_seconds, "pdf": result.pdf_seconds,
+             "bytes": len(result.pdf), "queries": len(ctx.captured_queries)},
+            "`contracts.reports.rendering.render_report_timed`")
 
 
 def main():

@@ -67,15 +67,45 @@ def run_json(script, env, *args):
     return json.loads(sh([PY, str(ROOT / "bench" / script), *args], env).stdout)
 
 
-def machine():
-    mem = ""
+def _first_line(args):
+    try:
+        out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=20).stdout
+        return out.strip().splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "inconnue"
+
+
+def machine(postgres):
+    """nproc, CPU model, RAM, load at start, Python, and the PostgreSQL/Redis versions the run used."""
+    mem, cpu = "", platform.processor() or platform.machine()
     try:
         with open("/proc/meminfo") as fh:
-            mem = f"{int(fh.readline().split()[1]) // 1024 // 1024} Gio"
+            mem = f"{int(fh.readline().split()[1]) / 1024 / 1024:.0f} Gio de RAM"
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
     except OSError:
         pass
-    return (f"{platform.machine()}, {os.cpu_count()} cœurs, {mem}, Python {platform.python_version()}, "
-            f"{platform.platform()}")
+    parts = [f"`nproc` = {_first_line(['nproc'])}", cpu, mem, f"charge au départ {os.getloadavg()[0]:.1f}",
+             f"Python {platform.python_version()}", platform.platform()]
+    if postgres:
+        parts.append("PostgreSQL " + _first_line(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
+                                                 "SHOW server_version"]))
+    else:
+        import sqlite3
+
+        parts.append(f"SQLite {sqlite3.sqlite_version}")
+    parts.append(_first_line(["redis-server", "--version"]).split(" sha=")[0])
+    return ", ".join(p for p in parts if p)
+
+
+def seed_on_sqlite(size):
+    """seed_scale timing on SQLite too (the PostgreSQL run already times it on PostgreSQL)."""
+    env = database_env(f"{size}-sqlite-seed", postgres=False)
+    sh([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    sh([PY, "manage.py", "import_territories"], env)
+    t0 = time.monotonic()
+    out = sh([PY, "manage.py", "seed_scale", "--contracts", str(size)], env).stdout.strip().splitlines()[-1]
+    return {"seconds": round(time.monotonic() - t0, 1), "summary": out, "vendor": "SQLite"}
 
 
 def main():
@@ -83,35 +113,64 @@ def main():
     parser.add_argument("--sizes", default="100,1255")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--only", default=",".join(PARTS))
+    parser.add_argument("--sqlite-seed", action="store_true",
+                        help="avec --postgres : chronométrer aussi seed_scale sur SQLite à la plus grande taille")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     parts = args.only.split(",")
     results = {"sizes": sizes, "postgres": args.postgres, "parts": parts, "started": dt.datetime.now().isoformat(),
-               "machine": machine(), "command": " ".join(["python bench/run.py", *sys.argv[1:]]), "by_size": {}}
+               "machine": machine(args.postgres), "command": " ".join(["python bench/run.py", *sys.argv[1:]]),
+               "by_size": {}, "errors": []}
     envs = {}
+
+    def attempt(label, fn, *fn_args):
+        """Run one measurement; a failing part is reported in RESULTS.md instead of losing the others."""
+        try:
+            return fn(*fn_args)
+        except subprocess.CalledProcessError as exc:
+            tail = (exc.stderr or "").strip().splitlines()[-6:]
+            results["errors"].append(f"{label} : échec ({' / '.join(tail)})")
+            print(f"   ÉCHEC {label} :\n{exc.stderr}", file=sys.stderr, flush=True)
+            return None
+
+    def checkpoint():
+        (ROOT / "var").mkdir(exist_ok=True)
+        (ROOT / "var" / "bench-results.json").write_text(json.dumps(results, indent=2, default=str))
+
     for size in sizes:
         print(f"== {size} contrats : préparation", flush=True)
         env, seed = prepare(size, args.postgres)
         envs[size] = env
         results["by_size"][size] = {"seed": seed}
-        print(f"   {seed['summary']}", flush=True)
+        print(f"   {seed['summary']} ({seed['seconds']} s)", flush=True)
         if "pages" in parts:
             print("   pages…", flush=True)
-            results["by_size"][size]["pages"] = run_json("pages.py", env)["pages"]
+            pages = attempt(f"pages ({size} contrats)", run_json, "pages.py", env)
+            results["by_size"][size]["pages"] = pages["pages"] if pages else {}
         if "coverage" in parts:
-            results["by_size"][size]["coverage"] = run_json("coverage.py", env)
+            print("   couverture…", flush=True)
+            coverage = attempt(f"couverture ({size} contrats)", run_json, "coverage.py", env)
+            if coverage:
+                results["by_size"][size]["coverage"] = coverage
+        checkpoint()
     largest = envs[max(sizes)]
+    if args.sqlite_seed and args.postgres:
+        print(f"== seed_scale {max(sizes)} sur SQLite", flush=True)
+        results["sqlite_seed"] = attempt("seed_scale sur SQLite", seed_on_sqlite, max(sizes))
     if "reports" in parts:
         print("== rapport d'activité", flush=True)
-        results["reports"] = run_json("reports.py", largest)
+        results["reports"] = attempt("rapport d'activité", run_json, "reports.py", largest)
+        checkpoint()
     if "campaign" in parts:
         print("== campagne Celery", flush=True)
-        results["campaign"] = run_json("campaign.py", largest, "--postgres" if args.postgres else "--sqlite")
+        results["campaign"] = attempt("campagne Celery", run_json, "campaign.py", largest,
+                                      "--postgres" if args.postgres else "--sqlite")
+        checkpoint()
     if "load" in parts:
-        print("== charge (gunicorn + locust)", flush=True)
-        results["load"] = run_json("load.py", envs[max(sizes)])
-    (ROOT / "var").mkdir(exist_ok=True)
-    (ROOT / "var" / "bench-results.json").write_text(json.dumps(results, indent=2, default=str))
+        print("== charge (gunicorn, 20 utilisateurs)", flush=True)
+        results["load"] = attempt("charge", run_json, "load.py", largest)
+    results["finished"] = dt.datetime.now().isoformat()
+    checkpoint()
     from bench.report import write_markdown
 
     write_markdown(results, RESULTS)

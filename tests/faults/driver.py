@@ -51,18 +51,29 @@ def request(contract_id, username):
 
 
 def http_request(contract_id, username):
-    """POST the report request form as the coordinator, through the whole Django stack."""
+    """The coordinator opens the contract's reports page and submits the request form (whole Django stack)."""
+    import re
+    import time
+
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
 
-    client = Client(raise_request_exception=False)
+    from contracts.reports.models import Report
+
+    client = Client(raise_request_exception=False)  # a view error would be a 500 response, as for a user
     client.force_login(get_user_model().objects.get(username=username))
-    url = reverse("reports:contract", kwargs={"pk": int(contract_id)})
-    page = client.get(url)
-    response = client.post(url, {"kind": "activite", "year": "2025"}, follow=True)
-    return {"get": page.status_code, "post": response.status_code,
-            "redirects": [u for u, _ in response.redirect_chain], "text": response.content.decode()[-20000:]}
+    page = client.get(reverse("reports:contract", kwargs={"pk": int(contract_id)}))
+    t0 = time.perf_counter()
+    response = client.post(reverse("reports:request", kwargs={"pk": int(contract_id)}),
+                           {"kind": "activite", "year": "2025"}, follow=True)
+    seconds = time.perf_counter() - t0
+    text = re.sub(r"\s+", " ", response.content.decode())
+    report = Report.objects.filter(contract_id=contract_id).order_by("-pk").first()
+    return {"get": page.status_code, "post": response.status_code, "seconds": round(seconds, 2),
+            "redirects": [u for u, _ in response.redirect_chain], "report": report.pk if report else None,
+            "detail_url": reverse("reports:detail", kwargs={"pk": report.pk}) if report else None,
+            "says_waiting": "En attente" in text, "says_registered": "Votre demande est enregistrée" in text}
 
 
 def state(contract_id):

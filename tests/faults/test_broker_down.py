@@ -1,5 +1,5 @@
-"""The broker is down while a user asks for a report: no error, the job waits, and is produced once
-the broker is back (the `reports.requeue_reports` beat sweep resends it)."""
+"""The broker is down while a user asks for a report (POST of the real form): no error page, the job
+waits, and is produced once the broker is back (the `reports.requeue_reports` beat sweep resends it)."""
 
 import time
 
@@ -15,7 +15,11 @@ def test_report_asked_while_redis_is_down_waits_then_completes_once_redis_is_bac
     contract = ctx["contract"]
     dead_broker = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there: Redis is "stopped"
 
-    asked = fault_env.run("request", contract, ctx["user"], broker=dead_broker)
+    asked = fault_env.run("http_request", contract, ctx["user"], broker=dead_broker)
+    assert asked["get"] == 200
+    # No 500: the request is recorded and the user lands on the report's page, which says it waits.
+    assert asked["post"] == 200 and asked["redirects"] == [asked["detail_url"]], asked
+    assert asked["says_registered"] and asked["says_waiting"], asked
     st = fault_env.state(contract)
     assert [(r["pk"], r["status"], r["enqueued_at"]) for r in st["reports"]] == [(asked["report"], "en_attente", None)]
 

@@ -14,7 +14,7 @@ def test_report_interrupted_by_sigkill_is_produced_exactly_once_by_the_next_work
 
     first = fault_env.start_worker("w1")
     try:
-        report = fault_env.run("request", contract, ctx["user"])["report"]
+        report = fault_env.run("http_request", contract, ctx["user"])["report"]
         running = fault_env.wait_for(lambda s: s["reports"] and s["reports"][0]["status"] == "en_cours",
                                      contract, timeout=60, what="rapport en cours")
         fault_env.kill_worker(first)  # mid-report: the PDF is not written yet

@@ -10,7 +10,8 @@ from django.db.models import Count
 from actions.models import Axe, FicheAction, Indicateur, SuiviAnnuel, ValeurIndicateur
 from cls_portal.accounts.models import Role
 from cls_portal.territories.models import ARS, EPCI, Commune
-from contracts.models import Contract
+from contracts.models import Contract, Meeting
+from funding.models import AnneeFinancement
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -29,6 +30,8 @@ def _counts():
         "indicateurs": Indicateur.objects.filter(fiche__contract__in=scale).count(),
         "valeurs": ValeurIndicateur.objects.filter(indicateur__fiche__contract__in=scale).count(),
         "suivis": SuiviAnnuel.objects.filter(fiche__contract__in=scale).count(),
+        "réunions": Meeting.objects.filter(contract__in=scale).count(),
+        "années": AnneeFinancement.objects.filter(contract__in=scale).count(),
     }
 
 
@@ -53,6 +56,17 @@ def test_one_contract_per_epci_with_its_real_perimeter_and_the_promised_volumes(
     assert counts["valeurs"] == 5 * counts["indicateurs"]
     assert counts["suivis"] == 2 * counts["fiches"]
     assert set(ValeurIndicateur.objects.values_list("annee", flat=True)) == {2021, 2022, 2023, 2024, 2025}
+    # Governance and funding: a COPIL and a COTECH meeting each year since signature (2023-2025 kept),
+    # a funding year each year, decided and paid for past years, the current one just filed.
+    assert Meeting.objects.filter(contract__in=contracts).count() == 3 * 3 * 2
+    assert Meeting.objects.filter(contract__in=contracts, revue_annuelle=True).count() == 3 * 3
+    years = AnneeFinancement.objects.filter(contract__in=contracts)
+    assert years.count() == 9
+    assert set(years.filter(annee=2025).values_list("statut", flat=True)) == {"deposee"}
+    for year in years.exclude(annee=2025):
+        assert year.statut == "decidee" and year.montant_accorde == year.demande_ars == year.total_verse
+        assert year.decisions.get().montant_accorde == year.montant_accorde
+        assert year.versements.get().montant == year.montant_accorde
 
 
 def test_generated_accounts_see_their_own_contracts_only():

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             contracts = self._contracts(opts["contracts"])
             fiches = self._plan(contracts, opts["sheets"])
             counts = {"contrats": len(contracts), "fiches": len(fiches)}
-            for name in ("indicators", "followups", "meetings", "funding"):
+            for name in ("indicators", "followups", "meetings", "funding"):  # each: only if the app's models exist
                 counts.update(getattr(self, f"_{name}")(contracts, fiches))
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
@@ -76,24 +76,27 @@ class Command(BaseCommand):
             model = _model(model_path)
             if model is not None:
                 model.objects.filter(**{self._contract_lookup(model): ids})._raw_delete(model.objects.db)
-        FicheAction.copilotes_personnes.through.objects.filter(ficheaction__contract_id__in=ids).delete()
-        FicheAction.objects.filter(contract_id__in=ids)._raw_delete(FicheAction.objects.db)
-        Axe.objects.filter(contract_id__in=ids)._raw_delete(Axe.objects.db)
+        # Sheets and axes through the collector: it follows whatever rows other apps hang on them.
+        FicheAction.objects.filter(contract_id__in=ids).delete()
+        Axe.objects.filter(contract_id__in=ids).delete()
         qs.delete()
         get_user_model().objects.filter(username__startswith="echelle-").delete()
 
     def _dependents(self):
+        """The bulky rows, deleted without the ORM collector (children first); the rest cascades."""
         return ["actions.ValeurIndicateur", "actions.Indicateur", "actions.SuiviAnnuel", "contracts.Meeting",
-                "funding.PosteCoordinationAnnee"]
+                "contracts.Instance", "funding.Versement", "funding.Decision", "funding.AnneeFinancement",
+                "core.HistoryEntry"]
 
     @staticmethod
     def _contract_lookup(model):
         names = {f.name for f in model._meta.get_fields()}
-        if "contract" in names:
-            return "contract_id__in"
-        if "fiche" in names:
-            return "fiche__contract_id__in"
-        return "indicateur__fiche__contract_id__in"
+        for field, lookup in (("contract", "contract_id__in"), ("contract_id", "contract_id__in"),
+                              ("fiche", "fiche__contract_id__in"), ("indicateur", "indicateur__fiche__contract_id__in"),
+                              ("annee", "annee__contract_id__in"), ("instance", "instance__contract_id__in")):
+            if field in names:
+                return lookup
+        raise LookupError(f"{model._meta.label} : pas de lien vers le contrat")
 
     # -- contracts ---------------------------------------------------------------------------
     def _contracts(self, n):
@@ -230,52 +233,75 @@ class Command(BaseCommand):
         return {"suivis": len(rows)}
 
     def _meetings(self, contracts, fiches):
-        Meeting = _model("contracts.Meeting")
-        if Meeting is None:
+        Instance, Meeting = _model("contracts.Instance"), _model("contracts.Meeting")
+        if Instance is None or Meeting is None:
             return {}
-        fields = {f.name: f for f in Meeting._meta.get_fields()}
+        instances = [Instance(contract=c, type="copil", nom="Comité de pilotage du CLS",
+                              mission="Valide le plan d'action et sa revue annuelle.") for c in contracts]
+        instances += [Instance(contract=c, type="cotech", nom="Comité technique",
+                               mission="Prépare les travaux du comité de pilotage.") for c in contracts]
+        Instance.objects.bulk_create(instances, batch_size=5000)
+        copil = {i.contract_id: i for i in instances if i.type == "copil"}
+        cotech = {i.contract_id: i for i in instances if i.type == "cotech"}
         rows = []
         for c in contracts:
+            first = c.date_signature.year if c.date_signature else YEARS[-1]
             for year in YEARS[-3:]:
-                values = {"contract": c}
-                if "date" in fields:
-                    values["date"] = dt.date(year, 6, 15)
-                for name in ("lieu", "ordre_du_jour", "place", "agenda"):
-                    if name in fields:
-                        values[name] = "Salle du conseil" if name in ("lieu", "place") else "Revue annuelle du CLS"
-                try:
-                    rows.append(Meeting(**values))
-                except TypeError:
-                    return {}
-        try:
-            Meeting.objects.bulk_create(rows, batch_size=5000)
-        except Exception as exc:  # a required field this generic filler does not know
-            self.stderr.write(f"Réunions non générées : {exc}")
-            return {}
-        return {"réunions": len(rows)}
+                if year < first:
+                    continue
+                rows.append(Meeting(contract=c, instance=copil[c.pk], date=dt.date(year, 6, 15),
+                                    lieu="Salle du conseil", ordre_du_jour="Revue annuelle du plan d'action",
+                                    participants="Membres du COPIL",
+                                    decisions="Plan d'action ajusté.", revue_annuelle=bool(c.date_signature)))
+                rows.append(Meeting(contract=c, instance=cotech[c.pk], date=dt.date(year, 3, 10),
+                                    lieu="Maison France Services", ordre_du_jour="Point d'étape des fiches actions"))
+        Meeting.objects.bulk_create(rows, batch_size=5000)
+        return {"instances": len(instances), "réunions": len(rows)}
 
     def _funding(self, contracts, fiches):
-        Poste = _model("funding.PosteCoordinationAnnee")
-        if Poste is None:
+        Annee, Decision, Versement = (_model("funding.AnneeFinancement"), _model("funding.Decision"),
+                                      _model("funding.Versement"))
+        if Annee is None:
             return {}
-        rows = []
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        document = "financements/echelle/decision-type.pdf"
+        if Decision is not None and not default_storage.exists(document):
+            document = default_storage.save(document, ContentFile(b"%PDF-1.4\n% decision type (seed_scale)\n%%EOF\n"))
+        years, decided = [], []
         for i, c in enumerate(contracts):
             if not c.date_signature:
                 continue
             for year in YEARS[-3:]:
+                if year < c.date_signature.year:
+                    continue
                 cost = Decimal(42000 + (i % 7) * 1000)
-                values = {"contract": c, "annee": year, "etp": Decimal("1.0"), "mois_pourvus": 12 if i % 5 else 8,
-                          "cout_salaire": cost - Decimal(6000), "cout_charges": Decimal(4000),
-                          "cout_fonctionnement": Decimal(2000), "demande_ars": min(cost / 2, Decimal(25000)),
-                          "demande_collectivite": cost - min(cost / 2, Decimal(25000)), "demande_autres": Decimal(0)}
-                fields = {f.name for f in Poste._meta.get_fields()}
-                rows.append(Poste(**{k: v for k, v in values.items() if k in fields}))
-        try:
-            Poste.objects.bulk_create(rows, batch_size=5000)
-        except Exception as exc:
-            self.stderr.write(f"Financements non générés : {exc}")
-            return {}
-        return {"années de financement": len(rows)}
+                salaire, charges, fonct = cost - Decimal(6000), Decimal(4000), Decimal(2000)
+                ars = min(cost / 2, Decimal(25000))
+                past = year < YEARS[-1]
+                row = Annee(contract=c, annee=year, etp=Decimal("1.00"), mois_pourvus=12 if i % 5 else 8,
+                            cout_salaire=salaire, cout_charges=charges, cout_fonctionnement=fonct,
+                            demande_ars=ars, demande_collectivite=cost - ars, demande_autres=Decimal(0),
+                            statut="decidee" if past and Decision is not None else "deposee",
+                            montant_accorde=ars if past and Decision is not None else None,
+                            total_verse=ars if past and Decision is not None else Decimal(0))
+                years.append(row)
+                if past and Decision is not None:
+                    decided.append(row)
+        Annee.objects.bulk_create(years, batch_size=5000)
+        counts = {"années de financement": len(years)}
+        if Decision is not None:
+            Decision.objects.bulk_create([Decision(annee=a, montant_accorde=a.montant_accorde, document=document,
+                                                   date_decision=dt.date(a.annee, 4, 30), motif="Règle régionale.")
+                                          for a in decided], batch_size=5000)
+            counts["décisions"] = len(decided)
+        if Versement is not None and Decision is not None:
+            Versement.objects.bulk_create([Versement(annee=a, date=dt.date(a.annee, 7, 1), montant=a.montant_accorde,
+                                                     reference=f"Mandat {a.annee}-{a.contract_id}")
+                                           for a in decided], batch_size=5000)
+            counts["versements"] = len(decided)
+        return counts
 
 
 def _model(path):
