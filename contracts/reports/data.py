@@ -4,9 +4,8 @@
 templates render them and `fingerprint()` hashes them, so an unchanged contract reuses its last file.
 The number of queries does not depend on the number of sheets or indicators (everything is prefetched).
 
-Sources that other apps are still building (contract signatories, governance meetings, avenants,
-the funding of the coordination post) are read through `_optional_*` helpers: when the relation
-does not exist yet the section says "non renseigné" instead of failing.
+Sources: the contract (signatories, governance meetings, avenants), the action plan (axes, sheets,
+indicators, yearly follow-up, budget lines and funders) and the funding of the coordination post.
 """
 
 from __future__ import annotations
@@ -18,51 +17,25 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
 
+from cls_portal.core.formatting import format_euros, format_number, format_percent
+
 from .enums import ReportKind
 
 # Bump when the templates change what a given set of data looks like: old files are not reused.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 ZERO = Decimal("0")
-
-
-def _related(obj, name) -> list:
-    """Rows of `obj.<name>` if that relation exists (apps land concurrently), else []."""
-    manager = getattr(obj, name, None)
-    if manager is None or not hasattr(manager, "all"):
-        return []
-    return list(manager.all())
-
-
-def _display(obj, *fields) -> str:
-    """First non-empty of `fields`, using `get_<field>_display` for choice fields."""
-    for field in fields:
-        getter = getattr(obj, f"get_{field}_display", None)
-        value = getter() if callable(getter) else getattr(obj, field, None)
-        if value not in (None, ""):
-            return str(value)
-    return ""
-
-
-def _date(obj, *fields):
-    for field in fields:
-        value = getattr(obj, field, None)
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-    return None
 
 
 # --- Cover and year in brief -------------------------------------------------------------------
 
 def _signatories(contract) -> list[str]:
-    """Signatories recorded on the contract (contracts app), else the two parties every CLS has."""
-    names = []
-    for s in _related(contract, "signataires"):
-        org = getattr(s, "organisation", None)
-        names.append(str(org) if org is not None else _display(s, "nom"))
-    names = [n for n in names if n]
+    """The contract's signatories (associated partners are not), else the two parties every CLS has."""
+    from contracts.enums import SignatoryRole
+
+    rows = (contract.signatories.exclude(role=SignatoryRole.PARTENAIRE).select_related("organisation")
+            .order_by("role", "organisation__nom"))
+    names = [str(s.organisation) for s in rows]
     return names or [str(contract.collectivite), str(contract.ars)]
 
 
@@ -92,23 +65,11 @@ def _year_in_brief(contract, year) -> dict:
         ("Début de la phase préalable", contract.date_debut_prealable),
         ("Signature du contrat", contract.date_signature),
         ("Fin prévue du contrat", contract.date_fin)] if value]
-    meetings = []
-    for m in _related(contract, "meetings") or _related(contract, "reunions"):
-        when = _date(m, "date", "date_reunion", "held_on")
-        if when is None or when.year != year:
-            continue
-        instance = getattr(m, "instance", None)
-        meetings.append({"date": when,
-                         "instance": _display(instance, "nom", "type") if instance is not None else _display(m, "type"),
-                         "objet": _display(m, "ordre_du_jour", "objet", "titre")})
-    meetings.sort(key=lambda m: m["date"])
-    avenants = []
-    for a in _related(contract, "avenants"):
-        when = _date(a, "date_signature", "date")
-        if when is None or when.year != year:
-            continue
-        avenants.append({"numero": _display(a, "numero"), "objet": _display(a, "objet", "titre"), "date": when})
-    avenants.sort(key=lambda a: a["date"])
+    meetings = [{"date": m.date, "instance": f"{m.instance.get_type_display()} — {m.instance.nom}",
+                 "objet": m.ordre_du_jour, "decisions": m.decisions, "revue_annuelle": m.revue_annuelle}
+                for m in contract.meetings.filter(date__year=year).select_related("instance").order_by("date", "id")]
+    avenants = [{"numero": a.numero, "objet": a.objet, "date": a.date, "plan_version": a.plan_version}
+                for a in contract.avenants.filter(date__year=year).order_by("numero")]
     return {"phase": contract.get_phase_display(), "key_dates": key_dates, "meetings": meetings,
             "avenants": avenants}
 
@@ -200,12 +161,58 @@ def activity_data(contract, year: int) -> dict:
 # --- Financial report ---------------------------------------------------------------------------
 
 def _post(contract, year) -> dict | None:
-    """The coordination post's year from the funding app, or None when it has nothing for that year."""
-    try:
-        from funding import reporting
-    except ImportError:
+    """The coordination post's year (funding app): figures, ARS maximum in words, decision, payments, balance."""
+    from funding import rules
+    from funding.models import AnneeFinancement, BilanFinancier, Decision, Versement, rule_for
+
+    annee = (AnneeFinancement.objects.filter(contract=contract, annee=year)
+             .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("-created_at", "-id")),
+                               Prefetch("versements", queryset=Versement.objects.order_by("date", "id")))
+             .first())
+    if annee is None:
         return None
-    return reporting.post_year_summary(contract, year)
+    regle = rule_for(contract.ars.region_id, year)
+    cout = annee.cout_eligible
+    decision = next(iter(annee.decisions.all()), None)
+    accorde = decision.montant_accorde if decision else None
+    versements = [{"date": v.date, "libelle": v.reference or "Versement", "montant": v.montant}
+                  for v in annee.versements.all()]
+    verse = sum((v["montant"] for v in versements), ZERO)
+
+    def share(label, amount):
+        return {"label": label, "montant": amount, "part": (amount / cout) if cout else None}
+
+    bilan = BilanFinancier.objects.filter(annee=annee).first()
+    post = {
+        "regle": (f"{format_percent(regle.taux)} d'un coût de référence de "
+                  f"{format_euros(regle.cout_reference)} par poste à temps plein, plafond annuel de "
+                  f"{format_euros(regle.plafond_annuel)}"
+                  + (f", temps de travail minimum {format_number(regle.etp_minimum.normalize())} ETP"
+                     if regle.etp_minimum else "")
+                  + (", cofinancement à part égale par la collectivité" if regle.part_egale else "")
+                  + f" (règle {regle.libelle})"),
+        "etp": annee.etp, "mois_pourvus": annee.mois_pourvus, "cout_eligible": cout,
+        "plafond_ars": rules.ars_maximum(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
+        "calcul_plafond": rules.explication(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
+        "parts": [share("ARS (demandé)", annee.demande_ars),
+                  share("Collectivité", annee.demande_collectivite),
+                  share(f"Autres partenaires{f' ({annee.autres_partenaires})' if annee.autres_partenaires else ''}",
+                        annee.demande_autres)],
+        "statut": annee.get_statut_display(),
+        "montant_accorde": accorde, "date_decision": decision.date_decision if decision else None,
+        "versements": versements, "total_verse": verse,
+        "solde": (accorde - verse) if accorde is not None else None,
+        "bilan": None,
+    }
+    if bilan is not None:
+        post["bilan"] = {"cout_reel": bilan.cout_reel, "etp_reel": bilan.etp_reel,
+                         "mois_pourvus_reels": bilan.mois_pourvus_reels, "part_ars_due": bilan.part_ars_due,
+                         "part_collectivite_reelle": bilan.part_collectivite_reelle,
+                         "part_autres_reelle": bilan.part_autres_reelle,
+                         "a_reverser": bilan.montant_a_reverser, "explication": bilan.explication}
+        post["solde"] = bilan.part_ars_due - verse
+    post["trop_percu"] = -post["solde"] if post["solde"] is not None and post["solde"] < 0 else ZERO
+    return post
 
 
 def _actions_funding(contract, year) -> dict:

@@ -3,6 +3,8 @@
     render_report_timed(contract, kind, year, *, produced_at=None) -> RenderResult
         pdf: bytes, fingerprint: str, data_seconds, html_seconds, pdf_seconds, total_seconds: float
         (data gathering, HTML templating, WeasyPrint layout and PDF writing).
+    timing_split(*, contract, kind, year) -> {"data", "html", "pdf": seconds, "bytes": int, "queries": int}
+        the same split as plain numbers, with the data step's SQL query count (bench/reports.py).
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ class RenderResult:
 
 
 def render_report_timed(contract, kind: str, year: int, *, produced_at=None) -> RenderResult:
-    """Render one report and say where the time went (used by bench/reports.py)."""
+    """Render one report and say where the time went (data gathering, HTML templating, WeasyPrint)."""
     t0 = time.perf_counter()
     data = report_data.report_data(contract, kind, year)
     fp = report_data.fingerprint(kind, year, data)
@@ -105,3 +107,20 @@ def render_report_timed(contract, kind: str, year: int, *, produced_at=None) -> 
     pdf = html_to_pdf(html, stylesheets=STYLESHEETS, pdf_variant=PDF_VARIANT)
     t3 = time.perf_counter()
     return RenderResult(pdf=pdf, fingerprint=fp, data_seconds=t1 - t0, html_seconds=t2 - t1, pdf_seconds=t3 - t2)
+
+
+def timing_split(*, contract, kind: str, year: int) -> dict:
+    """The split as plain numbers for bench/reports.py: {"data", "html", "pdf"} seconds, "bytes", "queries"
+    (SQL queries of the data step)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        t0 = time.perf_counter()
+        data = report_data.report_data(contract, kind, year)
+        t1 = time.perf_counter()
+    html = render_html(kind=kind, year=year, data=data)
+    t2 = time.perf_counter()
+    pdf = html_to_pdf(html, stylesheets=STYLESHEETS, pdf_variant=PDF_VARIANT)
+    t3 = time.perf_counter()
+    return {"data": t1 - t0, "html": t2 - t1, "pdf": t3 - t2, "bytes": len(pdf), "queries": len(ctx.captured_queries)}

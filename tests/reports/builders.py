@@ -41,4 +41,45 @@ def plan_contract(contract=None, *, year=2025):
     Financement.objects.create(fiche=mobile, annee=year, financeur=Financeur.COLLECTIVITE, montant=Decimal("18000"))
     Financement.objects.create(fiche=nutrition, annee=year, financeur=Financeur.CPAM, montant=Decimal("6000"))
     Financement.objects.create(fiche=nutrition, annee=year - 1, financeur=Financeur.CPAM, montant=Decimal("999"))
+    _contract_life(contract, year)
+    _coordination_post(contract, year)
     return contract
+
+
+def _contract_life(contract, year):
+    """Signatories, a COPIL met during the year (and one the year before), an avenant."""
+    import datetime as dt
+
+    from contracts.enums import InstanceType, SignatoryRole
+    from contracts.models import Avenant, Instance, Meeting, Signatory
+
+    prefecture = f.OrganisationFactory(nom="Préfecture du Calvados test", type="prefecture")
+    cpam = f.OrganisationFactory(nom="CPAM du Calvados test", type="cpam")
+    Signatory.objects.create(contract=contract, organisation=contract.collectivite, role=SignatoryRole.COLLECTIVITE)
+    Signatory.objects.create(contract=contract, organisation=prefecture, role=SignatoryRole.PREFECTURE)
+    Signatory.objects.create(contract=contract, organisation=cpam, role=SignatoryRole.PARTENAIRE)
+    copil = Instance.objects.create(contract=contract, type=InstanceType.COPIL, nom="COPIL du CLS")
+    Meeting.objects.create(contract=contract, instance=copil, date=dt.date(year, 6, 12),
+                           ordre_du_jour="Revue annuelle des fiches actions", decisions="Extension du bus validée",
+                           revue_annuelle=True)
+    Meeting.objects.create(contract=contract, instance=copil, date=dt.date(year - 1, 6, 12),
+                           ordre_du_jour="Réunion de l'année précédente")
+    Avenant.objects.create(contract=contract, numero=1, date=dt.date(year, 9, 30), plan_version=2,
+                           objet="Ajout d'une fiche sur la santé mentale des jeunes")
+
+
+def _coordination_post(contract, year):
+    """0,8 ETP over 12 months costing 42 000 €: ARS maximum 20 000 €, granted and partly paid."""
+    import datetime as dt
+
+    from funding.models import AnneeFinancement, Decision, Versement
+
+    annee = AnneeFinancement.objects.create(
+        contract=contract, annee=year, etp=Decimal("0.8"), mois_pourvus=12, cout_salaire=Decimal("30000"),
+        cout_charges=Decimal("10000"), cout_fonctionnement=Decimal("2000"), demande_ars=Decimal("20000"),
+        demande_collectivite=Decimal("22000"), demande_autres=Decimal("0"), statut="decidee",
+        montant_accorde=Decimal("20000"), total_verse=Decimal("12500.50"))
+    Decision.objects.create(annee=annee, montant_accorde=Decimal("20000"), date_decision=dt.date(year, 3, 20),
+                            document="decisions/test.pdf")
+    Versement.objects.create(annee=annee, date=dt.date(year, 4, 15), montant=Decimal("12500.50"),
+                             reference="Mandat 2025-118")

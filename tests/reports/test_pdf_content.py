@@ -40,7 +40,13 @@ def test_activity_report_text(rendered):
         assert title in text
     # Cover: territory, population, signatories, ARS; table of contents with page numbers; production date.
     assert "1 commune, 14 500 habitants" in text
-    assert "Agence régionale de santé" in text and "Signataires" in text
+    assert "Agence régionale de santé" in text
+    assert "Signataires Bayeux" not in text  # the cover lists the signatories, not associated partners
+    assert re.search(r"Signataires [^.]*Préfecture du Calvados test", text) and "CPAM du Calvados test" not in text
+    # The year in brief: governance met that year only, the year's avenant.
+    assert "Revue annuelle des fiches actions" in text and "Extension du bus validée" in text
+    assert "Réunion de l'année précédente" not in text
+    assert "Ajout d'une fiche sur la santé mentale des jeunes" in text and "30/09/2025" in text
     assert re.search(r"Sommaire.*1\. L'année 2025 en bref \.+ ?\d", text)
     assert re.search(r"Page \d+ / \d+", text)
     assert re.search(r"Document produit le \d\d/\d\d/\d{4}", text)
@@ -56,6 +62,14 @@ def test_financial_report_text_uses_french_amounts(rendered):
     text = _text(rendered["financier"].pdf)
     assert "Rapport financier" in text and "Contrat local de santé du Bessin test" in text
     assert "Le poste de coordination" in text
+    # The coordination post: working time, months, eligible cost, shares, ARS maximum and its computation.
+    assert "0,8 ETP" in text and "12 sur 12" in text and "Coût éligible 42 000 €" in text
+    assert "Maximum de l'ARS 20 000 €" in text
+    assert "50 % de 42 000 € = 21 000 €, ramené au plafond de 20 000 € pour 0,8 ETP sur 12 mois" in text
+    assert "Collectivité 22 000 €" in text
+    assert "Montant accordé par l'ARS : 20 000 € (décision du 20/03/2025)" in text
+    assert "15/04/2025 Mandat 2025-118 12 500,50 €" in text
+    assert "7 499,50 € restant à verser par l'ARS" in text
     # Funding of actions by funder, planned vs actual per sheet, French money format.
     assert "ARS (fonds d'intervention régional) 1 30 000 €" in text
     assert "CPAM / Assurance maladie 1 6 000 €" in text
@@ -68,6 +82,23 @@ def test_timing_split_is_reported(rendered):
     assert result.pdf.startswith(b"%PDF") and len(result.fingerprint) == 64
     assert result.data_seconds > 0 and result.html_seconds > 0 and result.pdf_seconds > 0
     assert result.total_seconds == pytest.approx(result.data_seconds + result.html_seconds + result.pdf_seconds)
+
+
+def test_timing_split_for_the_bench_counts_the_data_queries():
+    from tests.reports.builders import plan_contract as build
+
+    small = rendering.timing_split(contract=build(), kind="activite", year=2025)
+    assert set(small) == {"data", "html", "pdf", "bytes", "queries"} and small["bytes"] > 1000
+    assert all(small[k] > 0 for k in ("data", "html", "pdf"))
+    # The data step's query count does not depend on the number of sheets.
+    from tests import factories as f
+
+    contract = build()
+    axe = contract.axes.get(numero=2)
+    for n in range(2, 12):
+        f.FicheActionFactory(axe=axe, numero=n, titre=f"Fiche supplémentaire {n}")
+    big = rendering.timing_split(contract=contract, kind="activite", year=2025)
+    assert big["queries"] == small["queries"]
 
 
 def test_fonts_are_embedded_and_the_pdf_is_tagged(rendered):

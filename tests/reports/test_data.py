@@ -1,0 +1,55 @@
+"""What the reports are made of (data.py): the year's figures only, the balance, the fingerprint."""
+
+from decimal import Decimal
+
+import pytest
+
+from contracts.reports import data
+from tests.reports.builders import plan_contract
+
+pytestmark = pytest.mark.django_db
+
+
+def test_financial_statement_with_an_overpayment_says_what_to_pay_back():
+    from funding.models import AnneeFinancement, BilanFinancier
+
+    contract = plan_contract()
+    annee = AnneeFinancement.objects.get(contract=contract, annee=2025)
+    BilanFinancier.objects.create(annee=annee, etp_reel=Decimal("0.8"), mois_pourvus_reels=6,
+                                  cout_reel=Decimal("20000"), part_collectivite_reelle=Decimal("10000"),
+                                  part_ars_due=Decimal("10000"), montant_a_reverser=Decimal("2500.50"),
+                                  explication="part ARS du coût réel : 50 % de 20 000 € = 10 000 €")
+    post = data.financial_data(contract, 2025)["post"]
+    assert post["bilan"]["part_ars_due"] == Decimal("10000")
+    assert post["solde"] == Decimal("-2500.50") and post["trop_percu"] == Decimal("2500.50")
+    from contracts.reports.rendering import render_html
+
+    html = render_html(kind="financier", year=2025, data=data.financial_data(contract, 2025))
+    assert "trop-perçu de 2\xa0500,50\xa0€ à reverser à l'ARS" in html
+
+
+def test_no_funding_year_means_no_post_section():
+    from tests import factories as f
+
+    contract = f.ContractFactory()
+    assert data.financial_data(contract, 2025)["post"] is None
+
+
+def test_only_the_years_values_count():
+    contract = plan_contract()
+    plan = data.activity_data(contract, 2025)["plan"]
+    bus = plan["axes"][0]["fiches"][0]
+    stops = bus["indicateurs"][0]
+    assert stops["valeur"] == Decimal("14") and stops["historique"] == [(2024, Decimal("6")), (2025, Decimal("14"))]
+    assert stops["atteint"] is False and bus["indicateurs"][1]["atteint"] is True  # 9,5 days under a 10-day ceiling
+    earlier = data.activity_data(contract, 2024)["plan"]["axes"][0]["fiches"][0]["indicateurs"][0]
+    assert earlier["valeur"] == Decimal("6") and earlier["historique"] == [(2024, Decimal("6"))]
+
+
+def test_fingerprint_follows_the_data_not_the_clock():
+    contract = plan_contract()
+    a = data.fingerprint("activite", 2025, data.activity_data(contract, 2025))
+    assert a == data.fingerprint("activite", 2025, data.activity_data(contract, 2025))
+    assert a != data.fingerprint("activite", 2024, data.activity_data(contract, 2024))
+    contract.axes.filter(numero=1).update(titre="Accès aux soins (titre révisé)")
+    assert a != data.fingerprint("activite", 2025, data.activity_data(contract, 2025))
