@@ -27,6 +27,7 @@ from .models import (
     FicheAction,
     Financement,
     Indicateur,
+    LigneBudget,
     PartenaireFiche,
     SuiviAnnuel,
     ValeurIndicateur,
@@ -294,18 +295,35 @@ def fiche_history(fiche) -> list[dict]:
     return rows
 
 
+def change_requests(fiche, comments=None) -> list:
+    """The délégation's comments of the latest "ask for changes" round: what the coordinator must fix."""
+    if fiche.statut != FicheStatut.A_MODIFIER:
+        return []
+    comments = list(comments if comments is not None else fiche.commentaires.select_related("auteur"))
+    asked = [c for c in comments if c.transition == "demander_modification"]
+    if not asked:
+        return []
+    tour = max(c.tour for c in asked)
+    return [c for c in asked if c.tour == tour]
+
+
 def fiche_transitions(fiche) -> list:
     return transitions_from(fiche.statut)
 
 
-def pilot_candidates(contract):
-    """People who can pilot a sheet: pilots (by role) and the contract's coordinators."""
+def pilot_candidates(contract, fiche=None):
+    """People who can pilot a sheet: pilots of organisations of the contract's départements (or national ones),
+    the contract's coordinators, and whoever already pilots this sheet."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    return User.objects.filter(
-        Q(memberships__role=Role.PILOTE) | Q(contracts_coordonnes=contract), is_active=True
-    ).distinct().order_by("last_name", "first_name")
+    deps = [d.departement_id for d in contract.delegations.all()]
+    pilots = Q(memberships__role=Role.PILOTE) & (Q(memberships__organisation__departement_id__in=deps)
+                                                 | Q(memberships__organisation__departement__isnull=True))
+    q = pilots | Q(contracts_coordonnes=contract)
+    if fiche is not None and fiche.pk:
+        q |= Q(fiches_pilotees=fiche) | Q(fiches_copilotees=fiche)
+    return User.objects.filter(q, is_active=True).distinct().order_by("last_name", "first_name")
 
 
 # -- follow-up ------------------------------------------------------------------------------------
@@ -331,6 +349,25 @@ def suivi_for(fiche, annee: int) -> SuiviAnnuel | None:
 
 def valeurs_for(fiche, annee: int) -> dict[int, ValeurIndicateur]:
     return {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
+
+
+# -- sheet list ----------------------------------------------------------------------------------
+
+def fiche_list_for(contract):
+    """Sheets of a contract by axe, with their planned budget and number of indicators (no query per row)."""
+    from django.db.models import DecimalField, IntegerField, Sum
+    from django.db.models.functions import Coalesce
+
+    budget = (LigneBudget.objects.filter(fiche=OuterRef("pk")).values("fiche")
+              .annotate(t=Sum("montant_prevu")).values("t"))
+    n_ind = (Indicateur.objects.filter(fiche=OuterRef("pk")).values("fiche")
+             .annotate(n=Count("pk")).values("n"))
+    return (FicheAction.objects.filter(contract=contract)
+            .select_related("axe", "pilote_organisation", "pilote_personne")
+            .annotate(budget_prevu=Coalesce(Subquery(budget, output_field=DecimalField(max_digits=14,
+                                                                                       decimal_places=2)), ZERO),
+                      nb_indicateurs=Coalesce(Subquery(n_ind, output_field=IntegerField()), 0))
+            .order_by("axe__numero", "numero"))
 
 
 # -- review queue ---------------------------------------------------------------------------------

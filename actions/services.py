@@ -260,6 +260,40 @@ def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
     return fiche
 
 
+@transaction.atomic
+def plan_submit(*, actor, contract: Contract, commentaire: str = "") -> tuple[list[FicheAction], list[tuple]]:
+    """Submit every draft (or to-fix) sheet of the plan that is complete; one notification to the référent.
+
+    Returns (submitted sheets, [(incomplete sheet, missing items)]). Refused when nothing can be submitted.
+    """
+    candidates = (FicheAction.objects.select_for_update().filter(
+        contract=contract, statut__in=TRANSITIONS["soumettre"].sources).select_related("axe")
+        .order_by("axe__numero", "numero"))
+    submitted, skipped = [], []
+    for fiche in candidates:
+        missing = fiche_missing(fiche)
+        if missing:
+            skipped.append((fiche, missing))
+            continue
+        old = fiche.statut
+        fiche.statut = FicheStatut.SOUMISE
+        fiche.nb_soumissions += 1
+        bump(fiche)
+        fiche.save(update_fields=["statut", "nb_soumissions", "version", "updated_at"])
+        if commentaire.strip():
+            CommentaireRevue.objects.create(fiche=fiche, auteur=actor, texte=commentaire.strip(),
+                                            transition="soumettre", tour=fiche.nb_soumissions)
+        history.record(actor=actor, obj=fiche, action="fiche_soumettre", changes={"statut": [old, fiche.statut]},
+                       comment="Soumission du plan d'action")
+        submitted.append(fiche)
+    if not submitted:
+        raise DomainError("Aucune fiche complète à soumettre : complétez les fiches signalées dans le plan.")
+    notify(users=_referents(contract), kind="revue_fiche",
+           url=reverse("actions:review_queue"), body=commentaire,
+           title=f"Plan d'action soumis à votre revue : {len(submitted)} fiche(s) ({contract.nom})")
+    return submitted, skipped
+
+
 def _notify_transition(fiche: FicheAction, name: str, commentaire: str) -> None:
     contract = fiche.contract
     url = reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})

@@ -6,6 +6,8 @@ app_name = "actions"
 
 urlpatterns = [
     path("contrat/<int:contract_pk>/", views.plan, name="plan"),
+    path("contrat/<int:contract_pk>/soumettre/", views.plan_submit, name="plan_submit"),
+    path("contrat/<int:contract_pk>/fiches/", views.fiche_list, name="fiche_list"),
     path("contrat/<int:contract_pk>/suivi/", views.followup_year, name="followup_year"),
     path("contrat/<int:contract_pk>/axes/nouveau/", views.axe_create, name="axe_create"),
     path("contrat/<int:contract_pk>/fiches/nouvelle/", views.fiche_create, name="fiche_create"),

@@ -1,6 +1,7 @@
 """Thin views: fetch through a user-scoped selector (404), check a predicate (403), call one service."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,10 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
+from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, selectors, services
 from .enums import TRANSITIONS, Acteur, Section
+from .filters import FicheFilter
 from .models import FicheAction
 
 
@@ -38,9 +41,13 @@ def _plan_crumb(contract):
 def plan(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     _check(permissions.can_view_plan(request.user, contract))
+    plan_data = selectors.plan_for(contract)
+    plan_submittable = sum(1 for row in plan_data.axes for fi in row.fiches
+                           if fi.statut in TRANSITIONS["soumettre"].sources and not fi.missing)
     return render(request, "actions/plan.html", {
-        "contract": contract, "plan": selectors.plan_for(contract), "title": f"Plan d'action — {contract.nom}",
+        "contract": contract, "plan": plan_data, "title": f"Plan d'action — {contract.nom}",
         "can_edit": permissions.can_edit_plan(request.user, contract)[0],
+        "submittable": plan_submittable,
         "contract_tabs": tabs_for(request.user, contract),
         "breadcrumbs": _crumbs(contract, ("Plan d'action", None)),
     })
@@ -95,11 +102,26 @@ def axe_move(request, pk):
     return redirect("actions:plan", contract_pk=axe.contract_id)
 
 
+@require_POST
+def plan_submit(request, contract_pk):
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    _check(permissions.can_submit_plan(request.user, contract))
+    try:
+        submitted, skipped = services.plan_submit(actor=request.user, contract=contract,
+                                                  commentaire=request.POST.get("commentaire", ""))
+        messages.success(request, f"{len(submitted)} fiche(s) soumise(s) à la délégation.")
+        for fiche, missing in skipped:
+            messages.warning(request, f"Fiche {fiche.code} non soumise : il manque {', '.join(missing)}.")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("actions:plan", contract_pk=contract.pk)
+
+
 # -- sheet form -----------------------------------------------------------------------------------
 
 def _fiche_form_page(request, contract, fiche=None):
     axes = contract.axes.order_by("numero")
-    pilots = selectors.pilot_candidates(contract)
+    pilots = selectors.pilot_candidates(contract, fiche)
     initial = {}
     if fiche is None and request.GET.get("axe", "").isdigit():
         initial["axe"] = int(request.GET["axe"])
@@ -140,6 +162,7 @@ def _fiche_form_page(request, contract, fiche=None):
     return render(request, "actions/fiche_form.html", {
         "form": form, "formsets": formsets, "contract": contract, "fiche": fiche, "title": title,
         "conflict": conflict, "has_axes": axes.exists(),
+        "requests": selectors.change_requests(fiche) if fiche else [],
         "pilot_warning": form.pilot_warning if (form.is_bound and form.is_valid()) or fiche else "",
         "breadcrumbs": _crumbs(contract, *tail, (title, None)),
     })
@@ -183,7 +206,8 @@ def fiche_detail(request, pk):
         "missing": missing, "completeness": selectors.completeness_percent(missing),
         "budget": selectors.budget_totals(fiche.lignes_budget.all(), fiche.financements.all()),
         "indicateurs": selectors.indicator_charts(fiche), "history": selectors.fiche_history(fiche),
-        "comments": comments, "transitions": _transition_forms(request.user, fiche),
+        "comments": comments, "requests": selectors.change_requests(fiche, comments),
+        "transitions": _transition_forms(request.user, fiche),
         "can_edit": permissions.can_edit_fiche(request.user, fiche)[0],
         "can_suivi": permissions.can_fill_suivi(request.user, fiche)[0],
         "can_comment": permissions.can_comment(request.user, fiche)[0],
@@ -294,4 +318,39 @@ def review_queue(request):
     return render(request, "actions/review_queue.html", {
         "page_obj": page, "title": "Fiches actions à relire",
         "breadcrumbs": [("Fiches actions à relire", None)],
+    })
+
+
+# -- sheet list and export ------------------------------------------------------------------------
+
+CENTS = Decimal("0.01")
+EXPORT_COLUMNS = [
+    Column("code", "N°", lambda f: f.code),
+    Column("titre", "Fiche action", lambda f: f.titre),
+    Column("axe", "Axe", lambda f: f"Axe {f.axe.numero} — {f.axe.titre}"),
+    Column("statut", "Statut", lambda f: f.get_statut_display()),
+    Column("priorite", "Priorité", lambda f: f.get_priorite_display()),
+    Column("pilote_organisation", "Organisation pilote", lambda f: str(f.pilote_organisation or "")),
+    Column("pilote", "Pilote", lambda f: str(f.pilote_personne or "")),
+    Column("date_debut", "Début", lambda f: f.date_debut, default=False),
+    Column("date_fin", "Fin", lambda f: f.date_fin, default=False),
+    Column("budget", "Budget prévu (€)", lambda f: Decimal(f.budget_prevu).quantize(CENTS)),
+    Column("indicateurs", "Indicateurs", lambda f: f.nb_indicateurs, default=False),
+]
+
+
+def fiche_list(request, contract_pk):
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    _check(permissions.can_view_plan(request.user, contract))
+    filterset = FicheFilter(request.GET or None, queryset=selectors.fiche_list_for(contract), contract=contract)
+    fiches = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    export_form = ColumnChoiceForm(request.GET if "format" in request.GET else None, columns=EXPORT_COLUMNS)
+    if export_form.is_bound and export_form.is_valid():
+        return export_response(fiches, export_form.selected_columns(), export_form.cleaned_data["format"],
+                               f"fiches-actions-{contract.pk}")
+    page = Paginator(fiches, 25).get_page(request.GET.get("page"))
+    return render(request, "actions/fiche_list.html", {
+        "contract": contract, "filterset": filterset, "page_obj": page, "export_form": export_form,
+        "title": f"Fiches actions — {contract.nom}", "contract_tabs": tabs_for(request.user, contract),
+        "breadcrumbs": _crumbs(contract, _plan_crumb(contract), ("Fiches actions", None)),
     })

@@ -161,6 +161,9 @@ class TransitionProposal(models.Model):
                                     name="one_pending_proposal_per_contract"),
         ]
 
+    def __str__(self):
+        return f"{self.transition} ({self.get_status_display()})"
+
 
 class PhaseTransition(models.Model):
     """A phase change that happened: who, when, from, to, comment. Never edited."""
@@ -179,6 +182,9 @@ class PhaseTransition(models.Model):
     class Meta:
         verbose_name = "changement de phase"
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_phase_display()} → {self.get_to_phase_display()}"
 
 
 def _document_path(instance, filename):
@@ -352,3 +358,6 @@ class AvenantChange(models.Model):
     class Meta:
         verbose_name = "modification du plan"
         ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.fiche or self.description}".strip()

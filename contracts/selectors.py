@@ -1,22 +1,83 @@
 """Reads, always from the user's point of view."""
 
-from django.db.models import Count, Prefetch, Sum
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import Commune, Delegation
 
-from .models import Contract
+from .enums import SIGNED_DOCUMENT_TYPES, ProposalStatus, StepStatus
+from .models import (
+    Avenant,
+    Contract,
+    Document,
+    Instance,
+    Meeting,
+    PhaseTransition,
+    Signatory,
+    Step,
+    TransitionProposal,
+)
 
 
-def contract_list_for_user(user):
+def _scalar(qs, field):
+    return Subquery(qs.values(field)[:1])
+
+
+def annotate_for_lists(qs, today: dt.date):
+    """Population, next deadline, overdue steps, pending proposals: one subquery each (no row blow-up)."""
+    pop = (Commune.objects.filter(contracts=OuterRef("pk")).order_by().values("contracts")
+           .annotate(s=Sum("population")).values("s"))
+    open_steps = Step.objects.filter(contract=OuterRef("pk")).exclude(statut=StepStatus.REALISEE).order_by()
+    next_deadline = (open_steps.filter(date_prevue__gte=today).values("contract")
+                     .annotate(m=Min("date_prevue")).values("m"))
+    overdue = open_steps.filter(date_prevue__lt=today).values("contract").annotate(n=Count("id")).values("n")
+    pending = (TransitionProposal.objects.filter(contract=OuterRef("pk"), status=ProposalStatus.PENDING)
+               .order_by().values("contract").annotate(n=Count("id")).values("n"))
+    return qs.annotate(
+        population=Coalesce(Subquery(pop, output_field=IntegerField()), Value(0)),
+        next_deadline=Subquery(next_deadline),
+        overdue_steps=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+        pending_proposals=Coalesce(Subquery(pending, output_field=IntegerField()), Value(0)),
+    )
+
+
+def contract_list_for_user(user, today: dt.date | None = None):
     """Contracts the user may see, annotated for list pages (constant number of queries)."""
-    return (
+    today = today or dt.date.today()
+    qs = (
         Contract.objects.visible_to(user)
         .select_related("collectivite", "ars", "referent")
         .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("departement")))
-        .annotate(population=Sum("communes__population"), nb_communes=Count("communes"))
-        .order_by("nom")
     )
+    return annotate_for_lists(qs, today).order_by("nom")
+
+
+def delegation_contracts(user, today: dt.date):
+    """The CLS of the délégation user's départements (admins: all)."""
+    qs = contract_list_for_user(user, today)
+    if not user.is_portal_admin:
+        qs = qs.filter(delegations__departement_id__in=user.departement_codes()).distinct()
+    return qs
+
+
+def coordinator_contracts(user, today: dt.date):
+    """The coordinator's own CLS with their open steps and next meetings prefetched."""
+    qs = Contract.objects.filter(coordinators=user).select_related("collectivite", "referent")
+    return annotate_for_lists(qs, today).prefetch_related(
+        Prefetch("steps", to_attr="open_steps", queryset=Step.objects.exclude(statut=StepStatus.REALISEE)
+                 .filter(date_prevue__isnull=False).order_by("date_prevue")),
+        Prefetch("meetings", to_attr="next_meetings", queryset=Meeting.objects.filter(date__gte=today)
+                 .select_related("instance").order_by("date")),
+        Prefetch("proposals", to_attr="pending", queryset=TransitionProposal.objects.filter(
+            status=ProposalStatus.PENDING)),
+    ).order_by("nom")
 
 
 def contract_get_for_user(user, pk) -> Contract:
@@ -24,7 +85,8 @@ def contract_get_for_user(user, pk) -> Contract:
     qs = (
         Contract.objects.visible_to(user)
         .select_related("collectivite", "ars", "ars__region", "referent", "epci", "previous")
-        .prefetch_related("coordinators", Prefetch("delegations", queryset=Delegation.objects.select_related("departement")))
+        .prefetch_related("coordinators",
+                          Prefetch("delegations", queryset=Delegation.objects.select_related("departement")))
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -39,3 +101,91 @@ def contract_population(contract) -> int:
 
 def communes_for(codes):
     return Commune.objects.filter(code__in=codes)
+
+
+def signatories(contract):
+    return Signatory.objects.filter(contract=contract).select_related("organisation")
+
+
+def documents(contract):
+    return (Document.objects.filter(contract=contract).select_related("uploaded_by", "supersedes")
+            .annotate(n_next=Count("superseded_by")).order_by("type", "-version_doc", "-id"))
+
+
+def steps(contract):
+    return Step.objects.filter(contract=contract).order_by("ordre", "annee", "date_prevue", "id")
+
+
+def instances(contract):
+    return Instance.objects.filter(contract=contract).prefetch_related(
+        Prefetch("members", queryset=Instance.members.rel.related_model.objects.select_related("organisation")))
+
+
+def meetings(contract):
+    return Meeting.objects.filter(contract=contract).select_related("instance", "compte_rendu_document")
+
+
+def avenants(contract):
+    return (Avenant.objects.filter(contract=contract).select_related("document")
+            .prefetch_related("signataires__organisation", "changes__fiche__axe"))
+
+
+def history(contract, limit=50):
+    return HistoryEntry.objects.filter(contract_id=contract.pk).select_related("actor").order_by("-at", "-id")[:limit]
+
+
+def pending_proposal(contract):
+    return contract.proposals.filter(status=ProposalStatus.PENDING).select_related("proposed_by").first()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "proposition", "validation", "refus", "phase"
+    title: str
+    actor: object
+    comment: str
+
+
+def timeline(contract) -> list[TimelineEntry]:
+    """Proposals, decisions and phase changes of the contract, oldest first."""
+    from . import workflow
+
+    entries = []
+    for p in TransitionProposal.objects.filter(contract=contract).select_related("proposed_by", "decided_by"):
+        label = workflow.TRANSITIONS[p.transition].label if p.transition in workflow.TRANSITIONS else p.transition
+        entries.append(TimelineEntry(p.proposed_at, "proposition", f"Proposition : {label}", p.proposed_by,
+                                     p.comment))
+        if p.status == ProposalStatus.REFUSED:
+            entries.append(TimelineEntry(p.decided_at, "refus", f"Proposition refusée : {label}", p.decided_by,
+                                         p.decision_comment))
+        elif p.status == ProposalStatus.ACCEPTED:
+            entries.append(TimelineEntry(p.decided_at, "validation", f"Proposition validée : {label}",
+                                         p.decided_by, p.decision_comment))
+    for t in PhaseTransition.objects.filter(contract=contract).select_related("actor"):
+        title = f"Changement de phase : {t.get_from_phase_display()} → {t.get_to_phase_display()}"
+        entries.append(TimelineEntry(t.at, "phase", title, t.actor, "" if t.proposal_id else t.comment))
+    return sorted(entries, key=lambda e: (e.at, {"proposition": 0, "refus": 1, "validation": 1, "phase": 2}[e.kind]))
+
+
+def plan_versions(contract, avenant_list) -> list[dict]:
+    versions = [{"version": 1, "label": "Contrat initial" + (
+        f" signé le {contract.date_signature:%d/%m/%Y}" if contract.date_signature else ""), "avenant": None}]
+    for a in avenant_list:
+        versions.append({"version": a.plan_version, "label": f"Avenant n°{a.numero} du {a.date:%d/%m/%Y}",
+                         "avenant": a})
+    return versions
+
+
+def current_version_label(contract, avenant_list) -> str:
+    last = avenant_list[-1] if avenant_list else None
+    if last is None:
+        return f"version {contract.plan_version} (contrat initial)"
+    return f"version {contract.plan_version} (avenant n°{last.numero} du {last.date:%d/%m/%Y})"
+
+
+def awaiting_review_q():
+    return Q(proposals__status=ProposalStatus.PENDING)
+
+
+SIGNED = SIGNED_DOCUMENT_TYPES

@@ -1,26 +1,478 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from . import permissions, selectors
+from cls_portal.accounts.models import Role
+from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
+from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.territories.models import Departement
+
+from . import forms, permissions, selectors, services, workflow
+from .enums import DocumentType, Phase, PlanChangeKind
+from .filters import ContractFilter
+from .models import Document, Signatory, Step
 from .tabs import tabs_for
 
 
-def contract_list(request):
-    contracts = selectors.contract_list_for_user(request.user)
-    page = Paginator(contracts, 25).get_page(request.GET.get("page"))
-    return render(request, "contracts/contract_list.html", {"page_obj": page, "title": "Contrats locaux de santé"})
-
-
-def contract_detail(request, pk):
-    contract = selectors.contract_get_for_user(request.user, pk)
-    allowed, reason = permissions.can_view_contract(request.user, contract)
+def _check(result):
+    allowed, reason = result
     if not allowed:
         raise PermissionDenied(reason)
-    return render(request, "contracts/contract_detail.html", {
-        "contract": contract,
-        "communes": selectors.contract_perimeter(contract),
-        "population": selectors.contract_population(contract),
-        "title": contract.nom,
-        "contract_tabs": tabs_for(request.user, contract),
+
+
+def _contract(request, pk, predicate=permissions.can_view_contract):
+    contract = selectors.contract_get_for_user(request.user, pk)
+    _check(predicate(request.user, contract))
+    return contract
+
+
+def _crumbs(contract, *extra):
+    return [("Contrats", reverse("contracts:list")), (contract.nom, reverse("contracts:detail", args=[contract.pk])),
+            *extra]
+
+
+def _back(contract, anchor=""):
+    return redirect(reverse("contracts:detail", args=[contract.pk]) + anchor)
+
+
+# --- lists and dashboards ---------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    Column("nom", "Contrat", lambda c: c.nom),
+    Column("collectivite", "Collectivité porteuse", lambda c: c.collectivite.nom),
+    Column("departements", "Département(s)", lambda c: ", ".join(d.departement.nom for d in c.delegations.all())),
+    Column("phase", "Phase", lambda c: c.get_phase_display()),
+    Column("generation", "Génération", lambda c: c.generation),
+    Column("population", "Population", lambda c: c.population),
+    Column("signature", "Date de signature", lambda c: c.date_signature),
+    Column("fin", "Date de fin", lambda c: c.date_fin),
+    Column("echeance", "Prochaine échéance", lambda c: c.next_deadline),
+    Column("retard", "Étapes en retard", lambda c: c.overdue_steps),
+    Column("rural", "Rural", lambda c: c.rural, default=False),
+    Column("qpv", "Nombre de QPV", lambda c: c.nb_qpv, default=False),
+    Column("clsm", "CLSM", lambda c: c.clsm, default=False),
+]
+
+
+def _filtered(request, qs, departements):
+    f = ContractFilter(request.GET or None, queryset=qs, departements=departements)
+    return f, (f.qs if f.is_bound and f.is_valid() else qs)
+
+
+def contract_list(request):
+    today = timezone.localdate()
+    qs = selectors.contract_list_for_user(request.user, today)
+    user = request.user
+    if user.is_portal_admin:
+        deps = Departement.objects.all()
+    elif user.has_role(Role.REGION):
+        deps = Departement.objects.filter(region_id__in=user.region_codes())
+    else:
+        deps = Departement.objects.filter(delegation__contracts__in=qs.values("pk")).distinct()
+    filterset, rows = _filtered(request, qs, deps)
+    can_export = user.is_portal_admin or user.has_role(Role.REGION) or user.has_role(Role.DELEGATION)
+    if can_export and request.GET.get("export"):
+        export_form = ColumnChoiceForm(
+            {"format": request.GET.get("export"), "colonnes": request.GET.getlist("colonnes")}, columns=EXPORT_COLUMNS)
+        if export_form.is_valid():
+            return export_response(rows, export_form.selected_columns(), export_form.cleaned_data["format"],
+                                   "contrats")
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "contracts/contract_list.html", {
+        "page_obj": page, "title": "Contrats locaux de santé", "filter": filterset, "today": today,
+        "can_export": can_export,
     })
+
+
+def delegation_dashboard(request):
+    user = request.user
+    if not (user.is_portal_admin or user.has_role(Role.DELEGATION)):
+        raise PermissionDenied("Ce tableau de bord est réservé aux délégations départementales.")
+    today = timezone.localdate()
+    qs = selectors.delegation_contracts(user, today)
+    deps = Departement.objects.all() if user.is_portal_admin else Departement.objects.filter(
+        code__in=user.departement_codes())
+    filterset, rows = _filtered(request, qs, deps)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    awaiting = qs.filter(pending_proposals__gt=0)
+    return render(request, "contracts/delegation_dashboard.html", {
+        "page_obj": page, "filter": filterset, "today": today, "title": "Tableau de bord de la délégation",
+        "awaiting": list(awaiting[:20]), "transitions": workflow.TRANSITIONS,
+    })
+
+
+def my_cls(request):
+    user = request.user
+    if not (user.is_portal_admin or user.has_role(Role.COORDINATEUR)):
+        raise PermissionDenied("« Mon CLS » est réservé aux coordinateurs.")
+    today = timezone.localdate()
+    contracts = list(selectors.coordinator_contracts(user, today))
+    for c in contracts:
+        c.overdue = [s for s in c.open_steps if s.date_prevue < today]
+        c.upcoming = [s for s in c.open_steps if s.date_prevue >= today][:3]
+    return render(request, "contracts/my_cls.html", {"contracts": contracts, "today": today, "title": "Mon CLS"})
+
+
+# --- contract page ----------------------------------------------------------------------------------
+
+def contract_detail(request, pk):
+    contract = _contract(request, pk)
+    user = request.user
+    today = timezone.localdate()
+    avenant_list = list(selectors.avenants(contract))
+    roles = permissions.lifecycle_roles(user, contract)
+    pending = selectors.pending_proposal(contract)
+    step_list = list(selectors.steps(contract))
+    for s in step_list:
+        s.overdue = s.is_overdue(today)
+    possible = workflow.transitions_from(contract.phase)
+    return render(request, "contracts/contract_detail.html", {
+        "contract": contract, "title": contract.nom, "today": today,
+        "communes": list(selectors.contract_perimeter(contract)),
+        "population": selectors.contract_population(contract),
+        "contract_tabs": tabs_for(user, contract),
+        "signatories": list(selectors.signatories(contract)),
+        "timeline": selectors.timeline(contract),
+        "steps": step_list,
+        "instances": list(selectors.instances(contract)),
+        "meetings": list(selectors.meetings(contract)),
+        "documents": list(selectors.documents(contract)),
+        "avenants": avenant_list,
+        "versions": selectors.plan_versions(contract, avenant_list),
+        "version_label": selectors.current_version_label(contract, avenant_list),
+        "history": list(selectors.history(contract)),
+        "pending": pending,
+        "pending_label": workflow.TRANSITIONS[pending.transition].label if pending else "",
+        "possible": possible,
+        "can_edit": "coordinateur" in roles,
+        "can_validate": "delegation" in roles,
+        "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
+        "comment_form": forms.CommentForm(),
+        "decision_form": forms.DecisionForm(),
+        "signed_types": selectors.SIGNED,
+    })
+
+
+def retroplanning(request, pk):
+    contract = _contract(request, pk)
+    from .timeline import build
+
+    chart = build(contract, list(selectors.steps(contract)), list(selectors.meetings(contract)),
+                  timezone.localdate())
+    return render(request, "contracts/retroplanning.html", {
+        "contract": contract, "chart": chart, "title": f"Rétroplanning — {contract.nom}",
+        "breadcrumbs": _crumbs(contract, ("Rétroplanning", None)),
+    })
+
+
+def _form_page(request, contract, template, form, heading, **extra):
+    extra.setdefault("hidden", {})
+    extra.setdefault("conflict", None)
+    extra.setdefault("multipart", False)
+    return render(request, template, {"contract": contract, "form": form, "title": heading, "heading": heading,
+                                      "breadcrumbs": _crumbs(contract, (heading, None)), **extra})
+
+
+def contract_edit(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    form = forms.ContractIdentityForm(request.POST or None, instance=contract)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in forms.ContractIdentityForm.Meta.fields}
+        try:
+            services.contract_update(actor=request.user, contract=contract,
+                                     version=form.cleaned_data.get("version"), data=data)
+        except ConcurrentEditError as err:
+            conflict = err
+            apply_domain_error(form, err)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "L'identité du contrat a été enregistrée.")
+            return _back(contract, "#identite")
+    return _form_page(request, contract, "contracts/form_page.html", form, "Modifier l'identité du contrat",
+                      conflict=conflict, multipart=False)
+
+
+def perimeter_edit(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    communes = list(selectors.contract_perimeter(contract))
+    regions = {c.region_id for c in communes} or {contract.ars.region_id}
+    epci_form = forms.PerimeterEpciForm(request.POST if request.POST.get("form") == "epci" else None,
+                                        region_codes=regions, initial={"version": contract.version,
+                                                                       "epci": contract.epci_id})
+    communes_form = forms.PerimeterCommunesForm(request.POST if request.POST.get("form") == "communes" else None,
+                                                communes=communes, initial={"version": contract.version})
+    bound = epci_form if epci_form.is_bound else communes_form if communes_form.is_bound else None
+    if bound is not None and bound.is_valid():
+        data = bound.cleaned_data
+        if bound is epci_form:
+            codes, epci = list(data["epci"].communes.values_list("code", flat=True)), data["epci"]
+        else:
+            codes, epci = list(data["garder"]) + data["ajouter"], None
+        try:
+            services.contract_set_perimeter(actor=request.user, contract=contract, commune_codes=codes, epci=epci,
+                                            version=data.get("version"))
+        except DomainError as err:
+            apply_domain_error(bound, err) if err.field in bound.fields else bound.add_error(
+                "ajouter" if bound is communes_form else "epci", err.message)
+        else:
+            messages.success(request, "Le périmètre a été enregistré.")
+            return _back(contract, "#perimetre")
+    return render(request, "contracts/perimeter.html", {
+        "contract": contract, "epci_form": epci_form, "communes_form": communes_form,
+        "population": sum(c.population for c in communes), "communes": communes,
+        "title": "Modifier le périmètre", "breadcrumbs": _crumbs(contract, ("Périmètre", None)),
+    })
+
+
+# --- lifecycle --------------------------------------------------------------------------------------
+
+def _transition_or_404(name):
+    t = workflow.TRANSITIONS.get(name)
+    if t is None:
+        raise Http404
+    return t
+
+
+@require_POST
+def transition_propose(request, pk, name):
+    t = _transition_or_404(name)
+    contract = selectors.contract_get_for_user(request.user, pk)
+    _check(permissions.can_propose(request.user, contract, t))
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    try:
+        services.transition_propose(actor=request.user, contract=contract, transition=t.name,
+                                    comment=form.cleaned_data.get("comment", ""))
+    except DomainError as err:
+        messages.error(request, f"Proposition impossible : {err.message}")
+    else:
+        messages.success(request, "Votre proposition a été transmise à la délégation départementale.")
+    return _back(contract, "#cycle")
+
+
+@require_POST
+def transition_fire(request, pk, name):
+    t = _transition_or_404(name)
+    contract = selectors.contract_get_for_user(request.user, pk)
+    _check(permissions.can_fire(request.user, contract, t))
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    by_delegation = permissions.can_validate_contract(request.user, contract)[0]
+    try:
+        services.transition_fire(actor=request.user, contract=contract, transition=t.name,
+                                 comment=form.cleaned_data.get("comment", ""), by_delegation=by_delegation)
+    except DomainError as err:
+        messages.error(request, f"Changement de phase impossible : {err.message}")
+    else:
+        messages.success(request, f"{t.label} : c'est fait.")
+    return _back(contract, "#cycle")
+
+
+@require_POST
+def proposal_decide(request, pk, proposal_pk):
+    contract = _contract(request, pk, permissions.can_validate_contract)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez de valider ou de refuser la proposition.")
+        return _back(contract, "#cycle")
+    kwargs = {"actor": request.user, "contract": contract, "proposal_pk": proposal_pk,
+              "comment": form.cleaned_data["comment"]}
+    try:
+        if form.cleaned_data["decision"] == "valider":
+            services.proposal_validate(**kwargs)
+            messages.success(request, "La proposition est validée : le contrat change de phase.")
+        else:
+            services.proposal_refuse(**kwargs)
+            messages.success(request, "La proposition est refusée ; le coordinateur en est informé.")
+    except DomainError as err:
+        messages.error(request, f"Décision impossible : {err.message}")
+    return _back(contract, "#cycle")
+
+
+@require_POST
+def contract_renew(request, pk):
+    contract = _contract(request, pk, permissions.can_renew)
+    form = forms.RenewForm(request.POST)
+    form.is_valid()
+    try:
+        new = services.contract_renew(actor=request.user, contract=contract, nom=form.cleaned_data.get("nom", ""))
+    except DomainError as err:
+        messages.error(request, f"Renouvellement impossible : {err.message}")
+        return _back(contract, "#cycle")
+    messages.success(request, "Le contrat de génération suivante est créé, prérempli.")
+    return redirect("contracts:detail", pk=new.pk)
+
+
+# --- documents --------------------------------------------------------------------------------------
+
+def document_upload(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    supersedes = None
+    if request.GET.get("remplace") or request.POST.get("remplace"):
+        supersedes = get_object_or_404(Document.objects.current(), contract=contract,
+                                       pk=request.GET.get("remplace") or request.POST.get("remplace"))
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, supersedes=supersedes,
+                              initial={"type": request.GET.get("type", "")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.document_upload(actor=request.user, contract=contract, type=d.get("type") or DocumentType.AUTRE,
+                                     titre=d["titre"], fichier=d["fichier"], date_document=d["date_document"],
+                                     supersedes=supersedes)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "Le document a été déposé.")
+            return _back(contract, "#documents")
+    heading = f"Nouvelle version de « {supersedes.titre} »" if supersedes else "Déposer un document"
+    return _form_page(request, contract, "contracts/form_page.html", form, heading, multipart=True,
+                      hidden={"remplace": supersedes.pk} if supersedes else {}, conflict=None)
+
+
+def document_download(request, pk, doc_pk):
+    contract = _contract(request, pk)
+    doc = get_object_or_404(Document, contract=contract, pk=doc_pk)
+    _check(permissions.can_download_document(request.user, doc))
+    response = FileResponse(doc.fichier.open("rb"), as_attachment=True, filename=doc.nom_original,
+                            content_type=doc.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def document_delete(request, pk, doc_pk):
+    contract = _contract(request, pk)
+    doc = get_object_or_404(Document, contract=contract, pk=doc_pk)
+    _check(permissions.can_delete_document(request.user, doc))
+    try:
+        services.document_delete(actor=request.user, document=doc)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "Le document a été supprimé.")
+    return _back(contract, "#documents")
+
+
+# --- signatories ------------------------------------------------------------------------------------
+
+def signatory_add(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    form = forms.SignatoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signatory_add(actor=request.user, contract=contract, **form.cleaned_data)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "Le signataire ou partenaire a été ajouté.")
+            return _back(contract, "#signataires")
+    return _form_page(request, contract, "contracts/form_page.html", form, "Ajouter un signataire ou un partenaire",
+                      multipart=False, conflict=None)
+
+
+@require_POST
+def signatory_remove(request, pk, signatory_pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    signatory = get_object_or_404(Signatory, contract=contract, pk=signatory_pk)
+    try:
+        services.signatory_remove(actor=request.user, signatory=signatory)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "Le signataire a été retiré.")
+    return _back(contract, "#signataires")
+
+
+# --- steps and governance ---------------------------------------------------------------------------
+
+def step_edit(request, pk, step_pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    step = get_object_or_404(Step, contract=contract, pk=step_pk)
+    form = forms.StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_update(actor=request.user, step=step, data=dict(form.cleaned_data))
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "L'étape a été enregistrée.")
+            return _back(contract, "#etapes")
+    return _form_page(request, contract, "contracts/form_page.html", form, f"Étape : {step.titre}",
+                      multipart=False, conflict=None)
+
+
+@require_POST
+def instance_add(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    form = forms.InstanceForm(request.POST)
+    if form.is_valid():
+        services.instance_create(actor=request.user, contract=contract, **form.cleaned_data)
+        messages.success(request, "L'instance a été créée.")
+    else:
+        messages.error(request, "Instance non créée : indiquez son type et son nom.")
+    return _back(contract, "#gouvernance")
+
+
+@require_POST
+def member_add(request, pk, instance_pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    instance = get_object_or_404(contract.instances, pk=instance_pk)
+    form = forms.MemberForm(request.POST)
+    if form.is_valid():
+        services.member_add(actor=request.user, instance=instance, **form.cleaned_data)
+        messages.success(request, "Le membre a été ajouté.")
+    else:
+        messages.error(request, "Membre non ajouté : indiquez une personne ou une organisation.")
+    return _back(contract, "#gouvernance")
+
+
+def meeting_add(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    form = forms.MeetingForm(request.POST or None, request.FILES or None, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_create(actor=request.user, contract=contract, **form.cleaned_data)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "La réunion a été enregistrée.")
+            return _back(contract, "#gouvernance")
+    return _form_page(request, contract, "contracts/form_page.html", form, "Enregistrer une réunion",
+                      multipart=True, conflict=None)
+
+
+# --- avenants ---------------------------------------------------------------------------------------
+
+def avenant_add(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    fiches = {str(f.pk): f for f in contract.fiches.select_related("axe")}
+    sigs = {str(s.pk): s for s in selectors.signatories(contract)}
+    docs = {str(d.pk): d for d in contract.documents.current().filter(type=DocumentType.AVENANT)}
+    form = forms.AvenantForm(request.POST or None, fiches=fiches.values(), signatories=sigs.values(),
+                             documents=docs.values())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        changes = [{"kind": kind, "fiche": fiches[pk_]} for field, kind in (
+            ("ajouts", PlanChangeKind.AJOUT), ("modifications", PlanChangeKind.MODIFICATION),
+            ("retraits", PlanChangeKind.RETRAIT)) for pk_ in d[field]]
+        changes += [{"kind": PlanChangeKind.MODIFICATION, "description": line.strip()}
+                    for line in d["autres"].splitlines() if line.strip()]
+        try:
+            services.avenant_create(actor=request.user, contract=contract, date=d["date"], objet=d["objet"],
+                                    changes=changes, signataires=[sigs[x] for x in d["signataires"]],
+                                    document=docs.get(d["document"]))
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "L'avenant a été enregistré : la version du plan d'action augmente.")
+            return _back(contract, "#avenants")
+    return _form_page(request, contract, "contracts/form_page.html", form, "Enregistrer un avenant",
+                      multipart=False, conflict=None)

@@ -194,6 +194,6 @@ class IndicateurImportRowForm(IndicateurForm):
     def clean_theme(self):
         theme = _THEMES.get(normalise_header(self.cleaned_data["theme"]))
         if theme is None:
-            raise forms.ValidationError("thème inconnu (valeurs possibles : %s)."
-                                        % ", ".join(label for _, label in Theme.choices))
+            labels = ", ".join(label for _, label in Theme.choices)
+            raise forms.ValidationError(f"thème inconnu (valeurs possibles : {labels}).")
         return theme

@@ -1,6 +1,6 @@
 """Reads, always from the user's point of view (another tenant's diagnostic is a 404)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from cls_portal.core.history import history_for
@@ -13,6 +13,19 @@ from .models import Diagnostic
 NO_DIAGNOSTIC = "aucun"
 
 
+def perimeter_stats(contract) -> tuple[int, int]:
+    """(population, number of communes) of the contract's perimeter, from the reference data."""
+    agg = contract.communes.aggregate(population=Sum("population"), nb=Count("code"))
+    return agg["population"] or 0, agg["nb"] or 0
+
+
+def diagnostic_perimeter(diagnostic: Diagnostic) -> tuple[int, int]:
+    """The figures a page shows: live while the diagnostic is being written, as submitted/validated after."""
+    if diagnostic.is_editable:
+        return perimeter_stats(diagnostic.contract)
+    return diagnostic.population, diagnostic.nb_communes
+
+
 def contracts_with_diagnostics(user, *, statut: str = ""):
     """Contracts the user may see, each with its diagnostic versions (latest first), in a fixed number of
     queries whatever the number of contracts. `statut`: keep contracts whose current version has it
@@ -20,7 +33,8 @@ def contracts_with_diagnostics(user, *, statut: str = ""):
     qs = (
         Contract.objects.visible_to(user)
         .select_related("collectivite")
-        .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("departement")),
+        .prefetch_related("coordinators",
+                          Prefetch("delegations", queryset=Delegation.objects.select_related("departement")),
                           Prefetch("diagnostics", queryset=Diagnostic.objects.order_by("-numero")))
         .order_by("nom")
     )

@@ -8,7 +8,7 @@ two people editing the same diagnostic never silently overwrite each other.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from .models import (
     Priorite,
     RessourceLocale,
 )
+from .selectors import perimeter_stats
 
 PREPARATION_FIELDS = [
     "perimetre_hypothese", "gouvernance_hypothese", "coordination_hypothese", "actions_existantes",
@@ -43,12 +44,6 @@ CHILDREN = {
     "politiques": PolitiqueCroisee, "ressources": RessourceLocale, "portrait": ElementPortrait,
     "acteurs": ActeurCartographie, "priorites": Priorite,
 }
-
-
-def perimeter_stats(contract) -> tuple[int, int]:
-    """(population, number of communes) of the contract's perimeter, from the reference data."""
-    agg = contract.communes.aggregate(population=Sum("population"), nb=Count("code"))
-    return agg["population"] or 0, agg["nb"] or 0
 
 
 def perimeter_text(contract) -> str:

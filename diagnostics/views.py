@@ -72,13 +72,22 @@ TRANSITION_MESSAGES = {
     Transition.VALIDER: "Le diagnostic est validé : cette version est désormais figée.",
 }
 
+def _plain(value):
+    """6.800 -> 6.8 and 100.000 -> 100 (the stored scale is not the figure's precision)."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return value.quantize(1) if value.as_tuple().exponent > 0 else value
+
+
+# Headers are the import's: an exported file re-imports as it is.
 EXPORT_COLUMNS = [
     Column("theme", "Thème", lambda i: i.get_theme_display()),
     Column("libelle", "Libellé", lambda i: i.libelle),
-    Column("valeur", "Valeur", lambda i: i.valeur),
-    Column("valeur_departement", "Département", lambda i: i.valeur_departement),
-    Column("valeur_region", "Région", lambda i: i.valeur_region),
-    Column("valeur_france", "France", lambda i: i.valeur_france),
+    Column("valeur", "Valeur", lambda i: _plain(i.valeur)),
+    Column("valeur_departement", "Département", lambda i: _plain(i.valeur_departement)),
+    Column("valeur_region", "Région", lambda i: _plain(i.valeur_region)),
+    Column("valeur_france", "France", lambda i: _plain(i.valeur_france)),
     Column("unite", "Unité", lambda i: i.unite),
     Column("source", "Source", lambda i: i.source),
     Column("annee", "Année", lambda i: i.annee),
@@ -163,6 +172,7 @@ def _render_detail(request, diagnostic, transition_form=None, status=200):
         "transitions": permissions.available_transitions(user, diagnostic),
         "transition_form": transition_form or forms.TransitionForm(),
         "plan_url": _plan_url(contract), "outils": _outils_display(diagnostic),
+        "perimetre": selectors.diagnostic_perimeter(diagnostic),
         "title": f"Diagnostic — {contract.nom}",
         "breadcrumbs": [("Diagnostics", reverse("diagnostics:list")),
                         (contract.nom, reverse("contracts:detail", kwargs={"pk": contract.pk})),
@@ -200,7 +210,8 @@ def diagnostic_preparation(request, pk):
             messages.success(request, "La préparation du diagnostic est enregistrée.")
             return redirect(reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk}) + "#preparation")
     return render(request, "diagnostics/preparation_form.html", {
-        "diagnostic": diagnostic, "form": form, "conflict": conflict, "conflict_labels": _labels(forms.PreparationForm),
+        "diagnostic": diagnostic, "form": form, "conflict": conflict,
+        "perimetre": selectors.diagnostic_perimeter(diagnostic), "conflict_labels": _labels(forms.PreparationForm),
         "title": "Préparation du diagnostic", "breadcrumbs": _crumbs(diagnostic, ("Préparation", None)),
     })
 
@@ -358,6 +369,7 @@ def diagnostic_synthese(request, pk):
     return render(request, "diagnostics/synthese.html", {
         "diagnostic": diagnostic, "contract": diagnostic.contract,
         "portrait": selectors.portrait_by_theme(diagnostic),
+        "perimetre": selectors.diagnostic_perimeter(diagnostic),
         "indicator_count": len(diagnostic.indicateurs.all()),
         "consultation_count": len(diagnostic.consultations.all()),
         "participants": sum(c.nb_participants or 0 for c in diagnostic.consultations.all()),

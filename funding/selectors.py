@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 
 from actions.enums import Financeur
 from actions.models import Financement, LigneBudget
+from cls_portal.territories.models import Delegation
 from contracts.models import Contract
 from contracts.selectors import contract_get_for_user
-from cls_portal.territories.models import Delegation
 
 from . import rules
 from .enums import A_TRAITER, Statut
@@ -215,3 +215,31 @@ def contracts_without_dialogue(year: int):
 
 def contract_for_user(user, contract_pk) -> Contract:
     return contract_get_for_user(user, contract_pk)
+
+
+# For the regional dashboard (contracts.regional.funding_bridge calls these) ---------------------------------------
+
+def post_filled_q(year: int) -> Q:
+    """Contracts whose coordination post was filled the whole of `year` (a funding year with 12 months)."""
+    return Q(pk__in=AnneeFinancement.objects.filter(annee=year, mois_pourvus=12).values("contract_id"))
+
+
+def filter_coordination(qs, value: str, year: int):
+    """Contracts whose post is filled ("pourvu") or vacant at least part of `year` / not funded ("vacant")."""
+    return qs.filter(post_filled_q(year)) if value == "pourvu" else qs.exclude(post_filled_q(year))
+
+
+def dashboard_funding(contracts, year: int) -> dict:
+    """ARS commitment, payments and recoveries of `year` over `contracts`, and posts filled vs vacant (2 queries).
+
+    A post is "pourvu" when its funding year counts 12 months filled; an active contract without a funding
+    year, or with a vacancy, counts as vacant.
+    """
+    agg = AnneeFinancement.objects.filter(contract__in=contracts, annee=year).aggregate(
+        engage=Sum("montant_accorde"), verse=Sum("total_verse"), a_reverser=Sum("montant_a_reverser"),
+        pourvus=Count("id", filter=Q(mois_pourvus=12)))
+    active = contracts.active().count() if hasattr(contracts, "active") else 0
+    filled = agg["pourvus"] or 0
+    return {"engage": agg["engage"] or ZERO, "verse": agg["verse"] or ZERO, "a_reverser": agg["a_reverser"] or ZERO,
+            "posts_filled": filled, "posts_vacant": max(active - filled, 0),
+            "posts_hint": f"Selon les demandes de financement {year} : poste pourvu les 12 mois de l'année."}

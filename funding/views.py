@@ -79,7 +79,8 @@ def contract_funding(request, contract_pk):
         "contract": contract, "title": f"Financement — {contract.nom}",
         "annees": selectors.contract_funding(contract),
         "dialogues": dialogues,
-        "missing_dialogue": contract.is_active and today > deadline and not any(d.annee == today.year for d in dialogues),
+        "missing_dialogue": contract.is_active and today > deadline
+        and not any(d.annee == today.year for d in dialogues),
         "actions_funding": selectors.action_funding_rollup(contract),
         "can_request": permissions.can_request(user, contract)[0],
         "can_instruct": permissions.can_instruct(user, contract)[0],

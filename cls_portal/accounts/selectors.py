@@ -8,10 +8,10 @@ def user_with_roles(pk):
 
 # Start pages by role, most specific first. Apps may add entries (url names) as their pages land.
 START_PAGES = [
-    ("coordinateur", "contracts:list"),
-    ("delegation", "contracts:list"),
+    ("coordinateur", "contracts:my_cls"),
+    ("delegation", "contracts:delegation_dashboard"),
     ("region", "contracts:list"),
-    ("elu", "contracts:list"),
+    ("elu", "reports:home"),  # elected officials come for the published annual reports
     ("pilote", "contracts:list"),
 ]
 

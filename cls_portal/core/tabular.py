@@ -132,6 +132,14 @@ def normalise_header(text) -> str:
 
 def read_table(uploaded, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> tuple[list[str], list[list[str]]]:
     """Header cells and data rows (lists of text) of an uploaded CSV or XLSX file."""
+    header, body = read_numbered_table(uploaded, max_bytes=max_bytes, max_rows=max_rows)
+    return header, [cells for _, cells in body]
+
+
+def read_numbered_table(uploaded, *, max_bytes: int = MAX_BYTES,
+                        max_rows: int = MAX_ROWS) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header cells and `(row number, cells)` of the data rows. Blank rows are skipped but keep their place
+    in the numbering, so "ligne 7" is row 7 of the user's spreadsheet."""
     if uploaded is None:
         raise TabularError("Choisissez un fichier CSV ou Excel (XLSX).")
     size = getattr(uploaded, "size", None)
@@ -150,10 +158,10 @@ def read_table(uploaded, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
                            "au format .xlsx ou .csv.")
     else:
         rows = _read_csv(data, max_rows)
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(str(c).strip() for c in r)]
+    if not numbered:
         raise TabularError("Le fichier est vide.")
-    header, body = rows[0], rows[1:]
+    (_, header), body = numbered[0], numbered[1:]
     if len(body) > max_rows:
         raise TabularError(f"Le fichier contient trop de lignes ({len(body)}) : la limite est de {max_rows}.")
     if not body:
@@ -168,7 +176,7 @@ def parse_import(uploaded, *, columns: list[ImportColumn], validator, max_bytes:
     `validator`: a Form class (bound with the row's values by key) or a callable `row -> cleaned`
     raising `ValidationError`.
     """
-    header, body = _read_with_row_numbers(uploaded, max_bytes, max_rows)
+    header, body = read_numbered_table(uploaded, max_bytes=max_bytes, max_rows=max_rows)
     index, ignored = _map_headers(header, columns)
     preview = ImportPreview(filename=getattr(uploaded, "name", "") or "", ignored_headers=ignored)
     for number, cells in body:
@@ -214,12 +222,6 @@ class ImportConfirmForm(forms.Form):
 
 def _ko(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} Mo".replace(".", ",") if n >= 1024 * 1024 else f"{max(1, n // 1024)} ko"
-
-
-def _read_with_row_numbers(uploaded, max_bytes, max_rows):
-    header, body = read_table(uploaded, max_bytes=max_bytes, max_rows=max_rows)
-    # Row numbers as in a spreadsheet: header is row 1; blank rows were dropped, so count what we kept.
-    return header, list(enumerate(body, start=2))
 
 
 def _map_headers(header: list[str], columns: list[ImportColumn]) -> tuple[dict[str, int], list[str]]:
@@ -328,5 +330,6 @@ def _xlsx_text(value) -> str:
 
 
 __all__ = ["ImportColumn", "ImportPreview", "RowError", "TabularError", "parse_import", "read_table",
+           "read_numbered_table",
            "store_preview", "load_preview", "discard_preview", "normalise_header", "ImportUploadForm",
            "ImportConfirmForm"]

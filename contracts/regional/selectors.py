@@ -220,3 +220,11 @@ def value_years(indicateurs) -> list[int]:
 
     return sorted(set(ValeurIndicateur.objects.filter(indicateur__in=indicateurs.values("pk"))
                       .values_list("annee", flat=True).distinct()))
+
+
+def contract_for_import(user, pk) -> Contract:
+    """The contract (404 if the user does not see it), with what the plan predicates read."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Contract.objects.visible_to(user).prefetch_related("coordinators", "delegations"),
+                             pk=pk)

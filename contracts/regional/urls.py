@@ -12,6 +12,9 @@ private = [
     path("fiches/export/", views.fiche_export, name="fiches_export"),
     path("indicateurs/", views.indicateur_list, name="indicateurs"),
     path("indicateurs/export/", views.indicateur_export, name="indicateurs_export"),
+    path("cls/<int:contract_pk>/import-plan/", views.plan_import_upload, name="plan_import"),
+    path("cls/<int:contract_pk>/import-plan/confirmer/", views.plan_import_confirm, name="plan_import_confirm"),
+    path("cls/<int:contract_pk>/import-plan/modele.xlsx", views.plan_import_template, name="plan_import_template"),
 ]
 
 public = [
@@ -20,7 +23,13 @@ public = [
     path("rapports/<int:pk>/", views.directory_report, name="directory_report"),
 ]
 
+notifications = [
+    path("", views.notification_list, name="notifications"),
+    path("preferences/", views.email_preferences, name="email_preferences"),
+]
+
 urlpatterns = [
     path("region/", include(private)),
     path("annuaire/", include(public)),
+    path("notifications/", include(notifications)),
 ]

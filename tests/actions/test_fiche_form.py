@@ -143,3 +143,16 @@ def test_submitted_sheet_cannot_be_edited(client, world):
     client.force_login(world.own.people["coordinateur"])
     r = client.get(reverse("actions:fiche_edit", kwargs={"pk": world.own.fiche_soumise.pk}))
     assert r.status_code == 403
+
+
+def test_pilot_choices_are_local_pilots_and_coordinators(world):
+    from actions.selectors import pilot_candidates
+    from cls_portal.accounts.models import Role
+    from tests import factories as f
+
+    own = world.own
+    far = f.with_role(f.UserFactory(), Role.PILOTE, organisation=f.OrganisationFactory(
+        nom="CPAM lointaine", type="cpam", departement=world.other.departement))
+    candidates = set(pilot_candidates(own.contract))
+    assert own.people["pilote"] in candidates and own.people["coordinateur"] in candidates
+    assert far not in candidates and own.people["delegation"] not in candidates

@@ -49,8 +49,12 @@ def test_full_review_round_with_history_comments_and_notifications(client, world
     assert Notification.objects.filter(user=coord, title__contains="Modifications demandées").exists()
     sections = set(CommentaireRevue.objects.filter(fiche=fiche, tour=1).values_list("section", flat=True))
     assert sections == {Section.GENERAL, Section.BUDGET}
-
+    # The coordinator sees what to fix, on the sheet and on its form.
     client.force_login(coord)
+    for name in ("actions:fiche_detail", "actions:fiche_edit"):
+        html = client.get(reverse(name, kwargs={"pk": fiche.pk})).content.decode()
+        assert "Modifications demandées par la délégation" in html and "Le budget 2026 manque." in html
+
     _fire(client, fiche, "soumettre", commentaire="Public précisé.")
     client.force_login(dd)
     _fire(client, fiche, "valider")
@@ -131,3 +135,22 @@ def test_plain_comment_keeps_the_conversation(client, world):
     client.force_login(own.people["pilote"])
     r = client.post(reverse("actions:fiche_comment", kwargs={"pk": own.fiche_soumise.pk}), {"commentaire": "x"})
     assert r.status_code == 403
+
+
+def test_submit_whole_plan_submits_complete_sheets_and_reports_the_others(client, world):
+    own = world.own
+    ready = complete_fiche(f.FicheActionFactory(axe=own.axe, numero=7, pilote_personne=own.people["pilote"],
+                                                pilote_organisation=own.pilote_org))
+    client.force_login(own.people["coordinateur"])
+    plan = client.get(reverse("actions:plan", kwargs={"contract_pk": own.contract.pk}))
+    assert plan.context["submittable"] == 1
+    r = client.post(reverse("actions:plan_submit", kwargs={"contract_pk": own.contract.pk}), follow=True)
+    html = r.content.decode()
+    assert "1 fiche(s) soumise(s)" in html and f"Fiche {own.fiche.code} non soumise" in html
+    ready.refresh_from_db()
+    own.fiche.refresh_from_db()
+    assert ready.statut == FicheStatut.SOUMISE and own.fiche.statut == FicheStatut.BROUILLON
+    assert Notification.objects.filter(user=own.people["delegation"], title__contains="Plan d'action soumis").exists()
+    # nothing left to submit: refused with a message
+    r = client.post(reverse("actions:plan_submit", kwargs={"contract_pk": own.contract.pk}), follow=True)
+    assert "Aucune fiche complète à soumettre" in r.content.decode()

@@ -81,13 +81,23 @@ def test_row_errors_carry_spreadsheet_row_number_and_field_label():
     assert preview.total == 3
 
 
+def test_blank_rows_keep_their_place_in_the_numbering():
+    text = "\nLibellé;Valeur\nMédecins;12\n;\n\nSans valeur;abc\n"
+    preview = parse_import(upload(text), columns=COLUMNS, validator=RowForm)
+    assert [n for n, _ in preview.rows] == [3]
+    assert [e.row for e in preview.errors] == [6]  # as the spreadsheet shows it
+    preview = parse_import(xlsx([["Libellé", "Valeur"], [None, None], ["IDE", "x"]]), columns=COLUMNS,
+                           validator=RowForm)
+    assert preview.errors[0].row == 3
+
+
 def test_xlsx_read_only_with_numbers():
     preview = parse_import(xlsx([["Libellé", "Valeur", "Année", "Commentaire"], ["Médecins", 12.5, 2023, "x"],
                                  [None, None, None, None], ["IDE", 7, None, None]]),
                            columns=COLUMNS, validator=RowForm)
     assert preview.is_valid
     assert preview.rows[0] == (2, {"libelle": "Médecins", "valeur": "12.5", "annee": "2023"})
-    assert preview.rows[1][1]["valeur"] == "7"
+    assert preview.rows[1] == (4, {"libelle": "IDE", "valeur": "7", "annee": ""})
     assert preview.ignored_headers == ["Commentaire"]
 
 

@@ -269,3 +269,41 @@ def test_world_figures_are_consistent(world):
         current = annee.decisions.filter(remplacee_par__isnull=True).get()
         assert annee.montant_accorde == current.montant_accorde
         assert annee.total_verse == sum(v.montant for v in annee.versements.all())
+
+
+def test_summary_for_the_financial_report(world):
+    from funding.reporting import post_year_summary
+
+    t = world.own
+    assert post_year_summary(t.contract, 2019) is None
+    s = post_year_summary(t.contract, 2025)
+    assert (s["plafond_ars"], s["montant_accorde"], s["total_verse"], s["solde"]) == (
+        D("23000.00"), D("23000.00"), D("11500.00"), D("11500.00"))
+    assert s["date_decision"] == dt.date(2025, 3, 10) and s["versements"][0]["libelle"] == "Mandat 2025-0412"
+    assert [p["part"] for p in s["parts"]] == [D("0.5000"), D("0.5000"), D("0.0000")]
+    assert plain(s["calcul_plafond"]).startswith("50 % de 46 000 € = 23 000 €")
+    annee = t.funding_year
+    services.bilan_record(actor=t.people["coordinateur"], annee_id=annee.pk, expected_version=None,
+                          etp_reel=D("1"), mois_pourvus_reels=12, cout_reel=D("20000"),
+                          part_collectivite_reelle=D("10000"))
+    assert post_year_summary(t.contract, 2025)["solde"] == D("-1500.00")  # overpaid: to recover
+
+
+def test_dashboard_funding_for_the_regional_view(world):
+    from contracts.models import Contract
+    from funding.selectors import dashboard_funding, filter_coordination
+
+    t = world.own
+    services.annee_update(actor=t.people["coordinateur"], annee_id=t.funding_request.pk, expected_version=None,
+                          etp=D("0.8"), mois_pourvus=9, cout_salaire=D("29000"), cout_charges=D("10000"),
+                          cout_fonctionnement=D("3000"), demande_ars=D("15000"), demande_collectivite=D("27000"),
+                          demande_autres=D("0"))
+    contracts = Contract.objects.filter(pk=t.contract.pk)
+    d2025 = dashboard_funding(contracts, 2025)
+    assert (d2025["engage"], d2025["verse"], d2025["posts_filled"], d2025["posts_vacant"]) == (
+        D("23000"), D("11500"), 1, 0)
+    d2026 = dashboard_funding(contracts, 2026)
+    assert (d2026["engage"], d2026["posts_filled"], d2026["posts_vacant"]) == (D("0"), 0, 1)
+    assert list(filter_coordination(Contract.objects.all(), "pourvu", 2025)) == sorted(
+        [t.contract, world.other.contract], key=lambda c: c.nom)
+    assert list(filter_coordination(Contract.objects.all(), "vacant", 2026)) == [t.contract]

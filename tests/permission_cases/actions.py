@@ -7,8 +7,11 @@ EDIT_PLAN_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302}
 
 CASES = [
     Case("actions:plan", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("actions:fiche_list", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("actions:fiche_list", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}, query="?format=csv"),
     Case("actions:followup_year", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_detail", VIEW_PLAN, kwargs=lambda t: {"pk": t.fiche.pk}),
+    Case("actions:plan_submit", EDIT_PLAN_POST, kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post"),
     Case("actions:axe_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:axe_edit", EDIT_PLAN, kwargs=lambda t: {"pk": t.axe.pk}),

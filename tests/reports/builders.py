@@ -9,7 +9,9 @@ from tests import factories as f
 
 def plan_contract(contract=None, *, year=2025):
     """Two axes, three sheets, indicators with values over two years, the year's follow-up and budget."""
-    contract = contract or f.ContractFactory(nom="Contrat local de santé du Bessin test")
+    if contract is None:
+        contract = f.ContractFactory(nom="Contrat local de santé du Bessin test",
+                                     communes=[f.CommuneFactory(nom="Bayeux test", population=14500)])
     axe1 = f.AxeFactory(contract=contract, numero=1, titre="Accès aux soins de premier recours")
     axe2 = f.AxeFactory(contract=contract, numero=2, titre="Prévention et promotion de la santé")
     mobile = f.FicheActionFactory(axe=axe1, numero=1, titre="Déployer un bus de santé itinérant",

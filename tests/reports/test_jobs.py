@@ -9,11 +9,12 @@ from django.db import OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
+from cls_portal.core.errors import DomainError
+from cls_portal.core.models import HistoryEntry
 from contracts.reports import services, tasks
 from contracts.reports.enums import ReportKind, ReportStatus
 from contracts.reports.models import Report
-from cls_portal.core.errors import DomainError
-from cls_portal.core.models import HistoryEntry
+from tests.reports.broker import using_broker
 from tests.reports.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,17 +161,9 @@ def test_broker_down_keeps_the_job_waiting_then_the_sweep_sends_it(contract, dja
 
 def test_broker_unreachable_for_real_keeps_the_job(contract, django_capture_on_commit_callbacks):
     """The real Redis transport pointed at a closed port: the request is recorded, nothing raises."""
-    app = tasks.render_report.app
-    old = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:9/0", False
-    try:
-        app.pool.force_close_all() if app._pool else None
-        app._pool = None
+    with using_broker("redis://127.0.0.1:9/0"):  # port 9 (discard): nothing listens there
         with django_capture_on_commit_callbacks(execute=True):
             report = services.report_request(actor=None, contract=contract, kind="financier", year=2025)
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = old
-        app._pool = None
     report.refresh_from_db()
     assert report.status == ReportStatus.EN_ATTENTE and report.enqueued_at is None
 

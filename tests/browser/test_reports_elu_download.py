@@ -1,0 +1,24 @@
+"""Browser: after `seed_demo`, the elected official lands on the annual reports and downloads one."""
+
+import io
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import login
+
+
+def test_elu_downloads_the_published_activity_report(demo, page):
+    login(page, "elu")
+    expect(page.get_by_role("heading", name="Rapports annuels", level=1)).to_be_visible()
+    assert_accessible(page)
+    row = page.get_by_role("row").filter(has_text="Rapport d'activité").filter(has_text="Bayeux Intercom")
+    expect(row.get_by_text("Publié — version 1")).to_be_visible()
+    with page.expect_download() as info:
+        row.get_by_role("link", name="Télécharger").click()
+    download = info.value
+    assert download.suggested_filename.startswith("rapport-activite-") and download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as fh:
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(fh.read())).pages)
+    assert "Contrat local de santé de Bayeux Intercom 2024-2028" in text and "Rapport d'activité" in text

@@ -1,0 +1,131 @@
+"""Reminders: each kind fires when due, once per object and period, with an e-mail unless opted out."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from actions.enums import FicheStatut
+from actions.models import FicheAction
+from cls_portal.notifications.models import Notification
+from contracts.regional.models import SentReminder
+from contracts.regional.reminders import Kind
+from contracts.regional.services import send_reminders
+from diagnostics.models import Diagnostic
+from tests import factories as f
+
+Y = dt.date.today().year
+
+
+def run(capture, today):
+    with capture(execute=True):
+        return send_reminders(today=today)
+
+
+@pytest.mark.django_db
+def test_running_the_job_twice_sends_one_email(world, django_capture_on_commit_callbacks):
+    coordinator = world.own.people["coordinateur"]
+    first = run(django_capture_on_commit_callbacks, dt.date(Y, 3, 2))
+    assert first == {Kind.RAPPORT_DU: 2}  # each tenant's financial report (activity reports are published)
+    assert [m.to for m in mail.outbox if "Rapport financier" in m.subject].count([coordinator.email]) == 1
+    n_mails, n_notes = len(mail.outbox), Notification.objects.count()
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 3, 2)) == {}
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 5, 10)) == {}
+    assert (len(mail.outbox), Notification.objects.count()) == (n_mails, n_notes)
+    assert SentReminder.objects.filter(kind=Kind.RAPPORT_DU, period=str(Y - 1)).count() == 2
+    note = Notification.objects.get(user=coordinator)
+    assert note.title == f"Rapport financier {Y - 1} attendu — {world.own.contract.nom}"
+    assert note.url in (f"/cls/{world.own.contract.pk}/", f"/rapports/cls/{world.own.contract.pk}/")
+
+
+@pytest.mark.django_db
+def test_reports_are_not_reminded_before_march_nor_when_published(world, django_capture_on_commit_callbacks):
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 2, 27)) == {}
+    world.own.draft_report.published, world.own.draft_report.version = True, 1
+    world.own.draft_report.save()
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 3, 2)) == {Kind.RAPPORT_DU: 1}  # only the other tenant
+    assert not Notification.objects.filter(user=world.own.people["coordinateur"]).exists()
+
+
+@pytest.mark.django_db
+def test_contract_entering_its_last_year(world, django_capture_on_commit_callbacks):
+    contract = world.own.contract  # signed 15/03/2024 for 5 years: ends 14/03/2029
+    assert contract.date_fin == dt.date(2029, 3, 14)
+    sent = run(django_capture_on_commit_callbacks, dt.date(2028, 3, 14))
+    assert Kind.DERNIERE_ANNEE not in sent
+    sent = run(django_capture_on_commit_callbacks, dt.date(2028, 3, 15))
+    assert sent[Kind.DERNIERE_ANNEE] == 2  # both tenants' contracts share the factory dates
+    to = {m.to[0] for m in mail.outbox if m.subject.startswith("[Portail CLS] Dernière année")}
+    assert {world.own.people["coordinateur"].email, world.own.people["delegation"].email} <= to
+    sent = run(django_capture_on_commit_callbacks, dt.date(2028, 9, 1))
+    assert Kind.DERNIERE_ANNEE not in sent
+
+
+@pytest.mark.django_db
+def test_review_waiting_too_long_reminds_the_delegation_once_per_round(world, settings,
+                                                                      django_capture_on_commit_callbacks):
+    settings.REVIEW_WAITING_DAYS = 15
+    today = dt.date(Y, 1, 20)  # before March: no report reminder in the way
+    fiche = world.own.fiche
+    submitted = timezone.make_aware(dt.datetime(Y, 1, 6, 10))
+    FicheAction.objects.filter(pk=fiche.pk).update(statut=FicheStatut.SOUMISE, nb_soumissions=1, updated_at=submitted)
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 20)) == {}  # 14 days
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 21)) == {Kind.REVUE_EN_ATTENTE: 1}
+    note = Notification.objects.get()
+    assert note.user == world.own.people["delegation"] and fiche.titre in note.body
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 25)) == {}
+    # Sent back, corrected, submitted again: a new round, a new reminder.
+    FicheAction.objects.filter(pk=fiche.pk).update(nb_soumissions=2, updated_at=submitted)
+    assert run(django_capture_on_commit_callbacks, today + dt.timedelta(days=10)) == {Kind.REVUE_EN_ATTENTE: 1}
+
+
+@pytest.mark.django_db
+def test_diagnostic_waiting_for_review(world, django_capture_on_commit_callbacks):
+    Diagnostic.objects.create(contract=world.own.contract, statut="soumis",
+                              soumis_le=timezone.make_aware(dt.datetime(Y, 1, 2, 9)))
+    assert run(django_capture_on_commit_callbacks, dt.date(Y, 1, 25)) == {Kind.REVUE_EN_ATTENTE: 1}
+    assert "Diagnostic" in Notification.objects.get(user=world.own.people["delegation"]).title
+
+
+@pytest.mark.django_db
+def test_without_referent_every_delegation_user_of_the_departement_is_reminded(world,
+                                                                               django_capture_on_commit_callbacks):
+    from cls_portal.accounts.models import Role
+
+    contract = world.own.contract
+    contract.referent = None
+    contract.save()
+    colleague = f.with_role(f.UserFactory(username="dd14-bis"), Role.DELEGATION, departements=[world.own.departement])
+    FicheAction.objects.filter(pk=world.own.fiche.pk).update(
+        statut=FicheStatut.SOUMISE, updated_at=timezone.make_aware(dt.datetime(Y - 1, 11, 2, 9)))
+    run(django_capture_on_commit_callbacks, dt.date(Y, 1, 2))
+    users = set(Notification.objects.filter(title__contains="attente de revue").values_list("user__username",
+                                                                                            flat=True))
+    assert users == {"delegation", "dd14-bis"}
+    assert colleague.email in {m.to[0] for m in mail.outbox}
+
+
+@pytest.mark.django_db
+def test_opted_out_users_get_the_notification_without_email(world, django_capture_on_commit_callbacks):
+    coordinator = world.own.people["coordinateur"]
+    coordinator.email_preferences = {"rappel": False}
+    coordinator.save()
+    run(django_capture_on_commit_callbacks, dt.date(Y, 3, 2))
+    assert Notification.objects.filter(user=coordinator, emailed=False).count() == 1
+    assert coordinator.email not in {m.to[0] for m in mail.outbox}
+
+
+@pytest.mark.django_db
+def test_beat_task_is_registered_under_its_scheduled_name(world, settings, django_capture_on_commit_callbacks):
+    from cls_portal.celery import app
+
+    app.loader.import_default_modules()
+    assert "regional.send_reminders" in app.tasks
+    assert settings.CELERY_BEAT_SCHEDULE["reminders-daily"]["task"] == "regional.send_reminders"
+    counts = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            app.tasks["regional.send_reminders"].delay(today=f"{Y}-03-02")
+        counts.append((SentReminder.objects.count(), Notification.objects.count(), len(mail.outbox)))
+    assert counts[0] == counts[1] and counts[0][0] > 0

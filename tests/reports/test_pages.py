@@ -1,0 +1,165 @@
+"""Pages: asking for a report, waiting for it, retrying, publishing, downloading; lists and query counts."""
+
+import pytest
+from django.urls import reverse
+
+from cls_portal.notifications.models import Notification
+from contracts.reports.enums import ReportKind, ReportStatus
+from contracts.reports.models import Report
+from tests import factories as f
+from tests.reports.factories import FAKE_PDF, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coordinator_asks_for_a_report_and_gets_it(client, contract, django_capture_on_commit_callbacks):
+    client.force_login(contract.people["coordinateur"])
+    page = client.get(reverse("reports:contract", args=[contract.pk]))
+    assert 'name="kind"' in page.content.decode() and "Demander le rapport" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:request", args=[contract.pk]), {"kind": "financier", "year": "2025"})
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:detail", args=[report.pk])
+    assert report.status == ReportStatus.PRET  # eager in tests: produced as soon as the request committed
+    html = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in html and reverse("reports:download", args=[report.pk]) in html
+
+
+def test_a_bad_year_is_shown_next_to_the_field(client, contract):
+    client.force_login(contract.people["coordinateur"])
+    response = client.post(reverse("reports:request", args=[contract.pk]), {"kind": "activite", "year": "1990"})
+    html = response.content.decode()
+    assert response.status_code == 200 and not Report.objects.exists()
+    assert "fr-input-group--error" in html or "fr-select-group--error" in html
+    assert "Sélectionnez un choix valide" in html
+
+
+def test_a_waiting_job_refreshes_itself_and_says_the_service_is_down(client, contract):
+    report = ReportFactory(contract=contract)  # never reached the broker: enqueued_at is empty
+    client.force_login(contract.people["coordinateur"])
+    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in html
+    assert "momentanément indisponible" in html and "bien enregistrée" in html
+    assert "script" not in html.split("</head>")[0].split("<title>")[1]  # refresh without inline script (CSP)
+
+
+def test_a_failed_job_shows_its_reason_and_a_retry_button(client, contract, django_capture_on_commit_callbacks):
+    report = ReportFactory(contract=contract, failed=True)
+    client.force_login(contract.people["region"])  # sees drafts, may not retry
+    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "données incohérentes" in html and "Relancer la production" not in html
+    client.force_login(contract.people["coordinateur"])
+    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Relancer la production" in html and 'http-equiv="refresh"' not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:retry", args=[report.pk]))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PRET
+
+
+def test_the_delegation_publishes_and_elected_officials_are_notified(client, contract):
+    report = ReportFactory(contract=contract, ready=True)
+    client.force_login(contract.people["delegation"])
+    assert "Publier" in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    response = client.post(reverse("reports:publish", args=[report.pk]), {})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.published and report.version == 1 and report.published_by == contract.people["delegation"]
+    assert Notification.objects.filter(user=contract.people["elu"], kind="rapport").exists()
+    # A published report is immutable: publishing again is refused.
+    assert client.post(reverse("reports:publish", args=[report.pk]), {}).status_code == 403
+
+
+def test_the_coordinator_publishes_only_with_the_copil_decision(client, contract):
+    report = ReportFactory(contract=contract, ready=True)
+    client.force_login(contract.people["coordinateur"])
+    response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": ""})
+    assert response.status_code == 200 and "Ce champ est obligatoire" in response.content.decode()
+    response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": "2099-01-01"})
+    assert "ne peut pas être dans le futur" in response.content.decode()
+    response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": "2026-02-10"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.published and str(report.copil_date) == "2026-02-10"
+
+
+def test_a_correction_is_published_as_the_next_version(client, contract):
+    v1 = ReportFactory(contract=contract, published_v1=True)
+    correction = ReportFactory(contract=contract, ready=True)
+    client.force_login(contract.people["delegation"])
+    client.post(reverse("reports:publish", args=[correction.pk]), {})
+    correction.refresh_from_db()
+    assert correction.version == 2
+    client.force_login(contract.people["elu"])
+    html = client.get(reverse("reports:home")).content.decode()
+    assert "version 2" in html and "version 1 (remplacée)" in html
+    v1.refresh_from_db()
+    assert v1.published and v1.version == 1
+
+
+def test_elected_officials_see_and_download_only_published_reports(client, contract):
+    published = ReportFactory(contract=contract, published_v1=True)
+    draft = ReportFactory(contract=contract, kind=ReportKind.FINANCIER, ready=True)
+    other = ReportFactory(published_v1=True)  # another collectivité's contract
+    client.force_login(contract.people["elu"])
+    html = client.get(reverse("reports:home")).content.decode()
+    assert reverse("reports:download", args=[published.pk]) in html
+    assert reverse("reports:detail", args=[draft.pk]) not in html and other.contract.nom not in html
+    response = client.get(reverse("reports:download", args=[published.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"] and b"".join(response.streaming_content) == FAKE_PDF
+    assert client.get(reverse("reports:download", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("reports:download", args=[other.pk])).status_code == 404
+
+
+def test_report_files_have_no_public_url(client, contract):
+    report = ReportFactory(contract=contract, published_v1=True)
+    client.force_login(contract.people["elu"])
+    assert client.get(report.file.url).status_code == 404
+    assert client.get(f"/media/{report.file.name}").status_code == 404
+
+
+def test_a_report_not_ready_cannot_be_downloaded(client, contract):
+    report = ReportFactory(contract=contract)
+    client.force_login(contract.people["coordinateur"])
+    assert client.get(reverse("reports:download", args=[report.pk])).status_code == 404
+
+
+def _published_years(contract, n):
+    for i in range(n):
+        ReportFactory(contract=contract, kind=ReportKind.ACTIVITE, year=2025 - i, published_v1=True)
+        ReportFactory(contract=contract, kind=ReportKind.FINANCIER, year=2025 - i, ready=True)
+
+
+@pytest.mark.parametrize("role", ["elu", "coordinateur"])
+def test_home_query_count_does_not_grow_with_rows(client, contract, django_assert_max_num_queries, role):
+    client.force_login(contract.people[role])
+    _published_years(contract, 2)
+    with django_assert_max_num_queries(12):
+        small = client.get(reverse("reports:home"))
+    second = f.ContractFactory(collectivite=contract.collectivite, coordinators=[contract.people["coordinateur"]])
+    _published_years(second, 25)
+    with django_assert_max_num_queries(12):
+        big = client.get(reverse("reports:home"))
+    assert small.status_code == big.status_code == 200
+    assert big.context["page_obj"].paginator.count > 20 and len(big.context["page_obj"]) == 20
+
+
+def test_contract_page_query_count_does_not_grow_with_rows(client, contract, django_assert_max_num_queries):
+    client.force_login(contract.people["delegation"])
+    _published_years(contract, 2)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("reports:contract", args=[contract.pk]))
+    for _i in range(12):
+        ReportFactory(contract=contract, kind=ReportKind.ACTIVITE, year=2024, failed=True)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("reports:contract", args=[contract.pk]))
+    assert response.context["page_obj"].paginator.count == 16
+
+
+def test_report_detail_query_count(client, contract, django_assert_max_num_queries):
+    report = ReportFactory(contract=contract, ready=True)
+    client.force_login(contract.people["delegation"])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 200

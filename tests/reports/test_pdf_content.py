@@ -1,0 +1,130 @@
+"""What the PDFs say (text extracted with pypdf), how they are built (print CSS, fonts, local assets only)."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from cls_portal import pdf as pdf_module
+from contracts.reports import rendering
+from tests.reports.builders import plan_contract
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf_bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)  # French spaces (no-break, narrow) read as plain ones
+
+
+@pytest.fixture(scope="module")
+def rendered(django_db_setup, django_db_blocker):
+    """Both reports of one contract, rendered once for the module."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            contract = plan_contract()
+            out = {kind: rendering.render_report_timed(contract, kind, 2025) for kind in ("activite", "financier")}
+            transaction.set_rollback(True)
+    return out
+
+
+def test_activity_report_text(rendered):
+    text = _text(rendered["activite"].pdf)
+    assert "Rapport d'activité" in text and "Contrat local de santé du Bessin test" in text and "2025" in text
+    for title in ("Déployer un bus de santé itinérant", "Accueillir les internes en médecine générale",
+                  "Ateliers nutrition dans les collèges", "Accès aux soins de premier recours"):
+        assert title in text
+    # Cover: territory, population, signatories, ARS; table of contents with page numbers; production date.
+    assert "1 commune, 14 500 habitants" in text
+    assert "Agence régionale de santé" in text and "Signataires" in text
+    assert re.search(r"Sommaire.*1\. L'année 2025 en bref \.+ ?\d", text)
+    assert re.search(r"Page \d+ / \d+", text)
+    assert re.search(r"Document produit le \d\d/\d\d/\d{4}", text)
+    # Follow-up, indicator values against targets, plan progress, next year's priorities.
+    assert "Le bus a assuré 212 journées de consultation dans 14 communes." in text
+    assert "Communes desservies par le bus" in text and "Cible : 18 communes" in text
+    assert "9,5" in text and "≤ 10" in text
+    assert "3 fiches, dont 1 en cours et 1 réalisée" in text
+    assert "Priorités pour 2026" in text and "Étendre la tournée aux communes du sud du territoire." in text
+
+
+def test_financial_report_text_uses_french_amounts(rendered):
+    text = _text(rendered["financier"].pdf)
+    assert "Rapport financier" in text and "Contrat local de santé du Bessin test" in text
+    assert "Le poste de coordination" in text
+    # Funding of actions by funder, planned vs actual per sheet, French money format.
+    assert "ARS (fonds d'intervention régional) 1 30 000 €" in text
+    assert "CPAM / Assurance maladie 1 6 000 €" in text
+    assert "Total 54 000 €" in text  # the 999 € of 2024 is not counted
+    assert "48 000 € 48 000 € 45 250,50 € -2 749,50 €" in text
+
+
+def test_timing_split_is_reported(rendered):
+    result = rendered["activite"]
+    assert result.pdf.startswith(b"%PDF") and len(result.fingerprint) == 64
+    assert result.data_seconds > 0 and result.html_seconds > 0 and result.pdf_seconds > 0
+    assert result.total_seconds == pytest.approx(result.data_seconds + result.html_seconds + result.pdf_seconds)
+
+
+def test_fonts_are_embedded_and_the_pdf_is_tagged(rendered):
+    reader = PdfReader(io.BytesIO(rendered["activite"].pdf))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+            fonts.add(str(font["/BaseFont"]))
+    assert any("DejaVu-Sans" in f for f in fonts)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged PDF (PDF/UA)
+
+
+def test_the_print_stylesheet_is_lean_and_local():
+    html = rendering.render_html(kind="financier", year=2025, data=_minimal_financial())
+    assert "dsfr" not in html.lower() and "<script" not in html and "http" not in html.split("<body>")[1]
+    assert rendering.STYLESHEETS == ["reports/report.css"]
+    css = pdf_module.static_path("reports/report.css").read_text()
+    assert "@page" in css and "counter(pages)" in css and "http" not in css
+
+
+def _minimal_financial():
+    cover = {"nom": "CLS", "year": 2025, "collectivite": "C", "ars": "ARS", "territoire": "T", "departements": [],
+             "population": 0, "nb_communes": 0, "signataires": [], "prs": "", "generation": 1,
+             "date_signature": None, "date_fin": None}
+    return {"cover": cover, "post": None, "actions": {"funders": [], "total_finance": 0, "lines": [],
+                                                      "total_prevu": 0, "total_realise": None}}
+
+
+@pytest.mark.parametrize("url", ["https://example.org/tracker.png", "http://127.0.0.1:9/x.css",
+                                 "ftp://example.org/f.ttf", "file:///etc/passwd"])
+def test_the_url_fetcher_refuses_anything_but_local_static_files(url):
+    fetcher = pdf_module._local_fetcher_class()()
+    with pytest.raises(pdf_module.NetworkFetchRefused):
+        fetcher.fetch(url)
+
+
+def test_a_remote_image_in_the_html_is_never_fetched(monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("le rendu a tenté une connexion réseau")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    pdf = pdf_module.html_to_pdf('<p>Texte</p><img src="https://example.org/pixel.png" alt="">',
+                                 stylesheets=["reports/report.css"])
+    assert pdf.startswith(b"%PDF") and "Texte" in _text(pdf)
+
+
+def test_the_fetcher_serves_the_report_fonts():
+    fetcher = pdf_module._local_fetcher_class()()
+    font = pdf_module.static_path("reports/fonts/DejaVuSans.ttf")
+    response = fetcher.fetch(font.as_uri())
+    try:
+        assert response.read(4) == b"\x00\x01\x00\x00"
+    finally:
+        response.close()
