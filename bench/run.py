@@ -165,14 +165,15 @@ def main():
         print("== rapport d'activité", flush=True)
         results["reports"] = attempt("rapport d'activité", run_json, "reports.py", largest)
         checkpoint()
+    if "load" in parts:
+        print("== charge (gunicorn, 20 utilisateurs)", flush=True)
+        results["load"] = attempt("charge", run_json, "load.py", largest)
+        checkpoint()
     if "campaign" in parts:
         print("== campagne Celery", flush=True)
         results["campaign"] = attempt("campagne Celery", run_json, "campaign.py", largest,
                                       "--postgres" if args.postgres else "--sqlite")
         checkpoint()
-    if "load" in parts:
-        print("== charge (gunicorn, 20 utilisateurs)", flush=True)
-        results["load"] = attempt("charge", run_json, "load.py", largest)
     results["finished"] = dt.datetime.now().isoformat()
     results["load_at_end"] = round(os.getloadavg()[0], 1)
     checkpoint()
