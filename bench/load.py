@@ -96,7 +96,7 @@ def main():
         lines.append(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} |")
     pages = next((r for r in rows if r["Name"] == "Pages (hors connexion)"), None)
     failures = int(total["Failure Count"])
-    ok = failures == 0 and int(total["Request Count"]) > 0
+    ok = failures == 0 and int((pages or total)["Request Count"]) > 0
     lines += ["", f"Objectif : zéro erreur — {'✅ atteint' if ok else '❌ non atteint'} "
               f"({failures} échec(s) sur {total['Request Count']} requêtes, p95 global {total['95%']} ms, "
               f"{float(total['Requests/s']):.1f} requêtes/s"

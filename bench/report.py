@@ -18,7 +18,8 @@ def _pages_section(results):
     admin_fastest = min((p["median_ms"] for p in admins), default=None)
     lines = [f"## Pages ({big} contrats, {'PostgreSQL' if results['postgres'] else 'SQLite'})", "",
              "Temps serveur mesuré dans le processus (client de test Django, gabarits en cache, DEBUG désactivé), "
-             f"{'30'} requêtes après 3 de chauffe.", "",
+             f"{results.get('repeat', 30)} requêtes par page après 3 de chauffe, mesurées l'une après l'autre dans "
+             "le même processus à chaque taille.", "",
              "| page | requêtes SQL | " + " | ".join(f"requêtes à {s}" for s in sizes)
              + " | médiane (ms) | p95 (ms) | × page nue | objectif ≤ 3× page nue et < admin | requêtes constantes |",
              "|---|---|" + "---|" * len(sizes) + "---|---|---|---|---|"]
@@ -42,10 +43,14 @@ def _pages_section(results):
 
 
 def write_markdown(results, path: Path):
+    results = dict(results, sizes=[s for s in results["sizes"] if s in results["by_size"]])
+    if not results["sizes"]:
+        return
     lines = ["# Résultats des bancs d'essai", "",
              f"- Commande : `{results['command']}` (équivaut à `make bench BENCH_ARGS=\"…\"`)",
              f"- Machine : {results['machine']}",
-             f"- Date : {results['started']} → {results.get('finished', '?')}", ""]
+             f"- Date : {results['started']} → {results.get('finished', 'en cours')}"
+             + (f" (charge moyenne à la fin : {results['load_at_end']})" if results.get("load_at_end") else ""), ""]
     if results.get("errors"):
         lines += ["## Mesures en échec", ""] + [f"- ❌ {e}" for e in results["errors"]] + [""]
     vendor = "PostgreSQL" if results["postgres"] else "SQLite"

@@ -120,7 +120,7 @@ def main():
     parts = args.only.split(",")
     results = {"sizes": sizes, "postgres": args.postgres, "parts": parts, "started": dt.datetime.now().isoformat(),
                "machine": machine(args.postgres), "command": " ".join(["python bench/run.py", *sys.argv[1:]]),
-               "by_size": {}, "errors": []}
+               "by_size": {}, "errors": [], "repeat": int(os.environ.get("BENCH_REPEAT", "30"))}
     envs = {}
 
     def attempt(label, fn, *fn_args):
@@ -134,8 +134,12 @@ def main():
             return None
 
     def checkpoint():
+        """Results so far, in var/bench-results.json and bench/RESULTS.md (a long run shows progress)."""
+        from bench.report import write_markdown
+
         (ROOT / "var").mkdir(exist_ok=True)
         (ROOT / "var" / "bench-results.json").write_text(json.dumps(results, indent=2, default=str))
+        write_markdown(results, RESULTS)
 
     for size in sizes:
         print(f"== {size} contrats : préparation", flush=True)
@@ -161,19 +165,18 @@ def main():
         print("== rapport d'activité", flush=True)
         results["reports"] = attempt("rapport d'activité", run_json, "reports.py", largest)
         checkpoint()
+    if "load" in parts:
+        print("== charge (gunicorn, 20 utilisateurs)", flush=True)
+        results["load"] = attempt("charge", run_json, "load.py", largest)
+        checkpoint()
     if "campaign" in parts:
         print("== campagne Celery", flush=True)
         results["campaign"] = attempt("campagne Celery", run_json, "campaign.py", largest,
                                       "--postgres" if args.postgres else "--sqlite")
         checkpoint()
-    if "load" in parts:
-        print("== charge (gunicorn, 20 utilisateurs)", flush=True)
-        results["load"] = attempt("charge", run_json, "load.py", largest)
     results["finished"] = dt.datetime.now().isoformat()
+    results["load_at_end"] = round(os.getloadavg()[0], 1)
     checkpoint()
-    from bench.report import write_markdown
-
-    write_markdown(results, RESULTS)
     print(f"Résultats : {RESULTS}")
 
 

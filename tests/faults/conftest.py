@@ -1,10 +1,12 @@
-"""Fault scenarios against real services: PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379.
+"""Fault scenarios against real services: PostgreSQL on 127.0.0.1:5432 and a real Redis.
 
-Each xdist worker gets a database of its own (`cls_bench_faults_<worker>`, created and migrated once
-per session) and a Redis database of its own (13, 14, …), so the scenarios never meet the CI's
-queue (Redis 0) or another worker's. The steps run in subprocesses (tests/faults/driver.py) so the
-test, the driver and the Celery worker all see the same committed rows. Skipped, with the reason,
-only when PostgreSQL or Redis cannot be reached.
+Each xdist worker gets a PostgreSQL database of its own (`cls_bench_faults_<worker>_<pid>`, created
+and migrated once per session) and a redis-server of its own on a free port (falling back to a
+database 13-15 of the Redis on 6379 when no redis-server binary is installed), so the scenarios never
+meet the CI's queue, another xdist worker's, or another checkout running the suite at the same time.
+The steps run in subprocesses (tests/faults/driver.py) so the test, the driver and the Celery worker
+all see the same committed rows. Skipped, with the reason, only when PostgreSQL (or, without a
+redis-server binary, the Redis on 6379) cannot be reached.
 """
 
 import json
@@ -133,27 +135,53 @@ class FaultEnv:
         pytest.fail(f"{what} non atteint en {timeout} s : {st}")
 
 
+def _private_redis(tmp):
+    """A redis-server of this test session only (nothing else can consume its tasks), or None."""
+    import shutil
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return None, None
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    for _ in range(100):
+        if _reachable(port):
+            return proc, f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    proc.kill()
+    return None, None
+
+
 @pytest.fixture(scope="session")
 def fault_env(tmp_path_factory, worker_id):
     if not _reachable(5432):
         pytest.skip("PostgreSQL injoignable sur 127.0.0.1:5432 (scénario de panne avec un vrai worker)")
-    if not _reachable(6379):
-        pytest.skip("Redis injoignable sur 127.0.0.1:6379 (scénario de panne avec un vrai worker)")
-    import redis
+    tmp = tmp_path_factory.mktemp("faults")
+    redis_proc, broker = _private_redis(tmp)
+    if broker is None:  # no redis-server binary here: the shared Redis, on a database of our own
+        if not _reachable(6379):
+            pytest.skip("Redis injoignable sur 127.0.0.1:6379 (scénario de panne avec un vrai worker)")
+        index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+        broker = f"redis://127.0.0.1:6379/{13 + index % 3}"
+        import redis
 
-    index = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
-    broker = f"redis://127.0.0.1:6379/{13 + index % 3}"
-    redis.Redis.from_url(broker).flushdb()
-    name = f"cls_bench_faults_{worker_id}"
+        redis.Redis.from_url(broker).flushdb()
+    # Unique per run: several checkouts of the project may run the suite at the same time.
+    name = f"cls_bench_faults_{worker_id}_{os.getpid()}"
     _psql(f"DROP DATABASE IF EXISTS {name}")
     _psql(f"CREATE DATABASE {name}")
-    tmp = tmp_path_factory.mktemp("faults")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_"))}
     env.update(DJANGO_SETTINGS_MODULE="cls_portal.settings.test", CELERY_REAL_WORKER="1", CELERY_BROKER_URL=broker,
                DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}", MEDIA_ROOT=str(tmp / "media"),
                PYTHONPATH=str(ROOT))
-    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    yield FaultEnv(env=env, tmp=tmp)
-    redis.Redis.from_url(broker).flushdb()
-    _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        yield FaultEnv(env=env, tmp=tmp)
+    finally:
+        if redis_proc is not None:
+            os.killpg(redis_proc.pid, signal.SIGKILL)
+            redis_proc.wait()
+        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -57,10 +57,12 @@ def http_request(contract_id, username):
 
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from contracts.reports.models import Report
 
+    setup_test_environment()  # "testserver" allowed, as under pytest-django; nothing else changes
     client = Client(raise_request_exception=False)  # a view error would be a 500 response, as for a user
     client.force_login(get_user_model().objects.get(username=username))
     page = client.get(reverse("reports:contract", kwargs={"pk": int(contract_id)}))

@@ -107,3 +107,19 @@ def test_refuses_production_settings(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         _seed(contracts=1, sheets=1)
+
+
+def test_epcis_sharing_a_name_get_distinct_organisations():
+    """France has homonymous EPCIs (two "CC des Quatre Rivières"): the national run must not trip on them."""
+    from django.core.management import call_command as cc
+
+    with open(os.devnull, "w") as devnull:
+        cc("import_territories", stdout=devnull)
+    first, second = EPCI.objects.order_by("code")[:2]
+    EPCI.objects.filter(pk__in=[first.pk, second.pk]).update(nom="CC des Quatre Rivières")
+    _seed(contracts=2, sheets=1)
+    contracts = list(Contract.objects.filter(nom__startswith="CLS échelle").order_by("pk"))
+    assert [c.epci_id for c in contracts] == [first.pk, second.pk]
+    assert contracts[0].collectivite_id != contracts[1].collectivite_id
+    assert {c.collectivite.nom for c in contracts} == {f"CC des Quatre Rivières ({first.pk})",
+                                                       f"CC des Quatre Rivières ({second.pk})"}

@@ -14,6 +14,7 @@ models are installed). Login for every generated account: password "demo".
 import datetime as dt
 import random
 import time
+from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
@@ -109,12 +110,15 @@ class Command(BaseCommand):
             communes_by_epci.setdefault(epci_id, []).append((code, dep_id))
         deleg_by_dep = {d.departement_id: d for d in Delegation.objects.select_related("departement")}
         ars_by_region = {a.region_id: a for a in ARS.objects.all()}
-        orgs = {o.nom: o for o in Organisation.objects.filter(nom__in=[e.nom for e in epcis],
-                                                               type=OrganisationType.EPCI)}
-        Organisation.objects.bulk_create([Organisation(nom=e.nom, type=OrganisationType.EPCI, epci=e)
-                                          for e in epcis if e.nom not in orgs])
-        orgs = {o.nom: o for o in Organisation.objects.filter(nom__in=[e.nom for e in epcis],
-                                                               type=OrganisationType.EPCI)}
+        # A few EPCIs share a name (two "CC des Quatre Rivières"): their organisation names carry the SIREN.
+        homonyms = {n for n, k in Counter(e.nom for e in epcis).items() if k > 1}
+        org_name = {e.code: f"{e.nom} ({e.code})" if e.nom in homonyms else e.nom for e in epcis}
+        names = list(org_name.values())
+        orgs = {o.nom: o for o in Organisation.objects.filter(nom__in=names, type=OrganisationType.EPCI)}
+        Organisation.objects.bulk_create([Organisation(nom=org_name[e.code], type=OrganisationType.EPCI, epci=e)
+                                          for e in epcis if org_name[e.code] not in orgs])
+        orgs = {o.nom: o for o in Organisation.objects.filter(nom__in=names, type=OrganisationType.EPCI)}
+        orgs = {code: orgs[name] for code, name in org_name.items()}
         users = User.objects.bulk_create([
             User(username=f"echelle-coord-{e.code}", first_name="Coordination", last_name=e.nom[:150],
                  email=f"coord-{e.code}@echelle.example.fr", password=password) for e in epcis])
@@ -126,7 +130,7 @@ class Command(BaseCommand):
         reg_users = {r: User(username=f"echelle-region{r}", first_name="Équipe", last_name=f"région {r}",
                              email=f"region{r}@echelle.example.fr", password=password) for r in region_ids}
         User.objects.bulk_create(reg_users.values())
-        memberships = [RoleMembership(user=u, role=Role.COORDINATEUR, organisation=orgs[e.nom])
+        memberships = [RoleMembership(user=u, role=Role.COORDINATEUR, organisation=orgs[e.code])
                        for u, e in zip(users, epcis, strict=True)]
         memberships += [RoleMembership(user=u, role=Role.DELEGATION) for u in ref_users.values()]
         memberships += [RoleMembership(user=u, role=Role.REGION, region_id=r) for r, u in reg_users.items()]
@@ -146,7 +150,7 @@ class Command(BaseCommand):
             signed = phase not in (Phase.PREALABLE, Phase.DIAGNOSTIC)
             start_year = 2021 + i % 4
             contracts.append(Contract(
-                nom=f"{PREFIX} {e.nom} {start_year}-{start_year + 4}"[:255], collectivite=orgs[e.nom],
+                nom=f"{PREFIX} {e.nom} {start_year}-{start_year + 4}"[:255], collectivite=orgs[e.code],
                 ars=ars_by_region[region], epci=e, prs="PRS 2023-2028", phase=phase,
                 date_debut_prealable=dt.date(start_year - 1, 3, 1),
                 date_signature=dt.date(start_year, 3, 15) if signed else None, duree_annees=5,
