@@ -17,10 +17,13 @@ def _reset_pools():
 
 @contextmanager
 def using_broker(url: str, **conf):
-    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager,
+    # broker_write_url/read_url too: with CELERY_BROKER_URL set (CI), the namespaced setting wins over
+    # a plain `broker_url` update, and connections are made from the write/read URLs.
+    saved = {"broker_url": app.conf.broker_url, "broker_write_url": app.conf.broker_write_url,
+             "broker_read_url": app.conf.broker_read_url, "task_always_eager": app.conf.task_always_eager,
              **{k: app.conf.get(k) for k in conf}}
     _reset_pools()
-    app.conf.update(broker_url=url, task_always_eager=False, **conf)
+    app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url, task_always_eager=False, **conf)
     try:
         yield app
     finally:
