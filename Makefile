@@ -7,7 +7,7 @@ REQ_HASH := $(shell sha1sum requirements.txt 2>/dev/null | cut -c1-12)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: setup system-deps run migrate demo test worker bench lint clean-db
 

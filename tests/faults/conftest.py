@@ -119,7 +119,11 @@ class FaultEnv:
         """Publish a task by name to the broker (what beat, or a late redelivery, does)."""
         from celery import Celery
 
-        app = Celery("faults", broker=broker or self.env["CELERY_BROKER_URL"])
+        url = broker or self.env["CELERY_BROKER_URL"]
+        app = Celery("faults", broker=url)
+        # Celery's `broker_url` prefers the CELERY_BROKER_URL environment variable (set in CI) over the
+        # argument; the write URL is what publishing uses, and it takes ours.
+        app.conf.broker_write_url = url
         try:
             app.send_task(task_name, args=list(args), retry=False)
         finally:
