@@ -110,3 +110,9 @@ def test_edit_axe(client, world):
     assert r.status_code == 302
     world.own.axe.refresh_from_db()
     assert world.own.axe.type == AxeType.TRANSVERSAL and world.own.axe.titre == "Faire vivre le CLS"
+
+
+def test_plan_page_links_to_the_action_plan_import(client, world):
+    client.force_login(world.own.people["coordinateur"])
+    html = client.get(reverse("actions:plan", kwargs={"contract_pk": world.own.contract.pk})).content.decode()
+    assert reverse("regional:plan_import", kwargs={"contract_pk": world.own.contract.pk}) in html
