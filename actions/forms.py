@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from cls_portal.core.concurrency import VersionFormMixin
+from cls_portal.core.fields import BoundedModelMultipleChoiceField
 from cls_portal.territories.models import Organisation
 
 from .enums import Avancement, Section
@@ -52,6 +53,7 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
             "communes": forms.CheckboxSelectMultiple, "copilotes_personnes": forms.CheckboxSelectMultiple,
             "date_debut": DATE, "date_fin": DATE,
         }
+        field_classes = {"copilotes_personnes": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, contract, axes, pilots, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,3 @@
-# PENDING (not collected): fails on SQLite with a real 500 in actions:fiche_create (huge pk in a
-# ModelMultipleChoiceField -> OverflowError). Rename to test_fuzz_forms.py once that is fixed.
 """Every form of the portal fuzzed with Hypothesis, as every role that may open it.
 
 Strings with control characters, huge numbers, wrong types, missing fields, path tricks in file
