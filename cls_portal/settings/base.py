@@ -128,6 +128,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portail CLS <ne-pas-repo
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("dsfr_crispy",)
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 CRISPY_FAIL_SILENTLY = False
+# Same HTML as Django's widget templates, built in Python for selects and inputs (list filters).
+FORM_RENDERER = "cls_portal.core.renderers.FastRenderer"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cls_cache"}}
 
