@@ -32,14 +32,14 @@ def _scalar(qs, field):
 
 def annotate_for_lists(qs, today: dt.date):
     """Population, next deadline, overdue steps, pending proposals: one subquery each (no row blow-up)."""
-    pop = (Commune.objects.filter(contracts=OuterRef("pk")).order_by().values("contracts")
-           .annotate(s=Sum("population")).values("s"))
     open_steps = Step.objects.filter(contract=OuterRef("pk")).exclude(statut=StepStatus.REALISEE).order_by()
     next_deadline = (open_steps.filter(date_prevue__gte=today).values("contract")
                      .annotate(m=Min("date_prevue")).values("m"))
     overdue = open_steps.filter(date_prevue__lt=today).values("contract").annotate(n=Count("id")).values("n")
     pending = (TransitionProposal.objects.filter(contract=OuterRef("pk"), status=ProposalStatus.PENDING)
                .order_by().values("contract").annotate(n=Count("id")).values("n"))
+    pop = (Commune.objects.filter(contracts=OuterRef("pk")).order_by().values("contracts")
+           .annotate(s=Sum("population")).values("s"))
     return qs.annotate(
         population=Coalesce(Subquery(pop, output_field=IntegerField()), Value(0)),
         next_deadline=Subquery(next_deadline),
@@ -56,15 +56,30 @@ def contract_list_for_user(user, today: dt.date | None = None):
         .select_related("collectivite", "ars", "referent")
         .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("departement")))
     )
-    return annotate_for_lists(qs, today).order_by("nom")
+    return annotate_for_lists(qs, today).order_by("nom", "pk")
+
+
+def _in_departements(user):
+    """Contract ids of the délégation user's départements, as a subquery (no join, no DISTINCT)."""
+    return Contract.delegations.through.objects.filter(
+        delegation__departement_id__in=user.departement_codes()).values("contract_id")
 
 
 def delegation_contracts(user, today: dt.date):
-    """The CLS of the délégation user's départements (admins: all)."""
+    """The CLS of the délégation user's départements (admins: all), for the dashboard's table."""
     qs = contract_list_for_user(user, today)
     if not user.is_portal_admin:
-        qs = qs.filter(delegations__departement_id__in=user.departement_codes()).distinct()
+        qs = qs.filter(pk__in=_in_departements(user))
     return qs
+
+
+def awaiting_decision(user, limit: int = 20):
+    """The délégation's contracts with phase-change proposals waiting, with their number (one query)."""
+    qs = Contract.objects.visible_to(user)
+    if not user.is_portal_admin:
+        qs = qs.filter(pk__in=_in_departements(user))
+    return list(qs.filter(proposals__status=ProposalStatus.PENDING)
+                .values("pk", "nom").annotate(pending_proposals=Count("proposals")).order_by("nom", "pk")[:limit])
 
 
 def coordinator_contracts(user, today: dt.date):

@@ -99,10 +99,9 @@ def delegation_dashboard(request):
         code__in=user.departement_codes())
     filterset, rows = _filtered(request, qs, deps)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    awaiting = qs.filter(pending_proposals__gt=0)
     return render(request, "contracts/delegation_dashboard.html", {
         "page_obj": page, "filter": filterset, "today": today, "title": "Tableau de bord de la délégation",
-        "awaiting": list(awaiting[:20]), "transitions": workflow.TRANSITIONS,
+        "awaiting": selectors.awaiting_decision(user), "transitions": workflow.TRANSITIONS,
     })
 
 
