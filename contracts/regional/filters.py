@@ -29,12 +29,39 @@ def _region_choices():
     return [(r.code, r.nom) for r in Region.objects.filter(ars__isnull=False).order_by("nom")]
 
 
+def scoped_choices(user):
+    """(départements, régions) a user may filter on: everything for administrators; for everyone else
+    the départements of their région(s), their délégation and the contracts they see (one query)."""
+    from cls_portal.territories.models import Delegation
+
+    if user is None or not user.is_authenticated or user.is_portal_admin:
+        return _departement_choices(), _region_choices()
+    deps = list(Departement.objects.filter(
+        Q(region_id__in=user.region_codes()) | Q(code__in=user.departement_codes())
+        | Q(code__in=Delegation.objects.filter(contracts__in=Contract.objects.visible_to(user))
+            .values("departement_id"))).select_related("region").order_by("code"))
+    regions = sorted({(d.region_id, d.region.nom) for d in deps}, key=lambda r: r[1])
+    return [(d.code, str(d)) for d in deps], regions
+
+
+class ScopedChoicesMixin:
+    """Département (and région) choices limited to what the requesting user may see: a shorter list,
+    and no other territory's names offered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departements, regions = scoped_choices(getattr(self.request, "user", None))
+        self.filters["departement"].extra["choices"] = departements
+        if "region" in self.filters:
+            self.filters["region"].extra["choices"] = regions
+
+
 def in_departements(codes):
     return Q(pk__in=Contract.delegations.through.objects.filter(delegation__departement_id__in=codes)
              .values("contract_id"))
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom du contrat ou collectivité", method="filter_q")
     region = django_filters.ChoiceFilter(label="Région", choices=_region_choices, field_name="ars__region_id")
     departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
@@ -96,7 +123,7 @@ class ContractFilter(django_filters.FilterSet):
         return qs.filter(published) if state == "publie" else qs.filter(~published)
 
 
-class FicheFilter(django_filters.FilterSet):
+class FicheFilter(ScopedChoicesMixin, django_filters.FilterSet):
     contrat = django_filters.NumberFilter(label="Contrat (identifiant)", field_name="contract_id",
                                           widget=forms.HiddenInput)
     q = django_filters.CharFilter(label="Titre ou contrat", method="filter_q")

@@ -77,29 +77,29 @@ def _export(request, *, filterset, columns, basename):
 
 
 def contract_list(request):
-    fs = filters.ContractFilter(request.GET or None, queryset=selectors.contracts_for_list(request.user))
+    fs = filters.ContractFilter(request.GET or None, request=request, queryset=selectors.contracts_for_list(request.user))
     return _list_page(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, template="regional/contract_list.html",
                       title="Contrats locaux de santé — liste filtrée", export_url=reverse("regional:contracts_export"))
 
 
 def contract_export(request):
-    fs = filters.ContractFilter(request.GET or None, queryset=selectors.contracts_for_list(request.user))
+    fs = filters.ContractFilter(request.GET or None, request=request, queryset=selectors.contracts_for_list(request.user))
     return _export(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, basename="contrats")
 
 
 def fiche_list(request):
-    fs = filters.FicheFilter(request.GET or None, queryset=selectors.fiches_for_list(request.user))
+    fs = filters.FicheFilter(request.GET or None, request=request, queryset=selectors.fiches_for_list(request.user))
     return _list_page(request, filterset=fs, columns=exports.FICHE_COLUMNS, template="regional/fiche_list.html",
                       title="Fiches actions", export_url=reverse("regional:fiches_export"))
 
 
 def fiche_export(request):
-    fs = filters.FicheFilter(request.GET or None, queryset=selectors.fiches_for_list(request.user))
+    fs = filters.FicheFilter(request.GET or None, request=request, queryset=selectors.fiches_for_list(request.user))
     return _export(request, filterset=fs, columns=exports.FICHE_COLUMNS, basename="fiches-actions")
 
 
 def _indicateur_filter(request):
-    fs = filters.IndicateurFilter(request.GET or None, queryset=selectors.indicateurs_for_list(request.user))
+    fs = filters.IndicateurFilter(request.GET or None, request=request, queryset=selectors.indicateurs_for_list(request.user))
     return fs, exports.indicateur_columns(selectors.value_years(fs.qs))
 
 
