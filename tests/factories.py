@@ -120,9 +120,7 @@ def with_role(user, role, *, organisation=None, region=None, departements=()):
     m = RoleMembership.objects.create(user=user, role=role, organisation=organisation, region=region)
     if departements:
         m.departements.set(departements)
-    for attr in ("_roles_cache", "_dep_cache"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    user.forget_roles()
     return user
 
 

@@ -33,10 +33,21 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
-    # Role helpers read the prefetched memberships when available (see accounts.selectors).
+    # Role helpers read the memberships once per user object (prefetched when available, see
+    # accounts.selectors): a page asks "which régions?" several times, the database answers once.
+    def _memberships(self) -> list:
+        if not hasattr(self, "_memberships_cache"):
+            self._memberships_cache = list(self.memberships.all())
+        return self._memberships_cache
+
+    def forget_roles(self):
+        """Drop what the helpers remembered (after memberships change on this user object)."""
+        for attr in ("_memberships_cache", "_roles_cache", "_dep_cache"):
+            self.__dict__.pop(attr, None)
+
     def roles(self) -> set[str]:
         if not hasattr(self, "_roles_cache"):
-            self._roles_cache = {m.role for m in self.memberships.all()}
+            self._roles_cache = {m.role for m in self._memberships()}
             if self.is_superuser:
                 self._roles_cache.add(Role.ADMIN)
         return self._roles_cache
@@ -51,17 +62,17 @@ class User(AbstractUser):
     def departement_codes(self) -> set[str]:
         if not hasattr(self, "_dep_cache"):
             codes = set()
-            for m in self.memberships.all():
+            for m in self._memberships():
                 if m.role == Role.DELEGATION:
                     codes.update(d.code for d in m.departements.all())
             self._dep_cache = codes
         return self._dep_cache
 
     def region_codes(self) -> set[str]:
-        return {m.region_id for m in self.memberships.all() if m.role == Role.REGION and m.region_id}
+        return {m.region_id for m in self._memberships() if m.role == Role.REGION and m.region_id}
 
     def organisation_ids(self, role: str) -> set[int]:
-        return {m.organisation_id for m in self.memberships.all() if m.role == role and m.organisation_id}
+        return {m.organisation_id for m in self._memberships() if m.role == role and m.organisation_id}
 
 
 class RoleMembership(models.Model):

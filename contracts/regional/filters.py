@@ -31,15 +31,18 @@ def _region_choices():
 
 def scoped_choices(user):
     """(départements, régions) a user may filter on: everything for administrators; for everyone else
-    the départements of their région(s), their délégation and the contracts they see (one query)."""
+    the départements of their région(s) and délégation, and those of the contracts they see through
+    another role (coordinator, pilot, elected official). One query."""
+    from cls_portal.accounts.models import Role
     from cls_portal.territories.models import Delegation
 
     if user is None or not user.is_authenticated or user.is_portal_admin:
         return _departement_choices(), _region_choices()
-    deps = list(Departement.objects.filter(
-        Q(region_id__in=user.region_codes()) | Q(code__in=user.departement_codes())
-        | Q(code__in=Delegation.objects.filter(contracts__in=Contract.objects.visible_to(user))
-            .values("departement_id"))).select_related("region").order_by("code"))
+    q = Q(region_id__in=user.region_codes()) | Q(code__in=user.departement_codes())
+    if user.roles() - {Role.REGION, Role.DELEGATION}:
+        q |= Q(code__in=Delegation.objects.filter(contracts__in=Contract.objects.visible_to(user))
+               .values("departement_id"))
+    deps = list(Departement.objects.filter(q).select_related("region").order_by("code"))
     regions = sorted({(d.region_id, d.region.nom) for d in deps}, key=lambda r: r[1])
     return [(d.code, str(d)) for d in deps], regions
 

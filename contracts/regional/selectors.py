@@ -54,13 +54,18 @@ def nb_communes_subquery():
 
 
 def contracts_for_list(user):
-    """Contracts the user sees, with what the list, the exports and the directory print (no per-row query)."""
+    """Contracts the user sees, with what the list page prints (no per-row query)."""
     return (Contract.objects.visible_to(user)
-            .select_related("collectivite", "ars", "referent", "epci")
-            .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("departement")),
-                              "coordinators")
-            .annotate(population=population_subquery(), nb_communes=nb_communes_subquery())
+            .select_related("collectivite")
+            .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("departement")))
+            .annotate(population=population_subquery())
             .order_by("nom", "pk"))
+
+
+def contracts_for_export(user):
+    """The list's rows with every column an export or the directory may print (no per-row query)."""
+    return (contracts_for_list(user).select_related("ars", "referent", "epci").prefetch_related("coordinators")
+            .annotate(nb_communes=nb_communes_subquery()))
 
 
 # --- Dashboard scope -------------------------------------------------------------------------

@@ -77,13 +77,15 @@ def _export(request, *, filterset, columns, basename):
 
 
 def contract_list(request):
-    fs = filters.ContractFilter(request.GET or None, request=request, queryset=selectors.contracts_for_list(request.user))
+    fs = filters.ContractFilter(request.GET or None, request=request,
+                                queryset=selectors.contracts_for_list(request.user))
     return _list_page(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, template="regional/contract_list.html",
                       title="Contrats locaux de santé — liste filtrée", export_url=reverse("regional:contracts_export"))
 
 
 def contract_export(request):
-    fs = filters.ContractFilter(request.GET or None, request=request, queryset=selectors.contracts_for_list(request.user))
+    fs = filters.ContractFilter(request.GET or None, request=request,
+                                queryset=selectors.contracts_for_export(request.user))
     return _export(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, basename="contrats")
 
 
