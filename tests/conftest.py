@@ -59,6 +59,16 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _broker_backoff_reset():
+    """A broker failure in one test must not hold back the report sends of the next ones."""
+    from contracts.reports.services import broker_backoff_reset
+
+    broker_backoff_reset()
+    yield
+    broker_backoff_reset()
+
+
 @pytest.fixture
 def world(db):
     from tests.world import build_world

@@ -47,21 +47,41 @@ def lease_seconds() -> int:
 
 # --- Enqueueing ------------------------------------------------------------------------------
 
-def enqueue(report_id: int) -> bool:
+# After a failed send, the sends of the next seconds in this process are not attempted: a campaign of
+# 100 jobs asked for while Redis is down costs the user one connection failure, not 100 (each one
+# waits for the Redis client's own retries). The jobs stay "en attente"; the beat sweep sends them.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+def broker_backoff_reset() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def enqueue(report_id: int, *, force: bool = False) -> bool:
     """Send the job to the broker. Broker down: log, leave the job "en attente" (the sweep resends it).
 
     `retry=False`: when the broker is unreachable the request fails at once instead of blocking the
-    user's page while kombu retries the connection.
+    user's page while kombu retries the connection. `force`: try even within the back-off window
+    (the sweep, which runs because the broker delivered it).
     """
+    global _broker_down_until
     from .tasks import render_report
 
+    if not force and time.monotonic() < _broker_down_until:
+        logger.info("Rapport %s : envoi différé (file d'attente indisponible il y a moins de %.0f s)",
+                    report_id, BROKER_BACKOFF_SECONDS)
+        return False
     try:
         render_report.apply_async(args=[report_id], retry=False)
     except Exception as exc:  # noqa: BLE001 — kombu/redis raise many connection error types
         if render_report.app.conf.task_always_eager and not _is_broker_error(exc):
             raise  # in-process run (make run, tests): a bug in the task must show
         logger.warning("Rapport %s : service de file d'attente indisponible (%s), envoi différé", report_id, exc)
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         return False
+    _broker_down_until = 0.0
     Report.objects.filter(pk=report_id).update(enqueued_at=timezone.now())
     return True
 
@@ -347,7 +367,7 @@ def requeue_waiting(*, min_age_seconds: int = 60) -> RequeueResult:
                    .order_by("requested_at").values_list("pk", flat=True))
     sent = 0
     for pk in waiting:
-        if not enqueue(pk):
+        if not enqueue(pk, force=True):
             break  # broker still down: the next sweep will try again, no point hammering it
         sent += 1
     if released or waiting:

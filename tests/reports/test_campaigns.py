@@ -130,3 +130,30 @@ def test_campaign_list_query_count(client, running, django_assert_max_num_querie
     with django_assert_max_num_queries(12):
         html = client.get(reverse("reports:campaigns")).content.decode()
     assert html.count("Campagne 2024") == 5
+
+
+def test_a_campaign_during_a_broker_outage_tries_the_broker_once_then_the_sweep_sends_all(
+        running, django_capture_on_commit_callbacks):
+    """Each failed send waits for the Redis client's retries (seconds): 4 jobs must not cost 4 of them."""
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from contracts.reports import tasks
+
+    with mock.patch.object(tasks.render_report, "apply_async", side_effect=BrokerDown("refused")) as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            campaign = services.campaign_start(actor=None, year=2025, region=running["calvados"].ars.region)
+    assert send.call_count == 1
+    assert set(campaign.reports.values_list("status", flat=True)) == {ReportStatus.EN_ATTENTE}
+    assert not campaign.reports.filter(enqueued_at__isnull=False).exists()
+
+    # The broker is back: the sweep is not held by the back-off window and sends every waiting job.
+    with mock.patch.object(tasks.render_report, "apply_async") as send:
+        assert services.requeue_waiting(min_age_seconds=0).sent == 4
+    assert send.call_count == 4
+    # …and a user's request right after is sent at once (a success closes the window).
+    with mock.patch.object(tasks.render_report, "apply_async") as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_request(actor=None, contract=running["manche"], kind="activite", year=2024)
+    assert send.call_count == 1
