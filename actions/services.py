@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 
-from cls_portal.accounts.models import Role
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
 from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
+from contracts import selectors as contract_selectors
 from contracts.models import Contract
 
 from .enums import TRANSITIONS, FicheStatut, Section
@@ -211,17 +211,6 @@ def pilot_is_coordinator(contract, pilote) -> bool:
 
 # -- status workflow ------------------------------------------------------------------------------
 
-def _referents(contract) -> list:
-    """Who hears about a submission: the contract's référent, else the délégation's users."""
-    if contract.referent_id:
-        return [contract.referent]
-    from django.contrib.auth import get_user_model
-
-    deps = [d.departement_id for d in contract.delegations.all()]
-    return list(get_user_model().objects.filter(memberships__role=Role.DELEGATION,
-                                                memberships__departements__in=deps).distinct())
-
-
 @transaction.atomic
 def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
                      sections: dict[str, str] | None = None) -> FicheAction:
@@ -291,7 +280,7 @@ def plan_submit(*, actor, contract: Contract, commentaire: str = "") -> tuple[li
         submitted.append(fiche)
     if not submitted:
         raise DomainError("Aucune fiche complète à soumettre : complétez les fiches signalées dans le plan.")
-    notify(users=_referents(contract), kind="revue_fiche",
+    notify(users=contract_selectors.reviewers(contract), kind="revue_fiche",
            url=reverse("actions:review_queue"), body=commentaire,
            title=f"Plan d'action soumis à votre revue : {len(submitted)} fiche(s) ({contract.nom})")
     return submitted, skipped
@@ -302,7 +291,7 @@ def _notify_transition(fiche: FicheAction, name: str, commentaire: str) -> None:
     url = reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})
     label = f"fiche {fiche.code} « {fiche.titre} »"
     if name == "soumettre":
-        notify(users=_referents(contract), kind="revue_fiche", url=url, body=commentaire,
+        notify(users=contract_selectors.reviewers(contract), kind="revue_fiche", url=url, body=commentaire,
                title=f"Fiche action soumise à votre revue : {label} ({contract.nom})")
     elif name == "demander_modification":
         notify(users=contract.coordinators.all(), kind="revue_fiche", url=url, body=commentaire,

@@ -95,6 +95,19 @@ def coordinator_contracts(user, today: dt.date):
     ).order_by("nom")
 
 
+def reviewers(contract) -> list:
+    """Who hears about a submission or a proposal: the contract's référent, else the délégation's users."""
+    if contract.referent_id:
+        return [contract.referent]
+    from django.contrib.auth import get_user_model
+
+    from cls_portal.accounts.models import Role
+
+    deps = [d.departement_id for d in contract.delegations.all()]
+    return list(get_user_model().objects.filter(memberships__role=Role.DELEGATION,
+                                                memberships__departements__in=deps).distinct())
+
+
 def contract_get_for_user(user, pk) -> Contract:
     """The contract if `user` may see it, else 404 (never 403: another tenant's object does not exist)."""
     qs = (

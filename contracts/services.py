@@ -9,15 +9,17 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
+from cls_portal.notifications.services import notify
 from cls_portal.territories.models import Commune, Delegation
 
+from . import selectors, uploads, workflow
 from . import steps as method
-from . import uploads, workflow
 from .enums import (
     SIGNATORY_ROLES,
     SIGNED_DOCUMENT_TYPES,
@@ -213,7 +215,13 @@ def transition_propose(*, actor, contract: Contract, transition: str, comment: s
     except IntegrityError:
         raise DomainError("Une proposition attend déjà la décision de la délégation départementale.") from None
     history.record(actor=actor, obj=contract, action=f"proposition : {t.label}", comment=comment)
+    notify(users=selectors.reviewers(contract), kind="phase_contrat", url=_cycle_url(contract), body=comment,
+           title=f"{contract.nom} : proposition « {t.label} » à examiner")
     return proposal
+
+
+def _cycle_url(contract) -> str:
+    return reverse("contracts:detail", args=[contract.pk]) + "#cycle"
 
 
 def _pending(contract, proposal_pk) -> TransitionProposal:
@@ -234,7 +242,10 @@ def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: s
     proposal.status = ProposalStatus.ACCEPTED
     proposal.decided_by, proposal.decided_at, proposal.decision_comment = actor, timezone.now(), comment
     proposal.save()
-    return _apply(actor=actor, contract=contract, t=t, comment=comment, proposal=proposal)
+    record = _apply(actor=actor, contract=contract, t=t, comment=comment, proposal=proposal)
+    notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
+           title=f"{contract.nom} : « {t.label} » validé par la délégation départementale")
+    return record
 
 
 @transaction.atomic
@@ -249,6 +260,8 @@ def proposal_refuse(*, actor, contract: Contract, proposal_pk: int, comment: str
     proposal.save()
     history.record(actor=actor, obj=contract, action="proposition refusée",
                    changes={"proposition": [proposal.transition, "refusée"]}, comment=comment)
+    notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
+           title=f"{contract.nom} : proposition « {_transition(proposal.transition).label} » refusée")
     return proposal
 
 

@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 
 from actions.enums import FicheStatut
+from cls_portal.accounts.models import Role
 from cls_portal.core.errors import DomainError
-from contracts import permissions, services, workflow
+from contracts import permissions, selectors, services, workflow
 from contracts.enums import DocumentType, Phase, ProposalStatus, SignatoryRole, StepKind, StepStatus
 from contracts.models import PhaseTransition
+from tests import factories as f
 
 
 def _propose_and_validate(s, name, comment="RAS"):
@@ -205,3 +207,35 @@ def test_transition_table_is_consistent():
         assert PHASE_ORDER.index(t.target) == PHASE_ORDER.index(t.source) + 1
         assert t.mode in ("propose", "direct") and t.guards
     assert {t.source for t in workflow.TRANSITIONS.values()} == set(PHASE_ORDER[:-1])
+
+
+def test_proposals_and_decisions_are_notified_in_app_and_by_email(setup, mailoutbox, django_capture_on_commit_callbacks):
+    from cls_portal.notifications.models import Notification
+
+    s = setup(Phase.PREALABLE)
+    s.ready_to_leave_prealable()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager",
+                                               comment="Lettre reçue")
+    note = Notification.objects.get(user=s.ars_user, kind="phase_contrat")
+    assert "proposition « " in note.title and "à examiner" in note.title and note.url.endswith("#cycle")
+    assert [m.to for m in mailoutbox] == [[s.ars_user.email]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_refuse(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk,
+                                 comment="Lettre non signée")
+    refused = Notification.objects.get(user=s.coordinateur, kind="phase_contrat")
+    assert "refusée" in refused.title and refused.body == "Lettre non signée"
+
+    proposal = services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+    services.proposal_validate(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk)
+    assert Notification.objects.filter(user=s.coordinateur, kind="phase_contrat", title__contains="validé").exists()
+    # Without a named référent, every user of the contract's délégation hears about a proposal.
+    colleague = f.with_role(f.UserFactory(username="dd14-bis"), Role.DELEGATION, departements=[s.dep])
+    elsewhere = f.with_role(f.UserFactory(username="dd50"), Role.DELEGATION,
+                            departements=[f.DepartementFactory(code="50", region=s.region)])
+    s.contract.referent = None
+    s.contract.save()
+    s.contract.delegations.set([s.delegation])
+    assert set(selectors.reviewers(s.contract)) == {s.ars_user, colleague}
+    assert elsewhere not in selectors.reviewers(s.contract)
