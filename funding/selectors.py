@@ -199,6 +199,26 @@ def totals_by_departement(user, year: int) -> list[TotauxDepartement]:
     return [rows[k] for k in sorted(rows, key=lambda c: c or "")]
 
 
+def totals_overall(user, year: int) -> tuple[TotauxDepartement, int]:
+    """The same figures over all the user's contracts, each counted once (the per-département rows count a
+    contract over several départements in each), and how many such contracts there are. Three queries."""
+    contracts = Contract.objects.visible_to(user)
+    r = (AnneeFinancement.objects.filter(contract__in=contracts, annee=year)
+         .aggregate(demande=Sum("demande_ars"), engage=Sum("montant_accorde"), verse=Sum("total_verse"),
+                    a_reverser=Sum("montant_a_reverser"), pourvus=Count("id", filter=Q(mois_pourvus=12)),
+                    vacants=Count("id", filter=Q(mois_pourvus__lt=12))))
+    decided = AnneeFinancement.objects.filter(contract=OuterRef("pk"), annee=year,
+                                              statut__in=[Statut.DECIDEE, Statut.SOLDEE])
+    total = TotauxDepartement(code="", nom="Total", demande=r["demande"] or ZERO, engage=r["engage"] or ZERO,
+                              verse=r["verse"] or ZERO, a_reverser=r["a_reverser"] or ZERO,
+                              postes_pourvus=r["pourvus"], postes_vacants=r["vacants"],
+                              sans_decision=contracts.active().annotate(decided=Exists(decided))
+                              .filter(decided=False).count())
+    multi = (contracts.filter(annees_financement__annee=year).annotate(n=Count("delegations", distinct=True))
+             .filter(n__gt=1).count())
+    return total, multi
+
+
 def contracts_without_decision(user, year: int):
     decided = AnneeFinancement.objects.filter(contract=OuterRef("pk"), annee=year,
                                               statut__in=[Statut.DECIDEE, Statut.SOLDEE])

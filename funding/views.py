@@ -293,9 +293,11 @@ def home(request):
     annees = selectors.annees_for_user(request.user, **filters)
     page = Paginator(annees, PER_PAGE).get_page(request.GET.get("page"))
     year = filters["annee"] or timezone.localdate().year
+    total, multi_departement = selectors.totals_overall(request.user, year)
     return render(request, "funding/home.html", {
         "title": "Financement des postes de coordination", "form": form, "page_obj": page, "year": year,
-        "totaux": selectors.totals_by_departement(request.user, year),
+        "totaux": selectors.totals_by_departement(request.user, year), "total": total,
+        "multi_departement": multi_departement,
         "export_form": ColumnChoiceForm(columns=EXPORT_COLUMNS),
         "export_filters": [(k, v) for k, v in filters.items() if v],
         "can_edit_rules": permissions.can_edit_rules(request.user)[0],

@@ -1,6 +1,7 @@
 """Funding pages: what they show, French errors in place, conflicts, exports and pinned query counts."""
 
 import datetime as dt
+import re
 import html
 from decimal import Decimal as D
 
@@ -210,6 +211,21 @@ def test_home_region_totals_per_departement(client, world):
     assert world.other.funding_year not in list(response.context["page_obj"])
 
 
+def test_home_total_counts_a_contract_over_two_departements_once(client, world):
+    t = world.own
+    deleg2 = f.DelegationFactory(departement=f.DepartementFactory(code="50", nom="Manche", region=t.region))
+    t.contract.delegations.add(deleg2)  # the own contract (23 000 € granted in 2025) now spans 14 and 50
+    client.force_login(t.people["region"])
+    response = client.get(reverse("funding:home"), {"annee": "2025"})
+    totals = {x.code: x for x in response.context["totaux"]}
+    assert totals["14"].engage == totals["50"].engage == D("23000")
+    total = response.context["total"]
+    assert (total.engage, total.verse, total.postes_pourvus) == (D("23000"), D("11500"), 1)
+    html = plain(response)
+    assert re.search(r"Total</th>(<td[^>]*>[^<]*</td>){3}", html).group(0).count("23 000 €") == 2
+    assert "1 contrat couvre plusieurs départements" in html and "ne le compte qu'une fois" in html
+
+
 def test_export_csv_of_the_filtered_list(client, world):
     client.force_login(world.own.people["region"])
     response = client.get(reverse("funding:export"), {"annee": "2025", "format": "csv"})
@@ -251,7 +267,7 @@ def _more_contracts(tenant, n):
 def test_home_query_count_does_not_grow(client, world, django_assert_max_num_queries, n, role):
     _more_contracts(world.own, n)
     client.force_login(world.own.people[role])
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("funding:home"), {"statut": ""})
     assert response.status_code == 200 and response.context["page_obj"].paginator.count == n + 2
 
