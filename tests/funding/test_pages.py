@@ -1,8 +1,8 @@
 """Funding pages: what they show, French errors in place, conflicts, exports and pinned query counts."""
 
 import datetime as dt
-import re
 import html
+import re
 from decimal import Decimal as D
 
 import pytest
