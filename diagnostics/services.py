@@ -180,7 +180,8 @@ def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire
     asking for changes or commenting; a diagnostic is submitted only with at least one priority.
     The caller checks who may fire it (`permissions.can_fire`).
     """
-    diagnostic = Diagnostic.objects.select_for_update(of=("self",)).select_related("contract", "contract__referent").get(
+    diagnostic = (Diagnostic.objects.select_for_update(of=("self",))
+                  .select_related("contract", "contract__referent")).get(
         pk=diagnostic_id)
     if action not in TRANSITIONS:
         raise DomainError("Action inconnue.")

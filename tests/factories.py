@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from actions.enums import FicheStatut
 from actions.models import Axe, FicheAction
-from cls_portal.accounts.models import Role, RoleMembership
+from cls_portal.accounts.models import RoleMembership
 from cls_portal.territories.models import (
     ARS,
     EPCI,

@@ -101,7 +101,8 @@ def fiche_export(request):
 
 
 def _indicateur_filter(request):
-    fs = filters.IndicateurFilter(request.GET or None, request=request, queryset=selectors.indicateurs_for_list(request.user))
+    fs = filters.IndicateurFilter(request.GET or None, request=request,
+                                  queryset=selectors.indicateurs_for_list(request.user))
     return fs, exports.indicateur_columns(selectors.value_years(fs.qs))
 
 

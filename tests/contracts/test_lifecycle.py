@@ -209,7 +209,8 @@ def test_transition_table_is_consistent():
     assert {t.source for t in workflow.TRANSITIONS.values()} == set(PHASE_ORDER[:-1])
 
 
-def test_proposals_and_decisions_are_notified_in_app_and_by_email(setup, mailoutbox, django_capture_on_commit_callbacks):
+def test_proposals_and_decisions_are_notified_in_app_and_by_email(setup, mailoutbox,
+                                                                  django_capture_on_commit_callbacks):
     from cls_portal.notifications.models import Notification
 
     s = setup(Phase.PREALABLE)

@@ -12,6 +12,7 @@ CASES = [
     Case("accounts:home", SIGNED_IN_302),
     Case("accounts:password_reset", EVERYONE_200),
     Case("accounts:password_reset_done", EVERYONE_200),
-    Case("accounts:password_reset_confirm", EVERYONE_200, kwargs=lambda t: {"uidb64": "MQ", "token": "x-y"}, other=None),
+    Case("accounts:password_reset_confirm", EVERYONE_200, kwargs=lambda t: {"uidb64": "MQ", "token": "x-y"},
+         other=None),
     Case("accounts:password_reset_complete", EVERYONE_200),
 ]

@@ -11,7 +11,7 @@ from tests.security.crawl import get_pages, parse
 @pytest.mark.django_db
 def test_every_post_form_carries_a_csrf_token_and_pages_send_csp(world):
     seen_forms = 0
-    for case, role, url in get_pages(world):
+    for _case, role, url in get_pages(world):
         client = Client()
         client.force_login(world.users[role])
         response = client.get(url)

@@ -21,7 +21,8 @@ class Command(BaseCommand):
     help = "Crée (ou complète) les données de démonstration. Mot de passe de tous les comptes : demo."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Autorise l'exécution avec les réglages de production.")
+        parser.add_argument("--force", action="store_true",
+                            help="Autorise l'exécution avec les réglages de production.")
 
     def handle(self, *args, **opts):
         if getattr(settings, "IS_PRODUCTION", False) and not opts["force"]:

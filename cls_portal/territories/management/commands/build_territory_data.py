@@ -39,7 +39,8 @@ class Command(BaseCommand):
             try:
                 subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, capture_output=True)
             except (OSError, subprocess.CalledProcessError) as exc:
-                raise CommandError(f"`npm pack {PACKAGE}` a échoué ({exc}). Installez npm ou passez --package-dir.")
+                raise CommandError(
+                    f"`npm pack {PACKAGE}` a échoué ({exc}). Installez npm ou passez --package-dir.") from exc
             tgz = next(Path(tmp).glob("*.tgz"))
             subprocess.run(["tar", "xzf", str(tgz)], cwd=tmp, check=True)
             self._build(Path(tmp) / "package" / "data", Path(opts["output"]))
