@@ -40,6 +40,23 @@ def _back(contract, anchor=""):
     return redirect(reverse("contracts:detail", args=[contract.pk]) + anchor)
 
 
+def _save(request, form, contract, call, *, success, anchor):
+    """For a valid POSTed form, run the service `call(cleaned_data)`. Its DomainError is shown next to
+    the field it names (a concurrent edit also as `form.conflict`, for the page's banner) and the page
+    is rendered again: returns None. Success: a message, then back to the contract page's section."""
+    form.conflict = None
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        call(form.cleaned_data)
+    except DomainError as err:
+        apply_domain_error(form, err)
+        form.conflict = err if isinstance(err, ConcurrentEditError) else None
+        return None
+    messages.success(request, success)
+    return _back(contract, anchor)
+
+
 # --- lists and dashboards ---------------------------------------------------------------------------
 
 EXPORT_COLUMNS = [
@@ -169,33 +186,24 @@ def retroplanning(request, pk):
     })
 
 
-def _form_page(request, contract, template, form, heading, **extra):
+def _form_page(request, contract, form, heading, **extra):
     extra.setdefault("hidden", {})
     extra.setdefault("conflict", None)
     extra.setdefault("multipart", False)
-    return render(request, template, {"contract": contract, "form": form, "title": heading, "heading": heading,
-                                      "breadcrumbs": _crumbs(contract, (heading, None)), **extra})
+    return render(request, "contracts/form_page.html", {
+        "contract": contract, "form": form, "title": heading, "heading": heading,
+        "breadcrumbs": _crumbs(contract, (heading, None)), **extra})
 
 
 def contract_edit(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     form = forms.ContractIdentityForm(request.POST or None, instance=contract)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in forms.ContractIdentityForm.Meta.fields}
-        try:
-            services.contract_update(actor=request.user, contract=contract,
-                                     version=form.cleaned_data.get("version"), data=data)
-        except ConcurrentEditError as err:
-            conflict = err
-            apply_domain_error(form, err)
-        except DomainError as err:
-            apply_domain_error(form, err)
-        else:
-            messages.success(request, "L'identité du contrat a été enregistrée.")
-            return _back(contract, "#identite")
-    return _form_page(request, contract, "contracts/form_page.html", form, "Modifier l'identité du contrat",
-                      conflict=conflict, multipart=False)
+    done = _save(request, form, contract, lambda d: services.contract_update(
+        actor=request.user, contract=contract, version=d.get("version"),
+        data={k: d[k] for k in forms.ContractIdentityForm.Meta.fields}),
+        success="L'identité du contrat a été enregistrée.", anchor="#identite")
+    return done or _form_page(request, contract, form, "Modifier l'identité du contrat",
+                              conflict=form.conflict)
 
 
 def perimeter_edit(request, pk):
@@ -319,20 +327,13 @@ def document_upload(request, pk):
                                        pk=request.GET.get("remplace") or request.POST.get("remplace"))
     form = forms.DocumentForm(request.POST or None, request.FILES or None, supersedes=supersedes,
                               initial={"type": request.GET.get("type", "")})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.document_upload(actor=request.user, contract=contract, type=d.get("type") or DocumentType.AUTRE,
-                                     titre=d["titre"], fichier=d["fichier"], date_document=d["date_document"],
-                                     supersedes=supersedes)
-        except DomainError as err:
-            apply_domain_error(form, err)
-        else:
-            messages.success(request, "Le document a été déposé.")
-            return _back(contract, "#documents")
+    done = _save(request, form, contract, lambda d: services.document_upload(
+        actor=request.user, contract=contract, type=d.get("type") or DocumentType.AUTRE, titre=d["titre"],
+        fichier=d["fichier"], date_document=d["date_document"], supersedes=supersedes),
+        success="Le document a été déposé.", anchor="#documents")
     heading = f"Nouvelle version de « {supersedes.titre} »" if supersedes else "Déposer un document"
-    return _form_page(request, contract, "contracts/form_page.html", form, heading, multipart=True,
-                      hidden={"remplace": supersedes.pk} if supersedes else {}, conflict=None)
+    return done or _form_page(request, contract, form, heading, multipart=True,
+                              hidden={"remplace": supersedes.pk} if supersedes else {})
 
 
 def document_download(request, pk, doc_pk):
@@ -365,16 +366,9 @@ def document_delete(request, pk, doc_pk):
 def signatory_add(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     form = forms.SignatoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.signatory_add(actor=request.user, contract=contract, **form.cleaned_data)
-        except DomainError as err:
-            apply_domain_error(form, err)
-        else:
-            messages.success(request, "Le signataire ou partenaire a été ajouté.")
-            return _back(contract, "#signataires")
-    return _form_page(request, contract, "contracts/form_page.html", form, "Ajouter un signataire ou un partenaire",
-                      multipart=False, conflict=None)
+    done = _save(request, form, contract, lambda d: services.signatory_add(actor=request.user, contract=contract, **d),
+                 success="Le signataire ou partenaire a été ajouté.", anchor="#signataires")
+    return done or _form_page(request, contract, form, "Ajouter un signataire ou un partenaire")
 
 
 @require_POST
@@ -396,16 +390,9 @@ def step_edit(request, pk, step_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     step = get_object_or_404(Step, contract=contract, pk=step_pk)
     form = forms.StepForm(request.POST or None, instance=step)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_update(actor=request.user, step=step, data=dict(form.cleaned_data))
-        except DomainError as err:
-            apply_domain_error(form, err)
-        else:
-            messages.success(request, "L'étape a été enregistrée.")
-            return _back(contract, "#etapes")
-    return _form_page(request, contract, "contracts/form_page.html", form, f"Étape : {step.titre}",
-                      multipart=False, conflict=None)
+    done = _save(request, form, contract, lambda d: services.step_update(actor=request.user, step=step, data=dict(d)),
+                 success="L'étape a été enregistrée.", anchor="#etapes")
+    return done or _form_page(request, contract, form, f"Étape : {step.titre}")
 
 
 @require_POST
@@ -436,16 +423,9 @@ def member_add(request, pk, instance_pk):
 def meeting_add(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     form = forms.MeetingForm(request.POST or None, request.FILES or None, contract=contract)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_create(actor=request.user, contract=contract, **form.cleaned_data)
-        except DomainError as err:
-            apply_domain_error(form, err)
-        else:
-            messages.success(request, "La réunion a été enregistrée.")
-            return _back(contract, "#gouvernance")
-    return _form_page(request, contract, "contracts/form_page.html", form, "Enregistrer une réunion",
-                      multipart=True, conflict=None)
+    done = _save(request, form, contract, lambda d: services.meeting_create(actor=request.user, contract=contract, **d),
+                 success="La réunion a été enregistrée.", anchor="#gouvernance")
+    return done or _form_page(request, contract, form, "Enregistrer une réunion", multipart=True)
 
 
 # --- avenants ---------------------------------------------------------------------------------------
@@ -457,21 +437,17 @@ def avenant_add(request, pk):
     docs = {str(d.pk): d for d in contract.documents.current().filter(type=DocumentType.AVENANT)}
     form = forms.AvenantForm(request.POST or None, fiches=fiches.values(), signatories=sigs.values(),
                              documents=docs.values())
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def record(d):
         changes = [{"kind": kind, "fiche": fiches[pk_]} for field, kind in (
             ("ajouts", PlanChangeKind.AJOUT), ("modifications", PlanChangeKind.MODIFICATION),
             ("retraits", PlanChangeKind.RETRAIT)) for pk_ in d[field]]
         changes += [{"kind": PlanChangeKind.MODIFICATION, "description": line.strip()}
                     for line in d["autres"].splitlines() if line.strip()]
-        try:
-            services.avenant_create(actor=request.user, contract=contract, date=d["date"], objet=d["objet"],
-                                    changes=changes, signataires=[sigs[x] for x in d["signataires"]],
-                                    document=docs.get(d["document"]))
-        except DomainError as err:
-            apply_domain_error(form, err)
-        else:
-            messages.success(request, "L'avenant a été enregistré : la version du plan d'action augmente.")
-            return _back(contract, "#avenants")
-    return _form_page(request, contract, "contracts/form_page.html", form, "Enregistrer un avenant",
-                      multipart=False, conflict=None)
+        services.avenant_create(actor=request.user, contract=contract, date=d["date"], objet=d["objet"],
+                                changes=changes, signataires=[sigs[x] for x in d["signataires"]],
+                                document=docs.get(d["document"]))
+
+    done = _save(request, form, contract, record,
+                 success="L'avenant a été enregistré : la version du plan d'action augmente.", anchor="#avenants")
+    return done or _form_page(request, contract, form, "Enregistrer un avenant")
