@@ -458,21 +458,26 @@ def meeting_create(*, actor, contract: Contract, instance: Instance, date: dt.da
         doc = document_upload(actor=actor, contract=contract, type=DocumentType.COMPTE_RENDU,
                               titre=f"Compte rendu — {instance.nom} du {date:%d/%m/%Y}", fichier=fichier,
                               date_document=date)
-    meeting = Meeting.objects.create(contract=contract, instance=instance, date=date, lieu=lieu,
-                                     ordre_du_jour=ordre_du_jour, participants=participants,
-                                     compte_rendu=compte_rendu, compte_rendu_document=doc, decisions=decisions,
-                                     revue_annuelle=revue_annuelle)
-    if revue_annuelle:
-        step = contract.steps.filter(kind=StepKind.EVALUATION_CONTINUE, annee=date.year).first()
-        if step is None:
-            step = Step.objects.create(
-                contract=contract, phase=Phase.MISE_EN_OEUVRE, kind=StepKind.EVALUATION_CONTINUE, ordre=70,
-                annee=date.year, titre=f"Évaluation continue {date.year} (revue annuelle du COPIL)",
-                objectif=method.EVALUATION_CONTINUE.objectif, date_prevue=dt.date(date.year, 12, 31))
-        step.statut, step.date_realisee = StepStatus.REALISEE, date
-        step.save(update_fields=["statut", "date_realisee"])
-    history.record(actor=actor, obj=meeting, action="réunion enregistrée",
-                   changes={"réunion": [None, str(meeting)]})
+    try:  # the transaction rolls back on any failure below: the minutes' file must not outlive its row
+        meeting = Meeting.objects.create(contract=contract, instance=instance, date=date, lieu=lieu,
+                                         ordre_du_jour=ordre_du_jour, participants=participants,
+                                         compte_rendu=compte_rendu, compte_rendu_document=doc, decisions=decisions,
+                                         revue_annuelle=revue_annuelle)
+        if revue_annuelle:
+            step = contract.steps.filter(kind=StepKind.EVALUATION_CONTINUE, annee=date.year).first()
+            if step is None:
+                step = Step.objects.create(
+                    contract=contract, phase=Phase.MISE_EN_OEUVRE, kind=StepKind.EVALUATION_CONTINUE, ordre=70,
+                    annee=date.year, titre=f"Évaluation continue {date.year} (revue annuelle du COPIL)",
+                    objectif=method.EVALUATION_CONTINUE.objectif, date_prevue=dt.date(date.year, 12, 31))
+            step.statut, step.date_realisee = StepStatus.REALISEE, date
+            step.save(update_fields=["statut", "date_realisee"])
+        history.record(actor=actor, obj=meeting, action="réunion enregistrée",
+                       changes={"réunion": [None, str(meeting)]})
+    except BaseException:
+        if doc is not None:
+            doc.fichier.delete(save=False)
+        raise
     return meeting
 
 

@@ -120,6 +120,26 @@ def test_copil_yearly_review_marks_evaluation_step_done(setup):
     assert s.contract.documents.get().type == DocumentType.COMPTE_RENDU
 
 
+def test_a_meeting_that_fails_after_its_minutes_upload_leaves_no_file(setup, settings, monkeypatch):
+    """The minutes are written to disk before the meeting row: a later failure rolls the rows back and
+    must remove the file too (nothing stored on failure)."""
+    from pathlib import Path
+
+    s = setup(Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 3, 15))
+    copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL, nom="COPIL")
+
+    def broken_history(*, obj, **kwargs):
+        if obj.__class__.__name__ == "Meeting":
+            raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr(services.history, "record", broken_history)
+    with pytest.raises(RuntimeError):
+        services.meeting_create(actor=s.coordinateur, contract=s.contract, instance=copil,
+                                date=dt.date(2025, 11, 20), fichier=upload("cr.pdf"))
+    assert not Document.objects.exists() and not s.contract.meetings.exists()
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
 def test_avenant_increments_plan_version(setup):
     s = setup(Phase.MISE_EN_OEUVRE)
     signatories = s.add_signatories()
