@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("Mon CLS", "contracts:my_cls", [Role.COORDINATEUR]),
     ("Contrats", "contracts:list", None),
     ("Tableau de bord", "contracts:delegation_dashboard", [Role.DELEGATION]),
+    ("Diagnostics", "diagnostics:list", [Role.COORDINATEUR, Role.DELEGATION, Role.REGION]),
     ("Vue régionale", "regional:dashboard", [Role.REGION, Role.DELEGATION]),
     ("Financements", "funding:home", [Role.DELEGATION, Role.REGION, Role.COORDINATEUR]),
     ("Rapports annuels", "reports:home", None),
