@@ -8,27 +8,12 @@ reads: Name, Request Count, Failure Count, 50%, 95%, Requests/s).
 import csv
 import http.client
 import random
-import re
 import statistics
 import threading
 import time
 import urllib.parse
 
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def interleave(accounts):
-    """Coordinators, délégation and regional accounts in turn, so 20 users mix the three roles."""
-    groups = {}
-    for account in sorted(accounts):
-        kind = "coord" if "coord" in account else "dd" if "-dd" in account else "region"
-        groups.setdefault(kind, []).append(account)
-    ordered, queues = [], [groups[k] for k in ("coord", "dd", "region") if k in groups]
-    while any(queues):
-        for queue in queues:
-            if queue:
-                ordered.append(queue.pop(0))
-    return ordered
+from .loadplan import TOKEN, interleave, page_name
 
 
 def percentile(values, p):
@@ -81,8 +66,7 @@ class User(threading.Thread):
                                "Referer": f"http://{self.host}:{self.port}/connexion/"})
         while time.monotonic() < self.stop_at:
             url = random.choice(self.urls)
-            is_contract = url.startswith("/cls/") and url.rstrip("/").split("/")[-1].isdigit()
-            self._request("GET", url, "/cls/<id>/" if is_contract else url.split("?")[0])
+            self._request("GET", url, page_name(url))
             time.sleep(random.uniform(0.5, 1.5))
         self.conn.close()
 

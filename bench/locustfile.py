@@ -4,29 +4,16 @@ import itertools
 import json
 import os
 import random
-import re
+import sys
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadplan import TOKEN, interleave, page_name  # noqa: E402
+
 PLAN = json.loads(os.environ["BENCH_PLAN"])  # account -> the pages it may open
-
-
-def _interleave(accounts):
-    """Coordinators, délégation and regional accounts in turn (same order as bench/loadgen.py)."""
-    groups = {}
-    for account in sorted(accounts):
-        kind = "coord" if "coord" in account else "dd" if "-dd" in account else "region"
-        groups.setdefault(kind, []).append(account)
-    ordered, queues = [], [groups[k] for k in ("coord", "dd", "region") if k in groups]
-    while any(queues):
-        for queue in queues:
-            if queue:
-                ordered.append(queue.pop(0))
-    return ordered
-
-
-ACCOUNTS = _interleave(PLAN)  # the three roles in turn
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ACCOUNTS = interleave(PLAN)  # the three roles in turn
 _next_account = itertools.cycle(ACCOUNTS)
 
 
@@ -46,8 +33,6 @@ class PortalUser(HttpUser):
     @task
     def browse(self):
         url = random.choice(PLAN[self.username])
-        is_contract = url.startswith("/cls/") and url.rstrip("/").split("/")[-1].isdigit()
-        name = "/cls/<id>/" if is_contract else url.split("?")[0]
-        with self.client.get(url, name=name, catch_response=True) as response:
+        with self.client.get(url, name=page_name(url), catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{url} -> {response.status_code}")
