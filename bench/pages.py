@@ -44,21 +44,14 @@ def _get(client, url):
     return response
 
 
-def measure(client, url):
-    """SQL queries counted on one request, then server time over REPEAT requests timed without the
-    query recorder (recording every statement would slow the pages with more queries)."""
+def prepare(client, url):
+    """Warm-up, then the SQL queries of one request, counted apart from the timed ones (recording every
+    statement would slow down the pages with more queries)."""
     for _ in range(WARMUP):
         _get(client, url)
     with CaptureQueriesContext(connection) as ctx:
         status = _get(client, url).status_code
-    queries = len(ctx.captured_queries)  # now: the log is emptied when a connection is reopened
-    times = []
-    for _ in range(REPEAT):
-        t0 = time.perf_counter()
-        _get(client, url)
-        times.append((time.perf_counter() - t0) * 1000)
-    return {"status": status, "queries": queries, "median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(percentile(times, 95), 2)}
+    return {"status": status, "queries": len(ctx.captured_queries)}
 
 
 def main():
@@ -66,6 +59,7 @@ def main():
     data = {"contracts": Contract.objects.count(), "vendor": connection.vendor, "pages": {}}
     biggest = (Contract.objects.filter(nom__startswith="CLS échelle").annotate(n=Count("fiches"))
                .order_by("-n", "pk").first())
+    timed = []
     for spec in page_specs(biggest):
         user = User.objects.get(username=spec["user"])
         client = Client()
@@ -76,7 +70,18 @@ def main():
             data["pages"][spec["name"]] = {"error": f"page indisponible : {exc}"}
             continue
         data["pages"][spec["name"]] = {"url": url, "user": spec["user"], "kind": spec.get("kind", "page"),
-                                       **measure(client, url)}
+                                       **prepare(client, url)}
+        timed.append((spec["name"], client, url, []))
+    # Rounds: every page once per round, so a slower moment of the machine weighs on all pages alike
+    # and the ratios to the bare page and to the admin hold.
+    for _ in range(REPEAT):
+        for _name, client, url, times in timed:
+            t0 = time.perf_counter()
+            _get(client, url)
+            times.append((time.perf_counter() - t0) * 1000)
+    for name, _client, _url, times in timed:
+        data["pages"][name].update(median_ms=round(statistics.median(times), 2),
+                                   p95_ms=round(percentile(times, 95), 2))
     json.dump(data, sys.stdout)
 
 

@@ -18,8 +18,9 @@ def _pages_section(results):
     admin_fastest = min((p["median_ms"] for p in admins), default=None)
     lines = [f"## Pages ({big} contrats, {'PostgreSQL' if results['postgres'] else 'SQLite'})", "",
              "Temps serveur mesuré dans le processus (client de test Django, gabarits en cache, DEBUG désactivé), "
-             f"{results.get('repeat', 30)} requêtes par page après 3 de chauffe, mesurées l'une après l'autre dans "
-             "le même processus à chaque taille ; les requêtes SQL sont comptées sur une requête à part, hors "
+             f"{results.get('repeat', 30)} requêtes par page après 3 de chauffe, en tours (chaque page une fois par "
+             "tour, pour qu'un moment plus lent de la machine pèse sur toutes les pages de la même façon), dans le "
+             "même processus à chaque taille ; les requêtes SQL sont comptées sur une requête à part, hors "
              "chronométrage.", "",
              "| page | requêtes SQL | " + " | ".join(f"requêtes à {s}" for s in sizes)
              + " | médiane (ms) | p95 (ms) | × page nue | objectif ≤ 3× page nue et < admin | requêtes constantes |",

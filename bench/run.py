@@ -55,11 +55,12 @@ def prepare(size, postgres):
     t0 = time.monotonic()
     out = sh([PY, "manage.py", "seed_scale", "--contracts", str(size)], env).stdout.strip().splitlines()[-1]
     seed_seconds = time.monotonic() - t0
-    # Fresh statistics and no autovacuum pass racing the measurements (a seeded database just had
-    # a million rows inserted): what a production database looks like, not one mid-maintenance.
+    # Fresh statistics, no autovacuum pass and no dirty pages left to flush racing the measurements (a
+    # seeded database just had a million rows inserted): a production database, not one mid-maintenance.
     sh([PY, "manage.py", "shell", "-c",
         "from django.db import connection as c; "
-        "c.cursor().execute('VACUUM (ANALYZE)' if c.vendor == 'postgresql' else 'ANALYZE')"], env)
+        "cur = c.cursor(); cur.execute('VACUUM (ANALYZE)' if c.vendor == 'postgresql' else 'ANALYZE'); "
+        "c.vendor == 'postgresql' and cur.execute('CHECKPOINT')"], env)
     sh([PY, "manage.py", "shell", "-c",
         "from django.contrib.auth import get_user_model as g; U=g(); "
         "U.objects.filter(username='bench-admin').exists() or "
