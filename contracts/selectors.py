@@ -123,10 +123,6 @@ def contract_perimeter(contract):
     return contract.communes.select_related("departement").order_by("nom")
 
 
-def contract_population(contract) -> int:
-    return contract.communes.aggregate(p=Sum("population"))["p"] or 0
-
-
 def communes_for(codes):
     return Commune.objects.filter(code__in=codes)
 
@@ -162,8 +158,15 @@ def history(contract, limit=50):
     return HistoryEntry.objects.filter(contract_id=contract.pk).select_related("actor").order_by("-at", "-id")[:limit]
 
 
-def pending_proposal(contract):
-    return contract.proposals.filter(status=ProposalStatus.PENDING).select_related("proposed_by").first()
+def proposals(contract) -> list[TransitionProposal]:
+    """Every phase-change proposal of the contract, with who proposed and who decided (one query)."""
+    return list(TransitionProposal.objects.filter(contract=contract).select_related("proposed_by", "decided_by")
+                .order_by("proposed_at", "pk"))
+
+
+def pending_in(proposal_list) -> TransitionProposal | None:
+    """The proposal waiting for the délégation (at most one: a database constraint)."""
+    return next((p for p in proposal_list if p.status == ProposalStatus.PENDING), None)
 
 
 @dataclass(frozen=True)
@@ -175,12 +178,13 @@ class TimelineEntry:
     comment: str
 
 
-def timeline(contract) -> list[TimelineEntry]:
-    """Proposals, decisions and phase changes of the contract, oldest first."""
+def timeline(contract, proposal_list=None) -> list[TimelineEntry]:
+    """Proposals, decisions and phase changes of the contract, oldest first (`proposal_list`: the
+    contract's proposals when the caller already read them)."""
     from . import workflow
 
     entries = []
-    for p in TransitionProposal.objects.filter(contract=contract).select_related("proposed_by", "decided_by"):
+    for p in proposals(contract) if proposal_list is None else proposal_list:
         label = workflow.TRANSITIONS[p.transition].label if p.transition in workflow.TRANSITIONS else p.transition
         entries.append(TimelineEntry(p.proposed_at, "proposition", f"Proposition : {label}", p.proposed_by,
                                      p.comment))

@@ -142,18 +142,20 @@ def contract_detail(request, pk):
     today = timezone.localdate()
     avenant_list = list(selectors.avenants(contract))
     roles = permissions.lifecycle_roles(user, contract)
-    pending = selectors.pending_proposal(contract)
+    proposal_list = selectors.proposals(contract)
+    pending = selectors.pending_in(proposal_list)
+    communes = list(selectors.contract_perimeter(contract))
     step_list = list(selectors.steps(contract))
     for s in step_list:
         s.overdue = s.is_overdue(today)
     possible = workflow.transitions_from(contract.phase)
     return render(request, "contracts/contract_detail.html", {
         "contract": contract, "title": contract.nom, "today": today,
-        "communes": list(selectors.contract_perimeter(contract)),
-        "population": selectors.contract_population(contract),
+        "communes": communes,
+        "population": sum(c.population for c in communes),
         "contract_tabs": tabs_for(user, contract),
         "signatories": list(selectors.signatories(contract)),
-        "timeline": selectors.timeline(contract),
+        "timeline": selectors.timeline(contract, proposal_list),
         "steps": step_list,
         "instances": list(selectors.instances(contract)),
         "meetings": list(selectors.meetings(contract)),
