@@ -59,25 +59,40 @@ def contract_list_for_user(user, today: dt.date | None = None):
     return annotate_for_lists(qs, today).order_by("nom", "pk")
 
 
-def _in_departements(user):
-    """Contract ids of the délégation user's départements, as a subquery (no join, no DISTINCT)."""
-    return Contract.delegations.through.objects.filter(
-        delegation__departement_id__in=user.departement_codes()).values("contract_id")
+def departements_for(user):
+    """The départements a user may filter on: all for administrators; else those of their région(s) and
+    délégation, and those of the contracts they see through another role (coordinator, pilot, elected
+    official). One query when evaluated."""
+    from cls_portal.accounts.models import Role
+    from cls_portal.territories.models import Departement
+
+    qs = Departement.objects.select_related("region").order_by("code")
+    if user.is_portal_admin:
+        return qs
+    q = Q(region_id__in=user.region_codes()) | Q(code__in=user.departement_codes())
+    if user.roles() - {Role.REGION, Role.DELEGATION}:
+        q |= Q(code__in=Delegation.objects.filter(contracts__in=Contract.objects.visible_to(user))
+               .values("departement_id"))
+    return qs.filter(q)
+
+
+def _in_delegation_scope(qs, user):
+    """`qs` limited to the contracts of the délégation user's départements (admins: all), by a subquery
+    (no join, no DISTINCT)."""
+    if user.is_portal_admin:
+        return qs
+    return qs.filter(pk__in=Contract.delegations.through.objects.filter(
+        delegation__departement_id__in=user.departement_codes()).values("contract_id"))
 
 
 def delegation_contracts(user, today: dt.date):
     """The CLS of the délégation user's départements (admins: all), for the dashboard's table."""
-    qs = contract_list_for_user(user, today)
-    if not user.is_portal_admin:
-        qs = qs.filter(pk__in=_in_departements(user))
-    return qs
+    return _in_delegation_scope(contract_list_for_user(user, today), user)
 
 
 def awaiting_decision(user, limit: int = 20):
     """The délégation's contracts with phase-change proposals waiting, with their number (one query)."""
-    qs = Contract.objects.visible_to(user)
-    if not user.is_portal_admin:
-        qs = qs.filter(pk__in=_in_departements(user))
+    qs = _in_delegation_scope(Contract.objects.visible_to(user), user)
     return list(qs.filter(proposals__status=ProposalStatus.PENDING)
                 .values("pk", "nom").annotate(pending_proposals=Count("proposals")).order_by("nom", "pk")[:limit])
 

@@ -85,13 +85,7 @@ def contract_list(request):
     today = timezone.localdate()
     qs = selectors.contract_list_for_user(request.user, today)
     user = request.user
-    if user.is_portal_admin:
-        deps = Departement.objects.all()
-    elif user.has_role(Role.REGION):
-        deps = Departement.objects.filter(region_id__in=user.region_codes())
-    else:
-        deps = Departement.objects.filter(delegation__contracts__in=qs.values("pk")).distinct()
-    filterset, rows = _filtered(request, qs, deps)
+    filterset, rows = _filtered(request, qs, selectors.departements_for(user))
     can_export = user.is_portal_admin or user.has_role(Role.REGION) or user.has_role(Role.DELEGATION)
     if can_export and request.GET.get("export"):
         export_form = ColumnChoiceForm(

@@ -149,14 +149,6 @@ def annees_for_user(user, *, annee=None, statut=None, departement=None):
     return qs
 
 
-def departements_for_user(user):
-    """Départements of the contracts the user can see (filter choices)."""
-    from cls_portal.territories.models import Departement
-
-    return Departement.objects.filter(
-        delegation__contracts__in=Contract.objects.visible_to(user)).distinct().order_by("code")
-
-
 @dataclass
 class TotauxDepartement:
     code: str

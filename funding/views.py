@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.territories.models import Region
+from contracts.selectors import departements_for
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, selectors, services
@@ -261,7 +262,7 @@ def dialogue(request, contract_pk):
 # Home, export --------------------------------------------------------------------------------------------------
 
 def _filters(request):
-    departements = list(selectors.departements_for_user(request.user))
+    departements = list(departements_for(request.user))
     data = request.GET.copy()
     if not data and request.user.has_role("delegation"):
         data["statut"] = "a_traiter"  # the délégation lands on what it has to do

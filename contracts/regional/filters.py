@@ -30,19 +30,13 @@ def _region_choices():
 
 
 def scoped_choices(user):
-    """(départements, régions) a user may filter on: everything for administrators; for everyone else
-    the départements of their région(s) and délégation, and those of the contracts they see through
-    another role (coordinator, pilot, elected official). One query."""
-    from cls_portal.accounts.models import Role
-    from cls_portal.territories.models import Delegation
+    """(départements, régions) a user may filter on (`contracts.selectors.departements_for`); the
+    régions are those of these départements. Administrators: every région with an ARS."""
+    from contracts.selectors import departements_for
 
     if user is None or not user.is_authenticated or user.is_portal_admin:
         return _departement_choices(), _region_choices()
-    q = Q(region_id__in=user.region_codes()) | Q(code__in=user.departement_codes())
-    if user.roles() - {Role.REGION, Role.DELEGATION}:
-        q |= Q(code__in=Delegation.objects.filter(contracts__in=Contract.objects.visible_to(user))
-               .values("departement_id"))
-    deps = list(Departement.objects.filter(q).select_related("region").order_by("code"))
+    deps = list(departements_for(user))
     regions = sorted({(d.region_id, d.region.nom) for d in deps}, key=lambda r: r[1])
     return [(d.code, str(d)) for d in deps], regions
 

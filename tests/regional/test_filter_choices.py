@@ -1,4 +1,4 @@
-"""The regional lists offer only the départements and régions the user may see."""
+"""Lists offer only the départements and régions the user may see (`contracts.selectors.departements_for`)."""
 
 import re
 
@@ -12,7 +12,8 @@ def options(html, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["regional:contracts", "regional:fiches", "regional:indicateurs"])
+@pytest.mark.parametrize("page", ["regional:contracts", "regional:fiches", "regional:indicateurs", "contracts:list",
+                                  "funding:home"])
 def test_region_and_delegation_users_see_their_own_departements_only(client, world, page):
     own, other = world.own, world.other
     for role in ("region", "delegation", "coordinateur"):
