@@ -5,7 +5,7 @@
 Each round: every previous report of the data set is deleted (so no file is reused from the round
 before), a `celery -A cls_portal worker --concurrency N` is started on a Redis database of its own
 (127.0.0.1:6379/11, not the one the CI uses), warmed up with N reports, then 100 reports are asked
-for through `contracts.reports.services.report_request` (the path a user's click takes) and the clock
+for through `reports.services.report_request` (the path a user's click takes) and the clock
 stops when the last one is "prêt". Prints one JSON document on stdout. PostgreSQL only: SQLite
 serialises writers, which would measure the lock, not the workers.
 """
@@ -31,9 +31,9 @@ import django  # noqa: E402
 django.setup()
 
 from contracts.models import Contract  # noqa: E402
-from contracts.reports import services  # noqa: E402
-from contracts.reports.enums import ReportStatus  # noqa: E402
-from contracts.reports.models import Report  # noqa: E402
+from reports import services  # noqa: E402
+from reports.enums import ReportStatus  # noqa: E402
+from reports.models import Report  # noqa: E402
 
 N_REPORTS = int(os.environ.get("BENCH_CAMPAIGN_REPORTS", "100"))
 YEAR = 2025

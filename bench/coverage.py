@@ -1,7 +1,7 @@
 """Regional coverage (population covered by active CLS) over every contract of the data set.
 
 Run by bench/run.py at each size; prints one JSON document: SQL queries and time of
-`contracts.regional.coverage.coverage()` for the whole of France (every département), and the
+`regional.coverage.coverage()` for the whole of France (every département), and the
 largest figure of queries among the 18 régions one by one.
 """
 
@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from cls_portal.territories.models import Region  # noqa: E402
 from contracts.models import Contract  # noqa: E402
-from contracts.regional.coverage import coverage  # noqa: E402
+from regional.coverage import coverage  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30")) // 3 or 1
 

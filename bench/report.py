@@ -69,7 +69,7 @@ def write_markdown(results, path: Path):
     lines += _pages_section(results)
     rows = [(s, results["by_size"][s]["coverage"]) for s in results["sizes"] if results["by_size"][s].get("coverage")]
     if rows:
-        lines += ["## Couverture régionale (`contracts.regional.coverage.coverage`)", "",
+        lines += ["## Couverture régionale (`regional.coverage.coverage`)", "",
                   "| contrats | requêtes SQL (France entière) | requêtes SQL (une région, max) | durée (ms) | "
                   "population couverte |", "|---|---|---|---|---|"]
         lines += [f"| {s} | {r['queries']} | {r.get('region_queries_max', '—')} | {r['ms']} | {r['population']} |"

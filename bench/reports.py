@@ -1,7 +1,7 @@
 """Activity report of one 40-sheet contract: time split into data gathering, HTML templating, PDF layout.
 
 Run by bench/run.py on the largest data set; prints one JSON document on stdout. Uses the reports
-app's own timing split (`contracts.reports.rendering.render_report_timed`, the steps the Celery task
+app's own timing split (`reports.rendering.render_report_timed`, the steps the Celery task
 chains: data + fingerprint, HTML templating with its SVG charts, WeasyPrint layout).
 """
 
@@ -25,8 +25,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from actions.models import Indicateur  # noqa: E402
 from contracts.models import Contract  # noqa: E402
-from contracts.reports import rendering  # noqa: E402
-from contracts.reports.data import report_data  # noqa: E402
+from reports import rendering  # noqa: E402
+from reports.data import report_data  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPORT_REPEAT", "5"))
 YEAR = 2025
@@ -64,7 +64,7 @@ def split(contract):
         result = timed(Contract.objects.get(pk=contract.pk), "activite", YEAR)
     return ({"data": result.data_seconds, "html": result.html_seconds, "pdf": result.pdf_seconds,
              "bytes": len(result.pdf), "queries": len(ctx.captured_queries)},
-            "`contracts.reports.rendering.render_report_timed`")
+            "`reports.rendering.render_report_timed`")
 
 
 def main():

@@ -4,12 +4,12 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cls_portal.accounts.urls")),
     path("cls/", include("contracts.urls")),
-    path("rapports/", include("contracts.reports.urls")),
+    path("rapports/", include("reports.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("plan-action/", include("actions.urls")),
     path("financements/", include("funding.urls")),
     # /region/ (dashboard, exports, import), /annuaire/ (public directory), /notifications/
-    path("", include("contracts.regional.urls")),
+    path("", include("regional.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,4 @@
-"""What the annual financial report (contracts.reports) shows of the coordination post: plain values only."""
+"""What the annual financial report (reports) shows of the coordination post: plain values only."""
 
 from __future__ import annotations
 

@@ -229,7 +229,7 @@ def contract_for_user(user, contract_pk) -> Contract:
     return contract_get_for_user(user, contract_pk)
 
 
-# For the regional dashboard (contracts.regional.funding_bridge calls these) ---------------------------------------
+# For the regional dashboard (regional.funding_bridge calls these) ---------------------------------------
 
 def post_filled_q(year: int) -> Q:
     """Contracts whose coordination post was filled the whole of `year` (a funding year with 12 months)."""

@@ -62,7 +62,7 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _broker_backoff_reset():
     """A broker failure in one test must not hold back the report sends of the next ones."""
-    from contracts.reports.services import broker_backoff_reset
+    from reports.services import broker_backoff_reset
 
     broker_backoff_reset()
     yield

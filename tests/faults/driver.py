@@ -28,7 +28,7 @@ from django.db.models import F  # noqa: E402
 def setup():
     """A fresh 60-sheet signed contract (seed_scale wipes the previous one), no report yet."""
     from contracts.models import Contract
-    from contracts.reports.models import Report
+    from reports.models import Report
 
     Report.objects.all().delete()
     with open(os.devnull, "w") as devnull:
@@ -42,7 +42,7 @@ def request(contract_id, username):
     from django.contrib.auth import get_user_model
 
     from contracts.models import Contract
-    from contracts.reports import services
+    from reports import services
 
     user = get_user_model().objects.get(username=username)
     report = services.report_request(actor=user, contract=Contract.objects.get(pk=contract_id), kind="activite",
@@ -60,7 +60,7 @@ def http_request(contract_id, username):
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from contracts.reports.models import Report
+    from reports.models import Report
 
     setup_test_environment()  # "testserver" allowed, as under pytest-django; nothing else changes
     client = Client(raise_request_exception=False)  # a view error would be a 500 response, as for a user
@@ -80,7 +80,7 @@ def http_request(contract_id, username):
 
 def state(contract_id):
     from cls_portal.core.models import HistoryEntry
-    from contracts.reports.models import Report
+    from reports.models import Report
 
     reports = list(Report.objects.filter(contract_id=contract_id).order_by("pk").values(
         "pk", "status", "file", "attempts", "enqueued_at", "started_at", "error_message"))
@@ -94,7 +94,7 @@ def backdate(report_id, field, seconds):
     """Move a timestamp back: what the sweep would see after that long, without sleeping through it."""
     import datetime as dt
 
-    from contracts.reports.models import Report
+    from reports.models import Report
 
     n = Report.objects.filter(pk=report_id).update(**{field: F(field) - dt.timedelta(seconds=float(seconds))})
     return {"updated": n}

@@ -6,7 +6,7 @@ import pytest
 
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
-from contracts.regional.coverage import AreaCoverage, combine, coverage, union_population
+from regional.coverage import AreaCoverage, combine, coverage, union_population
 from tests import factories as f
 
 

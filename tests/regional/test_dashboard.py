@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.enums import Phase
-from contracts.reports.enums import ReportKind, ReportStatus
-from contracts.reports.models import Report
 from funding.models import AnneeFinancement
+from reports.enums import ReportKind, ReportStatus
+from reports.models import Report
 from tests import factories as f
 
 YEAR = timezone.localdate().year

@@ -3,7 +3,7 @@
 import pytest
 
 from contracts.enums import Phase
-from contracts.regional import permissions as p
+from regional import permissions as p
 
 
 @pytest.mark.django_db

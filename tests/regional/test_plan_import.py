@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from actions.models import Axe, FicheAction, Indicateur
 from cls_portal.core.models import HistoryEntry
-from contracts.regional.plan_import import COLUMNS
+from regional.plan_import import COLUMNS
 
 GOOD = [
     [2, "Prévention et promotion de la santé", "Thématique", 1, "Dépistage organisé des cancers",

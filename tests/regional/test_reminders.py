@@ -9,10 +9,10 @@ from django.utils import timezone
 from actions.enums import FicheStatut
 from actions.models import FicheAction
 from cls_portal.notifications.models import Notification
-from contracts.regional.models import SentReminder
-from contracts.regional.reminders import Kind
-from contracts.regional.services import send_reminders
 from diagnostics.models import Diagnostic
+from regional.models import SentReminder
+from regional.reminders import Kind
+from regional.services import send_reminders
 from tests import factories as f
 
 Y = 2026  # the year after the world's published 2025 reports (tests/worlds/reports.py)

@@ -6,8 +6,8 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from contracts.reports.enums import ReportKind, ReportStatus
-from contracts.reports.models import Report, ReportCampaign
+from reports.enums import ReportKind, ReportStatus
+from reports.models import Report, ReportCampaign
 from tests.factories import ContractFactory
 
 # The smallest file a PDF reader accepts as a PDF header: enough for download tests.

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from contracts.reports import services
-from contracts.reports.enums import ReportStatus
-from contracts.reports.models import Report, ReportCampaign
+from reports import services
+from reports.enums import ReportStatus
+from reports.models import Report, ReportCampaign
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_generate_reports_refuses_an_empty_scope(running):
 def test_requeue_reports_command(running):
     from unittest import mock
 
-    from contracts.reports import tasks
+    from reports import tasks
 
     waiting = Report.objects.create(contract=running["calvados"], kind="activite", year=2025)
     out = io.StringIO()
@@ -139,7 +139,7 @@ def test_a_campaign_during_a_broker_outage_tries_the_broker_once_then_the_sweep_
 
     from kombu.exceptions import OperationalError as BrokerDown
 
-    from contracts.reports import tasks
+    from reports import tasks
 
     with mock.patch.object(tasks.render_report, "apply_async", side_effect=BrokerDown("refused")) as send:
         with django_capture_on_commit_callbacks(execute=True):

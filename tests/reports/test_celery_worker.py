@@ -6,9 +6,9 @@ import time
 import pytest
 from django.core.files.storage import default_storage
 
-from contracts.reports import services, tasks
-from contracts.reports.enums import ReportStatus
-from contracts.reports.models import Report
+from reports import services, tasks
+from reports.enums import ReportStatus
+from reports.models import Report
 from tests.reports.broker import using_broker
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.reports import data
+from reports import data
 from tests.reports.builders import plan_contract
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_financial_statement_with_an_overpayment_says_what_to_pay_back():
     post = data.financial_data(contract, 2025)["post"]
     assert post["bilan"]["part_ars_due"] == Decimal("10000")
     assert post["solde"] == Decimal("-2500.50") and post["trop_percu"] == Decimal("2500.50")
-    from contracts.reports.rendering import render_html
+    from reports.rendering import render_html
 
     html = render_html(kind="financier", year=2025, data=data.financial_data(contract, 2025))
     assert "trop-perçu de 2\xa0500,50\xa0€ à reverser à l'ARS" in html

@@ -1,6 +1,6 @@
 import pytest
 
-from contracts.reports.models import Report
+from reports.models import Report
 from tests.demo import seed_demo_data
 
 

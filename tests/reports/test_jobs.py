@@ -11,9 +11,9 @@ from kombu.exceptions import OperationalError as BrokerDown
 
 from cls_portal.core.errors import DomainError
 from cls_portal.core.models import HistoryEntry
-from contracts.reports import services, tasks
-from contracts.reports.enums import ReportKind, ReportStatus
-from contracts.reports.models import Report
+from reports import services, tasks
+from reports.enums import ReportKind, ReportStatus
+from reports.models import Report
 from tests.reports.broker import using_broker
 from tests.reports.factories import ReportFactory
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cls_portal.notifications.models import Notification
-from contracts.reports.enums import ReportKind, ReportStatus
-from contracts.reports.models import Report
+from reports.enums import ReportKind, ReportStatus
+from reports.models import Report
 from tests import factories as f
 from tests.reports.factories import FAKE_PDF, ReportFactory
 

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from cls_portal import pdf as pdf_module
-from contracts.reports import rendering
+from reports import rendering
 from tests.reports.builders import plan_contract
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contracts.reports import permissions as p
+from reports import permissions as p
 from tests.reports.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db

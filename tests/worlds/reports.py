@@ -1,6 +1,6 @@
 """Reports in both tenants: a published activity report, a ready draft, a failed job, a campaign."""
 
-from contracts.reports.enums import ReportKind
+from reports.enums import ReportKind
 from tests.reports.factories import CampaignFactory, ReportFactory
 
 

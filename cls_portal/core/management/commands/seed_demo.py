@@ -13,8 +13,8 @@ from django.db import transaction
 
 from cls_portal.territories.models import Commune
 
-DEMO_MODULES = ["contracts.demo", "diagnostics.demo", "actions.demo", "funding.demo", "contracts.reports.demo",
-                "contracts.regional.demo"]
+DEMO_MODULES = ["contracts.demo", "diagnostics.demo", "actions.demo", "funding.demo", "reports.demo",
+                "regional.demo"]
 
 
 class Command(BaseCommand):

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class RegionalConfig(AppConfig):
-    name = "contracts.regional"
+    name = "regional"
     label = "regional"
     verbose_name = "Vue régionale, annuaire public, imports, exports et rappels"

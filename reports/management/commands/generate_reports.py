@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cls_portal.core.errors import DomainError
 from cls_portal.territories.models import Departement, Region
-from contracts.reports import services
-from contracts.reports.enums import ReportKind, ReportStatus
-from contracts.reports.models import Report, ReportCampaign, campaign_progress_annotations
+from reports import services
+from reports.enums import ReportKind, ReportStatus
+from reports.models import Report, ReportCampaign, campaign_progress_annotations
 
 BAR_WIDTH = 30
 

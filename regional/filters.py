@@ -12,7 +12,7 @@ from actions.models import FicheAction, Indicateur
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
 from contracts.models import Contract
-from contracts.reports.enums import ReportKind
+from reports.enums import ReportKind
 
 from . import selectors
 

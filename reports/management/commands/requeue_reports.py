@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from contracts.reports import services
+from reports import services
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from actions.enums import VALIDATED_STATUSES
 from actions.models import Axe, FicheAction
 from cls_portal.territories.models import Commune, Delegation, Departement, Region
 from contracts.models import Contract
-from contracts.reports.enums import ReportStatus
-from contracts.reports.models import Report
+from reports.enums import ReportStatus
+from reports.models import Report
 
 from .selectors import population_subquery
 

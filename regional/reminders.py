@@ -21,8 +21,8 @@ from cls_portal.accounts.models import Role, RoleMembership
 from cls_portal.territories.models import Delegation
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
-from contracts.reports.enums import ReportKind
-from contracts.reports.models import Report
+from reports.enums import ReportKind
+from reports.models import Report
 
 from . import funding_bridge
 
