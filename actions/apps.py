@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = "Plan d'action"
+
+    def ready(self):
+        # The layers below ask the action plan through their registries (they never import actions).
+        from cls_portal.accounts.models import Role
+        from cls_portal.notifications import reminders
+        from contracts import registry as contracts_registry
+        from diagnostics import registry as diagnostics_registry
+
+        from . import enums, selectors, services
+        from .reminders import sheets_waiting_review
+
+        contracts_registry.visibility.register((Role.PILOTE, selectors.contracts_piloted_by))
+        contracts_registry.renewal.register(services.plan_copy_unfinished)
+        contracts_registry.validated_sheet_statuses.provide(enums.VALIDATED_STATUSES)
+        diagnostics_registry.axe_for_priorite.provide(services.axe_create_for_priorite)
+        reminders.register(sheets_waiting_review)

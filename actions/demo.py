@@ -9,6 +9,7 @@ from decimal import Decimal
 from cls_portal.core import history
 from cls_portal.territories.models import Organisation, OrganisationType
 from contracts.enums import Phase
+from diagnostics.models import Priorite
 
 from .enums import Avancement, AxeType, FicheStatut, Financeur, IndicateurType, LigneBudgetType, PartenaireRole
 from .models import (
@@ -142,8 +143,6 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
     partners = ctx["partners"]
     coord = contract.coordinators.first()
     actor = coord or users["admin"]
-    from diagnostics.models import Priorite
-
     priorites = list(Priorite.objects.filter(diagnostic__contract=contract, axe__isnull=True).order_by("ordre"))
     start = contract.date_signature or dt.date.today()
     for a, (titre, type_, description, keywords, fiches) in enumerate(spec, start=1):

@@ -4,12 +4,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
-
-class AxeType(models.TextChoices):
-    THEMATIQUE = "thematique", "Thématique"
-    POPULATIONNEL = "populationnel", "Populationnel"
-    MIXTE = "mixte", "Mixte"
-    TRANSVERSAL = "transversal", "Transversal"
+# The type of an axe is chosen first on a diagnostic priority (diagnostics, the layer below), then on the axe.
+from diagnostics.enums import AxeType  # noqa: F401
 
 
 class FicheStatut(models.TextChoices):

@@ -7,6 +7,7 @@ user who can see the contract may do (403 when refused).
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
+from contracts.enums import ACTIVE_PHASES
 from contracts.permissions import is_coordinator, is_delegation, is_region
 
 from .enums import VALIDATED_STATUSES, Acteur, FicheStatut, Transition
@@ -49,8 +50,6 @@ def can_edit_plan(user, contract) -> Result:
 def needs_avenant(fiche) -> bool:
     """After signature a validated sheet is part of the signed plan: it changes only through an avenant
     that lists it (contracts.AvenantChange)."""
-    from contracts.enums import ACTIVE_PHASES
-
     return (fiche.contract.phase in ACTIVE_PHASES and fiche.statut in VALIDATED_STATUSES
             and not fiche.avenant_changes.exists())
 

@@ -19,6 +19,7 @@ from cls_portal.core.charts import series_chart
 from cls_portal.core.history import history_for
 from cls_portal.territories.models import Delegation
 from contracts.models import Contract
+from diagnostics.models import Priorite
 
 from .enums import TRANSITIONS, VALIDATED_STATUSES, FicheStatut, Financeur, transitions_from
 from .models import (
@@ -37,6 +38,11 @@ ZERO = Decimal("0")
 
 
 # -- contract -------------------------------------------------------------------------------------
+
+def contracts_piloted_by(user):
+    """Ids of the contracts where `user` pilots or co-pilots a sheet (`contracts.registry.visibility`)."""
+    return FicheAction.objects.filter(Q(pilote_personne=user) | Q(copilotes_personnes=user)).values("contract_id")
+
 
 def contract_for_plan(user, pk) -> Contract:
     """The contract with what the permission predicates read (coordinators, délégations), or 404."""
@@ -175,8 +181,6 @@ def axe_get_for_user(user, pk) -> Axe:
 
 def priorites_for(contract, axe=None):
     """Diagnostic priorities of the contract an axe may answer (free ones, plus the axe's own)."""
-    from diagnostics.models import Priorite
-
     qs = Priorite.objects.filter(diagnostic__contract=contract).select_related("diagnostic")
     free = Q(axe__isnull=True)
     if axe is not None and axe.pk:

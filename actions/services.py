@@ -17,8 +17,9 @@ from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
 from contracts import selectors as contract_selectors
 from contracts.models import Contract
+from diagnostics.models import Priorite
 
-from .enums import TRANSITIONS, FicheStatut, Section
+from .enums import TRANSITIONS, AxeType, FicheStatut, Section
 from .models import (
     Axe,
     CommentaireRevue,
@@ -53,8 +54,6 @@ CHILDREN = {
 
 def _link_priorite(axe: Axe, priorite) -> None:
     """The diagnostic priority the axe answers (the link lives on diagnostics.Priorite.axe)."""
-    from diagnostics.models import Priorite
-
     Priorite.objects.filter(axe=axe).exclude(pk=getattr(priorite, "pk", None)).update(axe=None)
     if priorite is not None:
         if priorite.diagnostic.contract_id != axe.contract_id:
@@ -65,10 +64,14 @@ def _link_priorite(axe: Axe, priorite) -> None:
 
 
 @transaction.atomic
-def axe_create(*, actor, contract: Contract, titre: str, type: str, description: str = "", priorite=None) -> Axe:
-    """Add an axe at the end of the plan (next free number)."""
+def axe_create(*, actor, contract: Contract, titre: str, type: str, description: str = "", priorite=None,
+               numero: int | None = None) -> Axe:
+    """Add an axe at the end of the plan (next free number), or under `numero` when it is free (an import)."""
     Contract.objects.select_for_update().get(pk=contract.pk)  # next number without a race
-    numero = (Axe.objects.filter(contract=contract).aggregate(m=Max("numero"))["m"] or 0) + 1
+    if numero is None:
+        numero = (Axe.objects.filter(contract=contract).aggregate(m=Max("numero"))["m"] or 0) + 1
+    elif Axe.objects.filter(contract=contract, numero=numero).exists():
+        raise DomainError(f"L'axe {numero} existe déjà dans le plan d'action.", field="numero")
     axe = Axe.objects.create(contract=contract, numero=numero, titre=titre, type=type, description=description)
     _link_priorite(axe, priorite)
     history.record(actor=actor, obj=axe, action="axe_cree", changes={"titre": [None, titre], "type": [None, type]})
@@ -151,11 +154,16 @@ def _check_dates(data: dict) -> None:
 
 
 @transaction.atomic
-def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), children=None) -> FicheAction:
-    """A new draft sheet at the end of `axe`."""
+def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), children=None,
+                 numero: int | None = None) -> FicheAction:
+    """A new draft sheet at the end of `axe`, or under `numero` when it is free in the axe (an import)."""
     _check_dates(data)
     Axe.objects.select_for_update().get(pk=axe.pk)
-    fiche = FicheAction(contract_id=axe.contract_id, axe=axe, numero=_next_numero(axe),
+    if numero is None:
+        numero = _next_numero(axe)
+    elif FicheAction.objects.filter(axe=axe, numero=numero).exists():
+        raise DomainError(f"La fiche {axe.numero}.{numero} existe déjà dans le plan d'action.", field="numero")
+    fiche = FicheAction(contract_id=axe.contract_id, axe=axe, numero=numero,
                         **{f: data.get(f) for f in FICHE_FIELDS if f in data})
     fiche.save()
     fiche.copilotes_personnes.set(copilotes)
@@ -359,3 +367,54 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
             changes[f"indicateur {ind.libelle}"] = [None if old is None else str(old), str(row["valeur"])]
     history.record(actor=actor, obj=fiche, action=f"suivi_{annee}", changes=changes, contract_id=fiche.contract_id)
     return suivi
+
+
+# -- from a diagnostic priority (diagnostics.registry.axe_for_priorite) ------------------------------
+
+@transaction.atomic
+def axe_create_for_priorite(*, actor, contract: Contract, priorite: Priorite) -> Axe:
+    """An axe answering `priorite` (its title, type and justification) with a first draft sheet.
+
+    Preconditions (checked by `diagnostics.services.priorite_create_axe`, which calls this): the priority
+    has no axe yet and belongs to the current version of the diagnostic.
+    """
+    axe = axe_create(actor=actor, contract=contract, titre=priorite.intitule[:255],
+                     type=priorite.type_axe or AxeType.THEMATIQUE, description=priorite.justification,
+                     priorite=priorite)
+    fiche_create(actor=actor, axe=axe, data={"titre": priorite.action_titre, "contexte": priorite.justification})
+    return axe
+
+
+# -- renewal (contracts.registry.renewal) ----------------------------------------------------------
+
+@transaction.atomic
+def plan_copy_unfinished(*, actor, old: Contract, new: Contract) -> int:
+    """Copy the unfinished sheets of `old` (and their axes) into the renewed contract `new`, as drafts.
+
+    Called by `contracts.services.contract_renew` through `contracts.registry.renewal`, inside its
+    transaction; the contract records the history (how many sheets were taken over).
+    """
+    unfinished = (old.fiches.exclude(statut__in=[FicheStatut.REALISEE, FicheStatut.ABANDONNEE])
+                  .select_related("axe").prefetch_related("communes", "copilotes_personnes", "partenaires")
+                  .order_by("axe__numero", "numero"))
+    axes = {}
+    copied = 0
+    for fiche in unfinished:
+        if fiche.axe_id not in axes:
+            a = fiche.axe
+            axes[fiche.axe_id] = Axe.objects.create(contract=new, numero=a.numero, titre=a.titre, type=a.type,
+                                                    description=a.description)
+        copy = FicheAction.objects.create(
+            contract=new, axe=axes[fiche.axe_id], numero=fiche.numero, titre=fiche.titre,
+            statut=FicheStatut.BROUILLON, pilote_organisation_id=fiche.pilote_organisation_id,
+            pilote_personne_id=fiche.pilote_personne_id, contexte=fiche.contexte,
+            objectif_general=fiche.objectif_general, objectifs_specifiques=fiche.objectifs_specifiques,
+            objectifs_operationnels=fiche.objectifs_operationnels, description=fiche.description,
+            public_cible=fiche.public_cible, tout_le_perimetre=fiche.tout_le_perimetre,
+            objectif_prs=fiche.objectif_prs, priorite=fiche.priorite, preexistante=True)
+        copy.communes.set(fiche.communes.all())
+        copy.copilotes_personnes.set(fiche.copilotes_personnes.all())
+        for p in fiche.partenaires.all():
+            copy.partenaires.create(organisation_id=p.organisation_id, role=p.role, precision=p.precision)
+        copied += 1
+    return copied

@@ -8,8 +8,10 @@ urlpatterns = [
     path("diagnostics/", include("diagnostics.urls")),
     path("plan-action/", include("actions.urls")),
     path("financements/", include("funding.urls")),
-    # /region/ (dashboard, exports, import), /annuaire/ (public directory), /notifications/
-    path("", include("regional.urls")),
+    path("region/", include("regional.urls")),  # regional dashboard, lists and exports
+    path("region/", include("imports.urls")),  # XLSX imports (the action plan: /region/cls/<pk>/import-plan/)
+    path("annuaire/", include("directory.urls")),  # the public directory (no login)
+    path("notifications/", include("cls_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = "Contrats locaux de santé"
+
+    def ready(self):
+        from cls_portal.notifications import reminders
+
+        from .reminders import last_year, overdue_steps
+
+        reminders.register(last_year)
+        reminders.register(overdue_steps)

@@ -5,8 +5,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from cls_portal.accounts.models import Role
 from cls_portal.core.concurrency import VersionedModel
 
+from . import registry
 from .enums import (
     ACTIVE_PHASES,
     DocumentType,
@@ -23,8 +25,6 @@ from .enums import (
 class ContractQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Contracts `user` may open. Anything else answers 404."""
-        from cls_portal.accounts.models import Role
-
         if not user.is_authenticated:
             return self.none()
         if user.is_portal_admin:
@@ -40,11 +40,9 @@ class ContractQuerySet(models.QuerySet):
             q |= Q(pk__in=Contract.coordinators.through.objects.filter(user_id=user.pk).values("contract_id"))
         if Role.ELU in roles:
             q |= Q(collectivite_id__in=user.organisation_ids(Role.ELU))
-        if Role.PILOTE in roles:
-            from actions.models import FicheAction
-
-            q |= Q(pk__in=FicheAction.objects.filter(
-                Q(pilote_personne=user) | Q(copilotes_personnes=user)).values("contract_id"))
+        for role, contract_ids in registry.visibility:  # roles the apps above define (pilots: actions)
+            if role in roles:
+                q |= Q(pk__in=contract_ids(user))
         return self.filter(q)
 
     def active(self):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from cls_portal.accounts.models import Role
 from cls_portal.core.models import HistoryEntry
-from cls_portal.territories.models import Commune, Delegation
+from cls_portal.territories.models import Commune, Delegation, Departement
 
 from .enums import SIGNED_DOCUMENT_TYPES, ProposalStatus, StepStatus
 from .models import (
@@ -48,6 +50,21 @@ def annotate_for_lists(qs, today: dt.date):
     )
 
 
+def population_subquery():
+    """Population of a contract's perimeter without joining communes into the outer query."""
+    through = Contract.communes.through
+    return Coalesce(Subquery(
+        through.objects.filter(contract_id=OuterRef("pk")).order_by().values("contract_id")
+        .annotate(p=Sum("commune__population")).values("p")[:1], output_field=IntegerField()), 0)
+
+
+def nb_communes_subquery():
+    through = Contract.communes.through
+    return Coalesce(Subquery(
+        through.objects.filter(contract_id=OuterRef("pk")).order_by().values("contract_id")
+        .annotate(n=Count("commune_id")).values("n")[:1], output_field=IntegerField()), 0)
+
+
 def contract_list_for_user(user, today: dt.date | None = None):
     """Contracts the user may see, annotated for list pages (constant number of queries)."""
     today = today or dt.date.today()
@@ -63,9 +80,6 @@ def departements_for(user):
     """The départements a user may filter on: all for administrators; else those of their région(s) and
     délégation, and those of the contracts they see through another role (coordinator, pilot, elected
     official). One query when evaluated."""
-    from cls_portal.accounts.models import Role
-    from cls_portal.territories.models import Departement
-
     qs = Departement.objects.select_related("region").order_by("code")
     if user.is_portal_admin:
         return qs
@@ -114,10 +128,6 @@ def reviewers(contract) -> list:
     """Who hears about a submission or a proposal: the contract's référent, else the délégation's users."""
     if contract.referent_id:
         return [contract.referent]
-    from django.contrib.auth import get_user_model
-
-    from cls_portal.accounts.models import Role
-
     deps = [d.departement_id for d in contract.delegations.all()]
     return list(get_user_model().objects.filter(memberships__role=Role.DELEGATION,
                                                 memberships__departements__in=deps).distinct())

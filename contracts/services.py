@@ -18,7 +18,7 @@ from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
 from cls_portal.territories.models import Commune, Delegation
 
-from . import selectors, uploads, workflow
+from . import registry, selectors, uploads, workflow
 from . import steps as method
 from .enums import (
     SIGNATORY_ROLES,
@@ -524,13 +524,11 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
 
 @transaction.atomic
 def contract_renew(*, actor, contract: Contract, nom: str = "") -> Contract:
-    """Create the next generation, prefilled: perimeter, partners, governance, unfinished sheets.
+    """Create the next generation, prefilled: perimeter, partners, governance, and what the apps above copy
+    (`registry.renewal`: the action plan copies its unfinished sheets).
 
     Preconditions: the contract is in final evaluation or closed; it has not been renewed already.
     """
-    from actions.enums import FicheStatut
-    from actions.models import Axe, FicheAction
-
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.phase not in (Phase.EVALUATION_FINALE, Phase.CLOS):
         raise DomainError("Le renouvellement se prépare pendant l'évaluation finale ou après la clôture.")
@@ -556,29 +554,7 @@ def contract_renew(*, actor, contract: Contract, nom: str = "") -> Contract:
             InstanceMember(instance=copy, personne=m.personne, organisation_id=m.organisation_id, role=m.role)
             for m in inst.members.all()
         ])
-    unfinished = (contract.fiches.exclude(statut__in=[FicheStatut.REALISEE, FicheStatut.ABANDONNEE])
-                  .select_related("axe").prefetch_related("communes", "copilotes_personnes", "partenaires")
-                  .order_by("axe__numero", "numero"))
-    axes = {}
-    copied = 0
-    for fiche in unfinished:
-        if fiche.axe_id not in axes:
-            a = fiche.axe
-            axes[fiche.axe_id] = Axe.objects.create(contract=new, numero=a.numero, titre=a.titre, type=a.type,
-                                                    description=a.description)
-        copy = FicheAction.objects.create(
-            contract=new, axe=axes[fiche.axe_id], numero=fiche.numero, titre=fiche.titre,
-            statut=FicheStatut.BROUILLON, pilote_organisation_id=fiche.pilote_organisation_id,
-            pilote_personne_id=fiche.pilote_personne_id, contexte=fiche.contexte,
-            objectif_general=fiche.objectif_general, objectifs_specifiques=fiche.objectifs_specifiques,
-            objectifs_operationnels=fiche.objectifs_operationnels, description=fiche.description,
-            public_cible=fiche.public_cible, tout_le_perimetre=fiche.tout_le_perimetre,
-            objectif_prs=fiche.objectif_prs, priorite=fiche.priorite, preexistante=True)
-        copy.communes.set(fiche.communes.all())
-        copy.copilotes_personnes.set(fiche.copilotes_personnes.all())
-        for p in fiche.partenaires.all():
-            copy.partenaires.create(organisation_id=p.organisation_id, role=p.role, precision=p.precision)
-        copied += 1
+    copied = sum(copy_part(actor=actor, old=contract, new=new) for copy_part in registry.renewal)  # actions: sheets
     history.record(actor=actor, obj=new, action="création par renouvellement",
                    changes={"contrat précédent": [None, contract.nom], "fiches reprises": [None, copied]})
     history.record(actor=actor, obj=contract, action="renouvellement",

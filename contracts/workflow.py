@@ -16,8 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from actions.enums import VALIDATED_STATUSES
-
+from . import registry
 from .enums import MANDATORY_SIGNATORY_ROLES, DocumentType, Phase, SignatoryRole
 
 COORDINATEUR = "coordinateur"
@@ -65,7 +64,7 @@ def au_moins_une_fiche(contract, ctx):
 
 
 def fiches_toutes_validees(contract, ctx):
-    pending = list(contract.fiches.exclude(statut__in=VALIDATED_STATUSES).select_related("axe")
+    pending = list(contract.fiches.exclude(statut__in=registry.validated_sheet_statuses.get()).select_related("axe")
                    .order_by("axe__numero", "numero")[:5])
     if pending:
         codes = ", ".join(f.code for f in pending)

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DiagnosticsConfig(AppConfig):
     name = "diagnostics"
     verbose_name = "Diagnostics locaux de santé"
+
+    def ready(self):
+        from cls_portal.notifications import reminders
+
+        from .reminders import diagnostics_waiting_review
+
+        reminders.register(diagnostics_waiting_review)

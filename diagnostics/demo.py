@@ -8,11 +8,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from actions.enums import AxeType
 from cls_portal.territories.models import Organisation, OrganisationType
 
 from . import services
-from .enums import AppuiExterne, Nature, Politique, Theme, Transition, TypeConsultation
+from .enums import AppuiExterne, AxeType, Nature, Politique, Theme, Transition, TypeConsultation
 from .models import (
     ActeurCartographie,
     Consultation,

@@ -111,3 +111,12 @@ HISTORY_LABELS = {
     "diagnostic_valider": "Validé par la délégation",
     "priorite_axe": "Axe créé dans le plan d'action",
 }
+
+
+class AxeType(models.TextChoices):
+    """Type of an axe of the action plan, chosen first on the diagnostic priority it answers."""
+
+    THEMATIQUE = "thematique", "Thématique"
+    POPULATIONNEL = "populationnel", "Populationnel"
+    MIXTE = "mixte", "Mixte"
+    TRANSVERSAL = "transversal", "Transversal"

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from actions.enums import AxeType
 from cls_portal.core.concurrency import VersionedModel
+from contracts.models import Contract
 
 from .enums import (
     EDITABLE_STATUSES,
     AppuiExterne,
+    AxeType,
     Nature,
     Politique,
     Statut,
@@ -27,8 +28,6 @@ from .enums import (
 
 class DiagnosticQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from contracts.models import Contract
-
         return self.filter(contract__in=Contract.objects.visible_to(user))
 
 

@@ -12,14 +12,13 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import services as actions_services
-from actions.enums import AxeType
-from actions.models import Axe
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
+from contracts.models import Contract
 
+from . import registry
 from .enums import TRANSITIONS, Statut, Transition
 from .models import (
     ActeurCartographie,
@@ -73,8 +72,6 @@ def _lock(diagnostic_id: int, expected_version, submitted=None) -> Diagnostic:
 @transaction.atomic
 def diagnostic_start(*, actor, contract) -> Diagnostic:
     """Start the first diagnostic of a contract. Precondition: the contract has no diagnostic yet."""
-    from contracts.models import Contract
-
     Contract.objects.select_for_update().get(pk=contract.pk)  # serialise two "start" clicks
     if Diagnostic.objects.filter(contract=contract).exists():
         raise DomainError("Ce contrat a déjà un diagnostic : ouvrez-le pour le compléter.")
@@ -225,7 +222,7 @@ def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire
 
 
 @transaction.atomic
-def priorite_create_axe(*, actor, priorite_id: int) -> Axe:
+def priorite_create_axe(*, actor, priorite_id: int):
     """Turn a priority into an axe of the action plan with one first fiche action (through the action plan's
     own services, which number them and keep the link on `Priorite.axe`).
 
@@ -238,11 +235,7 @@ def priorite_create_axe(*, actor, priorite_id: int) -> Axe:
     if Diagnostic.objects.filter(previous_id=priorite.diagnostic_id).exists():
         raise DomainError("Cette version du diagnostic a été remplacée : créez l'axe depuis la version en cours.")
     contract = priorite.diagnostic.contract
-    axe = actions_services.axe_create(actor=actor, contract=contract, titre=priorite.intitule[:255],
-                                      type=priorite.type_axe or AxeType.THEMATIQUE,
-                                      description=priorite.justification, priorite=priorite)
-    actions_services.fiche_create(actor=actor, axe=axe, data={
-        "titre": priorite.action_titre, "contexte": priorite.justification})
+    axe = registry.axe_for_priorite(actor=actor, contract=contract, priorite=priorite)
     history.record(actor=actor, obj=priorite.diagnostic, action="priorite_axe", contract_id=contract.pk,
                    changes={"priorite": [None, f"{priorite.intitule} → Axe {axe.numero}"]})
     return axe

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Financements"
+
+    def ready(self):
+        from cls_portal.notifications import reminders
+
+        from .reminders import dialogue_not_held
+
+        reminders.register(dialogue_not_held)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from cls_portal.core.concurrency import VersionedModel
+from contracts.models import Contract
 
 from . import rules
 from .enums import Statut
@@ -72,8 +73,6 @@ def rule_for(region, year: int) -> rules.Regle:
 
 class AnneeFinancementQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from contracts.models import Contract
-
         return self.filter(contract__in=Contract.objects.visible_to(user))
 
 

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class RegionalConfig(AppConfig):
     name = "regional"
     label = "regional"
-    verbose_name = "Vue régionale, annuaire public, imports, exports et rappels"
+    verbose_name = "Vue régionale, listes et exports"

@@ -12,9 +12,10 @@ from actions.models import FicheAction, Indicateur
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
 from contracts.models import Contract
+from contracts.selectors import departements_for
 from reports.enums import ReportKind
 
-from . import selectors
+from . import funding_bridge, selectors
 
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
 REPORT_CHOICES = [(f"{k}_{s}", f"{label} {word}") for k, label in ReportKind.choices
@@ -32,8 +33,6 @@ def _region_choices():
 def scoped_choices(user):
     """(départements, régions) a user may filter on (`contracts.selectors.departements_for`); the
     régions are those of these départements. Administrators: every région with an ARS."""
-    from contracts.selectors import departements_for
-
     if user is None or not user.is_authenticated or user.is_portal_admin:
         return _departement_choices(), _region_choices()
     deps = list(departements_for(user))
@@ -96,13 +95,9 @@ class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
         return qs.filter(**{name: value == "oui"})
 
     def filter_coordination(self, qs, name, value):
-        from . import funding_bridge
-
         return funding_bridge.filter_coordination(qs, value, timezone.localdate().year)
 
     def filter_financement(self, qs, name, value):
-        from . import funding_bridge
-
         return funding_bridge.filter_committed(qs, int(value.rpartition("_")[2]))
 
     def filter_noop(self, qs, name, value):

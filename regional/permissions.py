@@ -1,4 +1,4 @@
-"""Permission predicates of the regional view, exports and import: `(allowed, reason)`, reason in French.
+"""Permission predicates of the regional view and its exports: `(allowed, reason)`, reason in French.
 
 Which contracts a user reaches is always `Contract.objects.visible_to(user)` (404 otherwise); these
 predicates decide the pages themselves (403 when refused).
@@ -7,7 +7,6 @@ predicates decide the pages themselves (403 when refused).
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
-from contracts.enums import Phase
 from contracts.permissions import OK, Result
 
 
@@ -23,15 +22,3 @@ def can_export(user) -> Result:
     if user.is_authenticated:
         return OK
     return False, "Connectez-vous pour exporter des données."
-
-
-def can_import_plan(user, contract) -> Result:
-    """Importing a plan writes axes and sheets: what the coordinator may do on a contract still running."""
-    from actions.permissions import can_edit_plan
-
-    allowed, reason = can_edit_plan(user, contract)
-    if not allowed:
-        return False, "Seul le coordinateur du contrat peut importer un plan d'action."
-    if contract.phase == Phase.CLOS:
-        return False, "Ce contrat est clos : son plan d'action ne se modifie plus."
-    return OK

@@ -6,16 +6,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.models import FicheAction, Indicateur, ValeurIndicateur
 from cls_portal.accounts.models import Role
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
+from contracts.selectors import nb_communes_subquery, population_subquery
 from reports.enums import ReportKind
 from reports.models import Report
 
@@ -36,21 +38,6 @@ def report_published(kind: str, year: int):
 def q_report_expected(year: int) -> Q:
     """A report for `year` is expected from active contracts signed by the end of that year."""
     return Q_ACTIVE & Q(date_signature__lte=dt.date(year, 12, 31))
-
-
-def population_subquery():
-    """Population of a contract's perimeter without joining communes into the outer query."""
-    through = Contract.communes.through
-    return Coalesce(Subquery(
-        through.objects.filter(contract_id=OuterRef("pk")).order_by().values("contract_id")
-        .annotate(p=Sum("commune__population")).values("p")[:1], output_field=IntegerField()), 0)
-
-
-def nb_communes_subquery():
-    through = Contract.communes.through
-    return Coalesce(Subquery(
-        through.objects.filter(contract_id=OuterRef("pk")).order_by().values("contract_id")
-        .annotate(n=Count("commune_id")).values("n")[:1], output_field=IntegerField()), 0)
 
 
 def contracts_for_list(user):
@@ -185,11 +172,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
             "funding": funding}
 
 
-
-
 def fiches_for_list(user):
-    from actions.models import FicheAction
-
     return (FicheAction.objects.filter(contract__in=Contract.objects.visible_to(user))
             .select_related("contract", "axe", "pilote_organisation", "pilote_personne")
             .prefetch_related("indicateurs")
@@ -197,8 +180,6 @@ def fiches_for_list(user):
 
 
 def indicateurs_for_list(user):
-    from actions.models import Indicateur
-
     return (Indicateur.objects.filter(fiche__contract__in=Contract.objects.visible_to(user))
             .select_related("fiche__contract", "fiche__axe")
             .prefetch_related("valeurs")
@@ -206,15 +187,5 @@ def indicateurs_for_list(user):
 
 
 def value_years(indicateurs) -> list[int]:
-    from actions.models import ValeurIndicateur
-
     return sorted(set(ValeurIndicateur.objects.filter(indicateur__in=indicateurs.values("pk"))
                       .values_list("annee", flat=True).distinct()))
-
-
-def contract_for_import(user, pk) -> Contract:
-    """The contract (404 if the user does not see it), with what the plan predicates read."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(Contract.objects.visible_to(user).prefetch_related("coordinators", "delegations"),
-                             pk=pk)

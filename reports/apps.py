@@ -5,3 +5,10 @@ class ReportsConfig(AppConfig):
     name = "reports"
     label = "reports"
     verbose_name = "Rapports annuels"
+
+    def ready(self):
+        from cls_portal.notifications import reminders
+
+        from .reminders import reports_due
+
+        reminders.register(reports_due)

@@ -12,7 +12,7 @@ NAV_ITEMS = [
     ("Vue régionale", "regional:dashboard", [Role.REGION, Role.DELEGATION]),
     ("Financements", "funding:home", [Role.DELEGATION, Role.REGION, Role.COORDINATEUR]),
     ("Rapports annuels", "reports:home", None),
-    ("Annuaire public", "regional:directory", None),
+    ("Annuaire public", "directory:index", None),
 ]
 
 

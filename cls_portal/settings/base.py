@@ -30,12 +30,16 @@ INSTALLED_APPS = [
     "cls_portal.accounts",
     "cls_portal.territories",
     "cls_portal.notifications",
+    # Domain apps in layer order (docs/architecture.md): each imports only the apps listed before it.
     "contracts",
-    "reports",
-    "regional",
     "diagnostics",
     "actions",
     "funding",
+    "reports",
+    # Cross-app pages (top layer).
+    "regional",
+    "directory",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +164,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Annual reports: resend jobs left waiting while the broker was down, release those of dead workers.
     "reports-requeue": {"task": "reports.requeue_reports", "schedule": 300.0},
     # Reminders (issue 8): one daily pass, each reminder kind is idempotent per object and period.
-    "reminders-daily": {"task": "regional.send_reminders", "schedule": 86400.0},
+    "reminders-daily": {"task": "notifications.send_reminders", "schedule": 86400.0},
 }
 
 # --- Security headers (hardened further in production) -----------------------------------

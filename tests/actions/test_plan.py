@@ -115,4 +115,4 @@ def test_edit_axe(client, world):
 def test_plan_page_links_to_the_action_plan_import(client, world):
     client.force_login(world.own.people["coordinateur"])
     html = client.get(reverse("actions:plan", kwargs={"contract_pk": world.own.contract.pk})).content.decode()
-    assert reverse("regional:plan_import", kwargs={"contract_pk": world.own.contract.pk}) in html
+    assert reverse("imports:plan", kwargs={"contract_pk": world.own.contract.pk}) in html

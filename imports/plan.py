@@ -4,7 +4,7 @@ One row per action sheet, or per indicator of a sheet: a sheet with three indica
 rows repeating the axe and the sheet. The generic reader (`cls_portal.core.tabular`) maps headers
 and validates each row with `PlanRowForm`; `check_rows()` adds what spans rows and the existing
 plan (an axe number with two titles, a sheet already in the plan...). Saving is all or nothing
-(`services.plan_import`).
+(`imports.services.plan_import`, through the action plan's services).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from actions.models import Axe, FicheAction, Indicateur
 from cls_portal.core.models import HistoryEntry
-from regional.plan_import import COLUMNS
+from imports.plan import COLUMNS
 
 GOOD = [
     [2, "Prévention et promotion de la santé", "Thématique", 1, "Dépistage organisé des cancers",
@@ -44,13 +44,13 @@ def coordinator(client, world):
 
 
 def _upload(client, contract, file):
-    return client.post(reverse("regional:plan_import", args=[contract.pk]), {"fichier": file})
+    return client.post(reverse("imports:plan", args=[contract.pk]), {"fichier": file})
 
 
 @pytest.mark.django_db
 def test_template_download_fill_preview_then_confirm_saves_everything(coordinator, world):
     contract = world.own.contract
-    response = coordinator.get(reverse("regional:plan_import_template", args=[contract.pk]))
+    response = coordinator.get(reverse("imports:plan_template", args=[contract.pk]))
     wb = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in wb.worksheets[0][1]] == [c.label for c in COLUMNS]
     ws = wb.worksheets[0]
@@ -67,7 +67,7 @@ def test_template_download_fill_preview_then_confirm_saves_everything(coordinato
     assert counts() == before  # the preview saves nothing
 
     token = response.context["token"]
-    response = coordinator.post(reverse("regional:plan_import_confirm", args=[contract.pk]), {"token": token})
+    response = coordinator.post(reverse("imports:plan_confirm", args=[contract.pk]), {"token": token})
     assert response.status_code == 302
     assert counts() == (before[0] + 2, before[1] + 2, before[2] + 2)
     fiche = FicheAction.objects.get(contract=contract, axe__numero=2, numero=1)
@@ -77,7 +77,7 @@ def test_template_download_fill_preview_then_confirm_saves_everything(coordinato
     assert str(ind.valeur_reference) == "48.50" and ind.type == "resultat" and ind.annee_cible == 2027
     assert HistoryEntry.objects.filter(contract_id=contract.pk, action="import du plan d'action").count() == 1
     # The token is spent: confirming again imports nothing more.
-    coordinator.post(reverse("regional:plan_import_confirm", args=[contract.pk]), {"token": token})
+    coordinator.post(reverse("imports:plan_confirm", args=[contract.pk]), {"token": token})
     assert counts() == (before[0] + 2, before[1] + 2, before[2] + 2)
 
 
@@ -96,7 +96,7 @@ def test_one_bad_row_saves_nothing_and_is_reported(coordinator, world):
     assert "Confirmer l'import" not in html and response.context["token"] == ""
     assert counts() == before
     # A forged confirmation does nothing either.
-    response = coordinator.post(reverse("regional:plan_import_confirm", args=[contract.pk]), {"token": "x"})
+    response = coordinator.post(reverse("imports:plan_confirm", args=[contract.pk]), {"token": "x"})
     assert response.status_code == 302 and counts() == before
 
 
@@ -123,7 +123,7 @@ def test_plan_changed_between_preview_and_confirmation_saves_nothing(coordinator
     response = _upload(coordinator, contract, xlsx(GOOD))
     Axe.objects.create(contract=contract, numero=3, titre="Un axe ajouté entre-temps")
     before = counts()
-    response = coordinator.post(reverse("regional:plan_import_confirm", args=[contract.pk]),
+    response = coordinator.post(reverse("imports:plan_confirm", args=[contract.pk]),
                                 {"token": response.context["token"]}, follow=True)
     assert "rien n'a été importé" in response.content.decode().replace("&#x27;", "'")
     assert counts() == before
@@ -144,4 +144,4 @@ def test_closed_contract_refuses_import(client, world):
     contract.phase = "clos"
     contract.save()
     client.force_login(world.own.people["coordinateur"])
-    assert client.get(reverse("regional:plan_import", args=[contract.pk])).status_code == 403
+    assert client.get(reverse("imports:plan", args=[contract.pk])).status_code == 403

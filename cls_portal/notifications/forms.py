@@ -1,6 +1,6 @@
 from django import forms
 
-from cls_portal.notifications.kinds import KINDS
+from .kinds import KINDS
 
 
 class EmailPreferencesForm(forms.Form):

@@ -6,14 +6,36 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from actions import reminders as actions_reminders
 from actions.enums import FicheStatut
 from actions.models import FicheAction
-from cls_portal.notifications.models import Notification
+from cls_portal.notifications import reminders
+from cls_portal.notifications.models import Notification, SentReminder
+from cls_portal.notifications.services import send_reminders
+from contracts import reminders as contracts_reminders
+from diagnostics import reminders as diagnostics_reminders
 from diagnostics.models import Diagnostic
-from regional.models import SentReminder
-from regional.reminders import Kind
-from regional.services import send_reminders
+from funding import reminders as funding_reminders
+from reports import reminders as reports_reminders
 from tests import factories as f
+
+
+class Kind:
+    """The reminder kinds, each declared by the app that owns the fact it reminds of."""
+
+    RAPPORT_DU = reports_reminders.RAPPORT_DU
+    DIALOGUE_GESTION = funding_reminders.DIALOGUE_GESTION
+    DERNIERE_ANNEE = contracts_reminders.DERNIERE_ANNEE
+    ETAPE_EN_RETARD = contracts_reminders.ETAPE_EN_RETARD
+    REVUE_EN_ATTENTE = actions_reminders.REVUE_EN_ATTENTE
+
+
+def test_each_app_registers_its_reminders_with_the_notifications_app():
+    assert list(reminders.sources) == [
+        contracts_reminders.last_year, contracts_reminders.overdue_steps,
+        diagnostics_reminders.diagnostics_waiting_review, actions_reminders.sheets_waiting_review,
+        funding_reminders.dialogue_not_held, reports_reminders.reports_due]
+    assert diagnostics_reminders.REVUE_EN_ATTENTE == actions_reminders.REVUE_EN_ATTENTE
 
 Y = 2026  # the year after the world's published 2025 reports (tests/worlds/reports.py)
 
@@ -141,12 +163,12 @@ def test_beat_task_is_registered_under_its_scheduled_name(world, settings, djang
     from cls_portal.celery import app
 
     app.loader.import_default_modules()
-    assert "regional.send_reminders" in app.tasks
-    assert settings.CELERY_BEAT_SCHEDULE["reminders-daily"]["task"] == "regional.send_reminders"
+    assert "notifications.send_reminders" in app.tasks
+    assert settings.CELERY_BEAT_SCHEDULE["reminders-daily"]["task"] == "notifications.send_reminders"
     counts = []
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            app.tasks["regional.send_reminders"].delay(today=f"{Y}-03-02")
+            app.tasks["notifications.send_reminders"].delay(today=f"{Y}-03-02")
         counts.append((SentReminder.objects.count(), Notification.objects.count(), len(mail.outbox)))
     assert counts[0] == counts[1] and counts[0][0] > 0
 

@@ -1,4 +1,4 @@
-"""Reads of the public directory (no login). Only what an ARS publishes on its website leaves here:
+"""Reads of the public directory (no login, `/annuaire/`). Only what an ARS publishes on its website leaves here:
 active contracts, their perimeter and dates, the themes of their axes, the titles of validated
 action sheets, the délégation's contact, and published annual reports. Nothing else is selected."""
 
@@ -11,10 +11,9 @@ from actions.enums import VALIDATED_STATUSES
 from actions.models import Axe, FicheAction
 from cls_portal.territories.models import Commune, Delegation, Departement, Region
 from contracts.models import Contract
+from contracts.selectors import population_subquery
 from reports.enums import ReportStatus
 from reports.models import Report
-
-from .selectors import population_subquery
 
 
 def public_contracts():

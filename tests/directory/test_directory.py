@@ -42,7 +42,7 @@ def test_crawl_shows_public_content_and_nothing_private(client, world):
     f.ContractFactory(nom="Contrat en diagnostic caché", diagnostic=True, ars=own.delegation.ars,
                       delegations=[own.delegation], communes=own.communes)
 
-    pages = _crawl(client, reverse("regional:directory"))
+    pages = _crawl(client, reverse("directory:index"))
     everything = "\n".join(pages.values())
 
     # Public: both tenants' active contracts, their département, communes, population, dates, themes, contact.
@@ -52,14 +52,14 @@ def test_crawl_shows_public_content_and_nothing_private(client, world):
     assert "Accès aux soins" in everything
     assert "Permanences de médecins généralistes" in everything
     assert own.delegation.email in everything
-    assert reverse("regional:directory_report", args=[own.report_published.pk]) in pages
+    assert reverse("directory:report", args=[own.report_published.pk]) in pages
     assert "%PDF-1.7\n% rapport de test" in everything  # the published file was served
 
     # Private: draft and under-review sheets, their indicators, draft reports, contracts not signed, people.
     for secret in [own.fiche.titre, own.fiche_soumise.titre, "Fiche soumise confidentielle",
                    "Indicateur secret du brouillon", "Contrat en diagnostic caché", "brouillon"]:
         assert secret not in everything, secret
-    assert reverse("regional:directory_report", args=[own.report_draft.pk]) not in everything
+    assert reverse("directory:report", args=[own.report_draft.pk]) not in everything
     for user in get_user_model().objects.all():
         assert user.email not in everything, user.email
         assert user.last_name not in everything, user.last_name
@@ -69,24 +69,24 @@ def test_crawl_shows_public_content_and_nothing_private(client, world):
 @pytest.mark.django_db
 def test_private_objects_answer_404(client, world):
     own = world.own
-    assert client.get(reverse("regional:directory_report", args=[own.report_draft.pk])).status_code == 404
+    assert client.get(reverse("directory:report", args=[own.report_draft.pk])).status_code == 404
     own.contract.phase = Phase.CLOS
     own.contract.save()
-    assert client.get(reverse("regional:directory_contract", args=[own.contract.pk])).status_code == 404
-    assert client.get(reverse("regional:directory_report", args=[own.report_published.pk])).status_code == 404
-    assert own.contract.nom not in client.get(reverse("regional:directory")).content.decode()
+    assert client.get(reverse("directory:contract", args=[own.contract.pk])).status_code == 404
+    assert client.get(reverse("directory:report", args=[own.report_published.pk])).status_code == 404
+    assert own.contract.nom not in client.get(reverse("directory:index")).content.decode()
 
 
 @pytest.mark.django_db
 def test_filters_by_region_and_departement(client, world):
-    html = client.get(reverse("regional:directory") + "?region=44").content.decode()
+    html = client.get(reverse("directory:index") + "?region=44").content.decode()
     assert world.other.contract.nom in html and world.own.contract.nom not in html
-    html = client.get(reverse("regional:directory") + "?region=28&departement=14&q=calvados").content.decode()
+    html = client.get(reverse("directory:index") + "?region=28&departement=14&q=calvados").content.decode()
     assert world.own.contract.nom in html and world.other.contract.nom not in html
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", ["regional:directory", "regional:directory_contract"])
+@pytest.mark.parametrize("url_name", ["directory:index", "directory:contract"])
 def test_query_count_does_not_grow(client, world, url_name):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

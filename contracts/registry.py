@@ -1,0 +1,14 @@
+"""What the apps above contracts tell it. Filled in their `AppConfig.ready()`; contracts imports none of them.
+
+- `visibility`: `(role, fn)` pairs; `fn(user)` returns the ids (a values queryset) of the extra contracts a
+  user of that role reaches (actions: the pilots of a sheet reach its contract).
+- `renewal`: `fn(*, actor, old, new) -> int` copies what a new generation takes over from the previous one
+  and returns how many items it copied (actions: the unfinished sheets).
+- `validated_sheet_statuses`: the sheet statuses that count as validated for the lifecycle guards (actions).
+"""
+
+from cls_portal.core.registry import Registry, Slot
+
+visibility = Registry("contracts.registry.visibility")
+renewal = Registry("contracts.registry.renewal")
+validated_sheet_statuses = Slot("contracts.registry.validated_sheet_statuses")

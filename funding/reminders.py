@@ -1,0 +1,36 @@
+"""The funding app's reminder (registered with the notifications app in `FundingConfig.ready()`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+
+from cls_portal.notifications.reminders import Reminder
+from contracts.enums import ACTIVE_PHASES
+from contracts.models import Contract
+from contracts.reminders import recipients, with_recipients
+
+from .selectors import contracts_without_dialogue
+from .services import dialogue_deadline
+
+DIALOGUE_GESTION = "dialogue_gestion"
+
+
+def dialogue_not_held(today: dt.date, run: dict) -> Iterator[Reminder]:
+    """Active contracts with no dialogue de gestion this year once the deadline (DIALOGUE_GESTION_DEADLINE) is past:
+    their coordinators and their délégation (the référent, else the délégation's users)."""
+    deadline = dialogue_deadline(today.year)
+    if today <= deadline:
+        return
+    who = recipients(run)
+    contracts = with_recipients(Contract.objects.filter(phase__in=ACTIVE_PHASES))
+    for contract in contracts.filter(pk__in=contracts_without_dialogue(today.year).values("pk")):
+        yield Reminder(
+            DIALOGUE_GESTION, f"contract:{contract.pk}", str(today.year), contract,
+            title=f"Dialogue de gestion {today.year} non tenu — {contract.nom}",
+            body=f"Aucun dialogue de gestion {today.year} n'est enregistré pour le {contract.nom} alors que "
+                 f"l'échéance du {deadline:%d/%m} est passée. Fixez une date entre la collectivité "
+                 f"et la délégation départementale.",
+            url=reverse("funding:contract", kwargs={"contract_pk": contract.pk}), users=who.both(contract))

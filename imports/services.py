@@ -1,0 +1,74 @@
+"""Writes of the imports: each import checks the file's rows, then writes through the owning app's services."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from actions import services as actions_services
+from actions.enums import Frequence
+from actions.models import Axe
+from cls_portal.core import history
+from cls_portal.core.errors import DomainError
+from cls_portal.territories.models import Organisation
+from contracts.models import Contract
+
+from .plan import check_rows
+
+INDICATEUR_DEFAULTS = {"annee_reference": None, "source": "", "frequence": Frequence.ANNUELLE, "hausse_attendue": True}
+
+
+def _group(rows: list[tuple[int, dict]]) -> dict:
+    """{axe number: {"row": first row, "fiches": {fiche number: {"row": first row, "indicateurs": [rows]}}}}"""
+    axes: dict = {}
+    for _, row in rows:
+        axe = axes.setdefault(row["axe_numero"], {"row": row, "fiches": {}})
+        fiche = axe["fiches"].setdefault(row["fiche_numero"], {"row": row, "indicateurs": []})
+        if row["indicateur"]:
+            fiche["indicateurs"].append(row)
+    return axes
+
+
+@transaction.atomic
+def plan_import(*, actor, contract, rows: list[tuple[int, dict]]) -> dict:
+    """Create the axes, sheets and indicators of `rows` (cleaned `PlanRowForm` values) in `contract`.
+
+    Preconditions: the actor may import a plan (`permissions.can_import_plan`). All or nothing: the
+    rows are checked again against the plan as it is now (contract locked), and any error saves nothing.
+    Existing axes with the same number and title receive the new sheets; sheets start as drafts. The
+    axes and sheets are created by `actions.services` (numbering checks, history of each).
+    """
+    Contract.objects.select_for_update().get(pk=contract.pk)  # one import at a time per contract
+    if not rows:
+        raise DomainError("Le fichier ne contient aucune ligne à importer.", field="fichier")
+    errors = check_rows(contract, rows)
+    if errors:
+        raise DomainError("Le plan d'action a changé depuis l'aperçu, rien n'a été importé : "
+                          + " — ".join(str(e) for e in errors), field="fichier")
+    existing = {a.numero: a for a in Axe.objects.filter(contract=contract)}
+    organisations = Organisation.objects.in_bulk({r["pilote_organisation"] for _, r in rows} - {None})
+    created = {"axes": 0, "fiches": 0, "indicateurs": 0}
+    for numero, group in sorted(_group(rows).items()):
+        axe = existing.get(numero)
+        if axe is None:
+            first = group["row"]
+            axe = actions_services.axe_create(actor=actor, contract=contract, numero=numero,
+                                              titre=first["axe_titre"].strip(), type=first["axe_type"])
+            created["axes"] += 1
+        for fiche_numero, fiche in sorted(group["fiches"].items()):
+            row = fiche["row"]
+            indicateurs = [{"id": None, **INDICATEUR_DEFAULTS, "libelle": r["indicateur"].strip(),
+                            "type": r["indicateur_type"], "unite": r["unite"],
+                            "valeur_reference": r["valeur_reference"], "cible": r["cible"],
+                            "annee_cible": r["annee_cible"]} for r in fiche["indicateurs"]]
+            actions_services.fiche_create(
+                actor=actor, axe=axe, numero=fiche_numero, children={"indicateurs": indicateurs},
+                data={"titre": row["fiche_titre"].strip(), "objectif_general": row["objectif_general"],
+                      "public_cible": row["public_cible"],
+                      "pilote_organisation": organisations.get(row["pilote_organisation"]),
+                      "date_debut": row["date_debut"], "date_fin": row["date_fin"]})
+            created["fiches"] += 1
+            created["indicateurs"] += len(indicateurs)
+    history.record(actor=actor, obj=contract, action="import du plan d'action",
+                   changes={k: [0, v] for k, v in created.items()},
+                   comment=f"{created['fiches']} fiche(s) importée(s) depuis un fichier.")
+    return created

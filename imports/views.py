@@ -1,0 +1,89 @@
+"""Thin views of the XLSX imports: preview (nothing saved), then confirm (all or nothing)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from cls_portal.core.errors import DomainError, apply_domain_error
+from cls_portal.core.tabular import (
+    ImportConfirmForm,
+    ImportUploadForm,
+    discard_preview,
+    load_preview,
+    store_preview,
+)
+
+from . import permissions, plan, selectors, services
+
+
+def _check(result):
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _import_contract(request, contract_pk):
+    contract = selectors.contract_for_import(request.user, contract_pk)
+    _check(permissions.can_import_plan(request.user, contract))
+    return contract
+
+
+def _import_page(request, contract, form, preview=None, token="", status=200):
+    rows = plan.cleaned_rows(preview) if preview is not None else []
+    return render(request, "imports/plan.html", {
+        "contract": contract, "form": form, "preview": preview, "token": token,
+        "summary": plan.summary(rows), "nb_rows": len(rows),
+        "title": f"Importer un plan d'action — {contract.nom}",
+        "breadcrumbs": [(contract.nom, reverse("contracts:detail", args=[contract.pk])),
+                        ("Importer un plan d'action", None)],
+    }, status=status)
+
+
+def plan_import_upload(request, contract_pk):
+    contract = _import_contract(request, contract_pk)
+    if request.method != "POST":
+        return _import_page(request, contract, ImportUploadForm())
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, contract, form)
+    try:
+        preview = plan.read(form.cleaned_data["fichier"], contract)
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _import_page(request, contract, form)
+    token = store_preview(request.session, f"plan-{contract.pk}", preview) if preview.is_valid else ""
+    return _import_page(request, contract, ImportUploadForm(), preview=preview, token=token)
+
+
+@require_POST
+def plan_import_confirm(request, contract_pk):
+    contract = _import_contract(request, contract_pk)
+    form = ImportConfirmForm(request.POST)
+    preview = load_preview(request.session, f"plan-{contract.pk}", request.POST.get("token", "")) \
+        if form.is_valid() else None
+    if preview is None:
+        messages.error(request, "L'aperçu a expiré ou a été remplacé : déposez de nouveau le fichier.")
+        return redirect("imports:plan", contract_pk=contract.pk)
+    try:
+        preview.revalidate(plan.PlanRowForm)
+        created = services.plan_import(actor=request.user, contract=contract, rows=plan.cleaned_rows(preview))
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("imports:plan", contract_pk=contract.pk)
+    discard_preview(request.session, f"plan-{contract.pk}")
+    messages.success(request, f"Plan d'action importé : {created['axes']} axe(s) créé(s), {created['fiches']} "
+                              f"fiche(s) et {created['indicateurs']} indicateur(s), en brouillon.")
+    return redirect("actions:plan", contract_pk=contract.pk)
+
+
+def plan_import_template(request, contract_pk):
+    _import_contract(request, contract_pk)
+    response = HttpResponse(plan.template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="modele-plan-action-cls.xlsx"'
+    return response

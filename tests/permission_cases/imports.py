@@ -1,0 +1,12 @@
+from tests.permission_cases import Case
+
+COORDINATOR_ONLY = {"anonymous": 302, "admin": 200, "coordinateur": 200}
+
+CASES = [
+    Case("imports:plan", COORDINATOR_ONLY, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("imports:plan", COORDINATOR_ONLY, kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post"),
+    Case("imports:plan_template", COORDINATOR_ONLY, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    # Without a preview token the confirmation sends back to the upload page.
+    Case("imports:plan_confirm", {"anonymous": 302, "admin": 302, "coordinateur": 302},
+         kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post"),
+]
