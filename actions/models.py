@@ -35,11 +35,6 @@ class Axe(models.Model):
         return f"Axe {self.numero} — {self.titre}"
 
 
-class FicheActionQuerySet(models.QuerySet):
-    def for_list(self):
-        return self.select_related("axe", "pilote_organisation", "pilote_personne")
-
-
 class FicheAction(VersionedModel):
     contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="fiches")
     axe = models.ForeignKey(Axe, on_delete=models.PROTECT, related_name="fiches")
@@ -77,7 +72,6 @@ class FicheAction(VersionedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = FicheActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "fiche action"

@@ -7,13 +7,11 @@ user who can see the contract may do (403 when refused).
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
+from cls_portal.core.permissions import OK, Result
 from contracts.enums import ACTIVE_PHASES
 from contracts.permissions import is_coordinator, is_delegation, is_region
 
 from .enums import VALIDATED_STATUSES, Acteur, FicheStatut, Transition
-
-Result = tuple[bool, str]
-OK: Result = (True, "")
 
 
 def is_pilot(user, fiche) -> bool:

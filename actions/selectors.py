@@ -18,7 +18,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.core.charts import series_chart
 from cls_portal.core.history import history_for
 from cls_portal.territories.models import Delegation
-from contracts.models import Contract
+from contracts.models import Contract, in_departements_q
 from diagnostics.models import Priorite
 
 from .enums import TRANSITIONS, VALIDATED_STATUSES, FicheStatut, Financeur, transitions_from
@@ -380,9 +380,7 @@ def review_queue_for(user):
     """Sheets awaiting the délégation's review in the user's départements (all of them for an admin)."""
     qs = FicheAction.objects.filter(statut=FicheStatut.SOUMISE)
     if not user.is_portal_admin:
-        contracts = Contract.delegations.through.objects.filter(
-            delegation__departement_id__in=user.departement_codes()).values("contract_id")
-        qs = qs.filter(contract_id__in=contracts)
+        qs = qs.filter(in_departements_q(user.departement_codes(), field="contract_id"))
     return (qs.select_related("axe", "contract", "pilote_organisation")
             .annotate(nb_commentaires=Count("commentaires"))
             .order_by("updated_at", "pk"))

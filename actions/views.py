@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,18 +12,13 @@ from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.core.permissions import require
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, selectors, services
 from .enums import TRANSITIONS, Acteur, Section
 from .filters import FicheFilter
 from .models import FicheAction
-
-
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _crumbs(contract, *tail):
@@ -40,7 +34,7 @@ def _plan_crumb(contract):
 
 def plan(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
-    _check(permissions.can_view_plan(request.user, contract))
+    require(permissions.can_view_plan(request.user, contract))
     plan_data = selectors.plan_for(contract)
     plan_submittable = sum(1 for row in plan_data.axes for fi in row.fiches
                            if fi.statut in TRANSITIONS["soumettre"].sources and not fi.missing)
@@ -76,20 +70,20 @@ def _axe_form_page(request, contract, axe=None):
 
 def axe_create(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
-    _check(permissions.can_edit_plan(request.user, contract))
+    require(permissions.can_edit_plan(request.user, contract))
     return _axe_form_page(request, contract)
 
 
 def axe_edit(request, pk):
     axe = selectors.axe_get_for_user(request.user, pk)
-    _check(permissions.can_edit_plan(request.user, axe.contract))
+    require(permissions.can_edit_plan(request.user, axe.contract))
     return _axe_form_page(request, axe.contract, axe)
 
 
 @require_POST
 def axe_move(request, pk):
     axe = selectors.axe_get_for_user(request.user, pk)
-    _check(permissions.can_edit_plan(request.user, axe.contract))
+    require(permissions.can_edit_plan(request.user, axe.contract))
     form = forms.MoveForm(request.POST)
     if form.is_valid():
         try:
@@ -105,7 +99,7 @@ def axe_move(request, pk):
 @require_POST
 def plan_submit(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
-    _check(permissions.can_submit_plan(request.user, contract))
+    require(permissions.can_submit_plan(request.user, contract))
     try:
         submitted, skipped = services.plan_submit(actor=request.user, contract=contract,
                                                   commentaire=request.POST.get("commentaire", ""))
@@ -170,14 +164,14 @@ def _fiche_form_page(request, contract, fiche=None):
 
 def fiche_create(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
-    _check(permissions.can_edit_plan(request.user, contract))
+    require(permissions.can_edit_plan(request.user, contract))
     return _fiche_form_page(request, contract)
 
 
 def fiche_edit(request, pk):
     fiche = selectors.fiche_get_for_edit(request.user, pk)
-    _check(permissions.can_view_plan(request.user, fiche.contract))
-    _check(permissions.can_edit_fiche(request.user, fiche))
+    require(permissions.can_view_plan(request.user, fiche.contract))
+    require(permissions.can_edit_fiche(request.user, fiche))
     return _fiche_form_page(request, fiche.contract, fiche)
 
 
@@ -196,7 +190,7 @@ def _transition_forms(user, fiche):
 def fiche_detail(request, pk):
     fiche = selectors.fiche_get_detail(request.user, pk)
     contract = fiche.contract
-    _check(permissions.can_view_plan(request.user, contract))
+    require(permissions.can_view_plan(request.user, contract))
     missing = selectors.fiche_missing(fiche)
     comments = list(fiche.commentaires.all())
     years = selectors.contract_years(contract)
@@ -227,7 +221,7 @@ def fiche_transition(request, pk, name):
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise Http404("Action inconnue.")
-    _check(permissions.can_fire(request.user, fiche, transition))
+    require(permissions.can_fire(request.user, fiche, transition))
     form = forms.TransitionForm(request.POST, transition=transition,
                                 with_sections=transition.by == Acteur.DELEGATION and transition.needs_comment)
     if form.is_valid():
@@ -243,7 +237,7 @@ def fiche_transition(request, pk, name):
 @require_POST
 def fiche_comment(request, pk):
     fiche = selectors.fiche_get_for_user(request.user, pk)
-    _check(permissions.can_comment(request.user, fiche))
+    require(permissions.can_comment(request.user, fiche))
     section = request.POST.get("section", Section.GENERAL)
     if section not in Section.values:
         section = Section.GENERAL
@@ -261,7 +255,7 @@ def fiche_comment(request, pk):
 def suivi_edit(request, pk, annee):
     fiche = selectors.fiche_get_for_edit(request.user, pk)
     contract = fiche.contract
-    _check(permissions.can_fill_suivi(request.user, fiche))
+    require(permissions.can_fill_suivi(request.user, fiche))
     if annee not in selectors.contract_years(contract):
         raise Http404("Cette année n'est pas une année de mise en œuvre du contrat.")
     suivi = selectors.suivi_for(fiche, annee)
@@ -291,7 +285,7 @@ def suivi_edit(request, pk, annee):
 
 def followup_year(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
-    _check(permissions.can_view_plan(request.user, contract))
+    require(permissions.can_view_plan(request.user, contract))
     years = selectors.contract_years(contract)
     annee = request.GET.get("annee", "")
     if annee.isdigit() and int(annee) in years:
@@ -315,7 +309,7 @@ def followup_year(request, contract_pk):
 # -- délégation -----------------------------------------------------------------------------------
 
 def review_queue(request):
-    _check(permissions.can_review(request.user))
+    require(permissions.can_review(request.user))
     page = Paginator(selectors.review_queue_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "actions/review_queue.html", {
         "page_obj": page, "title": "Fiches actions à relire",
@@ -343,7 +337,7 @@ EXPORT_COLUMNS = [
 
 def fiche_list(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
-    _check(permissions.can_view_plan(request.user, contract))
+    require(permissions.can_view_plan(request.user, contract))
     filterset = FicheFilter(request.GET or None, queryset=selectors.fiche_list_for(contract), contract=contract)
     fiches = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     export_form = ColumnChoiceForm(request.GET if "format" in request.GET else None, columns=EXPORT_COLUMNS)

@@ -31,6 +31,7 @@ def targets():
     import django
 
     django.setup()
+    # Models and pages can only be imported once Django is set up (this script sets it up itself).
     from bench.scenarios import page_specs
     from contracts.models import Contract
 

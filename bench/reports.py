@@ -1,15 +1,13 @@
 """Activity report of one 40-sheet contract: time split into data gathering, HTML templating, PDF layout.
 
-Run by bench/run.py on the largest data set; prints one JSON document on stdout. Uses the reports
-app's own timing split (`reports.rendering.render_report_timed`, the steps the Celery task
-chains: data + fingerprint, HTML templating with its SVG charts, WeasyPrint layout).
+Run by bench/run.py on the largest data set; prints one JSON document on stdout. The steps the Celery
+task chains are timed by bench/report_timing.py (data, HTML templating with its SVG charts, WeasyPrint).
 """
 
 import json
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -19,14 +17,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from actions.models import Indicateur  # noqa: E402
+from bench.report_timing import SOURCE, one_run  # noqa: E402
 from contracts.models import Contract  # noqa: E402
-from reports import rendering  # noqa: E402
-from reports.data import report_data  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPORT_REPEAT", "5"))
 YEAR = 2025
@@ -39,34 +35,6 @@ def contract_with_40_sheets():
             .annotate(n=Count("fiches")).filter(n=40).order_by("pk").first())
 
 
-def one_run(contract):
-    """{data, html, pdf} seconds for one report, plus the PDF size and the data step's SQL queries."""
-    with CaptureQueriesContext(connection) as ctx:
-        t0 = time.perf_counter()
-        fresh = Contract.objects.get(pk=contract.pk)  # no cache carried over between runs
-        data = report_data(fresh, "activite", YEAR)
-        t1 = time.perf_counter()
-    html = rendering.render_html(kind="activite", year=YEAR, data=data)
-    t2 = time.perf_counter()
-    from cls_portal.pdf import html_to_pdf
-
-    pdf = html_to_pdf(html, stylesheets=rendering.STYLESHEETS, pdf_variant=rendering.PDF_VARIANT)
-    t3 = time.perf_counter()
-    return {"data": t1 - t0, "html": t2 - t1, "pdf": t3 - t2, "bytes": len(pdf), "queries": len(ctx.captured_queries)}
-
-
-def split(contract):
-    """The reports app's own timing split when it has one, else the three public steps timed here."""
-    timed = getattr(rendering, "render_report_timed", None)
-    if not callable(timed):
-        return one_run(contract), "report_data → render_html → html_to_pdf (bench/reports.py)"
-    with CaptureQueriesContext(connection) as ctx:
-        result = timed(Contract.objects.get(pk=contract.pk), "activite", YEAR)
-    return ({"data": result.data_seconds, "html": result.html_seconds, "pdf": result.pdf_seconds,
-             "bytes": len(result.pdf), "queries": len(ctx.captured_queries)},
-            "`reports.rendering.render_report_timed`")
-
-
 def main():
     contract = contract_with_40_sheets()
     if contract is None:
@@ -74,12 +42,11 @@ def main():
                    "lines": ["Aucun contrat signé de 40 fiches dans le jeu de données : mesure impossible."]},
                   sys.stdout)
         return
-    split(contract)  # warm-up: templates, fonts, imports
-    runs, source = [], ""
+    one_run(contract, "activite", YEAR)  # warm-up: templates, fonts, imports
+    runs, source = [], SOURCE
     for _ in range(REPEAT):
         reset_queries()
-        run, source = split(contract)
-        runs.append(run)
+        runs.append(one_run(contract, "activite", YEAR))
     med = {k: statistics.median(r[k] for r in runs) for k in ("data", "html", "pdf")}
     total = sum(med.values())
     own = (med["data"] + med["html"]) / total

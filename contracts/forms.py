@@ -8,7 +8,7 @@ from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.territories.models import EPCI, Organisation
 
 from .enums import DocumentType, InstanceType, SignatoryRole
-from .models import Contract, Document, Instance, Meeting, Step
+from .models import Contract, Instance, Meeting, Step
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -178,5 +178,3 @@ class RenewForm(forms.Form):
     nom = forms.CharField(label="Nom du contrat de génération suivante", required=False, max_length=255)
 
 
-def document_queryset(contract):
-    return Document.objects.filter(contract=contract)

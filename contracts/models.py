@@ -22,7 +22,19 @@ from .enums import (
 )
 
 
+def in_departements_q(codes, field: str = "pk") -> Q:
+    """Rows whose contract (`field`: "pk" on contracts, "contract_id" on their children) belongs to one of the
+    départements `codes` through its délégations. The délégation scope of every page, as one subquery: no
+    join, no DISTINCT, however many départements a contract spans."""
+    through = Contract.delegations.through.objects.filter(delegation__departement_id__in=codes)
+    return Q(**{f"{field}__in": through.values("contract_id")})
+
+
 class ContractQuerySet(models.QuerySet):
+    def in_departements(self, codes):
+        """Contracts of the départements `codes` (see `in_departements_q`)."""
+        return self.filter(in_departements_q(codes))
+
     def visible_to(self, user):
         """Contracts `user` may open. Anything else answers 404."""
         if not user.is_authenticated:
@@ -34,8 +46,7 @@ class ContractQuerySet(models.QuerySet):
         if Role.REGION in roles:
             q |= Q(ars__region_id__in=user.region_codes())
         if Role.DELEGATION in roles:
-            q |= Q(pk__in=Contract.delegations.through.objects.filter(
-                delegation__departement_id__in=user.departement_codes()).values("contract_id"))
+            q |= in_departements_q(user.departement_codes())
         if Role.COORDINATEUR in roles:
             q |= Q(pk__in=Contract.coordinators.through.objects.filter(user_id=user.pk).values("contract_id"))
         if Role.ELU in roles:
@@ -304,8 +315,7 @@ class InstanceMember(models.Model):
 
 class Meeting(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="meetings")
-    # Nullable only for bulk-generated data (seed_scale); forms and services always require it.
-    instance = models.ForeignKey(Instance, null=True, on_delete=models.CASCADE, related_name="meetings",
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="meetings",
                                  verbose_name="instance")
     date = models.DateField("date")
     lieu = models.CharField("lieu", max_length=200, blank=True)

@@ -8,12 +8,10 @@ tenant's contract answers 404. These predicates decide what a user who can see t
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
+from cls_portal.core.permissions import OK, Result
 
 from . import workflow
 from .enums import SIGNED_DOCUMENT_TYPES
-
-Result = tuple[bool, str]
-OK: Result = (True, "")
 
 
 def _is_coordinator(user, contract) -> bool:

@@ -25,11 +25,8 @@ from .models import (
     Signatory,
     Step,
     TransitionProposal,
+    in_departements_q,
 )
-
-
-def _scalar(qs, field):
-    return Subquery(qs.values(field)[:1])
 
 
 def annotate_for_lists(qs, today: dt.date):
@@ -95,8 +92,7 @@ def _in_delegation_scope(qs, user):
     (no join, no DISTINCT)."""
     if user.is_portal_admin:
         return qs
-    return qs.filter(pk__in=Contract.delegations.through.objects.filter(
-        delegation__departement_id__in=user.departement_codes()).values("contract_id"))
+    return qs.filter(in_departements_q(user.departement_codes()))
 
 
 def delegation_contracts(user, today: dt.date):
@@ -146,10 +142,6 @@ def contract_get_for_user(user, pk) -> Contract:
 
 def contract_perimeter(contract):
     return contract.communes.select_related("departement").order_by("nom")
-
-
-def communes_for(codes):
-    return Commune.objects.filter(code__in=codes)
 
 
 def signatories(contract):
@@ -239,10 +231,6 @@ def current_version_label(contract, avenant_list) -> str:
     if last is None:
         return f"version {contract.plan_version} (contrat initial)"
     return f"version {contract.plan_version} (avenant n°{last.numero} du {last.date:%d/%m/%Y})"
-
-
-def awaiting_review_q():
-    return Q(proposals__status=ProposalStatus.PENDING)
 
 
 SIGNED = SIGNED_DOCUMENT_TYPES

@@ -336,14 +336,6 @@ def step_update(*, actor, step: Step, data: dict) -> Step:
     return step
 
 
-@transaction.atomic
-def step_create(*, actor, contract: Contract, data: dict) -> Step:
-    step = Step.objects.create(contract=contract, kind=StepKind.AUTRE, ordre=data.pop("ordre", 100),
-                               phase=data.pop("phase", contract.phase), **data)
-    history.record(actor=actor, obj=step, action=f"étape ajoutée : {step.titre}")
-    return step
-
-
 # --- documents --------------------------------------------------------------------------------------
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from cls_portal.accounts.models import Role
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.core.permissions import require
 from cls_portal.territories.models import Departement
 
 from . import forms, permissions, selectors, services, workflow
@@ -19,15 +20,9 @@ from .models import Document, Signatory, Step
 from .tabs import tabs_for
 
 
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _contract(request, pk, predicate=permissions.can_view_contract):
     contract = selectors.contract_get_for_user(request.user, pk)
-    _check(predicate(request.user, contract))
+    require(predicate(request.user, contract))
     return contract
 
 
@@ -247,7 +242,7 @@ def _transition_or_404(name):
 def transition_propose(request, pk, name):
     t = _transition_or_404(name)
     contract = selectors.contract_get_for_user(request.user, pk)
-    _check(permissions.can_propose(request.user, contract, t))
+    require(permissions.can_propose(request.user, contract, t))
     form = forms.CommentForm(request.POST)
     form.is_valid()
     try:
@@ -264,7 +259,7 @@ def transition_propose(request, pk, name):
 def transition_fire(request, pk, name):
     t = _transition_or_404(name)
     contract = selectors.contract_get_for_user(request.user, pk)
-    _check(permissions.can_fire(request.user, contract, t))
+    require(permissions.can_fire(request.user, contract, t))
     form = forms.CommentForm(request.POST)
     form.is_valid()
     by_delegation = permissions.can_validate_contract(request.user, contract)[0]
@@ -335,7 +330,7 @@ def document_upload(request, pk):
 def document_download(request, pk, doc_pk):
     contract = _contract(request, pk)
     doc = get_object_or_404(Document, contract=contract, pk=doc_pk)
-    _check(permissions.can_download_document(request.user, doc))
+    require(permissions.can_download_document(request.user, doc))
     response = FileResponse(doc.fichier.open("rb"), as_attachment=True, filename=doc.nom_original,
                             content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -347,7 +342,7 @@ def document_download(request, pk, doc_pk):
 def document_delete(request, pk, doc_pk):
     contract = _contract(request, pk)
     doc = get_object_or_404(Document, contract=contract, pk=doc_pk)
-    _check(permissions.can_delete_document(request.user, doc))
+    require(permissions.can_delete_document(request.user, doc))
     try:
         services.document_delete(actor=request.user, document=doc)
     except DomainError as err:

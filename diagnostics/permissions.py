@@ -8,7 +8,8 @@ contract may do with its diagnostic.
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
-from contracts.permissions import OK, Result, is_coordinator, is_delegation, is_region
+from cls_portal.core.permissions import OK, Result
+from contracts.permissions import is_coordinator, is_delegation, is_region
 
 from .enums import TRANSITIONS, Statut, Transition
 

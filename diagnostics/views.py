@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from cls_portal.core import tabular
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.core.permissions import require
 
 from . import forms, permissions, selectors, services
 from .enums import Outil, Transition
@@ -25,12 +25,6 @@ from .models import (
     Priorite,
     RessourceLocale,
 )
-
-
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 @dataclass(frozen=True)
@@ -125,7 +119,7 @@ def diagnostic_list(request):
 def diagnostic_contract(request, contract_pk):
     """The contract's diagnostic tab: its current version, or an offer to start one."""
     contract = selectors.contract_for_user(request.user, contract_pk)
-    _check(permissions.can_view_diagnostic(request.user, contract))
+    require(permissions.can_view_diagnostic(request.user, contract))
     latest = selectors.latest_diagnostic(contract)
     if latest is not None:
         return redirect("diagnostics:detail", pk=latest.pk)
@@ -140,7 +134,7 @@ def diagnostic_contract(request, contract_pk):
 @require_POST
 def diagnostic_start(request, contract_pk):
     contract = selectors.contract_for_user(request.user, contract_pk)
-    _check(permissions.can_start_diagnostic(request.user, contract))
+    require(permissions.can_start_diagnostic(request.user, contract))
     try:
         diagnostic = services.diagnostic_start(actor=request.user, contract=contract)
     except DomainError as err:
@@ -187,13 +181,13 @@ def _outils_display(diagnostic) -> list[str]:
 
 def diagnostic_detail(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
     return _render_detail(request, diagnostic)
 
 
 def diagnostic_preparation(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_edit_diagnostic(request.user, diagnostic))
+    require(permissions.can_edit_diagnostic(request.user, diagnostic))
     form = forms.PreparationForm(request.POST or None, instance=diagnostic, initial={"version": diagnostic.version})
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -225,7 +219,7 @@ def diagnostic_section(request, pk, section):
     if conf is None:
         raise Http404("Section inconnue.")
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_edit_diagnostic(request.user, diagnostic))
+    require(permissions.can_edit_diagnostic(request.user, diagnostic))
     data = request.POST if request.method == "POST" else None
     version_form = forms.VersionForm(data, initial={"version": diagnostic.version})
     formset = _bind_section(conf, diagnostic, data)
@@ -262,7 +256,7 @@ def _import_key(diagnostic):
 def diagnostic_import(request, pk):
     """Step 1 (POST `fichier`): read and check, save nothing; step 2 (POST `token`): add every row."""
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_edit_diagnostic(request.user, diagnostic))
+    require(permissions.can_edit_diagnostic(request.user, diagnostic))
     upload_form, preview, confirm_form = tabular.ImportUploadForm(), None, None
     if request.method == "POST" and "token" in request.POST:
         confirm = forms.ImportConfirmForm(request.POST)
@@ -304,7 +298,7 @@ def diagnostic_import(request, pk):
 
 def diagnostic_export(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
     form = ColumnChoiceForm(request.GET or {"format": "csv"}, columns=EXPORT_COLUMNS)
     if not form.is_valid():
         form = ColumnChoiceForm({"format": "csv"}, columns=EXPORT_COLUMNS)
@@ -316,10 +310,10 @@ def diagnostic_export(request, pk):
 @require_POST
 def diagnostic_transition(request, pk, action):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
     if action not in Transition.values:
         raise Http404("Action inconnue.")
-    _check(permissions.can_fire(request.user, diagnostic, action))
+    require(permissions.can_fire(request.user, diagnostic, action))
     form = forms.TransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -336,7 +330,7 @@ def diagnostic_transition(request, pk, action):
 @require_POST
 def diagnostic_new_version(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_new_version(request.user, diagnostic))
+    require(permissions.can_new_version(request.user, diagnostic))
     try:
         new = services.diagnostic_new_version(actor=request.user, diagnostic_id=diagnostic.pk)
     except DomainError as err:
@@ -350,7 +344,7 @@ def diagnostic_new_version(request, pk):
 @require_POST
 def priorite_create_axe(request, pk, priorite_pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_link_axe(request.user, diagnostic))
+    require(permissions.can_link_axe(request.user, diagnostic))
     priorite = get_object_or_404(diagnostic.priorites.all(), pk=priorite_pk)
     try:
         axe = services.priorite_create_axe(actor=request.user, priorite_id=priorite.pk)
@@ -364,7 +358,7 @@ def priorite_create_axe(request, pk, priorite_pk):
 
 def diagnostic_synthese(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    _check(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
     selectors.diagnostic_load_sections(diagnostic)
     return render(request, "diagnostics/synthese.html", {
         "diagnostic": diagnostic, "contract": diagnostic.contract,

@@ -35,8 +35,7 @@ def directory(*, region: str = "", departement: str = "", q: str = ""):
     if region:
         qs = qs.filter(ars__region_id=region)
     if departement:
-        qs = qs.filter(pk__in=Contract.delegations.through.objects.filter(delegation__departement_id=departement)
-                       .values("contract_id"))
+        qs = qs.in_departements([departement])
     if q:
         qs = qs.filter(Q(nom__icontains=q) | Q(collectivite__nom__icontains=q))
     return qs.order_by("departement_code", "nom", "pk")

@@ -3,7 +3,6 @@ form runs the pure validation in `clean()` so every refusal appears next to its 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -68,7 +67,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 
 class AnneeForm(VersionFormMixin):
@@ -206,5 +204,3 @@ class FundingFilterForm(forms.Form):
             (d.code, f"{d.code} — {d.nom}") for d in departements]
 
 
-def current_year() -> int:
-    return dt.date.today().year

@@ -135,14 +135,6 @@ class AnneeFinancement(VersionedModel):
     def mois_vacants(self) -> int:
         return 12 - self.mois_pourvus
 
-    @property
-    def poste_pourvu(self) -> bool:
-        return self.mois_pourvus == 12
-
-    def demande_values(self) -> dict:
-        return {k: getattr(self, k) for k in ("etp", "cout_salaire", "cout_charges", "cout_fonctionnement",
-                                              "demande_ars", "demande_collectivite", "demande_autres")} | {
-            "mois": self.mois_pourvus}
 
     @property
     def reste_a_verser(self) -> Decimal:

@@ -8,10 +8,8 @@ Whether a step is possible in the current state is a business rule checked by th
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
+from cls_portal.core.permissions import OK, Result
 from contracts.permissions import is_coordinator, is_delegation, is_region
-
-Result = tuple[bool, str]
-OK: Result = (True, "")
 
 
 def can_view_funding(user, contract) -> Result:

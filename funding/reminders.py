@@ -26,7 +26,7 @@ def dialogue_not_held(today: dt.date, run: dict) -> Iterator[Reminder]:
         return
     who = recipients(run)
     contracts = with_recipients(Contract.objects.filter(phase__in=ACTIVE_PHASES))
-    for contract in contracts.filter(pk__in=contracts_without_dialogue(today.year).values("pk")):
+    for contract in contracts_without_dialogue(contracts, today.year):
         yield Reminder(
             DIALOGUE_GESTION, f"contract:{contract.pk}", str(today.year), contract,
             title=f"Dialogue de gestion {today.year} non tenu — {contract.nom}",

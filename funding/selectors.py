@@ -6,18 +6,29 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Sum, When
 from django.shortcuts import get_object_or_404
 
 from actions.enums import Financeur
 from actions.models import Financement, LigneBudget
+from cls_portal.core.formatting import format_euros, format_number, format_percent
+from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import Delegation
-from contracts.models import Contract
+from contracts.models import Contract, in_departements_q
 from contracts.selectors import contract_get_for_user
 
 from . import rules
 from .enums import A_TRAITER, Statut
-from .models import AnneeFinancement, BilanFinancier, Decision, DialogueGestion, RegleFinancement, Versement
+from .models import (
+    AnneeFinancement,
+    BilanFinancier,
+    Decision,
+    DialogueGestion,
+    RegleFinancement,
+    Versement,
+    rule_for,
+)
 
 ZERO = Decimal("0")
 
@@ -59,10 +70,6 @@ class AnneeVue:
 
 def contract_funding(contract) -> list[AnneeVue]:
     """The contract's years, newest first, with decisions, payments, statement and history (fixed query count)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from cls_portal.core.models import HistoryEntry
-
     annees = list(
         AnneeFinancement.objects.filter(contract=contract).select_related("deposee_par", "instruite_par")
         .prefetch_related(
@@ -145,7 +152,7 @@ def annees_for_user(user, *, annee=None, statut=None, departement=None):
     elif statut:
         qs = qs.filter(statut=statut)
     if departement:
-        qs = qs.filter(contract__delegations__departement_id=departement).distinct()
+        qs = qs.filter(in_departements_q([departement], field="contract_id"))
     return qs
 
 
@@ -211,53 +218,105 @@ def totals_overall(user, year: int) -> tuple[TotauxDepartement, int]:
     return total, multi
 
 
-def contracts_without_decision(user, year: int):
-    decided = AnneeFinancement.objects.filter(contract=OuterRef("pk"), annee=year,
-                                              statut__in=[Statut.DECIDEE, Statut.SOLDEE])
-    return (Contract.objects.visible_to(user).active().annotate(decided=Exists(decided)).filter(decided=False)
-            .select_related("collectivite").order_by("nom"))
-
-
-def contracts_without_dialogue(year: int):
-    """Active contracts with no dialogue de gestion recorded for `year` (for reminders)."""
-    done = DialogueGestion.objects.filter(contract=OuterRef("pk"), annee=year)
-    return (Contract.objects.active().annotate(done=Exists(done)).filter(done=False)
-            .select_related("referent").prefetch_related("coordinators").order_by("nom"))
+def contracts_without_dialogue(contracts, year: int):
+    """`contracts` with no dialogue de gestion recorded for `year` (the reminder, the funding pages)."""
+    return contracts.exclude(pk__in=DialogueGestion.objects.filter(annee=year).values("contract_id"))
 
 
 def contract_for_user(user, contract_pk) -> Contract:
     return contract_get_for_user(user, contract_pk)
 
 
-# For the regional dashboard (regional.funding_bridge calls these) ---------------------------------------
+# The financial report's post summary (reports calls it) --------------------------------------------------------
 
-def post_filled_q(year: int) -> Q:
-    """Contracts whose coordination post was filled the whole of `year` (a funding year with 12 months)."""
-    return Q(pk__in=AnneeFinancement.objects.filter(annee=year, mois_pourvus=12).values("contract_id"))
+def post_year_summary(contract, year: int) -> dict | None:
+    """The coordination post's year as the annual financial report shows it (plain values): figures, the ARS
+    maximum in words, the current decision, payments, statement and balance. None when nothing was filed
+    for that year. Five queries."""
+    annee = (AnneeFinancement.objects.filter(contract=contract, annee=year)
+             .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("-created_at", "-id")),
+                               Prefetch("versements", queryset=Versement.objects.order_by("date", "id")))
+             .first())
+    if annee is None:
+        return None
+    regle = rule_for(contract.ars.region_id, year)
+    cout = annee.cout_eligible
+    decision = next(iter(annee.decisions.all()), None)
+    accorde = decision.montant_accorde if decision else None
+    versements = [{"date": v.date, "libelle": v.reference or "Versement", "montant": v.montant}
+                  for v in annee.versements.all()]
+    verse = sum((v["montant"] for v in versements), ZERO)
+
+    def share(label, amount):
+        return {"label": label, "montant": amount, "part": (amount / cout) if cout else None}
+
+    bilan = BilanFinancier.objects.filter(annee=annee).first()
+    post = {
+        "regle": (f"{format_percent(regle.taux)} d'un coût de référence de "
+                  f"{format_euros(regle.cout_reference)} par poste à temps plein, plafond annuel de "
+                  f"{format_euros(regle.plafond_annuel)}"
+                  + (f", temps de travail minimum {format_number(regle.etp_minimum.normalize())} ETP"
+                     if regle.etp_minimum else "")
+                  + (", cofinancement à part égale par la collectivité" if regle.part_egale else "")
+                  + f" (règle {regle.libelle})"),
+        "etp": annee.etp, "mois_pourvus": annee.mois_pourvus, "cout_eligible": cout,
+        "plafond_ars": rules.ars_maximum(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
+        "calcul_plafond": rules.explication(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
+        "parts": [share("ARS (demandé)", annee.demande_ars),
+                  share("Collectivité", annee.demande_collectivite),
+                  share(f"Autres partenaires{f' ({annee.autres_partenaires})' if annee.autres_partenaires else ''}",
+                        annee.demande_autres)],
+        "statut": annee.get_statut_display(),
+        "montant_accorde": accorde, "date_decision": decision.date_decision if decision else None,
+        "versements": versements, "total_verse": verse,
+        "solde": (accorde - verse) if accorde is not None else None,
+        "bilan": None,
+    }
+    if bilan is not None:
+        post["bilan"] = {"cout_reel": bilan.cout_reel, "etp_reel": bilan.etp_reel,
+                         "mois_pourvus_reels": bilan.mois_pourvus_reels, "part_ars_due": bilan.part_ars_due,
+                         "part_collectivite_reelle": bilan.part_collectivite_reelle,
+                         "part_autres_reelle": bilan.part_autres_reelle,
+                         "a_reverser": bilan.montant_a_reverser, "explication": bilan.explication}
+        post["solde"] = bilan.part_ars_due - verse
+    post["trop_percu"] = -post["solde"] if post["solde"] is not None and post["solde"] < 0 else ZERO
+    return post
 
 
-def filter_coordination(qs, value: str, year: int):
-    """Contracts whose post is filled ("pourvu") or vacant at least part of `year` / not funded ("vacant")."""
-    return qs.filter(post_filled_q(year)) if value == "pourvu" else qs.exclude(post_filled_q(year))
+# Figures of the regional dashboard and its lists (regional calls these) ----------------------------------------
+#
+# A post counts as filled for a year when the contract's funding year says it was filled the twelve months; a
+# contract that has filed no funding year for it falls back on whether a coordinator is named on the contract
+# (a post paid by the collectivité alone is filled too). The same expression serves the dashboard's count and
+# the list filter, so a figure and the list behind it always agree.
+
+def post_filled(year: int) -> Case:
+    year_rows = AnneeFinancement.objects.filter(contract_id=OuterRef("pk"), annee=year)
+    coordinator = Contract.coordinators.through.objects.filter(contract_id=OuterRef("pk"))
+    filled = Q(Exists(year_rows.filter(mois_pourvus=12))) | (~Q(Exists(year_rows)) & Q(Exists(coordinator)))
+    return Case(When(filled, then=True), default=False, output_field=BooleanField())
+
+
+def committed(year: int):
+    return Exists(AnneeFinancement.objects.filter(contract_id=OuterRef("pk"), annee=year,
+                                                  montant_accorde__isnull=False))
 
 
 def dashboard_funding(contracts, year: int) -> dict:
-    """ARS commitment, payments and recoveries of `year` over `contracts`, and posts filled vs vacant (2 queries).
-
-    A post is "pourvu" when its funding year counts 12 months filled; an active contract without a funding
-    year, or with a vacancy, counts as vacant.
-    """
-    agg = AnneeFinancement.objects.filter(contract__in=contracts, annee=year).aggregate(
-        engage=Sum("montant_accorde"), verse=Sum("total_verse"), a_reverser=Sum("montant_a_reverser"),
-        pourvus=Count("id", filter=Q(mois_pourvus=12)))
-    active = contracts.active().count() if hasattr(contracts, "active") else 0
-    filled = agg["pourvus"] or 0
-    return {"engage": agg["engage"] or ZERO, "verse": agg["verse"] or ZERO, "a_reverser": agg["a_reverser"] or ZERO,
-            "posts_filled": filled, "posts_vacant": max(active - filled, 0),
-            "posts_hint": f"Selon les demandes de financement {year} : poste pourvu les 12 mois de l'année."}
+    """ARS commitment for `year` over `contracts` (one query)."""
+    agg = AnneeFinancement.objects.filter(contract__in=contracts.values("pk"), annee=year,
+                                          montant_accorde__isnull=False).aggregate(
+        committed=Sum("montant_accorde"), paid=Sum("total_verse"), nb_contracts=Count("contract_id", distinct=True))
+    return {"committed": agg["committed"] or 0, "paid": agg["paid"] or 0, "nb_contracts": agg["nb_contracts"],
+            "posts_hint": f"Postes {year} : d'après l'année de financement déclarée (poste pourvu les 12 mois), "
+                          f"sinon d'après le coordinateur nommé sur le contrat."}
 
 
-def dialogue_missing_ids(contracts, year: int) -> set[int]:
-    """Ids of `contracts` with no dialogue de gestion recorded for `year` (one query)."""
-    done = DialogueGestion.objects.filter(annee=year, contract__in=contracts).values("contract_id")
-    return set(contracts.exclude(pk__in=done).values_list("pk", flat=True))
+def filter_coordination(qs, value: str, year: int):
+    """Contracts whose coordination post is filled ("pourvu") or vacant ("vacant") in `year`."""
+    qs = qs.alias(_filled=post_filled(year))
+    return qs.filter(_filled=(value == "pourvu"))
+
+
+def filter_committed(qs, year: int):
+    return qs.filter(committed(year))

@@ -331,27 +331,3 @@ def dialogue_deadline(year: int) -> dt.date:
     """Date after which a missing dialogue de gestion is flagged (setting DIALOGUE_GESTION_DEADLINE, "MM-DD")."""
     month, day = (int(x) for x in settings.DIALOGUE_GESTION_DEADLINE.split("-"))
     return dt.date(year, month, day)
-
-
-@transaction.atomic
-def dialogue_reminders_send(*, today: dt.date | None = None) -> int:
-    """Remind the délégation and the coordinators of active contracts without a dialogue this year, once the
-    configured date has passed. Idempotent: one reminder per contract and year."""
-    from cls_portal.notifications.models import Notification
-
-    from .selectors import contracts_without_dialogue
-
-    today = today or _today()
-    if today < dialogue_deadline(today.year):
-        return 0
-    sent = 0
-    for contract in contracts_without_dialogue(today.year):
-        url = reverse("funding:contract", kwargs={"contract_pk": contract.pk}) + "#dialogue"
-        title = f"Dialogue de gestion {today.year} à organiser"
-        if Notification.objects.filter(kind="rappel", url=url, title=title).exists():
-            continue
-        users = [*contract.coordinators.all(), contract.referent]
-        notify(users=users, kind="rappel", title=title,
-               body=f"{contract} : aucun dialogue de gestion n'est enregistré pour {today.year}.", url=url)
-        sent += 1
-    return sent

@@ -4,7 +4,6 @@ bind a form, call one service, message and redirect."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.core.formatting import format_euros
+from cls_portal.core.permissions import require
 from cls_portal.territories.models import Region
 from contracts.selectors import departements_for
 from contracts.tabs import tabs_for
@@ -23,12 +24,6 @@ from .enums import ETAPES, etape_possible
 from .models import Decision, RegleFinancement, rule_for
 
 PER_PAGE = 25
-
-
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _contract_url(contract_pk, year=None) -> str:
@@ -52,7 +47,7 @@ def _annee_for_step(request, pk, predicate, step):
     """The year (404 if not visible), the permission (403), then the state: a step not possible now sends the
     user back to the contract page with the reason."""
     annee = selectors.annee_get_for_user(request.user, pk)
-    _check(predicate(request.user, annee.contract))
+    require(predicate(request.user, annee.contract))
     if not etape_possible(step, annee.statut):
         messages.warning(request, f"« {ETAPES[step].label} » n'est pas possible : la demande {annee.annee} est à "
                                   f"l'état « {annee.get_statut_display()} ».")
@@ -71,7 +66,7 @@ def _form_page(request, contract, form, *, title, intro="", annee=None, submit="
 
 def contract_funding(request, contract_pk):
     contract = selectors.contract_for_user(request.user, contract_pk)
-    _check(permissions.can_view_funding(request.user, contract))
+    require(permissions.can_view_funding(request.user, contract))
     user = request.user
     today = timezone.localdate()
     dialogues = selectors.contract_dialogues(contract)
@@ -94,7 +89,7 @@ def contract_funding(request, contract_pk):
 
 def year_create(request, contract_pk):
     contract = selectors.contract_for_user(request.user, contract_pk)
-    _check(permissions.can_request(request.user, contract))
+    require(permissions.can_request(request.user, contract))
     form = forms.AnneeForm(request.POST or None, rule_lookup=lambda y: rule_for(contract.ars.region_id, y),
                            initial={"annee": timezone.localdate().year, "mois_pourvus": 12, "etp": 1})
     if request.method == "POST" and form.is_valid():
@@ -136,7 +131,7 @@ def year_edit(request, pk):
 @require_POST
 def year_instruct(request, pk):
     annee = selectors.annee_get_for_user(request.user, pk)
-    _check(permissions.can_instruct(request.user, annee.contract))
+    require(permissions.can_instruct(request.user, annee.contract))
     form = forms.VersionOnlyForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
     try:
@@ -193,8 +188,6 @@ def year_payment(request, pk):
         else:
             messages.success(request, f"Versement {annee.annee} enregistré.")
             return redirect(_contract_url(annee.contract_id, annee.annee))
-    from cls_portal.core.formatting import format_euros
-
     return _form_page(request, annee.contract, form, title=f"Versement {annee.annee}", annee=annee,
                       intro=f"Accordé : {format_euros(annee.montant_accorde)} ; déjà versé : "
                             f"{format_euros(annee.total_verse)} ; reste à verser : "
@@ -233,7 +226,7 @@ def decision_document(request, pk):
     decision = get_object_or_404(Decision.objects.select_related("annee"), pk=pk,
                                  annee__in=selectors.annees_for_user(request.user))
     contract = selectors.contract_for_user(request.user, decision.annee.contract_id)
-    _check(permissions.can_view_funding(request.user, contract))
+    require(permissions.can_view_funding(request.user, contract))
     if not decision.document:
         raise Http404("Aucun document.")
     name = decision.document.name.rsplit("/", 1)[-1]
@@ -243,7 +236,7 @@ def decision_document(request, pk):
 
 def dialogue(request, contract_pk):
     contract = selectors.contract_for_user(request.user, contract_pk)
-    _check(permissions.can_record_dialogue(request.user, contract))
+    require(permissions.can_record_dialogue(request.user, contract))
     form = forms.DialogueForm(request.POST or None, initial={"annee": timezone.localdate().year,
                                                              "date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -289,7 +282,7 @@ EXPORT_COLUMNS = [
 
 
 def home(request):
-    _check(permissions.can_view_funding_home(request.user))
+    require(permissions.can_view_funding_home(request.user))
     form, filters = _filters(request)
     annees = selectors.annees_for_user(request.user, **filters)
     page = Paginator(annees, PER_PAGE).get_page(request.GET.get("page"))
@@ -307,7 +300,7 @@ def home(request):
 
 
 def export(request):
-    _check(permissions.can_view_funding_home(request.user))
+    require(permissions.can_view_funding_home(request.user))
     _, filters = _filters(request)
     form = ColumnChoiceForm(request.GET, columns=EXPORT_COLUMNS)
     fmt = form.cleaned_data["format"] if form.is_valid() else "csv"
@@ -324,7 +317,7 @@ def _rule_regions(user):
 
 
 def rules_list(request):
-    _check(permissions.can_edit_rules(request.user))
+    require(permissions.can_edit_rules(request.user))
     regions = list(_rule_regions(request.user))
     versions = RegleFinancement.objects.filter(region__in=regions).select_related("region", "created_by").order_by(
         "region__nom", "-valid_from")
@@ -335,7 +328,7 @@ def rules_list(request):
 
 
 def rule_create(request):
-    _check(permissions.can_edit_rules(request.user))
+    require(permissions.can_edit_rules(request.user))
     regions = list(_rule_regions(request.user))
     form = forms.RegleForm(request.POST or None, regions=regions, initial={
         "taux_pourcent": 50, "plafond_annuel": 25000, "cout_reference": 50000, "part_egale": True,
@@ -343,7 +336,7 @@ def rule_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region = get_object_or_404(Region, code=data["region"])
-        _check(permissions.can_edit_rules(request.user, region))
+        require(permissions.can_edit_rules(request.user, region))
         try:
             services.regle_create(actor=request.user, region=region, valid_from=data["valid_from"],
                                   taux=data["taux_pourcent"] / 100, plafond_annuel=data["plafond_annuel"],

@@ -7,8 +7,8 @@ predicates decide the pages themselves (403 when refused).
 from __future__ import annotations
 
 from actions.permissions import can_edit_plan
+from cls_portal.core.permissions import OK, Result
 from contracts.enums import Phase
-from contracts.permissions import OK, Result
 
 
 def can_import_plan(user, contract) -> Result:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import DomainError, apply_domain_error
+from cls_portal.core.permissions import require
 from cls_portal.core.tabular import (
     ImportConfirmForm,
     ImportUploadForm,
@@ -21,15 +21,9 @@ from cls_portal.core.tabular import (
 from . import permissions, plan, selectors, services
 
 
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _import_contract(request, contract_pk):
     contract = selectors.contract_for_import(request.user, contract_pk)
-    _check(permissions.can_import_plan(request.user, contract))
+    require(permissions.can_import_plan(request.user, contract))
     return contract
 
 

@@ -38,10 +38,6 @@ class AreaCoverage:
             return None
         return (Decimal(self.covered) / Decimal(self.population)).quantize(Decimal("0.000001"))
 
-    @property
-    def uncovered(self) -> int:
-        return self.population - self.covered
-
 
 @dataclass(frozen=True)
 class Coverage:
@@ -68,14 +64,6 @@ def combine(departements: Iterable[Mapping], covered: Iterable[Mapping], *, code
         code=code, nom=nom, population=sum(d.population for d in deps), covered=sum(d.covered for d in deps),
         nb_communes=sum(d.nb_communes for d in deps), nb_communes_covered=sum(d.nb_communes_covered for d in deps))
     return Coverage(total=total, departements=deps)
-
-
-def union_population(perimeters: Iterable[Iterable[str]], population: Mapping[str, int]) -> int:
-    """Population of the union of several perimeters (lists of commune codes): each commune once."""
-    codes: set[str] = set()
-    for perimeter in perimeters:
-        codes.update(perimeter)
-    return sum(population[c] for c in codes)
 
 
 def coverage(*, region_code: str | None = None, departement_codes: Iterable[str] | None = None,

@@ -11,11 +11,12 @@ from actions.enums import FicheStatut
 from actions.models import FicheAction, Indicateur
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
-from contracts.models import Contract
+from contracts.models import Contract, in_departements_q
 from contracts.selectors import departements_for
+from funding import selectors as funding_selectors
 from reports.enums import ReportKind
 
-from . import funding_bridge, selectors
+from . import selectors
 
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
 REPORT_CHOICES = [(f"{k}_{s}", f"{label} {word}") for k, label in ReportKind.choices
@@ -52,11 +53,6 @@ class ScopedChoicesMixin:
             self.filters["region"].extra["choices"] = regions
 
 
-def in_departements(codes):
-    return Q(pk__in=Contract.delegations.through.objects.filter(delegation__departement_id__in=codes)
-             .values("contract_id"))
-
-
 class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom du contrat ou collectivité", method="filter_q")
     region = django_filters.ChoiceFilter(label="Région", choices=_region_choices, field_name="ars__region_id")
@@ -86,7 +82,7 @@ class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
         return qs.filter(Q(nom__icontains=value) | Q(collectivite__nom__icontains=value))
 
     def filter_departement(self, qs, name, value):
-        return qs.filter(in_departements(value)) if value else qs
+        return qs.filter(in_departements_q(value)) if value else qs
 
     def filter_actif(self, qs, name, value):
         return qs.filter(selectors.Q_ACTIVE) if value == "1" else qs
@@ -95,10 +91,10 @@ class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
         return qs.filter(**{name: value == "oui"})
 
     def filter_coordination(self, qs, name, value):
-        return funding_bridge.filter_coordination(qs, value, timezone.localdate().year)
+        return funding_selectors.filter_coordination(qs, value, timezone.localdate().year)
 
     def filter_financement(self, qs, name, value):
-        return funding_bridge.filter_committed(qs, int(value.rpartition("_")[2]))
+        return funding_selectors.filter_committed(qs, int(value.rpartition("_")[2]))
 
     def filter_noop(self, qs, name, value):
         return qs
@@ -133,7 +129,7 @@ class FicheFilter(ScopedChoicesMixin, django_filters.FilterSet):
     def filter_departement(self, qs, name, value):
         if not value:
             return qs
-        return qs.filter(contract__in=Contract.objects.filter(in_departements(value)))
+        return qs.filter(in_departements_q(value, field="contract_id"))
 
 
 class IndicateurFilter(FicheFilter):
@@ -153,4 +149,4 @@ class IndicateurFilter(FicheFilter):
     def filter_departement(self, qs, name, value):
         if not value:
             return qs
-        return qs.filter(fiche__contract__in=Contract.objects.filter(in_departements(value)))
+        return qs.filter(in_departements_q(value, field="fiche__contract_id"))

@@ -7,7 +7,7 @@ predicates decide the pages themselves (403 when refused).
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
-from contracts.permissions import OK, Result
+from cls_portal.core.permissions import OK, Result
 
 
 def can_view_dashboard(user) -> Result:

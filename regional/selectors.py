@@ -18,17 +18,13 @@ from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
 from contracts.selectors import nb_communes_subquery, population_subquery
+from funding import selectors as funding_selectors
 from reports.enums import ReportKind
 from reports.models import Report
 
-from . import funding_bridge
 from .coverage import Coverage, coverage
 
 Q_ACTIVE = Q(phase__in=ACTIVE_PHASES)
-
-
-def has_coordinator():
-    return Exists(Contract.coordinators.through.objects.filter(contract_id=OuterRef("pk")))
 
 
 def report_published(kind: str, year: int):
@@ -92,9 +88,8 @@ def dashboard_scope(user, region_code: str | None = None) -> Scope:
     codes = sorted(user.departement_codes())
     deps = list(Departement.objects.filter(code__in=codes).select_related("region"))
     label = ", ".join(d.nom for d in deps) or "Aucun département"
-    in_deps = Contract.delegations.through.objects.filter(delegation__departement_id__in=codes)
     return Scope(label=label, region=deps[0].region if deps else None, departement_codes=codes,
-                 contracts=visible.filter(pk__in=in_deps.values("contract_id")),
+                 contracts=visible.in_departements(codes),
                  params={"departement": codes})
 
 
@@ -119,7 +114,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
     last_year = today.year - 1
     qs = scope.contracts.order_by()
     expected = q_report_expected(last_year)
-    agg = qs.annotate(_coord=funding_bridge.post_filled(today.year),
+    agg = qs.annotate(_coord=funding_selectors.post_filled(today.year),
                       _act=report_published(ReportKind.ACTIVITE, last_year),
                       _fin=report_published(ReportKind.FINANCIER, last_year)).aggregate(
         total=Count("pk"),
@@ -137,7 +132,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
     signed = list(qs.filter(date_signature__isnull=False).annotate(y=ExtractYear("date_signature"))
                   .values_list("y").annotate(n=Count("pk")).order_by("y"))
     cov = scope.coverage()
-    funding = funding_bridge.dashboard_funding(scope.contracts, today.year)
+    funding = funding_selectors.dashboard_funding(scope.contracts, today.year)
     u = lambda **kw: list_url(scope, **kw)  # noqa: E731
 
     figures = {

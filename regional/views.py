@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
 from cls_portal.core import charts
 from cls_portal.core.exports import ColumnChoiceForm, export_response
+from cls_portal.core.permissions import require
 
 from . import exports, filters, permissions, selectors
 
 
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def dashboard(request):
-    _check(permissions.can_view_dashboard(request.user))
+    require(permissions.can_view_dashboard(request.user))
     scope = selectors.dashboard_scope(request.user, request.GET.get("region") or None)
     data = selectors.dashboard_data(scope)
     cov = data["coverage"]
@@ -54,7 +48,7 @@ def _list_page(request, *, filterset, columns, template, title, export_url, extr
 
 
 def _export(request, *, filterset, columns, basename):
-    _check(permissions.can_export(request.user))
+    require(permissions.can_export(request.user))
     form = ColumnChoiceForm(request.GET, columns=columns)
     if not form.is_valid():
         form = ColumnChoiceForm({"format": "csv"}, columns=columns)

@@ -17,7 +17,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
 
-from cls_portal.core.formatting import format_euros, format_number, format_percent
+from actions.enums import FicheStatut
+from actions.models import Axe, FicheAction, Financement, Indicateur, LigneBudget, ValeurIndicateur
+from contracts.enums import SignatoryRole
+from funding import selectors as funding_selectors
 
 from .enums import ReportKind
 
@@ -31,7 +34,6 @@ ZERO = Decimal("0")
 
 def _signatories(contract) -> list[str]:
     """The contract's signatories (associated partners are not), else the two parties every CLS has."""
-    from contracts.enums import SignatoryRole
 
     rows = (contract.signatories.exclude(role=SignatoryRole.PARTENAIRE).select_related("organisation")
             .order_by("role", "organisation__nom"))
@@ -77,7 +79,6 @@ def _year_in_brief(contract, year) -> dict:
 # --- Action plan --------------------------------------------------------------------------------
 
 def _axes(contract):
-    from actions.models import Axe, FicheAction, Indicateur, ValeurIndicateur
 
     indicators = Indicateur.objects.order_by("id").prefetch_related(
         Prefetch("valeurs", queryset=ValeurIndicateur.objects.order_by("annee")))
@@ -120,7 +121,6 @@ def _pilot(fiche) -> str:
 
 
 def _action_plan(contract, year) -> dict:
-    from actions.enums import FicheStatut
 
     axes, by_status, priorities = [], {s.label: 0 for s in FicheStatut}, []
     followed = indicators = reached = 0
@@ -160,64 +160,8 @@ def activity_data(contract, year: int) -> dict:
 
 # --- Financial report ---------------------------------------------------------------------------
 
-def _post(contract, year) -> dict | None:
-    """The coordination post's year (funding app): figures, ARS maximum in words, decision, payments, balance."""
-    from funding import rules
-    from funding.models import AnneeFinancement, BilanFinancier, Decision, Versement, rule_for
-
-    annee = (AnneeFinancement.objects.filter(contract=contract, annee=year)
-             .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("-created_at", "-id")),
-                               Prefetch("versements", queryset=Versement.objects.order_by("date", "id")))
-             .first())
-    if annee is None:
-        return None
-    regle = rule_for(contract.ars.region_id, year)
-    cout = annee.cout_eligible
-    decision = next(iter(annee.decisions.all()), None)
-    accorde = decision.montant_accorde if decision else None
-    versements = [{"date": v.date, "libelle": v.reference or "Versement", "montant": v.montant}
-                  for v in annee.versements.all()]
-    verse = sum((v["montant"] for v in versements), ZERO)
-
-    def share(label, amount):
-        return {"label": label, "montant": amount, "part": (amount / cout) if cout else None}
-
-    bilan = BilanFinancier.objects.filter(annee=annee).first()
-    post = {
-        "regle": (f"{format_percent(regle.taux)} d'un coût de référence de "
-                  f"{format_euros(regle.cout_reference)} par poste à temps plein, plafond annuel de "
-                  f"{format_euros(regle.plafond_annuel)}"
-                  + (f", temps de travail minimum {format_number(regle.etp_minimum.normalize())} ETP"
-                     if regle.etp_minimum else "")
-                  + (", cofinancement à part égale par la collectivité" if regle.part_egale else "")
-                  + f" (règle {regle.libelle})"),
-        "etp": annee.etp, "mois_pourvus": annee.mois_pourvus, "cout_eligible": cout,
-        "plafond_ars": rules.ars_maximum(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
-        "calcul_plafond": rules.explication(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
-        "parts": [share("ARS (demandé)", annee.demande_ars),
-                  share("Collectivité", annee.demande_collectivite),
-                  share(f"Autres partenaires{f' ({annee.autres_partenaires})' if annee.autres_partenaires else ''}",
-                        annee.demande_autres)],
-        "statut": annee.get_statut_display(),
-        "montant_accorde": accorde, "date_decision": decision.date_decision if decision else None,
-        "versements": versements, "total_verse": verse,
-        "solde": (accorde - verse) if accorde is not None else None,
-        "bilan": None,
-    }
-    if bilan is not None:
-        post["bilan"] = {"cout_reel": bilan.cout_reel, "etp_reel": bilan.etp_reel,
-                         "mois_pourvus_reels": bilan.mois_pourvus_reels, "part_ars_due": bilan.part_ars_due,
-                         "part_collectivite_reelle": bilan.part_collectivite_reelle,
-                         "part_autres_reelle": bilan.part_autres_reelle,
-                         "a_reverser": bilan.montant_a_reverser, "explication": bilan.explication}
-        post["solde"] = bilan.part_ars_due - verse
-    post["trop_percu"] = -post["solde"] if post["solde"] is not None and post["solde"] < 0 else ZERO
-    return post
-
-
 def _actions_funding(contract, year) -> dict:
     """Funding of actions by funder (planned) and planned vs actual spending per sheet (budget lines)."""
-    from actions.models import FicheAction, Financement, LigneBudget
 
     fiches = (FicheAction.objects.filter(contract=contract).select_related("axe")
               .prefetch_related(Prefetch("financements", queryset=Financement.objects.filter(annee=year)
@@ -255,7 +199,7 @@ def _actions_funding(contract, year) -> dict:
 
 
 def financial_data(contract, year: int) -> dict:
-    return {"cover": _cover(contract, year), "post": _post(contract, year),
+    return {"cover": _cover(contract, year), "post": funding_selectors.post_year_summary(contract, year),
             "actions": _actions_funding(contract, year)}
 
 

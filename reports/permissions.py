@@ -9,7 +9,8 @@ elected officials first.
 from __future__ import annotations
 
 from cls_portal.accounts.models import Role
-from contracts.permissions import OK, Result, is_coordinator, is_delegation, is_region
+from cls_portal.core.permissions import OK, Result
+from contracts.permissions import is_coordinator, is_delegation, is_region
 
 
 def can_view_drafts(user, contract) -> Result:

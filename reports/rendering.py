@@ -1,16 +1,12 @@
 """Report data -> HTML -> PDF. No HTTP here: the task calls it, tests and the benchmark call it too.
 
-    render_report_timed(contract, kind, year, *, produced_at=None) -> RenderResult
-        pdf: bytes, fingerprint: str, data_seconds, html_seconds, pdf_seconds, total_seconds: float
-        (data gathering, HTML templating, WeasyPrint layout and PDF writing).
-    timing_split(*, contract, kind, year) -> {"data", "html", "pdf": seconds, "bytes": int, "queries": int}
-        the same split as plain numbers, with the data step's SQL query count (bench/reports.py).
+    render_html(*, kind, year, data, produced_at=None) -> str   (templates + SVG charts)
+    render_pdf(*, kind, year, data, produced_at=None) -> bytes  (render_html, then WeasyPrint)
+
+The benchmark times these steps itself (bench/report_timing.py): no timing code here.
 """
 
 from __future__ import annotations
-
-import time
-from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,7 +14,6 @@ from django.utils import timezone
 from cls_portal.core.charts import bar_chart, series_chart
 from cls_portal.pdf import html_to_pdf
 
-from . import data as report_data
 from .enums import ReportKind
 
 STYLESHEETS = ["reports/report.css"]
@@ -81,46 +76,3 @@ def render_html(*, kind: str, year: int, data: dict, produced_at=None) -> str:
 def render_pdf(*, kind: str, year: int, data: dict, produced_at=None) -> bytes:
     html = render_html(kind=kind, year=year, data=data, produced_at=produced_at)
     return html_to_pdf(html, stylesheets=STYLESHEETS, pdf_variant=PDF_VARIANT)
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    pdf: bytes
-    fingerprint: str
-    data_seconds: float
-    html_seconds: float
-    pdf_seconds: float
-
-    @property
-    def total_seconds(self) -> float:
-        return self.data_seconds + self.html_seconds + self.pdf_seconds
-
-
-def render_report_timed(contract, kind: str, year: int, *, produced_at=None) -> RenderResult:
-    """Render one report and say where the time went (data gathering, HTML templating, WeasyPrint)."""
-    t0 = time.perf_counter()
-    data = report_data.report_data(contract, kind, year)
-    fp = report_data.fingerprint(kind, year, data)
-    t1 = time.perf_counter()
-    html = render_html(kind=kind, year=year, data=data, produced_at=produced_at)
-    t2 = time.perf_counter()
-    pdf = html_to_pdf(html, stylesheets=STYLESHEETS, pdf_variant=PDF_VARIANT)
-    t3 = time.perf_counter()
-    return RenderResult(pdf=pdf, fingerprint=fp, data_seconds=t1 - t0, html_seconds=t2 - t1, pdf_seconds=t3 - t2)
-
-
-def timing_split(*, contract, kind: str, year: int) -> dict:
-    """The split as plain numbers for bench/reports.py: {"data", "html", "pdf"} seconds, "bytes", "queries"
-    (SQL queries of the data step)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        t0 = time.perf_counter()
-        data = report_data.report_data(contract, kind, year)
-        t1 = time.perf_counter()
-    html = render_html(kind=kind, year=year, data=data)
-    t2 = time.perf_counter()
-    pdf = html_to_pdf(html, stylesheets=STYLESHEETS, pdf_variant=PDF_VARIANT)
-    t3 = time.perf_counter()
-    return {"data": t1 - t0, "html": t2 - t1, "pdf": t3 - t2, "bytes": len(pdf), "queries": len(ctx.captured_queries)}

@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from cls_portal.accounts.models import Role
 from cls_portal.territories.models import Delegation
-from contracts.models import Contract
+from contracts.models import Contract, in_departements_q
 
-from .enums import UNFINISHED
 from .models import Report, ReportCampaign, campaign_progress_annotations
 
 
@@ -51,8 +50,7 @@ def draft_contracts(user):
     if Role.COORDINATEUR in roles:
         q |= Q(pk__in=Contract.coordinators.through.objects.filter(user_id=user.pk).values("contract_id"))
     if Role.DELEGATION in roles:
-        q |= Q(pk__in=Contract.delegations.through.objects.filter(
-            delegation__departement_id__in=user.departement_codes()).values("contract_id"))
+        q |= in_departements_q(user.departement_codes())
     if Role.REGION in roles:
         q |= Q(ars__region_id__in=user.region_codes())
     return qs.filter(q)
@@ -98,7 +96,4 @@ def campaign_get_for_user(user, pk) -> ReportCampaign:
 def campaign_reports(campaign):
     return campaign.reports.select_related("contract").order_by("contract__nom", "kind", "id")
 
-
-def has_unfinished(qs) -> bool:
-    return qs.filter(status__in=UNFINISHED).exists()
 

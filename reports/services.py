@@ -20,8 +20,10 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from cls_portal.accounts.models import Role
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
+from cls_portal.notifications.services import notify
 from contracts.models import Contract
 
 from . import data as report_data_module
@@ -165,7 +167,7 @@ def campaign_contracts(*, year: int, region=None, departement=None):
     if region is not None:
         qs = qs.filter(ars__region=region)
     if departement is not None:
-        qs = qs.filter(delegations__departement=departement).distinct()
+        qs = qs.in_departements([departement.pk])
     return [c for c in qs.order_by("nom") if c.date_fin is None or c.date_fin.year >= year]
 
 
@@ -217,9 +219,6 @@ def report_publish(*, actor, report: Report, copil_date: dt.date | None = None) 
     Preconditions: the caller checked `can_publish_report` (délégation, or coordinator with
     `copil_date`, the date of the COPIL that approved it). Elected officials are notified.
     """
-    from cls_portal.accounts.models import Role
-    from cls_portal.notifications.services import notify
-
     report = Report.objects.select_for_update().select_related("contract").get(pk=report.pk)
     if report.published:
         raise DomainError("Ce rapport est déjà publié : il ne peut plus être modifié.")

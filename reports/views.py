@@ -1,7 +1,6 @@
 """Thin views: scoped fetch (404 for other tenants), predicate (403 with a French reason), one service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import DomainError, apply_domain_error
+from cls_portal.core.permissions import require
 from contracts.tabs import tabs_for
 
 from . import permissions, selectors, services
@@ -17,12 +17,6 @@ from .forms import CampaignForm, ReportPublishForm, ReportRequestForm
 PAGE_SIZE = 20
 # Seconds between two reloads of a page that waits for a report (meta refresh: no script, CSP-proof).
 REFRESH_SECONDS = 3
-
-
-def _check(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _page(request, qs):
@@ -63,7 +57,7 @@ def contract_reports(request, pk):
 @require_POST
 def report_request(request, pk):
     contract = selectors.contract_get_for_user(request.user, pk)
-    _check(permissions.can_request_report(request.user, contract))
+    require(permissions.can_request_report(request.user, contract))
     form = ReportRequestForm(request.POST, contract=contract)
     if form.is_valid():
         try:
@@ -94,15 +88,15 @@ def _detail(request, report, publish_form=None):
 
 def report_detail(request, pk):
     report = selectors.report_get_for_user(request.user, pk)
-    _check(permissions.can_view_report(request.user, report))
+    require(permissions.can_view_report(request.user, report))
     return _detail(request, report)
 
 
 @require_POST
 def report_retry(request, pk):
     report = selectors.report_get_for_user(request.user, pk)
-    _check(permissions.can_view_report(request.user, report))
-    _check(permissions.can_retry_report(request.user, report))
+    require(permissions.can_view_report(request.user, report))
+    require(permissions.can_retry_report(request.user, report))
     try:
         services.report_retry(actor=request.user, report=report)
     except DomainError as err:
@@ -115,8 +109,8 @@ def report_retry(request, pk):
 @require_POST
 def report_publish(request, pk):
     report = selectors.report_get_for_user(request.user, pk)
-    _check(permissions.can_view_report(request.user, report))
-    _check(permissions.can_publish_report(request.user, report))
+    require(permissions.can_view_report(request.user, report))
+    require(permissions.can_publish_report(request.user, report))
     form = ReportPublishForm(request.POST, require_copil=permissions.must_record_copil_decision(request.user, report))
     if form.is_valid():
         try:
@@ -132,7 +126,7 @@ def report_publish(request, pk):
 def report_download(request, pk):
     """The PDF, through this permission-checked view only (private storage, no public media URL)."""
     report = selectors.report_get_for_user(request.user, pk)
-    _check(permissions.can_view_report(request.user, report))
+    require(permissions.can_view_report(request.user, report))
     if not report.is_ready or not report.file:
         raise Http404("Ce rapport n'est pas encore prêt.")
     try:
@@ -143,7 +137,7 @@ def report_download(request, pk):
 
 
 def campaigns(request):
-    _check(permissions.can_start_campaign(request.user))
+    require(permissions.can_start_campaign(request.user))
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +157,7 @@ def campaigns(request):
 
 def campaign_detail(request, pk):
     campaign = selectors.campaign_get_for_user(request.user, pk)
-    _check(permissions.can_start_campaign(request.user))
+    require(permissions.can_start_campaign(request.user))
     return render(request, "reports/campaign_detail.html", {
         "campaign": campaign,
         "page_obj": _page(request, selectors.campaign_reports(campaign)),

@@ -1,10 +1,4 @@
-from django.contrib.auth import get_user_model
 from django.urls import reverse
-
-
-def user_with_roles(pk):
-    return get_user_model().objects.prefetch_related("memberships__departements").get(pk=pk)
-
 
 # Start pages by role, most specific first. Apps may add entries (url names) as their pages land.
 START_PAGES = [

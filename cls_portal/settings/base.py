@@ -70,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cls_portal.core.context_processors.portal",
+                "cls_portal.accounts.context_processors.portal",
             ],
             "builtins": ["cls_portal.core.templatetags.portal_tags"],
         },

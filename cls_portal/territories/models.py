@@ -133,11 +133,6 @@ COLLECTIVITE_TYPES = [
 ]
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def collectivites(self):
-        return self.filter(type__in=COLLECTIVITE_TYPES)
-
-
 class Organisation(models.Model):
     nom = models.CharField("nom", max_length=200)
     type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
@@ -148,7 +143,6 @@ class Organisation(models.Model):
     epci = models.ForeignKey(EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisation"

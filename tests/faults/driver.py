@@ -24,6 +24,9 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db.models import F  # noqa: E402
 
+# seed_scale is a bench command (its app is installed by the bench settings only): run it as an object.
+from bench.scale.management.commands.seed_scale import Command as SeedScale  # noqa: E402
+
 
 def setup():
     """A fresh 60-sheet signed contract (seed_scale wipes the previous one), no report yet."""
@@ -32,7 +35,7 @@ def setup():
 
     Report.objects.all().delete()
     with open(os.devnull, "w") as devnull:
-        call_command("seed_scale", contracts=1, sheets=40, stdout=devnull)
+        call_command(SeedScale(), contracts=1, sheets=40, stdout=devnull)
     contract = Contract.objects.get(nom__startswith="CLS échelle")
     return {"contract": contract.pk, "user": contract.coordinators.get().username, "fiches": contract.fiches.count()}
 

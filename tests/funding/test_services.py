@@ -8,9 +8,11 @@ import pytest
 from cls_portal.core.errors import ConcurrentEditError, DomainError
 from cls_portal.core.history import history_for
 from cls_portal.notifications.models import Notification
+from contracts.models import Contract
 from funding import services
 from funding.enums import Statut
 from funding.models import AnneeFinancement, Decision, RegleFinancement, rule_for
+from funding.selectors import contracts_without_dialogue, post_year_summary
 from tests.worlds.funding import TODAY, pdf
 
 REQUEST = dict(etp=D("1"), mois_pourvus=12, cout_salaire=D("32000"), cout_charges=D("11000"),
@@ -238,20 +240,14 @@ def test_statement_recovery_and_correction(world):
     assert err.value.field == "part_collectivite_reelle" and "dépassent le coût réel" in err.value.message
 
 
-def test_dialogue_and_reminders(world, settings):
-    settings.DIALOGUE_GESTION_DEADLINE = "10-31"
+def test_dialogue_record_and_contracts_without_one(world):
     t = world.own
-    assert services.dialogue_reminders_send(today=dt.date(2026, 10, 1)) == 0  # before the deadline
-    sent = services.dialogue_reminders_send(today=dt.date(2026, 11, 2))
-    assert sent == 2  # both tenants' contracts are active
-    assert services.dialogue_reminders_send(today=dt.date(2026, 11, 3)) == 0  # idempotent
-    assert Notification.objects.filter(user=t.people["coordinateur"], kind="rappel").count() == 1
+    assert set(contracts_without_dialogue(Contract.objects.all(), 2026)) == {t.contract, world.other.contract}
     services.dialogue_record(actor=t.people["delegation"], contract=t.contract, annee=2026,
                              date=dt.date(2026, 5, 12), participants="Élus, coordinatrice, DD14",
                              conclusions="Reconduction", montant_convenu=D("23000"), today=TODAY)
-    from funding.selectors import contracts_without_dialogue
-
-    assert list(contracts_without_dialogue(2026)) == [world.other.contract]
+    assert list(contracts_without_dialogue(Contract.objects.all(), 2026)) == [world.other.contract]
+    assert set(contracts_without_dialogue(Contract.objects.all(), 2025)) == {t.contract, world.other.contract}
     with pytest.raises(DomainError) as err:
         services.dialogue_record(actor=t.people["delegation"], contract=t.contract, annee=2026,
                                  date=dt.date(2026, 7, 1), participants="x", conclusions="y", today=TODAY)
@@ -271,9 +267,7 @@ def test_world_figures_are_consistent(world):
         assert annee.total_verse == sum(v.montant for v in annee.versements.all())
 
 
-def test_summary_for_the_financial_report(world):
-    from funding.reporting import post_year_summary
-
+def test_post_summary_for_the_financial_report(world):
     t = world.own
     assert post_year_summary(t.contract, 2019) is None
     s = post_year_summary(t.contract, 2025)
@@ -287,44 +281,3 @@ def test_summary_for_the_financial_report(world):
                           etp_reel=D("1"), mois_pourvus_reels=12, cout_reel=D("20000"),
                           part_collectivite_reelle=D("10000"))
     assert post_year_summary(t.contract, 2025)["solde"] == D("-1500.00")  # overpaid: to recover
-
-
-def test_dashboard_funding_for_the_regional_view(world):
-    from contracts.models import Contract
-    from funding.selectors import dashboard_funding, filter_coordination
-
-    t = world.own
-    services.annee_update(actor=t.people["coordinateur"], annee_id=t.funding_request.pk, expected_version=None,
-                          etp=D("0.8"), mois_pourvus=9, cout_salaire=D("29000"), cout_charges=D("10000"),
-                          cout_fonctionnement=D("3000"), demande_ars=D("15000"), demande_collectivite=D("27000"),
-                          demande_autres=D("0"))
-    contracts = Contract.objects.filter(pk=t.contract.pk)
-    d2025 = dashboard_funding(contracts, 2025)
-    assert (d2025["engage"], d2025["verse"], d2025["posts_filled"], d2025["posts_vacant"]) == (
-        D("23000"), D("11500"), 1, 0)
-    d2026 = dashboard_funding(contracts, 2026)
-    assert (d2026["engage"], d2026["posts_filled"], d2026["posts_vacant"]) == (D("0"), 0, 1)
-    assert list(filter_coordination(Contract.objects.all(), "pourvu", 2025)) == sorted(
-        [t.contract, world.other.contract], key=lambda c: c.nom)
-    assert list(filter_coordination(Contract.objects.all(), "vacant", 2026)) == [t.contract]
-
-
-def test_reminder_task_is_idempotent(world, settings):
-    from funding.tasks import send_dialogue_reminders
-
-    settings.DIALOGUE_GESTION_DEADLINE = "01-01"  # any day of the year is past the deadline
-    first = send_dialogue_reminders.apply().get()
-    assert first == 2
-    assert send_dialogue_reminders.apply().get() == 0
-    assert Notification.objects.filter(kind="rappel").count() == 4  # coordinator + référent, per contract
-
-
-def test_dialogue_missing_ids_for_the_regional_reminders(world):
-    from contracts.models import Contract
-    from funding.selectors import dialogue_missing_ids
-
-    t = world.own
-    services.dialogue_record(actor=t.people["delegation"], contract=t.contract, annee=2026,
-                             date=dt.date(2026, 5, 12), participants="DD14", conclusions="RAS", today=TODAY)
-    assert dialogue_missing_ids(Contract.objects.all(), 2026) == {world.other.contract.pk}
-    assert dialogue_missing_ids(Contract.objects.all(), 2025) == {t.contract.pk, world.other.contract.pk}

@@ -2,11 +2,13 @@
 
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
 
 from cls_portal import pdf as pdf_module
+from reports import data as report_data
 from reports import rendering
 from tests.reports.builders import plan_contract
 
@@ -19,6 +21,13 @@ def _text(pdf_bytes) -> str:
     return re.sub(r"[\s\u00a0\u202f]+", " ", text)  # French spaces (no-break, narrow) read as plain ones
 
 
+def _render(contract, kind):
+    """As the Celery task does it: the report's data, its fingerprint, then the PDF."""
+    data = report_data.report_data(contract, kind, 2025)
+    return SimpleNamespace(pdf=rendering.render_pdf(kind=kind, year=2025, data=data),
+                           fingerprint=report_data.fingerprint(kind, 2025, data))
+
+
 @pytest.fixture(scope="module")
 def rendered(django_db_setup, django_db_blocker):
     """Both reports of one contract, rendered once for the module."""
@@ -27,7 +36,7 @@ def rendered(django_db_setup, django_db_blocker):
 
         with transaction.atomic():
             contract = plan_contract()
-            out = {kind: rendering.render_report_timed(contract, kind, 2025) for kind in ("activite", "financier")}
+            out = {kind: _render(contract, kind) for kind in ("activite", "financier")}
             transaction.set_rollback(True)
     return out
 
@@ -77,28 +86,9 @@ def test_financial_report_text_uses_french_amounts(rendered):
     assert "48 000 € 48 000 € 45 250,50 € -2 749,50 €" in text
 
 
-def test_timing_split_is_reported(rendered):
+def test_rendering_gives_a_pdf_and_its_data_a_fingerprint(rendered):
     result = rendered["activite"]
     assert result.pdf.startswith(b"%PDF") and len(result.fingerprint) == 64
-    assert result.data_seconds > 0 and result.html_seconds > 0 and result.pdf_seconds > 0
-    assert result.total_seconds == pytest.approx(result.data_seconds + result.html_seconds + result.pdf_seconds)
-
-
-def test_timing_split_for_the_bench_counts_the_data_queries():
-    from tests.reports.builders import plan_contract as build
-
-    small = rendering.timing_split(contract=build(), kind="activite", year=2025)
-    assert set(small) == {"data", "html", "pdf", "bytes", "queries"} and small["bytes"] > 1000
-    assert all(small[k] > 0 for k in ("data", "html", "pdf"))
-    # The data step's query count does not depend on the number of sheets.
-    from tests import factories as f
-
-    contract = build()
-    axe = contract.axes.get(numero=2)
-    for n in range(2, 12):
-        f.FicheActionFactory(axe=axe, numero=n, titre=f"Fiche supplémentaire {n}")
-    big = rendering.timing_split(contract=contract, kind="activite", year=2025)
-    assert big["queries"] == small["queries"]
 
 
 def test_fonts_are_embedded_and_the_pdf_is_tagged(rendered):

@@ -8,6 +8,9 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from actions.models import Axe, FicheAction, Indicateur, SuiviAnnuel, ValeurIndicateur
+
+# seed_scale is a bench command (its app is installed by the bench settings only): run it as an object.
+from bench.scale.management.commands.seed_scale import Command as SeedScale
 from cls_portal.accounts.models import Role
 from cls_portal.territories.models import ARS, EPCI, Commune
 from contracts.models import Contract, Meeting
@@ -18,7 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 def _seed(**kw):
     with open(os.devnull, "w") as devnull:
-        call_command("seed_scale", contracts=kw.get("contracts", 3), sheets=kw.get("sheets", 5), stdout=devnull)
+        call_command(SeedScale(), contracts=kw.get("contracts", 3), sheets=kw.get("sheets", 5), stdout=devnull)
 
 
 def _counts():

@@ -1,20 +1,24 @@
 """Demo data: Normandie and Grand Est, their délégations, CLS in every phase and demo accounts.
 
 Idempotent (run it as often as you like). Refuses production settings unless --force.
-Each domain app contributes through `<app>/demo.py: seed(ctx)`, called in dependency order.
+Each installed app contributes through `<app>/demo.py: seed(ctx)`, called in INSTALLED_APPS order (the
+layer order: contracts first). The command names no app: core sits below them all.
 """
 
 import importlib
+import importlib.util
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cls_portal.territories.models import Commune
 
-DEMO_MODULES = ["contracts.demo", "diagnostics.demo", "actions.demo", "funding.demo", "reports.demo",
-                "regional.demo"]
+def demo_modules() -> list[str]:
+    """`<app>.demo` of every installed app that has one, in INSTALLED_APPS order."""
+    names = [f"{config.name}.demo" for config in apps.get_app_configs()]
+    return [name for name in names if importlib.util.find_spec(name) is not None]
 
 
 class Command(BaseCommand):
@@ -27,17 +31,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if getattr(settings, "IS_PRODUCTION", False) and not opts["force"]:
             raise CommandError("seed_demo refuse de s'exécuter avec les réglages de production (utilisez --force).")
-        if not Commune.objects.exists():
+        if not apps.get_model("territories", "Commune").objects.exists():
             self.stdout.write("Import des territoires…")
             call_command("import_territories", stdout=self.stdout)
         ctx = {"stdout": self.stdout}
-        for name in DEMO_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name:
-                    continue
-                raise
+        for name in demo_modules():
+            module = importlib.import_module(name)
             with transaction.atomic():
                 module.seed(ctx)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes (mot de passe : demo)."))

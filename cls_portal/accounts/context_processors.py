@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.urls import reverse
 
+from .navigation import navigation_for
+
 
 def portal(request):
     """Site name and the navigation of the signed-in user's roles."""
     user = getattr(request, "user", None)
     nav = []
     if user is not None and user.is_authenticated:
-        from cls_portal.accounts.navigation import navigation_for
-
         nav = navigation_for(user, request.path)
     return {
         "site_name": settings.SITE_NAME,
