@@ -6,7 +6,8 @@ class ActionsConfig(AppConfig):
     verbose_name = "Plan d'action"
 
     def ready(self):
-        # The layers below ask the action plan through their registries (they never import actions).
+        # Imported here: models are loaded only once ready() runs. The layers below ask the action plan through
+        # their registries (they never import actions); the action plan also declares its reminder.
         from cls_portal.accounts.models import Role
         from cls_portal.notifications import reminders
         from contracts import registry as contracts_registry

@@ -6,6 +6,7 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contrats locaux de santé"
 
     def ready(self):
+        # Imported here: models are loaded only once ready() runs. Declares this app's reminders (see notifications).
         from cls_portal.notifications import reminders
 
         from .reminders import last_year, overdue_steps

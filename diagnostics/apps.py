@@ -6,6 +6,7 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = "Diagnostics locaux de santé"
 
     def ready(self):
+        # Imported here: models are loaded only once ready() runs. Declares this app's reminders (see notifications).
         from cls_portal.notifications import reminders
 
         from .reminders import diagnostics_waiting_review

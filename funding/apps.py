@@ -6,6 +6,7 @@ class FundingConfig(AppConfig):
     verbose_name = "Financements"
 
     def ready(self):
+        # Imported here: models are loaded only once ready() runs. Declares this app's reminders (see notifications).
         from cls_portal.notifications import reminders
 
         from .reminders import dialogue_not_held

@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Rapports annuels"
 
     def ready(self):
+        # Imported here: models are loaded only once ready() runs. Declares this app's reminders (see notifications).
         from cls_portal.notifications import reminders
 
         from .reminders import reports_due
