@@ -21,3 +21,7 @@ class ActionsConfig(AppConfig):
         contracts_registry.validated_sheet_statuses.provide(enums.VALIDATED_STATUSES)
         diagnostics_registry.axe_for_priorite.provide(services.axe_create_for_priorite)
         reminders.register(sheets_waiting_review)
+
+        from . import history as history_words
+
+        history_words.register()

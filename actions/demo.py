@@ -11,7 +11,16 @@ from cls_portal.territories.models import Organisation, OrganisationType
 from contracts.enums import Phase
 from diagnostics.models import Priorite
 
-from .enums import Avancement, AxeType, FicheStatut, Financeur, IndicateurType, LigneBudgetType, PartenaireRole
+from .enums import (
+    ActionEvent,
+    Avancement,
+    AxeType,
+    FicheStatut,
+    Financeur,
+    IndicateurType,
+    LigneBudgetType,
+    PartenaireRole,
+)
 from .models import (
     Axe,
     CommentaireRevue,
@@ -151,7 +160,7 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
         if prio is not None:
             priorites.remove(prio)
             Priorite.objects.filter(pk=prio.pk).update(axe=axe)
-        history.record(actor=actor, obj=axe, action="axe_cree", changes={"titre": [None, titre]})
+        history.record(actor=actor, obj=axe, event=ActionEvent.AXE_CREE)
         for n, (ftitre, statut, org_name, pilot_name, indicators, budget) in enumerate(fiches, start=1):
             if final:
                 statut = DONE.get(statut, statut)
@@ -224,23 +233,23 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                         difficultes=("Disponibilité des intervenants ; mobilisation du public en zone rurale."
                                      if statut == S.REPORTEE else "Pas de difficulté majeure."),
                         perspectives="Poursuivre et élargir aux communes non encore touchées.")
-            history.record(actor=actor, obj=fiche, action="fiche_creee",
-                           changes={"titre": [None, ftitre], "statut": [None, S.BROUILLON]})
+            history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_CREEE,
+                           changes={"statut": [None, S.BROUILLON]})
             if statut != S.BROUILLON:
-                history.record(actor=actor, obj=fiche, action="fiche_soumettre",
+                history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_SOUMISE,
                                changes={"statut": [S.BROUILLON, S.SOUMISE]})
             if statut == S.A_MODIFIER and comment_author:
                 CommentaireRevue.objects.create(
                     fiche=fiche, auteur=comment_author, section="indicateurs", transition="demander_modification",
                     texte="Merci de préciser la source de l'indicateur et d'ajouter un indicateur de résultat "
                           "(nombre de chutes évitées ou hospitalisations).")
-                history.record(actor=comment_author, obj=fiche, action="fiche_demander_modification",
+                history.record(actor=comment_author, obj=fiche, event=ActionEvent.FICHE_MODIFICATIONS_DEMANDEES,
                                changes={"statut": [S.SOUMISE, S.A_MODIFIER]})
             elif statut not in (S.BROUILLON, S.SOUMISE) and comment_author:
-                history.record(actor=comment_author, obj=fiche, action="fiche_valider",
+                history.record(actor=comment_author, obj=fiche, event=ActionEvent.FICHE_VALIDEE,
                                changes={"statut": [S.SOUMISE, S.VALIDEE]})
                 if statut != S.VALIDEE:
-                    history.record(actor=pilot or actor, obj=fiche, action="fiche_demarrer",
+                    history.record(actor=pilot or actor, obj=fiche, event=ActionEvent.FICHE_DEMARREE,
                                    changes={"statut": [S.VALIDEE, S.EN_COURS]})
 
 

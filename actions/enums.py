@@ -1,6 +1,4 @@
-"""Choices and the status workflow of action sheets, written as data."""
-
-from dataclasses import dataclass
+"""Choices of the action plan and its typed history events (the status workflow: actions/workflow.py)."""
 
 from django.db import models
 
@@ -49,39 +47,6 @@ class Acteur(models.TextChoices):
     COORDINATEUR = "coordinateur", "Coordinateur du contrat"
     DELEGATION = "delegation", "Délégation départementale"
     PILOTAGE = "pilotage", "Pilote de la fiche ou coordinateur"
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple
-    target: str
-    by: str
-    needs_comment: bool = False
-    button_class: str = "fr-btn--secondary"
-
-
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
-    Transition("soumettre", "Soumettre à la délégation", (FicheStatut.BROUILLON, FicheStatut.A_MODIFIER),
-               FicheStatut.SOUMISE, Acteur.COORDINATEUR, button_class=""),
-    Transition("demander_modification", "Demander des modifications", (FicheStatut.SOUMISE,),
-               FicheStatut.A_MODIFIER, Acteur.DELEGATION, needs_comment=True),
-    Transition("valider", "Valider la fiche", (FicheStatut.SOUMISE,), FicheStatut.VALIDEE, Acteur.DELEGATION,
-               button_class=""),
-    Transition("demarrer", "Démarrer l'action", (FicheStatut.VALIDEE, FicheStatut.REPORTEE), FicheStatut.EN_COURS,
-               Acteur.PILOTAGE),
-    Transition("terminer", "Déclarer réalisée", (FicheStatut.EN_COURS,), FicheStatut.REALISEE, Acteur.PILOTAGE),
-    Transition("reporter", "Reporter", (FicheStatut.VALIDEE, FicheStatut.EN_COURS), FicheStatut.REPORTEE,
-               Acteur.PILOTAGE, needs_comment=True),
-    Transition("abandonner", "Abandonner", (FicheStatut.BROUILLON, FicheStatut.A_MODIFIER, FicheStatut.VALIDEE,
-                                             FicheStatut.EN_COURS, FicheStatut.REPORTEE),
-               FicheStatut.ABANDONNEE, Acteur.COORDINATEUR, needs_comment=True),
-]}
-
-
-def transitions_from(statut: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if statut in t.sources]
 
 
 class FichePriorite(models.TextChoices):
@@ -153,3 +118,23 @@ class Section(models.TextChoices):
     CALENDRIER = "calendrier", "Calendrier et jalons"
     BUDGET = "budget", "Budget et financements"
     INDICATEURS = "indicateurs", "Indicateurs"
+
+
+class ActionEvent(models.TextChoices):
+    """Typed history events of the action plan (sentences and audiences: actions/history.py)."""
+
+    AXE_CREE = "axe_cree", "Axe créé"
+    AXE_MODIFIE = "axe_modifie", "Axe modifié"
+    AXE_DEPLACE = "axe_deplace", "Axe déplacé"
+    FICHE_CREEE = "fiche_creee", "Fiche action créée"
+    FICHE_MODIFIEE = "fiche_modifiee", "Fiche action modifiée"
+    FICHE_SOUMISE = "fiche_soumise", "Fiche soumise à la délégation"
+    FICHE_MODIFICATIONS_DEMANDEES = "fiche_modifications_demandees", "Modifications demandées sur une fiche"
+    FICHE_VALIDEE = "fiche_validee", "Fiche validée"
+    FICHE_DEMARREE = "fiche_demarree", "Action démarrée"
+    FICHE_TERMINEE = "fiche_terminee", "Fiche déclarée réalisée"
+    FICHE_REPORTEE = "fiche_reportee", "Fiche reportée"
+    FICHE_ABANDONNEE = "fiche_abandonnee", "Fiche abandonnée"
+    FICHE_COMMENTEE = "fiche_commentee", "Commentaire de revue"
+    SUIVI_ENREGISTRE = "fiche_suivi_enregistre", "Suivi annuel enregistré"
+    PLAN_IMPORTE = "plan_importe", "Plan d'action importé"

@@ -11,7 +11,7 @@ from cls_portal.core.permissions import OK, Result
 from contracts.enums import ACTIVE_PHASES
 from contracts.permissions import is_coordinator, is_delegation, is_region
 
-from .enums import VALIDATED_STATUSES, Acteur, FicheStatut, Transition
+from .enums import VALIDATED_STATUSES, Acteur, FicheStatut
 
 
 def is_pilot(user, fiche) -> bool:
@@ -69,14 +69,43 @@ def can_edit_fiche(user, fiche) -> Result:
     return OK
 
 
-def can_fire(user, fiche, transition: Transition) -> Result:
-    if transition.by == Acteur.COORDINATEUR and not _manages(user, fiche.contract):
-        return False, "Seul le coordinateur du contrat peut effectuer cette action."
-    if transition.by == Acteur.DELEGATION and not (user.is_portal_admin or is_delegation(user, fiche.contract)):
-        return False, "Seule la délégation départementale peut effectuer cette action."
-    if transition.by == Acteur.PILOTAGE and not (_manages(user, fiche.contract) or is_pilot(user, fiche)):
-        return False, "Seuls le coordinateur et les pilotes de la fiche peuvent effectuer cette action."
-    return OK
+def fiche_roles(user, fiche) -> set[str]:
+    """The workflow roles (`Acteur`) `user` holds on `fiche`: who fires which transition."""
+    if not user.is_authenticated:
+        return set()
+    roles = set()
+    manages = _manages(user, fiche.contract)
+    if manages:
+        roles |= {Acteur.COORDINATEUR, Acteur.PILOTAGE}
+    if user.is_portal_admin or is_delegation(user, fiche.contract):
+        roles.add(Acteur.DELEGATION)
+    if is_pilot(user, fiche):
+        roles.add(Acteur.PILOTAGE)
+    return roles
+
+
+FIRE_REASONS = {
+    Acteur.COORDINATEUR: "Seul le coordinateur du contrat peut effectuer cette action.",
+    Acteur.DELEGATION: "Seule la délégation départementale peut effectuer cette action.",
+    Acteur.PILOTAGE: "Seuls le coordinateur et les pilotes de la fiche peuvent effectuer cette action.",
+}
+
+
+def can_fire(user, fiche, transition) -> Result:
+    """Who fires a transition of `actions.workflow.FICHES` (its `by`)."""
+    if fiche_roles(user, fiche) & set(transition.by):
+        return OK
+    return False, FIRE_REASONS[transition.by[0]]
+
+
+def can_view_review(user, fiche) -> Result:
+    """The review conversation (comments, requests for changes): the coordinator and the délégation who
+    hold it, the regional office, and the sheet's own pilots. Not elected officials, not other pilots."""
+    contract = fiche.contract
+    if _manages(user, contract) or is_delegation(user, contract) or is_region(user, contract) \
+            or is_pilot(user, fiche):
+        return OK
+    return False, "Les échanges de la revue sont réservés au coordinateur, à la délégation et aux pilotes de la fiche."
 
 
 def can_comment(user, fiche) -> Result:

@@ -21,7 +21,7 @@ from cls_portal.territories.models import Delegation
 from contracts.models import Contract, in_departements_q
 from diagnostics.models import Priorite
 
-from .enums import TRANSITIONS, VALIDATED_STATUSES, FicheStatut, Financeur, transitions_from
+from .enums import VALIDATED_STATUSES, FicheStatut, Financeur
 from .models import (
     Axe,
     CommentaireRevue,
@@ -268,35 +268,12 @@ def indicator_charts(fiche) -> list[dict]:
     return out
 
 
-HISTORY_LABELS = {
-    "fiche_creee": "Création de la fiche", "fiche_modifiee": "Modification de la fiche",
-    "fiche_commentaire": "Commentaire de revue", "fiche_creee_depuis_diagnostic": "Création depuis le diagnostic",
-    **{f"fiche_{t.name}": t.label for t in TRANSITIONS.values()},
-}
+def fiche_history(fiche, user) -> list:
+    """History lines of the sheet that `user` may read (the review exchange only for those who see it)."""
+    from cls_portal.core import history
 
-
-def _field_label(name: str) -> str:
-    try:
-        return str(FicheAction._meta.get_field(name).verbose_name)
-    except Exception:  # children summaries ("jalons"), indicator values…
-        return name.replace("_", " ")
-
-
-def fiche_history(fiche) -> list[dict]:
-    """History rows of the sheet (who, when, old, new), labels and statuses in French."""
-    rows = []
-    for entry in history_for(fiche)[:100]:
-        changes = []
-        for name, (old, new) in (entry.changes or {}).items():
-            if name == "statut":
-                old = FicheStatut(old).label if old in FicheStatut.values else old
-                new = FicheStatut(new).label if new in FicheStatut.values else new
-            changes.append({"champ": _field_label(name), "avant": old, "apres": new})
-        label = HISTORY_LABELS.get(entry.action)
-        if label is None and entry.action.startswith("suivi_"):
-            label = f"Suivi annuel {entry.action.removeprefix('suivi_')}"
-        rows.append({"entry": entry, "label": label or entry.action, "changes": changes})
-    return rows
+    entries = history.visible(history_for(fiche), user, fiche.contract)[:100]
+    return history.lines(entries)
 
 
 def change_requests(fiche, comments=None) -> list:
@@ -312,6 +289,8 @@ def change_requests(fiche, comments=None) -> list:
 
 
 def fiche_transitions(fiche) -> list:
+    from .workflow import transitions_from
+
     return transitions_from(fiche.statut)
 
 

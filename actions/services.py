@@ -19,7 +19,7 @@ from contracts import selectors as contract_selectors
 from contracts.models import Contract
 from diagnostics.models import Priorite
 
-from .enums import TRANSITIONS, AxeType, FicheStatut, Section
+from .enums import ActionEvent, AxeType, FicheStatut, Section
 from .models import (
     Axe,
     CommentaireRevue,
@@ -34,6 +34,7 @@ from .models import (
 )
 from .permissions import AVENANT_REASON, needs_avenant
 from .selectors import fiche_missing
+from .workflow import FICHES, TRANSITIONS
 
 AXE_FIELDS = ["titre", "type", "description"]
 FICHE_FIELDS = ["titre", "contexte", "objectif_general", "objectifs_specifiques", "objectifs_operationnels",
@@ -74,7 +75,7 @@ def axe_create(*, actor, contract: Contract, titre: str, type: str, description:
         raise DomainError(f"L'axe {numero} existe déjà dans le plan d'action.", field="numero")
     axe = Axe.objects.create(contract=contract, numero=numero, titre=titre, type=type, description=description)
     _link_priorite(axe, priorite)
-    history.record(actor=actor, obj=axe, action="axe_cree", changes={"titre": [None, titre], "type": [None, type]})
+    history.record(actor=actor, obj=axe, event=ActionEvent.AXE_CREE, changes={"type": [None, type]})
     return axe
 
 
@@ -86,7 +87,7 @@ def axe_update(*, actor, axe_id: int, titre: str, type: str, description: str = 
     axe.save()
     _link_priorite(axe, priorite)
     changes = history.diff(before, snapshot(axe, AXE_FIELDS))
-    history.record(actor=actor, obj=axe, action="axe_modifie", changes=changes)
+    history.record(actor=actor, obj=axe, event=ActionEvent.AXE_MODIFIE, changes=changes)
     return axe
 
 
@@ -110,7 +111,7 @@ def axe_move(*, actor, axe_id: int, direction: str) -> Axe:
     other.save(update_fields=["numero"])
     axe.numero = theirs
     axe.save(update_fields=["numero"])
-    history.record(actor=actor, obj=axe, action="axe_deplace", changes={"numero": [mine, theirs]})
+    history.record(actor=actor, obj=axe, event=ActionEvent.AXE_DEPLACE, changes={"numero": [mine, theirs]})
     return axe
 
 
@@ -169,8 +170,7 @@ def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), chil
     fiche.copilotes_personnes.set(copilotes)
     fiche.communes.set([] if fiche.tout_le_perimetre else communes)
     _sync_children(fiche, children or {})
-    history.record(actor=actor, obj=fiche, action="fiche_creee",
-                   changes={"titre": [None, fiche.titre], "statut": [None, fiche.statut]})
+    history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_CREEE, changes={"statut": [None, fiche.statut]})
     return fiche
 
 
@@ -208,7 +208,7 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
         changes["copilotes"] = [old_copilotes, new_copilotes]
     fiche.communes.set([] if fiche.tout_le_perimetre else communes)
     changes.update(_sync_children(fiche, children or {}))
-    history.record(actor=actor, obj=fiche, action="fiche_modifiee", changes=changes)
+    history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_MODIFIEE, changes=changes)
     return fiche
 
 
@@ -222,40 +222,30 @@ def pilot_is_coordinator(contract, pilote) -> bool:
 @transaction.atomic
 def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
                      sections: dict[str, str] | None = None) -> FicheAction:
-    """Fire transition `name` (see enums.TRANSITIONS) on the locked sheet.
+    """Fire transition `name` of `workflow.FICHES` on the locked sheet (through the engine).
 
-    Preconditions: the caller checked `permissions.can_fire`. Rules enforced here: the transition exists
-    from the current status; a submission needs a complete sheet; some transitions need a comment.
-    `sections` holds per-section review comments ({Section value: text}).
+    Preconditions: the caller checked `permissions.can_fire` (the engine checks it again). Rules enforced
+    by the table: the transition exists from the current status; a submission needs a complete sheet;
+    some transitions need a comment (a general one or one per section). `sections` holds per-section
+    review comments ({Section value: text}).
     """
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise DomainError("Action inconnue.")
-    fiche = FicheAction.objects.select_for_update().get(pk=fiche_id)
-    if fiche.statut not in transition.sources:
-        raise DomainError(f"Impossible de « {transition.label.lower()} » une fiche "
-                          f"« {fiche.get_statut_display().lower()} ».")
+    transition = FICHES.get(name)
     sections = {k: v.strip() for k, v in (sections or {}).items() if v and v.strip()}
     commentaire = (commentaire or "").strip()
-    if transition.needs_comment and not (commentaire or sections):
-        raise DomainError("Un commentaire est obligatoire pour cette action.", field="commentaire")
-    if name == "soumettre":
-        missing = fiche_missing(fiche)
-        if missing:
-            raise DomainError("La fiche ne peut pas être soumise : il manque " + ", ".join(missing) + ".")
-        fiche.nb_soumissions += 1
-    old = fiche.statut
-    fiche.statut = transition.target
-    bump(fiche)
-    fiche.save(update_fields=["statut", "nb_soumissions", "version", "updated_at"])
+    ctx_comment = commentaire or " ".join(sections.values())
+
+    def apply(fiche, ctx):
+        if name == "soumettre":
+            fiche.nb_soumissions += 1
+
+    fiche = FICHES.fire(transition, pk=fiche_id, actor=actor, comment=ctx_comment, apply=apply,
+                        history_comment=commentaire)
     tour = max(fiche.nb_soumissions, 1)
     comments = [(Section.GENERAL, commentaire)] if commentaire else []
     comments += [(k, v) for k, v in sections.items() if k in Section.values and k != Section.GENERAL]
     CommentaireRevue.objects.bulk_create([
         CommentaireRevue(fiche=fiche, auteur=actor, section=section, texte=text, transition=name, tour=tour)
         for section, text in comments])
-    history.record(actor=actor, obj=fiche, action=f"fiche_{name}", changes={"statut": [old, fiche.statut]},
-                   comment=commentaire)
     _notify_transition(fiche, name, commentaire)
     return fiche
 
@@ -270,21 +260,21 @@ def plan_submit(*, actor, contract: Contract, commentaire: str = "") -> tuple[li
         contract=contract, statut__in=TRANSITIONS["soumettre"].sources).select_related("axe")
         .order_by("axe__numero", "numero"))
     submitted, skipped = [], []
+    commentaire = commentaire.strip()
+
+    def apply(fiche, ctx):
+        fiche.nb_soumissions += 1
+
     for fiche in candidates:
         missing = fiche_missing(fiche)
         if missing:
             skipped.append((fiche, missing))
             continue
-        old = fiche.statut
-        fiche.statut = FicheStatut.SOUMISE
-        fiche.nb_soumissions += 1
-        bump(fiche)
-        fiche.save(update_fields=["statut", "nb_soumissions", "version", "updated_at"])
-        if commentaire.strip():
-            CommentaireRevue.objects.create(fiche=fiche, auteur=actor, texte=commentaire.strip(),
+        fiche = FICHES.fire("soumettre", pk=fiche.pk, actor=actor, comment=commentaire, apply=apply,
+                            history_comment="Soumission du plan d'action")
+        if commentaire:
+            CommentaireRevue.objects.create(fiche=fiche, auteur=actor, texte=commentaire,
                                             transition="soumettre", tour=fiche.nb_soumissions)
-        history.record(actor=actor, obj=fiche, action="fiche_soumettre", changes={"statut": [old, fiche.statut]},
-                       comment="Soumission du plan d'action")
         submitted.append(fiche)
     if not submitted:
         raise DomainError("Aucune fiche complète à soumettre : complétez les fiches signalées dans le plan.")
@@ -316,7 +306,8 @@ def commentaire_add(*, actor, fiche: FicheAction, section: str, texte: str) -> C
         raise DomainError("Le commentaire est vide.", field="texte")
     c = CommentaireRevue.objects.create(fiche=fiche, auteur=actor, section=section, texte=texte.strip(),
                                         tour=max(fiche.nb_soumissions, 1))
-    history.record(actor=actor, obj=fiche, action="fiche_commentaire", changes={}, comment=texte.strip()[:200])
+    history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_COMMENTEE, comment=texte.strip()[:200],
+                   changes={"section": [None, section]})
     return c
 
 
@@ -365,7 +356,8 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
             current.valeur, current.commentaire, current.saisi_par = row["valeur"], row.get("commentaire", ""), actor
             current.save()
             changes[f"indicateur {ind.libelle}"] = [None if old is None else str(old), str(row["valeur"])]
-    history.record(actor=actor, obj=fiche, action=f"suivi_{annee}", changes=changes, contract_id=fiche.contract_id)
+    history.record(actor=actor, obj=fiche, event=ActionEvent.SUIVI_ENREGISTRE, changes=changes,
+                   contract_id=fiche.contract_id, context={"annee": annee})
     return suivi
 
 

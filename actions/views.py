@@ -16,9 +16,10 @@ from cls_portal.core.permissions import require
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, selectors, services
-from .enums import TRANSITIONS, Acteur, Section
+from .enums import Acteur, Section
 from .filters import FicheFilter
 from .models import FicheAction
+from .workflow import TRANSITIONS
 
 
 def _crumbs(contract, *tail):
@@ -182,7 +183,7 @@ def _transition_forms(user, fiche):
     for t in selectors.fiche_transitions(fiche):
         if permissions.can_fire(user, fiche, t)[0]:
             out.append({"transition": t, "form": forms.TransitionForm(
-                transition=t, with_sections=t.by == Acteur.DELEGATION and t.needs_comment,
+                transition=t, with_sections=Acteur.DELEGATION in t.by and t.needs_comment,
                 auto_id=f"id_{t.name}_%s")})
     return out
 
@@ -192,7 +193,8 @@ def fiche_detail(request, pk):
     contract = fiche.contract
     require(permissions.can_view_plan(request.user, contract))
     missing = selectors.fiche_missing(fiche)
-    comments = list(fiche.commentaires.all())
+    can_view_review = permissions.can_view_review(request.user, fiche)[0]
+    comments = list(fiche.commentaires.all()) if can_view_review else []
     years = selectors.contract_years(contract)
     suivis = {s.annee: s for s in fiche.suivis.all()}
     can_edit, edit_reason = permissions.can_edit_fiche(request.user, fiche)
@@ -201,8 +203,10 @@ def fiche_detail(request, pk):
         "fiche": fiche, "contract": contract, "title": f"Fiche {fiche.code} — {fiche.titre}",
         "missing": missing, "completeness": selectors.completeness_percent(missing),
         "budget": selectors.budget_totals(fiche.lignes_budget.all(), fiche.financements.all()),
-        "indicateurs": selectors.indicator_charts(fiche), "history": selectors.fiche_history(fiche),
-        "comments": comments, "requests": selectors.change_requests(fiche, comments),
+        "indicateurs": selectors.indicator_charts(fiche),
+        "history": selectors.fiche_history(fiche, request.user),
+        "can_view_review": can_view_review, "comments": comments,
+        "requests": selectors.change_requests(fiche, comments),
         "transitions": _transition_forms(request.user, fiche),
         "can_edit": can_edit, "edit_reason": edit_reason if can_manage else "",
         "can_suivi": permissions.can_fill_suivi(request.user, fiche)[0],
@@ -223,7 +227,7 @@ def fiche_transition(request, pk, name):
         raise Http404("Action inconnue.")
     require(permissions.can_fire(request.user, fiche, transition))
     form = forms.TransitionForm(request.POST, transition=transition,
-                                with_sections=transition.by == Acteur.DELEGATION and transition.needs_comment)
+                                with_sections=Acteur.DELEGATION in transition.by and transition.needs_comment)
     if form.is_valid():
         try:
             services.fiche_transition(actor=request.user, fiche_id=fiche.pk, name=name,

@@ -13,3 +13,7 @@ class ContractsConfig(AppConfig):
 
         reminders.register(last_year)
         reminders.register(overdue_steps)
+
+        from . import history as history_words
+
+        history_words.register()

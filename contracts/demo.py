@@ -167,6 +167,19 @@ def _record_transition(contract, name, day, proposer, validator, comment=""):
                                             to_phase=t.target, actor=validator if proposal else proposer,
                                             comment=comment, proposal=proposal)
     PhaseTransition.objects.filter(pk=record.pk).update(at=_at(day))
+    from cls_portal.core import history
+    from cls_portal.core.models import HistoryEntry
+
+    from .enums import ContractEvent, Phase
+
+    if proposal is not None:
+        line = history.record(actor=proposer, obj=proposal, event=ContractEvent.PROPOSITION_TRANSMISE,
+                              comment=proposal.comment)
+        HistoryEntry.objects.filter(pk=line.pk).update(at=_at(day - dt.timedelta(days=12)))
+    line = history.record(actor=validator if proposal else proposer, obj=contract, event=ContractEvent.PHASE_CHANGEE,
+                          changes={"phase": [t.source, t.target]}, comment=comment,
+                          context={"phase": Phase(t.target).label, "transition": t.label})
+    HistoryEntry.objects.filter(pk=line.pk).update(at=_at(day))
 
 
 def _signatories(contract, key, partners, orgs, ars_org):

@@ -78,3 +78,27 @@ class PlanChangeKind(models.TextChoices):
     AJOUT = "ajout", "Fiche ajoutée"
     MODIFICATION = "modification", "Fiche modifiée"
     RETRAIT = "retrait", "Fiche retirée"
+
+
+class ContractEvent(models.TextChoices):
+    """Typed history events of contracts (sentences and audiences: contracts/history.py)."""
+
+    CREE = "contrat_cree", "Contrat créé"
+    CREE_PAR_RENOUVELLEMENT = "contrat_cree_par_renouvellement", "Contrat créé par renouvellement"
+    RENOUVELE = "contrat_renouvele", "Contrat renouvelé"
+    IDENTITE_MODIFIEE = "contrat_identite_modifiee", "Identité du contrat modifiée"
+    PERIMETRE_MODIFIE = "contrat_perimetre_modifie", "Périmètre modifié"
+    PROPOSITION_TRANSMISE = "contrat_proposition_transmise", "Changement de phase proposé"
+    PROPOSITION_REFUSEE = "contrat_proposition_refusee", "Proposition de changement de phase refusée"
+    PHASE_CHANGEE = "contrat_phase_changee", "Changement de phase"
+    ETAPE_AJOUTEE = "contrat_etape_ajoutee", "Étape ajoutée"
+    ETAPE_MODIFIEE = "contrat_etape_modifiee", "Étape modifiée"
+    DOCUMENT_DEPOSE = "contrat_document_depose", "Document déposé"
+    DOCUMENT_NOUVELLE_VERSION = "contrat_document_nouvelle_version", "Nouvelle version d'un document"
+    DOCUMENT_SUPPRIME = "contrat_document_supprime", "Document supprimé"
+    SIGNATAIRE_AJOUTE = "contrat_signataire_ajoute", "Signataire ou partenaire ajouté"
+    SIGNATAIRE_RETIRE = "contrat_signataire_retire", "Signataire ou partenaire retiré"
+    INSTANCE_CREEE = "contrat_instance_creee", "Instance de gouvernance créée"
+    MEMBRE_AJOUTE = "contrat_membre_ajoute", "Membre ajouté à une instance"
+    REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"
+    AVENANT_ENREGISTRE = "contrat_avenant_enregistre", "Avenant enregistré"

@@ -67,7 +67,7 @@ def can_validate_contract(user, contract) -> Result:
 def can_propose(user, contract, transition: workflow.Transition) -> Result:
     if transition.mode != "propose":
         return False, "Cette étape ne se propose pas : elle se décide directement."
-    if lifecycle_roles(user, contract) & set(transition.actors):
+    if lifecycle_roles(user, contract) & set(transition.proposed_by):
         return OK
     return False, "Seul le coordinateur du contrat peut proposer ce changement de phase."
 
@@ -75,7 +75,7 @@ def can_propose(user, contract, transition: workflow.Transition) -> Result:
 def can_fire(user, contract, transition: workflow.Transition) -> Result:
     if transition.mode != "direct":
         return False, "Ce changement de phase doit être proposé puis validé par la délégation."
-    if lifecycle_roles(user, contract) & set(transition.actors):
+    if lifecycle_roles(user, contract) & set(transition.by):
         return OK
     return False, "Vous ne pouvez pas décider ce changement de phase."
 

@@ -171,8 +171,13 @@ def avenants(contract):
             .prefetch_related("signataires__organisation", "changes__fiche__axe"))
 
 
-def history(contract, limit=50):
-    return HistoryEntry.objects.filter(contract_id=contract.pk).select_related("actor").order_by("-at", "-id")[:limit]
+def history(contract, user, limit=50) -> list:
+    """The contract's history lines (its own and its children's) that `user` may read: each line is filtered
+    by the predicate of the page it describes (funding lines only for those who may open the funding page)."""
+    from cls_portal.core import history as core_history
+
+    entries = core_history.visible(HistoryEntry.objects.filter(contract_id=contract.pk), user, contract)
+    return core_history.lines(entries.select_related("actor", "content_type").order_by("-at", "-id")[:limit])
 
 
 def proposals(contract) -> list[TransitionProposal]:

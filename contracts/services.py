@@ -23,6 +23,7 @@ from . import steps as method
 from .enums import (
     SIGNATORY_ROLES,
     SIGNED_DOCUMENT_TYPES,
+    ContractEvent,
     DocumentType,
     InstanceType,
     Phase,
@@ -86,7 +87,7 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
     contract.delegations.set(_delegations_for(communes))
     contract.coordinators.set(coordinators)
     steps_create_defaults(contract=contract)
-    history.record(actor=actor, obj=contract, action="création", changes={"nom": [None, nom]})
+    history.record(actor=actor, obj=contract, event=ContractEvent.CREE)
     return contract
 
 
@@ -113,7 +114,7 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
     if changes:
         bump(obj)
         obj.save()
-        history.record(actor=actor, obj=obj, action="modification de l'identité", changes=changes)
+        history.record(actor=actor, obj=obj, event=ContractEvent.IDENTITE_MODIFIEE, changes=changes)
     return obj
 
 
@@ -142,45 +143,50 @@ def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str
     obj.save()
     added = sorted(set(codes) - set(before))
     removed = sorted(set(before) - set(codes))
-    changes = {"communes": [f"{len(before)} communes", f"{len(codes)} communes"]}
+    changes = {}
+    if added or removed:
+        changes["communes"] = [_communes(len(before)), _communes(len(codes))]
+        names = dict(Commune.objects.filter(code__in=added + removed).values_list("code", "nom"))
+        if added:
+            changes["communes_ajoutees"] = [None, ", ".join(f"{names.get(c, c)} ({c})" for c in added)]
+        if removed:
+            changes["communes_retirees"] = [None, ", ".join(f"{names.get(c, c)} ({c})" for c in removed)]
     if old_epci != obj.epci:
         changes["epci"] = [old_epci, obj.epci]
-    history.record(actor=actor, obj=obj, action="modification du périmètre", changes=changes,
-                   comment=("Ajoutées : " + ", ".join(added) if added else "")
-                   + (" ; " if added and removed else "") + ("Retirées : " + ", ".join(removed) if removed else ""))
+    history.record(actor=actor, obj=obj, event=ContractEvent.PERIMETRE_MODIFIE, changes=changes)
     return obj
 
 
 # --- lifecycle --------------------------------------------------------------------------------------
 
-def _transition(name: str) -> workflow.Transition:
-    try:
-        return workflow.TRANSITIONS[name]
-    except KeyError:
-        raise DomainError("Ce changement de phase n'existe pas.") from None
+def _communes(n: int) -> str:
+    return f"{n} commune{'s' if n > 1 else ''}"
 
 
-def _check_guards(t: workflow.Transition, contract: Contract, ctx: workflow.GuardContext):
-    if contract.phase != t.source:
-        raise DomainError(f"Le contrat n'est pas en « {Phase(t.source).label} » : ce changement de phase "
-                          "n'est pas possible.")
-    reasons = workflow.failed_guards(t, contract, ctx)
-    if reasons:
-        raise DomainError(" ".join(reasons), code="guard")
+def _context(actor, contract, comment="", by_delegation=False) -> workflow.Context:
+    roles = set(workflow.LIFECYCLE.roles(actor, contract))
+    if by_delegation:
+        roles.add(workflow.DELEGATION)
+    return workflow.Context(actor=actor, today=_today(), comment=(comment or "").strip(), roles=frozenset(roles))
 
 
-def _apply(*, actor, contract: Contract, t: workflow.Transition, comment: str, proposal=None) -> PhaseTransition:
+def _signature_effects(contract: Contract, ctx) -> dict:
+    """The contract becomes signed: its signature date is the signed document's (or today)."""
+    if contract.date_signature:
+        return {}
+    signed = contract.documents.filter(type=DocumentType.CONTRAT_SIGNE, superseded_by__isnull=True).first()
+    contract.date_signature = signed.date_document if signed and signed.date_document else ctx.today
+    return {"date_signature": [None, contract.date_signature]}
+
+
+def _fire_phase(*, actor, contract: Contract, t: workflow.Transition, ctx, proposal=None) -> PhaseTransition:
+    """Fire a lifecycle transition on the engine, then the steps it completes and its record."""
     old_phase = contract.phase
-    contract.phase = t.target
-    today = _today()
-    effects = {"phase": [old_phase, t.target]}
-    if t.name == "signer":
-        signed = contract.documents.filter(type=DocumentType.CONTRAT_SIGNE, superseded_by__isnull=True).first()
-        if not contract.date_signature:
-            contract.date_signature = (signed.date_document if signed and signed.date_document else today)
-            effects["date_signature"] = [None, contract.date_signature]
-    bump(contract)
-    contract.save()
+    contract = workflow.LIFECYCLE.fire(
+        t, pk=contract.pk, actor=actor, ctx=ctx, check_actor=proposal is None,
+        apply=_signature_effects if t.name == "signer" else None,
+        context={"phase": Phase(t.target).label, "transition": t.label})
+    today = ctx.today
     done = {"engager": StepKind.ENGAGEMENT, "signer": StepKind.SIGNATURE, "clore": StepKind.EVALUATION_FINALE}
     if t.name in done:
         contract.steps.filter(kind=done[t.name]).exclude(statut=StepStatus.REALISEE).update(
@@ -190,31 +196,31 @@ def _apply(*, actor, contract: Contract, t: workflow.Transition, comment: str, p
     if t.name == "ouvrir_evaluation_finale":
         contract.steps.filter(kind=StepKind.EVALUATION_FINALE, statut=StepStatus.A_VENIR).update(
             statut=StepStatus.EN_COURS)
-    record = PhaseTransition.objects.create(contract=contract, transition=t.name, from_phase=old_phase,
-                                            to_phase=t.target, actor=actor, comment=comment, proposal=proposal)
-    history.record(actor=actor, obj=contract, action=f"changement de phase : {t.label}", changes=effects,
-                   comment=comment)
-    return record
+    return PhaseTransition.objects.create(contract=contract, transition=t.name, from_phase=old_phase,
+                                          to_phase=t.target, actor=actor, comment=ctx.comment, proposal=proposal)
 
 
 @transaction.atomic
 def transition_propose(*, actor, contract: Contract, transition: str, comment: str = "") -> TransitionProposal:
     """The coordinator proposes a phase change. Preconditions: right phase, guards met, none pending."""
-    t = _transition(transition)
+    t = workflow.LIFECYCLE.get(transition)
     if t.mode != "propose":
         raise DomainError("Ce changement de phase se décide directement, sans proposition.")
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    _check_guards(t, contract, workflow.GuardContext(today=_today(), comment=comment))
+    ctx = _context(actor, contract, comment)
+    if not set(t.proposed_by) & ctx.roles:
+        raise DomainError("Seul le coordinateur du contrat peut proposer ce changement de phase.", code="permission")
+    workflow.LIFECYCLE.check(t, contract, ctx)
     if contract.proposals.filter(status=ProposalStatus.PENDING).exists():
         raise DomainError("Une proposition attend déjà la décision de la délégation départementale.")
     try:
         with transaction.atomic():
             proposal = TransitionProposal.objects.create(
                 contract=contract, transition=t.name, from_phase=t.source, to_phase=t.target, proposed_by=actor,
-                comment=comment)
+                comment=ctx.comment)
     except IntegrityError:
         raise DomainError("Une proposition attend déjà la décision de la délégation départementale.") from None
-    history.record(actor=actor, obj=contract, action=f"proposition : {t.label}", comment=comment)
+    history.record(actor=actor, obj=proposal, event=ContractEvent.PROPOSITION_TRANSMISE, comment=ctx.comment)
     notify(users=selectors.reviewers(contract), kind="phase_contrat", url=_cycle_url(contract), body=comment,
            title=f"{contract.nom} : proposition « {t.label} » à examiner")
     return proposal
@@ -224,25 +230,31 @@ def _cycle_url(contract) -> str:
     return reverse("contracts:detail", args=[contract.pk]) + "#cycle"
 
 
-def _pending(contract, proposal_pk) -> TransitionProposal:
-    proposal = (TransitionProposal.objects.select_for_update()
-                .filter(pk=proposal_pk, contract=contract).first())
-    if proposal is None or proposal.status != ProposalStatus.PENDING:
-        raise DomainError("Cette proposition a déjà été traitée.")
-    return proposal
+def _pending_lock(contract):
+    def lock(proposal_pk):
+        proposal = TransitionProposal.objects.select_for_update().filter(pk=proposal_pk, contract=contract).first()
+        if proposal is None:
+            raise DomainError("Cette proposition a déjà été traitée.")
+        return proposal
+    return lock
+
+
+def _decided(actor):
+    def apply(proposal, ctx):
+        proposal.decided_by, proposal.decided_at, proposal.decision_comment = actor, timezone.now(), ctx.comment
+    return apply
 
 
 @transaction.atomic
 def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: str = "") -> PhaseTransition:
-    """The délégation validates a pending proposal. The guards are checked again."""
+    """The délégation validates a pending proposal, which fires the phase change. The guards are checked
+    again (the dossier may have changed since the proposal)."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    proposal = _pending(contract, proposal_pk)
-    t = _transition(proposal.transition)
-    _check_guards(t, contract, workflow.GuardContext(today=_today(), comment=comment, by_delegation=True))
-    proposal.status = ProposalStatus.ACCEPTED
-    proposal.decided_by, proposal.decided_at, proposal.decision_comment = actor, timezone.now(), comment
-    proposal.save()
-    record = _apply(actor=actor, contract=contract, t=t, comment=comment, proposal=proposal)
+    proposal = workflow.PROPOSALS.fire("valider", pk=proposal_pk, actor=actor, comment=comment,
+                                       lock=_pending_lock(contract), apply=_decided(actor))
+    t = workflow.LIFECYCLE.get(proposal.transition)
+    record = _fire_phase(actor=actor, contract=contract, t=t, proposal=proposal,
+                         ctx=_context(actor, contract, comment, by_delegation=True))
     notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
            title=f"{contract.nom} : « {t.label} » validé par la délégation départementale")
     return record
@@ -251,30 +263,25 @@ def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: s
 @transaction.atomic
 def proposal_refuse(*, actor, contract: Contract, proposal_pk: int, comment: str) -> TransitionProposal:
     """The délégation sends a proposal back. Precondition: a reason is given."""
-    if not (comment or "").strip():
-        raise DomainError("Indiquez le motif du refus : il sera transmis au coordinateur.", field="comment")
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    proposal = _pending(contract, proposal_pk)
-    proposal.status = ProposalStatus.REFUSED
-    proposal.decided_by, proposal.decided_at, proposal.decision_comment = actor, timezone.now(), comment
-    proposal.save()
-    history.record(actor=actor, obj=contract, action="proposition refusée",
-                   changes={"proposition": [proposal.transition, "refusée"]}, comment=comment)
+    proposal = workflow.PROPOSALS.fire("refuser", pk=proposal_pk, actor=actor, comment=comment,
+                                       lock=_pending_lock(contract), apply=_decided(actor), contract_id=contract.pk)
     notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
-           title=f"{contract.nom} : proposition « {_transition(proposal.transition).label} » refusée")
+           title=f"{contract.nom} : proposition « {workflow.LIFECYCLE.get(proposal.transition).label} » refusée")
     return proposal
 
 
 @transaction.atomic
 def transition_fire(*, actor, contract: Contract, transition: str, comment: str = "",
                     by_delegation: bool = False) -> PhaseTransition:
-    """A direct transition (final evaluation). Preconditions: right phase, guards met."""
-    t = _transition(transition)
+    """A direct transition (final evaluation). Preconditions: right phase, guards met, fired by one of
+    the transition's roles (the délégation, before the last year, with a reason)."""
+    t = workflow.LIFECYCLE.get(transition)
     if t.mode != "direct":
         raise DomainError("Ce changement de phase doit être proposé puis validé par la délégation.")
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    _check_guards(t, contract, workflow.GuardContext(today=_today(), comment=comment, by_delegation=by_delegation))
-    return _apply(actor=actor, contract=contract, t=t, comment=comment)
+    return _fire_phase(actor=actor, contract=contract, t=t,
+                       ctx=_context(actor, contract, comment, by_delegation=by_delegation))
 
 
 # --- steps ------------------------------------------------------------------------------------------
@@ -331,8 +338,7 @@ def step_update(*, actor, step: Step, data: dict) -> Step:
             setattr(step, k, data[k])
     step.save()
     changes = history.diff(old, history.snapshot(step, fields))
-    if changes:
-        history.record(actor=actor, obj=step, action=f"étape modifiée : {step.titre}", changes=changes)
+    history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_MODIFIEE, changes=changes)
     return step
 
 
@@ -363,8 +369,10 @@ def document_upload(*, actor, contract: Contract, type: str, titre: str, fichier
     except Exception:
         doc.fichier.delete(save=False)
         raise
-    history.record(actor=actor, obj=doc, action="document déposé" if supersedes is None else "nouvelle version",
-                   changes={"document": [supersedes.titre if supersedes else None, titre]})
+    history.record(actor=actor, obj=doc, event=ContractEvent.DOCUMENT_DEPOSE if supersedes is None
+                   else ContractEvent.DOCUMENT_NOUVELLE_VERSION,
+                   changes={"type": [None, doc.type], "version_doc": [None, version_doc if supersedes else None],
+                            "date_document": [None, date_document]})
     return doc
 
 
@@ -379,8 +387,8 @@ def document_delete(*, actor, document: Document) -> None:
     if Meeting.objects.filter(compte_rendu_document=document).exists() or \
             Avenant.objects.filter(document=document).exists():
         raise DomainError("Ce document est rattaché à une réunion ou à un avenant : il ne peut pas être supprimé.")
-    history.record(actor=actor, obj=document.contract, action="document supprimé",
-                   changes={"document": [document.titre, None]})
+    history.record(actor=actor, obj=document.contract, event=ContractEvent.DOCUMENT_SUPPRIME,
+                   context={"titre": document.titre})
     name = document.fichier.name
     storage = document.fichier.storage
     document.delete()
@@ -399,7 +407,8 @@ def signatory_add(*, actor, contract: Contract, organisation, role: str, represe
         raise DomainError("Cette organisation figure déjà avec ce rôle.", field="organisation")
     s = Signatory.objects.create(contract=contract, organisation=organisation, role=role,
                                  representant=representant, date_signature=date_signature)
-    history.record(actor=actor, obj=s, action="signataire ajouté", changes={"signataire": [None, str(s)]})
+    history.record(actor=actor, obj=s, event=ContractEvent.SIGNATAIRE_AJOUTE,
+                   changes={"representant": [None, representant], "date_signature": [None, date_signature]})
     return s
 
 
@@ -407,8 +416,7 @@ def signatory_add(*, actor, contract: Contract, organisation, role: str, represe
 def signatory_remove(*, actor, signatory: Signatory) -> None:
     if signatory.avenants_paraphes.exists() or signatory.date_signature:
         raise DomainError("Un signataire qui a signé le contrat ou paraphé un avenant ne peut pas être retiré.")
-    history.record(actor=actor, obj=signatory, action="signataire retiré",
-                   changes={"signataire": [str(signatory), None]})
+    history.record(actor=actor, obj=signatory, event=ContractEvent.SIGNATAIRE_RETIRE)
     signatory.delete()
 
 
@@ -417,8 +425,8 @@ def signatory_remove(*, actor, signatory: Signatory) -> None:
 @transaction.atomic
 def instance_create(*, actor, contract: Contract, type: str, nom: str, mission: str = "") -> Instance:
     inst = Instance.objects.create(contract=contract, type=type, nom=nom, mission=mission)
-    history.record(actor=actor, obj=inst, action="instance créée", changes={"instance": [None, nom]},
-                   contract_id=contract.pk)
+    history.record(actor=actor, obj=inst, event=ContractEvent.INSTANCE_CREEE, contract_id=contract.pk,
+                   changes={"type": [None, type]})
     return inst
 
 
@@ -428,8 +436,8 @@ def member_add(*, actor, instance: Instance, personne: str = "", organisation=No
         raise DomainError("Indiquez une personne ou une organisation.", field="personne")
     m = InstanceMember.objects.create(instance=instance, personne=personne.strip(), organisation=organisation,
                                       role=role)
-    history.record(actor=actor, obj=m, action="membre ajouté", changes={instance.nom: [None, str(m)]},
-                   contract_id=instance.contract_id)
+    history.record(actor=actor, obj=m, event=ContractEvent.MEMBRE_AJOUTE, contract_id=instance.contract_id,
+                   changes={"role": [None, role]})
     return m
 
 
@@ -464,8 +472,8 @@ def meeting_create(*, actor, contract: Contract, instance: Instance, date: dt.da
                     objectif=method.EVALUATION_CONTINUE.objectif, date_prevue=dt.date(date.year, 12, 31))
             step.statut, step.date_realisee = StepStatus.REALISEE, date
             step.save(update_fields=["statut", "date_realisee"])
-        history.record(actor=actor, obj=meeting, action="réunion enregistrée",
-                       changes={"réunion": [None, str(meeting)]})
+        history.record(actor=actor, obj=meeting, event=ContractEvent.REUNION_ENREGISTREE,
+                       changes={"lieu": [None, lieu], "revue_annuelle": [None, True if revue_annuelle else None]})
     except BaseException:
         if doc is not None:
             doc.fichier.delete(save=False)
@@ -507,7 +515,7 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
         AvenantChange(avenant=avenant, kind=ch["kind"], fiche=ch.get("fiche"), description=ch.get("description", ""))
         for ch in changes
     ])
-    history.record(actor=actor, obj=avenant, action=f"avenant n°{numero}",
+    history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE,
                    changes={"plan_version": [contract.plan_version - 1, contract.plan_version]}, comment=objet)
     return avenant
 
@@ -547,8 +555,7 @@ def contract_renew(*, actor, contract: Contract, nom: str = "") -> Contract:
             for m in inst.members.all()
         ])
     copied = sum(copy_part(actor=actor, old=contract, new=new) for copy_part in registry.renewal)  # actions: sheets
-    history.record(actor=actor, obj=new, action="création par renouvellement",
-                   changes={"contrat précédent": [None, contract.nom], "fiches reprises": [None, copied]})
-    history.record(actor=actor, obj=contract, action="renouvellement",
-                   changes={"génération suivante": [None, new.nom]})
+    history.record(actor=actor, obj=new, event=ContractEvent.CREE_PAR_RENOUVELLEMENT,
+                   context={"precedent": contract.nom}, changes={"fiches_reprises": [None, copied]})
+    history.record(actor=actor, obj=contract, event=ContractEvent.RENOUVELE, context={"suivant": new.nom})
     return new

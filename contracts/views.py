@@ -125,10 +125,47 @@ def my_cls(request):
 
 # --- contract page ----------------------------------------------------------------------------------
 
+ATTEMPT_KEY = "cycle_attempt"
+
+
+def _remember_attempt(request, contract, name, comment, err: DomainError):
+    """A refused proposal or decision: its reasons and the comment typed, shown again by the contract page
+    (next to the button, the comment kept) after the redirect."""
+    request.session[ATTEMPT_KEY] = {"contract": contract.pk, "name": name, "comment": comment,
+                                    "errors": list(getattr(err, "reasons", None) or [err.message])}
+
+
+def _lifecycle(request, contract, roles, pending, attempt) -> dict:
+    """The lifecycle box: for each next transition, its prerequisites with their state (in words), whether
+    this user may act, and a refused attempt's reasons and comment."""
+    can_edit, can_validate = workflow.COORDINATEUR in roles, workflow.DELEGATION in roles
+    ctx = workflow.GuardContext(timezone.localdate(), by_delegation=can_validate and not can_edit)
+
+    def box(t, action):
+        mine = attempt if attempt and attempt["name"] == action else None
+        return {"transition": t, "guards": workflow.LIFECYCLE.guard_states(t, contract, ctx),
+                "errors": mine["errors"] if mine else [], "comment": mine["comment"] if mine else ""}
+
+    steps = []
+    if pending is None:
+        for t in workflow.transitions_from(contract.phase):
+            step = box(t, t.name)
+            step["can_act"] = (t.mode == "propose" and can_edit) or (t.mode == "direct" and (can_edit or can_validate))
+            step["missing"] = sum(1 for g in step["guards"] if not g.met)
+            steps.append(step)
+    decision = box(workflow.LIFECYCLE.get(pending.transition), "decision") if pending else None
+    if decision is not None:
+        decision["missing"] = sum(1 for g in decision["guards"] if not g.met)
+    return {"steps": steps, "decision": decision}
+
+
 def contract_detail(request, pk):
     contract = _contract(request, pk)
     user = request.user
     today = timezone.localdate()
+    attempt = request.session.pop(ATTEMPT_KEY, None)
+    if attempt and attempt.get("contract") != contract.pk:
+        attempt = None
     avenant_list = list(selectors.avenants(contract))
     roles = permissions.lifecycle_roles(user, contract)
     proposal_list = selectors.proposals(contract)
@@ -137,7 +174,6 @@ def contract_detail(request, pk):
     step_list = list(selectors.steps(contract))
     for s in step_list:
         s.overdue = s.is_overdue(today)
-    possible = workflow.transitions_from(contract.phase)
     return render(request, "contracts/contract_detail.html", {
         "contract": contract, "title": contract.nom, "today": today,
         "communes": communes,
@@ -152,12 +188,12 @@ def contract_detail(request, pk):
         "avenants": avenant_list,
         "versions": selectors.plan_versions(contract, avenant_list),
         "version_label": selectors.current_version_label(contract, avenant_list),
-        "history": list(selectors.history(contract)),
+        "history": selectors.history(contract, user),
         "pending": pending,
         "pending_label": workflow.TRANSITIONS[pending.transition].label if pending else "",
-        "possible": possible,
-        "can_edit": "coordinateur" in roles,
-        "can_validate": "delegation" in roles,
+        "lifecycle": _lifecycle(request, contract, roles, pending, attempt),
+        "can_edit": workflow.COORDINATEUR in roles,
+        "can_validate": workflow.DELEGATION in roles,
         "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
         "comment_form": forms.CommentForm(),
         "decision_form": forms.DecisionForm(),
@@ -245,11 +281,12 @@ def transition_propose(request, pk, name):
     require(permissions.can_propose(request.user, contract, t))
     form = forms.CommentForm(request.POST)
     form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
     try:
-        services.transition_propose(actor=request.user, contract=contract, transition=t.name,
-                                    comment=form.cleaned_data.get("comment", ""))
+        services.transition_propose(actor=request.user, contract=contract, transition=t.name, comment=comment)
     except DomainError as err:
-        messages.error(request, f"Proposition impossible : {err.message}")
+        _remember_attempt(request, contract, t.name, comment, err)
+        messages.error(request, "Proposition impossible : voyez ce qui manque dans le cycle de vie du contrat.")
     else:
         messages.success(request, "Votre proposition a été transmise à la délégation départementale.")
     return _back(contract, "#cycle")
@@ -263,11 +300,13 @@ def transition_fire(request, pk, name):
     form = forms.CommentForm(request.POST)
     form.is_valid()
     by_delegation = permissions.can_validate_contract(request.user, contract)[0]
+    comment = form.cleaned_data.get("comment", "")
     try:
-        services.transition_fire(actor=request.user, contract=contract, transition=t.name,
-                                 comment=form.cleaned_data.get("comment", ""), by_delegation=by_delegation)
+        services.transition_fire(actor=request.user, contract=contract, transition=t.name, comment=comment,
+                                 by_delegation=by_delegation)
     except DomainError as err:
-        messages.error(request, f"Changement de phase impossible : {err.message}")
+        _remember_attempt(request, contract, t.name, comment, err)
+        messages.error(request, "Changement de phase impossible : voyez la raison dans le cycle de vie du contrat.")
     else:
         messages.success(request, f"{t.label} : c'est fait.")
     return _back(contract, "#cycle")
@@ -290,7 +329,8 @@ def proposal_decide(request, pk, proposal_pk):
             services.proposal_refuse(**kwargs)
             messages.success(request, "La proposition est refusée ; le coordinateur en est informé.")
     except DomainError as err:
-        messages.error(request, f"Décision impossible : {err.message}")
+        _remember_attempt(request, contract, "decision", kwargs["comment"], err)
+        messages.error(request, "Décision impossible : voyez la raison dans le cycle de vie du contrat.")
     return _back(contract, "#cycle")
 
 

@@ -1,36 +1,34 @@
-"""The contract lifecycle written as data: transitions, who may fire them, and their guards.
+"""The contract lifecycle written as data, on the portal's workflow engine (`cls_portal.core.workflow`).
 
-A guard is a plain function `(contract, ctx) -> str | None`: None when satisfied, otherwise the French
-reason shown to the user. `ctx` is a `GuardContext` (today's date, the comment typed with the request,
-whether the actor is the délégation).
+Guards are plain functions `(contract, ctx) -> str | None`: None when satisfied, otherwise the French
+reason shown to the user; each comes with its label in words, listed on the contract page with its
+state before the coordinator proposes. `ctx` is a `cls_portal.core.workflow.Context` (today's date,
+the comment typed with the request, the roles the actor holds on the contract).
 
-Firing modes:
-- "propose": the coordinator proposes, the délégation (référent) validates. The guards are checked
-  when proposing AND again when validating (the dossier may have changed in between).
-- "direct": fired at once by any of `actors`.
+Modes:
+- proposed (`proposed_by`): the coordinator proposes, the délégation (référent) validates, which fires
+  the transition. The guards are checked when proposing AND again when validating (the dossier may
+  have changed in between). Proposals have their own small workflow (`PROPOSALS`): validated or refused.
+- direct: fired at once by any of `by`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from cls_portal.core.workflow import Context, Guard, Transition, Workflow
 
 from . import registry
-from .enums import MANDATORY_SIGNATORY_ROLES, DocumentType, Phase, SignatoryRole
+from .enums import MANDATORY_SIGNATORY_ROLES, ContractEvent, DocumentType, Phase, ProposalStatus, SignatoryRole
+from .models import Contract, TransitionProposal
 
 COORDINATEUR = "coordinateur"
 DELEGATION = "delegation"
 
 
-@dataclass(frozen=True)
-class GuardContext:
-    today: dt.date
-    comment: str = ""
-    by_delegation: bool = False
-
-
-Guard = Callable[[object, GuardContext], "str | None"]
+def GuardContext(today: dt.date, comment: str = "", by_delegation: bool = False) -> Context:  # noqa: N802
+    """A guard context for a plain call (tests, pages): today's date, the comment, acting as the délégation."""
+    return Context(today=today, comment=comment, roles=frozenset({DELEGATION} if by_delegation else ()))
 
 
 def _has_current_document(contract, doc_type) -> bool:
@@ -38,7 +36,6 @@ def _has_current_document(contract, doc_type) -> bool:
 
 
 # --- guards -----------------------------------------------------------------------------------------
-
 def lettre_intention_deposee(contract, ctx):
     if not _has_current_document(contract, DocumentType.LETTRE_INTENTION):
         return "La lettre d'intention des élus doit être déposée dans les documents du contrat."
@@ -98,9 +95,9 @@ def contrat_signe_depose(contract, ctx):
 def derniere_annee_ou_decision(contract, ctx):
     if contract.in_last_year(ctx.today):
         return None
-    if ctx.by_delegation and ctx.comment.strip():
+    if ctx.acts_as(DELEGATION) and ctx.comment.strip():
         return None
-    if ctx.by_delegation:
+    if ctx.acts_as(DELEGATION):
         return ("L'évaluation finale s'ouvre normalement la dernière année du contrat : "
                 "indiquez le motif de cette ouverture anticipée.")
     end = contract.date_fin
@@ -115,41 +112,76 @@ def rapport_evaluation_finale(contract, ctx):
     return None
 
 
-# --- the table --------------------------------------------------------------------------------------
+# --- the tables -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    source: str
-    target: str
-    mode: str  # "propose" (coordinator proposes, délégation validates) or "direct"
-    actors: tuple[str, ...]  # who may propose (mode propose) or fire (mode direct)
-    guards: tuple[Guard, ...] = field(default_factory=tuple)
-    comment_required_for_delegation: bool = False
+def _lifecycle_roles(user, contract) -> set[str]:
+    from .permissions import lifecycle_roles  # permissions reads this table: imported when called
+
+    return lifecycle_roles(user, contract)
 
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
-    Transition("engager", "Sortir de la phase préalable (engagement de la collectivité)",
-               Phase.PREALABLE, Phase.DIAGNOSTIC, "propose", (COORDINATEUR,),
-               (lettre_intention_deposee, lettre_intention_datee, engagement_confirme)),
-    Transition("signer", "Signature du contrat (entrée en mise en œuvre)",
-               Phase.DIAGNOSTIC, Phase.MISE_EN_OEUVRE, "propose", (COORDINATEUR,),
-               (au_moins_une_fiche, fiches_toutes_validees, fiches_avec_pilote, signataires_obligatoires,
-                contrat_signe_depose)),
-    Transition("ouvrir_evaluation_finale", "Ouvrir l'évaluation finale",
-               Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE, "direct", (COORDINATEUR, DELEGATION),
-               (derniere_annee_ou_decision,)),
-    Transition("clore", "Clore le contrat",
-               Phase.EVALUATION_FINALE, Phase.CLOS, "propose", (COORDINATEUR,),
-               (rapport_evaluation_finale,)),
-]}
+def _wrong_phase(t, contract) -> str:
+    return (f"Le contrat n'est pas en « {Phase(t.source).label} » : ce changement de phase "
+            "n'est pas possible.")
+
+
+G = Guard
+LETTRE_DEPOSEE = G("Lettre d'intention des élus déposée dans les documents du contrat", lettre_intention_deposee)
+LETTRE_DATEE = G("Date de la lettre d'intention renseignée sur la fiche d'identité", lettre_intention_datee)
+ENGAGEMENT = G("Engagement de la collectivité confirmé", engagement_confirme)
+UNE_FICHE = G("Au moins une fiche action dans le plan d'action", au_moins_une_fiche)
+FICHES_VALIDEES = G("Toutes les fiches actions validées par la délégation", fiches_toutes_validees)
+FICHES_PILOTEES = G("Un pilote identifié pour chaque fiche action", fiches_avec_pilote)
+SIGNATAIRES = G("Signataires obligatoires enregistrés : collectivité, ARS et préfecture", signataires_obligatoires)
+CONTRAT_SIGNE = G("Contrat signé déposé dans les documents du contrat", contrat_signe_depose)
+DERNIERE_ANNEE = G("Dernière année du contrat, ou décision motivée de la délégation", derniere_annee_ou_decision)
+RAPPORT_FINAL = G("Rapport d'évaluation finale déposé dans les documents du contrat", rapport_evaluation_finale)
+
+LIFECYCLE = Workflow(
+    model=Contract, field="phase", roles=_lifecycle_roles, wrong_state=_wrong_phase,
+    unknown="Ce changement de phase n'existe pas.",
+    transitions=[
+        Transition("engager", "Sortir de la phase préalable (engagement de la collectivité)",
+                   (Phase.PREALABLE,), Phase.DIAGNOSTIC, by=(DELEGATION,), proposed_by=(COORDINATEUR,),
+                   event=ContractEvent.PHASE_CHANGEE, guards=(LETTRE_DEPOSEE, LETTRE_DATEE, ENGAGEMENT)),
+        Transition("signer", "Signature du contrat (entrée en mise en œuvre)",
+                   (Phase.DIAGNOSTIC,), Phase.MISE_EN_OEUVRE, by=(DELEGATION,), proposed_by=(COORDINATEUR,),
+                   event=ContractEvent.PHASE_CHANGEE,
+                   guards=(UNE_FICHE, FICHES_VALIDEES, FICHES_PILOTEES, SIGNATAIRES, CONTRAT_SIGNE)),
+        Transition("ouvrir_evaluation_finale", "Ouvrir l'évaluation finale",
+                   (Phase.MISE_EN_OEUVRE,), Phase.EVALUATION_FINALE, by=(COORDINATEUR, DELEGATION),
+                   event=ContractEvent.PHASE_CHANGEE, guards=(DERNIERE_ANNEE,)),
+        Transition("clore", "Clore le contrat",
+                   (Phase.EVALUATION_FINALE,), Phase.CLOS, by=(DELEGATION,), proposed_by=(COORDINATEUR,),
+                   event=ContractEvent.PHASE_CHANGEE, guards=(RAPPORT_FINAL,)),
+    ],
+)
+
+
+def _proposal_roles(user, proposal) -> set[str]:
+    return _lifecycle_roles(user, proposal.contract)
+
+
+PROPOSALS = Workflow(
+    model=TransitionProposal, field="status", roles=_proposal_roles,
+    wrong_state=lambda t, proposal: "Cette proposition a déjà été traitée.",
+    transitions=[
+        # The validation's history line is the phase change it fires.
+        Transition("valider", "Valider la proposition", (ProposalStatus.PENDING,), ProposalStatus.ACCEPTED,
+                   by=(DELEGATION,)),
+        Transition("refuser", "Refuser la proposition", (ProposalStatus.PENDING,), ProposalStatus.REFUSED,
+                   by=(DELEGATION,), event=ContractEvent.PROPOSITION_REFUSEE, comment_required=True,
+                   comment_message="Indiquez le motif du refus : il sera transmis au coordinateur."),
+    ],
+)
+
+TRANSITIONS = LIFECYCLE.transitions
 
 
 def transitions_from(phase: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.source == phase]
+    return LIFECYCLE.available(phase)
 
 
-def failed_guards(transition: Transition, contract, ctx: GuardContext) -> list[str]:
+def failed_guards(transition: Transition, contract, ctx: Context) -> list[str]:
     """French reasons for every unmet guard (empty when the transition may happen)."""
-    return [reason for guard in transition.guards if (reason := guard(contract, ctx))]
+    return LIFECYCLE.failed_guards(transition, contract, ctx)

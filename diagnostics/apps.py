@@ -12,3 +12,7 @@ class DiagnosticsConfig(AppConfig):
         from .reminders import diagnostics_waiting_review
 
         reminders.register(diagnostics_waiting_review)
+
+        from . import history as history_words
+
+        history_words.register()

@@ -2,8 +2,6 @@
 
 from django.db import models
 
-from cls_portal.accounts.models import Role
-
 
 class Statut(models.TextChoices):
     BROUILLON = "brouillon", "En cours de rédaction"
@@ -14,25 +12,13 @@ class Statut(models.TextChoices):
 
 EDITABLE_STATUSES = {Statut.BROUILLON, Statut.A_MODIFIER}
 
-# Review actions whose comment is part of the exchange shown on the diagnostic page (history actions).
-REVIEW_ACTIONS = ["diagnostic_soumettre", "diagnostic_commenter", "diagnostic_demander_modifications",
-                  "diagnostic_valider"]
-
-
 class Transition(models.TextChoices):
+    """Names of the review transitions (the table: diagnostics/workflow.py)."""
+
     SOUMETTRE = "soumettre", "Soumettre à la délégation"
     COMMENTER = "commenter", "Commenter"
     DEMANDER_MODIFICATIONS = "demander_modifications", "Demander des modifications"
     VALIDER = "valider", "Valider le diagnostic"
-
-
-# action -> (statuses it may start from, status it leads to (None: unchanged), role that fires it)
-TRANSITIONS = {
-    Transition.SOUMETTRE: ({Statut.BROUILLON, Statut.A_MODIFIER}, Statut.SOUMIS, Role.COORDINATEUR),
-    Transition.COMMENTER: ({Statut.BROUILLON, Statut.SOUMIS, Statut.A_MODIFIER}, None, Role.DELEGATION),
-    Transition.DEMANDER_MODIFICATIONS: ({Statut.SOUMIS}, Statut.A_MODIFIER, Role.DELEGATION),
-    Transition.VALIDER: ({Statut.SOUMIS}, Statut.VALIDE, Role.DELEGATION),
-}
 
 
 class Outil(models.TextChoices):
@@ -92,24 +78,37 @@ class Nature(models.TextChoices):
     FAIBLESSE = "faiblesse", "Faiblesse"
 
 
-HISTORY_LABELS = {
-    "diagnostic_cree": "Diagnostic commencé",
-    "diagnostic_nouvelle_version": "Nouvelle version créée",
-    "diagnostic_preparation": "Préparation modifiée",
-    "diagnostic_retroplanning": "Rétroplanning modifié",
-    "diagnostic_indicateurs": "Données quantitatives modifiées",
-    "diagnostic_import_indicateurs": "Indicateurs importés",
-    "diagnostic_consultations": "Consultations modifiées",
-    "diagnostic_politiques": "Croisement avec les politiques modifié",
-    "diagnostic_ressources": "Ressources locales modifiées",
-    "diagnostic_portrait": "Portrait de territoire modifié",
-    "diagnostic_acteurs": "Cartographie des acteurs modifiée",
-    "diagnostic_priorites": "Priorités modifiées",
-    "diagnostic_soumettre": "Soumis à la délégation",
-    "diagnostic_commenter": "Commentaire de la délégation",
-    "diagnostic_demander_modifications": "Modifications demandées",
-    "diagnostic_valider": "Validé par la délégation",
-    "priorite_axe": "Axe créé dans le plan d'action",
+class DiagnosticEvent(models.TextChoices):
+    """Typed history events of diagnostics (sentences and audiences: diagnostics/history.py)."""
+
+    CREE = "diagnostic_cree", "Diagnostic commencé"
+    NOUVELLE_VERSION = "diagnostic_nouvelle_version", "Nouvelle version du diagnostic"
+    PREPARATION = "diagnostic_preparation", "Préparation du diagnostic modifiée"
+    RETROPLANNING = "diagnostic_retroplanning", "Rétroplanning modifié"
+    INDICATEURS = "diagnostic_indicateurs", "Données quantitatives modifiées"
+    INDICATEURS_IMPORTES = "diagnostic_import_indicateurs", "Indicateurs importés"
+    CONSULTATIONS = "diagnostic_consultations", "Consultations modifiées"
+    POLITIQUES = "diagnostic_politiques", "Croisement avec les politiques modifié"
+    RESSOURCES = "diagnostic_ressources", "Ressources locales modifiées"
+    PORTRAIT = "diagnostic_portrait", "Portrait de territoire modifié"
+    ACTEURS = "diagnostic_acteurs", "Cartographie des acteurs modifiée"
+    PRIORITES = "diagnostic_priorites", "Priorités modifiées"
+    SOUMIS = "diagnostic_soumis", "Diagnostic soumis à la délégation"
+    COMMENTE = "diagnostic_commente", "Commentaire de la délégation"
+    MODIFICATIONS_DEMANDEES = "diagnostic_modifications_demandees", "Modifications demandées"
+    VALIDE = "diagnostic_valide", "Diagnostic validé"
+    AXE_CREE = "diagnostic_priorite_axe", "Axe créé à partir d'une priorité"
+
+
+# Review events whose comment is part of the exchange shown on the diagnostic page.
+REVIEW_EVENTS = [DiagnosticEvent.SOUMIS, DiagnosticEvent.COMMENTE, DiagnosticEvent.MODIFICATIONS_DEMANDEES,
+                 DiagnosticEvent.VALIDE]
+# The section saved (views.SECTIONS key) -> its event.
+SECTION_EVENTS = {
+    "etapes": DiagnosticEvent.RETROPLANNING, "retroplanning": DiagnosticEvent.RETROPLANNING,
+    "indicateurs": DiagnosticEvent.INDICATEURS, "consultations": DiagnosticEvent.CONSULTATIONS,
+    "politiques": DiagnosticEvent.POLITIQUES, "ressources": DiagnosticEvent.RESSOURCES,
+    "portrait": DiagnosticEvent.PORTRAIT, "acteurs": DiagnosticEvent.ACTEURS, "priorites": DiagnosticEvent.PRIORITES,
 }
 
 

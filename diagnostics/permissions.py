@@ -11,7 +11,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.core.permissions import OK, Result
 from contracts.permissions import is_coordinator, is_delegation, is_region
 
-from .enums import TRANSITIONS, Statut, Transition
+from .enums import Statut, Transition
 
 
 def can_view_diagnostic(user, contract) -> Result:
@@ -67,23 +67,20 @@ def can_link_axe(user, diagnostic) -> Result:
 
 
 def can_fire(user, diagnostic, action: str) -> Result:
-    """Who may fire a review transition (the transition table says which role)."""
-    if action not in TRANSITIONS:
+    """Who may fire a review transition (the transition table `workflow.REVIEW` says which role)."""
+    from .workflow import REVIEW
+
+    if action not in REVIEW:
         return False, "Action inconnue."
-    _, _, role = TRANSITIONS[action]
-    contract = diagnostic.contract
-    if user.is_portal_admin:
+    if REVIEW.may_fire(user, diagnostic, REVIEW[action])[0]:
         return OK
-    if role == Role.COORDINATEUR and is_coordinator(user, contract):
-        return OK
-    if role == Role.DELEGATION and is_delegation(user, contract):
-        return OK
-    if role == Role.DELEGATION:
+    if Role.DELEGATION in REVIEW[action].by:
         return False, "Seule la délégation départementale peut commenter, valider le diagnostic ou demander " \
                       "des modifications."
     return False, "Seul le coordinateur du contrat peut soumettre le diagnostic."
 
 
 def available_transitions(user, diagnostic) -> list[Transition]:
-    return [Transition(a) for a, (sources, _, _) in TRANSITIONS.items()
-            if diagnostic.statut in sources and can_fire(user, diagnostic, a)[0]]
+    from .workflow import REVIEW
+
+    return [Transition(t.name) for t in REVIEW.available(diagnostic.statut) if can_fire(user, diagnostic, t.name)[0]]

@@ -3,11 +3,12 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
+from cls_portal.core import history
 from cls_portal.core.history import history_for
 from cls_portal.territories.models import Delegation
 from contracts.models import Contract
 
-from .enums import HISTORY_LABELS, REVIEW_ACTIONS, Nature, Theme
+from .enums import REVIEW_EVENTS, Nature, Theme
 from .models import Diagnostic
 
 NO_DIAGNOSTIC = "aucun"
@@ -81,28 +82,14 @@ def versions_of(diagnostic: Diagnostic) -> list[Diagnostic]:
         "id", "numero", "statut", "valide_le", "contract_id").order_by("-numero"))
 
 
-def _labelled(entries):
-    """Add `label` (what happened) and `detail` (what changed, short) to history entries."""
-    field_labels = {f.name: f.verbose_name for f in Diagnostic._meta.fields}
-    for entry in entries:
-        entry.label = HISTORY_LABELS.get(entry.action, entry.action)
-        changes = entry.changes or {}
-        if entry.action == "diagnostic_preparation":
-            entry.detail = ", ".join(str(field_labels.get(k, k)) for k in changes)
-        elif len(changes) == 1 and "statut" not in changes:
-            entry.detail = str(next(iter(changes.values()))[1] or "")
-        else:
-            entry.detail = ""
-    return entries
+def review_thread(diagnostic: Diagnostic, user) -> list:
+    """Submissions, comments, requests for changes and validation of this version, oldest first (lines)."""
+    entries = history.visible(history_for(diagnostic).filter(action__in=REVIEW_EVENTS), user, diagnostic.contract)
+    return history.lines(entries.order_by("at", "id"))
 
 
-def review_thread(diagnostic: Diagnostic) -> list:
-    """Submissions, comments, requests for changes and validation of this version, oldest first."""
-    return _labelled(list(history_for(diagnostic).filter(action__in=REVIEW_ACTIONS).order_by("at", "id")))
-
-
-def recent_history(diagnostic: Diagnostic, limit: int = 20) -> list:
-    return _labelled(list(history_for(diagnostic)[:limit]))
+def recent_history(diagnostic: Diagnostic, user, limit: int = 20) -> list:
+    return history.lines(history.visible(history_for(diagnostic), user, diagnostic.contract)[:limit])
 
 
 def indicators_by_theme(diagnostic: Diagnostic) -> list[dict]:

@@ -19,7 +19,7 @@ from cls_portal.notifications.services import notify
 from contracts.models import Contract
 
 from . import registry
-from .enums import TRANSITIONS, Statut, Transition
+from .enums import SECTION_EVENTS, DiagnosticEvent, Statut, Transition
 from .models import (
     ActeurCartographie,
     Consultation,
@@ -32,6 +32,7 @@ from .models import (
     RessourceLocale,
 )
 from .selectors import perimeter_stats
+from .workflow import REVIEW
 
 PREPARATION_FIELDS = [
     "perimetre_hypothese", "gouvernance_hypothese", "coordination_hypothese", "actions_existantes",
@@ -78,8 +79,7 @@ def diagnostic_start(*, actor, contract) -> Diagnostic:
     population, nb = perimeter_stats(contract)
     diagnostic = Diagnostic.objects.create(contract=contract, numero=1, perimetre_hypothese=perimeter_text(contract),
                                            population=population, nb_communes=nb)
-    history.record(actor=actor, obj=diagnostic, action="diagnostic_cree", contract_id=contract.pk,
-                   changes={"numero": [None, 1]})
+    history.record(actor=actor, obj=diagnostic, event=DiagnosticEvent.CREE, contract_id=contract.pk)
     return diagnostic
 
 
@@ -113,8 +113,7 @@ def diagnostic_new_version(*, actor, diagnostic_id: int) -> Diagnostic:
             # An axe has one priority (OneToOne): release it from the frozen version first.
             Priorite.objects.filter(diagnostic=old, axe__isnull=False).update(axe=None)
         model.objects.bulk_create(rows)
-    history.record(actor=actor, obj=new, action="diagnostic_nouvelle_version", contract_id=old.contract_id,
-                   changes={"numero": [old.numero, new.numero]})
+    history.record(actor=actor, obj=new, event=DiagnosticEvent.NOUVELLE_VERSION, contract_id=old.contract_id)
     return new
 
 
@@ -130,7 +129,7 @@ def diagnostic_update_preparation(*, actor, diagnostic_id: int, expected_version
     bump(diagnostic)
     diagnostic.save()
     changes = history.diff(before, history.snapshot(diagnostic, PREPARATION_FIELDS))
-    history.record(actor=actor, obj=diagnostic, action="diagnostic_preparation", changes=changes,
+    history.record(actor=actor, obj=diagnostic, event=DiagnosticEvent.PREPARATION, changes=changes,
                    contract_id=diagnostic.contract_id)
     return diagnostic
 
@@ -150,8 +149,9 @@ def diagnostic_save_section(*, actor, diagnostic_id: int, expected_version, sect
     summary = "; ".join(f"{label} : {', '.join(str(o) for o in objs)}" for label, objs in [
         ("ajout", formset.new_objects), ("modification", [o for o, _ in formset.changed_objects]),
         ("suppression", formset.deleted_objects)] if objs)
-    history.record(actor=actor, obj=diagnostic, action=f"diagnostic_{section}", contract_id=diagnostic.contract_id,
-                   changes={section: [None, summary[:1000]]})
+    if summary:  # saving an unchanged section writes no line
+        history.record(actor=actor, obj=diagnostic, event=SECTION_EVENTS[section],
+                       contract_id=diagnostic.contract_id, changes={section: [None, summary[:1000]]})
     return diagnostic
 
 
@@ -164,48 +164,38 @@ def diagnostic_import_indicateurs(*, actor, diagnostic_id: int, expected_version
     Indicateur.objects.bulk_create([Indicateur(diagnostic=diagnostic, **row) for row in rows])
     bump(diagnostic)
     diagnostic.save(update_fields=["version", "updated_at"])
-    history.record(actor=actor, obj=diagnostic, action="diagnostic_import_indicateurs",
-                   contract_id=diagnostic.contract_id, changes={"indicateurs": [None, f"{len(rows)} importé(s)"]})
+    history.record(actor=actor, obj=diagnostic, event=DiagnosticEvent.INDICATEURS_IMPORTES,
+                   contract_id=diagnostic.contract_id, changes={"indicateurs_importes": [None, len(rows)]})
     return len(rows)
 
 
 @transaction.atomic
 def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire: str = "") -> Diagnostic:
-    """Fire a review action of `enums.TRANSITIONS` and notify the other side.
+    """Fire a review transition of `workflow.REVIEW` (through the engine) and notify the other side.
 
-    Preconditions (checked here): the diagnostic's status allows the action; a comment is given when
-    asking for changes or commenting; a diagnostic is submitted only with at least one priority.
-    The caller checks who may fire it (`permissions.can_fire`).
+    Preconditions (checked by the table): the diagnostic's status allows the action; a comment is given
+    when asking for changes or commenting; a diagnostic is submitted only with at least one priority.
+    The caller checks who may fire it (`permissions.can_fire`); the engine checks it again.
     """
-    diagnostic = (Diagnostic.objects.select_for_update(of=("self",))
-                  .select_related("contract", "contract__referent")).get(
-        pk=diagnostic_id)
-    if action not in TRANSITIONS:
-        raise DomainError("Action inconnue.")
-    sources, target, _ = TRANSITIONS[action]
-    if diagnostic.statut not in sources:
-        raise DomainError(f"Action impossible : le diagnostic est « {diagnostic.get_statut_display()} ».")
+    t = REVIEW.get(action)
     commentaire = commentaire.strip()
-    if action in (Transition.DEMANDER_MODIFICATIONS, Transition.COMMENTER) and not commentaire:
-        raise DomainError("Écrivez votre commentaire pour le coordinateur." if action == Transition.COMMENTER
-                          else "Expliquez au coordinateur ce qui doit être modifié.", field="commentaire")
+
+    def apply(diagnostic, ctx):
+        if action == Transition.SOUMETTRE:
+            diagnostic.population, diagnostic.nb_communes = perimeter_stats(diagnostic.contract)
+            diagnostic.soumis_le = timezone.now()
+        if action == Transition.VALIDER:
+            diagnostic.valide_le, diagnostic.valide_par = timezone.now(), actor
+        if action != Transition.SOUMETTRE and commentaire:
+            diagnostic.commentaire_revue = commentaire
+
+    def lock(pk):
+        return (Diagnostic.objects.select_for_update(of=("self",))
+                .select_related("contract", "contract__referent")).get(pk=pk)
+
+    diagnostic = REVIEW.fire(t, pk=diagnostic_id, actor=actor, comment=commentaire, apply=apply, lock=lock,
+                             contract_id=None)
     contract = diagnostic.contract
-    if action == Transition.SOUMETTRE:
-        if not diagnostic.priorites.exists():
-            raise DomainError("Retenez au moins une priorité avant de soumettre le diagnostic.")
-        diagnostic.population, diagnostic.nb_communes = perimeter_stats(contract)
-        diagnostic.soumis_le = timezone.now()
-    if action == Transition.VALIDER:
-        diagnostic.valide_le, diagnostic.valide_par = timezone.now(), actor
-    if action != Transition.SOUMETTRE and commentaire:
-        diagnostic.commentaire_revue = commentaire
-    old = diagnostic.statut
-    if target is not None:
-        diagnostic.statut = target
-    bump(diagnostic)
-    diagnostic.save()
-    history.record(actor=actor, obj=diagnostic, action=f"diagnostic_{action}", comment=commentaire,
-                   contract_id=contract.pk, changes={"statut": [old, diagnostic.statut]} if target else {})
     url = reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk})
     if action == Transition.SOUMETTRE:
         recipients = [contract.referent] if contract.referent_id else []
@@ -236,6 +226,6 @@ def priorite_create_axe(*, actor, priorite_id: int):
         raise DomainError("Cette version du diagnostic a été remplacée : créez l'axe depuis la version en cours.")
     contract = priorite.diagnostic.contract
     axe = registry.axe_for_priorite(actor=actor, contract=contract, priorite=priorite)
-    history.record(actor=actor, obj=priorite.diagnostic, action="priorite_axe", contract_id=contract.pk,
-                   changes={"priorite": [None, f"{priorite.intitule} → Axe {axe.numero}"]})
+    history.record(actor=actor, obj=priorite.diagnostic, event=DiagnosticEvent.AXE_CREE, contract_id=contract.pk,
+                   context={"priorite": priorite.intitule, "axe": axe.numero})
     return axe

@@ -12,3 +12,7 @@ class FundingConfig(AppConfig):
         from .reminders import dialogue_not_held
 
         reminders.register(dialogue_not_held)
+
+        from . import history as history_words
+
+        history_words.register()

@@ -1,6 +1,4 @@
-"""Statuses of a year's funding and its workflow, written as data."""
-
-from dataclasses import dataclass
+"""Statuses of a year's funding and its typed history events (the workflow: funding/workflow.py)."""
 
 from django.db import models
 
@@ -13,36 +11,25 @@ class Statut(models.TextChoices):
 
 
 class Acteur(models.TextChoices):
-    """Who fires a step (resolved by funding.permissions)."""
+    """Who fires a step (resolved by funding.workflow)."""
 
     DEMANDEUR = "demandeur", "Coordinateur ou collectivité"
     DELEGATION = "delegation", "Délégation départementale"
 
 
-@dataclass(frozen=True)
-class Etape:
-    name: str
-    label: str
-    sources: tuple
-    target: str
-    by: str
-
-
-# state -> allowed steps; services check them, pages show only the steps available.
-ETAPES: dict[str, Etape] = {e.name: e for e in [
-    Etape("modifier", "Modifier la demande", (Statut.DEPOSEE,), Statut.DEPOSEE, Acteur.DEMANDEUR),
-    Etape("instruire", "Prendre en instruction", (Statut.DEPOSEE,), Statut.EN_INSTRUCTION, Acteur.DELEGATION),
-    Etape("decider", "Enregistrer la décision", (Statut.EN_INSTRUCTION, Statut.DECIDEE), Statut.DECIDEE,
-          Acteur.DELEGATION),
-    Etape("verser", "Enregistrer un versement", (Statut.DECIDEE,), Statut.DECIDEE, Acteur.DELEGATION),
-    Etape("bilan", "Enregistrer le bilan financier", (Statut.DECIDEE, Statut.SOLDEE), Statut.SOLDEE,
-          Acteur.DEMANDEUR),
-]}
-
-
-def etape_possible(name: str, statut: str) -> bool:
-    return statut in ETAPES[name].sources
-
-
 # Years the délégation still has to act on.
 A_TRAITER = [Statut.DEPOSEE, Statut.EN_INSTRUCTION]
+
+
+class FundingEvent(models.TextChoices):
+    """Typed history events of funding (sentences and audiences: funding/history.py)."""
+
+    REGLE_CREEE = "financement_regle_creee", "Nouvelle version de règle de financement"
+    DEMANDE_DEPOSEE = "financement_demande_deposee", "Demande de financement déposée"
+    DEMANDE_MODIFIEE = "financement_demande_modifiee", "Demande de financement modifiée"
+    INSTRUCTION = "financement_instruction", "Demande prise en instruction"
+    DECISION = "financement_decision", "Décision de financement"
+    DECISION_REMPLACEE = "financement_decision_remplacee", "Décision de financement remplacée"
+    VERSEMENT = "financement_versement", "Versement enregistré"
+    BILAN = "financement_bilan", "Bilan financier enregistré"
+    DIALOGUE = "financement_dialogue", "Dialogue de gestion enregistré"

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from actions.enums import Financeur
 from actions.models import Financement, LigneBudget
+from cls_portal.core import history
 from cls_portal.core.formatting import format_euros, format_number, format_percent
 from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import Delegation
@@ -82,8 +83,8 @@ def contract_funding(contract) -> list[AnneeVue]:
     ct = ContentType.objects.get_for_model(AnneeFinancement)
     entries = defaultdict(list)
     for e in HistoryEntry.objects.filter(content_type=ct, object_id__in=[a.pk for a in annees]).select_related(
-            "actor").order_by("-at", "-id"):
-        entries[e.object_id].append(e)
+            "actor", "content_type").order_by("-at", "-id"):
+        entries[e.object_id].append(history.line(e))
     versions = rules_of_region(contract.ars.region_id)
     vues = []
     for a in annees:

@@ -13,15 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cls_portal.core import history
-from cls_portal.core.concurrency import bump, lock_for_update
+from cls_portal.core.concurrency import bump
 from cls_portal.core.errors import DomainError
 from cls_portal.core.formatting import format_euros
 from cls_portal.notifications.services import notify
 from contracts.enums import Phase
 
 from . import rules
-from .enums import ETAPES, Statut, etape_possible
+from .enums import FundingEvent, Statut
 from .models import AnneeFinancement, BilanFinancier, Decision, DialogueGestion, RegleFinancement, Versement, rule_for
+from .workflow import YEARS
 
 DEMANDE_FIELDS = ["etp", "mois_pourvus", "cout_salaire", "cout_charges", "cout_fonctionnement", "demande_ars",
                   "demande_collectivite", "demande_autres", "autres_partenaires", "commentaire"]
@@ -30,12 +31,6 @@ ALLOWED_DOCUMENT_EXTENSIONS = (".pdf",)
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _check_step(annee: AnneeFinancement, step: str) -> None:
-    if not etape_possible(step, annee.statut):
-        raise DomainError(f"« {ETAPES[step].label} » n'est pas possible : la demande {annee.annee} est à l'état "
-                          f"« {annee.get_statut_display()} ».", code="etat")
 
 
 def _validate_demande(regle: rules.Regle, values: dict) -> None:
@@ -82,7 +77,7 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
     regle = RegleFinancement.objects.create(
         region=region, valid_from=valid_from, taux=taux, plafond_annuel=plafond_annuel, cout_reference=cout_reference,
         etp_minimum=etp_minimum, part_egale=part_egale, commentaire=commentaire, created_by=actor)
-    history.record(actor=actor, obj=regle, action="nouvelle version de règle", changes={
+    history.record(actor=actor, obj=regle, event=FundingEvent.REGLE_CREEE, changes={
         "taux": [latest.taux if latest else None, taux],
         "plafond_annuel": [latest.plafond_annuel if latest else None, plafond_annuel],
         "cout_reference": [latest.cout_reference if latest else None, cout_reference],
@@ -114,7 +109,7 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
     _validate_demande(rule_for(contract.ars.region_id, annee), values)
     obj = AnneeFinancement.objects.create(contract=contract, annee=annee, statut=Statut.DEPOSEE, deposee_par=actor,
                                           **values)
-    history.record(actor=actor, obj=obj, action="demande déposée",
+    history.record(actor=actor, obj=obj, event=FundingEvent.DEMANDE_DEPOSEE,
                    changes={k: [None, v] for k, v in values.items() if v not in ("", None)})
     notify(users=[contract.referent], kind="financement", title=f"Demande de financement {annee} déposée",
            body=f"{contract} : {format_euros(obj.demande_ars)} demandés à l'ARS pour le poste de coordination.",
@@ -125,18 +120,17 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
 @transaction.atomic
 def annee_update(*, actor, annee_id: int, expected_version: int | None, **values) -> AnneeFinancement:
     """Amend a request still waiting for instruction. Refuses a stale version (someone else saved since)."""
-    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version, submitted=values)
-    _check_step(obj, "modifier")
-    new = {k: values[k] for k in DEMANDE_FIELDS if k in values}
-    merged = {k: new.get(k, getattr(obj, k)) for k in DEMANDE_FIELDS}
-    _validate_demande(rule_for(obj.contract.ars.region_id, obj.annee), merged)
-    changes = {k: [getattr(obj, k), v] for k, v in merged.items() if getattr(obj, k) != v}
-    for k, v in merged.items():
-        setattr(obj, k, v)
-    bump(obj)
-    obj.save()
-    history.record(actor=actor, obj=obj, action="demande modifiée", changes=changes)
-    return obj
+    def apply(obj, ctx):
+        new = {k: values[k] for k in DEMANDE_FIELDS if k in values}
+        merged = {k: new.get(k, getattr(obj, k)) for k in DEMANDE_FIELDS}
+        _validate_demande(rule_for(obj.contract.ars.region_id, obj.annee), merged)
+        changes = {k: [getattr(obj, k), v] for k, v in merged.items() if getattr(obj, k) != v}
+        for k, v in merged.items():
+            setattr(obj, k, v)
+        return changes
+
+    return YEARS.fire("modifier", pk=annee_id, actor=actor, expected_version=expected_version, submitted=values,
+                      apply=apply)
 
 
 # Instruction, decision, payments ----------------------------------------------------------------------------------
@@ -144,14 +138,10 @@ def annee_update(*, actor, annee_id: int, expected_version: int | None, **values
 @transaction.atomic
 def annee_instruct(*, actor, annee_id: int, expected_version: int | None) -> AnneeFinancement:
     """The délégation takes the request into instruction (the coordinator can no longer amend it)."""
-    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version)
-    _check_step(obj, "instruire")
-    old = obj.statut
-    obj.statut, obj.instruite_par, obj.instruite_le = Statut.EN_INSTRUCTION, actor, timezone.now()
-    bump(obj)
-    obj.save()
-    history.record(actor=actor, obj=obj, action="prise en instruction", changes={"statut": [old, obj.statut]})
-    return obj
+    def apply(obj, ctx):
+        obj.instruite_par, obj.instruite_le = actor, timezone.now()
+
+    return YEARS.fire("instruire", pk=annee_id, actor=actor, expected_version=expected_version, apply=apply)
 
 
 def _check_document(document) -> None:
@@ -175,42 +165,45 @@ def decision_record(*, actor, annee_id: int, expected_version: int | None, monta
     a decision dated in the future; no signed document.
     """
     today = today or _today()
-    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version,
-                          submitted={"montant_accorde": montant_accorde})
-    _check_step(obj, "decider")
-    refus = rules.check_money("demande_ars", montant_accorde)
-    if refus:
-        raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant accordé"), field="montant_accorde")
-    regle = rule_for(obj.contract.ars.region_id, obj.annee)
-    maximum = rules.ars_maximum(regle, etp=obj.etp, mois=obj.mois_pourvus, cout_eligible=obj.cout_eligible)
-    if montant_accorde > maximum:
-        raise DomainError(f"Le montant accordé ({format_euros(montant_accorde)}) dépasse le maximum de "
-                          f"{format_euros(maximum)} : {rules.explication(regle, etp=obj.etp, mois=obj.mois_pourvus, cout_eligible=obj.cout_eligible)}.",  # noqa: E501
-                          field="montant_accorde")
-    if montant_accorde < obj.total_verse:
-        raise DomainError(f"Le montant accordé ne peut pas être inférieur à ce qui a déjà été versé "
-                          f"({format_euros(obj.total_verse)}).", field="montant_accorde")
-    if date_decision > today:
-        raise DomainError("La date de la décision ne peut pas être dans le futur.", field="date_decision")
-    if date_decision.year < obj.annee - 1:
-        raise DomainError(f"Une décision pour {obj.annee} ne peut pas dater d'avant {obj.annee - 1}.",
-                          field="date_decision")
-    _check_document(document)
-    current = obj.decisions.filter(remplacee_par__isnull=True).order_by("-created_at", "-id").first()
-    decision = Decision.objects.create(annee=obj, montant_accorde=montant_accorde, date_decision=date_decision,
-                                       document=document, motif=motif, remplace=current, decided_by=actor)
-    old_statut, old_montant = obj.statut, obj.montant_accorde
-    obj.statut, obj.montant_accorde = Statut.DECIDEE, montant_accorde
-    bump(obj)
-    obj.save()
-    history.record(actor=actor, obj=obj, action="décision remplacée" if current else "décision",
-                   changes={"statut": [old_statut, obj.statut], "montant_accorde": [old_montant, montant_accorde]},
-                   comment=motif)
+    created = {}
+
+    def apply(obj, ctx):
+        refus = rules.check_money("demande_ars", montant_accorde)
+        if refus:
+            raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant accordé"),
+                              field="montant_accorde")
+        regle = rule_for(obj.contract.ars.region_id, obj.annee)
+        maximum = rules.ars_maximum(regle, etp=obj.etp, mois=obj.mois_pourvus, cout_eligible=obj.cout_eligible)
+        if montant_accorde > maximum:
+            explication = rules.explication(regle, etp=obj.etp, mois=obj.mois_pourvus, cout_eligible=obj.cout_eligible)
+            raise DomainError(f"Le montant accordé ({format_euros(montant_accorde)}) dépasse le maximum de "
+                              f"{format_euros(maximum)} : {explication}.", field="montant_accorde")
+        if montant_accorde < obj.total_verse:
+            raise DomainError(f"Le montant accordé ne peut pas être inférieur à ce qui a déjà été versé "
+                              f"({format_euros(obj.total_verse)}).", field="montant_accorde")
+        if date_decision > today:
+            raise DomainError("La date de la décision ne peut pas être dans le futur.", field="date_decision")
+        if date_decision.year < obj.annee - 1:
+            raise DomainError(f"Une décision pour {obj.annee} ne peut pas dater d'avant {obj.annee - 1}.",
+                              field="date_decision")
+        _check_document(document)
+        current = obj.decisions.filter(remplacee_par__isnull=True).order_by("-created_at", "-id").first()
+        created["decision"] = Decision.objects.create(
+            annee=obj, montant_accorde=montant_accorde, date_decision=date_decision, document=document, motif=motif,
+            remplace=current, decided_by=actor)
+        created["replaced"] = current is not None
+        old_montant, obj.montant_accorde = obj.montant_accorde, montant_accorde
+        return {"montant_accorde": [old_montant, montant_accorde], "date_decision": [None, date_decision]}
+
+    replacing = Decision.objects.filter(annee_id=annee_id, remplacee_par__isnull=True).exists()
+    obj = YEARS.fire("decider", pk=annee_id, actor=actor, expected_version=expected_version,
+                     submitted={"montant_accorde": montant_accorde}, apply=apply, comment=motif,
+                     event=FundingEvent.DECISION_REMPLACEE if replacing else FundingEvent.DECISION)
     notify(users=obj.contract.coordinators.all(), kind="financement",
            title=f"Décision de financement {obj.annee}",
            body=f"{obj.contract} : l'ARS accorde {format_euros(montant_accorde)} pour le poste de coordination.",
            url=_url(obj))
-    return decision
+    return created["decision"]
 
 
 @transaction.atomic
@@ -218,29 +211,29 @@ def versement_record(*, actor, annee_id: int, date: dt.date, montant: Decimal, r
                      today: dt.date | None = None) -> Versement:
     """Record a payment. The year's row is locked, so two payments at once cannot exceed the granted amount."""
     today = today or _today()
-    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=None)
-    _check_step(obj, "verser")
-    refus = rules.check_money("demande_ars", montant)
-    if refus:
-        raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant versé"), field="montant")
-    if montant <= 0:
-        raise DomainError("Le montant versé doit être supérieur à 0 €.", field="montant")
-    if date > today:
-        raise DomainError("La date du versement ne peut pas être dans le futur.", field="date")
-    total = obj.total_verse + montant
-    if total > obj.montant_accorde:
-        raise DomainError(f"Ce versement porterait le total versé à {format_euros(total)}, au-delà du montant "
-                          f"accordé ({format_euros(obj.montant_accorde)}) : il reste "
-                          f"{format_euros(obj.reste_a_verser)} à verser.", field="montant")
-    versement = Versement.objects.create(annee=obj, date=date, montant=montant, reference=reference,
-                                         recorded_by=actor)
-    old = obj.total_verse
-    obj.total_verse = total
-    bump(obj)
-    obj.save()
-    history.record(actor=actor, obj=obj, action="versement", changes={"total_verse": [old, total]},
-                   comment=f"{format_euros(montant)} le {date:%d/%m/%Y}" + (f" ({reference})" if reference else ""))
-    return versement
+    created = {}
+
+    def apply(obj, ctx):
+        refus = rules.check_money("demande_ars", montant)
+        if refus:
+            raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant versé"), field="montant")
+        if montant <= 0:
+            raise DomainError("Le montant versé doit être supérieur à 0 €.", field="montant")
+        if date > today:
+            raise DomainError("La date du versement ne peut pas être dans le futur.", field="date")
+        total = obj.total_verse + montant
+        if total > obj.montant_accorde:
+            raise DomainError(f"Ce versement porterait le total versé à {format_euros(total)}, au-delà du montant "
+                              f"accordé ({format_euros(obj.montant_accorde)}) : il reste "
+                              f"{format_euros(obj.reste_a_verser)} à verser.", field="montant")
+        created["versement"] = Versement.objects.create(annee=obj, date=date, montant=montant, reference=reference,
+                                                        recorded_by=actor)
+        old, obj.total_verse = obj.total_verse, total
+        return {"montant_verse": [None, montant], "date_versement": [None, date], "reference": [None, reference],
+                "total_verse": [old, total]}
+
+    YEARS.fire("verser", pk=annee_id, actor=actor, apply=apply, history_comment="")
+    return created["versement"]
 
 
 # Statement --------------------------------------------------------------------------------------------------------
@@ -250,48 +243,49 @@ def bilan_record(*, actor, annee_id: int, expected_version: int | None, etp_reel
                  cout_reel: Decimal, part_collectivite_reelle: Decimal, part_autres_reelle: Decimal = Decimal("0"),
                  commentaire: str = "") -> BilanFinancier:
     """Record (or correct) the annual financial statement and compute what the ARS must recover."""
-    obj = lock_for_update(AnneeFinancement, annee_id, expected_version=expected_version,
-                          submitted={"cout_reel": cout_reel})
-    _check_step(obj, "bilan")
-    for field, value in (("cout_reel", cout_reel), ("part_collectivite_reelle", part_collectivite_reelle),
-                         ("part_autres_reelle", part_autres_reelle)):
-        refus = rules.check_money(field, value)
-        if refus:
-            raise DomainError(refus.message.replace("Le montant", "Ce montant"), field=field)
-    if not Decimal("0") <= etp_reel <= rules.MAX_ETP:
-        raise DomainError(f"Le temps de travail doit être compris entre 0 et {rules.MAX_ETP} ETP.", field="etp_reel")
-    if not 0 <= int(mois_pourvus_reels) <= 12:
-        raise DomainError("Le nombre de mois doit être compris entre 0 et 12.", field="mois_pourvus_reels")
-    if part_collectivite_reelle + part_autres_reelle > cout_reel:
-        raise DomainError(f"Les parts de la collectivité et des partenaires "
-                          f"({format_euros(part_collectivite_reelle + part_autres_reelle)}) dépassent le coût réel "
-                          f"({format_euros(cout_reel)}).", field="part_collectivite_reelle")
-    regle = rule_for(obj.contract.ars.region_id, obj.annee)
-    result = rules.solde(regle, etp=etp_reel, mois=int(mois_pourvus_reels), cout_reel=cout_reel,
-                         part_collectivite_reelle=part_collectivite_reelle, accorde=obj.montant_accorde or 0,
-                         verse=obj.total_verse)
-    values = dict(etp_reel=etp_reel, mois_pourvus_reels=int(mois_pourvus_reels), cout_reel=cout_reel,
-                  part_collectivite_reelle=part_collectivite_reelle, part_autres_reelle=part_autres_reelle,
-                  part_ars_due=result.part_ars_due, montant_a_reverser=result.a_reverser,
-                  explication=result.explication, commentaire=commentaire, recorded_by=actor)
-    bilan = BilanFinancier.objects.filter(annee=obj).first()
-    if bilan is None:
-        bilan = BilanFinancier.objects.create(annee=obj, **values)
-        changes = {k: [None, v] for k, v in values.items() if k not in ("explication", "recorded_by")}
-    else:
-        changes = {k: [getattr(bilan, k), v] for k, v in values.items()
-                   if k not in ("explication", "recorded_by") and getattr(bilan, k) != v}
-        for k, v in values.items():
-            setattr(bilan, k, v)
-        bump(bilan)
-        bilan.save()
-    old = obj.statut
-    obj.statut, obj.montant_a_reverser = Statut.SOLDEE, result.a_reverser
-    bump(obj)
-    obj.save()
-    history.record(actor=actor, obj=obj, action="bilan financier", changes={"statut": [old, obj.statut], **changes},
-                   comment=result.explication)
-    return bilan
+    created = {}
+
+    def apply(obj, ctx):
+        for field, value in (("cout_reel", cout_reel), ("part_collectivite_reelle", part_collectivite_reelle),
+                             ("part_autres_reelle", part_autres_reelle)):
+            refus = rules.check_money(field, value)
+            if refus:
+                raise DomainError(refus.message.replace("Le montant", "Ce montant"), field=field)
+        if not Decimal("0") <= etp_reel <= rules.MAX_ETP:
+            raise DomainError(f"Le temps de travail doit être compris entre 0 et {rules.MAX_ETP} ETP.",
+                              field="etp_reel")
+        if not 0 <= int(mois_pourvus_reels) <= 12:
+            raise DomainError("Le nombre de mois doit être compris entre 0 et 12.", field="mois_pourvus_reels")
+        if part_collectivite_reelle + part_autres_reelle > cout_reel:
+            raise DomainError(f"Les parts de la collectivité et des partenaires "
+                              f"({format_euros(part_collectivite_reelle + part_autres_reelle)}) dépassent le coût "
+                              f"réel ({format_euros(cout_reel)}).", field="part_collectivite_reelle")
+        regle = rule_for(obj.contract.ars.region_id, obj.annee)
+        result = rules.solde(regle, etp=etp_reel, mois=int(mois_pourvus_reels), cout_reel=cout_reel,
+                             part_collectivite_reelle=part_collectivite_reelle, accorde=obj.montant_accorde or 0,
+                             verse=obj.total_verse)
+        values = dict(etp_reel=etp_reel, mois_pourvus_reels=int(mois_pourvus_reels), cout_reel=cout_reel,
+                      part_collectivite_reelle=part_collectivite_reelle, part_autres_reelle=part_autres_reelle,
+                      part_ars_due=result.part_ars_due, montant_a_reverser=result.a_reverser,
+                      explication=result.explication, commentaire=commentaire, recorded_by=actor)
+        bilan = BilanFinancier.objects.filter(annee=obj).first()
+        if bilan is None:
+            bilan = BilanFinancier.objects.create(annee=obj, **values)
+            changes = {k: [None, v] for k, v in values.items() if k not in ("explication", "recorded_by")}
+        else:
+            changes = {k: [getattr(bilan, k), v] for k, v in values.items()
+                       if k not in ("explication", "recorded_by") and getattr(bilan, k) != v}
+            for k, v in values.items():
+                setattr(bilan, k, v)
+            bump(bilan)
+            bilan.save()
+        created["bilan"], created["explication"] = bilan, result.explication
+        obj.montant_a_reverser = result.a_reverser
+        return {f"bilan_{k}": v for k, v in changes.items()}
+
+    YEARS.fire("bilan", pk=annee_id, actor=actor, expected_version=expected_version,
+               submitted={"cout_reel": cout_reel}, apply=apply, history_comment=commentaire)
+    return created["bilan"]
 
 
 # Dialogue de gestion ---------------------------------------------------------------------------------------------
@@ -323,7 +317,7 @@ def dialogue_record(*, actor, contract, annee: int, date: dt.date, participants:
             setattr(dialogue, k, v)
         dialogue.recorded_by = actor
         dialogue.save()
-    history.record(actor=actor, obj=dialogue, action="dialogue de gestion", changes=changes)
+    history.record(actor=actor, obj=dialogue, event=FundingEvent.DIALOGUE, changes=changes)
     return dialogue
 
 

@@ -20,8 +20,8 @@ from contracts.selectors import departements_for
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, selectors, services
-from .enums import ETAPES, etape_possible
 from .models import Decision, RegleFinancement, rule_for
+from .workflow import YEARS, etape_possible
 
 PER_PAGE = 25
 
@@ -49,7 +49,7 @@ def _annee_for_step(request, pk, predicate, step):
     annee = selectors.annee_get_for_user(request.user, pk)
     require(predicate(request.user, annee.contract))
     if not etape_possible(step, annee.statut):
-        messages.warning(request, f"« {ETAPES[step].label} » n'est pas possible : la demande {annee.annee} est à "
+        messages.warning(request, f"« {YEARS[step].label} » n'est pas possible : la demande {annee.annee} est à "
                                   f"l'état « {annee.get_statut_display()} ».")
         return annee, redirect(_contract_url(annee.contract_id, annee.annee))
     return annee, None

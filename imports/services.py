@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from actions import services as actions_services
-from actions.enums import Frequence
+from actions.enums import ActionEvent, Frequence
 from actions.models import Axe
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
@@ -68,7 +68,6 @@ def plan_import(*, actor, contract, rows: list[tuple[int, dict]]) -> dict:
                       "date_debut": row["date_debut"], "date_fin": row["date_fin"]})
             created["fiches"] += 1
             created["indicateurs"] += len(indicateurs)
-    history.record(actor=actor, obj=contract, action="import du plan d'action",
-                   changes={k: [0, v] for k, v in created.items()},
-                   comment=f"{created['fiches']} fiche(s) importée(s) depuis un fichier.")
+    history.record(actor=actor, obj=contract, event=ActionEvent.PLAN_IMPORTE,
+                   changes={k: [None, v] for k, v in created.items()})
     return created

@@ -13,3 +13,7 @@ class ReportsConfig(AppConfig):
         from .reminders import reports_due
 
         reminders.register(reports_due)
+
+        from . import history as history_words
+
+        history_words.register()

@@ -15,3 +15,14 @@ class ReportStatus(models.TextChoices):
 
 # A job in one of these states is still expected to produce a file.
 UNFINISHED = [ReportStatus.EN_ATTENTE, ReportStatus.EN_COURS]
+
+
+class ReportEvent(models.TextChoices):
+    """Typed history events of annual reports (sentences and audiences: reports/history.py)."""
+
+    DEMANDE = "rapport_demande", "Rapport demandé"
+    CAMPAGNE_LANCEE = "rapport_campagne_lancee", "Campagne de rapports lancée"
+    PRET = "rapport_pret", "Rapport prêt"
+    ECHEC = "rapport_echec", "Échec de la production d'un rapport"
+    RELANCE = "rapport_relance", "Production d'un rapport relancée"
+    PUBLIE = "rapport_publie", "Rapport publié"

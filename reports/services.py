@@ -27,9 +27,10 @@ from cls_portal.notifications.services import notify
 from contracts.models import Contract
 
 from . import data as report_data_module
-from .enums import UNFINISHED, ReportKind, ReportStatus
+from .enums import UNFINISHED, ReportEvent, ReportKind, ReportStatus
 from .models import Report, ReportCampaign
 from .rendering import render_pdf
+from .workflow import JOBS
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +123,7 @@ def _job_for(*, actor, contract: Contract, kind: str, year: int, campaign: Repor
         return existing
     report = Report.objects.create(contract=contract, kind=kind, year=year, campaign=campaign,
                                    requested_by=actor if getattr(actor, "is_authenticated", False) else None)
-    history.record(actor=actor, obj=report, action="report_requested",
-                   changes={"status": [None, ReportStatus.EN_ATTENTE.label]},
-                   comment=f"{report.get_kind_display()} {year}")
+    history.record(actor=actor, obj=report, event=ReportEvent.DEMANDE)
     _enqueue_after_commit(report.pk)
     return report
 
@@ -154,8 +153,7 @@ def report_produce_now(*, actor, contract: Contract, kind: str, year: int) -> Re
     with transaction.atomic():
         report = Report.objects.create(contract=contract, kind=kind, year=year,
                                        requested_by=actor if getattr(actor, "is_authenticated", False) else None)
-        history.record(actor=actor, obj=report, action="report_requested",
-                       changes={"status": [None, ReportStatus.EN_ATTENTE.label]}, comment=f"{kind} {year}")
+        history.record(actor=actor, obj=report, event=ReportEvent.DEMANDE)
     report_produce(report_id=report.pk)
     report.refresh_from_db()
     return report
@@ -190,24 +188,21 @@ def campaign_start(*, actor, year: int, region=None, departement=None, kind: str
     for contract in contracts:
         for k in kinds:
             _job_for(actor=actor, contract=contract, kind=k, year=year, campaign=campaign)
-    history.record(actor=actor, obj=campaign, action="report_campaign_started",
-                   changes={"year": [None, year], "contracts": [None, len(contracts)]})
+    history.record(actor=actor, obj=campaign, event=ReportEvent.CAMPAGNE_LANCEE,
+                   changes={"contrats": [None, len(contracts)]})
     return campaign
 
 
 @transaction.atomic
 def report_retry(*, actor, report: Report) -> Report:
-    """Send a failed job again. Preconditions: `can_request_report`; the job is "échec"."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.status != ReportStatus.ECHEC:
-        raise DomainError("Seul un rapport en échec peut être relancé.")
-    old_error = report.error_message
-    report.status = ReportStatus.EN_ATTENTE
-    report.error_message = ""
-    report.enqueued_at = None
-    report.save(update_fields=["status", "error_message", "enqueued_at"])
-    history.record(actor=actor, obj=report, action="report_retried",
-                   changes={"status": [ReportStatus.ECHEC.label, ReportStatus.EN_ATTENTE.label]}, comment=old_error)
+    """Send a failed job again. Preconditions: `can_request_report`; the job is "échec" (the table says so)."""
+    def apply(job, ctx):
+        job.error_message, job.enqueued_at = "", None
+
+    # The failure being retried is said in the line (the job's own field is cleared).
+    old_error = Report.objects.filter(pk=report.pk).values_list("error_message", flat=True).first() or ""
+    report = JOBS.fire("relancer", pk=report.pk, actor=actor, apply=apply, check_actor=False,
+                       history_comment=old_error)
     _enqueue_after_commit(report.pk)
     return report
 
@@ -219,27 +214,24 @@ def report_publish(*, actor, report: Report, copil_date: dt.date | None = None) 
     Preconditions: the caller checked `can_publish_report` (délégation, or coordinator with
     `copil_date`, the date of the COPIL that approved it). Elected officials are notified.
     """
-    report = Report.objects.select_for_update().select_related("contract").get(pk=report.pk)
-    if report.published:
-        raise DomainError("Ce rapport est déjà publié : il ne peut plus être modifié.")
-    if report.status != ReportStatus.PRET:
-        raise DomainError("Seul un rapport prêt peut être publié.")
-    if copil_date and copil_date > timezone.localdate():
-        raise DomainError("La date du COPIL ne peut pas être dans le futur.", field="copil_date")
-    last = (Report.objects.filter(contract=report.contract, kind=report.kind, year=report.year, published=True)
-            .aggregate(v=Max("version"))["v"] or 0)
-    report.published, report.version = True, last + 1
-    report.published_at, report.published_by, report.copil_date = timezone.now(), actor, copil_date
-    report.save(update_fields=["published", "version", "published_at", "published_by", "copil_date"])
-    history.record(actor=actor, obj=report, action="report_published",
-                   changes={"published": [False, True], "version": [None, report.version],
-                            "copil_date": [None, copil_date]})
     from django.contrib.auth import get_user_model
-
-    elus = get_user_model().objects.filter(memberships__role=Role.ELU,
-                                           memberships__organisation=report.contract.collectivite_id).distinct()
     from django.urls import reverse
 
+    def apply(job, ctx):
+        if copil_date and copil_date > timezone.localdate():
+            raise DomainError("La date du COPIL ne peut pas être dans le futur.", field="copil_date")
+        last = (Report.objects.filter(contract=job.contract, kind=job.kind, year=job.year, published=True)
+                .aggregate(v=Max("version"))["v"] or 0)
+        job.published, job.version = True, last + 1
+        job.published_at, job.published_by, job.copil_date = timezone.now(), actor, copil_date
+        return {"copil_date": [None, copil_date]}  # the sentence says it is published, and its version
+
+    def lock(pk):
+        return Report.objects.select_for_update(of=("self",)).select_related("contract").get(pk=pk)
+
+    report = JOBS.fire("publier", pk=report.pk, actor=actor, apply=apply, lock=lock, check_actor=False)
+    elus = get_user_model().objects.filter(memberships__role=Role.ELU,
+                                           memberships__organisation=report.contract.collectivite_id).distinct()
     notify(users=elus, kind="rapport",
            title=f"{report.get_kind_display()} {report.year} publié — {report.contract.nom}",
            body=f"Version {report.version}, disponible au téléchargement.", url=reverse("reports:home"))
@@ -252,16 +244,20 @@ def _claim(report_id: int):
     """Conditional UPDATE: only one worker gets a waiting (or abandoned) job. Returns its start time."""
     now = timezone.now()
     stale = now - dt.timedelta(seconds=lease_seconds())
-    claimed = (Report.objects.filter(pk=report_id)
-               .filter(Q(status=ReportStatus.EN_ATTENTE) | Q(status=ReportStatus.EN_COURS, started_at__lt=stale))
-               .update(status=ReportStatus.EN_COURS, started_at=now, attempts=F("attempts") + 1, error_message=""))
+    claimed = JOBS.claim("produire", filters={"pk": report_id},
+                         q=Q(status=ReportStatus.EN_ATTENTE) | Q(status=ReportStatus.EN_COURS, started_at__lt=stale),
+                         started_at=now, attempts=F("attempts") + 1, error_message="")
     return now if claimed else None
 
 
-def _finish(report_id: int, token, **fields) -> bool:
-    """Write the outcome only if this run still holds the job (guards against a presumed-dead worker)."""
-    return bool(Report.objects.filter(pk=report_id, status=ReportStatus.EN_COURS, started_at=token)
-                .update(finished_at=timezone.now(), **fields))
+OUTCOMES = {ReportStatus.PRET: "terminer", ReportStatus.ECHEC: "echouer"}
+
+
+def _finish(report_id: int, token, *, status: str, **fields) -> bool:
+    """Write the outcome (prêt or échec, through the table's transition) only if this run still holds the job
+    (guards against a presumed-dead worker)."""
+    return bool(JOBS.claim(OUTCOMES[status], filters={"pk": report_id, "started_at": token},
+                           finished_at=timezone.now(), **fields))
 
 
 def report_produce(*, report_id: int, final_attempt: bool = True) -> bool:
@@ -297,9 +293,9 @@ def report_produce(*, report_id: int, final_attempt: bool = True) -> bool:
             done = _finish(report_id, token, status=ReportStatus.PRET, fingerprint=fp, duration=duration,
                            **{("reused_from_id" if k == "reused_from" else k): v for k, v in fields.items()})
             if done:
-                history.record(actor=None, obj=report, action="report_ready",
-                               changes={"status": [ReportStatus.EN_COURS.label, ReportStatus.PRET.label]},
-                               comment="fichier repris (données inchangées)" if "reused_from" in fields
+                history.record(actor=None, obj=report, event=ReportEvent.PRET,
+                               changes={"status": [ReportStatus.EN_COURS, ReportStatus.PRET]},
+                               comment="Fichier repris : les données n'ont pas changé." if "reused_from" in fields
                                and fields["reused_from"] else "")
         if not done and stored_name:
             default_storage.delete(stored_name)
@@ -309,8 +305,7 @@ def report_produce(*, report_id: int, final_attempt: bool = True) -> bool:
             default_storage.delete(stored_name)
         if not final_attempt:
             try:
-                Report.objects.filter(pk=report_id, status=ReportStatus.EN_COURS, started_at=token).update(
-                    status=ReportStatus.EN_ATTENTE, started_at=None)
+                JOBS.claim("liberer", filters={"pk": report_id, "started_at": token}, started_at=None)
             except TRANSIENT_ERRORS:
                 pass  # still unreachable: the sweep releases the job once its lease has run out
             raise TransientReportError(str(exc)) from exc
@@ -336,9 +331,8 @@ def _fail(report_id, token, started, message):
     with transaction.atomic():
         if _finish(report_id, token, status=ReportStatus.ECHEC, error_message=message[:2000],
                    duration=dt.timedelta(seconds=time.monotonic() - started)):
-            history.record(actor=None, obj=Report.objects.get(pk=report_id), action="report_failed",
-                           changes={"status": [ReportStatus.EN_COURS.label, ReportStatus.ECHEC.label]},
-                           comment=message)
+            history.record(actor=None, obj=Report.objects.get(pk=report_id), event=ReportEvent.ECHEC,
+                           changes={"status": [ReportStatus.EN_COURS, ReportStatus.ECHEC]}, comment=message)
 
 
 @dataclass(frozen=True)
@@ -358,8 +352,7 @@ def requeue_waiting(*, min_age_seconds: int = 60) -> RequeueResult:
     """
     now = timezone.now()
     lease = dt.timedelta(seconds=lease_seconds())
-    released = Report.objects.filter(status=ReportStatus.EN_COURS, started_at__lt=now - lease).update(
-        status=ReportStatus.EN_ATTENTE, started_at=None, enqueued_at=None)
+    released = JOBS.claim("liberer", filters={"started_at__lt": now - lease}, started_at=None, enqueued_at=None)
     waiting = list(Report.objects.filter(status=ReportStatus.EN_ATTENTE)
                    .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - lease))
                    .filter(requested_at__lte=now - dt.timedelta(seconds=min_age_seconds))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cls_portal.core import history
 
+from .events import NotificationEvent
 from .kinds import KINDS
 from .models import Notification, SentReminder
 from .reminders import Reminder, due_reminders
@@ -53,7 +54,7 @@ def email_preferences_update(*, actor, user, wanted: set[str]) -> None:
     user.save(update_fields=["email_preferences"])
     changes = {k: [old.get(k, True), v] for k, v in user.email_preferences.items() if old.get(k, True) != v}
     if changes:
-        history.record(actor=actor, obj=user, action="préférences d'e-mails", changes=changes)
+        history.record(actor=actor, obj=user, event=NotificationEvent.PREFERENCES, changes=changes)
 
 
 @transaction.atomic

@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from actions import permissions
-from actions.enums import TRANSITIONS, FicheStatut, Section
+from actions.enums import ActionEvent, FicheStatut, Section
 from actions.models import CommentaireRevue
+from actions.workflow import TRANSITIONS
 from cls_portal.core.errors import DomainError
 from cls_portal.core.history import history_for
 from cls_portal.notifications.models import Notification
@@ -63,7 +64,8 @@ def test_full_review_round_with_history_comments_and_notifications(client, world
     assert Notification.objects.filter(user=coord, title__contains="validée").exists()
     assert CommentaireRevue.objects.filter(fiche=fiche, tour=2, texte="Public précisé.").exists()
 
-    statuses = [e.changes["statut"] for e in history_for(fiche) if "statut" in e.changes and e.action != "fiche_creee"]
+    statuses = [e.changes["statut"] for e in history_for(fiche)
+                if "statut" in e.changes and e.action != ActionEvent.FICHE_CREEE]
     assert statuses[::-1] == [["brouillon", "soumise"], ["soumise", "a_modifier"], ["a_modifier", "soumise"],
                               ["soumise", "validee"]]
     assert all(e.actor_id for e in history_for(fiche))

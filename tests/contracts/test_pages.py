@@ -134,7 +134,7 @@ def test_identity_concurrent_edit_detected(client, setup):
     r = client.post(url, {**base, "duree_annees": 7, "version": s.contract.version})
     assert "La durée d&#x27;un CLS est de 3 à 5 ans" in r.content.decode()
     html = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
-    assert "modification de l&#x27;identité" in html and "PRS Normandie 2023-2028" in html
+    assert "Identité du contrat modifiée par" in html and "PRS mis en œuvre : PRS Normandie 2023-2028" in html
 
 
 def test_perimeter_from_epci_then_commune_by_commune(client, setup):

@@ -9,7 +9,7 @@ from cls_portal.core.errors import ConcurrentEditError, DomainError
 from cls_portal.core.history import history_for
 from cls_portal.notifications.models import Notification
 from diagnostics import services
-from diagnostics.enums import Statut, Transition
+from diagnostics.enums import DiagnosticEvent, Statut, Transition
 from diagnostics.models import Diagnostic, Priorite
 from tests import factories as f
 from tests.diagnostics.factories import DiagnosticFactory, PrioriteFactory, filled
@@ -23,7 +23,7 @@ def test_start_fills_the_perimeter_from_the_reference_data(world):
     diagnostic = services.diagnostic_start(actor=coordinateur, contract=contract)
     assert (diagnostic.population, diagnostic.nb_communes) == (12000 + 3400 + 850, 3)
     assert diagnostic.perimetre_hypothese.startswith(f"Territoire de {world.own.epci.nom} : 3 communes (")
-    assert history_for(diagnostic).get().action == "diagnostic_cree"
+    assert history_for(diagnostic).get().action == DiagnosticEvent.CREE
     with pytest.raises(DomainError, match="déjà un diagnostic"):
         services.diagnostic_start(actor=coordinateur, contract=contract)
 
@@ -105,8 +105,8 @@ def test_review_workflow_with_history_and_notifications(world):
     d.refresh_from_db()
     assert d.statut == Statut.VALIDE and d.valide_par == dd and d.is_frozen
     assert [e.action for e in history_for(d).order_by("id")] == [
-        "diagnostic_soumettre", "diagnostic_commenter", "diagnostic_demander_modifications",
-        "diagnostic_soumettre", "diagnostic_valider"]
+        DiagnosticEvent.SOUMIS, DiagnosticEvent.COMMENTE, DiagnosticEvent.MODIFICATIONS_DEMANDEES,
+        DiagnosticEvent.SOUMIS, DiagnosticEvent.VALIDE]
     with pytest.raises(DomainError, match="Action impossible"):
         services.diagnostic_transition(actor=dd, diagnostic_id=d.pk, action=Transition.VALIDER)
 

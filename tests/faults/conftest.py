@@ -93,7 +93,7 @@ class FaultEnv:
                 proc.wait()
 
     def state(self, contract):
-        """The contract's report jobs, their files on disk and "report_ready" history entries (direct SQL)."""
+        """The contract's report jobs, their files on disk and "rapport_pret" history entries (direct SQL)."""
         import psycopg
 
         with psycopg.connect(self.env["DATABASE_URL"]) as conn:
@@ -101,7 +101,7 @@ class FaultEnv:
             rows = conn.execute(
                 "SELECT id, status, file, attempts, enqueued_at, started_at, error_message FROM reports_report "
                 "WHERE contract_id = %s ORDER BY id", [contract]).fetchall()
-            ready = conn.execute("SELECT count(*) FROM core_historyentry WHERE action = 'report_ready' "
+            ready = conn.execute("SELECT count(*) FROM core_historyentry WHERE action = 'rapport_pret' "
                                  "AND contract_id = %s", [contract]).fetchone()[0]
         folder = Path(self.env["MEDIA_ROOT"]) / "rapports" / str(contract)
         files = sorted(str(p.relative_to(self.env["MEDIA_ROOT"])) for p in folder.rglob("*") if p.is_file())

@@ -89,7 +89,7 @@ def state(contract_id):
         "pk", "status", "file", "attempts", "enqueued_at", "started_at", "error_message"))
     folder = Path(settings.MEDIA_ROOT) / "rapports" / str(contract_id)
     files = sorted(str(p.relative_to(settings.MEDIA_ROOT)) for p in folder.rglob("*") if p.is_file())
-    ready = HistoryEntry.objects.filter(action="report_ready", contract_id=contract_id).count()
+    ready = HistoryEntry.objects.filter(action="rapport_pret", contract_id=contract_id).count()
     return {"reports": reports, "files": files, "ready_entries": ready}
 
 

@@ -10,7 +10,7 @@ from cls_portal.core.history import history_for
 from cls_portal.notifications.models import Notification
 from contracts.models import Contract
 from funding import services
-from funding.enums import Statut
+from funding.enums import FundingEvent, Statut
 from funding.models import AnneeFinancement, Decision, RegleFinancement, rule_for
 from funding.selectors import contracts_without_dialogue, post_year_summary
 from tests.worlds.funding import TODAY, pdf
@@ -63,8 +63,8 @@ def test_full_lifecycle_records_who_and_when(world):
     assert (bilan.part_ars_due, bilan.montant_a_reverser) == (D("18750.00"), D("4250.00"))
     assert (annee.statut, annee.total_verse, annee.montant_a_reverser) == (Statut.SOLDEE, D("23000"), D("4250.00"))
     actions = [e.action for e in reversed(history_for(annee))]
-    assert actions == ["demande déposée", "prise en instruction", "décision", "versement", "versement",
-                       "bilan financier"]
+    assert actions == [FundingEvent.DEMANDE_DEPOSEE, FundingEvent.INSTRUCTION, FundingEvent.DECISION,
+                       FundingEvent.VERSEMENT, FundingEvent.VERSEMENT, FundingEvent.BILAN]
     assert all(e.actor is not None for e in history_for(annee))
     # The référent hears of the request; the coordinator of the decision.
     assert Notification.objects.filter(user=t.people["delegation"], kind="financement").exists()
@@ -111,7 +111,7 @@ def test_rule_versions_and_past_years(world):
                               plafond_annuel=D("1"), cout_reference=D("1"), today=TODAY)
     assert err.value.field == "taux"
     assert RegleFinancement.objects.filter(region=region).count() == 2
-    assert history_for(new).first().action == "nouvelle version de règle"
+    assert history_for(new).first().action == FundingEvent.REGLE_CREEE
     # The 2026 request (0.8 ETP, 42 000 €) is now checked against the new rule: 21 000 € is allowed
     # (min(50 % × 42 000, 50 % × 60 000 × 0,8)), where the old rule capped it at 20 000 €.
     req = world.own.funding_request
@@ -137,7 +137,7 @@ def test_decision_never_edited_only_superseded(world):
     annee.refresh_from_db()
     assert annee.montant_accorde == D("23000.00")
     assert Decision.objects.filter(annee=annee).count() == 2
-    assert [e.action for e in history_for(annee)][:2] == ["décision remplacée", "décision"]
+    assert [e.action for e in history_for(annee)][:2] == [FundingEvent.DECISION_REMPLACEE, FundingEvent.DECISION]
 
 
 @pytest.mark.parametrize("kwargs,field,fragment", [

@@ -75,7 +75,7 @@ def test_template_download_fill_preview_then_confirm_saves_everything(coordinato
     assert fiche.date_debut.isoformat() == "2025-01-01"
     ind = fiche.indicateurs.get(libelle="Taux de participation au dépistage")
     assert str(ind.valeur_reference) == "48.50" and ind.type == "resultat" and ind.annee_cible == 2027
-    assert HistoryEntry.objects.filter(contract_id=contract.pk, action="import du plan d'action").count() == 1
+    assert HistoryEntry.objects.filter(contract_id=contract.pk, action="plan_importe").count() == 1
     # The token is spent: confirming again imports nothing more.
     coordinator.post(reverse("imports:plan_confirm", args=[contract.pk]), {"token": token})
     assert counts() == (before[0] + 2, before[1] + 2, before[2] + 2)

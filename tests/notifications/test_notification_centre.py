@@ -32,7 +32,7 @@ def test_user_turns_off_reminder_emails(client, world, django_capture_on_commit_
     assert response.status_code == 302
     me.refresh_from_db()
     assert me.email_preferences["rappel"] is False and me.email_preferences["rapport"] is True
-    assert HistoryEntry.objects.filter(action="préférences d'e-mails", object_id=me.pk).exists()
+    assert HistoryEntry.objects.filter(action="notifications_preferences", object_id=me.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
         notify(users=[me], kind="rappel", title="Rappel")
         notify(users=[me], kind="rapport", title="Rapport publié")

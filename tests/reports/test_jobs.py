@@ -37,7 +37,7 @@ def test_request_records_the_job_and_enqueues_it_only_after_commit(contract, dja
     send.assert_called_once_with(args=[report.pk], retry=False)
     report.refresh_from_db()
     assert report.enqueued_at is not None
-    assert HistoryEntry.objects.filter(object_id=report.pk, action="report_requested").exists()
+    assert HistoryEntry.objects.filter(object_id=report.pk, action="rapport_demande").exists()
 
 
 def test_a_second_request_while_waiting_returns_the_same_job(contract, django_capture_on_commit_callbacks):

@@ -128,6 +128,7 @@ def test_every_form_survives_fuzzing(world):
 def test_the_other_tenant_snapshot_sees_an_update_a_new_row_and_a_history_entry(world):
     """The guard above is not vacuous: any write on the other tenant changes the snapshot."""
     from cls_portal.core import history
+    from contracts.enums import ContractEvent
 
     before = _other_tenant_state(world)
     fiche = world.other.fiche
@@ -138,5 +139,6 @@ def test_the_other_tenant_snapshot_sees_an_update_a_new_row_and_a_history_entry(
     world.other.contract.coordinators.add(world.users["coordinateur"])
     assert _other_tenant_state(world) != before
     world.other.contract.coordinators.remove(world.users["coordinateur"])
-    history.record(actor=None, obj=world.other.contract, action="test", changes={})
+    history.record(actor=None, obj=world.other.contract, event=ContractEvent.IDENTITE_MODIFIEE,
+                   changes={"nom": ["a", "b"]})
     assert _other_tenant_state(world) != before

@@ -1,0 +1,65 @@
+"""History in words for the action plan: the sentence of each `ActionEvent`, who reads it, what it names.
+
+Registered with `cls_portal.core.history` by `ActionsConfig.ready`. Audiences follow the pages: the plan
+and its sheets for whoever may open the plan (`can_view_plan`); the review exchange (requests for
+changes, review comments) for whoever may read it on the sheet page (`can_view_review`).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from cls_portal.core import history
+
+from . import permissions
+from .enums import ActionEvent as E
+from .models import Axe, FicheAction
+
+SENTENCES = {
+    E.AXE_CREE: "Axe {axe} « {titre} » ajouté au plan d'action",
+    E.AXE_MODIFIE: "Axe {axe} « {titre} » modifié",
+    E.AXE_DEPLACE: "Axe « {titre} » déplacé dans le plan d'action",
+    E.FICHE_CREEE: "Fiche {fiche} « {titre} » créée",
+    E.FICHE_MODIFIEE: "Fiche {fiche} modifiée",
+    E.FICHE_SOUMISE: "Fiche {fiche} soumise à la délégation",
+    E.FICHE_MODIFICATIONS_DEMANDEES: "Modifications demandées sur la fiche {fiche}",
+    E.FICHE_VALIDEE: "Fiche {fiche} validée",
+    E.FICHE_DEMARREE: "Action de la fiche {fiche} démarrée",
+    E.FICHE_TERMINEE: "Fiche {fiche} déclarée réalisée",
+    E.FICHE_REPORTEE: "Fiche {fiche} reportée",
+    E.FICHE_ABANDONNEE: "Fiche {fiche} abandonnée",
+    E.FICHE_COMMENTEE: "Commentaire de revue sur la fiche {fiche}",
+    E.SUIVI_ENREGISTRE: "Suivi annuel {annee} de la fiche {fiche} enregistré",
+    E.PLAN_IMPORTE: "Plan d'action importé depuis un fichier",
+}
+
+REVIEW = {E.FICHE_MODIFICATIONS_DEMANDEES, E.FICHE_COMMENTEE}
+
+
+def _plan(user, contract):
+    return permissions.can_view_plan(user, contract)[0]
+
+
+def _review(user, contract):
+    """Coordinator, délégation, région: all; a pilot: the sheets he pilots or co-pilots; others: none."""
+    if not permissions.can_view_plan(user, contract)[0]:
+        return False
+    if permissions._manages(user, contract) or permissions.is_delegation(user, contract) \
+            or permissions.is_region(user, contract):
+        return True
+    mine = FicheAction.objects.filter(Q(pilote_personne=user) | Q(copilotes_personnes=user),
+                                      contract=contract).values("pk")
+    return Q(content_type=ContentType.objects.get_for_model(FicheAction), object_id__in=mine)
+
+
+def register():
+    history.register_events(E, sentences=SENTENCES, audience={None: "plan", **{e: "revue_fiche" for e in REVIEW}},
+                            edits={E.AXE_MODIFIE, E.FICHE_MODIFIEE, E.SUIVI_ENREGISTRE})
+    history.register_audience("plan", _plan)
+    history.register_audience("revue_fiche", _review)
+    history.register_subject(Axe, lambda a: {"axe": a.numero, "titre": a.titre})
+    history.register_subject(FicheAction, lambda f: {"fiche": f.code, "titre": f.titre})
+    history.register_labels({
+        "copilotes": "Co-pilotes", "partenaires": "Partenaires", "jalons": "Jalons",
+        "lignes_budget": "Lignes de budget", "financements": "Financements", "indicateurs": "Indicateurs",
+        "axes": "Axes", "fiches": "Fiches actions",
+    })

@@ -1,0 +1,62 @@
+"""The status workflow of action sheets, written as data on the portal's engine (`cls_portal.core.workflow`).
+
+Who fires what: the coordinator submits and abandons, the délégation asks for changes and validates,
+the sheet's pilots (or the coordinator) start, finish and postpone the action (`Acteur`, resolved by
+`actions.permissions.fiche_roles`). Submitting needs a complete sheet (a guard listing what is missing).
+"""
+
+from cls_portal.core.workflow import Guard, Transition, Workflow
+
+from .enums import Acteur, ActionEvent, FicheStatut
+from .models import FicheAction
+
+
+def _complete(fiche, ctx):
+    from .selectors import fiche_missing
+
+    missing = fiche_missing(fiche)
+    if missing:
+        return "La fiche ne peut pas être soumise : il manque " + ", ".join(missing) + "."
+    return None
+
+
+def _roles(user, fiche):
+    from .permissions import fiche_roles
+
+    return fiche_roles(user, fiche)
+
+
+def _wrong_state(t, fiche) -> str:
+    return f"Impossible de « {t.label.lower()} » une fiche « {fiche.get_statut_display().lower()} »."
+
+
+COMPLETE = Guard("Fiche complète (objectifs, pilote, calendrier, indicateurs avec une cible)", _complete)
+S = FicheStatut
+
+FICHES = Workflow(
+    model=FicheAction, field="statut", roles=_roles, wrong_state=_wrong_state, unknown="Action inconnue.",
+    transitions=[
+        Transition("soumettre", "Soumettre à la délégation", (S.BROUILLON, S.A_MODIFIER), S.SOUMISE,
+                   by=(Acteur.COORDINATEUR,), event=ActionEvent.FICHE_SOUMISE, guards=(COMPLETE,),
+                   hints={"button_class": ""}),
+        Transition("demander_modification", "Demander des modifications", (S.SOUMISE,), S.A_MODIFIER,
+                   by=(Acteur.DELEGATION,), event=ActionEvent.FICHE_MODIFICATIONS_DEMANDEES, comment_required=True),
+        Transition("valider", "Valider la fiche", (S.SOUMISE,), S.VALIDEE, by=(Acteur.DELEGATION,),
+                   event=ActionEvent.FICHE_VALIDEE, hints={"button_class": ""}),
+        Transition("demarrer", "Démarrer l'action", (S.VALIDEE, S.REPORTEE), S.EN_COURS, by=(Acteur.PILOTAGE,),
+                   event=ActionEvent.FICHE_DEMARREE),
+        Transition("terminer", "Déclarer réalisée", (S.EN_COURS,), S.REALISEE, by=(Acteur.PILOTAGE,),
+                   event=ActionEvent.FICHE_TERMINEE),
+        Transition("reporter", "Reporter", (S.VALIDEE, S.EN_COURS), S.REPORTEE, by=(Acteur.PILOTAGE,),
+                   event=ActionEvent.FICHE_REPORTEE, comment_required=True),
+        Transition("abandonner", "Abandonner", (S.BROUILLON, S.A_MODIFIER, S.VALIDEE, S.EN_COURS, S.REPORTEE),
+                   S.ABANDONNEE, by=(Acteur.COORDINATEUR,), event=ActionEvent.FICHE_ABANDONNEE,
+                   comment_required=True),
+    ],
+)
+
+TRANSITIONS = FICHES.transitions
+
+
+def transitions_from(statut: str) -> list[Transition]:
+    return FICHES.available(statut)
