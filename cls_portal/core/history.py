@@ -169,8 +169,7 @@ def record(*, actor, obj: models.Model, event, changes: dict | None = None, comm
     An edit event that changes nothing and says nothing writes no row (returns None).
     """
     spec = event_spec(event)
-    changes = {k: [_display(a), _display(b)] for k, (a, b) in (changes or {}).items() if _display(a) != _display(b)
-               or a is None and b is not None}
+    changes = {k: [_display(a), _display(b)] for k, (a, b) in (changes or {}).items() if _display(a) != _display(b)}
     if spec.edit and not changes and not (comment or "").strip():
         return None
     changes = _resolve_foreign_keys(type(obj), changes)
