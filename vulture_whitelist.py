@@ -238,3 +238,4 @@ valide_le  # unused variable (diagnostics/models.py:62)
 valide_par  # unused variable (diagnostics/models.py:63)
 validees  # unused variable (actions/selectors.py:96)
 wait_time  # unused variable (bench/locustfile.py:21)
+details  # unused variable (cls_portal/core/history.py:366): a history line's changes, read by templates/core/history.html
