@@ -239,3 +239,20 @@ valide_par  # unused variable (diagnostics/models.py:63)
 validees  # unused variable (actions/selectors.py:96)
 wait_time  # unused variable (bench/locustfile.py:21)
 details  # unused variable (cls_portal/core/history.py:366): a history line's changes, read by templates/core/history.html
+
+# --- Issue 18 (docs/security.md): named in settings, called by Django, axes or django-filter -----------------
+PortalAdminConfig  # INSTALLED_APPS (cls_portal/accounts/admin_config.py)
+default_site  # read by django.contrib.admin's AdminConfig
+PortalAdminSite  # AdminConfig.default_site
+site_header  # AdminSite attribute read by the admin templates
+site_title  # AdminSite attribute read by the admin templates
+login_form  # AdminSite.login() reads it
+ThrottledBackend  # AUTHENTICATION_BACKENDS
+canonical_username  # AXES_USERNAME_CALLABLE
+lockout_response  # AXES_LOCKOUT_CALLABLE
+WriteConflictMiddleware  # MIDDLEWARE
+PrivateCacheMiddleware  # MIDDLEWARE
+process_exception  # middleware hook called by Django
+field_class  # django-filter's Filter reads it
+_.__class__  # validation._swap: the field's class is replaced on purpose
+_.is_required  # read by Django's widgets

@@ -1,18 +1,19 @@
 import django_filters
 from django.db.models import Q
 
+from cls_portal.core.query import PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Organisation
 
 from .enums import FichePriorite, FicheStatut, RevueEtat
 from .models import FicheAction
 
 
-class FicheFilter(django_filters.FilterSet):
+class FicheFilter(PortalFilterSetMixin, django_filters.FilterSet):
     axe = django_filters.ModelChoiceFilter(label="Axe", queryset=None, empty_label="Tous les axes")
     statut = django_filters.ChoiceFilter(label="Statut", choices=FicheStatut.choices, empty_label="Tous les statuts")
     pilote_organisation = django_filters.ModelChoiceFilter(label="Organisation pilote", queryset=None,
                                                            empty_label="Toutes les organisations")
-    annee = django_filters.NumberFilter(label="Année de mise en œuvre", method="filter_annee")
+    annee = YearFilter(label="Année de mise en œuvre", method="filter_annee")
     priorite = django_filters.ChoiceFilter(label="Priorité", choices=FichePriorite.choices,
                                            empty_label="Toutes les priorités")
     revue = django_filters.ChoiceFilter(label="État de la revue", choices=RevueEtat.choices, method="filter_revue",

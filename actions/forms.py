@@ -1,9 +1,12 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.core.validators import MinValueValidator
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.fields import BoundedModelMultipleChoiceField
+from cls_portal.core.validation import PortalForm, PortalModelForm
 from cls_portal.territories.models import Organisation
+from contracts.selectors import life_years
 
 from .enums import Avancement, Section
 from .models import (
@@ -21,7 +24,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class AxeForm(forms.ModelForm):
+class AxeForm(VersionFormMixin, forms.ModelForm):
     priorite = forms.ModelChoiceField(label="Priorité du diagnostic à laquelle l'axe répond", required=False,
                                       queryset=None, empty_label="— Aucune —")
 
@@ -36,6 +39,8 @@ class AxeForm(forms.ModelForm):
         self.fields["priorite"].label_from_instance = lambda p: f"{p.intitule} (diagnostic n°{p.diagnostic.numero})"
         if self.instance.pk and hasattr(self.instance, "priorite_diagnostic"):
             self.fields["priorite"].initial = self.instance.priorite_diagnostic.pk
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
 
 class FicheForm(VersionFormMixin, forms.ModelForm):
@@ -90,17 +95,63 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         return ""
 
 
-class _OrgForm(forms.ModelForm):
+class _RowForm(PortalModelForm):
+    """A row of the sheet's tables. Amounts are never negative; a year is one of the contract's life
+    (`contract` given by the formset); each refusal is shown next to its cell."""
+
+    def __init__(self, *args, contract=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name.startswith("montant"):
+                field.validators.append(MinValueValidator(0, "Un montant ne peut pas être négatif."))
+        if contract is not None and "annee" in self.fields:
+            first, last = life_years(contract)
+            self.fields["annee"].validators.append(_YearOfContract(first, last))
+            self.fields["annee"].widget.attrs.update(min=first, max=last)
+
+
+class _YearOfContract:
+    def __init__(self, first, last):
+        self.first, self.last = first, last
+
+    def __call__(self, value):
+        if value is not None and not self.first <= value <= self.last:
+            raise forms.ValidationError(f"Choisissez une année du contrat, de {self.first} à {self.last}.",
+                                        code="year_of_contract")
+
+
+class _OrgForm(_RowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "organisation" in self.fields:
             self.fields["organisation"].queryset = Organisation.objects.order_by("nom")
 
 
+class _RowFormSet(BaseInlineFormSet):
+    """A tampered row id (another sheet's line, a number that is no line) is said in French, on the row."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "id" in form.fields:
+            form.fields["id"].error_messages["invalid_choice"] = (
+                "Cette ligne n'existe plus ou n'appartient pas à cette fiche : rechargez la page puis recommencez.")
+
+    def row_errors(self) -> list[str]:
+        """Errors not shown next to a visible cell: hidden fields (row id) and the row's own."""
+        out = []
+        for number, form in enumerate(self.forms, start=1):
+            for error in form.non_field_errors():
+                out.append(f"Ligne {number} : {error}")
+            for field in form.hidden_fields():
+                out += [f"Ligne {number} : {error}" for error in field.errors]
+        return out
+
+
 def _fs(model, name, **kwargs):
     # A copy of the field list: inlineformset_factory appends the foreign key to the list it is given.
-    return inlineformset_factory(FicheAction, model, fields=list(CHILDREN[name][1]), extra=1, can_delete=True,
-                                 **kwargs)
+    kwargs.setdefault("form", _RowForm)
+    return inlineformset_factory(FicheAction, model, formset=_RowFormSet, fields=list(CHILDREN[name][1]), extra=1,
+                                 can_delete=True, **kwargs)
 
 
 PartenaireFormSet = _fs(PartenaireFiche, "partenaires", form=_OrgForm)
@@ -118,10 +169,11 @@ FORMSETS = [
 ]
 
 
-def build_formsets(data=None, instance=None) -> list[dict]:
+def build_formsets(data=None, instance=None, contract=None) -> list[dict]:
     instance = instance or FicheAction()
     return [{"name": name, "title": title, "layout": layout,
-             "formset": cls(data, instance=instance, prefix=name)} for name, title, cls, layout in FORMSETS]
+             "formset": cls(data, instance=instance, prefix=name, form_kwargs={"contract": contract})}
+            for name, title, cls, layout in FORMSETS]
 
 
 def formset_rows(formset) -> list[dict]:
@@ -134,7 +186,7 @@ def formset_rows(formset) -> list[dict]:
     return rows
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PortalForm):
     commentaire = forms.CharField(label="Commentaire", required=False, widget=TEXTAREA)
 
     def __init__(self, *args, transition, with_sections=False, **kwargs):
@@ -159,7 +211,9 @@ class TransitionForm(forms.Form):
         return {name.removeprefix("section_"): self.cleaned_data.get(name, "") for name in self.section_names}
 
 
-class SuiviForm(forms.Form):
+class SuiviForm(VersionFormMixin):
+    """The year's follow-up; `version` is the follow-up row's (0: none yet when the page was opened)."""
+
     avancement = forms.ChoiceField(label="État d'avancement", choices=Avancement.choices)
     realise = forms.CharField(label="Ce qui a été réalisé", required=False, widget=TEXTAREA)
     difficultes = forms.CharField(label="Difficultés rencontrées", required=False, widget=TEXTAREA)
@@ -183,5 +237,5 @@ class SuiviForm(forms.Form):
                 for ind, _, _ in self.indicateur_fields}
 
 
-class MoveForm(forms.Form):
+class MoveForm(PortalForm):
     direction = forms.ChoiceField(choices=[("up", "Monter"), ("down", "Descendre")])

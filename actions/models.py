@@ -19,7 +19,7 @@ from .enums import (
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class Axe(models.Model):
+class Axe(VersionedModel):
     contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="axes")
     numero = models.PositiveSmallIntegerField("numéro")
     titre = models.CharField("titre", max_length=255)
@@ -205,7 +205,7 @@ class ValeurIndicateur(models.Model):
         return f"{self.annee} : {self.valeur}"
 
 
-class SuiviAnnuel(models.Model):
+class SuiviAnnuel(VersionedModel):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="suivis")
     annee = models.PositiveSmallIntegerField("année")
     avancement = models.CharField("état d'avancement", max_length=16, choices=Avancement.choices)

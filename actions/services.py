@@ -11,8 +11,8 @@ from django.db.models import Max
 from django.urls import reverse
 
 from cls_portal.core import history
-from cls_portal.core.concurrency import bump, lock_for_update
-from cls_portal.core.errors import DomainError
+from cls_portal.core.concurrency import bump, lock_for_update, snapshot_values
+from cls_portal.core.errors import ConcurrentEditError, DomainError
 from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
 from contracts import selectors as contract_selectors
@@ -80,13 +80,21 @@ def axe_create(*, actor, contract: Contract, titre: str, type: str, description:
 
 
 @transaction.atomic
-def axe_update(*, actor, axe_id: int, titre: str, type: str, description: str = "", priorite=None) -> Axe:
-    axe = Axe.objects.select_for_update().get(pk=axe_id)
+def axe_update(*, actor, axe_id: int, titre: str, type: str, description: str = "", priorite=None,
+               expected_version: int | None = None) -> Axe:
+    """Edit an axe. Refused (ConcurrentEditError) if someone saved it since `expected_version`."""
+    axe = lock_for_update(Axe, axe_id, expected_version=expected_version,
+                          submitted={"titre": titre, "type": type, "description": description})
+    from diagnostics.models import Priorite
+
     before = snapshot(axe, AXE_FIELDS)
+    old_priorite = Priorite.objects.filter(axe=axe).values_list("pk", flat=True).first()
     axe.titre, axe.type, axe.description = titre, type, description
-    axe.save()
     _link_priorite(axe, priorite)
     changes = history.diff(before, snapshot(axe, AXE_FIELDS))
+    if changes or old_priorite != getattr(priorite, "pk", None):
+        bump(axe)
+        axe.save()
     history.record(actor=actor, obj=axe, event=ActionEvent.AXE_MODIFIE, changes=changes)
     return axe
 
@@ -317,24 +325,34 @@ SUIVI_FIELDS = ["avancement", "realise", "difficultes", "perspectives"]
 
 
 @transaction.atomic
-def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: dict[int, dict]) -> SuiviAnnuel:
+def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: dict[int, dict],
+               expected_version: int | None = None) -> SuiviAnnuel:
     """Create or update the follow-up of `annee` and the year's indicator values.
 
     `valeurs`: indicator id -> {"valeur": Decimal|None, "commentaire": str}; a None value removes it.
+    `expected_version`: the follow-up's version when the form was opened (0: there was none); refused
+    (ConcurrentEditError) when someone saved the year's follow-up since.
     """
     from .selectors import contract_years
 
     years = contract_years(fiche.contract)
     if annee not in years:
         raise DomainError("Cette année n'est pas une année de mise en œuvre du contrat.", field="annee")
-    FicheAction.objects.select_for_update().get(pk=fiche.pk)
+    FicheAction.objects.select_for_update().get(pk=fiche.pk)  # one save of the sheet's follow-ups at a time
     suivi = SuiviAnnuel.objects.filter(fiche=fiche, annee=annee).first()
+    current = suivi.version if suivi else 0
+    if expected_version is not None and int(expected_version) != current:
+        theirs = snapshot(suivi, SUIVI_FIELDS) if suivi else {}
+        mine = snapshot_values({f: data.get(f, "") for f in SUIVI_FIELDS})
+        raise ConcurrentEditError(changes={f: [mine[f], theirs.get(f)] for f in SUIVI_FIELDS
+                                           if mine[f] != theirs.get(f)})
     before = snapshot(suivi, SUIVI_FIELDS) if suivi else {}
     if suivi is None:
-        suivi = SuiviAnnuel(fiche=fiche, annee=annee)
+        suivi = SuiviAnnuel(fiche=fiche, annee=annee, version=0)
     for f in SUIVI_FIELDS:
         setattr(suivi, f, data.get(f, ""))
     suivi.saisi_par = actor
+    bump(suivi)
     suivi.save()
     changes = history.diff(before, snapshot(suivi, SUIVI_FIELDS))
     indicateurs = {i.pk: i for i in Indicateur.objects.filter(fiche=fiche)}

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
+from cls_portal.core.query import query_id, query_year
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, selectors, services
 from .enums import Acteur, Section
 from .filters import FicheFilter
-from .models import FicheAction
+from .models import Axe, FicheAction
 from .workflow import TRANSITIONS
 
 
@@ -57,11 +58,15 @@ def _axe_form_page(request, contract, axe=None):
                 axe = services.axe_create(actor=request.user, contract=contract, **data)
                 messages.success(request, f"L'axe {axe.numero} a été ajouté au plan.")
             else:
-                services.axe_update(actor=request.user, axe_id=axe.pk, **data)
+                services.axe_update(actor=request.user, axe_id=axe.pk, expected_version=form.cleaned_data["version"],
+                                    **data)
                 messages.success(request, "L'axe a été enregistré.")
             return redirect("actions:plan", contract_pk=contract.pk)
         except DomainError as err:
             apply_domain_error(form, err)
+            if isinstance(err, ConcurrentEditError):
+                form.data = form.data.copy()  # what the user typed stays; the next save starts from now
+                form.data["version"] = Axe.objects.values_list("version", flat=True).get(pk=axe.pk)
     title = "Nouvel axe" if axe is None else f"Modifier l'axe {axe.numero}"
     return render(request, "actions/axe_form.html", {
         "form": form, "contract": contract, "axe": axe, "title": title,
@@ -118,11 +123,11 @@ def _fiche_form_page(request, contract, fiche=None):
     axes = contract.axes.order_by("numero")
     pilots = selectors.pilot_candidates(contract, fiche)
     initial = {}
-    if fiche is None and request.GET.get("axe", "").isdigit():
-        initial["axe"] = int(request.GET["axe"])
+    if fiche is None and query_id(request.GET, "axe"):
+        initial["axe"] = query_id(request.GET, "axe")
     form = forms.FicheForm(request.POST or None, instance=fiche, contract=contract, axes=axes, pilots=pilots,
                            initial={"version": fiche.version if fiche else None, **initial})
-    formsets = forms.build_formsets(request.POST or None, instance=fiche)
+    formsets = forms.build_formsets(request.POST or None, instance=fiche, contract=contract)
     conflict = None
     if request.method == "POST" and form.is_valid() and all(f["formset"].is_valid() for f in formsets):
         data = {k: form.cleaned_data[k] for k in services.FICHE_FIELDS}
@@ -157,6 +162,10 @@ def _fiche_form_page(request, contract, fiche=None):
     return render(request, "actions/fiche_form.html", {
         "form": form, "formsets": formsets, "contract": contract, "fiche": fiche, "title": title,
         "conflict": conflict, "has_axes": axes.exists(),
+        "row_errors": [f"{f['title']}, {e[0].lower()}{e[1:]}" for f in formsets
+                       for e in f["formset"].row_errors()] if request.method == "POST" else [],
+        "formsets_invalid": request.method == "POST" and any(
+            f["formset"].is_bound and not f["formset"].is_valid() for f in formsets),
         "requests": selectors.change_requests(fiche) if fiche else [],
         "pilot_warning": form.pilot_warning if (form.is_bound and form.is_valid()) or fiche else "",
         "breadcrumbs": _crumbs(contract, *tail, (title, None)),
@@ -265,6 +274,7 @@ def suivi_edit(request, pk, annee):
     suivi = selectors.suivi_for(fiche, annee)
     valeurs = selectors.valeurs_for(fiche, annee)
     initial = {f: getattr(suivi, f) for f in services.SUIVI_FIELDS} if suivi else {}
+    initial["version"] = suivi.version if suivi else 0
     for ind_id, v in valeurs.items():
         initial[f"valeur_{ind_id}"], initial[f"commentaire_{ind_id}"] = v.valeur, v.commentaire
     indicateurs = list(fiche.indicateurs.all())
@@ -273,11 +283,14 @@ def suivi_edit(request, pk, annee):
         try:
             services.suivi_save(actor=request.user, fiche=fiche, annee=annee,
                                 data={f: form.cleaned_data[f] for f in services.SUIVI_FIELDS},
-                                valeurs=form.valeurs())
+                                valeurs=form.valeurs(), expected_version=form.cleaned_data["version"])
             messages.success(request, f"Le suivi {annee} de la fiche {fiche.code} a été enregistré.")
             return redirect("actions:fiche_detail", pk=fiche.pk)
         except DomainError as err:
             apply_domain_error(form, err)
+            if isinstance(err, ConcurrentEditError):
+                form.data = form.data.copy()
+                form.data["version"] = getattr(selectors.suivi_for(fiche, annee), "version", 0)
     title = f"Suivi {annee} de la fiche {fiche.code}"
     return render(request, "actions/suivi_form.html", {
         "form": form, "fiche": fiche, "contract": contract, "annee": annee, "suivi": suivi, "title": title,
@@ -291,9 +304,9 @@ def followup_year(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
     years = selectors.contract_years(contract)
-    annee = request.GET.get("annee", "")
-    if annee.isdigit() and int(annee) in years:
-        annee = int(annee)
+    annee = query_year(request.GET, "annee")
+    if annee in years:
+        pass
     elif years:
         annee = years[-1] if dt.date.today().year > years[-1] or len(years) == 1 else years[-2]
     else:

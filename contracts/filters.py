@@ -3,20 +3,20 @@ import datetime as dt
 import django_filters
 from django.db.models import Q
 
+from cls_portal.core.query import IntegerFilter, PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Departement
 
 from .enums import Phase
 from .models import Contract
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(PortalFilterSetMixin, django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(label="Phase", choices=Phase.choices, empty_label="Toutes")
     departement = django_filters.ModelChoiceFilter(
         label="Département", field_name="delegations__departement", queryset=Departement.objects.none(),
         empty_label="Tous", distinct=True)
-    generation = django_filters.NumberFilter(label="Génération", min_value=1)
-    annee_fin = django_filters.NumberFilter(label="Année de fin", method="filter_annee_fin", min_value=2000,
-                                            max_value=2100)
+    generation = IntegerFilter(label="Génération", min_value=1, max_value=99)
+    annee_fin = YearFilter(label="Année de fin", method="filter_annee_fin", min_value=2000, max_value=2100)
     tri = django_filters.OrderingFilter(
         label="Trier par", empty_label="Nom",
         fields=(("nom", "nom"), ("phase", "phase"), ("date_signature", "signature"), ("generation", "generation"),

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.concurrency import VersionFormMixin
+from cls_portal.core.validation import DATE_MIN, PortalForm, PortalModelForm
 from cls_portal.territories.models import EPCI, Organisation
 
 from .enums import DocumentType, InstanceType, SignatoryRole
@@ -17,11 +18,12 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = Contract
+        # No signature date: the délégation sets it when it validates the signature (DecisionForm).
         fields = ["nom", "prs", "referent", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
-                  "date_lettre_intention", "engagement_confirme", "date_signature", "duree_annees"]
-        widgets = {"date_debut_prealable": DATE, "date_lettre_intention": DATE, "date_signature": DATE}
-        help_texts = {"duree_annees": "De 3 à 5 ans ; la date de fin est calculée.",
-                      "date_signature": "Renseignée à la validation de la signature par la délégation."}
+                  "date_lettre_intention", "engagement_confirme", "duree_annees"]
+        widgets = {"date_debut_prealable": DATE, "date_lettre_intention": DATE}
+        help_texts = {"duree_annees": "De 3 à 5 ans ; la date de fin est calculée à partir de la date de signature, "
+                                      "renseignée par la délégation quand elle valide la signature."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,17 +71,25 @@ class PerimeterCommunesForm(VersionFormMixin):
         return codes
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalForm):
     comment = forms.CharField(label="Commentaire", required=False, widget=TEXTAREA, max_length=4000)
 
 
-class DecisionForm(forms.Form):
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+class DecisionForm(PortalForm):
     decision = forms.ChoiceField(label="Décision", choices=[("valider", "Valider"), ("refuser", "Refuser")])
     comment = forms.CharField(label="Commentaire (obligatoire en cas de refus)", required=False, widget=TEXTAREA,
                               max_length=4000)
+    date_signature = forms.DateField(label="Date de signature du contrat", required=False, widget=DATE)
+    date_windows = {"date_signature": (DATE_MIN, _today)}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PortalForm):
     type = forms.ChoiceField(label="Type de document", choices=DocumentType.choices)
     titre = forms.CharField(label="Titre", max_length=255)
     date_document = forms.DateField(label="Date du document", required=False, widget=DATE)
@@ -93,14 +103,18 @@ class DocumentForm(forms.Form):
             self.initial.setdefault("titre", supersedes.titre)
 
 
-class SignatoryForm(forms.Form):
+class SignatoryForm(PortalForm):
     organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.order_by("nom"))
     role = forms.ChoiceField(label="Rôle", choices=SignatoryRole.choices)
     representant = forms.CharField(label="Représentée par", required=False, max_length=200)
     date_signature = forms.DateField(label="Date de signature", required=False, widget=DATE)
 
 
-class StepForm(forms.ModelForm):
+class StepForm(VersionFormMixin, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
     class Meta:
         model = Step
         fields = ["titre", "objectif", "description", "acteurs", "date_debut_prevue", "date_prevue",
@@ -109,14 +123,14 @@ class StepForm(forms.ModelForm):
                    "date_prevue": DATE, "date_realisee": DATE}
 
 
-class InstanceForm(forms.ModelForm):
+class InstanceForm(PortalModelForm):
     class Meta:
         model = Instance
         fields = ["type", "nom", "mission"]
         widgets = {"mission": TEXTAREA}
 
 
-class MemberForm(forms.Form):
+class MemberForm(PortalForm):
     personne = forms.CharField(label="Personne", required=False, max_length=200)
     organisation = forms.ModelChoiceField(label="Organisation", required=False,
                                           queryset=Organisation.objects.order_by("nom"))
@@ -129,7 +143,7 @@ class MemberForm(forms.Form):
         return data
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(PortalModelForm):
     fichier = forms.FileField(label="Compte rendu (fichier)", required=False,
                               help_text="PDF, ODT, DOCX, XLSX, PNG ou JPEG ; 20 Mo au plus.")
 
@@ -152,7 +166,7 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-class AvenantForm(forms.Form):
+class AvenantForm(PortalForm):
     date = forms.DateField(label="Date de l'avenant", widget=DATE)
     objet = forms.CharField(label="Objet", widget=TEXTAREA)
     ajouts = forms.MultipleChoiceField(label="Fiches ajoutées", required=False, widget=forms.CheckboxSelectMultiple)
@@ -174,7 +188,7 @@ class AvenantForm(forms.Form):
             (str(d.pk), f"{d.titre} (v{d.version_doc})") for d in documents]
 
 
-class RenewForm(forms.Form):
+class RenewForm(PortalForm):
     nom = forms.CharField(label="Nom du contrat de génération suivante", required=False, max_length=255)
 
 

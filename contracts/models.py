@@ -122,6 +122,8 @@ class Contract(VersionedModel):
     def date_fin(self) -> dt.date | None:
         if not self.date_signature:
             return None
+        if self.date_signature.year + self.duree_annees > dt.MAXYEAR:
+            return None  # an implausible date saved before the input rules: no end rather than a 500
         try:
             end = self.date_signature.replace(year=self.date_signature.year + self.duree_annees)
         except ValueError:  # 29 February
@@ -254,7 +256,7 @@ class Signatory(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
-class Step(models.Model):
+class Step(VersionedModel):
     """A step of the source method (fiche pratique n°5), with planned and actual dates."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="steps")

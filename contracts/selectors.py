@@ -29,6 +29,17 @@ from .models import (
 )
 
 
+def life_years(contract, today: dt.date | None = None) -> tuple[int, int]:
+    """First and last year of the contract's life: from its signature for its duration; before signature,
+    last year to five years ahead (a plan is drafted before it is signed). For yearly figures (budget,
+    funding lines) whose year means "a year of this contract"."""
+    if contract.date_signature:
+        start = contract.date_signature.year
+        return start, start + contract.duree_annees
+    year = (today or dt.date.today()).year
+    return year - 1, year + 5
+
+
 def annotate_for_lists(qs, today: dt.date):
     """Population, next deadline, overdue steps, pending proposals: one subquery each (no row blow-up)."""
     open_steps = Step.objects.filter(contract=OuterRef("pk")).exclude(statut=StepStatus.REALISEE).order_by()

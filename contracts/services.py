@@ -12,13 +12,14 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from cls_portal.core import history
+from cls_portal.core import history, uploads
 from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
+from cls_portal.core.validation import DATE_MIN, check_date
 from cls_portal.notifications.services import notify
 from cls_portal.territories.models import Commune, Delegation
 
-from . import registry, selectors, uploads, workflow
+from . import registry, selectors, workflow
 from . import steps as method
 from .enums import (
     SIGNATORY_ROLES,
@@ -44,6 +45,18 @@ from .models import (
     Step,
     TransitionProposal,
 )
+
+
+def _check_in_region(contract: Contract, communes, epci=None) -> None:
+    """A perimeter stays inside the région of the contract's ARS: a commune elsewhere would hand the
+    contract (its funding, reports, documents) to another région's délégations."""
+    region = contract.ars.region
+    outside = sorted(c.code for c in communes if c.region_id != region.code)
+    if outside:
+        raise DomainError(f"Ces communes ne sont pas dans la région {region.nom} (ARS du contrat) : "
+                          + ", ".join(outside) + ".", field="communes")
+    if epci is not None and not epci.communes.filter(region_id=region.code).exists():
+        raise DomainError(f"Cet EPCI n'est pas dans la région {region.nom} (ARS du contrat).", field="epci")
 
 
 def _delegations_for(communes) -> list[Delegation]:
@@ -79,6 +92,10 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
         communes = []
     if not communes:
         raise DomainError("Le périmètre doit comprendre au moins une commune.", field="communes")
+    outside = sorted(c.code for c in communes if c.region_id != ars.region_id)
+    if outside:
+        raise DomainError(f"Ces communes ne sont pas dans la région de l'ARS ({ars}) : " + ", ".join(outside) + ".",
+                          field="communes")
     contract = Contract.objects.create(
         nom=nom, collectivite=collectivite, ars=ars, epci=epci, prs=prs, duree_annees=duree_annees,
         date_debut_prealable=date_debut_prealable or _today(), referent=referent, **extra,
@@ -91,8 +108,9 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
     return contract
 
 
+# The signature date is not among them: the délégation sets it when it validates the signature.
 IDENTITY_FIELDS = ["nom", "prs", "referent", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
-                   "date_signature", "duree_annees", "date_lettre_intention", "engagement_confirme"]
+                   "duree_annees", "date_lettre_intention", "engagement_confirme"]
 
 
 @transaction.atomic
@@ -102,7 +120,13 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
     Preconditions: duration 3 to 5 years; QPV count only when QPV are covered.
     """
     obj = lock_for_update(Contract, contract.pk, expected_version=version, submitted=data)
+    if "date_signature" in data and data["date_signature"] != obj.date_signature:
+        raise DomainError("La date de signature est renseignée par la délégation départementale quand elle valide "
+                          "la signature du contrat.", field="date_signature")
     data = {k: v for k, v in data.items() if k in IDENTITY_FIELDS}
+    for name in ("date_debut_prealable", "date_lettre_intention"):
+        if data.get(name):
+            check_date(data[name], field=name)
     if "duree_annees" in data and not 3 <= int(data["duree_annees"]) <= 5:
         raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
     if data.get("nb_qpv") and not data.get("qpv", obj.qpv):
@@ -133,6 +157,7 @@ def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str
         raise DomainError("Codes de communes inconnus : " + ", ".join(unknown) + ".", field="communes")
     if not communes:
         raise DomainError("Le périmètre doit comprendre au moins une commune.", field="communes")
+    _check_in_region(obj, communes, epci)
     before = sorted(obj.communes.values_list("code", flat=True))
     old_epci = obj.epci
     obj.communes.set(communes)
@@ -170,21 +195,32 @@ def _context(actor, contract, comment="", by_delegation=False) -> workflow.Conte
     return workflow.Context(actor=actor, today=_today(), comment=(comment or "").strip(), roles=frozenset(roles))
 
 
-def _signature_effects(contract: Contract, ctx) -> dict:
-    """The contract becomes signed: its signature date is the signed document's (or today)."""
-    if contract.date_signature:
+def _signature_effects(date_signature: dt.date | None = None):
+    """The contract becomes signed. Its signature date is the one the délégation gives, else the signed
+    document's (when plausible), else today."""
+    def apply(contract: Contract, ctx) -> dict:
+        old_date = contract.date_signature
+        if date_signature:
+            contract.date_signature = check_date(date_signature, lower=DATE_MIN, upper=ctx.today,
+                                                 field="date_signature")
+        elif not contract.date_signature:
+            signed = contract.documents.filter(type=DocumentType.CONTRAT_SIGNE, superseded_by__isnull=True).first()
+            signed_on = signed.date_document if signed and signed.date_document else None
+            in_window = signed_on and DATE_MIN <= signed_on <= ctx.today
+            contract.date_signature = signed_on if in_window else ctx.today
+        if contract.date_signature != old_date:
+            return {"date_signature": [old_date, contract.date_signature]}
         return {}
-    signed = contract.documents.filter(type=DocumentType.CONTRAT_SIGNE, superseded_by__isnull=True).first()
-    contract.date_signature = signed.date_document if signed and signed.date_document else ctx.today
-    return {"date_signature": [None, contract.date_signature]}
+    return apply
 
 
-def _fire_phase(*, actor, contract: Contract, t: workflow.Transition, ctx, proposal=None) -> PhaseTransition:
+def _fire_phase(*, actor, contract: Contract, t: workflow.Transition, ctx, proposal=None,
+                date_signature: dt.date | None = None) -> PhaseTransition:
     """Fire a lifecycle transition on the engine, then the steps it completes and its record."""
     old_phase = contract.phase
     contract = workflow.LIFECYCLE.fire(
         t, pk=contract.pk, actor=actor, ctx=ctx, check_actor=proposal is None,
-        apply=_signature_effects if t.name == "signer" else None,
+        apply=_signature_effects(date_signature) if t.name == "signer" else None,
         context={"phase": Phase(t.target).label, "transition": t.label})
     today = ctx.today
     done = {"engager": StepKind.ENGAGEMENT, "signer": StepKind.SIGNATURE, "clore": StepKind.EVALUATION_FINALE}
@@ -246,15 +282,17 @@ def _decided(actor):
 
 
 @transaction.atomic
-def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: str = "") -> PhaseTransition:
+def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: str = "",
+                      date_signature: dt.date | None = None) -> PhaseTransition:
     """The délégation validates a pending proposal, which fires the phase change. The guards are checked
-    again (the dossier may have changed since the proposal)."""
+    again (the dossier may have changed since the proposal). For the signature, the délégation may give the
+    signature date (default: the signed contract's date, else today)."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     proposal = workflow.PROPOSALS.fire("valider", pk=proposal_pk, actor=actor, comment=comment,
                                        lock=_pending_lock(contract), apply=_decided(actor))
     t = workflow.LIFECYCLE.get(proposal.transition)
     record = _fire_phase(actor=actor, contract=contract, t=t, proposal=proposal,
-                         ctx=_context(actor, contract, comment, by_delegation=True))
+                         ctx=_context(actor, contract, comment, by_delegation=True), date_signature=date_signature)
     notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
            title=f"{contract.nom} : « {t.label} » validé par la délégation départementale")
     return record
@@ -322,9 +360,12 @@ def steps_plan_after_signature(*, contract: Contract) -> None:
 
 
 @transaction.atomic
-def step_update(*, actor, step: Step, data: dict) -> Step:
-    """Edit a step. Preconditions: dates in order; a done step has its actual date (today by default)."""
-    step = Step.objects.select_for_update().get(pk=step.pk)
+def step_update(*, actor, step: Step, data: dict, version: int | None = None) -> Step:
+    """Edit a step (optimistic concurrency on `version`). Preconditions: dates in order; a done step has its
+    actual date (today by default)."""
+    data = dict(data)
+    data.pop("version", None)
+    step = lock_for_update(Step, step.pk, expected_version=version, submitted=data)
     start, due = data.get("date_debut_prevue", step.date_debut_prevue), data.get("date_prevue", step.date_prevue)
     if start and due and due < start:
         raise DomainError("L'échéance prévue ne peut pas précéder le début prévu.", field="date_prevue")
@@ -336,8 +377,10 @@ def step_update(*, actor, step: Step, data: dict) -> Step:
     for k in fields:
         if k in data:
             setattr(step, k, data[k])
-    step.save()
     changes = history.diff(old, history.snapshot(step, fields))
+    if changes:
+        bump(step)
+        step.save()
     history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_MODIFIEE, changes=changes)
     return step
 

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 from cls_portal.accounts.models import Role
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.core.files import open_stored
 from cls_portal.core.permissions import require
+from cls_portal.core.query import query_id
 from cls_portal.territories.models import Departement
 
 from . import forms, permissions, selectors, services, workflow
@@ -236,7 +238,7 @@ def contract_edit(request, pk):
 def perimeter_edit(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     communes = list(selectors.contract_perimeter(contract))
-    regions = {c.region_id for c in communes} or {contract.ars.region_id}
+    regions = {contract.ars.region_id}
     epci_form = forms.PerimeterEpciForm(request.POST if request.POST.get("form") == "epci" else None,
                                         region_codes=regions, initial={"version": contract.version,
                                                                        "epci": contract.epci_id})
@@ -317,13 +319,14 @@ def proposal_decide(request, pk, proposal_pk):
     contract = _contract(request, pk, permissions.can_validate_contract)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choisissez de valider ou de refuser la proposition.")
+        messages.error(request, "Décision non enregistrée : " + " ".join(
+            str(e) for errors in form.errors.values() for e in errors))
         return _back(contract, "#cycle")
     kwargs = {"actor": request.user, "contract": contract, "proposal_pk": proposal_pk,
               "comment": form.cleaned_data["comment"]}
     try:
         if form.cleaned_data["decision"] == "valider":
-            services.proposal_validate(**kwargs)
+            services.proposal_validate(**kwargs, date_signature=form.cleaned_data.get("date_signature"))
             messages.success(request, "La proposition est validée : le contrat change de phase.")
         else:
             services.proposal_refuse(**kwargs)
@@ -353,9 +356,12 @@ def contract_renew(request, pk):
 def document_upload(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     supersedes = None
-    if request.GET.get("remplace") or request.POST.get("remplace"):
-        supersedes = get_object_or_404(Document.objects.current(), contract=contract,
-                                       pk=request.GET.get("remplace") or request.POST.get("remplace"))
+    raw = request.GET.get("remplace") or request.POST.get("remplace")
+    if raw:
+        pk_ = query_id({"remplace": raw}, "remplace")
+        if pk_ is None:
+            raise Http404("Document inconnu.")
+        supersedes = get_object_or_404(Document.objects.current(), contract=contract, pk=pk_)
     form = forms.DocumentForm(request.POST or None, request.FILES or None, supersedes=supersedes,
                               initial={"type": request.GET.get("type", "")})
     done = _save(request, form, contract, lambda d: services.document_upload(
@@ -371,7 +377,7 @@ def document_download(request, pk, doc_pk):
     contract = _contract(request, pk)
     doc = get_object_or_404(Document, contract=contract, pk=doc_pk)
     require(permissions.can_download_document(request.user, doc))
-    response = FileResponse(doc.fichier.open("rb"), as_attachment=True, filename=doc.nom_original,
+    response = FileResponse(open_stored(doc.fichier), as_attachment=True, filename=doc.nom_original,
                             content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -421,9 +427,10 @@ def step_edit(request, pk, step_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     step = get_object_or_404(Step, contract=contract, pk=step_pk)
     form = forms.StepForm(request.POST or None, instance=step)
-    done = _save(request, form, contract, lambda d: services.step_update(actor=request.user, step=step, data=dict(d)),
-                 success="L'étape a été enregistrée.", anchor="#etapes")
-    return done or _form_page(request, contract, form, f"Étape : {step.titre}")
+    done = _save(request, form, contract, lambda d: services.step_update(
+        actor=request.user, step=step, data=dict(d), version=d.get("version")),
+        success="L'étape a été enregistrée.", anchor="#etapes")
+    return done or _form_page(request, contract, form, f"Étape : {step.titre}", conflict=form.conflict)
 
 
 @require_POST

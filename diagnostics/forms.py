@@ -6,6 +6,7 @@ from django.db.models import Q
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.tabular import ImportColumn, normalise_header
 from cls_portal.core.tabular import ImportConfirmForm as ImportConfirmBase
+from cls_portal.core.validation import PortalForm, PortalModelForm
 from cls_portal.territories.models import Organisation
 
 from .enums import Outil, Public, Statut, Theme
@@ -41,7 +42,7 @@ class VersionForm(VersionFormMixin):
     """The diagnostic's version, posted with every section formset."""
 
 
-class IndicateurForm(forms.ModelForm):
+class IndicateurForm(PortalModelForm):
     class Meta:
         model = Indicateur
         fields = ["theme", "libelle", "valeur", "valeur_departement", "valeur_region", "valeur_france", "unite",
@@ -59,7 +60,7 @@ class IndicateurForm(forms.ModelForm):
         return annee
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(PortalModelForm):
     publics = forms.MultipleChoiceField(label="Personnes entendues", choices=Public.choices, required=False,
                                         widget=forms.CheckboxSelectMultiple)
 
@@ -69,7 +70,7 @@ class ConsultationForm(forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "synthese": TEXTAREA}
 
 
-class EtapeForm(forms.ModelForm):
+class EtapeForm(PortalModelForm):
     class Meta:
         model = EtapeRetroplanning
         fields = ["libelle", "date_debut", "date_fin"]
@@ -104,28 +105,28 @@ class OrganisationChoiceMixin:
                 Q(departement_id__in=deps) | Q(departement__isnull=True)).order_by("nom")
 
 
-class RessourceForm(OrganisationChoiceMixin, forms.ModelForm):
+class RessourceForm(OrganisationChoiceMixin, PortalModelForm):
     class Meta:
         model = RessourceLocale
         fields = ["nom", "organisation", "description"]
         widgets = {"description": TEXTAREA}
 
 
-class PolitiqueForm(forms.ModelForm):
+class PolitiqueForm(PortalModelForm):
     class Meta:
         model = PolitiqueCroisee
         fields = ["politique", "intitule", "implications"]
         widgets = {"implications": TEXTAREA}
 
 
-class PortraitForm(forms.ModelForm):
+class PortraitForm(PortalModelForm):
     class Meta:
         model = ElementPortrait
         fields = ["theme", "nature", "texte"]
         widgets = {"texte": TEXTAREA}
 
 
-class ActeurForm(OrganisationChoiceMixin, forms.ModelForm):
+class ActeurForm(OrganisationChoiceMixin, PortalModelForm):
     class Meta:
         model = ActeurCartographie
         fields = ["organisation", "acteur", "role_potentiel", "apports", "interet_partenaire", "risque"]
@@ -139,7 +140,7 @@ class ActeurForm(OrganisationChoiceMixin, forms.ModelForm):
         return data
 
 
-class PrioriteForm(forms.ModelForm):
+class PrioriteForm(PortalModelForm):
     class Meta:
         model = Priorite
         fields = ["ordre", "intitule", "type_axe", "action_titre", "justification"]
@@ -154,12 +155,12 @@ class ImportConfirmForm(VersionFormMixin, ImportConfirmBase):
     """Confirmation of an import: the preview's token and the diagnostic's version at preview time."""
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PortalForm):
     commentaire = forms.CharField(label="Commentaire", required=False, widget=TEXTAREA, max_length=5000,
                                   help_text="Obligatoire pour commenter ou demander des modifications.")
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(PortalForm):
     statut = forms.ChoiceField(label="Statut du diagnostic", required=False)
 
     def __init__(self, *args, **kwargs):

@@ -6,13 +6,16 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from cls_portal.core.files import open_stored
+
 from . import selectors
+from .forms import DirectoryQueryForm
 
 
 @login_not_required
 def directory(request):
-    region, departement = request.GET.get("region", ""), request.GET.get("departement", "")
-    q = request.GET.get("q", "").strip()
+    params = DirectoryQueryForm(request.GET).values()
+    region, departement, q = params["region"], params["departement"], params["q"]
     page = Paginator(selectors.directory(region=region, departement=departement, q=q), 30).get_page(
         request.GET.get("page"))
     return render(request, "directory/index.html", {
@@ -35,5 +38,5 @@ def directory_contract(request, pk):
 @login_not_required
 def directory_report(request, pk):
     report = selectors.public_report(pk)
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename,
+    return FileResponse(open_stored(report.file), as_attachment=True, filename=report.filename,
                         content_type="application/pdf")

@@ -3,59 +3,18 @@ form runs the pure validation in `clean()` so every refusal appears next to its 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.core.validators import FileExtensionValidator
 
 from cls_portal.core.concurrency import VersionFormMixin
+from cls_portal.core.fields import FrenchDecimalField
+from cls_portal.core.validation import PortalForm
 
 from . import rules
 from .enums import Statut
-
-
-class FrenchDecimalField(forms.Field):
-    """A decimal typed the French way: `23 000,50` or `23000.50`. Never a float."""
-
-    default_error_messages = {"invalid": "Saisissez un nombre, par exemple 23 000 ou 23 000,50."}
-
-    def __init__(self, *, places: int = 2, min_value: Decimal | None = None, **kwargs):
-        self.places, self.min_value = places, min_value
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Decimal):
-            return value
-        text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
-        text = text.replace(",", ".")
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if not d.is_finite():
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if d.adjusted() >= 12:
-            raise forms.ValidationError("Ce nombre est beaucoup trop grand.", code="max_value")
-        return d
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if value != value.quantize(Decimal(1).scaleb(-self.places)):
-            raise forms.ValidationError(f"{self.places} décimale{'s' if self.places > 1 else ''} au plus.",
-                                        code="places")
-        if self.min_value is not None and value < self.min_value:
-            raise forms.ValidationError(f"La valeur ne peut pas être inférieure à {self.min_value}.".replace(".", ","),
-                                        code="min_value")
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value:f}".replace(".", ",")
-        return value
 
 
 def money(label, *, required=True, help_text=""):
@@ -136,7 +95,7 @@ class DecisionForm(VersionFormMixin):
         return data
 
 
-class VersementForm(forms.Form):
+class VersementForm(PortalForm):
     date = forms.DateField(label="Date du versement", widget=DateInput())
     montant = money("Montant versé")
     reference = forms.CharField(label="Référence (mandat, titre)", required=False, max_length=120)
@@ -154,7 +113,7 @@ class BilanForm(VersionFormMixin):
         return self.cleaned_data.get("part_autres_reelle") or Decimal("0")
 
 
-class DialogueForm(forms.Form):
+class DialogueForm(PortalForm):
     annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
     date = forms.DateField(label="Date de la rencontre", widget=DateInput())
     participants = forms.CharField(label="Participants", widget=forms.Textarea(attrs={"rows": 2}))
@@ -162,7 +121,15 @@ class DialogueForm(forms.Form):
     montant_convenu = money("Montant ARS convenu pour l'année suivante", required=False)
 
 
-class RegleForm(forms.Form):
+def _rule_latest_start():
+    from .services import RULE_YEARS_AHEAD
+
+    return dt.date(dt.date.today().year + RULE_YEARS_AHEAD, 12, 31)
+
+
+class RegleForm(PortalForm):
+    date_windows = {"valid_from": (dt.date(2000, 1, 1), _rule_latest_start)}
+
     region = forms.ChoiceField(label="Région")
     valid_from = forms.DateField(label="En vigueur à partir du", widget=DateInput(),
                                  help_text="Les années passées gardent la règle alors en vigueur.")
@@ -193,7 +160,7 @@ class RegleForm(forms.Form):
 STATUT_FILTER = [("", "Tous les états"), ("a_traiter", "À instruire ou à décider"), *Statut.choices]
 
 
-class FundingFilterForm(forms.Form):
+class FundingFilterForm(PortalForm):
     annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
     statut = forms.ChoiceField(label="État", choices=STATUT_FILTER, required=False)
     departement = forms.ChoiceField(label="Département", required=False)

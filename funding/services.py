@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cls_portal.core import history
+from cls_portal.core import history, uploads
 from cls_portal.core.concurrency import bump
 from cls_portal.core.errors import DomainError
 from cls_portal.core.formatting import format_euros
@@ -24,9 +24,9 @@ from .enums import FundingEvent, Statut
 from .models import AnneeFinancement, BilanFinancier, Decision, DialogueGestion, RegleFinancement, Versement, rule_for
 from .workflow import YEARS
 
+RULE_YEARS_AHEAD = 5
 DEMANDE_FIELDS = ["etp", "mois_pourvus", "cout_salaire", "cout_charges", "cout_fonctionnement", "demande_ars",
                   "demande_collectivite", "demande_autres", "autres_partenaires", "commentaire"]
-ALLOWED_DOCUMENT_EXTENSIONS = (".pdf",)
 
 
 def _today() -> dt.date:
@@ -57,6 +57,11 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
     before the région's latest version (rules are never edited in place).
     """
     today = today or _today()
+    if valid_from.year > today.year + RULE_YEARS_AHEAD:
+        # A far-future version would block every later version (no version may start before it), for good.
+        latest = today.year + RULE_YEARS_AHEAD
+        raise DomainError(f"Une nouvelle règle s'applique au plus tard à partir du 31/12/{latest} : les années "
+                          f"suivantes recevront leur propre version le moment venu.", field="valid_from")
     if valid_from.year < today.year:
         raise DomainError(f"Une nouvelle règle ne peut pas s'appliquer à une année passée : choisissez une date "
                           f"à partir du 01/01/{today.year}.", field="valid_from")
@@ -145,14 +150,10 @@ def annee_instruct(*, actor, annee_id: int, expected_version: int | None) -> Ann
 
 
 def _check_document(document) -> None:
+    """The signed decision: a real PDF (content sniffed, not only the extension), bounded like every upload."""
     if not document:
         raise DomainError("Joignez la décision signée (PDF).", field="document")
-    name = getattr(document, "name", "") or ""
-    if not name.lower().endswith(ALLOWED_DOCUMENT_EXTENSIONS):
-        raise DomainError("La décision doit être un fichier PDF.", field="document")
-    if getattr(document, "size", 0) > settings.UPLOAD_MAX_BYTES:
-        raise DomainError(f"Le fichier dépasse la taille maximale ({settings.UPLOAD_MAX_BYTES // (1024 * 1024)} Mo).",
-                          field="document")
+    uploads.check_upload(document, accepted={".pdf"}, field="document")
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.core.files import open_stored
 from cls_portal.core.formatting import format_euros
 from cls_portal.core.permissions import require
 from cls_portal.territories.models import Region
@@ -230,7 +231,7 @@ def decision_document(request, pk):
     if not decision.document:
         raise Http404("Aucun document.")
     name = decision.document.name.rsplit("/", 1)[-1]
-    return FileResponse(decision.document.open("rb"), as_attachment=True, filename=name,
+    return FileResponse(open_stored(decision.document), as_attachment=True, filename=name,
                         content_type="application/pdf")
 
 

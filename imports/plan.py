@@ -17,6 +17,7 @@ from django import forms
 from actions.enums import AxeType, IndicateurType
 from actions.models import Axe, FicheAction
 from cls_portal.core.tabular import ImportColumn, ImportPreview, RowError, normalise_header, parse_import
+from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Organisation
 
 COLUMNS = [
@@ -52,7 +53,7 @@ def _choice(value: str, choices, label: str):
                                 + ", ".join(text for _, text in choices) + ").")
 
 
-class PlanRowForm(forms.Form):
+class PlanRowForm(PortalForm):
     axe_numero = forms.IntegerField(label="N° axe", min_value=1, max_value=99)
     axe_titre = forms.CharField(label="Titre de l'axe", max_length=255)
     axe_type = forms.CharField(label="Type d'axe", required=False)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actions.enums import FicheStatut
 from actions.models import FicheAction, Indicateur
+from cls_portal.core.query import IdFilter, PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
 from contracts.models import Contract, in_departements_q
@@ -53,7 +54,7 @@ class ScopedChoicesMixin:
             self.filters["region"].extra["choices"] = regions
 
 
-class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
+class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Nom du contrat ou collectivité", method="filter_q")
     region = django_filters.ChoiceFilter(label="Région", choices=_region_choices, field_name="ars__region_id")
     departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
@@ -69,9 +70,9 @@ class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
     financement = django_filters.ChoiceFilter(label="Financement ARS", choices=lambda: [
         (f"engage_{y}", f"Engagé en {y}") for y in range(timezone.localdate().year, timezone.localdate().year - 6, -1)],
         method="filter_financement")
-    annee_signature = django_filters.NumberFilter(label="Année de signature", field_name="date_signature__year")
+    annee_signature = YearFilter(label="Année de signature", field_name="date_signature__year")
     rapport = django_filters.ChoiceFilter(label="Rapport annuel", choices=REPORT_CHOICES, method="filter_rapport")
-    annee_rapport = django_filters.NumberFilter(label="Année du rapport", method="filter_noop",
+    annee_rapport = YearFilter(label="Année du rapport", method="filter_noop",
                                                 help_text="Par défaut : l'année dernière.")
 
     class Meta:
@@ -111,9 +112,8 @@ class ContractFilter(ScopedChoicesMixin, django_filters.FilterSet):
         return qs.filter(published) if state == "publie" else qs.filter(~published)
 
 
-class FicheFilter(ScopedChoicesMixin, django_filters.FilterSet):
-    contrat = django_filters.NumberFilter(label="Contrat (identifiant)", field_name="contract_id",
-                                          widget=forms.HiddenInput)
+class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.FilterSet):
+    contrat = IdFilter(label="Contrat (identifiant)", field_name="contract_id", widget=forms.HiddenInput)
     q = django_filters.CharFilter(label="Titre ou contrat", method="filter_q")
     departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
                                                       method="filter_departement")
@@ -133,8 +133,7 @@ class FicheFilter(ScopedChoicesMixin, django_filters.FilterSet):
 
 
 class IndicateurFilter(FicheFilter):
-    contrat = django_filters.NumberFilter(label="Contrat (identifiant)", field_name="fiche__contract_id",
-                                          widget=forms.HiddenInput)
+    contrat = IdFilter(label="Contrat (identifiant)", field_name="fiche__contract_id", widget=forms.HiddenInput)
     statut = django_filters.ChoiceFilter(label="Statut de la fiche", choices=FicheStatut.choices,
                                          field_name="fiche__statut")
 

@@ -8,6 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Imported here: models are loaded only once ready() runs. Declares this app's reminders (see notifications).
+        from django.conf import settings
+
         from cls_portal.notifications import reminders
 
         from .reminders import reports_due
@@ -17,3 +19,6 @@ class ReportsConfig(AppConfig):
         from . import history as history_words
 
         history_words.register()
+        if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+            # Imported now, not by the first report request (about 1 s on a loaded machine).
+            import kombu.transport.redis  # noqa: F401

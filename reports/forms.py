@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Departement, Region
 
 from .enums import ReportKind
@@ -10,7 +11,7 @@ def _years(first: int) -> list[tuple[int, str]]:
     return [(y, str(y)) for y in range(timezone.localdate().year, first - 1, -1)]
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(PortalForm):
     kind = forms.ChoiceField(label="Rapport", choices=ReportKind.choices)
     year = forms.TypedChoiceField(label="Année", coerce=int)
 
@@ -21,7 +22,7 @@ class ReportRequestForm(forms.Form):
         self.fields["year"].initial = max(first, timezone.localdate().year - 1)
 
 
-class ReportPublishForm(forms.Form):
+class ReportPublishForm(PortalForm):
     copil_date = forms.DateField(
         label="Date du COPIL ayant validé le rapport", required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -32,7 +33,7 @@ class ReportPublishForm(forms.Form):
         self.fields["copil_date"].required = require_copil
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(PortalForm):
     year = forms.TypedChoiceField(label="Année", coerce=int)
     kind = forms.ChoiceField(label="Rapports", required=False,
                              choices=[("", "Les deux rapports"), *ReportKind.choices])

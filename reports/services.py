@@ -54,6 +54,9 @@ def lease_seconds() -> int:
 # 100 jobs asked for while Redis is down costs the user one connection failure, not 100 (each one
 # waits for the Redis client's own retries). The jobs stay "en attente"; the beat sweep sends them.
 BROKER_BACKOFF_SECONDS = 30.0
+PUBLISH_TIMEOUT = 0.8
+PUBLISH_TRANSPORT_OPTIONS = {"socket_connect_timeout": PUBLISH_TIMEOUT, "socket_timeout": PUBLISH_TIMEOUT,
+                             "max_retries": 0, "retry_on_timeout": False}
 _broker_down_until = 0.0
 
 
@@ -77,7 +80,15 @@ def enqueue(report_id: int, *, force: bool = False) -> bool:
                     report_id, BROKER_BACKOFF_SECONDS)
         return False
     try:
-        render_report.apply_async(args=[report_id], retry=False)
+        if render_report.app.conf.task_always_eager:
+            render_report.apply_async(args=[report_id], retry=False)
+        else:
+            # A connection of its own with short timeouts and no retry: a broker that refuses, does not
+            # answer or hangs costs the user's request at most about 1 s (the pooled connections of the
+            # worker keep the patient settings). The job stays waiting; the sweep sends it later.
+            with render_report.app.connection_for_write(
+                    connect_timeout=PUBLISH_TIMEOUT, transport_options=PUBLISH_TRANSPORT_OPTIONS) as conn:
+                render_report.apply_async(args=[report_id], retry=False, connection=conn)
     except Exception as exc:  # noqa: BLE001 — kombu/redis raise many connection error types
         if render_report.app.conf.task_always_eager and not _is_broker_error(exc):
             raise  # in-process run (make run, tests): a bug in the task must show

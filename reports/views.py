@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import DomainError, apply_domain_error
+from cls_portal.core.files import open_stored
 from cls_portal.core.permissions import require
 from contracts.tabs import tabs_for
 
@@ -129,11 +130,8 @@ def report_download(request, pk):
     require(permissions.can_view_report(request.user, report))
     if not report.is_ready or not report.file:
         raise Http404("Ce rapport n'est pas encore prêt.")
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("Le fichier de ce rapport est introuvable.") from exc
-    return FileResponse(handle, as_attachment=True, filename=report.filename, content_type="application/pdf")
+    return FileResponse(open_stored(report.file), as_attachment=True, filename=report.filename,
+                        content_type="application/pdf")
 
 
 def campaigns(request):

@@ -5,3 +5,10 @@ class AccountsConfig(AppConfig):
     name = "cls_portal.accounts"
     label = "accounts"
     verbose_name = "Comptes et rôles"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .throttling import reset_own_failures
+
+        user_logged_in.connect(reset_own_failures, dispatch_uid="accounts-reset-own-failures")

@@ -1,3 +1,4 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
@@ -21,3 +22,14 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class ThrottledBackend(AxesStandaloneBackend):
+    """django-axes' check, first in AUTHENTICATION_BACKENDS. Every login through the web (portal form, admin)
+    passes the request and is throttled; `authenticate()` without a request (a shell, the test client's
+    `login()`) has nothing to key on and is left to the next backend."""
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

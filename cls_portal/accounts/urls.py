@@ -12,7 +12,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
-    path("mot-de-passe/oubli/", _public(auth_views.PasswordResetView.as_view(
+    path("mot-de-passe/oubli/", _public(views.PasswordResetView.as_view(
         template_name="accounts/password_reset_form.html",
         email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",

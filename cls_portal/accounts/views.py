@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 
-from .forms import LoginForm
+from .forms import LoginForm, RateLimitedPasswordResetForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -18,3 +18,13 @@ def home(request):
     from .selectors import start_page_for
 
     return redirect(start_page_for(request.user))
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, with the form that limits requests per client and e-mails per address."""
+
+    form_class = RateLimitedPasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

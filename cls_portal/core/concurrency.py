@@ -7,6 +7,7 @@ from django.db import models
 
 from .errors import ConcurrentEditError
 from .history import diff, snapshot
+from .validation import InputRulesMixin
 
 
 class VersionedModel(models.Model):
@@ -43,8 +44,8 @@ def bump(obj: VersionedModel) -> None:
     obj.version = (obj.version or 0) + 1
 
 
-class VersionFormMixin(forms.Form):
-    """Adds the hidden `version` the user's edit started from."""
+class VersionFormMixin(InputRulesMixin, forms.Form):
+    """Adds the hidden `version` the user's edit started from (and the portal's input rules)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -30,3 +30,10 @@ def server_error(request):
 
     html = loader.get_template("errors/500.html").render({})
     return HttpResponseServerError(html)
+
+
+def conflict(request):
+    return _page(request, 409, "Enregistrement non abouti",
+                 "Une autre personne enregistrait la même fiche au même moment : votre enregistrement n'a pas pu "
+                 "aboutir et rien n'a été modifié. Revenez à la page précédente, rechargez-la pour voir les "
+                 "changements, puis recommencez.")

@@ -22,6 +22,8 @@ from django import forms
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from .validation import PortalForm, strip_controls
+
 
 @dataclass(frozen=True)
 class Column:
@@ -31,7 +33,7 @@ class Column:
     default: bool = True
 
 
-class ColumnChoiceForm(forms.Form):
+class ColumnChoiceForm(PortalForm):
     FORMATS = [("csv", "CSV (séparateur point-virgule)"), ("xlsx", "Excel (XLSX)")]
     format = forms.ChoiceField(label="Format", choices=FORMATS, initial="csv")
     colonnes = forms.MultipleChoiceField(label="Colonnes", widget=forms.CheckboxSelectMultiple, required=False)
@@ -121,6 +123,10 @@ def export_response(objects: Iterable, columns: list[Column], fmt: str, basename
 
 def _xlsx_cell(value):
     value = _cell(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
+    if isinstance(value, str):
+        # Input is cleaned of control characters (core.validation); rows saved before that, or written by
+        # other paths, must not make the whole export fail (openpyxl's IllegalCharacterError).
+        value = strip_controls(value, multiline=True)
+        if value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+            return "'" + value
     return value

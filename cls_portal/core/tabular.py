@@ -18,6 +18,13 @@ Whole-file problems (empty, binary, unreadable, too big, wrong headers) raise `T
 `DomainError` on the field `fichier`: views show it next to the upload field, never a 500.
 Row problems are collected, in French, with the row number as the user sees it in a spreadsheet
 (the header is row 1).
+
+Bounded resources (every import goes through `read_numbered_table`): the file is at most
+`MAX_BYTES`; an XLSX is first checked by `cls_portal.core.uploads` (entry count, declared and real
+inflated sizes, compression ratio: `uploads.TABLE_LIMITS`) and only then parsed by openpyxl in
+read-only (streaming) mode, with at most `max_rows` rows, `MAX_COLUMNS` columns and `MAX_CELL_CHARS`
+characters per cell; the first cell past a limit stops the reading with a French error. CSV has the
+same row, column and cell limits.
 """
 
 from __future__ import annotations
@@ -32,10 +39,14 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import uploads
 from .errors import DomainError
+from .validation import PortalForm
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
+MAX_COLUMNS = 60
+MAX_CELL_CHARS = 10_000
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -144,10 +155,11 @@ def read_numbered_table(uploaded, *, max_bytes: int = MAX_BYTES,
         raise TabularError("Choisissez un fichier CSV ou Excel (XLSX).")
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_bytes:
-        raise TabularError(f"Le fichier est trop volumineux ({_ko(size)}) : la limite est de {_ko(max_bytes)}.")
+        raise TabularError(f"Le fichier est trop volumineux ({uploads.human_size(size)}) : la limite est de "
+                           f"{uploads.limit_size(max_bytes)}.")
     data = uploaded.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise TabularError(f"Le fichier est trop volumineux : la limite est de {_ko(max_bytes)}.")
+        raise TabularError(f"Le fichier est trop volumineux : la limite est de {uploads.limit_size(max_bytes)}.")
     if not data.strip():
         raise TabularError("Le fichier est vide.")
     name = (getattr(uploaded, "name", "") or "").lower()
@@ -208,21 +220,17 @@ def discard_preview(session, key: str) -> None:
     session.pop(f"import:{key}", None)
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PortalForm):
     fichier = forms.FileField(label="Fichier à importer",
                               help_text="Formats acceptés : CSV (séparateur point-virgule ou virgule, UTF-8) "
                                         "ou Excel (.xlsx). Première ligne : les en-têtes de colonnes.")
 
 
-class ImportConfirmForm(forms.Form):
+class ImportConfirmForm(PortalForm):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
 # --- internals -----------------------------------------------------------------------------------
-
-def _ko(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} Mo".replace(".", ",") if n >= 1024 * 1024 else f"{max(1, n // 1024)} ko"
-
 
 def _map_headers(header: list[str], columns: list[ImportColumn]) -> tuple[dict[str, int], list[str]]:
     index: dict[str, int] = {}
@@ -283,29 +291,67 @@ def _read_csv(data: bytes, max_rows: int) -> list[list[str]]:
         for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
             if i > max_rows + 1:
                 raise TabularError(f"Le fichier contient trop de lignes : la limite est de {max_rows}.")
-            rows.append(row)
+            rows.append(_checked_row(i + 1, row))
     except csv.Error as exc:
         raise TabularError(f"Le fichier CSV est mal formé (ligne {i + 2}).") from exc
     return rows
 
 
+def _checked_row(number: int, cells) -> list[str]:
+    """The row's cells as text, refused past `MAX_COLUMNS` filled columns or `MAX_CELL_CHARS` characters."""
+    cells = list(cells)
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells.pop()
+    if len(cells) > MAX_COLUMNS:
+        raise TabularError(f"La ligne {number} a trop de colonnes ({len(cells)}) : la limite est de {MAX_COLUMNS}.")
+    out = []
+    for col, value in enumerate(cells, start=1):
+        text = value if isinstance(value, str) else _xlsx_text(value)
+        if len(text) > MAX_CELL_CHARS:
+            raise TabularError(f"La cellule {_column_letter(col)}{number} contient {len(text)} caractères : la limite "
+                               f"est de {MAX_CELL_CHARS}.")
+        out.append(text)
+    return out
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+_UNREADABLE = ("Le fichier Excel n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier .xlsx non protégé "
+               "par un mot de passe.")
+
+
 def _read_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    # Bounded first: entry count, declared and real inflated sizes, ratio (nothing parsed yet). After
+    # `verify_zip`, openpyxl's own reads of the archive cannot inflate more than TABLE_LIMITS allow.
+    try:
+        fileobj = io.BytesIO(data)
+        zf = uploads.open_zip(fileobj, limits=uploads.TABLE_LIMITS)
+        uploads.verify_zip(zf, fileobj, limits=uploads.TABLE_LIMITS)
+    except DomainError as err:
+        raise TabularError(_UNREADABLE if err.code == "damaged" else err.message) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException...) on junk
-        raise TabularError("Le fichier Excel n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier .xlsx "
-                           "non protégé par un mot de passe.") from None
+        raise TabularError(_UNREADABLE) from None
     try:
         ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
             raise TabularError("Le fichier Excel ne contient aucune feuille.")
         rows = []
-        for i, row in enumerate(ws.iter_rows(values_only=True)):
+        # Explicit bounds: read-only sheets pad every row to the width their <dimension> claims
+        # (A1:XFD1048576 is 16 384 columns), and fill gaps up to the next row number.
+        for i, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1, max_row=max_rows + 3)):
             if i > max_rows + 1:
                 raise TabularError(f"Le fichier contient trop de lignes : la limite est de {max_rows}.")
-            rows.append([_xlsx_text(v) for v in row])
+            rows.append(_checked_row(i + 1, row))
         return rows
     except TabularError:
         raise

@@ -1,9 +1,11 @@
 from django import forms
 
+from cls_portal.core.validation import PortalForm
+
 from .kinds import KINDS
 
 
-class EmailPreferencesForm(forms.Form):
+class EmailPreferencesForm(PortalForm):
     kinds = forms.MultipleChoiceField(
         label="Je reçois aussi par e-mail les notifications suivantes", required=False,
         widget=forms.CheckboxSelectMultiple, choices=list(KINDS.items()),

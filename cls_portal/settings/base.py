@@ -14,7 +14,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cls_portal.accounts.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_filters",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "cls_portal.core",
     "cls_portal.accounts",
     "cls_portal.territories",
@@ -50,10 +53,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cls_portal.core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cls_portal.core.middleware.WriteConflictMiddleware",
+    # Last: turns a lockout flagged during authenticate() into the throttled login page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cls_portal.urls"
@@ -80,8 +88,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout so a Celery worker in-process and the dev server do not lock each other out.
+    # IMMEDIATE: a transaction takes the write lock when it starts, so two saves at once wait for each other
+    # (busy timeout) instead of failing with "database is locked" when a reader tries to become a writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+         "transaction_mode": "IMMEDIATE"}
     )
 else:
     # Keep PostgreSQL connections between requests (a new one costs a few milliseconds per page);
@@ -92,7 +103,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["cls_portal.accounts.backends.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "cls_portal.accounts.backends.ThrottledBackend",  # django-axes: refuses a locked account or client first
+    "cls_portal.accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -102,10 +116,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: after this many failures for one username or one IP within the window,
-# further attempts are refused until the window has passed.
+# Login throttling (django-axes, see cls_portal/accounts/throttling.py): after this many failures for one
+# account (username or e-mail alike) or one client address within the window, further attempts are
+# refused until the window has passed. Also on the Django admin's login.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# Number of reverse proxies in front of the portal (the production TLS proxy: 1). 0: the connection's
+# address is the client's, X-Forwarded-For is ignored (it could be forged).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = LOGIN_FAILURE_WINDOW_SECONDS / 3600  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per client
+AXES_USERNAME_CALLABLE = "cls_portal.accounts.throttling.canonical_username"
+AXES_LOCKOUT_CALLABLE = "cls_portal.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # it would reset the client's address counter too: see throttling.py
+AXES_CLIENT_IP_CALLABLE = "cls_portal.accounts.throttling.client_ip"
+AXES_VERBOSE = False
+# Password reset: requests per client address, e-mails per address, per hour.
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=5)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+# Django admin: a second factor (django-otp, TOTP device) for every admin login; on in production.
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)
+OTP_TOTP_ISSUER = "Portail CLS"
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
@@ -127,6 +160,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# `Cache-Control: private, no-store` on responses to signed-in users (on in production).
+PRIVATE_NO_STORE = env.bool("PRIVATE_NO_STORE", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -18,3 +18,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://cls_cache")}
+PRIVATE_NO_STORE = env.bool("PRIVATE_NO_STORE", default=True)
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=True)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)  # the TLS proxy

@@ -5,8 +5,9 @@ from django.core.files.storage import default_storage
 
 from actions.enums import FicheStatut
 from actions.models import FicheAction
+from cls_portal.core import uploads
 from cls_portal.core.errors import DomainError
-from contracts import services, uploads
+from contracts import services
 from contracts.enums import DocumentType, InstanceType, Phase
 from contracts.models import Document
 from tests.contracts.files import DOCX, EXE, JPEG, ODS, ODT, PDF, PNG, XLSX, upload

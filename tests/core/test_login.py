@@ -27,11 +27,11 @@ def test_wrong_password_french_message(client, coordinator):
 
 
 def test_login_throttled_after_repeated_failures(client, coordinator, settings):
-    settings.LOGIN_MAX_FAILURES = 3
+    settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         _login(client, "camille", "faux")
     response = _login(client, "camille", "demo")  # right password, but locked
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "Trop de tentatives" in response.content.decode()
     assert "_auth_user_id" not in client.session
 

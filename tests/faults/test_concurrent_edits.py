@@ -133,3 +133,45 @@ def test_two_sessions_on_one_funding_year_second_save_is_refused_and_first_kept(
     _retry_after_reload(bob, url, "commentaire", "Recrutement en cours.")
     annee.refresh_from_db()
     assert annee.commentaire == "Recrutement en cours."
+
+
+def test_two_sessions_on_one_step_second_save_is_refused_and_first_kept(world):
+    step = world.own.step
+    coordinator = world.users["coordinateur"]
+    url = reverse("contracts:step_edit", kwargs={"pk": world.own.contract.pk, "step_pk": step.pk})
+    second, bob = _race(url, coordinator, coordinator, "acteurs", "Élus et CPAM", "Élus seulement")
+    _assert_refused(second, "Élus seulement")
+    step.refresh_from_db()
+    assert step.acteurs == "Élus et CPAM"
+    _retry_after_reload(bob, url, "acteurs", "Élus seulement")
+    step.refresh_from_db()
+    assert step.acteurs == "Élus seulement"
+
+
+def test_two_sessions_on_one_axe_second_save_is_refused_and_first_kept(world):
+    axe = world.own.axe
+    coordinator = world.users["coordinateur"]
+    url = reverse("actions:axe_edit", kwargs={"pk": axe.pk})
+    second, bob = _race(url, coordinator, coordinator, "titre", "Accès aux soins de premier recours",
+                        "Accès aux soins et à la prévention")
+    _assert_refused(second, "Accès aux soins et à la prévention")
+    axe.refresh_from_db()
+    assert axe.titre == "Accès aux soins de premier recours"
+    _retry_after_reload(bob, url, "titre", "Accès aux soins et à la prévention")
+    axe.refresh_from_db()
+    assert axe.titre == "Accès aux soins et à la prévention"
+
+
+def test_two_sessions_on_one_yearly_follow_up_second_save_is_refused_and_first_kept(world):
+    from actions.models import SuiviAnnuel
+    from actions.selectors import contract_years
+
+    fiche = world.own.fiche_validee
+    annee = contract_years(fiche.contract)[-1]
+    coordinator = world.users["coordinateur"]
+    url = reverse("actions:suivi_edit", kwargs={"pk": fiche.pk, "annee": annee})
+    second, bob = _race(url, coordinator, coordinator, "realise", "Dix tournées du bus.", "Huit tournées du bus.")
+    _assert_refused(second, "Huit tournées du bus.")
+    assert SuiviAnnuel.objects.get(fiche=fiche, annee=annee).realise == "Dix tournées du bus."
+    _retry_after_reload(bob, url, "realise", "Huit tournées du bus.")
+    assert SuiviAnnuel.objects.get(fiche=fiche, annee=annee).realise == "Huit tournées du bus."

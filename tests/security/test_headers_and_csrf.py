@@ -75,3 +75,23 @@ def test_private_media_is_never_served_from_a_url(world, tmp_path, settings):
             response = client.get(path)
             assert response.status_code in (302, 404), (role, path, response.status_code)
             assert b"secret" not in getattr(response, "content", b"")
+
+
+@pytest.mark.django_db
+def test_private_responses_are_not_stored_by_caches_in_production(world, settings):
+    settings.PRIVATE_NO_STORE = True
+    client = Client()
+    client.force_login(world.users["region"])
+    for url in (reverse("contracts:list"), reverse("regional:contracts_export") + "?format=xlsx",
+                reverse("contracts:detail", args=[world.own.contract.pk])):
+        assert client.get(url)["Cache-Control"] == "private, no-store", url
+    assert "no-store" not in Client().get(reverse("directory:index")).get("Cache-Control", "")
+
+
+def test_production_turns_on_no_store_and_the_admin_second_factor(production_env):
+    import importlib
+
+    import cls_portal.settings.production as prod
+
+    prod = importlib.reload(prod)
+    assert prod.PRIVATE_NO_STORE and prod.ADMIN_REQUIRE_OTP and prod.TRUSTED_PROXY_COUNT == 1

@@ -1,0 +1,73 @@
+"""One parser for every number typed in the portal (forms, query parameters, imports): the French way.
+
+    parse_decimal("25 000,50 €") == Decimal("25000.50")      # decimal comma or point, spaces, NBSP, €
+    parse_decimal("35,5") == Decimal("35.5")
+    parse_integer("2 025") == 2025
+    parse_decimal("1_000")  -> NumberError                   # Python's own Decimal()/int() accept it
+    parse_decimal("١٢٣")    -> NumberError                   # ... and these Arabic-Indic digits
+    parse_decimal("1e308"), "NaN", "Infinity", "²"  -> NumberError
+
+Only ASCII digits, one optional leading sign, at most one decimal separator (comma or point),
+spaces (normal, non-breaking, narrow) as thousands separators, a trailing `€` or `%` ignored.
+Display is `cls_portal.core.formatting`'s business; this module only reads.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+MAX_CHARS = 40
+_SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+class NumberError(ValueError):
+    """The text is not a number written the French way. `str(err)` is a French message."""
+
+
+def _clean(text, *, units: str) -> str:
+    if text is None:
+        raise NumberError("Saisissez un nombre.")
+    text = str(text).strip()
+    if len(text) > MAX_CHARS:
+        raise NumberError("Ce nombre est beaucoup trop long.")
+    for unit in units:
+        if text.endswith(unit):
+            text = text[: -len(unit)].rstrip()
+    return _SPACES.sub("", text)
+
+
+def parse_decimal(text, *, max_digits: int | None = None) -> Decimal:
+    """A Decimal from French-typed text (see module doc). Raises NumberError (French message)."""
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, int) and not isinstance(text, bool):
+        value = Decimal(text)
+    else:
+        cleaned = _clean(text, units="€%")
+        if not _NUMBER.fullmatch(cleaned):
+            raise NumberError("Saisissez un nombre, par exemple 23 000 ou 23 000,50.")
+        try:
+            value = Decimal(cleaned.replace(",", "."))
+        except InvalidOperation:  # pragma: no cover - the pattern above only lets valid literals through
+            raise NumberError("Saisissez un nombre, par exemple 23 000 ou 23 000,50.") from None
+    if not value.is_finite():
+        raise NumberError("Saisissez un nombre, par exemple 23 000 ou 23 000,50.")
+    if max_digits is not None and value.adjusted() >= max_digits:
+        raise NumberError("Ce nombre est beaucoup trop grand.")
+    return value
+
+
+def parse_integer(text) -> int:
+    """An int from French-typed text (`2 025`, `-3`). Raises NumberError (French message)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    cleaned = _clean(text, units="")
+    if not _INTEGER.fullmatch(cleaned):
+        raise NumberError("Saisissez un nombre entier.")
+    return int(cleaned)
+
+
+__all__ = ["NumberError", "parse_decimal", "parse_integer"]

@@ -1,0 +1,34 @@
+"""One French number parser (cls_portal.core.numbers) for every numeric field."""
+
+from decimal import Decimal
+
+import pytest
+
+from cls_portal.core.numbers import NumberError, parse_decimal, parse_integer
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("35,5", "35.5"), ("35.5", "35.5"), ("25 000,50 €", "25000.50"), ("25\u00a0000,50\u00a0€", "25000.50"),
+    ("25\u202f000", "25000"), ("-0,01", "-0.01"), ("+12", "12"), ("50 %", "50"), ("  7 ", "7"),
+])
+def test_french_numbers_are_read(text, expected):
+    assert parse_decimal(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["1_000", "١٢٣", "۱۲", "1e308", "NaN", "Infinity", "²", "12,5,3", "1.234,5",
+                                  "", "€", "0x10", "1" * 41, "--1", "3,"])
+def test_what_python_accepts_but_a_french_form_must_not(text):
+    with pytest.raises(NumberError):
+        parse_decimal(text)
+
+
+def test_integers():
+    assert parse_integer("2 025") == 2025
+    for text in ("2025,5", "1_000", "٢٠٢٥", "²", "1e3"):
+        with pytest.raises(NumberError):
+            parse_integer(text)
+
+
+def test_too_many_digits_for_the_field():
+    with pytest.raises(NumberError, match="trop grand"):
+        parse_decimal("1" * 13, max_digits=12)
