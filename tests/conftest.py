@@ -69,11 +69,96 @@ def _broker_backoff_reset():
     broker_backoff_reset()
 
 
+# --- The shared world, built once per worker and rolled back around each test -------------------
+#
+# Building the world costs about 200 queries; 1 000+ tests use it. Like Django's `setUpTestData`,
+# it is built once inside an outer transaction that stays open while the tests that use it run (each
+# test runs in a savepoint inside it and rolls back), then rolled back before any test that does not
+# ask for it, so those still start from an empty database. Tests asking for the world are moved to the
+# front of the database tests so that each xdist worker builds it once. Each test gets a deep copy of
+# the Python objects, so in-memory changes do not leak either. Transactional tests (live_server,
+# transactional_db) cannot run inside a transaction: they build their own world, as before.
+
+
+class _SharedWorld:
+    atomic = None
+    world = None
+    media = None  # the files the world's objects point to, copied into each test's MEDIA_ROOT
+
+
+def _is_transactional(item_or_request) -> bool:
+    names = item_or_request.fixturenames
+    marker = item_or_request.node.get_closest_marker("django_db") if hasattr(item_or_request, "node") \
+        else item_or_request.get_closest_marker("django_db")
+    marked = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    return marked or "transactional_db" in names or "live_server" in names
+
+
+def _uses_db(item) -> bool:
+    names = getattr(item, "fixturenames", [])
+    return bool(item.get_closest_marker("django_db")) or "db" in names or "transactional_db" in names \
+        or "live_server" in names or "world" in names or "demo" in names
+
+
+def _close_shared_world():
+    if _SharedWorld.atomic is not None:
+        from django.db import transaction
+
+        transaction.set_rollback(True)
+        _SharedWorld.atomic.__exit__(None, None, None)
+        _SharedWorld.atomic = _SharedWorld.world = None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    shared = [i for i in items if "world" in getattr(i, "fixturenames", []) and not _is_transactional(i)]
+    ids = {id(i) for i in shared}
+    items[:] = shared + [i for i in items if id(i) not in ids]
+    for item in items:
+        if _uses_db(item):
+            item.fixturenames.insert(0, "_world_scope")
+
+
+@pytest.fixture(scope="session")
+def _world_session(django_db_setup, django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _close_shared_world()
+
+
 @pytest.fixture
-def world(db):
+def _world_scope(request, _world_session, django_db_blocker, tmp_path_factory):
+    """Runs before the test's own transaction: opens (and builds) or closes the shared world."""
+    from django.db import transaction
+
+    wanted = "world" in request.fixturenames and not _is_transactional(request)
+    with django_db_blocker.unblock():
+        if wanted and _SharedWorld.atomic is None:
+            from django.test import override_settings
+
+            from tests.world import build_world
+
+            _SharedWorld.media = tmp_path_factory.mktemp("world-media")
+            _SharedWorld.atomic = transaction.atomic()
+            _SharedWorld.atomic.__enter__()
+            with override_settings(MEDIA_ROOT=str(_SharedWorld.media)):
+                _SharedWorld.world = build_world()
+        elif not wanted:
+            _close_shared_world()
+
+
+@pytest.fixture
+def world(request, db, settings):
+    import shutil
+
+    from tests.world import fresh_copy
+
+    if _SharedWorld.world is not None:
+        shutil.copytree(_SharedWorld.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+        return fresh_copy(_SharedWorld.world)
     from tests.world import build_world
 
-    return build_world()
+    return build_world()  # a transactional test: its own world, flushed after it
 
 
 @pytest.fixture

@@ -91,3 +91,19 @@ def build_world() -> World:
         for tenant in (own, other):
             ext.extend(world, tenant)
     return world
+
+
+def fresh_copy(world: World) -> World:
+    """A deep copy of a world built once per session (see tests/conftest.py), for one test.
+
+    Extensions that create objects lazily (on first use, inside the test) declare `relazy(world, tenant)`:
+    their lazy objects close over the tenant they were made for and must be made again for the copy.
+    """
+    import copy
+
+    copied = copy.deepcopy(world)
+    for ext in _extensions():
+        if hasattr(ext, "relazy"):
+            for tenant in (copied.own, copied.other):
+                ext.relazy(copied, tenant)
+    return copied

@@ -4,6 +4,7 @@ from django.urls import reverse
 from actions.enums import FicheStatut
 from actions.models import LigneBudget
 from tests import factories as f
+from tests.queries import assert_snapshot_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +46,11 @@ def test_xlsx_export(client, world):
     assert r.content[:2] == b"PK"
 
 
-def test_list_query_count_does_not_grow(client, world, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow(client, world, snapshot):
     client.force_login(world.own.people["coordinateur"])
     for i in range(30):
         fiche = f.FicheActionFactory(axe=world.own.axe, numero=50 + i, pilote_organisation=world.own.pilote_org)
         LigneBudget.objects.create(fiche=fiche, annee=2025, type="autre", montant_prevu=100)
-    with django_assert_max_num_queries(10):
+    with assert_snapshot_queries(snapshot):
         r = client.get(_url(world))
     assert len(r.context["page_obj"].object_list) == 25

@@ -1,4 +1,5 @@
-"""Pinned query counts: they must not grow with the number of sheets, indicators, years or queued sheets."""
+"""Query counts that must not grow with the number of sheets, indicators, years or queued sheets, and the
+queries themselves as snapshots (tests/queries.py)."""
 
 import pytest
 from django.db import connection
@@ -8,13 +9,10 @@ from django.urls import reverse
 from actions.enums import FicheStatut
 from tests import factories as f
 from tests.actions.factories import IndicateurFactory, SuiviFactory, ValeurFactory
+from tests.queries import assert_snapshot_queries
 from tests.worlds.actions import complete_fiche
 
 pytestmark = pytest.mark.django_db
-
-PLAN_MAX = 9
-FICHE_MAX = 18
-QUEUE_MAX = 7
 
 
 def _count(client, url) -> int:
@@ -39,14 +37,14 @@ def _plan_contract(world, n_sheets):
     return contract
 
 
-def test_plan_page_query_count_does_not_grow_with_sheets(client, world, django_assert_max_num_queries):
+def test_plan_page_query_count_does_not_grow_with_sheets(client, world, snapshot):
     client.force_login(world.own.people["coordinateur"])
     small = _plan_contract(world, 10)
     large = _plan_contract(world, 60)
     n_small = _count(client, reverse("actions:plan", kwargs={"contract_pk": small.pk}))
     n_large = _count(client, reverse("actions:plan", kwargs={"contract_pk": large.pk}))
     assert n_small == n_large
-    with django_assert_max_num_queries(PLAN_MAX):
+    with assert_snapshot_queries(snapshot):
         client.get(reverse("actions:plan", kwargs={"contract_pk": large.pk}))
 
 
@@ -63,7 +61,7 @@ def _sheet(world, n_indicators, years):
 
 
 def test_sheet_page_query_count_does_not_grow_with_years_or_indicators(client, world,
-                                                                       django_assert_max_num_queries):
+                                                                       snapshot):
     client.force_login(world.own.people["coordinateur"])
     one = _sheet(world, 1, [2024])
     five = _sheet(world, 4, [2024, 2025, 2026, 2027, 2028])
@@ -71,12 +69,12 @@ def test_sheet_page_query_count_does_not_grow_with_years_or_indicators(client, w
     n_one = _count(client, reverse("actions:fiche_detail", kwargs={"pk": one.pk}))
     n_five = _count(client, reverse("actions:fiche_detail", kwargs={"pk": five.pk}))
     assert n_one == n_five
-    with django_assert_max_num_queries(FICHE_MAX):
+    with assert_snapshot_queries(snapshot):
         r = client.get(reverse("actions:fiche_detail", kwargs={"pk": five.pk}))
     assert r.content.decode().count("<svg") == 4  # one chart per indicator with values
 
 
-def test_review_queue_query_count_does_not_grow(client, world, django_assert_max_num_queries):
+def test_review_queue_query_count_does_not_grow(client, world, snapshot):
     dd = world.own.people["delegation"]
     client.force_login(dd)
     url = reverse("actions:review_queue")
@@ -86,7 +84,7 @@ def test_review_queue_query_count_does_not_grow(client, world, django_assert_max
                              pilote_organisation=world.own.pilote_org)
     n_after = _count(client, url)
     assert n_before == n_after
-    with django_assert_max_num_queries(QUEUE_MAX):
+    with assert_snapshot_queries(snapshot):
         r = client.get(url)
     assert len(r.context["page_obj"].object_list) == 21
     # Another département's sheets stay out of the queue.

@@ -12,6 +12,7 @@ from contracts.enums import DocumentType, InstanceType, Phase
 from contracts.models import Document
 from tests import factories as f
 from tests.contracts.files import EXE, PDF, upload
+from tests.queries import assert_snapshot_queries
 
 
 def _text(response):
@@ -191,7 +192,7 @@ def _many_contracts(s, n):
 
 
 @pytest.mark.parametrize("url_name", ["contracts:list", "contracts:delegation_dashboard", "contracts:my_cls"])
-def test_query_counts_do_not_grow(client, setup, django_assert_max_num_queries, url_name):
+def test_query_counts_do_not_grow(client, setup, snapshot, url_name):
     s = setup(Phase.MISE_EN_OEUVRE)
     region_user = f.with_role(f.UserFactory(username="region"), Role.REGION, region=s.region)
     user = {"contracts:list": region_user, "contracts:delegation_dashboard": s.ars_user,
@@ -208,7 +209,7 @@ def test_query_counts_do_not_grow(client, setup, django_assert_max_num_queries, 
         assert r.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
-    with django_assert_max_num_queries(14):
+    with assert_snapshot_queries(snapshot):
         client.get(reverse(url_name))
 
 

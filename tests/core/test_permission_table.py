@@ -6,6 +6,7 @@ A new view without a case in tests/permission_cases/ makes `test_every_url_has_a
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cls_portal.core.models import HistoryEntry
 from tests.permission_cases import all_cases
 from tests.world import ROLES
 
@@ -52,6 +53,9 @@ def test_permission(client, world, case, role, side):
     user = world.users[role]
     if user is not None:
         client.force_login(user)
+    if case.setup:
+        case.setup(tenant)
+    last = HistoryEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     if case.method == "post":
         response = client.post(url, case.data(tenant) if case.data else {})
     else:
@@ -61,3 +65,11 @@ def test_permission(client, world, case, role, side):
         f"{case.method.upper()} {url} as {role} ({side}): {response.status_code} != {expected}")
     if role == "anonymous" and expected == 302:
         assert "/connexion/" in response["Location"]
+    if case.method == "post":
+        allowed = case.writes_for(role) and role != "anonymous" and expected not in (403, 404)
+        new = HistoryEntry.objects.filter(pk__gt=last)
+        written, mine = new.count(), new.filter(actor=user).exists() if user is not None else False
+        if allowed:
+            assert written and mine, f"POST {url} as {role} ({side}): allowed ({expected}) but nothing written"
+        else:
+            assert written == 0, f"POST {url} as {role} ({side}): refused ({expected}) but {written} line(s) written"

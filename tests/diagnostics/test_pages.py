@@ -12,6 +12,7 @@ from diagnostics.enums import Statut
 from diagnostics.models import ActeurCartographie, Diagnostic
 from tests import factories as f
 from tests.diagnostics.factories import DiagnosticFactory, PrioriteFactory, filled
+from tests.queries import assert_snapshot_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_detail_shows_every_section_and_the_exact_actor_grid(client, world):
     assert "16\u00a0250 habitants" in page
 
 
-def test_detail_and_list_query_counts_do_not_grow(client, world, django_assert_max_num_queries):
+def test_detail_and_list_query_counts_do_not_grow(client, world, snapshot):
     client.force_login(world.users["coordinateur"])
     small = DiagnosticFactory(contract=f.ContractFactory(diagnostic=True, coordinators=[world.users["coordinateur"]]))
     filled(small, n=1)
@@ -68,7 +69,7 @@ def test_detail_and_list_query_counts_do_not_grow(client, world, django_assert_m
     n_small = _count(client, reverse("diagnostics:detail", kwargs={"pk": small.pk}))
     n_big = _count(client, reverse("diagnostics:detail", kwargs={"pk": big.pk}))
     assert n_small == n_big
-    with django_assert_max_num_queries(19):
+    with assert_snapshot_queries(snapshot):
         client.get(reverse("diagnostics:detail", kwargs={"pk": big.pk}))
     list_url = reverse("diagnostics:list")
     n_list = _count(client, list_url)
@@ -76,7 +77,7 @@ def test_detail_and_list_query_counts_do_not_grow(client, world, django_assert_m
         filled(DiagnosticFactory(contract=f.ContractFactory(diagnostic=True,
                                                             coordinators=[world.users["coordinateur"]])))
     assert _count(client, list_url) == n_list
-    with django_assert_max_num_queries(8):
+    with assert_snapshot_queries(snapshot):
         client.get(list_url)
     n_synthese = _count(client, reverse("diagnostics:synthese", kwargs={"pk": small.pk}))
     assert _count(client, reverse("diagnostics:synthese", kwargs={"pk": big.pk})) == n_synthese

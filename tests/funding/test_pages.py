@@ -12,6 +12,7 @@ from funding import services
 from funding.enums import Statut
 from funding.models import AnneeFinancement, Decision, RegleFinancement
 from tests import factories as f
+from tests.queries import assert_snapshot_queries
 from tests.worlds.funding import TODAY, pdf
 
 
@@ -264,16 +265,16 @@ def _more_contracts(tenant, n):
 
 @pytest.mark.parametrize("n", [2, 12])
 @pytest.mark.parametrize("role", ["delegation", "region", "coordinateur"])
-def test_home_query_count_does_not_grow(client, world, django_assert_max_num_queries, n, role):
+def test_home_query_count_does_not_grow(client, world, snapshot, n, role):
     _more_contracts(world.own, n)
     client.force_login(world.own.people[role])
-    with django_assert_max_num_queries(16):
+    with assert_snapshot_queries(snapshot):
         response = client.get(reverse("funding:home"), {"statut": ""})
     assert response.status_code == 200 and response.context["page_obj"].paginator.count == n + 2
 
 
 @pytest.mark.parametrize("years", [1, 6])
-def test_contract_page_query_count_does_not_grow(client, world, django_assert_max_num_queries, years):
+def test_contract_page_query_count_does_not_grow(client, world, snapshot, years):
     t = world.own
     for y in range(2018, 2018 + years):
         a = services.annee_create(actor=t.people["coordinateur"], contract=t.contract, annee=y, today=TODAY,
@@ -287,7 +288,7 @@ def test_contract_page_query_count_does_not_grow(client, world, django_assert_ma
         services.versement_record(actor=t.people["delegation"], annee_id=a.pk, date=dt.date(y, 4, 1),
                                   montant=D("23000"), today=TODAY)
     client.force_login(t.people["delegation"])
-    with django_assert_max_num_queries(17):
+    with assert_snapshot_queries(snapshot):
         response = client.get(contract_url(t))
     assert len(response.context["annees"]) == years + 2
 

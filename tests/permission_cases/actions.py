@@ -1,9 +1,21 @@
+from tests import factories as f
 from tests.permission_cases import Case
+from tests.worlds.actions import complete_fiche
 
 VIEW_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200, "region": 200,
              "elu": 200}
 EDIT_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200}
 EDIT_PLAN_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302}
+
+
+
+def _second_axe(t):
+    f.AxeFactory(contract=t.contract, numero=2, titre="Prévention")
+
+
+def _complete_draft(t):
+    complete_fiche(t.fiche)
+
 
 CASES = [
     Case("actions:plan", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
@@ -11,22 +23,29 @@ CASES = [
     Case("actions:fiche_list", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}, query="?format=csv"),
     Case("actions:followup_year", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_detail", VIEW_PLAN, kwargs=lambda t: {"pk": t.fiche.pk}),
-    Case("actions:plan_submit", EDIT_PLAN_POST, kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post"),
+    # The world's draft, completed: a permitted submission submits it.
+    Case("actions:plan_submit", EDIT_PLAN_POST, kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post",
+         setup=_complete_draft, data=lambda t: {"commentaire": "Plan prêt pour la revue."}),
     Case("actions:axe_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:axe_edit", EDIT_PLAN, kwargs=lambda t: {"pk": t.axe.pk}),
-    Case("actions:axe_move", EDIT_PLAN_POST, kwargs=lambda t: {"pk": t.axe.pk}, method="post"),
+    Case("actions:axe_move", EDIT_PLAN_POST, kwargs=lambda t: {"pk": t.axe.pk}, method="post",
+         setup=_second_axe, data=lambda t: {"direction": "down"}),
     Case("actions:fiche_edit", EDIT_PLAN, kwargs=lambda t: {"pk": t.fiche.pk}),
     # A sheet under review is frozen, even for its coordinator.
     Case("actions:fiche_edit", {"anonymous": 302}, kwargs=lambda t: {"pk": t.fiche_soumise.pk}),
     Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "delegation": 302},
-         kwargs=lambda t: {"pk": t.fiche_soumise.pk, "name": "valider"}, method="post"),
+         kwargs=lambda t: {"pk": t.fiche_soumise.pk, "name": "valider"}, method="post",
+         data=lambda t: {"commentaire": "Fiche complète."}),
     Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "coordinateur": 302},
-         kwargs=lambda t: {"pk": t.fiche.pk, "name": "soumettre"}, method="post"),
+         kwargs=lambda t: {"pk": t.fiche.pk, "name": "soumettre"}, method="post",
+         setup=_complete_draft, data=lambda t: {"commentaire": ""}),
     Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "coordinateur": 302, "pilote": 302},
-         kwargs=lambda t: {"pk": t.fiche_validee.pk, "name": "demarrer"}, method="post"),
+         kwargs=lambda t: {"pk": t.fiche_validee.pk, "name": "demarrer"}, method="post",
+         data=lambda t: {"commentaire": ""}),
     Case("actions:fiche_comment", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
-         kwargs=lambda t: {"pk": t.fiche_soumise.pk}, method="post"),
+         kwargs=lambda t: {"pk": t.fiche_soumise.pk}, method="post",
+         data=lambda t: {"section": "general", "commentaire": "Précisez le budget de la première année."}),
     Case("actions:suivi_edit", {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200},
          kwargs=lambda t: {"pk": t.fiche_validee.pk, "annee": 2024}),
     # The pilot fills the follow-up of their own sheets only.

@@ -1,7 +1,16 @@
 """Contracts' URLs. Pages: read (everyone who sees the contract but the élu), edit (coordinator), decide
 (délégation). POSTs with an empty body end in a redirect with a message, or a form re-rendered (200)."""
 
-from tests.permission_cases import Case
+import datetime as dt
+
+from django.utils import timezone
+
+from contracts import services
+from contracts.enums import DocumentType, Phase
+from contracts.forms import ContractIdentityForm
+from contracts.models import Contract, TransitionProposal
+from tests.contracts.files import upload
+from tests.permission_cases import Case, form_body
 
 SIGNED_IN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200,
              "region": 200, "elu": 200}
@@ -17,6 +26,33 @@ def pk(t):
     return {"pk": t.contract.pk}
 
 
+def _phase(phase):
+    def setup(t):
+        Contract.objects.filter(pk=t.contract.pk).update(phase=phase)
+    return setup
+
+
+def _ready_to_engage(t):
+    """A contract in its phase préalable with every guard of "engager" met, and no pending proposal."""
+    TransitionProposal.objects.filter(contract=t.contract).delete()
+    Contract.objects.filter(pk=t.contract.pk).update(phase=Phase.PREALABLE, date_lettre_intention=dt.date(2023, 2, 1),
+                                                     engagement_confirme=True, date_signature=None)
+    services.document_upload(actor=t.people["coordinateur"], contract=Contract.objects.get(pk=t.contract.pk),
+                             type=DocumentType.LETTRE_INTENTION, titre="Lettre d'intention", fichier=upload())
+
+
+def _in_last_year(t):
+    c = Contract.objects.get(pk=t.contract.pk)
+    today = timezone.localdate()
+    Contract.objects.filter(pk=c.pk).update(
+        date_signature=today.replace(year=today.year - c.duree_annees) + dt.timedelta(days=100))
+
+
+def _identity(t):
+    return form_body(ContractIdentityForm(instance=Contract.objects.get(pk=t.contract.pk)),
+                     nom="Contrat local de santé du Bessin")
+
+
 CASES = [
     Case("contracts:list", SIGNED_IN),
     Case("contracts:list", SIGNED_IN, query="?export=csv&phase=mise_en_oeuvre"),
@@ -25,27 +61,36 @@ CASES = [
     Case("contracts:detail", READ, kwargs=pk),
     Case("contracts:retroplanning", READ, kwargs=pk),
     Case("contracts:edit", EDIT, kwargs=pk),
-    Case("contracts:edit", {"anonymous": 302, "admin": 200, "coordinateur": 200}, kwargs=pk, method="post"),
+    Case("contracts:edit", EDIT_POST, kwargs=pk, method="post", data=_identity),
     Case("contracts:perimeter", EDIT, kwargs=pk),
     Case("contracts:transition_propose", {"anonymous": 302, "admin": 302, "coordinateur": 302},
-         kwargs=lambda t: {"pk": t.contract.pk, "name": "engager"}, method="post"),
+         kwargs=lambda t: {"pk": t.contract.pk, "name": "engager"}, method="post", setup=_ready_to_engage,
+         data=lambda t: {"comment": "La collectivité s'est engagée en conseil communautaire."}),
     Case("contracts:transition_fire", BOTH_POST,
-         kwargs=lambda t: {"pk": t.contract.pk, "name": "ouvrir_evaluation_finale"}, method="post"),
+         kwargs=lambda t: {"pk": t.contract.pk, "name": "ouvrir_evaluation_finale"}, method="post",
+         setup=_in_last_year, data=lambda t: {"comment": "Dernière année du contrat."}),
     Case("contracts:proposal_decide", DECIDE_POST,
-         kwargs=lambda t: {"pk": t.contract.pk, "proposal_pk": t.proposal.pk}, method="post"),
-    Case("contracts:renew", BOTH_POST, kwargs=pk, method="post"),
+         kwargs=lambda t: {"pk": t.contract.pk, "proposal_pk": t.proposal.pk}, method="post",
+         setup=_phase(Phase.EVALUATION_FINALE),
+         data=lambda t: {"decision": "refuser", "comment": "Le rapport d'évaluation finale manque."}),
+    Case("contracts:renew", BOTH_POST, kwargs=pk, method="post", setup=_phase(Phase.EVALUATION_FINALE),
+         data=lambda t: {"nom": "Contrat local de santé de deuxième génération"}),
     Case("contracts:document_upload", EDIT, kwargs=pk),
-    Case("contracts:document_upload", EDIT, kwargs=pk, method="post"),
+    Case("contracts:document_upload", EDIT_POST, kwargs=pk, method="post",
+         data=lambda t: {"type": DocumentType.AUTRE, "titre": "Charte de partenariat",
+                         "fichier": upload("charte.pdf")}),
     Case("contracts:document_download", READ, kwargs=lambda t: {"pk": t.contract.pk, "doc_pk": t.document.pk}),
     Case("contracts:document_delete", EDIT_POST, kwargs=lambda t: {"pk": t.contract.pk, "doc_pk": t.document.pk},
-         method="post"),
+         method="post", data=lambda t: {}),
     Case("contracts:signatory_add", EDIT, kwargs=pk),
     Case("contracts:signatory_remove", EDIT_POST,
-         kwargs=lambda t: {"pk": t.contract.pk, "signatory_pk": t.signatory.pk}, method="post"),
+         kwargs=lambda t: {"pk": t.contract.pk, "signatory_pk": t.signatory.pk}, method="post", data=lambda t: {}),
     Case("contracts:step_edit", EDIT, kwargs=lambda t: {"pk": t.contract.pk, "step_pk": t.step.pk}),
-    Case("contracts:instance_add", EDIT_POST, kwargs=pk, method="post"),
+    Case("contracts:instance_add", EDIT_POST, kwargs=pk, method="post",
+         data=lambda t: {"type": "cotech", "nom": "Comité technique", "mission": "Préparer les COPIL."}),
     Case("contracts:member_add", EDIT_POST,
-         kwargs=lambda t: {"pk": t.contract.pk, "instance_pk": t.instance.pk}, method="post"),
+         kwargs=lambda t: {"pk": t.contract.pk, "instance_pk": t.instance.pk}, method="post",
+         data=lambda t: {"personne": "Dr Claire Martin", "role": "Médecin généraliste"}),
     Case("contracts:meeting_add", EDIT, kwargs=pk),
     Case("contracts:avenant_add", EDIT, kwargs=pk),
 ]

@@ -35,12 +35,17 @@ CASES = [
     Case("diagnostics:section", WRITER, kwargs=lambda t: {"pk": t.diagnostic.pk, "section": "acteurs"}),
     Case("diagnostics:import", WRITER, kwargs=_diag),
     Case("diagnostics:transition", {"anonymous": 302, "admin": 302, "coordinateur": 302},
-         kwargs=lambda t: {"pk": t.diagnostic.pk, "action": "soumettre"}, method="post"),
-    # Commenting needs a comment: the délégation gets the page back with the error (200).
+         kwargs=lambda t: {"pk": t.diagnostic.pk, "action": "soumettre"}, method="post",
+         data=lambda t: {"commentaire": "Diagnostic prêt pour la relecture."}),
+    # Commenting needs a comment: without one, the délégation gets the page back with the error (200).
     Case("diagnostics:transition", {"anonymous": 302, "admin": 200, "delegation": 200},
          kwargs=lambda t: {"pk": t.diagnostic.pk, "action": "commenter"}, method="post"),
+    Case("diagnostics:transition", {"anonymous": 302, "admin": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.diagnostic.pk, "action": "commenter"}, method="post",
+         data=lambda t: {"commentaire": "Ajoutez les données de la CPAM sur le recours aux urgences."}),
     # Only a validated diagnostic gets a new version: on a draft, refused to everyone.
     Case("diagnostics:new_version", {"anonymous": 302}, kwargs=_diag, method="post"),
     Case("diagnostics:priorite_axe", {"anonymous": 302, "admin": 302, "coordinateur": 302},
-         kwargs=lambda t: {"pk": t.diagnostic.pk, "priorite_pk": t.priorite.pk}, method="post"),
+         kwargs=lambda t: {"pk": t.diagnostic.pk, "priorite_pk": t.priorite.pk}, method="post",
+         data=lambda t: {}),
 ]

@@ -7,5 +7,6 @@ CASES = [
     Case("notifications:list", SIGNED_IN),
     Case("notifications:email_preferences", SIGNED_IN),
     Case("notifications:email_preferences", {**SIGNED_IN, "admin": 302, "coordinateur": 302, "pilote": 302,
-                                             "delegation": 302, "region": 302, "elu": 302}, method="post"),
+                                             "delegation": 302, "region": 302, "elu": 302}, method="post",
+         data=lambda t: {"kinds": ["financement"]}),
 ]

@@ -12,16 +12,22 @@ CASES = [
     # Empty form: allowed users get the page back with errors (200), the others 403.
     Case("reports:request", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200},
          kwargs=lambda t: {"pk": t.contract.pk}, method="post"),
+    Case("reports:request", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.contract.pk}, method="post",
+         data=lambda t: {"kind": "activite", "year": 2025}),
     # A draft (ready, unpublished): the coordinator and the ARS only.
     Case("reports:detail", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200},
          kwargs=lambda t: {"pk": t.report_draft.pk}),
     # A published report: everyone who sees the contract.
     Case("reports:detail", ALL_SIGNED_IN, kwargs=lambda t: {"pk": t.report_published.pk}),
     Case("reports:retry", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
-         kwargs=lambda t: {"pk": t.report_failed.pk}, method="post"),
+         kwargs=lambda t: {"pk": t.report_failed.pk}, method="post", data=lambda t: {}),
     # The délégation publishes at once (302); the coordinator must give the COPIL's date (200 with the error).
     Case("reports:publish", {"anonymous": 302, "admin": 302, "coordinateur": 200, "delegation": 302},
-         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post"),
+         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post", data=lambda t: {},
+         writes=frozenset({"admin", "delegation"})),
+    Case("reports:publish", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post", data=lambda t: {"copil_date": "2026-06-12"}),
     Case("reports:download", ALL_SIGNED_IN, kwargs=lambda t: {"pk": t.report_published.pk}),
     Case("reports:download", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200},
          kwargs=lambda t: {"pk": t.report_draft.pk}),

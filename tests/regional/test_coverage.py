@@ -8,6 +8,7 @@ from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
 from regional.coverage import AreaCoverage, combine, coverage
 from tests import factories as f
+from tests.queries import assert_snapshot_queries
 
 
 def union_population(perimeters, population) -> int:
@@ -72,9 +73,9 @@ def _build(n_contracts):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [2, 30])
-def test_coverage_runs_two_queries_whatever_the_size(django_assert_num_queries, n):
+def test_coverage_runs_two_queries_whatever_the_size(snapshot, n):
     _build(n)
-    with django_assert_num_queries(2):
+    with assert_snapshot_queries(snapshot):
         cov = coverage(region_code="28")
     assert cov.total.nb_communes_covered == 3 * n
     assert cov.total.covered == sum(3 * (100 + i) for i in range(n))

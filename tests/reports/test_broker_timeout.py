@@ -1,6 +1,11 @@
 """With the broker down (refusing, or accepting and never answering), the first report request of a process
-waits at most about 1 s for it (was ~6 s: kombu's three retries with back-off, then the transport's import).
-Measured in a process of its own started with the broker configured, as a server process would be."""
+tries once, with the publish timeout (`reports.services.PUBLISH_TIMEOUT`, 0.8 s), and gives up: about 1 s on
+an idle machine (was ~6 s: kombu's three retries with back-off, then the transport's import). Measured in a
+process of its own started with the broker configured, as a server process would be.
+
+What is asserted is the mechanism — a single connection attempt, no retry, and a bound loose enough to
+hold on a loaded CI machine (3 s, against ~6 s before) — not a speed target, which a timed unit test cannot
+check honestly (a CI run under a load of 15 measured 1.5 s)."""
 
 import json
 import os
@@ -44,7 +49,7 @@ def silent_broker():
             held.append(conn)
 
     threading.Thread(target=accept, daemon=True).start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", held
     server.close()
     for conn in held:
         conn.close()
@@ -59,11 +64,17 @@ def _first_enqueue(broker):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_a_refusing_broker_costs_the_first_request_at_most_one_second():
+BOUND = 3.0  # seconds: ~1 s idle; kombu's retries cost ~6 s
+
+
+def test_a_refusing_broker_costs_the_first_request_one_attempt():
     result = _first_enqueue(f"redis://127.0.0.1:{free_port()}/0")
-    assert result["sent"] is False and result["seconds"] < 1.0, result
+    assert result["sent"] is False and result["seconds"] < BOUND, result
 
 
-def test_a_hung_broker_costs_the_first_request_at_most_one_second(silent_broker):
-    result = _first_enqueue(silent_broker)
-    assert result["sent"] is False and result["seconds"] < 1.0, result
+def test_a_hung_broker_costs_the_first_request_one_attempt_and_the_timeout(silent_broker):
+    url, held = silent_broker
+    result = _first_enqueue(url)
+    assert result["sent"] is False, result
+    assert 0.8 <= result["seconds"] < BOUND, result  # it waited for the publish timeout, once
+    assert len(held) == 1, f"{len(held)} connections: the publish was retried"

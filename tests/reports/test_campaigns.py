@@ -10,6 +10,7 @@ from reports import services
 from reports.enums import ReportStatus
 from reports.models import Report, ReportCampaign
 from tests import factories as f
+from tests.queries import assert_snapshot_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_requeue_reports_command(running):
 
 
 def test_regional_staff_start_a_campaign_from_the_page(client, running, django_capture_on_commit_callbacks,
-                                                      django_assert_max_num_queries):
+                                                      snapshot):
     region_user = running["calvados"].people["region"]
     client.force_login(region_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +96,7 @@ def test_regional_staff_start_a_campaign_from_the_page(client, running, django_c
     campaign = ReportCampaign.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:campaign", args=[campaign.pk])
     assert campaign.started_by == region_user
-    with django_assert_max_num_queries(12):
+    with assert_snapshot_queries(snapshot):
         html = client.get(response["Location"]).content.decode()
     assert 'value="2"' in html and "2 rapports terminés sur 2 (100 %)" in html
     assert 'http-equiv="refresh"' not in html  # finished: no more refreshing
@@ -119,15 +120,15 @@ def test_campaign_form_refuses_a_departement_of_another_region(client, running):
     assert "Sélectionnez un choix valide" in response.content.decode()
 
 
-def test_campaign_list_query_count(client, running, django_assert_max_num_queries):
+def test_campaign_list_query_count(client, running, snapshot):
     client.force_login(running["calvados"].people["region"])
     region = running["calvados"].ars.region
     services.campaign_start(actor=None, year=2025, region=region)
-    with django_assert_max_num_queries(12):
+    with assert_snapshot_queries(snapshot):
         client.get(reverse("reports:campaigns"))
     for _ in range(5):
         services.campaign_start(actor=None, year=2024, region=region)
-    with django_assert_max_num_queries(12):
+    with assert_snapshot_queries(snapshot):
         html = client.get(reverse("reports:campaigns")).content.decode()
     assert html.count("Campagne 2024") == 5
 

@@ -7,6 +7,7 @@ from cls_portal.notifications.models import Notification
 from reports.enums import ReportKind, ReportStatus
 from reports.models import Report
 from tests import factories as f
+from tests.queries import assert_snapshot_queries
 from tests.reports.factories import FAKE_PDF, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,33 +134,33 @@ def _published_years(contract, n):
 
 
 @pytest.mark.parametrize("role", ["elu", "coordinateur"])
-def test_home_query_count_does_not_grow_with_rows(client, contract, django_assert_max_num_queries, role):
+def test_home_query_count_does_not_grow_with_rows(client, contract, snapshot, role):
     client.force_login(contract.people[role])
     _published_years(contract, 2)
-    with django_assert_max_num_queries(12):
+    with assert_snapshot_queries(snapshot):
         small = client.get(reverse("reports:home"))
     second = f.ContractFactory(collectivite=contract.collectivite, coordinators=[contract.people["coordinateur"]])
     _published_years(second, 25)
-    with django_assert_max_num_queries(12):
+    with assert_snapshot_queries(snapshot):
         big = client.get(reverse("reports:home"))
     assert small.status_code == big.status_code == 200
     assert big.context["page_obj"].paginator.count > 20 and len(big.context["page_obj"]) == 20
 
 
-def test_contract_page_query_count_does_not_grow_with_rows(client, contract, django_assert_max_num_queries):
+def test_contract_page_query_count_does_not_grow_with_rows(client, contract, snapshot):
     client.force_login(contract.people["delegation"])
     _published_years(contract, 2)
-    with django_assert_max_num_queries(16):
+    with assert_snapshot_queries(snapshot):
         client.get(reverse("reports:contract", args=[contract.pk]))
     for _i in range(12):
         ReportFactory(contract=contract, kind=ReportKind.ACTIVITE, year=2024, failed=True)
-    with django_assert_max_num_queries(16):
+    with assert_snapshot_queries(snapshot):
         response = client.get(reverse("reports:contract", args=[contract.pk]))
     assert response.context["page_obj"].paginator.count == 16
 
 
-def test_report_detail_query_count(client, contract, django_assert_max_num_queries):
+def test_report_detail_query_count(client, contract, snapshot):
     report = ReportFactory(contract=contract, ready=True)
     client.force_login(contract.people["delegation"])
-    with django_assert_max_num_queries(14):
+    with assert_snapshot_queries(snapshot):
         assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 200

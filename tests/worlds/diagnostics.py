@@ -13,3 +13,6 @@ def extend(world, tenant):
     diagnostic = SimpleLazyObject(lambda: filled(DiagnosticFactory(contract=tenant.contract)))
     tenant.extra["diagnostic"] = diagnostic
     tenant.extra["priorite"] = SimpleLazyObject(lambda: diagnostic.priorites.get())
+
+
+relazy = extend  # the world is copied for each test: its lazy objects are made again for the copy

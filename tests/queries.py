@@ -1,0 +1,52 @@
+"""Query snapshots: what a page asks the database, reviewed like code.
+
+A pinned count (`django_assert_max_num_queries(16)`) says how many queries a page runs, not which: a new
+N+1 can hide behind a query removed elsewhere, and raising the pin teaches nothing. Like les-emplois'
+`assertSnapshotQueries`, `assert_snapshot_queries(snapshot)` records the queries a block runs and compares
+them with the snapshot stored beside the test (`__snapshots__/<file>.ambr`, syrupy). A change shows as a diff
+in review; accept it with `pytest --snapshot-update <test>`.
+
+The suite runs on SQLite (`make test`) and PostgreSQL (CI), so a query is written down in a form both give
+alike: its verb and the tables it reads or writes, in order (`SELECT actions_fiche JOIN contracts_axe`),
+not its SQL text. Savepoints and transaction control are left out.
+"""
+
+import re
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+_SKIP = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|COMMIT|ROLLBACK)\b", re.I)
+_VERB = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
+_TABLES = re.compile(r'\b(FROM|JOIN|INTO|UPDATE)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?', re.I)
+
+
+def describe(sql: str) -> str | None:
+    """`SELECT "a"."id" FROM "a" INNER JOIN "b" ...` -> `SELECT a JOIN b`; None for transaction control."""
+    if _SKIP.match(sql):
+        return None
+    verb = (_VERB.match(sql).group(1) if _VERB.match(sql) else sql.split()[0]).upper()
+    parts = [verb]
+    for keyword, table in _TABLES.findall(sql):
+        keyword = keyword.upper()
+        if keyword == "UPDATE" and verb != "UPDATE":
+            continue  # SELECT ... FOR UPDATE
+        parts.append(table if keyword in ("FROM", "INTO", "UPDATE") and len(parts) == 1 else f"{keyword} {table}")
+    if re.search(r"\bCOUNT\(", sql, re.I) and verb == "SELECT":
+        parts[0] = "SELECT COUNT"
+    return " ".join(parts)
+
+
+def describe_all(captured) -> list[str]:
+    return [d for d in (describe(q["sql"]) for q in captured) if d is not None]
+
+
+@contextmanager
+def assert_snapshot_queries(snapshot, using="default"):
+    # Process-wide caches would make the queries depend on the tests run before in the same worker.
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connections[using]) as ctx:
+        yield ctx
+    assert describe_all(ctx.captured_queries) == snapshot
