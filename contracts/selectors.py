@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.models import HistoryEntry
-from cls_portal.territories.models import Commune, Delegation, Departement
+from cls_portal.territories.models import Commune, Delegation, Departement, Region
 
 from .enums import SIGNED_DOCUMENT_TYPES, ProposalStatus, StepStatus
 from .models import (
@@ -250,3 +250,14 @@ def current_version_label(contract, avenant_list) -> str:
 
 
 SIGNED = SIGNED_DOCUMENT_TYPES
+
+
+def regions_of(user) -> list:
+    """The régions where `user` works: its région (regional team), those of its départements (délégation),
+    of its contracts (coordinator); every région for an admin. New contracts and organisations go there."""
+    if user.is_portal_admin:
+        return list(Region.objects.filter(ars__isnull=False).order_by("nom"))
+    q = Q(code__in=user.region_codes()) | Q(departements__code__in=user.departement_codes())
+    if user.has_role(Role.COORDINATEUR):
+        q |= Q(ars__contracts__coordinators=user)
+    return list(Region.objects.filter(q).distinct().order_by("nom"))
