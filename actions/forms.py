@@ -66,8 +66,8 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         self.contract = contract
         self.fields["axe"].queryset = axes
         self.fields["communes"].queryset = contract.communes.order_by("nom")
-        self.fields["pilote_organisation"].queryset = Organisation.objects.in_region(
-            contract.ars.region_id).order_by("nom")
+        self.fields["pilote_organisation"].queryset = Organisation.objects.offered(
+            contract.ars.region_id, keep=self.instance.pilote_organisation_id)
         self.fields["pilote_personne"].queryset = pilots
         self.fields["pilote_personne"].label = "Pilote (compte du portail)"
         self.fields["pilote_nom"].label = "… ou pilote sans compte : prénom et nom"
@@ -136,7 +136,8 @@ class _OrgForm(_RowForm):
         if "organisation" in self.fields:
             orgs = Organisation.objects.order_by("nom")
             if self.contract is not None:  # the organisations of the contract's région only
-                orgs = orgs.in_region(self.contract.ars.region_id)
+                orgs = Organisation.objects.offered(self.contract.ars.region_id,
+                                                    keep=getattr(self.instance, "organisation_id", None))
             self.fields["organisation"].queryset = orgs
 
 

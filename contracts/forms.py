@@ -5,11 +5,13 @@ from django.contrib.auth import get_user_model
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.concurrency import VersionFormMixin
+from cls_portal.core.errors import DomainError
 from cls_portal.core.validation import DATE_MIN, PortalForm, PortalModelForm
 from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Departement, Organisation
 
 from .enums import DocumentType, InstanceType, Phase, SignatoryRole
 from .models import Contract, Instance, Meeting, Step
+from .selectors import territory_for_code
 from .steps import DEFAULT_PLAN_MONTHS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -106,7 +108,7 @@ class DocumentForm(PortalForm):
 
 def region_organisations(contract):
     """The organisations a form of `contract` offers: those of its région only."""
-    return Organisation.objects.in_region(contract.ars.region_id).order_by("nom")
+    return Organisation.objects.offered(contract.ars.region_id)
 
 
 class SignatoryForm(PortalForm):
@@ -264,6 +266,15 @@ class ContractCreateForm(PortalForm):
     def clean_communes(self):
         return parse_communes(self.cleaned_data["communes"])
 
+    def clean_collectivite_code(self):
+        code = self.cleaned_data["collectivite_code"].replace(" ", "").upper()
+        if code:
+            try:
+                territory_for_code(code, self.region.code)
+            except DomainError as err:
+                raise forms.ValidationError(err.message) from None
+        return code
+
     def clean(self):
         data = super().clean()
         org, code = data.get("collectivite"), (data.get("collectivite_code") or "").strip()
@@ -281,8 +292,9 @@ class ContractCreateForm(PortalForm):
         elif org is not None and (org.epci_id or org.commune_id):
             codes = list(Commune.objects.filter(epci_id=org.epci_id).values_list("code", flat=True)) \
                 if org.epci_id else [org.commune_id]
-        elif code:
-            codes = list(Commune.objects.filter(epci_id=code).values_list("code", flat=True)) or [code]
+        elif code:  # checked by clean_collectivite_code: an EPCI of the région, or one of its communes
+            codes = list(Commune.objects.filter(epci_id=code, region_id=self.region.code).values_list(
+                "code", flat=True)) or [code]
         else:
             self.add_error("communes", "Indiquez le périmètre : un EPCI ou une liste de communes.")
             return data
@@ -301,11 +313,11 @@ class ContractCreateForm(PortalForm):
 
 
 class RegionChoiceForm(PortalForm):
-    region = forms.ModelChoiceField(label="Région", queryset=None, empty_label=None)
+    region = forms.ChoiceField(label="Région")
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
+        self.fields["region"].choices = [(r.code, r.nom) for r in regions]
 
 
 class StepAddForm(PortalForm):
@@ -318,6 +330,9 @@ class StepAddForm(PortalForm):
 
 
 class OrganisationForm(PortalModelForm):
+    # Wider than 14: "732 829 320 00074" as printed on a Kbis is accepted, spaces removed before the check.
+    siret = forms.CharField(label="SIRET", required=False, max_length=20, help_text="Facultatif : 14 chiffres.")
+
     class Meta:
         model = Organisation
         fields = ["nom", "type", "siret", "email", "departement"]

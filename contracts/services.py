@@ -128,21 +128,13 @@ def collectivite_for_territory(*, actor, code: str, region_code: str) -> Organis
     """The collectivité porteuse of an EPCI (SIREN, 9 digits) or a commune (INSEE code, 5 characters) of
     région `region_code`: the existing organisation tied to it, or a new one created on the spot."""
     code = (code or "").strip().upper()
-    if len(code) == 9 and code.isdigit():
-        epci = EPCI.objects.filter(code=code).first()
-        if epci is None:
-            raise DomainError(f"Aucun EPCI n'a le SIREN {code}.", field="collectivite_code")
-        if not epci.communes.filter(region_id=region_code).exists():
-            raise DomainError(f"L'EPCI {epci.nom} n'est pas dans la région du contrat.", field="collectivite_code")
+    territory = selectors.territory_for_code(code, region_code)
+    if isinstance(territory, EPCI):
+        epci = territory
         org = Organisation.objects.filter(epci=epci, type=OrganisationType.EPCI).order_by("pk").first()
         nom, kind, link = epci.nom, OrganisationType.EPCI, {"epci": epci}
     else:
-        commune = Commune.objects.filter(code=code).first()
-        if commune is None:
-            raise DomainError(f"« {code} » n'est ni le SIREN d'un EPCI (9 chiffres) ni le code INSEE d'une commune.",
-                              field="collectivite_code")
-        if commune.region_id != region_code:
-            raise DomainError(f"La commune {commune} n'est pas dans la région du contrat.", field="collectivite_code")
+        commune = territory
         org = Organisation.objects.filter(commune=commune, type=OrganisationType.COMMUNE).order_by("pk").first()
         nom, kind = f"Commune de {commune.nom}", OrganisationType.COMMUNE
         link = {"commune": commune, "departement_id": commune.departement_id}
@@ -521,6 +513,63 @@ def step_update(*, actor, step: Step, data: dict, version: int | None = None) ->
         step.save()
     history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_MODIFIEE, changes=changes)
     return step
+
+
+def _renumber(contract_id: int) -> list[Step]:
+    """The steps in their shown order, numbered 10, 20, 30… (ties between yearly reviews broken)."""
+    ordered = list(Step.objects.filter(contract_id=contract_id).order_by("ordre", "annee", "id"))
+    for i, st in enumerate(ordered, start=1):
+        st.ordre = i * 10
+    return ordered
+
+
+@transaction.atomic
+def step_add(*, actor, contract: Contract, titre: str, phase: str, objectif: str = "", acteurs: str = "",
+             date_debut_prevue: dt.date | None = None, date_prevue: dt.date | None = None) -> Step:
+    """Add a step after the last one of its phase. Preconditions: a title, dates in order."""
+    if date_debut_prevue and date_prevue and date_prevue < date_debut_prevue:
+        raise DomainError("L'échéance prévue ne peut pas précéder le début prévu.", field="date_prevue")
+    for name, value in (("date_debut_prevue", date_debut_prevue), ("date_prevue", date_prevue)):
+        if value:
+            check_date(value, field=name)
+    Contract.objects.select_for_update().get(pk=contract.pk)  # one change of the steps' order at a time
+    ordered = _renumber(contract.pk)
+    order = list(Phase.values)
+    before = [st for st in ordered if order.index(st.phase) <= order.index(phase)]
+    position = before[-1].ordre + 5 if before else 5
+    Step.objects.bulk_update(ordered, ["ordre"])
+    step = Step.objects.create(contract=contract, phase=phase, kind=StepKind.AUTRE, ordre=position, titre=titre,
+                               objectif=objectif, acteurs=acteurs, date_debut_prevue=date_debut_prevue,
+                               date_prevue=date_prevue)
+    history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_AJOUTEE)
+    return step
+
+
+@transaction.atomic
+def step_delete(*, actor, step: Step) -> None:
+    """Remove a step. Precondition: not done (a done step stays in the record of the démarche)."""
+    Contract.objects.select_for_update().get(pk=step.contract_id)
+    step = Step.objects.get(pk=step.pk)
+    if step.statut == StepStatus.REALISEE:
+        raise DomainError("Une étape réalisée reste dans le déroulé de la démarche : elle ne se supprime pas.")
+    history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_SUPPRIMEE)
+    step.delete()
+
+
+@transaction.atomic
+def step_move(*, actor, step: Step, direction: str) -> Step:
+    """Swap a step with the one before (`up`) or after (`down`) it. At either end nothing changes."""
+    Contract.objects.select_for_update().get(pk=step.contract_id)
+    ordered = _renumber(step.contract_id)
+    index = next(i for i, st in enumerate(ordered) if st.pk == step.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(ordered):
+        return ordered[index]
+    ordered[index].ordre, ordered[other].ordre = ordered[other].ordre, ordered[index].ordre
+    Step.objects.bulk_update(ordered, ["ordre"])
+    history.record(actor=actor, obj=ordered[index], event=ContractEvent.ETAPE_DEPLACEE,
+                   changes={"rang": [index + 1, other + 1]})
+    return ordered[index]
 
 
 # --- documents --------------------------------------------------------------------------------------

@@ -99,8 +99,8 @@ class OrganisationChoiceMixin:
     def __init__(self, *args, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
         if contract is not None and "organisation" in self.fields:
-            self.fields["organisation"].queryset = Organisation.objects.in_region(
-                contract.ars.region_id).order_by("nom")
+            self.fields["organisation"].queryset = Organisation.objects.offered(
+                contract.ars.region_id, keep=getattr(self.instance, "organisation_id", None))
 
 
 class RessourceForm(OrganisationChoiceMixin, PortalModelForm):

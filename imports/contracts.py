@@ -22,11 +22,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from cls_portal.core.errors import DomainError
 from cls_portal.core.tabular import ImportColumn, ImportPreview, RowError, normalise_header, parse_import
 from cls_portal.core.validation import PortalForm
-from cls_portal.territories.models import EPCI, Commune
+from cls_portal.territories.models import Commune
 from contracts.enums import Phase
 from contracts.models import Contract
+from contracts.selectors import territory_for_code
 
 from .plan import DATE_FORMATS
 
@@ -110,23 +112,11 @@ class ContractRowForm(PortalForm):
 
     def clean_collectivite(self):
         code = self.cleaned_data["collectivite"].replace(" ", "").upper()
-        if re.fullmatch(r"[0-9]{9}", code):
-            epci = EPCI.objects.filter(code=code).first()
-            if epci is None:
-                raise forms.ValidationError(f"aucun EPCI n'a le SIREN {code} (pour une commune, indiquez son code "
-                                            "INSEE à 5 caractères).")
-            if not epci.communes.filter(region_id=self.region.code).exists():
-                raise forms.ValidationError(f"l'EPCI {epci.nom} ({code}) n'est pas dans la région {self.region.nom}.")
-            return code
-        if re.fullmatch(r"[0-9][0-9AB][0-9]{3}", code):
-            commune = Commune.objects.filter(code=code).first()
-            if commune is None:
-                raise forms.ValidationError(f"aucune commune n'a le code INSEE {code}.")
-            if commune.region_id != self.region.code:
-                raise forms.ValidationError(f"la commune {commune} n'est pas dans la région {self.region.nom}.")
-            return code
-        raise forms.ValidationError(f"« {code} » n'est ni un SIREN d'EPCI (9 chiffres) ni un code INSEE de "
-                                    "commune (5 caractères).")
+        try:
+            territory_for_code(code, self.region.code)  # the rule of the contract form (contracts owns it)
+        except DomainError as err:
+            raise forms.ValidationError(err.message) from None
+        return code
 
     def clean_communes(self):
         codes = [c.upper() for c in re.split(r"[\s,;]+", self.cleaned_data["communes"]) if c]

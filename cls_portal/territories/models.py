@@ -171,6 +171,15 @@ class OrganisationQuerySet(models.QuerySet):
             | Q(region__isnull=True) & (Q(departement__region_id=code) | Q(commune__region_id=code)
                                         | Q(epci_id__in=epcis)))
 
+    def offered(self, code: str, keep=None):
+        """What a form offers for a contract of région `code`: its organisations, plus `keep` (the one
+        already chosen, an organisation tied to no territory saved before the lists were limited) so that
+        saving an existing record never fails on a choice the user did not touch."""
+        q = Q(pk__in=self.in_region(code).values("pk"))
+        if keep:
+            q |= Q(pk=keep.pk if hasattr(keep, "pk") else keep)
+        return self.filter(q).order_by("nom")
+
 
 class Organisation(models.Model):
     nom = models.CharField("nom", max_length=200)

@@ -13,8 +13,18 @@ DECIDE_POST = {"anonymous": 302, "admin": 302, "delegation": 302}
 BOTH_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302}
 
 
+ARS_STAFF = {"anonymous": 302, "admin": 200, "delegation": 200, "region": 200}
+ORGANISATIONS = {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200}
+PLAN_STEPS = {"anonymous": 302, "admin": 200, "delegation": 200}
+PLAN_STEPS_POST = {"anonymous": 302, "admin": 302, "delegation": 302}
+
+
 def pk(t):
     return {"pk": t.contract.pk}
+
+
+def step(t):
+    return {"pk": t.contract.pk, "step_pk": t.step.pk}
 
 
 CASES = [
@@ -48,4 +58,15 @@ CASES = [
          kwargs=lambda t: {"pk": t.contract.pk, "instance_pk": t.instance.pk}, method="post"),
     Case("contracts:meeting_add", EDIT, kwargs=pk),
     Case("contracts:avenant_add", EDIT, kwargs=pk),
+    # Starting a région (issue 13): who creates a contract, plans its steps, creates organisations.
+    Case("contracts:create", ARS_STAFF),
+    Case("contracts:create", ARS_STAFF, method="post"),  # empty form: re-rendered with its errors
+    Case("contracts:organisation_list", ORGANISATIONS),
+    Case("contracts:organisation_create", ORGANISATIONS),
+    Case("contracts:organisation_create", ORGANISATIONS, method="post",
+         data=lambda t: {"region": t.region.code}),
+    Case("contracts:step_add", PLAN_STEPS, kwargs=pk),
+    Case("contracts:step_add", PLAN_STEPS, kwargs=pk, method="post"),
+    Case("contracts:step_delete", PLAN_STEPS_POST, kwargs=step, method="post"),
+    Case("contracts:step_move", PLAN_STEPS_POST, kwargs=step, method="post", data=lambda t: {"direction": "down"}),
 ]
