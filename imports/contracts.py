@@ -55,7 +55,7 @@ COLUMNS = [
 
 SIGNED_PHASES = {Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE, Phase.CLOS}
 EXAMPLE_ROWS = [
-    ["CLS de Bayeux Intercom", "200069516", "", "Mise en œuvre et évaluation", "", "15/03/2021", "12/10/2022",
+    ["CLS de Bayeux Intercom", "241400555", "", "Mise en œuvre et évaluation", "", "15/03/2021", "12/10/2022",
      "11/10/2027", "coordination.cls@bayeux-intercom.fr", "referent.cls14@ars.sante.fr"],
     ["CLS de la ville de Flers", "61169", "61169", "Phase préalable", "01/09/2025", "", "", "", "", ""],
 ]
