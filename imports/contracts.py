@@ -93,6 +93,32 @@ def duree(signature: dt.date, fin: dt.date) -> int | None:
     return years if abs(days - years * 365.25) <= 31 else None
 
 
+class Lookups:
+    """What the rows of one file ask the reference data, asked once per code: a file of 500 rows naming
+    the same EPCI costs one query, not 500 (each row is validated at preview and again at confirmation)."""
+
+    def __init__(self, region):
+        self.region = region
+        self._territories: dict[str, str] = {}
+        self._communes: dict[str, str | None] = {}
+
+    def territory_error(self, code: str) -> str:
+        if code not in self._territories:
+            try:
+                territory_for_code(code, self.region.code)  # the rule of the contract form (contracts owns it)
+                self._territories[code] = ""
+            except DomainError as err:
+                self._territories[code] = err.message
+        return self._territories[code]
+
+    def commune_regions(self, codes: list[str]) -> dict[str, str]:
+        missing = [c for c in codes if c not in self._communes]
+        if missing:
+            found = dict(Commune.objects.filter(code__in=missing).values_list("code", "region_id"))
+            self._communes.update({c: found.get(c) for c in missing})
+        return {c: self._communes[c] for c in codes if self._communes[c] is not None}
+
+
 class ContractRowForm(PortalForm):
     nom = forms.CharField(label="Nom du contrat", max_length=255)
     collectivite = forms.CharField(label="Collectivité porteuse", max_length=20)
@@ -106,16 +132,16 @@ class ContractRowForm(PortalForm):
     coordinateurs = forms.CharField(label="E-mails des coordinateurs", required=False)
     referents = forms.CharField(label="E-mails des référents ARS", required=False)
 
-    def __init__(self, *args, region, **kwargs):
+    def __init__(self, *args, region, lookups: Lookups | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        self.lookups = lookups or Lookups(region)
 
     def clean_collectivite(self):
         code = self.cleaned_data["collectivite"].replace(" ", "").upper()
-        try:
-            territory_for_code(code, self.region.code)  # the rule of the contract form (contracts owns it)
-        except DomainError as err:
-            raise forms.ValidationError(err.message) from None
+        message = self.lookups.territory_error(code)
+        if message:
+            raise forms.ValidationError(message)
         return code
 
     def clean_communes(self):
@@ -124,7 +150,7 @@ class ContractRowForm(PortalForm):
         if bad:
             raise forms.ValidationError("codes INSEE non valides : " + ", ".join(bad) + ".")
         codes = list(dict.fromkeys(codes))
-        found = dict(Commune.objects.filter(code__in=codes).values_list("code", "region_id"))
+        found = self.lookups.commune_regions(codes)
         unknown = [c for c in codes if c not in found]
         if unknown:
             raise forms.ValidationError("communes inconnues : " + ", ".join(unknown) + ".")
@@ -173,8 +199,10 @@ class ContractRowForm(PortalForm):
 
 
 def validator(region):
+    lookups = Lookups(region)
+
     def validate(raw):
-        form = ContractRowForm(data=raw, region=region)
+        form = ContractRowForm(data=raw, region=region, lookups=lookups)
         if form.is_valid():
             return form.cleaned_data
         raise ValidationError([f"{form.fields[name].label if name in form.fields else ''} : {err}".lstrip(" :")
@@ -182,8 +210,8 @@ def validator(region):
     return validate
 
 
-def cleaned_rows(preview: ImportPreview, region) -> list[tuple[int, dict]]:
-    validate = validator(region)
+def cleaned_rows(preview: ImportPreview, region, validate=None) -> list[tuple[int, dict]]:
+    validate = validate or validator(region)
     out = []
     for number, raw in preview.rows:
         try:
@@ -228,15 +256,19 @@ def check_rows(region, rows: list[tuple[int, dict]]) -> tuple[list[RowError], se
     return [RowError(n, msgs) for n, msgs in sorted(errors.items())], recognised
 
 
-def read(uploaded, region) -> tuple[ImportPreview, set[int]]:
-    """Preview of a file: per-row errors (field and cross-row) in French, and the recognised rows."""
-    preview = parse_import(uploaded, columns=COLUMNS, validator=validator(region), max_rows=MAX_ROWS)
-    extra, recognised = check_rows(region, cleaned_rows(preview, region))
+def read(uploaded, region) -> tuple[ImportPreview, list[tuple[int, dict]], set[int]]:
+    """Preview of a file: per-row errors (field and cross-row) in French, the valid rows' cleaned values and
+    the numbers of the recognised rows."""
+    validate = validator(region)
+    preview = parse_import(uploaded, columns=COLUMNS, validator=validate, max_rows=MAX_ROWS)
+    rows = cleaned_rows(preview, region, validate)
+    extra, recognised = check_rows(region, rows)
     if extra:
         preview.errors = sorted(preview.errors + extra, key=lambda e: e.row)
         bad = {e.row for e in extra}
         preview.rows = [(n, r) for n, r in preview.rows if n not in bad]
-    return preview, recognised
+        rows = [(n, r) for n, r in rows if n not in bad]
+    return preview, rows, recognised
 
 
 def summary(rows: list[tuple[int, dict]], recognised: set[int]) -> list[dict]:

@@ -100,16 +100,15 @@ def _import_region(request):
     return next((r for r in regions if r.code == code), None), regions
 
 
-def _contracts_page(request, region, regions, form, preview=None, recognised=(), token="", status=200):
-    rows = contracts_import.cleaned_rows(preview, region) if preview is not None else []
-    summary = contracts_import.summary(rows, set(recognised))
+def _contracts_page(request, region, regions, form, preview=None, rows=(), recognised=(), token=""):
+    summary = contracts_import.summary(list(rows), set(recognised))
     return render(request, "imports/contracts.html", {
         "region": region, "regions": regions, "form": form, "preview": preview, "token": token,
         "summary": summary, "nb_new": sum(1 for r in summary if not r["existant"]),
         "nb_existing": sum(1 for r in summary if r["existant"]),
         "title": "Importer les CLS existants" + (f" — {region.nom}" if region else ""),
         "breadcrumbs": [("Contrats", reverse("contracts:list")), ("Importer les CLS existants", None)],
-    }, status=status)
+    })
 
 
 def contracts_import_upload(request):
@@ -120,13 +119,13 @@ def contracts_import_upload(request):
     if not form.is_valid():
         return _contracts_page(request, region, regions, form)
     try:
-        preview, recognised = contracts_import.read(form.cleaned_data["fichier"], region)
+        preview, rows, recognised = contracts_import.read(form.cleaned_data["fichier"], region)
     except DomainError as err:
         apply_domain_error(form, err)
         return _contracts_page(request, region, regions, form)
     token = store_preview(request.session, f"contracts-{region.code}", preview) if preview.is_valid else ""
-    return _contracts_page(request, region, regions, ImportUploadForm(), preview=preview, recognised=recognised,
-                           token=token)
+    return _contracts_page(request, region, regions, ImportUploadForm(), preview=preview, rows=rows,
+                           recognised=recognised, token=token)
 
 
 @require_POST
@@ -141,9 +140,9 @@ def contracts_import_confirm(request):
         messages.error(request, "L'aperçu a expiré ou a été remplacé : déposez de nouveau le fichier.")
         return redirect(back)
     try:
-        preview.revalidate(contracts_import.validator(region))
+        cleaned = preview.revalidate(contracts_import.validator(region))  # same order as preview.rows
         created = services.contracts_import(actor=request.user, region=region,
-                                            rows=contracts_import.cleaned_rows(preview, region))
+                                            rows=[(n, row) for (n, _), row in zip(preview.rows, cleaned, strict=True)])
     except DomainError as err:
         messages.error(request, err.message)
         return redirect(back)
