@@ -177,3 +177,20 @@ def test_coordinator_creates_a_collectivite_service_offered_in_the_region_only(w
     assert Organisation.objects.filter(nom__iexact="service jeunesse test").count() == 1
     listing = client.get(reverse("contracts:organisation_list")).content.decode()
     assert "Service jeunesse test" in listing and world.other.pilote_org.nom not in listing
+
+
+def test_organisation_list_queries_do_not_grow_with_the_list(world, django_assert_max_num_queries):
+    for i in range(30):
+        f.OrganisationFactory(nom=f"Association test {i}", departement=world.own.departement)
+    client = _client(world.users["delegation"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("contracts:organisation_list"))
+    assert response.context["page_obj"].paginator.count >= 30
+
+
+def test_admin_chooses_the_region_first(world):
+    client = _client(world.users["admin"])
+    response = client.get(reverse("contracts:create"))
+    assert "region" in response.context["form"].fields and "nom" not in response.context["form"].fields
+    response = client.get(reverse("contracts:create") + f"?region={world.other.region.code}")
+    assert response.context["form"].region == world.other.region
