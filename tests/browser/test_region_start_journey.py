@@ -21,6 +21,7 @@ from cls_portal.accounts.models import Role, RoleMembership
 from cls_portal.territories.models import Region
 from contracts.models import Contract, PendingContact
 from tests import factories as f
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import login
 
 SHOTS = os.environ.get("SHOTS_DIR", "")
@@ -94,6 +95,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     expect(page.get_by_text("3 contrats à créer, 0 déjà présent.")).to_be_visible()
     expect(page.get_by_role("cell", name="3 communes")).to_be_visible()
     shot(page, "import-preview")
+    assert_accessible(page)
     page.get_by_role("button", name="Confirmer l'import").click()
     expect(page.get_by_text("3 contrat(s) importé(s)")).to_be_visible()
     honfleur = Contract.objects.get(nom="CLS du Pays de Honfleur (Calvados)")
@@ -110,6 +112,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     page.get_by_label("Début de la phase préalable").fill("2026-01-05")
     page.get_by_label("Signature prévue").fill("2027-07-05")
     shot(page, "contract-create")
+    assert_accessible(page)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", name="CLS de Val ès Dunes", exact=True)).to_be_visible()
     expect(page.get_by_text("Le contrat a été créé en phase préalable")).to_be_visible()
@@ -136,6 +139,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
         "Validation du plan d'action et signature du CLS")
     page.locator("#etapes").scroll_into_view_if_needed()
     shot(page, "steps-delegation")
+    assert_accessible(page)
     logout(page)
 
     # Stand-in for the invitation (issue 14): the coordinator of the pending contact gets the contract.
@@ -151,6 +155,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     page.get_by_label("Type").select_option(label="CCAS / CIAS")
     page.get_by_label("SIRET").fill("732 829 320 00074")
     shot(page, "organisation-create")
+    assert_accessible(page)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("L'organisation « CCAS de Bayeux » a été créée")).to_be_visible()
     page.goto(f"/plan-action/contrat/{bayeux.pk}/")
@@ -172,6 +177,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     page.locator("#id_indicateurs-0-cible").fill("150")
     page.locator("#legend-pilotage").scroll_into_view_if_needed()
     shot(page, "fiche-pilot-without-account")
+    assert_accessible(page)
     page.get_by_role("button", name="Enregistrer la fiche").click()
     expect(page.get_by_text("Claire Martin")).to_be_visible()
     expect(page.get_by_text("sans compte")).to_be_visible()
