@@ -233,8 +233,9 @@ class ContractCreateForm(PortalForm):
         label="Collectivité porteuse", required=False, queryset=Organisation.objects.none(),
         empty_label="— Choisir une collectivité déjà connue —")
     collectivite_code = forms.CharField(
-        label="… ou la créer à partir d'un EPCI ou d'une commune", required=False, max_length=9,
-        help_text="SIREN de l'EPCI (9 chiffres) ou code INSEE de la commune (5 caractères), par exemple 241400555 (Bayeux Intercom).")
+        label="… ou la créer à partir d'un EPCI ou d'une commune", required=False, max_length=15,
+        help_text="SIREN de l'EPCI (9 chiffres) ou code INSEE de la commune (5 caractères), par exemple "
+                  "241400555 (Bayeux Intercom).")
     epci = forms.ModelChoiceField(label="Périmètre : un EPCI entier", required=False, queryset=EPCI.objects.none(),
                                   empty_label="— Pas d'EPCI entier —")
     communes = forms.CharField(

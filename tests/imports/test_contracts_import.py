@@ -139,7 +139,8 @@ def test_empty_file_and_header_only_are_refused_next_to_the_field(region_client)
     response = upload(region_client, SimpleUploadedFile("vide.xlsx", b""))
     assert response.context["form"].errors["fichier"]
     response = upload(region_client, xlsx([]))
-    assert response.context["form"].errors["fichier"] == ["Le fichier ne contient que la ligne d'en-tête, aucune donnée."]
+    assert response.context["form"].errors["fichier"] == [
+        "Le fichier ne contient que la ligne d'en-tête, aucune donnée."]
 
 
 def test_fifty_thousand_rows_are_refused_with_bounded_memory(region_client, world, territory):
