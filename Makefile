@@ -38,9 +38,9 @@ setup: system-deps $(STAMP)
 setup-runtime: system-deps $(RUNTIME_STAMP)
 	@mkdir -p var
 
+# A plain migrate is enough: the cache table is created by a migration (cls_portal/core/migrations/0005).
 migrate: setup-runtime
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py import_territories

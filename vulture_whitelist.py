@@ -256,3 +256,15 @@ process_exception  # middleware hook called by Django
 field_class  # django-filter's Filter reads it
 _.__class__  # validation._swap: the field's class is replaced on purpose
 _.is_required  # read by Django's widgets
+
+# --- Starting a région (issue 13) ---
+CCAS  # unused variable (cls_portal/territories/models.py): organisation types offered by the forms
+SERVICE_JEUNESSE  # unused variable (cls_portal/territories/models.py)
+SERVICE_PETITE_ENFANCE  # unused variable (cls_portal/territories/models.py)
+SERVICE_CULTURE  # unused variable (cls_portal/territories/models.py)
+SERVICE_COLLECTIVITE  # unused variable (cls_portal/territories/models.py)
+MSP  # unused variable (cls_portal/territories/models.py)
+EDUCATION  # unused variable (cls_portal/territories/models.py)
+_.validate_unique  # unused method (contracts/forms.py): Django's ModelForm hook
+invited_at  # unused variable (contracts/models.py): PendingContact field the invitations (issue 14) fill in
+coordinateurs  # unused variable (imports/contracts.py): ContractRowForm field, read from cleaned_data

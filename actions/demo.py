@@ -37,6 +37,8 @@ from .models import (
 S = FicheStatut
 
 # Each sheet: (title, status, pilot organisation name, pilot username or None, indicators, budget per year or None)
+PILOTS_WITHOUT_ACCOUNT = ["Claire Martin", "Thomas Lemoine", "Sophie Garnier", "Julien Renaud", "Élodie Caron",
+                          "Marc Bouvier", "Nadia Haddad"]
 # Each indicator: (label, type, unit, baseline, target, higher_is_better)
 BAYEUX = [
     ("Accès aux soins et attractivité du territoire", AxeType.THEMATIQUE,
@@ -166,9 +168,11 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                 statut = DONE.get(statut, statut)
             org = {"__collectivite__": contract.collectivite, "__cpam__": cpam}.get(org_name) or partners.get(org_name)
             pilot = coord if pilot_name == "__coordinateur__" else users.get(pilot_name) if pilot_name else None
+            # Pilots who have no account yet: a name (and e-mail) kept on the sheet.
+            pilot_without_account = "" if pilot else PILOTS_WITHOUT_ACCOUNT[(a * 3 + n) % len(PILOTS_WITHOUT_ACCOUNT)]
             fiche = FicheAction.objects.create(
                 contract=contract, axe=axe, numero=n, titre=ftitre, statut=statut, pilote_organisation=org,
-                pilote_personne=pilot,
+                pilote_personne=pilot, pilote_nom=pilot_without_account,
                 contexte=f"{description} Le diagnostic local de santé partagé fait de ce constat une priorité.",
                 objectif_general=f"{ftitre} sur l'ensemble du territoire du contrat.",
                 objectifs_specifiques="Mobiliser les partenaires locaux ; toucher les publics les plus éloignés.",

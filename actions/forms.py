@@ -50,7 +50,8 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         model = FicheAction
         fields = ["axe", "titre", "priorite", "preexistante", "contexte", "objectif_general", "objectifs_specifiques",
                   "objectifs_operationnels", "description", "public_cible", "tout_le_perimetre", "communes",
-                  "objectif_prs", "pilote_organisation", "pilote_personne", "copilotes_personnes", "date_debut",
+                  "objectif_prs", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
+                  "copilotes_personnes", "date_debut",
                   "date_fin"]
         widgets = {
             **{f: TEXTAREA for f in ["contexte", "objectif_general", "objectifs_specifiques",
@@ -65,8 +66,12 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         self.contract = contract
         self.fields["axe"].queryset = axes
         self.fields["communes"].queryset = contract.communes.order_by("nom")
-        self.fields["pilote_organisation"].queryset = Organisation.objects.order_by("nom")
+        self.fields["pilote_organisation"].queryset = Organisation.objects.offered(
+            contract.ars.region_id, keep=self.instance.pilote_organisation_id)
         self.fields["pilote_personne"].queryset = pilots
+        self.fields["pilote_personne"].label = "Pilote (compte du portail)"
+        self.fields["pilote_nom"].label = "… ou pilote sans compte : prénom et nom"
+        self.fields["pilote_email"].label = "Adresse électronique du pilote sans compte (facultatif)"
         self.fields["copilotes_personnes"].queryset = pilots
         self.fields["copilotes_personnes"].required = False
 
@@ -77,6 +82,10 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         if not data.get("tout_le_perimetre") and not data.get("communes"):
             self.add_error("communes", "Cochez les communes concernées, ou « sur tout le périmètre du contrat ».")
         pilote = data.get("pilote_personne")
+        if pilote and (data.get("pilote_nom") or "").strip():
+            self.add_error("pilote_nom", "Le pilote a déjà un compte : laissez ce nom vide, ou retirez le compte.")
+        if (data.get("pilote_email") or "").strip() and not (data.get("pilote_nom") or "").strip():
+            self.add_error("pilote_nom", "Indiquez le nom du pilote dont vous donnez l'adresse.")
         if pilote and pilote in (data.get("copilotes_personnes") or []):
             self.add_error("copilotes_personnes", "Le pilote ne peut pas être aussi co-pilote.")
         return data
@@ -100,6 +109,7 @@ class _RowForm(PortalModelForm):
     (`contract` given by the formset); each refusal is shown next to its cell."""
 
     def __init__(self, *args, contract=None, **kwargs):
+        self.contract = contract
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name.startswith("montant"):
@@ -124,7 +134,11 @@ class _OrgForm(_RowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "organisation" in self.fields:
-            self.fields["organisation"].queryset = Organisation.objects.order_by("nom")
+            orgs = Organisation.objects.order_by("nom")
+            if self.contract is not None:  # the organisations of the contract's région only
+                orgs = Organisation.objects.offered(self.contract.ars.region_id,
+                                                    keep=getattr(self.instance, "organisation_id", None))
+            self.fields["organisation"].queryset = orgs
 
 
 class _RowFormSet(BaseInlineFormSet):

@@ -49,6 +49,9 @@ class FicheAction(VersionedModel):
                                         related_name="fiches_pilotees", verbose_name="pilote")
     copilotes_personnes = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="fiches_copilotees",
                                                  verbose_name="co-pilotes")
+    # A pilot who has no account (yet): free text kept on the sheet, enough for the "personne pilote" guard.
+    pilote_nom = models.CharField("pilote sans compte : nom", max_length=200, blank=True)
+    pilote_email = models.EmailField("pilote sans compte : adresse électronique", blank=True)
 
     contexte = models.TextField("contexte et lien avec le diagnostic", blank=True)
     objectif_general = models.TextField("objectif général", blank=True)

@@ -68,7 +68,7 @@ def fiche_missing(fiche: FicheAction) -> list[str]:
     missing = []
     if not fiche.pilote_organisation_id:
         missing.append("l'organisation pilote")
-    if not fiche.pilote_personne_id:
+    if not fiche.pilote_personne_id and not fiche.pilote_nom.strip():  # an account, or a name without one
         missing.append("la personne pilote")
     if not fiche.objectif_general.strip():
         missing.append("l'objectif général")

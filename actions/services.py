@@ -39,7 +39,7 @@ from .workflow import FICHES, TRANSITIONS
 AXE_FIELDS = ["titre", "type", "description"]
 FICHE_FIELDS = ["titre", "contexte", "objectif_general", "objectifs_specifiques", "objectifs_operationnels",
                 "description", "public_cible", "tout_le_perimetre", "objectif_prs", "priorite", "preexistante",
-                "date_debut", "date_fin", "pilote_organisation", "pilote_personne"]
+                "date_debut", "date_fin", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email"]
 # formset name -> (model, editable fields)
 CHILDREN = {
     "partenaires": (PartenaireFiche, ["organisation", "role", "precision"]),
@@ -417,7 +417,8 @@ def plan_copy_unfinished(*, actor, old: Contract, new: Contract) -> int:
         copy = FicheAction.objects.create(
             contract=new, axe=axes[fiche.axe_id], numero=fiche.numero, titre=fiche.titre,
             statut=FicheStatut.BROUILLON, pilote_organisation_id=fiche.pilote_organisation_id,
-            pilote_personne_id=fiche.pilote_personne_id, contexte=fiche.contexte,
+            pilote_personne_id=fiche.pilote_personne_id, pilote_nom=fiche.pilote_nom,
+            pilote_email=fiche.pilote_email, contexte=fiche.contexte,
             objectif_general=fiche.objectif_general, objectifs_specifiques=fiche.objectifs_specifiques,
             objectifs_operationnels=fiche.objectifs_operationnels, description=fiche.description,
             public_cible=fiche.public_cible, tout_le_perimetre=fiche.tout_le_perimetre,

@@ -98,6 +98,9 @@ def seed(ctx):
     ]:
         partners[nom], _ = Organisation.objects.get_or_create(
             nom=nom, type=type_, defaults={"departement_id": dep})
+    # The ARS themselves have no département: tie them to their région (forms offer a région's organisations).
+    Organisation.objects.filter(nom="ARS Normandie", region__isnull=True).update(region=normandie)
+    Organisation.objects.filter(nom="ARS Grand Est", region__isnull=True).update(region=grand_est)
 
     _membership(users["admin"], Role.ADMIN)
     _membership(users["coordinateur"], Role.COORDINATEUR, organisation=orgs["bayeux"])

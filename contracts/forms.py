@@ -5,11 +5,14 @@ from django.contrib.auth import get_user_model
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.concurrency import VersionFormMixin
+from cls_portal.core.errors import DomainError
 from cls_portal.core.validation import DATE_MIN, PortalForm, PortalModelForm
-from cls_portal.territories.models import EPCI, Organisation
+from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Departement, Organisation
 
-from .enums import DocumentType, InstanceType, SignatoryRole
+from .enums import DocumentType, InstanceType, Phase, SignatoryRole
 from .models import Contract, Instance, Meeting, Step
+from .selectors import territory_for_code
+from .steps import DEFAULT_PLAN_MONTHS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -103,11 +106,20 @@ class DocumentForm(PortalForm):
             self.initial.setdefault("titre", supersedes.titre)
 
 
+def region_organisations(contract):
+    """The organisations a form of `contract` offers: those of its région only."""
+    return Organisation.objects.offered(contract.ars.region_id)
+
+
 class SignatoryForm(PortalForm):
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.order_by("nom"))
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none())
     role = forms.ChoiceField(label="Rôle", choices=SignatoryRole.choices)
     representant = forms.CharField(label="Représentée par", required=False, max_length=200)
     date_signature = forms.DateField(label="Date de signature", required=False, widget=DATE)
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = region_organisations(contract)
 
 
 class StepForm(VersionFormMixin, forms.ModelForm):
@@ -132,9 +144,12 @@ class InstanceForm(PortalModelForm):
 
 class MemberForm(PortalForm):
     personne = forms.CharField(label="Personne", required=False, max_length=200)
-    organisation = forms.ModelChoiceField(label="Organisation", required=False,
-                                          queryset=Organisation.objects.order_by("nom"))
+    organisation = forms.ModelChoiceField(label="Organisation", required=False, queryset=Organisation.objects.none())
     role = forms.CharField(label="Rôle dans l'instance", required=False, max_length=120)
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = region_organisations(contract)
 
     def clean(self):
         data = super().clean()
@@ -192,3 +207,145 @@ class RenewForm(PortalForm):
     nom = forms.CharField(label="Nom du contrat de génération suivante", required=False, max_length=255)
 
 
+
+
+# --- starting a région ------------------------------------------------------------------------------
+
+INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+
+
+def parse_communes(text: str) -> list[str]:
+    """INSEE codes separated by spaces, commas or semicolons; ValidationError (French) on a bad code."""
+    codes = [c.upper() for c in re.split(r"[\s,;]+", text or "") if c]
+    bad = [c for c in codes if not INSEE.fullmatch(c)]
+    if bad:
+        raise forms.ValidationError("Codes INSEE non valides : " + ", ".join(bad) + ".")
+    return list(dict.fromkeys(codes))
+
+
+class ContractCreateForm(PortalForm):
+    """A new CLS in the phase préalable. The perimeter is an EPCI, a list of communes, or by default the
+    territory of the collectivité porteuse; `clean()` resolves it to INSEE codes (`commune_codes`) and
+    their départements, which the view checks against the user's reach."""
+
+    nom = forms.CharField(label="Nom du contrat", max_length=255)
+    collectivite = forms.ModelChoiceField(
+        label="Collectivité porteuse", required=False, queryset=Organisation.objects.none(),
+        empty_label="— Choisir une collectivité déjà connue —")
+    collectivite_code = forms.CharField(
+        label="… ou la créer à partir d'un EPCI ou d'une commune", required=False, max_length=15,
+        help_text="SIREN de l'EPCI (9 chiffres) ou code INSEE de la commune (5 caractères), par exemple "
+                  "241400555 (Bayeux Intercom).")
+    epci = forms.ModelChoiceField(label="Périmètre : un EPCI entier", required=False, queryset=EPCI.objects.none(),
+                                  empty_label="— Pas d'EPCI entier —")
+    communes = forms.CharField(
+        label="… ou une liste de communes (codes INSEE)", required=False,
+        help_text="Codes séparés par des espaces ou des virgules. Sans EPCI ni communes : le territoire de la "
+                  "collectivité porteuse.")
+    referent = forms.ModelChoiceField(label="Référent ARS", required=False, queryset=None,
+                                      empty_label="— À désigner —")
+    date_debut_prealable = forms.DateField(label="Début de la phase préalable", widget=DATE, initial=_today)
+    date_signature_prevue = forms.DateField(
+        label="Signature prévue", required=False, widget=DATE,
+        help_text=f"Facultatif. Par défaut, {DEFAULT_PLAN_MONTHS} mois après le début (plan type de la fiche "
+                  "pratique n°5 : 6 mois à 1 an de phase préalable, puis le diagnostic et le plan d'action). "
+                  "Les étapes sont datées d'après cette échéance.")
+    duree_annees = forms.IntegerField(label="Durée prévue (années)", min_value=3, max_value=5, initial=5)
+    prs = forms.CharField(label="PRS mis en œuvre", required=False, max_length=120)
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["collectivite"].queryset = Organisation.objects.in_region(region.code).filter(
+            type__in=COLLECTIVITE_TYPES).order_by("nom")
+        self.fields["epci"].queryset = EPCI.objects.filter(
+            code__in=Commune.objects.filter(region_id=region.code).values("epci_id")).order_by("nom")
+        self.fields["referent"].queryset = get_user_model().objects.filter(
+            memberships__role=Role.DELEGATION, memberships__departements__region_id=region.code,
+        ).distinct().order_by("last_name", "username")
+
+    def clean_communes(self):
+        return parse_communes(self.cleaned_data["communes"])
+
+    def clean_collectivite_code(self):
+        code = self.cleaned_data["collectivite_code"].replace(" ", "").upper()
+        if code:
+            try:
+                territory_for_code(code, self.region.code)
+            except DomainError as err:
+                raise forms.ValidationError(err.message) from None
+        return code
+
+    def clean(self):
+        data = super().clean()
+        org, code = data.get("collectivite"), (data.get("collectivite_code") or "").strip()
+        if org and code:
+            self.add_error("collectivite_code", "Choisissez une collectivité connue ou indiquez un code, pas les deux.")
+        elif not org and not code and "collectivite_code" not in self.errors:
+            self.add_error("collectivite", "Choisissez la collectivité porteuse, ou indiquez le SIREN de l'EPCI ou "
+                                           "le code INSEE de la commune pour la créer.")
+        if self.errors:
+            return data
+        if data.get("communes"):
+            codes = data["communes"]
+        elif data.get("epci"):
+            codes = list(data["epci"].communes.values_list("code", flat=True))
+        elif org is not None and (org.epci_id or org.commune_id):
+            codes = list(Commune.objects.filter(epci_id=org.epci_id).values_list("code", flat=True)) \
+                if org.epci_id else [org.commune_id]
+        elif code:  # checked by clean_collectivite_code: an EPCI of the région, or one of its communes
+            codes = list(Commune.objects.filter(epci_id=code, region_id=self.region.code).values_list(
+                "code", flat=True)) or [code]
+        else:
+            self.add_error("communes", "Indiquez le périmètre : un EPCI ou une liste de communes.")
+            return data
+        found = dict(Commune.objects.filter(code__in=codes).values_list("code", "region_id"))
+        unknown = [c for c in codes if c not in found]
+        outside = [c for c in codes if c in found and found[c] != self.region.code]
+        field = "communes" if data.get("communes") else "epci"
+        if unknown:
+            self.add_error(field, "Codes de communes inconnus : " + ", ".join(unknown) + ".")
+        elif outside:
+            self.add_error(field, f"Ces communes ne sont pas dans la région {self.region.nom} : "
+                                  + ", ".join(outside) + ".")
+        data["commune_codes"] = codes
+        data["departements"] = set(Departement.objects.filter(communes__code__in=codes).values_list("code", flat=True))
+        return data
+
+
+class RegionChoiceForm(PortalForm):
+    region = forms.ChoiceField(label="Région")
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.nom) for r in regions]
+
+
+class StepAddForm(PortalForm):
+    titre = forms.CharField(label="Titre de l'étape", max_length=255)
+    phase = forms.ChoiceField(label="Phase", choices=[(k, v) for k, v in Phase.choices if k != Phase.CLOS])
+    objectif = forms.CharField(label="Objectif", required=False, widget=TEXTAREA)
+    acteurs = forms.CharField(label="Acteurs concernés", required=False, widget=TEXTAREA)
+    date_debut_prevue = forms.DateField(label="Début prévu", required=False, widget=DATE)
+    date_prevue = forms.DateField(label="Échéance prévue", required=False, widget=DATE)
+
+
+class OrganisationForm(PortalModelForm):
+    # Wider than 14: "732 829 320 00074" as printed on a Kbis is accepted, spaces removed before the check.
+    siret = forms.CharField(label="SIRET", required=False, max_length=20, help_text="Facultatif : 14 chiffres.")
+
+    class Meta:
+        model = Organisation
+        fields = ["nom", "type", "siret", "email", "departement"]
+        labels = {"departement": "Département (facultatif)"}
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].queryset = Departement.objects.filter(region=region).order_by("code")
+        self.fields["siret"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+    def validate_unique(self):
+        pass  # the service says it in French, with the région (organisation_create)

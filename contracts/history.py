@@ -4,6 +4,7 @@ Registered with `cls_portal.core.history` by `ContractsConfig.ready`.
 """
 
 from cls_portal.core import history
+from cls_portal.territories.models import Organisation
 
 from .enums import ContractEvent as E
 from .enums import Phase
@@ -30,6 +31,10 @@ SENTENCES = {
     E.PHASE_CHANGEE: "Contrat passé en « {phase} »",
     E.ETAPE_AJOUTEE: "Étape « {titre} » ajoutée",
     E.ETAPE_MODIFIEE: "Étape « {titre} » modifiée",
+    E.ETAPE_SUPPRIMEE: "Étape « {titre} » supprimée",
+    E.ETAPE_DEPLACEE: "Étape « {titre} » déplacée",
+    E.IMPORTE: "Contrat « {nom} » importé d'un fichier (CLS existant)",
+    E.ORGANISATION_CREEE: "Organisation « {organisation} » créée",
     E.DOCUMENT_DEPOSE: "Document « {titre} » déposé",
     E.DOCUMENT_NOUVELLE_VERSION: "Nouvelle version du document « {titre} » déposée",
     E.DOCUMENT_SUPPRIME: "Document « {titre} » supprimé",
@@ -58,12 +63,13 @@ def register():
     history.register_subject(InstanceMember, lambda m: {"instance": m.instance.nom, "membre": str(m)})
     history.register_subject(Meeting, lambda m: {"reunion": str(m)})
     history.register_subject(Step, lambda s: {"titre": s.titre})
+    history.register_subject(Organisation, lambda o: {"organisation": o.nom})
     history.register_subject(Avenant, lambda a: {"numero": a.numero})
     history.register_subject(TransitionProposal, lambda p: {"transition": _proposal_label(p.transition)})
     history.register_labels({
         "communes": "Communes du périmètre", "communes_ajoutees": "Communes ajoutées",
         "communes_retirees": "Communes retirées", "fiches_reprises": "Fiches actions reprises",
-        "document": "Document",
+        "document": "Document", "rang": "Rang dans la démarche",
     })
     history.register_formatters({"contracts.phasetransition.phase": _phase_label})
 

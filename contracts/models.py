@@ -93,6 +93,8 @@ class Contract(VersionedModel):
     phase = models.CharField("phase", max_length=24, choices=Phase.choices, default=Phase.PREALABLE, db_index=True)
     date_debut_prealable = models.DateField("début de la phase préalable", null=True, blank=True)
     date_signature = models.DateField("date de signature", null=True, blank=True)
+    # The plan of the method's steps is laid out from the start of the préalable to this date.
+    date_signature_prevue = models.DateField("signature prévue", null=True, blank=True)
     duree_annees = models.PositiveSmallIntegerField(
         "durée (années)", default=5, validators=[MinValueValidator(3), MaxValueValidator(5)]
     )
@@ -144,6 +146,33 @@ class Contract(VersionedModel):
         except ValueError:
             start_last = end.replace(year=end.year - 1, day=28) + dt.timedelta(days=1)
         return today >= start_last
+
+
+class ContactRole(models.TextChoices):
+    COORDINATEUR = "coordinateur", "Coordinateur"
+    REFERENT = "referent", "Référent ARS"
+
+
+class PendingContact(models.Model):
+    """A person named for a contract by e-mail who has no account on it yet (XLSX import of existing
+    CLS). Kept as a record so the people issue can turn each row into an invitation (`invited_at`)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="pending_contacts")
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=16, choices=ContactRole.choices)
+    source = models.CharField("origine", max_length=40, default="import")
+    created_at = models.DateTimeField(auto_now_add=True)
+    invited_at = models.DateTimeField("invitation envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "contact en attente de compte"
+        verbose_name_plural = "contacts en attente de compte"
+        ordering = ["role", "email"]
+        constraints = [models.UniqueConstraint(fields=["contract", "email", "role"],
+                                               name="pending_contact_unique")]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
 
 
 class TransitionProposal(models.Model):

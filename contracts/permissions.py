@@ -102,3 +102,43 @@ def can_delete_document(user, document) -> Result:
 is_coordinator = _is_coordinator
 is_delegation = _is_delegation
 is_region = _is_region
+
+
+# --- starting a région: new contracts, their steps, partner organisations --------------------------
+
+def can_create_contract(user) -> Result:
+    """A délégation (in its départements) or the regional team (in its région) opens a CLS."""
+    if user.is_portal_admin or user.has_role(Role.DELEGATION) or user.has_role(Role.REGION):
+        return OK
+    return False, "Seules la délégation départementale et l'équipe régionale de l'ARS créent un contrat."
+
+
+def can_create_contract_on(user, departement_codes: set[str]) -> Result:
+    """The perimeter of a new contract lies in the user's reach: a délégation must find it in its tableau de
+    bord afterwards (one of its départements); the regional team's région is checked by the form."""
+    if user.is_portal_admin or user.has_role(Role.REGION):
+        return OK
+    if departement_codes & user.departement_codes():
+        return OK
+    return False, "Le périmètre doit comprendre au moins une commune de vos départements."
+
+
+def can_plan_steps(user, contract) -> Result:
+    """Adding, removing and reordering the steps of the démarche: the délégation of the contract."""
+    if user.is_portal_admin or _is_delegation(user, contract):
+        return OK
+    return False, "Seule la délégation départementale du contrat ajoute, retire ou réordonne ses étapes."
+
+
+def can_create_organisation(user) -> Result:
+    """Partner organisations: coordinators, délégations and the regional team, in their own région."""
+    if user.is_portal_admin or user.roles() & {Role.COORDINATEUR, Role.DELEGATION, Role.REGION}:
+        return OK
+    return False, "Seuls les coordinateurs et l'ARS (délégation, équipe régionale) créent des organisations."
+
+
+def can_import_contracts(user) -> Result:
+    """Bringing in the CLS a région already runs (XLSX): the regional team, for its région."""
+    if user.is_portal_admin or user.has_role(Role.REGION):
+        return OK
+    return False, "Seule l'équipe régionale de l'ARS importe les CLS existants de la région."

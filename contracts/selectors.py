@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from cls_portal.accounts.models import Role
+from cls_portal.core.errors import DomainError
 from cls_portal.core.models import HistoryEntry
-from cls_portal.territories.models import Commune, Delegation, Departement
+from cls_portal.territories.models import EPCI, Commune, Delegation, Departement, Region
 
 from .enums import SIGNED_DOCUMENT_TYPES, ProposalStatus, StepStatus
 from .models import (
@@ -250,3 +251,34 @@ def current_version_label(contract, avenant_list) -> str:
 
 
 SIGNED = SIGNED_DOCUMENT_TYPES
+
+
+def regions_of(user) -> list:
+    """The régions where `user` works: its région (regional team), those of its départements (délégation),
+    of its contracts (coordinator); every région for an admin. New contracts and organisations go there."""
+    if user.is_portal_admin:
+        return list(Region.objects.filter(ars__isnull=False).order_by("nom"))
+    q = Q(code__in=user.region_codes()) | Q(departements__code__in=user.departement_codes())
+    if user.has_role(Role.COORDINATEUR):
+        q |= Q(ars__contracts__coordinators=user)
+    return list(Region.objects.filter(q).distinct().order_by("nom"))
+
+
+def territory_for_code(code: str, region_code: str):
+    """The EPCI (SIREN, 9 digits) or commune (INSEE code) `code` of région `region_code`; DomainError
+    (French, on `collectivite_code`) when it is neither, unknown, or elsewhere."""
+    code = (code or "").strip().upper()
+    if len(code) == 9 and code.isdigit():
+        epci = EPCI.objects.filter(code=code).first()
+        if epci is None:
+            raise DomainError(f"Aucun EPCI n'a le SIREN {code}.", field="collectivite_code")
+        if not epci.communes.filter(region_id=region_code).exists():
+            raise DomainError(f"L'EPCI {epci.nom} n'est pas dans la région du contrat.", field="collectivite_code")
+        return epci
+    commune = Commune.objects.filter(code=code).first() if len(code) == 5 else None
+    if commune is None:
+        raise DomainError(f"« {code} » n'est ni le SIREN d'un EPCI (9 chiffres) ni le code INSEE d'une commune "
+                          "(5 caractères).", field="collectivite_code")
+    if commune.region_id != region_code:
+        raise DomainError(f"La commune {commune} n'est pas dans la région du contrat.", field="collectivite_code")
+    return commune

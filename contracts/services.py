@@ -17,7 +17,7 @@ from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
 from cls_portal.core.validation import DATE_MIN, check_date
 from cls_portal.notifications.services import notify
-from cls_portal.territories.models import Commune, Delegation
+from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Organisation, OrganisationType
 
 from . import registry, selectors, workflow
 from . import steps as method
@@ -40,6 +40,7 @@ from .models import (
     Instance,
     InstanceMember,
     Meeting,
+    PendingContact,
     PhaseTransition,
     Signatory,
     Step,
@@ -73,7 +74,7 @@ def _today():
 @transaction.atomic
 def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_codes: list[str] | None = None,
                     prs: str = "", duree_annees: int = 5, date_debut_prealable: dt.date | None = None,
-                    coordinators=(), referent=None, **extra) -> Contract:
+                    coordinators=(), referent=None, event=ContractEvent.CREE, **extra) -> Contract:
     """Create a contract on a perimeter (an EPCI's communes, or an explicit list of communes).
 
     Preconditions: `collectivite` is a collectivité; the perimeter is not empty; duration 3 to 5 years.
@@ -84,6 +85,7 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
         raise DomainError("La structure porteuse doit être une collectivité.", field="collectivite")
     if not 3 <= int(duree_annees) <= 5:
         raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
+    check_expected_signature(date_debut_prealable or _today(), extra.get("date_signature_prevue"))
     if commune_codes:
         communes = list(Commune.objects.filter(code__in=commune_codes))
     elif epci is not None:
@@ -104,8 +106,135 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
     contract.delegations.set(_delegations_for(communes))
     contract.coordinators.set(coordinators)
     steps_create_defaults(contract=contract)
-    history.record(actor=actor, obj=contract, event=ContractEvent.CREE)
+    history.record(actor=actor, obj=contract, event=event)
     return contract
+
+
+def check_expected_signature(debut: dt.date, prevue: dt.date | None) -> None:
+    """The expected signature leaves room for the préalable (6 months at least) and not more than 4 years."""
+    if prevue is None:
+        return
+    months = (prevue.year - debut.year) * 12 + prevue.month - debut.month
+    if months < method.MIN_PLAN_MONTHS:
+        raise DomainError("La phase préalable dure à elle seule de 6 mois à un an avant la signature : prévoyez "
+                          "la signature au moins 6 mois après le début de la démarche.", field="date_signature_prevue")
+    if months > method.MAX_PLAN_MONTHS:
+        raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (20 mois dans le "
+                          "plan type de la fiche pratique).", field="date_signature_prevue")
+
+
+@transaction.atomic
+def collectivite_for_territory(*, actor, code: str, region_code: str) -> Organisation:
+    """The collectivité porteuse of an EPCI (SIREN, 9 digits) or a commune (INSEE code, 5 characters) of
+    région `region_code`: the existing organisation tied to it, or a new one created on the spot."""
+    code = (code or "").strip().upper()
+    territory = selectors.territory_for_code(code, region_code)
+    if isinstance(territory, EPCI):
+        epci = territory
+        org = Organisation.objects.filter(epci=epci, type=OrganisationType.EPCI).order_by("pk").first()
+        nom, kind, link = epci.nom, OrganisationType.EPCI, {"epci": epci}
+    else:
+        commune = territory
+        org = Organisation.objects.filter(commune=commune, type=OrganisationType.COMMUNE).order_by("pk").first()
+        nom, kind = f"Commune de {commune.nom}", OrganisationType.COMMUNE
+        link = {"commune": commune, "departement_id": commune.departement_id}
+    if org is not None:
+        return org
+    if Organisation.objects.filter(nom=nom, type=kind).exists():
+        nom = f"{nom} ({code})"
+    org = Organisation.objects.create(nom=nom, type=kind, region_id=region_code, **link)
+    history.record(actor=actor, obj=org, event=ContractEvent.ORGANISATION_CREEE)
+    return org
+
+
+@transaction.atomic
+def contract_open(*, actor, region_code: str, nom: str, commune_codes: list[str], collectivite=None,
+                  collectivite_code: str = "", epci=None, referent=None, date_debut_prealable: dt.date,
+                  date_signature_prevue: dt.date | None = None, duree_annees: int = 5, prs: str = "") -> Contract:
+    """A new CLS opened from the portal in the phase préalable (ContractCreateForm's cleaned values).
+
+    Preconditions (the view checked the actor may create it on these départements): a collectivité
+    porteuse, known or created on the spot from `collectivite_code`; a perimeter in the région. The
+    method's steps are laid out from the start date to the expected signature (`contract_create`).
+    """
+    if collectivite is None:
+        collectivite = collectivite_for_territory(actor=actor, code=collectivite_code, region_code=region_code)
+    if epci is None and collectivite.epci_id and set(commune_codes) == set(
+            collectivite.epci.communes.values_list("code", flat=True)):
+        epci = collectivite.epci  # the whole EPCI of the collectivité: its "EPCI de référence"
+    ars = ARS.objects.get(region_id=region_code)
+    check_date(date_debut_prealable, field="date_debut_prealable")
+    return contract_create(actor=actor, nom=nom.strip(), collectivite=collectivite, ars=ars, epci=epci,
+                           commune_codes=commune_codes, prs=prs, duree_annees=duree_annees,
+                           date_debut_prealable=date_debut_prealable, referent=referent,
+                           date_signature_prevue=date_signature_prevue)
+
+
+@transaction.atomic
+def contract_import_existing(*, actor, ars, nom: str, collectivite_code: str, commune_codes: list[str],
+                             phase: str, date_debut_prealable: dt.date | None = None,
+                             date_lettre_intention: dt.date | None = None, date_signature: dt.date | None = None,
+                             duree_annees: int = 5, contacts: dict[str, list[str]] | None = None) -> Contract:
+    """A CLS that already runs, brought in by the regional team (one row of the XLSX import).
+
+    Preconditions: the row passed `imports.contracts.ContractRowForm` (codes in the région, dates in order,
+    signed phases with a signature date). The steps of the method are laid out from the start to the
+    signature; those of the phases already behind the contract are marked done (on their planned date).
+    `contacts` ({"coordinateur": [e-mails], "referent": [...]}) are kept as pending contacts, to be
+    turned into invitations once people can be invited.
+    """
+    region_code = ars.region_id
+    collectivite = collectivite_for_territory(actor=actor, code=collectivite_code, region_code=region_code)
+    epci = collectivite.epci if collectivite.epci_id and not commune_codes else None
+    if date_debut_prealable is None:
+        if date_lettre_intention:
+            date_debut_prealable = method.add_months(date_lettre_intention, -6)
+        elif date_signature:
+            date_debut_prealable = method.add_months(date_signature, -method.DEFAULT_PLAN_MONTHS)
+    prevue = None
+    if date_signature and date_debut_prealable:
+        months = (date_signature.year - date_debut_prealable.year) * 12 + date_signature.month \
+            - date_debut_prealable.month
+        prevue = date_signature if method.MIN_PLAN_MONTHS <= months <= method.MAX_PLAN_MONTHS else None
+    contract = contract_create(
+        actor=actor, nom=nom.strip(), collectivite=collectivite, ars=ars, epci=epci, commune_codes=commune_codes,
+        duree_annees=duree_annees, date_debut_prealable=date_debut_prealable, event=ContractEvent.IMPORTE,
+        phase=phase, date_signature=date_signature, date_signature_prevue=prevue,
+        date_lettre_intention=date_lettre_intention, engagement_confirme=phase != Phase.PREALABLE)
+    order = list(Phase.values)
+    today = _today()
+    for st in contract.steps.all():
+        if order.index(st.phase) < order.index(phase) and st.date_prevue:
+            st.statut, st.date_realisee = StepStatus.REALISEE, min(st.date_prevue, today)
+            st.save(update_fields=["statut", "date_realisee"])
+    PendingContact.objects.bulk_create([
+        PendingContact(contract=contract, email=email, role=role, source="import")
+        for role, emails in (contacts or {}).items() for email in emails
+    ], ignore_conflicts=True)
+    return contract
+
+
+@transaction.atomic
+def organisation_create(*, actor, region_code: str, nom: str, type: str, siret: str = "", email: str = "",
+                        departement=None) -> Organisation:
+    """A partner organisation of région `region_code` (the caller checked the actor may create one there).
+
+    Preconditions: a name; the département, when given, is in the région; name and type not taken.
+    """
+    nom = " ".join((nom or "").split())
+    if not nom:
+        raise DomainError("Indiquez le nom de l'organisation.", field="nom")
+    if departement is not None and departement.region_id != region_code:
+        raise DomainError("Ce département n'est pas dans la région.", field="departement")
+    existing = Organisation.objects.filter(nom__iexact=nom, type=type).first()
+    if existing is not None:
+        where = "" if Organisation.objects.in_region(region_code).filter(pk=existing.pk).exists() \
+            else " (dans une autre région : précisez le nom, par exemple avec la commune)"
+        raise DomainError(f"Une organisation « {existing.nom} » de ce type existe déjà{where}.", field="nom")
+    org = Organisation.objects.create(nom=nom, type=type, siret=siret, email=email, region_id=region_code,
+                                      departement=departement)
+    history.record(actor=actor, obj=org, event=ContractEvent.ORGANISATION_CREEE)
+    return org
 
 
 # The signature date is not among them: the délégation sets it when it validates the signature.
@@ -329,7 +458,8 @@ def steps_create_defaults(*, contract: Contract) -> list[Step]:
     debut = contract.date_debut_prealable or _today()
     created = []
     for d in method.METHOD_STEPS:
-        start, due = method.planned_dates(d, debut=debut, signature=contract.date_signature, fin=contract.date_fin)
+        start, due = method.planned_dates(d, debut=debut, signature=contract.date_signature, fin=contract.date_fin,
+                                          signature_prevue=contract.date_signature_prevue)
         created.append(Step(contract=contract, phase=d.phase, kind=d.kind, ordre=d.ordre, titre=d.kind.label,
                             objectif=d.objectif, description=d.description, acteurs=d.acteurs,
                             date_debut_prevue=start, date_prevue=due))
@@ -383,6 +513,63 @@ def step_update(*, actor, step: Step, data: dict, version: int | None = None) ->
         step.save()
     history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_MODIFIEE, changes=changes)
     return step
+
+
+def _renumber(contract_id: int) -> list[Step]:
+    """The steps in their shown order, numbered 10, 20, 30… (ties between yearly reviews broken)."""
+    ordered = list(Step.objects.filter(contract_id=contract_id).order_by("ordre", "annee", "id"))
+    for i, st in enumerate(ordered, start=1):
+        st.ordre = i * 10
+    return ordered
+
+
+@transaction.atomic
+def step_add(*, actor, contract: Contract, titre: str, phase: str, objectif: str = "", acteurs: str = "",
+             date_debut_prevue: dt.date | None = None, date_prevue: dt.date | None = None) -> Step:
+    """Add a step after the last one of its phase. Preconditions: a title, dates in order."""
+    if date_debut_prevue and date_prevue and date_prevue < date_debut_prevue:
+        raise DomainError("L'échéance prévue ne peut pas précéder le début prévu.", field="date_prevue")
+    for name, value in (("date_debut_prevue", date_debut_prevue), ("date_prevue", date_prevue)):
+        if value:
+            check_date(value, field=name)
+    Contract.objects.select_for_update().get(pk=contract.pk)  # one change of the steps' order at a time
+    ordered = _renumber(contract.pk)
+    order = list(Phase.values)
+    before = [st for st in ordered if order.index(st.phase) <= order.index(phase)]
+    position = before[-1].ordre + 5 if before else 5
+    Step.objects.bulk_update(ordered, ["ordre"])
+    step = Step.objects.create(contract=contract, phase=phase, kind=StepKind.AUTRE, ordre=position, titre=titre,
+                               objectif=objectif, acteurs=acteurs, date_debut_prevue=date_debut_prevue,
+                               date_prevue=date_prevue)
+    history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_AJOUTEE)
+    return step
+
+
+@transaction.atomic
+def step_delete(*, actor, step: Step) -> None:
+    """Remove a step. Precondition: not done (a done step stays in the record of the démarche)."""
+    Contract.objects.select_for_update().get(pk=step.contract_id)
+    step = Step.objects.get(pk=step.pk)
+    if step.statut == StepStatus.REALISEE:
+        raise DomainError("Une étape réalisée reste dans le déroulé de la démarche : elle ne se supprime pas.")
+    history.record(actor=actor, obj=step, event=ContractEvent.ETAPE_SUPPRIMEE)
+    step.delete()
+
+
+@transaction.atomic
+def step_move(*, actor, step: Step, direction: str) -> Step:
+    """Swap a step with the one before (`up`) or after (`down`) it. At either end nothing changes."""
+    Contract.objects.select_for_update().get(pk=step.contract_id)
+    ordered = _renumber(step.contract_id)
+    index = next(i for i, st in enumerate(ordered) if st.pk == step.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(ordered):
+        return ordered[index]
+    ordered[index].ordre, ordered[other].ordre = ordered[other].ordre, ordered[index].ordre
+    Step.objects.bulk_update(ordered, ["ordre"])
+    history.record(actor=actor, obj=ordered[index], event=ContractEvent.ETAPE_DEPLACEE,
+                   changes={"rang": [index + 1, other + 1]})
+    return ordered[index]
 
 
 # --- documents --------------------------------------------------------------------------------------

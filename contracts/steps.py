@@ -82,10 +82,27 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-def planned_dates(step: StepDef, *, debut: dt.date, signature: dt.date | None, fin: dt.date | None):
-    """(start, due) for a method step."""
+# The default plan (fiche pratique n°5): the préalable takes 6 months to a year before signature, the
+# diagnostic and the plan follow; signature comes 20 months after the start.
+DEFAULT_PLAN_MONTHS = 20
+MIN_PLAN_MONTHS = 6  # the préalable alone
+MAX_PLAN_MONTHS = 48
+
+
+def _at(debut: dt.date, months: int, signature_prevue: dt.date | None) -> dt.date:
+    """`months` of the default 20-month plan, stretched or shrunk to end at `signature_prevue`."""
+    if signature_prevue is None:
+        return add_months(debut, months)
+    span = (signature_prevue - debut).days
+    return debut + dt.timedelta(days=round(span * months / DEFAULT_PLAN_MONTHS))
+
+
+def planned_dates(step: StepDef, *, debut: dt.date, signature: dt.date | None, fin: dt.date | None,
+                  signature_prevue: dt.date | None = None):
+    """(start, due) for a method step. Before signature the phase lengths of the default plan are
+    used, stretched to the expected signature date when there is one."""
     if step.due_months is not None:
-        return add_months(debut, step.start_months), add_months(debut, step.due_months)
+        return _at(debut, step.start_months, signature_prevue), _at(debut, step.due_months, signature_prevue)
     if signature is None or fin is None:
         return None, None
     if step.kind == StepKind.MISE_EN_OEUVRE:

@@ -13,7 +13,7 @@ from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.files import open_stored
 from cls_portal.core.permissions import require
 from cls_portal.core.query import query_id
-from cls_portal.territories.models import Departement
+from cls_portal.territories.models import Departement, Organisation
 
 from . import forms, permissions, selectors, services, workflow
 from .enums import DocumentType, Phase, PlanChangeKind
@@ -93,7 +93,9 @@ def contract_list(request):
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "contracts/contract_list.html", {
         "page_obj": page, "title": "Contrats locaux de santé", "filter": filterset, "today": today,
-        "can_export": can_export,
+        "can_export": can_export, "can_create": permissions.can_create_contract(user)[0],
+        "can_import": permissions.can_import_contracts(user)[0],
+        "can_organisations": permissions.can_create_organisation(user)[0],
     })
 
 
@@ -196,6 +198,7 @@ def contract_detail(request, pk):
         "lifecycle": _lifecycle(request, contract, roles, pending, attempt),
         "can_edit": workflow.COORDINATEUR in roles,
         "can_validate": workflow.DELEGATION in roles,
+        "can_plan_steps": permissions.can_plan_steps(user, contract)[0],
         "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
         "comment_form": forms.CommentForm(),
         "decision_form": forms.DecisionForm(),
@@ -402,7 +405,7 @@ def document_delete(request, pk, doc_pk):
 
 def signatory_add(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
-    form = forms.SignatoryForm(request.POST or None)
+    form = forms.SignatoryForm(request.POST or None, contract=contract)
     done = _save(request, form, contract, lambda d: services.signatory_add(actor=request.user, contract=contract, **d),
                  success="Le signataire ou partenaire a été ajouté.", anchor="#signataires")
     return done or _form_page(request, contract, form, "Ajouter un signataire ou un partenaire")
@@ -449,7 +452,7 @@ def instance_add(request, pk):
 def member_add(request, pk, instance_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     instance = get_object_or_404(contract.instances, pk=instance_pk)
-    form = forms.MemberForm(request.POST)
+    form = forms.MemberForm(request.POST, contract=contract)
     if form.is_valid():
         services.member_add(actor=request.user, instance=instance, **form.cleaned_data)
         messages.success(request, "Le membre a été ajouté.")
@@ -489,3 +492,127 @@ def avenant_add(request, pk):
     done = _save(request, form, contract, record,
                  success="L'avenant a été enregistré : la version du plan d'action augmente.", anchor="#avenants")
     return done or _form_page(request, contract, form, "Enregistrer un avenant")
+
+
+# --- starting a région: new contracts, steps of the démarche, partner organisations ------------------
+
+def _page(request, template, form, heading, *, cancel, crumbs, **extra):
+    return render(request, template, {"form": form, "title": heading, "heading": heading, "cancel": cancel,
+                                      "breadcrumbs": crumbs, "hidden": extra.pop("hidden", {}), **extra})
+
+
+def _region(request, regions):
+    """The région the user works in for this page: the only one, or the one chosen (?region=)."""
+    if len(regions) == 1:
+        return regions[0]
+    code = request.POST.get("region") or request.GET.get("region")
+    return next((r for r in regions if r.code == code), None)
+
+
+def contract_create(request):
+    user = request.user
+    require(permissions.can_create_contract(user))
+    regions = selectors.regions_of(user)
+    region = _region(request, regions)
+    crumbs = [("Contrats", reverse("contracts:list")), ("Nouveau contrat", None)]
+    if region is None:
+        return _page(request, "contracts/create_page.html", forms.RegionChoiceForm(regions=regions),
+                     "Nouveau contrat local de santé", cancel=reverse("contracts:list"), crumbs=crumbs, method="get")
+    form = forms.ContractCreateForm(request.POST or None, region=region)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        allowed, reason = permissions.can_create_contract_on(user, data["departements"])
+        if not allowed:
+            form.add_error("communes" if data.get("communes") else "epci", reason)
+        else:
+            try:
+                contract = services.contract_open(
+                    actor=user, region_code=region.code,
+                    **{k: data[k] for k in ("nom", "commune_codes", "collectivite", "collectivite_code", "epci",
+                                            "referent", "date_debut_prealable", "date_signature_prevue",
+                                            "duree_annees", "prs")})
+            except DomainError as err:
+                apply_domain_error(form, err)
+            else:
+                messages.success(request, "Le contrat a été créé en phase préalable ; ses étapes sont datées "
+                                          "d'après le plan type. Ajustez-les si besoin.")
+                return redirect(reverse("contracts:detail", args=[contract.pk]) + "#etapes")
+    return _page(request, "contracts/create_page.html", form, f"Nouveau contrat local de santé — {region.nom}",
+                 cancel=reverse("contracts:list"), crumbs=crumbs, hidden={"region": region.code}, method="post")
+
+
+def _step(request, pk, step_pk):
+    contract = _contract(request, pk, permissions.can_plan_steps)
+    return contract, get_object_or_404(Step, contract=contract, pk=step_pk)
+
+
+def step_add(request, pk):
+    contract = _contract(request, pk, permissions.can_plan_steps)
+    form = forms.StepAddForm(request.POST or None)
+    done = _save(request, form, contract, lambda d: services.step_add(actor=request.user, contract=contract, **d),
+                 success="L'étape a été ajoutée.", anchor="#etapes")
+    return done or _form_page(request, contract, form, "Ajouter une étape")
+
+
+@require_POST
+def step_delete(request, pk, step_pk):
+    contract, step = _step(request, pk, step_pk)
+    try:
+        services.step_delete(actor=request.user, step=step)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"L'étape « {step.titre} » a été supprimée.")
+    return _back(contract, "#etapes")
+
+
+@require_POST
+def step_move(request, pk, step_pk):
+    contract, step = _step(request, pk, step_pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, "Choisissez de monter ou de descendre l'étape.")
+    else:
+        services.step_move(actor=request.user, step=step, direction=direction)
+        messages.success(request, f"L'étape « {step.titre} » a été déplacée.")
+    return _back(contract, "#etapes")
+
+
+def organisation_list(request):
+    user = request.user
+    require(permissions.can_create_organisation(user))
+    regions = selectors.regions_of(user)
+    qs = Organisation.objects.none()
+    for r in regions:
+        qs = qs | Organisation.objects.in_region(r.code)
+    query = (request.GET.get("q") or "").strip()[:100]
+    if query:
+        qs = qs.filter(nom__icontains=query)
+    page = Paginator(qs.select_related("departement").order_by("nom"), 50).get_page(request.GET.get("page"))
+    return render(request, "contracts/organisation_list.html", {
+        "page_obj": page, "query": query, "regions": regions, "title": "Organisations partenaires",
+        "breadcrumbs": [("Contrats", reverse("contracts:list")), ("Organisations", None)]})
+
+
+def organisation_create(request):
+    user = request.user
+    require(permissions.can_create_organisation(user))
+    regions = selectors.regions_of(user)
+    region = _region(request, regions)
+    crumbs = [("Organisations", reverse("contracts:organisation_list")), ("Nouvelle organisation", None)]
+    cancel = reverse("contracts:organisation_list")
+    if region is None:
+        return _page(request, "contracts/create_page.html", forms.RegionChoiceForm(regions=regions),
+                     "Nouvelle organisation partenaire", cancel=cancel, crumbs=crumbs, method="get")
+    form = forms.OrganisationForm(request.POST or None, region=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_create(actor=user, region_code=region.code, **form.cleaned_data)
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, f"L'organisation « {org.nom} » a été créée : elle est proposée dans les "
+                                      f"formulaires des contrats de la région {region.nom}.")
+            return redirect(cancel)
+    return _page(request, "contracts/create_page.html", form, f"Nouvelle organisation partenaire — {region.nom}",
+                 cancel=cancel, crumbs=crumbs, method="post", hidden={"region": region.code})

@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
 
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.tabular import ImportColumn, normalise_header
@@ -95,14 +94,13 @@ def share_organisation_choices(formset) -> None:
 
 
 class OrganisationChoiceMixin:
-    """Organisations of the contract's départements, plus those not tied to a département (ARS, national)."""
+    """Organisations of the contract's région (`Organisation.objects.in_region`), like every form's list."""
 
     def __init__(self, *args, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
         if contract is not None and "organisation" in self.fields:
-            deps = [d.departement_id for d in contract.delegations.all()]
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                Q(departement_id__in=deps) | Q(departement__isnull=True)).order_by("nom")
+            self.fields["organisation"].queryset = Organisation.objects.offered(
+                contract.ars.region_id, keep=getattr(self.instance, "organisation_id", None))
 
 
 class RessourceForm(OrganisationChoiceMixin, PortalModelForm):

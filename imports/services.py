@@ -9,9 +9,12 @@ from actions.enums import ActionEvent, Frequence
 from actions.models import Axe
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
-from cls_portal.territories.models import Organisation
-from contracts.models import Contract
+from cls_portal.territories.models import ARS, Organisation
+from contracts import services as contracts_services
+from contracts.models import ContactRole, Contract
 
+from .contracts import check_rows as contracts_check_rows
+from .contracts import duree
 from .plan import check_rows
 
 INDICATEUR_DEFAULTS = {"annee_reference": None, "source": "", "frequence": Frequence.ANNUELLE, "hausse_attendue": True}
@@ -70,4 +73,37 @@ def plan_import(*, actor, contract, rows: list[tuple[int, dict]]) -> dict:
             created["indicateurs"] += len(indicateurs)
     history.record(actor=actor, obj=contract, event=ActionEvent.PLAN_IMPORTE,
                    changes={k: [None, v] for k, v in created.items()})
+    return created
+
+
+@transaction.atomic
+def contracts_import(*, actor, region, rows: list[tuple[int, dict]]) -> dict:
+    """Create the contracts of `rows` (cleaned `ContractRowForm` values) in `region`.
+
+    Preconditions: the actor may import contracts in that région (`contracts.permissions.can_import_contracts`
+    and the région is one of theirs). All or nothing: the rows are checked again against the région's
+    contracts as they are now (ARS locked: one import at a time per région); any error saves nothing.
+    Rows naming a contract already in the région for the same collectivité are left alone (re-uploading a
+    file changes nothing).
+    """
+    ars = ARS.objects.select_for_update().get(region=region)
+    if not rows:
+        raise DomainError("Le fichier ne contient aucune ligne à importer.", field="fichier")
+    errors, recognised = contracts_check_rows(region, rows)
+    if errors:
+        raise DomainError("Les contrats de la région ont changé depuis l'aperçu, rien n'a été importé : "
+                          + " — ".join(str(e) for e in errors), field="fichier")
+    created = {"contrats": 0, "inchanges": len(recognised), "contacts": 0}
+    for number, row in rows:
+        if number in recognised:
+            continue
+        contacts = {ContactRole.COORDINATEUR: row["coordinateurs"], ContactRole.REFERENT: row["referents"]}
+        contracts_services.contract_import_existing(
+            actor=actor, ars=ars, nom=row["nom"], collectivite_code=row["collectivite"],
+            commune_codes=row["communes"], phase=row["phase"], date_debut_prealable=row["date_debut_prealable"],
+            date_lettre_intention=row["date_lettre_intention"], date_signature=row["date_signature"],
+            duree_annees=duree(row["date_signature"], row["date_fin"]) if row["date_fin"] else 5,
+            contacts=contacts)
+        created["contrats"] += 1
+        created["contacts"] += sum(len(v) for v in contacts.values())
     return created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,9 @@ from cls_portal.core.tabular import (
     load_preview,
     store_preview,
 )
+from contracts import permissions as contracts_permissions
 
+from . import contracts as contracts_import
 from . import permissions, plan, selectors, services
 
 
@@ -80,4 +83,79 @@ def plan_import_template(request, contract_pk):
     response = HttpResponse(plan.template_xlsx(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="modele-plan-action-cls.xlsx"'
+    return response
+
+
+# --- existing CLS of a région ----------------------------------------------------------------------
+
+def _import_region(request):
+    """The région of the import: the user's only one, or the one chosen (?region=). None: must choose."""
+    require(contracts_permissions.can_import_contracts(request.user))
+    regions = selectors.import_regions(request.user)
+    if not regions:
+        raise PermissionDenied("Votre compte n'est rattaché à aucune région.")
+    if len(regions) == 1:
+        return regions[0], regions
+    code = request.POST.get("region") or request.GET.get("region")
+    return next((r for r in regions if r.code == code), None), regions
+
+
+def _contracts_page(request, region, regions, form, preview=None, rows=(), recognised=(), token=""):
+    summary = contracts_import.summary(list(rows), set(recognised))
+    return render(request, "imports/contracts.html", {
+        "region": region, "regions": regions, "form": form, "preview": preview, "token": token,
+        "summary": summary, "nb_new": sum(1 for r in summary if not r["existant"]),
+        "nb_existing": sum(1 for r in summary if r["existant"]),
+        "title": "Importer les CLS existants" + (f" — {region.nom}" if region else ""),
+        "breadcrumbs": [("Contrats", reverse("contracts:list")), ("Importer les CLS existants", None)],
+    })
+
+
+def contracts_import_upload(request):
+    region, regions = _import_region(request)
+    if region is None or request.method != "POST":
+        return _contracts_page(request, region, regions, ImportUploadForm())
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _contracts_page(request, region, regions, form)
+    try:
+        preview, rows, recognised = contracts_import.read(form.cleaned_data["fichier"], region)
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _contracts_page(request, region, regions, form)
+    token = store_preview(request.session, f"contracts-{region.code}", preview) if preview.is_valid else ""
+    return _contracts_page(request, region, regions, ImportUploadForm(), preview=preview, rows=rows,
+                           recognised=recognised, token=token)
+
+
+@require_POST
+def contracts_import_confirm(request):
+    region, regions = _import_region(request)
+    back = reverse("imports:contracts") + (f"?region={region.code}" if region and len(regions) > 1 else "")
+    form = ImportConfirmForm(request.POST)
+    key = f"contracts-{region.code}" if region else ""
+    preview = load_preview(request.session, key, request.POST.get("token", "")) \
+        if region and form.is_valid() else None
+    if preview is None:
+        messages.error(request, "L'aperçu a expiré ou a été remplacé : déposez de nouveau le fichier.")
+        return redirect(back)
+    try:
+        cleaned = preview.revalidate(contracts_import.validator(region))  # same order as preview.rows
+        created = services.contracts_import(actor=request.user, region=region,
+                                            rows=[(n, row) for (n, _), row in zip(preview.rows, cleaned, strict=True)])
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect(back)
+    discard_preview(request.session, key)
+    messages.success(request, f"{created['contrats']} contrat(s) importé(s), {created['inchanges']} déjà présent(s) "
+                              f"laissé(s) tel(s) quel(s) ; {created['contacts']} adresse(s) de coordinateurs et de "
+                              "référents gardée(s) pour les invitations.")
+    return redirect("contracts:list")
+
+
+def contracts_import_template(request):
+    _import_region(request)
+    response = HttpResponse(contracts_import.template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="modele-import-cls.xlsx"'
     return response

@@ -50,7 +50,7 @@ def _tenant(key, region_code, region_nom, dep_code, dep_nom, people_prefix) -> T
     communes = [f.CommuneFactory(departement=dep, epci=epci, population=p) for p in (12000, 3400, 850)]
     collectivite = f.CollectiviteFactory(nom=f"Communauté de communes test {dep_nom}", epci=epci)
     coordinateur = f.UserFactory(username=f"{people_prefix}coordinateur")
-    pilote_org = f.OrganisationFactory(nom=f"CPAM test {dep_nom}", type="cpam")
+    pilote_org = f.OrganisationFactory(nom=f"CPAM test {dep_nom}", type="cpam", departement=dep)
     people = {
         "admin": None,
         "coordinateur": f.with_role(coordinateur, Role.COORDINATEUR, organisation=collectivite),

@@ -4,8 +4,9 @@ Codes are primary keys: INSEE codes for régions, départements and communes, SI
 keeps imports idempotent (upsert on the code) and fixtures readable.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 
 class Region(models.Model):
@@ -121,6 +122,13 @@ class OrganisationType(models.TextChoices):
     ASSOCIATION = "association", "Association"
     CPTS = "cpts", "CPTS"
     DAC = "dac", "DAC"
+    CCAS = "ccas", "CCAS / CIAS"
+    SERVICE_JEUNESSE = "service_jeunesse", "Service jeunesse de la collectivité"
+    SERVICE_PETITE_ENFANCE = "service_petite_enfance", "Service petite enfance de la collectivité"
+    SERVICE_CULTURE = "service_culture", "Service culture de la collectivité"
+    SERVICE_COLLECTIVITE = "service_collectivite", "Autre service de la collectivité"
+    MSP = "msp", "Maison de santé pluriprofessionnelle"
+    EDUCATION = "education", "Éducation nationale"
     AUTRE = "autre", "Autre"
 
 
@@ -133,16 +141,59 @@ COLLECTIVITE_TYPES = [
 ]
 
 
+def validate_siret(value: str) -> None:
+    """14 digits with a valid Luhn key (La Poste's establishments, SIREN 356000000, use a digit sum
+    divisible by 5 instead, as INSEE documents)."""
+    if not value:
+        return
+    if len(value) != 14 or not value.isdigit():
+        raise ValidationError("Un SIRET compte 14 chiffres (sans espace ni lettre).", code="siret")
+    if value.startswith("356000000"):
+        ok = sum(int(c) for c in value) % 5 == 0
+    else:
+        total = 0
+        for i, c in enumerate(reversed(value)):
+            d = int(c) * (2 if i % 2 else 1)
+            total += d - 9 if d > 9 else d
+        ok = total % 10 == 0
+    if not ok:
+        raise ValidationError("Ce SIRET n'est pas valide (sa clé de contrôle ne correspond pas) : vérifiez-le.",
+                              code="siret")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def in_region(self, code: str):
+        """Organisations of région `code`: their own région, or (when none is recorded, older rows) the
+        région of their département, commune or EPCI. Every organisation list of a form goes through it."""
+        epcis = Commune.objects.filter(region_id=code, epci__isnull=False).values("epci_id")
+        return self.filter(
+            Q(region_id=code)
+            | Q(region__isnull=True) & (Q(departement__region_id=code) | Q(commune__region_id=code)
+                                        | Q(epci_id__in=epcis)))
+
+    def offered(self, code: str, keep=None):
+        """What a form offers for a contract of région `code`: its organisations, plus `keep` (the one
+        already chosen, an organisation tied to no territory saved before the lists were limited) so that
+        saving an existing record never fails on a choice the user did not touch."""
+        q = Q(pk__in=self.in_region(code).values("pk"))
+        if keep:
+            q |= Q(pk=keep.pk if hasattr(keep, "pk") else keep)
+        return self.filter(q).order_by("nom")
+
+
 class Organisation(models.Model):
     nom = models.CharField("nom", max_length=200)
-    type = models.CharField("type", max_length=20, choices=OrganisationType.choices)
+    type = models.CharField("type", max_length=24, choices=OrganisationType.choices)
     email = models.EmailField("e-mail", blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret],
+                             help_text="Facultatif : 14 chiffres.")
     # Optional ties to a territory
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     departement = models.ForeignKey(Departement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     epci = models.ForeignKey(EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisation"

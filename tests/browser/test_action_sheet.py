@@ -25,7 +25,7 @@ def test_coordinator_submits_delegation_asks_change_then_validates(page):
                         Role.COORDINATEUR, organisation=collectivite)
     ars14 = f.with_role(f.UserFactory(username="ars14", first_name="Nicolas", last_name="Dupont"), Role.DELEGATION,
                         departements=[dep])
-    cpam = f.OrganisationFactory(nom="CPAM du Calvados", type="cpam")
+    cpam = f.OrganisationFactory(nom="CPAM du Calvados", type="cpam", departement=dep)  # région-limited lists
     f.with_role(f.UserFactory(username="pilote", first_name="Julie", last_name="Bernard"), Role.PILOTE,
                 organisation=cpam)
     contract = f.ContractFactory(nom="Contrat local de santé de Bayeux Intercom", collectivite=collectivite,

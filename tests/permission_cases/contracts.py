@@ -22,6 +22,12 @@ DECIDE_POST = {"anonymous": 302, "admin": 302, "delegation": 302}
 BOTH_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302}
 
 
+ARS_STAFF = {"anonymous": 302, "admin": 200, "delegation": 200, "region": 200}
+ORGANISATIONS = {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200}
+PLAN_STEPS = {"anonymous": 302, "admin": 200, "delegation": 200}
+PLAN_STEPS_POST = {"anonymous": 302, "admin": 302, "delegation": 302}
+
+
 def pk(t):
     return {"pk": t.contract.pk}
 
@@ -51,6 +57,10 @@ def _in_last_year(t):
 def _identity(t):
     return form_body(ContractIdentityForm(instance=Contract.objects.get(pk=t.contract.pk)),
                      nom="Contrat local de santé du Bessin")
+
+
+def step(t):
+    return {"pk": t.contract.pk, "step_pk": t.step.pk}
 
 
 CASES = [
@@ -93,4 +103,18 @@ CASES = [
          data=lambda t: {"personne": "Dr Claire Martin", "role": "Médecin généraliste"}),
     Case("contracts:meeting_add", EDIT, kwargs=pk),
     Case("contracts:avenant_add", EDIT, kwargs=pk),
+    # Starting a région (issue 13): who creates a contract, plans its steps, creates organisations.
+    Case("contracts:create", ARS_STAFF),
+    Case("contracts:create", ARS_STAFF, method="post"),  # empty form: re-rendered with its errors
+    Case("contracts:organisation_list", ORGANISATIONS),
+    Case("contracts:organisation_create", ORGANISATIONS),
+    Case("contracts:organisation_create", {**ORGANISATIONS, "admin": 302, "coordinateur": 302, "delegation": 302,
+                                           "region": 302}, method="post",
+         data=lambda t: {"region": t.region.code, "nom": "CCAS de Bayeux", "type": "ccas",
+                         "departement": t.departement.pk}),
+    Case("contracts:step_add", PLAN_STEPS, kwargs=pk),
+    Case("contracts:step_add", PLAN_STEPS_POST, kwargs=pk, method="post",
+         data=lambda t: {"titre": "Réunion publique de restitution", "phase": "diagnostic"}),
+    Case("contracts:step_delete", PLAN_STEPS_POST, kwargs=step, method="post", data=lambda t: {}),
+    Case("contracts:step_move", PLAN_STEPS_POST, kwargs=step, method="post", data=lambda t: {"direction": "down"}),
 ]
