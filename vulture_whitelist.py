@@ -256,3 +256,15 @@ process_exception  # middleware hook called by Django
 field_class  # django-filter's Filter reads it
 _.__class__  # validation._swap: the field's class is replaced on purpose
 _.is_required  # read by Django's widgets
+
+# --- Issue 14 (people and sign-in): named in settings, called by mozilla-django-oidc, read by the ORM by string ---
+PeopleConfig  # INSTALLED_APPS (people/apps.py)
+ProConnectBackend  # AUTHENTICATION_BACKENDS when ProConnect is configured (cls_portal/accounts/oidc.py)
+verify_claims  # mozilla-django-oidc's OIDCAuthenticationBackend hook, overridden
+get_or_create_user  # mozilla-django-oidc's OIDCAuthenticationBackend hook, overridden
+failure_url  # mozilla-django-oidc's callback view reads it
+password1  # AcceptInvitationForm field, read as cleaned_data["password1"]
+password2  # AcceptInvitationForm field, compared in clean()
+accepted_by  # Invitation: who accepted (audit, admin)
+email_wanted  # Notification: filtered by string in notification_email_send
+email_claimed_at  # Notification: the sending task's claim, filtered by string

@@ -1,0 +1,19 @@
+"""A contract's people page (issue 14): the contract's coordinators, délégation, région and administrators see
+it; the délégation and the coordinators invite; the délégation removes a coordinator."""
+
+from tests.permission_cases import Case
+
+_PK = lambda t: {"pk": t.contract.pk}  # noqa: E731
+
+CASES = [
+    Case("people:people", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200},
+         kwargs=_PK),
+    # An empty invitation form: re-rendered with its errors for whoever may invite.
+    Case("people:people", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200}, kwargs=_PK,
+         method="post"),
+    Case("people:hand_over", {"anonymous": 302, "coordinateur": 200}, kwargs=_PK, method="post"),
+    Case("people:role_remove", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.contract.pk, "membership_pk": t.elu_membership.pk}, method="post"),
+    Case("people:coordinator_remove", {"anonymous": 302, "admin": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.contract.pk, "user_pk": t.people["coordinateur"].pk}, method="post"),
+]
