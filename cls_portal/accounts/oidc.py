@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+from django.shortcuts import redirect
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from cls_portal.core.errors import DomainError
 
@@ -65,6 +66,16 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         if user is None:
             return self._refuse(UNKNOWN.format(email=email))
         return user
+
+
+class RequestView(OIDCAuthenticationRequestView):
+    """To the provider; without ProConnect configured, back to the login page with the reason."""
+
+    def get(self, request):
+        if not settings.PROCONNECT_ENABLED:
+            messages.error(request, "La connexion avec ProConnect n'est pas activée sur ce portail.")
+            return redirect("accounts:login")
+        return super().get(request)
 
 
 class CallbackView(OIDCAuthenticationCallbackView):

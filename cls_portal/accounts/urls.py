@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
-from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from . import oidc, views
 
@@ -26,7 +25,7 @@ urlpatterns = [
     path("mot-de-passe/nouveau/termine/", _public(auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html")), name="password_reset_complete"),
     # ProConnect (OpenID Connect): the redirection to the provider and its answer.
-    path("proconnect/connexion/", _public(OIDCAuthenticationRequestView.as_view()), name="proconnect_login"),
+    path("proconnect/connexion/", _public(oidc.RequestView.as_view()), name="proconnect_login"),
     path("proconnect/retour/", _public(oidc.CallbackView.as_view()), name="proconnect_callback"),
     # Invitations
     path("personnes/inviter/", views.invitations, name="invitations"),
