@@ -1,6 +1,7 @@
 """Settings shared by every environment, driven by environment variables (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -274,3 +275,7 @@ PROCONNECT_REQUIRE_EMAIL_VERIFIED = env.bool("PROCONNECT_REQUIRE_EMAIL_VERIFIED"
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 15 * 60
 if PROCONNECT_ENABLED:
     AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "cls_portal.accounts.oidc.ProConnectBackend"]
+    # The ProConnect button and the logout are forms whose answer redirects to the provider: CSP form-action
+    # applies to those redirections too.
+    _op = urlsplit(OIDC_OP_AUTHORIZATION_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_op.scheme}://{_op.netloc}")
