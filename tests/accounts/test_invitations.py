@@ -74,7 +74,8 @@ def test_invitation_to_a_role_the_sender_does_not_hold_creates_nothing(client, w
 
 # --- create, e-mail, accept ---------------------------------------------------------------------------------
 
-def test_invitation_expires_in_seven_days_and_email_has_absolute_link(world, settings, django_capture_on_commit_callbacks):
+def test_invitation_expires_in_seven_days_and_email_has_absolute_link(world, settings,
+                                                                    django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://cls.example.fr"
     with django_capture_on_commit_callbacks(execute=True):
         inv = _invite(world.users["delegation"], email="  Nouvelle.Coord@Example.FR ", role=Role.COORDINATEUR,
