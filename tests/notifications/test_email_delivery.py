@@ -1,60 +1,13 @@
 """Notification e-mails (issue 14): sent by a Celery task against a real SMTP server (aiosmtpd, on 127.0.0.1),
 retried when the server refuses, marked e-mailed only once accepted, links absolute (SITE_URL), header count."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from cls_portal.notifications import tasks
 from cls_portal.notifications.models import Notification
 from cls_portal.notifications.services import notify
-
-
-class FlakyServer:
-    """An SMTP handler that answers 451 (try later) to the first `refusals` messages, then accepts."""
-
-    def __init__(self, refusals: int):
-        self.refusals = refusals
-        self.attempts = 0
-        self.delivered = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.attempts += 1
-        if self.attempts <= self.refusals:
-            return "451 4.3.0 Serveur occupe, reessayez plus tard"
-        self.delivered.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    """Start a real SMTP server; `smtp(refusals)` returns its handler. The portal's mail settings point to it."""
-    controllers = []
-
-    def start(refusals: int) -> FlakyServer:
-        handler = FlakyServer(refusals)
-        port = _free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        settings.EMAIL_TIMEOUT = 5
-        return handler
-
-    yield start
-    for c in controllers:
-        c.stop()
+from tests.support.smtp import free_port, smtp  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -67,7 +20,8 @@ def person(world):
     return user
 
 
-def test_refused_then_accepted_is_retried_and_marked_once_sent(smtp, person, settings,
+def test_refused_then_accepted_is_retried_and_marked_once_sent(smtp,  # noqa: F811
+                                                               person, settings,
                                                               django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://cls.example.fr"
     server = smtp(refusals=2)
@@ -85,7 +39,8 @@ def test_refused_then_accepted_is_retried_and_marked_once_sent(smtp, person, set
     assert len(server.delivered) == 1
 
 
-def test_stays_not_sent_while_the_server_refuses(smtp, person, django_capture_on_commit_callbacks):
+def test_stays_not_sent_while_the_server_refuses(smtp,  # noqa: F811
+                                                   person, django_capture_on_commit_callbacks):
     server = smtp(refusals=100)
     with pytest.raises(Exception) as err, django_capture_on_commit_callbacks(execute=True):
         [note] = notify(users=[person], kind="rapport", title="Rapport publié", url="/rapports/")
@@ -103,14 +58,15 @@ def test_stays_not_sent_while_the_server_refuses(smtp, person, django_capture_on
 
 def test_server_down_is_retried_and_nothing_marked(settings, person, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _free_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
         notify(users=[person], kind="rapport", title="Rapport publié")
     note = Notification.objects.get(user=person)
     assert not note.emailed and note.email_attempts == len(tasks.mail.RETRY_DELAYS) + 1
 
 
-def test_opted_out_kind_is_never_sent(smtp, person, django_capture_on_commit_callbacks):
+def test_opted_out_kind_is_never_sent(smtp,  # noqa: F811
+                                        person, django_capture_on_commit_callbacks):
     server = smtp(refusals=0)
     person.email_preferences = {"rappel": False}
     person.save()
