@@ -7,14 +7,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-# Known non-conformities of the last audit (RGAA 4.1 criteria), shown on the declaration.
+# Known non-conformities (RGAA 4.1 criteria) shown on the declaration, until a full audit replaces them.
 NON_CONFORMITIES = [
-    ("1.1", "Certains graphiques du tableau de bord régional n'ont pas d'alternative textuelle complète ; "
-            "les mêmes chiffres sont donnés dans un tableau sous chaque graphique."),
-    ("8.5", "Les documents PDF des rapports annuels ne sont pas tous balisés (titres, ordre de lecture)."),
-    ("11.10", "Dans quelques formulaires longs (fiche action), les erreurs ne sont résumées qu'en haut de la "
-              "page et près de chaque champ, sans lien direct du résumé vers le champ."),
-    ("13.3", "Les exports XLSX et CSV ne sont pas proposés dans une version accessible distincte."),
+    ("8.5", "Les documents PDF des rapports annuels, produits automatiquement, n'ont pas été vérifiés pour "
+            "l'accessibilité (balisage des titres, ordre de lecture) : ils sont considérés non accessibles."),
+    ("13.3", "Les exports XLSX et CSV et les documents déposés par les utilisateurs ne sont pas proposés dans "
+             "une version accessible distincte."),
+    ("1.1 et 4.1", "Les graphiques éventuels (tableaux de bord) n'ont pas été audités ; leurs chiffres restent "
+                   "lisibles dans les tableaux des mêmes pages."),
 ]
 
 

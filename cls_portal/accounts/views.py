@@ -23,7 +23,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "proconnect_enabled": settings.PROCONNECT_ENABLED}
+        # Django's LoginView names the site after the request's host: the portal keeps its own name.
+        return {**super().get_context_data(**kwargs), "proconnect_enabled": settings.PROCONNECT_ENABLED,
+                "site_name": settings.SITE_NAME}
 
 
 def home(request):
