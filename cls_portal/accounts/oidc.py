@@ -64,7 +64,8 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             except DomainError as err:
                 return self._refuse(err.message)
         if user is None:
-            return self._refuse(UNKNOWN.format(email=email))
+            latest = services.latest_invitation_for(email)  # expired, revoked or used: say which
+            return self._refuse(services.invitation_problem(latest) if latest else UNKNOWN.format(email=email))
         return user
 
 

@@ -213,6 +213,10 @@ def pending_invitation_for(email: str) -> Invitation | None:
     return Invitation.objects.pending().filter(email=normalize_email(email)).order_by("created_at", "id").first()
 
 
+def latest_invitation_for(email: str) -> Invitation | None:
+    return Invitation.objects.filter(email=normalize_email(email)).order_by("-created_at", "-id").first()
+
+
 @transaction.atomic
 def role_remove(*, actor, membership: RoleMembership, contract=None) -> None:
     """Remove one role (someone left). The person, their history and what they wrote stay.

@@ -2,11 +2,14 @@
 127.0.0.1 by the test: an invited pilot signs in and lands on his sheet; an unknown address gets no account;
 signing out of the portal ends the provider's session too."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cls_portal.accounts import services
-from cls_portal.accounts.models import Role, User
+from cls_portal.accounts.models import Invitation, Role, User
 from tests import factories as f
 from tests.support.oidc_provider import oidc_provider  # noqa: F401  (fixture)
 
@@ -81,3 +84,15 @@ def test_existing_user_signs_in_with_proconnect(page, oidc_provider, cls_with_sh
     page.goto("/connexion/")
     proconnect_sign_in(page, "COORD@example.fr")
     expect(page.get_by_role("heading", name="Mon CLS")).to_be_visible()
+
+
+def test_expired_invitation_through_proconnect_says_so_and_creates_nothing(page, oidc_provider,  # noqa: F811
+                                                                           cls_with_sheet):
+    coordinator, contract, _fiche = cls_with_sheet
+    inv = services.invitation_create(actor=coordinator, email="tard@example.fr", role=Role.ELU, contract=contract)
+    Invitation.objects.filter(pk=inv.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    _no_external_fonts(page)
+    page.goto("/connexion/")
+    proconnect_sign_in(page, "tard@example.fr")
+    expect(page.get_by_text("Cette invitation a expiré le")).to_be_visible()
+    assert not User.objects.filter(email__iexact="tard@example.fr").exists()
