@@ -13,6 +13,7 @@ class ContractInvitationForm(InputRulesMixin, forms.Form):
                                           help_text="Pour un pilote : l'organisation partenaire qu'il représente.")
     fiche = forms.ModelChoiceField(label="Fiche action à piloter", queryset=None, required=False,
                                    help_text="Facultatif : la personne en deviendra pilote en acceptant.")
+    copilote = forms.BooleanField(label="Co-pilote de cette fiche (plutôt que pilote)", required=False)
 
     def __init__(self, *args, roles, organisations, sheets, **kwargs):
         super().__init__(*args, **kwargs)

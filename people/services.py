@@ -5,6 +5,7 @@ Called by accounts through its registries (`invitation_accepted`, `start_pages`)
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from actions.models import FicheAction
@@ -27,7 +28,11 @@ def attach_accepted(invitation, user) -> None:
             _coordinator_leave(actor=invitation.replaces, contract=contract, user=invitation.replaces,
                                event=AccountEvent.COORDINATION_TRANSMISE)
     if invitation.role == Role.PILOTE and invitation.fiche_id:
-        FicheAction.objects.filter(pk=invitation.fiche_id, contract=contract).update(pilote_personne=user)
+        fiche = FicheAction.objects.filter(pk=invitation.fiche_id, contract=contract).first()
+        if fiche is not None and invitation.copilote:
+            fiche.copilotes_personnes.add(user)
+        elif fiche is not None:
+            FicheAction.objects.filter(pk=fiche.pk).update(pilote_personne=user)
 
 
 def _coordinator_leave(*, actor, contract: Contract, user, event) -> None:
@@ -51,8 +56,9 @@ def coordinator_remove(*, actor, contract: Contract, user) -> None:
 
 
 def pilot_start_page(user) -> str | None:
-    """A pilot (and nothing more) of exactly one sheet lands on that sheet."""
+    """A pilot or co-pilot (and nothing more) of exactly one sheet lands on that sheet."""
     if user.roles() != {Role.PILOTE}:
         return None
-    ids = list(FicheAction.objects.filter(pilote_personne=user).values_list("pk", flat=True)[:2])
+    ids = list(FicheAction.objects.filter(Q(pilote_personne=user) | Q(copilotes_personnes=user))
+               .values_list("pk", flat=True).distinct()[:2])
     return reverse("actions:fiche_detail", kwargs={"pk": ids[0]}) if len(ids) == 1 else None

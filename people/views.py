@@ -51,6 +51,7 @@ def people(request, pk):
             invitation = services.invitation_create(
                 actor=request.user, email=data["email"], role=data["role"], contract=contract,
                 organisation=data["organisation"] if data["role"] == Role.PILOTE else None, fiche=data["fiche"],
+                copilote=data["copilote"],
                 first_name=data["first_name"], last_name=data["last_name"])
         except DomainError as err:
             apply_domain_error(form, err)

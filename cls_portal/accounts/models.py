@@ -128,6 +128,7 @@ class Invitation(models.Model):
                                  related_name="invitations", verbose_name="contrat")
     fiche = models.ForeignKey("actions.FicheAction", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name="fiche action à piloter")
+    copilote = models.BooleanField("co-pilote de la fiche (plutôt que pilote)", default=False)
     # A coordinator invitation that hands the coordination over: on acceptance this person stops coordinating.
     replaces = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name="remplace")

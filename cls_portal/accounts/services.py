@@ -53,7 +53,7 @@ def _scope_check(*, role, region, departements, organisation, contract, fiche) -
 
 @transaction.atomic
 def invitation_create(*, actor, email: str, role: str, region=None, departements=(), organisation=None,
-                      contract=None, fiche=None, replaces=None, first_name: str = "",
+                      contract=None, fiche=None, copilote: bool = False, replaces=None, first_name: str = "",
                       last_name: str = "") -> Invitation:
     """Invite `email` to hold `role` in this scope. Preconditions: none (the predicate is checked here too:
     nobody grants more than they hold). Refuses a second pending invitation for the same address and role
@@ -81,6 +81,7 @@ def invitation_create(*, actor, email: str, role: str, region=None, departements
     now = timezone.now()
     invitation = Invitation.objects.create(
         email=email, role=role, region=region, organisation=organisation, contract=contract, fiche=fiche,
+        copilote=bool(copilote and fiche is not None and role == Role.PILOTE),
         replaces=replaces, first_name=first_name.strip(), last_name=last_name.strip(),
         token=secrets.token_urlsafe(32), invited_by=actor, expires_at=now + dt.timedelta(days=INVITATION_DAYS))
     if departements:

@@ -213,3 +213,22 @@ def test_people_page_lists_people_and_roles(client, world, django_assert_max_num
     for person in ("coordinateur", "pilote", "elu", "delegation"):
         assert str(world.users[person]) in page
     assert "invite-own@example.fr" in page
+
+
+def test_copilot_invitation_adds_him_to_the_sheet_copilots(client, world):
+    fiche = world.own.fiche
+    inv = _invite(world.users["coordinateur"], email="co@example.fr", role=Role.PILOTE, contract=world.own.contract,
+                  fiche=fiche, copilote=True)
+    _accept_by_password(client, inv)
+    user = User.objects.get(email="co@example.fr")
+    assert fiche.copilotes_personnes.filter(pk=user.pk).exists()
+    fiche.refresh_from_db()
+    assert fiche.pilote_personne != user
+    # He pilots nothing else: the sheet is his start page.
+    assert client.get(reverse("accounts:home"))["Location"] == reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})
+
+
+def test_a_sheet_of_another_contract_is_refused(world):
+    with pytest.raises(DomainError, match="n'appartient pas au contrat"):
+        _invite(world.users["coordinateur"], email="x@example.fr", role=Role.PILOTE, contract=world.own.contract,
+                fiche=world.other.fiche)

@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 ('contract', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='contracts.contract', verbose_name='contrat')),
                 ('departements', models.ManyToManyField(blank=True, related_name='+', to='territories.departement', verbose_name='départements')),
                 ('fiche', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='actions.ficheaction', verbose_name='fiche action à piloter')),
+                ('copilote', models.BooleanField(default=False, verbose_name='co-pilote de la fiche (plutôt que pilote)')),
                 ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_sent', to=settings.AUTH_USER_MODEL, verbose_name='invité par')),
                 ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.organisation', verbose_name='organisation')),
                 ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.region', verbose_name='région')),
