@@ -50,7 +50,7 @@ def test_people_pages_are_accessible(page, people):
     page.goto(f"/cls/{world.own.contract.pk}/personnes/")
     expect(page.get_by_role("heading", name="Personnes du contrat")).to_be_visible()
     assert_accessible(page)
-    page.locator("#header-notifications").first.click()
+    page.locator("[data-header-notifications]").first.click()
     expect(page.get_by_role("heading", name="Mes notifications")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
     login(page, world.users["delegation"].username)

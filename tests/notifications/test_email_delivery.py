@@ -81,7 +81,7 @@ def test_header_links_the_notification_centre_with_the_unread_count(client, pers
     notify(users=[person], kind="rapport", title="Deux")
     client.force_login(person)
     html = client.get(reverse("notifications:email_preferences")).content.decode()
-    assert 'id="header-notifications"' in html and f'href="{reverse("notifications:list")}"' in html
+    assert 'data-header-notifications' in html and f'href="{reverse("notifications:list")}"' in html
     assert ">2<span class=\"fr-sr-only\"> non lues</span>" in html
     client.post(reverse("notifications:list"))
     html = client.get(reverse("notifications:email_preferences")).content.decode()
