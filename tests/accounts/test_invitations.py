@@ -232,3 +232,10 @@ def test_a_sheet_of_another_contract_is_refused(world):
     with pytest.raises(DomainError, match="n'appartient pas au contrat"):
         _invite(world.users["coordinateur"], email="x@example.fr", role=Role.PILOTE, contract=world.own.contract,
                 fiche=world.other.fiche)
+
+
+def test_admin_lists_invitations_read_only(client, world):
+    client.force_login(world.users["admin"])
+    response = client.get(reverse("admin:accounts_invitation_changelist"))
+    assert response.status_code == 200 and "invite-own@example.fr" in response.content.decode()
+    assert client.get(reverse("admin:accounts_invitation_add")).status_code == 403
