@@ -64,7 +64,7 @@ def people_of(contract: Contract) -> list[Person]:
 
 
 def invitations_of(contract: Contract):
-    return (Invitation.objects.filter(contract=contract).select_related("invited_by", "organisation")
+    return (Invitation.objects.filter(contract=contract).select_related("invited_by", "organisation", "contract")
             .order_by("-created_at", "-id")[:100])
 
 

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from cls_portal.accounts import permissions, services
 from cls_portal.accounts.models import Invitation, Role, RoleMembership, User
 from cls_portal.core.errors import DomainError
 from cls_portal.core.history import HistoryEntry
+from tests.queries import assert_snapshot_queries
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
 
@@ -205,14 +208,28 @@ def test_hand_over_the_coordination(client, world, django_capture_on_commit_call
     assert not old.has_role(Role.COORDINATEUR)
 
 
-def test_people_page_lists_people_and_roles(client, world, django_assert_max_num_queries):
+def test_people_page_lists_people_and_roles(client, world, snapshot):
     contract = world.own.contract
     client.force_login(world.users["delegation"])
-    with django_assert_max_num_queries(30):
+    client.get(reverse("people:people", kwargs={"pk": contract.pk}))  # session and caches warm
+    with assert_snapshot_queries(snapshot):
         page = client.get(reverse("people:people", kwargs={"pk": contract.pk})).content.decode()
     for person in ("coordinateur", "pilote", "elu", "delegation"):
         assert str(world.users[person]) in page
     assert "invite-own@example.fr" in page
+
+
+def test_people_page_queries_do_not_grow_with_invitations(client, world):
+    contract, url = world.own.contract, reverse("people:people", kwargs={"pk": world.own.contract.pk})
+    client.force_login(world.users["delegation"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(5):
+        _invite(world.users["delegation"], email=f"n{i}@example.fr", role=Role.ELU, contract=contract)
+    with CaptureQueriesContext(connection) as six:
+        client.get(url)
+    assert len(six) == len(one)
 
 
 def test_copilot_invitation_adds_him_to_the_sheet_copilots(client, world):
