@@ -268,3 +268,14 @@ EDUCATION  # unused variable (cls_portal/territories/models.py)
 _.validate_unique  # unused method (contracts/forms.py): Django's ModelForm hook
 invited_at  # unused variable (contracts/models.py): PendingContact field the invitations (issue 14) fill in
 coordinateurs  # unused variable (imports/contracts.py): ContractRowForm field, read from cleaned_data
+# --- Issue 14 (people and sign-in): named in settings, called by mozilla-django-oidc, read by the ORM by string ---
+PeopleConfig  # INSTALLED_APPS (people/apps.py)
+ProConnectBackend  # AUTHENTICATION_BACKENDS when ProConnect is configured (cls_portal/accounts/oidc.py)
+verify_claims  # mozilla-django-oidc's OIDCAuthenticationBackend hook, overridden
+get_or_create_user  # mozilla-django-oidc's OIDCAuthenticationBackend hook, overridden
+failure_url  # mozilla-django-oidc's callback view reads it
+password1  # AcceptInvitationForm field, read as cleaned_data["password1"]
+password2  # AcceptInvitationForm field, compared in clean()
+accepted_by  # Invitation: who accepted (audit, admin)
+email_wanted  # Notification: filtered by string in notification_email_send
+email_claimed_at  # Notification: the sending task's claim, filtered by string

@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cls_portal.accounts.urls")),
     path("cls/", include("contracts.urls")),
+    path("cls/", include("people.urls")),  # a contract's people, invitations, roles (/cls/<pk>/personnes/)
+    path("", include("cls_portal.accounts.legal_urls")),  # mentions légales, données personnelles, accessibilité…
     path("rapports/", include("reports.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("plan-action/", include("actions.urls")),

@@ -13,6 +13,7 @@ CONTRACT_TABS = [
     ("Suivi annuel", "actions:followup_year", "contract_pk", None),
     ("Financement", "funding:contract", "contract_pk", ["coordinateur", "delegation", "region"]),
     ("Rapports annuels", "reports:contract", "pk", None),
+    ("Personnes", "people:people", "pk", ["coordinateur", "delegation", "region"]),
 ]
 
 

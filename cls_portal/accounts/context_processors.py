@@ -7,9 +7,10 @@ from .navigation import navigation_for
 def portal(request):
     """Site name and the navigation of the signed-in user's roles."""
     user = getattr(request, "user", None)
-    nav = []
+    nav, unread = [], 0
     if user is not None and user.is_authenticated:
         nav = navigation_for(user, request.path)
+        unread = user.unread_notifications
     return {
         "site_name": settings.SITE_NAME,
         "main_nav": nav,
@@ -19,4 +20,5 @@ def portal(request):
             {"link": "#footer", "label": "Pied de page"},
         ],
         "home_url": reverse("accounts:home"),
+        "nb_unread_notifications": unread,
     }

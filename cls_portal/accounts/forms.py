@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from cls_portal.core.validation import InputRulesMixin
 
 from . import throttling
+from .models import Role
 
 
 class LoginForm(InputRulesMixin, AuthenticationForm):
@@ -40,3 +41,42 @@ class RateLimitedPasswordResetForm(InputRulesMixin, PasswordResetForm):
         if throttling.password_reset_email_allowed(to_email):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
                               html_email_template_name=html_email_template_name)
+
+
+class AcceptInvitationForm(InputRulesMixin, forms.Form):
+    """A new account for an invitation: the name and a password (the e-mail is the invited one)."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(label="Mot de passe", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text="Au moins 8 caractères, pas uniquement des chiffres ni un mot courant.")
+    password2 = forms.CharField(label="Confirmation du mot de passe", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        return data
+
+
+class InvitationForm(InputRulesMixin, forms.Form):
+    """Invite someone: the address, the name, the role and its scope (the fields the inviter may fill)."""
+
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    role = forms.ChoiceField(label="Rôle")
+    region = forms.ModelChoiceField(label="Région (équipe régionale)", queryset=None, required=False)
+    departements = forms.ModelMultipleChoiceField(label="Départements (délégation)", queryset=None,
+                                                  required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, roles, regions, departements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        self.fields["region"].queryset = regions
+        self.fields["departements"].queryset = departements
+        if not regions.exists():
+            del self.fields["region"]
+

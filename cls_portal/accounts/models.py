@@ -25,6 +25,8 @@ class User(AbstractUser):
     email = models.EmailField("adresse électronique", blank=True, db_index=True)
     # Notification preferences: keys are notification kinds, value False = no e-mail for that kind.
     email_preferences = models.JSONField("préférences d'e-mails", default=dict, blank=True)
+    # Unread notifications, kept by cls_portal.notifications (the header shows it without a query per page).
+    unread_notifications = models.PositiveIntegerField("notifications non lues", default=0, editable=False)
 
     class Meta:
         verbose_name = "utilisateur"
@@ -92,3 +94,75 @@ class RoleMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()}"
+
+
+INVITATION_DAYS = 7
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to hold one role in one scope. Accepted once (a password, or ProConnect with the
+    same verified e-mail); expires after `INVITATION_DAYS`; may be resent (new expiry) or revoked.
+
+    Scope by role: région (region), délégation (departements), coordinateur (contract; organisation = its
+    collectivité), élu (organisation, a collectivité; contract when invited from a CLS), pilote (organisation,
+    contract, optionally the sheet he will pilot). `contract` and `fiche` name objects of the apps above by
+    string: what accepting means for them is done by the hooks they register (`accounts.registry`)."""
+
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    region = models.ForeignKey("territories.Region", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", verbose_name="région")
+    departements = models.ManyToManyField("territories.Departement", blank=True, related_name="+",
+                                          verbose_name="départements")
+    organisation = models.ForeignKey("territories.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name="organisation")
+    contract = models.ForeignKey("contracts.Contract", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="invitations", verbose_name="contrat")
+    fiche = models.ForeignKey("actions.FicheAction", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name="fiche action à piloter")
+    copilote = models.BooleanField("co-pilote de la fiche (plutôt que pilote)", default=False)
+    # A coordinator invitation that hands the coordination over: on acceptance this person stops coordinating.
+    replaces = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name="remplace")
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent",
+                                   verbose_name="invité par")
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name="acceptée par")
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self):
+        return f"{self.email} — {self.get_role_display()}"
+
+    def status(self, now=None) -> str:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        if self.accepted_at:
+            return "acceptée"
+        if self.revoked_at:
+            return "révoquée"
+        if self.expires_at <= now:
+            return "expirée"
+        return "en attente"

@@ -13,6 +13,7 @@ NAV_ITEMS = [
     ("Financements", "funding:home", [Role.DELEGATION, Role.REGION, Role.COORDINATEUR]),
     ("Rapports annuels", "reports:home", None),
     ("Annuaire public", "directory:index", None),
+    ("Inviter", "accounts:invitations", [Role.REGION, Role.DELEGATION]),
 ]
 
 

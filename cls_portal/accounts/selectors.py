@@ -1,4 +1,10 @@
+from django.db.models import Q
 from django.urls import reverse
+
+from cls_portal.territories.models import Departement, Region
+
+from . import registry
+from .models import Invitation, Role
 
 # Start pages by role, most specific first. Apps may add entries (url names) as their pages land.
 START_PAGES = [
@@ -12,8 +18,42 @@ START_PAGES = [
 
 
 def start_page_for(user) -> str:
+    for page in registry.start_pages:  # the apps above know finer start pages (the sheet a pilot pilots)
+        url = page(user)
+        if url:
+            return url
     roles = user.roles()
     for role, url_name in START_PAGES:
         if role in roles:
             return reverse(url_name)
     return reverse("contracts:list")
+
+
+def invitations_managed_by(user):
+    """Invitations `user` may see, resend or revoke outside a contract page: those he sent, and (administrators)
+    all of them; regional staff also those of their région's délégations. Anything else answers 404."""
+    qs = Invitation.objects.select_related("invited_by", "region", "organisation", "contract", "accepted_by")
+    if user.is_portal_admin:
+        return qs
+    q = Q(invited_by=user)
+    if Role.REGION in user.roles():
+        q |= Q(role=Role.DELEGATION, departements__region_id__in=user.region_codes())
+    if Role.DELEGATION in user.roles():
+        q |= Q(contract__delegations__departement_id__in=user.departement_codes())
+    q |= Q(contract__coordinators=user)
+    return qs.filter(q).distinct()
+
+
+def invitation_scope_choices(user):
+    """The régions and départements `user` may name in an invitation (never beyond his own)."""
+    if user.is_portal_admin:
+        return Region.objects.order_by("nom"), Departement.objects.order_by("code")
+    codes = set(user.departement_codes())
+    if Role.REGION in user.roles():
+        codes |= set(Departement.objects.filter(region_id__in=user.region_codes()).values_list("code", flat=True))
+    return Region.objects.none(), Departement.objects.filter(code__in=codes).order_by("code")
+
+
+def invitation_by_token(token: str):
+    return Invitation.objects.select_related("invited_by", "region", "organisation", "contract").filter(
+        token=token).first()

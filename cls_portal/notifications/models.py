@@ -12,7 +12,12 @@ class Notification(models.Model):
     url = models.CharField("lien", max_length=500, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("lue le", null=True, blank=True)
+    # `email_wanted`: an e-mail is due (the user did not opt out); `emailed`: the SMTP server accepted it.
+    email_wanted = models.BooleanField("e-mail à envoyer", default=False)
     emailed = models.BooleanField("envoyée par e-mail", default=False)
+    # Claimed by the sending task (a concurrent run leaves it alone); cleared when an attempt fails.
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_attempts = models.PositiveSmallIntegerField("tentatives d'envoi", default=0)
 
     class Meta:
         verbose_name = "notification"

@@ -7,13 +7,15 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cls_portal.core import history
 
+from . import mail
 from .events import NotificationEvent
 from .kinds import KINDS
 from .models import Notification, SentReminder
@@ -27,21 +29,65 @@ def wants_email(user, kind: str) -> bool:
 
 
 def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
-    """Notify each distinct active user once. E-mails leave only if the transaction commits."""
+    """Notify each distinct active user once. E-mails are sent by a Celery task published after commit;
+    the notification is marked e-mailed only once the SMTP server accepted it (`notification_email_send`)."""
+    from . import tasks
+
     seen, created = set(), []
     for user in users:
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
         email = wants_email(user, kind)
-        created.append(Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url,
-                                                   emailed=email))
+        notification = Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url,
+                                                   email_wanted=email)
+        created.append(notification)
         if email:
-            transaction.on_commit(lambda u=user: send_mail(
-                subject=f"[Portail CLS] {title}", message=f"{body}\n\n{url}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[u.email], fail_silently=True,
-            ))
+            transaction.on_commit(lambda pk=notification.pk: tasks.send_notification_email.delay(pk))
+    if seen:
+        _recount_unread(seen)
     return created
+
+
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)  # a claim older than this is a dead worker's: claim again
+
+
+def notification_email_body(notification: Notification) -> str:
+    link = mail.absolute_url(notification.url)
+    parts = [notification.body.strip(), f"Voir sur le portail : {link}" if link else "",
+             f"Vos notifications : {mail.absolute_url('/notifications/')}",
+             f"Choisir les e-mails reçus : {mail.absolute_url('/notifications/preferences/')}"]
+    return "\n\n".join(p for p in parts if p)
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send the e-mail of one notification once. Returns True when sent now, False when nothing was due
+    (already sent, not wanted, or claimed by a concurrent run). Raises the SMTP error after releasing the
+    claim, so the task retries and the notification stays marked as not sent."""
+    now = timezone.now()
+    claimed = (Notification.objects.filter(pk=notification_id, email_wanted=True, emailed=False)
+               .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT))
+               .update(email_claimed_at=now))
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    try:
+        mail.send(to=notification.user.email, subject=f"[Portail CLS] {notification.title}",
+                  body=notification_email_body(notification))
+    except mail.TRANSIENT_ERRORS:
+        Notification.objects.filter(pk=notification_id).update(
+            email_claimed_at=None, email_attempts=notification.email_attempts + 1)
+        raise
+    Notification.objects.filter(pk=notification_id).update(emailed=True, email_claimed_at=None,
+                                                           email_attempts=notification.email_attempts + 1)
+    return True
+
+
+def _recount_unread(user_ids) -> None:
+    """Keep `User.unread_notifications` (the header's count) equal to the unread notifications."""
+    unread = (Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
+              .values("user").annotate(n=Count("pk")).values("n"))
+    get_user_model().objects.filter(pk__in=list(user_ids)).update(unread_notifications=Coalesce(Subquery(unread), 0))
 
 
 # --- The notification centre ---------------------------------------------------------------------------
@@ -63,7 +109,9 @@ def notifications_mark_read(*, actor, ids=None) -> int:
     qs = Notification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    n = qs.update(read_at=timezone.now())
+    _recount_unread([actor.pk])
+    return n
 
 
 # --- Reminders (the apps register them: see reminders.py) ----------------------------------------------

@@ -1,6 +1,7 @@
 """Settings shared by every environment, driven by environment variables (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "regional",
     "directory",
     "imports",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -236,3 +238,44 @@ SITE_NAME = "Portail des contrats locaux de santé"
 # Reminders (see funding / notifications): day-month after which a missing dialogue de gestion is flagged.
 DIALOGUE_GESTION_DEADLINE = env("DIALOGUE_GESTION_DEADLINE", default="10-31")
 REVIEW_WAITING_DAYS = env.int("REVIEW_WAITING_DAYS", default=15)
+
+# --- Links in e-mails -------------------------------------------------------------------------
+# The portal's public address: every link in an e-mail (notifications, invitations) is built from it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Legal pages (configurable: who publishes the portal, who hosts it) ----------------------
+LEGAL_PUBLISHER = env("LEGAL_PUBLISHER", default="Agence régionale de santé Normandie, 2 place Jean Nouzille, "
+                                                   "CS 55035, 14050 Caen Cedex 4")
+LEGAL_PUBLICATION_DIRECTOR = env("LEGAL_PUBLICATION_DIRECTOR", default="Le directeur général de l'ARS Normandie")
+LEGAL_HOST = env("LEGAL_HOST", default="À compléter par l'exploitant : nom, adresse et téléphone de l'hébergeur")
+LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL", default="ars-normandie-cls@ars.sante.fr")
+LEGAL_DPO_EMAIL = env("LEGAL_DPO_EMAIL", default="ars-normandie-dpd@ars.sante.fr")
+ACCESSIBILITY_AUDIT_DATE = env("ACCESSIBILITY_AUDIT_DATE", default="2026-11-30")
+
+# --- ProConnect (OpenID Connect, mozilla-django-oidc) -----------------------------------------
+# Off unless the provider is configured. The provider's URLs come from its discovery document
+# (…/.well-known/openid-configuration); see README « ProConnect ».
+PROCONNECT_ENABLED = bool(env("OIDC_RP_CLIENT_ID", default=""))
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email given_name usual_name")
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the logout asks the provider to end its session with it (id_token_hint)
+OIDC_CREATE_USER = True  # only for a pending invitation: see cls_portal/accounts/oidc.py
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect_callback"
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = 10
+PROCONNECT_REQUIRE_EMAIL_VERIFIED = env.bool("PROCONNECT_REQUIRE_EMAIL_VERIFIED", default=False)
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 15 * 60
+if PROCONNECT_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "cls_portal.accounts.oidc.ProConnectBackend"]
+    # The ProConnect button and the logout are forms whose answer redirects to the provider: CSP form-action
+    # applies to those redirections too.
+    _op = urlsplit(OIDC_OP_AUTHORIZATION_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_op.scheme}://{_op.netloc}")

@@ -8,6 +8,8 @@ IS_PRODUCTION = True
 SECRET_KEY = env("SECRET_KEY")  # required: raises ImproperlyConfigured when missing
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
+# Links in e-mails: the first served host over HTTPS unless SITE_URL says otherwise.
+SITE_URL = env("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -18,7 +18,7 @@ from contracts.models import Contract, Step
 
 pytestmark = pytest.mark.django_db
 OURS = {"contracts", "actions", "funding", "diagnostics", "regional", "directory", "imports", "reports", "core",
-        "accounts", "territories", "notifications"}
+        "accounts", "territories", "notifications", "people"}
 
 
 def _project_forms():

@@ -9,8 +9,9 @@ from cls_portal.accounts.navigation import navigation_for
 @pytest.mark.parametrize("role,expected", [
     ("coordinateur", ["Mon CLS", "Contrats", "Diagnostics", "Financements", "Rapports annuels", "Annuaire public"]),
     ("delegation", ["Contrats", "Tableau de bord", "Diagnostics", "Vue régionale", "Financements",
-                    "Rapports annuels", "Annuaire public"]),
-    ("region", ["Contrats", "Diagnostics", "Vue régionale", "Financements", "Rapports annuels", "Annuaire public"]),
+                    "Rapports annuels", "Annuaire public", "Inviter"]),
+    ("region", ["Contrats", "Diagnostics", "Vue régionale", "Financements", "Rapports annuels", "Annuaire public",
+                "Inviter"]),
     ("elu", ["Contrats", "Rapports annuels", "Annuaire public"]),
 ])
 def test_menu_entries_by_role_and_each_opens(client, world, role, expected):

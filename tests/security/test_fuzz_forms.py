@@ -18,7 +18,8 @@ from cls_portal.core.models import HistoryEntry
 from tests.security.crawl import get_pages, parse
 
 SKIP_ACTIONS = ("/deconnexion/", "/connexion/", "/mot-de-passe/")
-APP_LABELS = {"contracts", "actions", "diagnostics", "funding", "reports", "regional", "core", "notifications"}
+APP_LABELS = {"contracts", "actions", "diagnostics", "funding", "reports", "regional", "core", "notifications",
+              "people"}
 POST_BUDGET = 240  # POSTs in all (examples × forms): keeps the test around a minute on 2 cores
 
 nasty_numbers = st.one_of(

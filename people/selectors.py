@@ -1,0 +1,76 @@
+"""Reads of the people page: a contract's people and roles, and its invitations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from actions.models import FicheAction
+from cls_portal.accounts.models import Invitation, Role, RoleMembership
+from cls_portal.territories.models import Delegation, Organisation
+from contracts.models import Contract
+
+
+def contract_for_people(user, pk) -> Contract:
+    """The contract (another tenant's: 404) with what the predicates read."""
+    qs = (Contract.objects.visible_to(user).select_related("collectivite", "ars")
+          .prefetch_related("coordinators", Prefetch("delegations", queryset=Delegation.objects.only(
+              "id", "departement_id", "nom"))))
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass
+class Person:
+    user: object
+    role: str
+    detail: str = ""
+    membership: object = None  # the membership a "remove" button removes (élus, pilots)
+    coordinator: bool = False
+    sheets: list = field(default_factory=list)
+
+
+def people_of(contract: Contract) -> list[Person]:
+    """Coordinators, délégation référents, élus of the collectivité, pilots and co-pilots of its sheets."""
+    out = [Person(user=u, role="Coordinateur ou coordinatrice", coordinator=True)
+           for u in contract.coordinators.all()]
+    deps = [d.departement_id for d in contract.delegations.all()]
+    for m in (RoleMembership.objects.filter(role=Role.DELEGATION, departements__code__in=deps, user__is_active=True)
+              .select_related("user").distinct()):
+        out.append(Person(user=m.user, role=m.get_role_display(),
+                          detail="référent du contrat" if m.user_id == contract.referent_id else ""))
+    for m in RoleMembership.objects.filter(role=Role.ELU, organisation=contract.collectivite).select_related("user"):
+        out.append(Person(user=m.user, role=m.get_role_display(), detail=contract.collectivite.nom, membership=m))
+    sheets = (FicheAction.objects.filter(contract=contract)
+              .filter(Q(pilote_personne__isnull=False) | Q(copilotes_personnes__isnull=False))
+              .select_related("axe", "pilote_personne").prefetch_related("copilotes_personnes").distinct())
+    pilots: dict[int, Person] = {}
+    for fiche in sheets:
+        for user, label in [(fiche.pilote_personne, "pilote")] + [(u, "co-pilote")
+                                                                   for u in fiche.copilotes_personnes.all()]:
+            if user is None:
+                continue
+            person = pilots.setdefault(user.pk, Person(user=user, role="Pilote d'action"))
+            person.sheets.append(f"{fiche.code} ({label})")
+    memberships = {m.user_id: m for m in RoleMembership.objects.filter(role=Role.PILOTE, user_id__in=list(pilots))
+                   .select_related("organisation")}
+    for pk, person in pilots.items():
+        m = memberships.get(pk)
+        person.membership = m
+        person.detail = m.organisation.nom if m and m.organisation else ""
+        out.append(person)
+    return out
+
+
+def invitations_of(contract: Contract):
+    return (Invitation.objects.filter(contract=contract).select_related("invited_by", "organisation", "contract")
+            .order_by("-created_at", "-id")[:100])
+
+
+def partner_organisations():
+    return Organisation.objects.order_by("nom")
+
+
+def sheets_of(contract: Contract):
+    return FicheAction.objects.filter(contract=contract).select_related("axe").order_by("axe__numero", "numero")

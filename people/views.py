@@ -1,0 +1,114 @@
+"""The people of a contract: who holds which role, invitations, removal, handing the coordination over."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from cls_portal.accounts import permissions, services
+from cls_portal.accounts.models import Role
+from cls_portal.core.errors import DomainError, apply_domain_error
+from cls_portal.core.permissions import require
+
+from . import selectors
+from . import services as people_services
+from .forms import ContractInvitationForm, HandOverForm
+
+
+def _page(request, contract, form=None, handover=None):
+    roles = permissions.roles_grantable(request.user, contract)
+    if form is None and roles:
+        form = ContractInvitationForm(roles=roles, organisations=selectors.partner_organisations(),
+                                      sheets=selectors.sheets_of(contract))
+    can_hand_over = permissions.coordinates(request.user, contract)
+    if handover is None and can_hand_over:
+        handover = HandOverForm()
+    return render(request, "people/people.html", {
+        "contract": contract, "people": selectors.people_of(contract),
+        "invitations": selectors.invitations_of(contract),
+        "form": form if roles else None, "handover": handover if can_hand_over else None,
+        "can_remove_coordinator": permissions.can_invite(request.user, role=Role.COORDINATEUR,
+                                                         contract=contract)[0],
+        "title": f"Personnes — {contract.nom}",
+        "breadcrumbs": [("Contrats", reverse("contracts:list")),
+                        (contract.nom, reverse("contracts:detail", kwargs={"pk": contract.pk})), ("Personnes", None)],
+    })
+
+
+def people(request, pk):
+    contract = selectors.contract_for_people(request.user, pk)
+    require(permissions.can_view_people(request.user, contract))
+    if request.method != "POST":
+        return _page(request, contract)
+    roles = permissions.roles_grantable(request.user, contract)
+    require((bool(roles), "Vous ne pouvez inviter personne dans ce contrat."))
+    form = ContractInvitationForm(request.POST, roles=roles, organisations=selectors.partner_organisations(),
+                                  sheets=selectors.sheets_of(contract))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_create(
+                actor=request.user, email=data["email"], role=data["role"], contract=contract,
+                organisation=data["organisation"] if data["role"] == Role.PILOTE else None, fiche=data["fiche"],
+                copilote=data["copilote"],
+                first_name=data["first_name"], last_name=data["last_name"])
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, f"Invitation envoyée à {invitation.email}.")
+            return redirect("people:people", pk=contract.pk)
+    return _page(request, contract, form=form)
+
+
+@require_POST
+def hand_over(request, pk):
+    contract = selectors.contract_for_people(request.user, pk)
+    require((permissions.coordinates(request.user, contract),
+             "Seul un coordinateur du contrat transmet sa coordination."))
+    form = HandOverForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_create(
+                actor=request.user, email=data["email"], role=Role.COORDINATEUR, contract=contract,
+                replaces=request.user, first_name=data["first_name"], last_name=data["last_name"])
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, f"Invitation envoyée à {invitation.email} : vous quitterez la coordination "
+                                      "quand elle sera acceptée.")
+            return redirect("people:people", pk=contract.pk)
+    return _page(request, contract, handover=form)
+
+
+@require_POST
+def role_remove(request, pk, membership_pk):
+    contract = selectors.contract_for_people(request.user, pk)
+    require(permissions.can_view_people(request.user, contract))
+    person = next((p for p in selectors.people_of(contract) if p.membership and p.membership.pk == membership_pk),
+                  None)
+    if person is None:
+        raise Http404
+    require(permissions.can_remove_role(request.user, person.membership, contract=contract))
+    services.role_remove(actor=request.user, membership=person.membership, contract=contract)
+    messages.success(request, f"Rôle retiré à {person.user} : son historique reste dans le portail.")
+    return redirect("people:people", pk=contract.pk)
+
+
+@require_POST
+def coordinator_remove(request, pk, user_pk):
+    contract = selectors.contract_for_people(request.user, pk)
+    require(permissions.can_view_people(request.user, contract))
+    user = next((u for u in contract.coordinators.all() if u.pk == user_pk), None)
+    if user is None:
+        raise Http404
+    require(permissions.can_invite(request.user, role=Role.COORDINATEUR, contract=contract))
+    if user.pk == request.user.pk:
+        require((False, "Pour quitter la coordination, transmettez-la."))
+    try:
+        people_services.coordinator_remove(actor=request.user, contract=contract, user=user)
+        messages.success(request, f"{user} ne coordonne plus ce contrat : son historique reste dans le portail.")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect("people:people", pk=contract.pk)
