@@ -38,8 +38,8 @@ AXIS_COLOUR = "#666666"
 GRID_COLOUR = "#dddddd"
 TARGET_COLOUR = "#c9191e"
 TEXT_COLOUR = "#161616"
-FONT_SIZE = 12  # one size for every text of every chart
-LINE_HEIGHT = 15
+FONT_SIZE = 14  # one size for every text of every chart (drawn at its natural size on screens)
+LINE_HEIGHT = 18
 # Width of a character as a share of the font size, on the wide side (DejaVu Sans, Marianne): text
 # boxes are computed from it so that nothing is cut off or leaves the picture.
 CHAR_WIDTH = 0.64
@@ -119,10 +119,10 @@ def _empty(title: str, sentence: str, css_class: str) -> SafeString:
 
 def _svg_open(width: float, height: float, title: str, desc: str) -> str:
     ident = _id(title)
-    return (format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
-                        'preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" focusable="false" '
-                        'font-size="{}" class="cls-chart__svg">',
-                        _c(width), _c(height), ident, ident, FONT_SIZE)
+    return (format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="{}" '
+                        'height="{}" preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" '
+                        'focusable="false" font-size="{}" class="cls-chart__svg">',
+                        _c(width), _c(height), _c(width), _c(height), ident, ident, FONT_SIZE)
             + format_html('<title id="{}-t">{}</title><desc id="{}-d">{}</desc>', ident, title, ident, desc))
 
 
@@ -165,7 +165,8 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
         parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>',
                                  _c(tx), _c(gap / 2), _c(tx), _c(axis_y), GRID_COLOUR if k else AXIS_COLOUR))
         if k in (0, n_ticks) or n_ticks <= 5:
-            parts.append(_text(tx, axis_y + LINE_HEIGHT, format_number(step * k), anchor="middle", fill=AXIS_COLOUR))
+            tick = format_number(step * k, unit="%" if unit == "%" else "")
+            parts.append(_text(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR))
     for label, value, lines, ry, row_h in rows:
         first = ry + (row_h - len(lines) * LINE_HEIGHT) / 2 + FONT_SIZE
         parts.append(format_html('<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>', _c(label_w), _c(first),
@@ -186,7 +187,7 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
 
 def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: str, target: Number | None = None,
                  target_label: str = "Cible", unit: str = "", baseline: Number | None = None,
-                 decimals: int | None = None, width: int = 480, height: int = 220, css_class: str = "",
+                 decimals: int | None = None, width: int = 560, height: int = 240, css_class: str = "",
                  empty: str = "aucune valeur saisie pour le moment.") -> SafeString:
     """Values by year (vertical bars) against an optional target line (dashed) and baseline (dotted).
     Without any value: a sentence (with the target, if any), not an empty picture."""
@@ -200,7 +201,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
     integer = all(to_decimal(v) == to_decimal(v).to_integral_value() for v in all_values)
     top, step = nice_ceiling(max(_f(v) for v in all_values), integer=integer)
     n_ticks = int(round(top / step))
-    tick_labels = [format_number(step * k) for k in range(n_ticks + 1)]
+    tick_labels = [format_number(step * k, unit="%" if unit == "%" else "") for k in range(n_ticks + 1)]
     margin_left = max(_text_width(t) for t in tick_labels) + 10
     margin_top, margin_bottom, margin_right = FONT_SIZE + 8, LINE_HEIGHT + 10, 8
     plot_w = width - margin_left - margin_right

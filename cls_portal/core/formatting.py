@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import timezone
+
 THOUSANDS = "\u00a0"  # the one thousands separator, also the space before a unit (€, %)
 NBSP = THOUSANDS
 DECIMAL = ","
@@ -111,8 +113,13 @@ def format_date_long(value) -> str:
     """A date written out for a document read by élus: `1er mars 2026`, `15 juin 2025`."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     if not isinstance(value, dt.date):
         return str(value)
     day = "1er" if value.day == 1 else str(value.day)
