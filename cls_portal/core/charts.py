@@ -250,7 +250,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
 def _legend(unit, target, target_label, baseline, decimals) -> str:
     items = []
     if unit:
-        items.append(format_html("<li>Valeurs en {}</li>", unit))
+        items.append(format_html("<li>Unité : {}</li>", unit))
     if target is not None:
         items.append(format_html('<li><span class="cls-chart__key cls-chart__key--target" aria-hidden="true"></span>'
                                  '{} : {}</li>', target_label, _fmt(target, unit, decimals)))

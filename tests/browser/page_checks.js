@@ -23,9 +23,13 @@
   // a year standing on its own, written as a quantity: "Année 2 025", "(2 023)", "INSEE, 2 021"
   const text = document.body.innerText;
   const yearRe = /(^|[^\d\u00a0\u202f\u2009])([12])[\u00a0\u202f\u2009](\d{3})(?![\u00a0\u202f\u2009]?\d)(?!\s?(?:€|%|[a-zà-ÿ]))/gi;
-  for (const m of text.matchAll(yearRe)) {
-    const year = +(m[2] + m[3]);
-    if (year >= 1990 && year <= 2100) push('année écrite avec un séparateur', JSON.stringify(text.slice(Math.max(0, m.index - 30), m.index + 30)));
+  for (const line of text.split('\n')) {
+    // a number alone on its line is a chart's tick or a table cell (a quantity), not a year in a sentence
+    if (/^[\d\s\u00a0\u202f,]+(\s?[€%])?$/.test(line.trim())) continue;
+    for (const m of line.matchAll(yearRe)) {
+      const year = +(m[2] + m[3]);
+      if (year >= 1990 && year <= 2100) push('année écrite avec un séparateur', JSON.stringify(line.slice(Math.max(0, m.index - 30), m.index + 30)));
+    }
   }
   // 2. horizontal overflow at 390 px
   if (width <= 400) {
