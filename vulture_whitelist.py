@@ -268,3 +268,4 @@ EDUCATION  # unused variable (cls_portal/territories/models.py)
 _.validate_unique  # unused method (contracts/forms.py): Django's ModelForm hook
 invited_at  # unused variable (contracts/models.py): PendingContact field the invitations (issue 14) fill in
 coordinateurs  # unused variable (imports/contracts.py): ContractRowForm field, read from cleaned_data
+confirme  # unused variable (reports/forms.py:30): a required form field, read by Django's form machinery

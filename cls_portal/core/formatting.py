@@ -8,7 +8,8 @@ populations, counts, indicator values) are formatted explicitly, through this mo
 - in templates with the filters `euros`, `nombre`, `pourcent`, `date_longue` (builtins, see
   `templatetags/portal_tags.py`), and Django's `pluralize` replaced by the French rule (0 and 1 are
   singular: "0 fiche réalisée", "1 contrat signé", "2 contrats signés");
-- in Python (charts, history sentences, exports, PDFs, messages) with the functions below.
+- in Python (charts, history sentences, PDFs, messages) with the functions below; CSV exports write
+  numbers with `spreadsheet_number` (decimal comma, no separator, so that a spreadsheet reads a number).
 
 One thousands separator everywhere: `THOUSANDS` (U+00A0, no-break space, the separator of Django's own
 French locale; every font of the DSFR and of the PDFs has its glyph, which is not true of U+202F).
@@ -124,6 +125,15 @@ def format_date_long(value) -> str:
         return str(value)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def spreadsheet_number(value) -> str:
+    """A number for a CSV cell a French spreadsheet reads as a number: decimal comma, no separator
+    (`1234,5`; a separator would turn it into text)."""
+    d = to_decimal(value)
+    if d is None:
+        return "" if value in (None, "") else str(value)
+    return f"{d:f}".replace(".", DECIMAL)
 
 
 def css_number(value, decimals: int = 2) -> str:
