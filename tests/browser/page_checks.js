@@ -23,8 +23,9 @@
   // a year standing on its own, written as a quantity: "Année 2 025", "(2 023)", "INSEE, 2 021"
   const text = document.body.innerText;
   const yearRe = /(^|[^\d\u00a0\u202f\u2009])([12])[\u00a0\u202f\u2009](\d{3})(?![\u00a0\u202f\u2009]?\d)(?!\s?(?:€|%|[a-zà-ÿ]))/gi;
-  for (const line of text.split('\n')) {
-    // a number alone on its line is a chart's tick or a table cell (a quantity), not a year in a sentence
+  for (const line of text.split(/[\n\t]/)) {
+    // a number alone on its line or in its table cell is a quantity (a chart's tick, a population), not a
+    // year in a sentence
     if (/^[\d\s\u00a0\u202f,]+(\s?[€%])?$/.test(line.trim())) continue;
     for (const m of line.matchAll(yearRe)) {
       const year = +(m[2] + m[3]);
