@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup setup-runtime system-deps run migrate demo test worker bench lint clean-db
+.PHONY: setup setup-runtime system-deps run migrate demo test crawl worker bench lint clean-db
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ introuvable (variable PYTHON)."; exit 1; }
@@ -55,6 +55,12 @@ run: demo
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every page every demo account reaches, in Chromium at 1280 and 390 px (tests/browser/crawl.py): formats,
+# overflow, charts, menu, names, axe-core. `make test` runs a sample (one page per view, 10 per role, 6 roles).
+# PNGs and a summary in var/screens/.
+crawl: setup
+	CRAWL=full $(PY) -m pytest tests/browser/test_crawl.py -k every_page -n 0 -p no:cacheprovider
 
 # A real Celery worker and beat against Redis (CELERY_BROKER_URL, default redis://127.0.0.1:6379/0).
 worker: setup-runtime

@@ -279,3 +279,4 @@ password2  # AcceptInvitationForm field, compared in clean()
 accepted_by  # Invitation: who accepted (audit, admin)
 email_wanted  # Notification: filtered by string in notification_email_send
 email_claimed_at  # Notification: the sending task's claim, filtered by string
+confirme  # unused variable (reports/forms.py:30): a required form field, read by Django's form machinery

@@ -19,6 +19,7 @@ class ActionsConfig(AppConfig):
         contracts_registry.visibility.register((Role.PILOTE, selectors.contracts_piloted_by))
         contracts_registry.renewal.register(services.plan_copy_unfinished)
         contracts_registry.validated_sheet_statuses.provide(enums.VALIDATED_STATUSES)
+        contracts_registry.timeline_groups.register(selectors.timeline_sheets)
         diagnostics_registry.axe_for_priorite.provide(services.axe_create_for_priorite)
         reminders.register(sheets_waiting_review)
 

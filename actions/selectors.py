@@ -13,12 +13,14 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.charts import series_chart
 from cls_portal.core.history import history_for
 from cls_portal.territories.models import Delegation
 from contracts.models import Contract, in_departements_q
+from contracts.timeline import Item, Mark
 from diagnostics.models import Priorite
 
 from .enums import VALIDATED_STATUSES, FicheStatut, Financeur
@@ -363,3 +365,21 @@ def review_queue_for(user):
     return (qs.select_related("axe", "contract", "pilote_organisation")
             .annotate(nb_commentaires=Count("commentaires"))
             .order_by("updated_at", "pk"))
+
+
+def timeline_sheets(contract, today: dt.date):
+    """The rétroplanning's rows for the action plan: each sheet (abandoned ones aside) from its start to its
+    end date, with its milestones (filled when done). Two queries."""
+    fiches = (FicheAction.objects.filter(contract=contract).exclude(statut=FicheStatut.ABANDONNEE)
+              .select_related("axe").prefetch_related("jalons").order_by("axe__numero", "numero"))
+    items = []
+    for f in fiches:
+        done = f.statut == FicheStatut.REALISEE
+        overdue = not done and f.date_fin is not None and f.date_fin < today
+        items.append(Item(
+            label=f"Fiche {f.code} — {f.titre}", start=f.date_debut or f.date_fin, end=f.date_fin or f.date_debut,
+            status=f.get_statut_display(), state="done" if done else ("overdue" if overdue else "planned"),
+            url=reverse("actions:fiche_detail", args=[f.pk]), due=f.date_fin,
+            marks=[Mark(j.libelle, j.date_realisee or j.date_prevue, j.date_realisee is not None)
+                   for j in f.jalons.all()]))
+    return ("Fiches actions et jalons", items) if items else None

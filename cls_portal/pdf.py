@@ -66,10 +66,15 @@ def html_to_pdf(html: str, *, stylesheets: list[str] = (), pdf_variant: str | No
     are embedded (subset). `pdf_variant` (e.g. "pdf/ua-1") asks WeasyPrint for a tagged PDF.
     """
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     fetcher = _local_fetcher_class()()
-    css = [weasyprint.CSS(filename=str(static_path(s)), url_fetcher=fetcher) for s in stylesheets]
+    # One font configuration for the stylesheets and the rendering: without it, WeasyPrint ignores the
+    # @font-face rules (Marianne) and falls back on the system's fonts.
+    font_config = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(static_path(s)), url_fetcher=fetcher, font_config=font_config)
+           for s in stylesheets]
     base = static_path(stylesheets[0]).parent.as_uri() + "/" if stylesheets else None
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
-    return document.write_pdf(stylesheets=css, **options)
+    return document.write_pdf(stylesheets=css, font_config=font_config, **options)

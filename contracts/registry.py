@@ -5,6 +5,8 @@
 - `renewal`: `fn(*, actor, old, new) -> int` copies what a new generation takes over from the previous one
   and returns how many items it copied (actions: the unfinished sheets).
 - `validated_sheet_statuses`: the sheet statuses that count as validated for the lifecycle guards (actions).
+- `timeline_groups`: `fn(contract, today) -> (title, [timeline.Item]) | None`, extra rows of the
+  rétroplanning (actions: the sheets with their period and milestones).
 """
 
 from cls_portal.core.registry import Registry, Slot
@@ -12,3 +14,4 @@ from cls_portal.core.registry import Registry, Slot
 visibility = Registry("contracts.registry.visibility")
 renewal = Registry("contracts.registry.renewal")
 validated_sheet_statuses = Slot("contracts.registry.validated_sheet_statuses")
+timeline_groups = Registry("contracts.registry.timeline_groups")

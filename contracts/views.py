@@ -15,7 +15,7 @@ from cls_portal.core.permissions import require
 from cls_portal.core.query import query_id
 from cls_portal.territories.models import Departement, Organisation
 
-from . import forms, permissions, selectors, services, workflow
+from . import forms, permissions, registry, selectors, services, timeline, workflow
 from .enums import DocumentType, Phase, PlanChangeKind
 from .filters import ContractFilter
 from .models import Document, Signatory, Step
@@ -208,12 +208,12 @@ def contract_detail(request, pk):
 
 def retroplanning(request, pk):
     contract = _contract(request, pk)
-    from .timeline import build
-
-    chart = build(contract, list(selectors.steps(contract)), list(selectors.meetings(contract)),
-                  timezone.localdate())
+    today = timezone.localdate()
+    groups = [group for fn in registry.timeline_groups if (group := fn(contract, today))]
+    chart = timeline.build(contract, list(selectors.steps(contract)), list(selectors.meetings(contract)), today,
+                           groups)
     return render(request, "contracts/retroplanning.html", {
-        "contract": contract, "chart": chart, "title": f"Rétroplanning — {contract.nom}",
+        "contract": contract, "chart": chart, "today": today, "title": f"Rétroplanning — {contract.nom}",
         "breadcrumbs": _crumbs(contract, ("Rétroplanning", None)),
     })
 

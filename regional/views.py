@@ -21,10 +21,10 @@ def dashboard(request):
     return render(request, "regional/dashboard.html", {
         **data, "scope": scope,
         "coverage_chart": charts.bar_chart(
-            [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%",
+            [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,
             title=f"Part de la population couverte par un CLS actif, par département — {scope.label}"),
         "phase_chart": charts.bar_chart([(f.label, f.value) for f in data["phases"]],
-                                        title=f"Contrats par phase — {scope.label}", label_width=250),
+                                        title=f"Contrats par phase — {scope.label}"),
         "signed_chart": charts.series_chart([(f.label, f.value) for f in data["signed_years"]],
                                             title=f"Contrats signés par année — {scope.label}"),
         "title": f"Vue régionale — {scope.label}",

@@ -16,6 +16,7 @@ import json
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
 
 from actions.enums import FicheStatut
 from actions.models import Axe, FicheAction, Financement, Indicateur, LigneBudget, ValeurIndicateur
@@ -69,7 +70,9 @@ def _year_in_brief(contract, year) -> dict:
         ("Fin prévue du contrat", contract.date_fin)] if value]
     meetings = [{"date": m.date, "instance": f"{m.instance.get_type_display()} — {m.instance.nom}",
                  "objet": m.ordre_du_jour, "decisions": m.decisions, "revue_annuelle": m.revue_annuelle}
-                for m in contract.meetings.filter(date__year=year).select_related("instance").order_by("date", "id")]
+                # held meetings only: one planned later in the year is not reported as held
+                for m in contract.meetings.filter(date__year=year, date__lte=timezone.localdate())
+                .select_related("instance").order_by("date", "id")]
     avenants = [{"numero": a.numero, "objet": a.objet, "date": a.date, "plan_version": a.plan_version}
                 for a in contract.avenants.filter(date__year=year).order_by("numero")]
     return {"phase": contract.get_phase_display(), "key_dates": key_dates, "meetings": meetings,

@@ -27,6 +27,11 @@ class ReportPublishForm(PortalForm):
         label="Date du COPIL ayant validé le rapport", required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Obligatoire lorsque le coordinateur publie sur décision du COPIL.")
+    confirme = forms.BooleanField(
+        label="Je confirme la publication : le rapport devient public dans l'annuaire des CLS, consultable par "
+              "tous sans compte, et il ne pourra plus être modifié (une correction sera publiée comme nouvelle "
+              "version).",
+        error_messages={"required": "Cochez la case pour confirmer la publication."})
 
     def __init__(self, *args, require_copil: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.territories.models import Delegation
 from contracts.models import Contract, in_departements_q
 
+from . import data as report_data
 from .models import Report, ReportCampaign, campaign_progress_annotations
 
 
@@ -97,3 +98,12 @@ def campaign_reports(campaign):
     return campaign.reports.select_related("contract").order_by("contract__nom", "kind", "id")
 
 
+
+
+def report_is_stale(report) -> bool:
+    """True when the contract's data changed since the report was produced: its fingerprint is no longer
+    that of the data the report would be built from today (the producer is warned before publishing)."""
+    if not report.fingerprint:
+        return False
+    data = report_data.report_data(report.contract, report.kind, report.year)
+    return report_data.fingerprint(report.kind, report.year, data) != report.fingerprint

@@ -77,6 +77,7 @@ def _detail(request, report, publish_form=None):
         publish_form = ReportPublishForm(require_copil=permissions.must_record_copil_decision(request.user, report))
     return render(request, "reports/report_detail.html", {
         "report": report,
+        "stale": can_publish and selectors.report_is_stale(report),
         "can_retry": report.status == "echec" and permissions.can_retry_report(request.user, report)[0],
         "publish_form": publish_form if can_publish else None,
         "refresh_seconds": REFRESH_SECONDS if report.is_unfinished else None,
@@ -115,11 +116,12 @@ def report_publish(request, pk):
     form = ReportPublishForm(request.POST, require_copil=permissions.must_record_copil_decision(request.user, report))
     if form.is_valid():
         try:
-            services.report_publish(actor=request.user, report=report, **form.cleaned_data)
+            services.report_publish(actor=request.user, report=report, copil_date=form.cleaned_data["copil_date"])
         except DomainError as err:
             apply_domain_error(form, err)
         else:
-            messages.success(request, "Le rapport est publié : les élus de la collectivité peuvent le télécharger.")
+            messages.success(request, "Le rapport est publié : il est public dans l'annuaire des CLS et les élus de "
+                                      "la collectivité peuvent le télécharger.")
             return redirect("reports:detail", pk=report.pk)
     return _detail(request, report, publish_form=form)
 

@@ -27,7 +27,12 @@ def navigation_for(user, current_path: str) -> list[dict]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "link": url, "active": current_path.startswith(url)})
+        items.append({"label": label, "link": url, "active": False})
+    # One entry current at a time: the longest link the page's path starts with (/cls/mon-cls/ is
+    # "Mon CLS", not also "Contrats" at /cls/).
+    matching = [item for item in items if current_path.startswith(item["link"])]
+    if matching:
+        max(matching, key=lambda item: len(item["link"]))["active"] = True
     if user.is_portal_admin:
         items.append({"label": "Administration", "link": reverse("admin:index"), "active": False})
     return items

@@ -1,50 +1,101 @@
-"""Small server-rendered SVG charts (no JavaScript, no external asset).
+"""Small server-rendered SVG charts (no JavaScript, no external asset): one module for pages and PDFs.
 
-Every chart is an `<svg role="img">` with a `<title>` and a `<desc>`, followed by a text
-alternative (a visually hidden table) that screen readers and text browsers read instead of
-the picture. The markup is returned as a `SafeString`: every label is escaped here.
+Every chart is a `<figure>` with a visible title (`<figcaption>`), an `<svg role="img">` with a
+`<title>` and a `<desc>` (a sentence), and a visually hidden table that screen readers and text
+browsers read instead of the picture. The markup is returned as a `SafeString`: every label is
+escaped here. Numbers go through `cls_portal.core.formatting` (the portal's one format) with the same
+rounding in the bars' labels, the sentence and the table; coordinates through `css_number` (a point,
+never a separator).
 
     {{ chart }}   # in a template, with chart = bar_chart(...) built by the view or a selector
 
-- `bar_chart(items, title=..., unit=...)`: horizontal bars, one per (label, value).
-- `series_chart(points, title=..., target=..., unit=...)`: values by year as vertical bars, with
-  an optional dashed target line (an indicator's target, a funding cap...).
+- `bar_chart(items, title=..., unit=...)`: horizontal bars, one per (label, value). Long labels wrap
+  on several lines (never cut); the value sits after its bar; the axis ends on a round number.
+- `series_chart(points, title=..., target=..., unit=...)`: values by year as vertical bars, with an
+  optional dashed target line and dotted baseline, named in a legend under the plot (never on top
+  of a value).
+
+With no value at all, both return a sentence (`<p>`) instead of an empty picture.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .formatting import css_number, format_euros, format_number, to_decimal
+
 Number = int | float | Decimal
 
 # DSFR colours (blue France, grey, red marianne for the target).
 BAR_COLOUR = "#000091"
 AXIS_COLOUR = "#666666"
+GRID_COLOUR = "#dddddd"
 TARGET_COLOUR = "#c9191e"
+TEXT_COLOUR = "#161616"
+FONT_SIZE = 14  # one size for every text of every chart (drawn at its natural size on screens)
+LINE_HEIGHT = 18
+# Width of a character as a share of the font size, on the wide side (DejaVu Sans, Marianne): text
+# boxes are computed from it so that nothing is cut off or leaves the picture.
+CHAR_WIDTH = 0.64
 
 
-def format_number(value: Number | None, unit: str = "") -> str:
-    """French display: 1 234,5 (narrow no-break space for thousands)."""
-    if value is None:
-        return "—"
-    d = Decimal(str(value)).normalize()
-    if d == d.to_integral():
-        text = f"{int(d):,}".replace(",", "\u202f")
-    else:
-        text = f"{float(d):,.2f}".rstrip("0").rstrip(".").replace(",", "\u202f").replace(".", ",")
-    return f"{text} {unit}".strip() if unit else text
+def _text_width(text: str) -> float:
+    return len(text) * FONT_SIZE * CHAR_WIDTH
 
 
-def _n(value: float) -> str:
-    return f"{value:.1f}"
+def _c(value) -> str:
+    return css_number(value, 1)
 
 
 def _f(value) -> float:
-    return float(value) if value is not None else 0.0
+    d = to_decimal(value)
+    return float(d) if d is not None else 0.0
+
+
+def nice_ceiling(value: float, *, integer: bool = False) -> tuple[float, float]:
+    """The axis maximum (a round number at or above `value`) and its tick step: 37 -> (40, 10),
+    0.83 -> (1, 0.2), 3 (integer counts) -> (4, 1)."""
+    value = max(float(value), 1.0 if integer else 0.0)
+    if value <= 0:
+        return 1.0, 0.2
+    exp = math.floor(math.log10(value))
+    base = 10.0 ** exp
+    for mult, ticks in ((1, 5), (2, 4), (2.5, 5), (4, 4), (5, 5), (10, 5)):
+        if integer and mult == 2.5:
+            continue
+        top = mult * base
+        if value <= top * (1 + 1e-9):
+            step = top / ticks
+            if integer:
+                step = max(1.0, math.ceil(step))
+                top = step * math.ceil(top / step)
+            return round(top, 10), round(step, 10)
+    return 10 * base, 2 * base  # pragma: no cover - the loop always returns
+
+
+def _fmt(value, unit: str = "", decimals: int | None = None) -> str:
+    if value is None:
+        return "—"
+    if unit == "€" and decimals is None:
+        return format_euros(value)
+    return format_number(value, decimals, unit)
+
+
+def _wrap_label(text: str, max_chars: int) -> list[str]:
+    """Words on lines of at most `max_chars` (a longer word gets its own line, whole)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= max_chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -56,124 +107,173 @@ def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) 
                        '<tbody>{}</tbody></table>', caption, mark_safe(head), mark_safe(body))
 
 
-def _wrap(svg: str, table: str, css_class: str) -> SafeString:
-    return mark_safe(f'<figure class="cls-chart {escape(css_class)}">{svg}{table}</figure>')
+def _figure(title: str, svg: str, table: str, css_class: str, legend: str = "") -> SafeString:
+    return mark_safe(
+        f'<figure class="cls-chart {escape(css_class)}">'
+        f'<figcaption class="cls-chart__title">{escape(title)}</figcaption>{svg}{legend}{table}</figure>')
+
+
+def _empty(title: str, sentence: str, css_class: str) -> SafeString:
+    return format_html('<p class="cls-chart-empty {}"><strong>{}</strong> : {}</p>', css_class, title, sentence)
+
+
+def _svg_open(width: float, height: float, title: str, desc: str) -> str:
+    ident = _id(title)
+    return (format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="{}" '
+                        'height="{}" preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" '
+                        'focusable="false" font-size="{}" class="cls-chart__svg">',
+                        _c(width), _c(height), _c(width), _c(height), ident, ident, FONT_SIZE)
+            + format_html('<title id="{}-t">{}</title><desc id="{}-d">{}</desc>', ident, title, ident, desc))
+
+
+def _text(x, y, text, *, anchor="start", fill=TEXT_COLOUR) -> str:
+    return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill, text)
 
 
 def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: str = "", description: str = "",
-              width: int = 480, bar_height: int = 22, label_width: int = 170, css_class: str = "") -> SafeString:
-    """Horizontal bar chart of `(label, value)` pairs. Negative or missing values draw no bar."""
-    items = list(items)
-    gap = 8
-    height = max(1, len(items)) * (bar_height + gap) + gap
-    top = max((_f(v) for _, v in items), default=0.0) or 1.0
-    plot_width = width - label_width - 90
-    desc = description or (
-        "; ".join(f"{label} : {format_number(v, unit)}" for label, v in items) if items else "Aucune donnée.")
-    parts = [
-        format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
-                    'preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" focusable="false">',
-                    width, height, _id(title), _id(title)),
-        format_html('<title id="{}-t">{}</title><desc id="{}-d">{}</desc>', _id(title), title, _id(title), desc),
-    ]
-    for i, (label, value) in enumerate(items):
-        y = gap + i * (bar_height + gap)
-        w = max(0.0, _f(value)) / top * plot_width
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#161616">{}</text>'
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
-            '<text x="{}" y="{}" font-size="12" fill="#161616">{}</text>',
-            label_width - 6, _n(y + bar_height * 0.7), _shorten(label, 28),
-            label_width, y, _n(w), bar_height, BAR_COLOUR,
-            _n(label_width + w + 4), _n(y + bar_height * 0.7), format_number(value, unit)))
+              decimals: int | None = None, width: int = 640, bar_height: int = 20, css_class: str = "",
+              empty: str = "aucune donnée à représenter.") -> SafeString:
+    """Horizontal bar chart of `(label, value)` pairs. Negative or missing values draw no bar.
+    `decimals`: the rounding of the labels, the sentence and the table alike (None: as `|nombre`)."""
+    items = [(str(label), value) for label, value in items]
+    if not any(to_decimal(v) is not None for _, v in items):
+        return _empty(title, empty, css_class)
+    labels = {label: _fmt(v, unit, decimals) for label, v in items}
+    gap, pad = 10, 6
+    longest = max(len(label) for label, _ in items)
+    max_chars = max(12, min(longest, int(width * 0.38 / (FONT_SIZE * CHAR_WIDTH))))
+    wrapped = [_wrap_label(label, max_chars) for label, _ in items]
+    label_w = max(_text_width(line) for lines in wrapped for line in lines) + pad
+    value_w = max(_text_width(text) for text in labels.values()) + pad
+    integer = all(to_decimal(v) is None or to_decimal(v) == to_decimal(v).to_integral_value() for _, v in items)
+    top, step = nice_ceiling(max(_f(v) for _, v in items), integer=integer)
+    plot_x = label_w + pad
+    plot_w = max(80.0, width - plot_x - value_w - pad)
+    y = gap
+    rows = []
+    for (label, value), lines in zip(items, wrapped, strict=True):
+        row_h = max(bar_height, len(lines) * LINE_HEIGHT)
+        rows.append((label, value, lines, y, row_h))
+        y += row_h + gap
+    axis_y = y
+    height = axis_y + LINE_HEIGHT + 8
+    desc = description or "; ".join(f"{label} : {labels[label]}" for label, _ in items) + "."
+    parts = [_svg_open(width, height, title, desc)]
+    n_ticks = int(round(top / step))
+    for k in range(n_ticks + 1):
+        tx = plot_x + plot_w * k / n_ticks
+        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>',
+                                 _c(tx), _c(gap / 2), _c(tx), _c(axis_y), GRID_COLOUR if k else AXIS_COLOUR))
+        if k in (0, n_ticks) or n_ticks <= 5:
+            tick = format_number(step * k, unit="%" if unit == "%" else "")
+            parts.append(_text(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR))
+    for label, value, lines, ry, row_h in rows:
+        first = ry + (row_h - len(lines) * LINE_HEIGHT) / 2 + FONT_SIZE
+        parts.append(format_html('<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>', _c(label_w), _c(first),
+                                 TEXT_COLOUR, mark_safe("".join(
+                                     format_html('<tspan x="{}" dy="{}">{}</tspan>', _c(label_w),
+                                                 0 if i == 0 else LINE_HEIGHT, line)
+                                     for i, line in enumerate(lines)))))
+        w = max(0.0, _f(value)) / top * plot_w
+        bar_y = ry + (row_h - bar_height) / 2
+        parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                                 _c(plot_x), _c(bar_y), _c(w), bar_height, BAR_COLOUR))
+        parts.append(_text(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label]))
     parts.append("</svg>")
     table = _table(title, ["Libellé", f"Valeur{f' ({unit})' if unit else ''}"],
-                   [(label, format_number(v, unit)) for label, v in items])
-    return _wrap("".join(parts), table, css_class)
+                   [(label, labels[label]) for label, _ in items])
+    return _figure(title, "".join(parts), table, css_class)
 
 
 def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: str, target: Number | None = None,
                  target_label: str = "Cible", unit: str = "", baseline: Number | None = None,
-                 width: int = 480, height: int = 220, css_class: str = "") -> SafeString:
-    """Values by year (vertical bars) against an optional target line (dashed) and baseline (dotted)."""
-    points = list(points)
-    margin_left, margin_bottom, margin_top, margin_right = 56, 28, 16, 12
+                 decimals: int | None = None, width: int = 560, height: int = 240, css_class: str = "",
+                 empty: str = "aucune valeur saisie pour le moment.") -> SafeString:
+    """Values by year (vertical bars) against an optional target line (dashed) and baseline (dotted).
+    Without any value: a sentence (with the target, if any), not an empty picture."""
+    points = [(str(year), value) for year, value in points]
+    known = [(y, v) for y, v in points if to_decimal(v) is not None]
+    sentence = _series_sentence(known, target, target_label, unit, baseline, decimals)
+    if not known:
+        extra = f" {target_label} : {_fmt(target, unit, decimals)}." if target is not None else ""
+        return _empty(title, empty + extra, css_class)
+    all_values = [v for _, v in known] + [v for v in (target, baseline) if v is not None]
+    integer = all(to_decimal(v) == to_decimal(v).to_integral_value() for v in all_values)
+    top, step = nice_ceiling(max(_f(v) for v in all_values), integer=integer)
+    n_ticks = int(round(top / step))
+    tick_labels = [format_number(step * k, unit="%" if unit == "%" else "") for k in range(n_ticks + 1)]
+    margin_left = max(_text_width(t) for t in tick_labels) + 10
+    margin_top, margin_bottom, margin_right = FONT_SIZE + 8, LINE_HEIGHT + 10, 8
     plot_w = width - margin_left - margin_right
     plot_h = height - margin_top - margin_bottom
-    top = max([_f(v) for _, v in points] + [_f(target), _f(baseline), 0.0]) or 1.0
-    top *= 1.1
+    base_y = margin_top + plot_h
 
     def y_of(value) -> float:
-        return margin_top + plot_h - _f(value) / top * plot_h
+        return base_y - _f(value) / top * plot_h
 
-    sentence = _series_sentence(points, target, target_label, unit, baseline)
-    parts = [
-        format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="100%" '
-                    'preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" focusable="false">',
-                    width, height, _id(title), _id(title)),
-        format_html('<title id="{}-t">{}</title><desc id="{}-d">{}</desc>', _id(title), title, _id(title), sentence),
-        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>',
-                    margin_left, margin_top + plot_h, width - margin_right, margin_top + plot_h, AXIS_COLOUR),
-        format_html('<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#161616">{}</text>'
-                    '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#161616">0</text>',
-                    margin_left - 4, _n(margin_top + 10), format_number(round(top, 2), unit),
-                    margin_left - 4, _n(margin_top + plot_h)),
-    ]
+    parts = [_svg_open(width, height, title, sentence)]
+    for k, tick in enumerate(tick_labels):
+        ty = base_y - plot_h * k / n_ticks
+        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>', _c(margin_left),
+                                 _c(ty), _c(width - margin_right), _c(ty), AXIS_COLOUR if k == 0 else GRID_COLOUR))
+        parts.append(_text(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR))
     n = max(1, len(points))
     slot = plot_w / n
     bar_w = min(48.0, slot * 0.6)
     for i, (year, value) in enumerate(points):
-        x = margin_left + i * slot + (slot - bar_w) / 2
-        if value is not None:
-            y = y_of(value)
-            parts.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
-                '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#161616">{}</text>',
-                _n(x), _n(y), _n(bar_w), _n(margin_top + plot_h - y), BAR_COLOUR, _n(x + bar_w / 2), _n(y - 3),
-                format_number(value)))
-        parts.append(format_html('<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#161616">{}</text>',
-                                 _n(x + bar_w / 2), height - 8, year))
+        cx = margin_left + i * slot + slot / 2
+        if to_decimal(value) is not None:
+            vy = y_of(max(0.0, _f(value)))
+            parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                                     _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
+            parts.append(_text(cx, vy - 4, _fmt(value, "", decimals), anchor="middle"))
+        parts.append(_text(cx, height - 8, year, anchor="middle"))
     if baseline is not None:
-        parts.append(format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-dasharray="2 3"></line>',
-            margin_left, _n(y_of(baseline)), width - margin_right, _n(y_of(baseline)), AXIS_COLOUR))
+        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
+                                 'stroke-dasharray="2 3"></line>', _c(margin_left), _c(y_of(baseline)),
+                                 _c(width - margin_right), _c(y_of(baseline)), AXIS_COLOUR))
     if target is not None:
-        ty = y_of(target)
-        parts.append(format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="6 4">'
-            '</line><text x="{}" y="{}" text-anchor="end" font-size="11" fill="{}">{} : {}</text>',
-            margin_left, _n(ty), width - margin_right, _n(ty), TARGET_COLOUR,
-            width - margin_right, _n(ty - 4), TARGET_COLOUR, target_label, format_number(target, unit)))
+        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
+                                 'stroke-dasharray="6 4"></line>', _c(margin_left), _c(y_of(target)),
+                                 _c(width - margin_right), _c(y_of(target)), TARGET_COLOUR))
     parts.append("</svg>")
-    rows = [(str(year), format_number(v, unit)) for year, v in points]
+    legend = _legend(unit, target, target_label, baseline, decimals)
+    rows = [(year, _fmt(v, unit, decimals)) for year, v in points]
     if baseline is not None:
-        rows.append(("Valeur de référence", format_number(baseline, unit)))
+        rows.append(("Valeur de référence", _fmt(baseline, unit, decimals)))
     if target is not None:
-        rows.append((target_label, format_number(target, unit)))
+        rows.append((target_label, _fmt(target, unit, decimals)))
     table = _table(title, ["Année", f"Valeur{f' ({unit})' if unit else ''}"], rows)
-    return _wrap("".join(parts), table, css_class)
+    return _figure(title, "".join(parts), table, css_class, legend)
 
 
-def _series_sentence(points, target, target_label, unit, baseline) -> str:
-    known = [(y, v) for y, v in points if v is not None]
+def _legend(unit, target, target_label, baseline, decimals) -> str:
+    items = []
+    if unit:
+        items.append(format_html("<li>Unité : {}</li>", unit))
+    if target is not None:
+        items.append(format_html('<li><span class="cls-chart__key cls-chart__key--target" aria-hidden="true"></span>'
+                                 '{} : {}</li>', target_label, _fmt(target, unit, decimals)))
+    if baseline is not None:
+        items.append(format_html('<li><span class="cls-chart__key cls-chart__key--baseline" aria-hidden="true">'
+                                 '</span>Valeur de référence : {}</li>', _fmt(baseline, unit, decimals)))
+    if not items:
+        return ""
+    return format_html('<ul class="cls-chart__legend" aria-hidden="true">{}</ul>', mark_safe("".join(items)))
+
+
+def _series_sentence(known, target, target_label, unit, baseline, decimals) -> str:
     if not known:
         text = "Aucune valeur saisie."
     else:
-        text = "Valeurs : " + ", ".join(f"{y} : {format_number(v, unit)}" for y, v in known) + "."
+        text = "Valeurs : " + ", ".join(f"{y} : {_fmt(v, unit, decimals)}" for y, v in known) + "."
     if baseline is not None:
-        text += f" Valeur de référence : {format_number(baseline, unit)}."
+        text += f" Valeur de référence : {_fmt(baseline, unit, decimals)}."
     if target is not None:
-        text += f" {target_label} : {format_number(target, unit)}."
+        text += f" {target_label} : {_fmt(target, unit, decimals)}."
     return text
-
-
-def _shorten(text: str, length: int) -> str:
-    text = str(text)
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _id(title: str) -> str:
     """A stable id from the title (several charts on one page get different ids when titles differ)."""
-    import hashlib
-
     return "chart-" + hashlib.sha1(str(title).encode()).hexdigest()[:10]

@@ -22,6 +22,7 @@ from django import forms
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from .formatting import spreadsheet_number
 from .validation import PortalForm, strip_controls
 
 
@@ -63,10 +64,8 @@ def _cell(value):
 
 def _csv_text(value):
     value = _cell(value)
-    if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
-    if isinstance(value, float):
-        return str(value).replace(".", ",")
+    if isinstance(value, (Decimal, float)):
+        return spreadsheet_number(value)
     text = str(value)
     # Neutralise spreadsheet formulas (CSV injection) in user-typed text.
     return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text

@@ -1,10 +1,37 @@
-"""French display of money and numbers: 25 000 €, 12 500,50 €, 50 %."""
+"""The one display rule of the portal for numbers, money, plurals and dates (French).
+
+The rule, chosen on purpose: **nothing is localised unless it is a quantity.** `USE_THOUSAND_SEPARATOR`
+is off (settings), so Django prints every number as it is: years (`2025`), ids, INSEE codes, CSS values
+(`left:14.28%`), URLs and form values never get a separator or a decimal comma. Quantities (amounts,
+populations, counts, indicator values) are formatted explicitly, through this module only:
+
+- in templates with the filters `euros`, `nombre`, `pourcent`, `date_longue` (builtins, see
+  `templatetags/portal_tags.py`), and Django's `pluralize` replaced by the French rule (0 and 1 are
+  singular: "0 fiche réalisée", "1 contrat signé", "2 contrats signés");
+- in Python (charts, history sentences, PDFs, messages) with the functions below; CSV exports write
+  numbers with `spreadsheet_number` (decimal comma, no separator, so that a spreadsheet reads a number).
+
+One thousands separator everywhere: `THOUSANDS` (U+00A0, no-break space, the separator of Django's own
+French locale; every font of the DSFR and of the PDFs has its glyph, which is not true of U+202F).
+
+    format_number(1234567.5) == "1 234 567,5"            format_euros(25000) == "25 000 €"
+    format_number(2.456, 1) == "2,5"                       format_percent(Decimal("0.5")) == "50 %"
+    format_date_long(date(2026, 3, 1)) == "1er mars 2026"
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-NBSP = "\u00a0"  # non-breaking space: thousands separator and before the unit
+from django.utils import timezone
+
+THOUSANDS = "\u00a0"  # the one thousands separator, also the space before a unit (€, %)
+NBSP = THOUSANDS
+DECIMAL = ","
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]
 
 
 def _group(int_part: str) -> str:
@@ -15,39 +42,104 @@ def _group(int_part: str) -> str:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     groups.insert(0, digits)
-    return ("-" if neg else "") + NBSP.join(groups)
+    return ("-" if neg else "") + THOUSANDS.join(groups)
 
 
-def format_number(value, decimals: int | None = None) -> str:
-    """`1234567.5` -> `1 234 567,5`; with `decimals`, always that many decimals."""
-    if value is None or value == "":
-        return ""
+def to_decimal(value) -> Decimal | None:
+    """A Decimal from an int, float, Decimal or plain numeric string; None when it is not a number."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
     try:
         d = Decimal(str(value))
     except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def round_half_up(value, decimals: int = 0) -> Decimal | None:
+    """The one rounding of the portal (tables, charts, PDFs): half up, as a person rounds."""
+    d = to_decimal(value)
+    if d is None:
+        return None
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_number(value, decimals: int | None = None, unit: str = "") -> str:
+    """`1234567.5` -> `1 234 567,5`; with `decimals`, always that many decimals; `unit` after a no-break
+    space. Not a number: returned as text (an empty value gives "")."""
+    if value is None or value == "":
+        return ""
+    d = to_decimal(value)
+    if d is None:
         return str(value)
     if decimals is not None:
-        d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign, digits, exp = d.as_tuple()
+        d = round_half_up(d, decimals)
     text = f"{d:f}"
     int_part, _, frac = text.partition(".")
     if decimals is None:
         frac = frac.rstrip("0")
-    return _group(int_part) + ("," + frac if frac else "")
+    if int_part in ("-0", "-") and not frac.strip("0"):
+        int_part = "0"
+    out = _group(int_part) + (DECIMAL + frac if frac else "")
+    return f"{out}{NBSP}{unit}" if unit else out
 
 
 def format_euros(value) -> str:
     """Money the French way: whole euros without decimals (`25 000 €`), otherwise cents (`12 500,50 €`)."""
-    if value is None or value == "":
-        return ""
-    d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    d = round_half_up(value, 2)
+    if d is None:
+        return "" if value in (None, "") else str(value)
     if d == d.to_integral_value():
-        return f"{format_number(d, 0)}{NBSP}€"
-    return f"{format_number(d, 2)}{NBSP}€"
+        return format_number(d, 0, "€")
+    return format_number(d, 2, "€")
 
 
 def format_percent(value, decimals: int = 0) -> str:
-    """A ratio (0.5) or a percentage-as-Decimal-rate shown as `50 %`."""
+    """A ratio (0.5) shown as `50 %`."""
+    d = to_decimal(value)
+    if d is None:
+        return "" if value in (None, "") else str(value)
+    return format_number(d * 100, decimals, "%")
+
+
+def is_plural(count) -> bool:
+    """French agreement: 0 and 1 take the singular ("0 fiche réalisée"), 2 and more the plural."""
+    try:
+        return abs(Decimal(str(count))) >= 2
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def format_date_long(value) -> str:
+    """A date written out for a document read by élus: `1er mars 2026`, `15 juin 2025`."""
     if value is None or value == "":
         return ""
-    return f"{format_number(Decimal(str(value)) * 100, decimals)}{NBSP}%"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    if not isinstance(value, dt.date):
+        return str(value)
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def spreadsheet_number(value) -> str:
+    """A number for a CSV cell a French spreadsheet reads as a number: decimal comma, no separator
+    (`1234,5`; a separator would turn it into text)."""
+    d = to_decimal(value)
+    if d is None:
+        return "" if value in (None, "") else str(value)
+    return f"{d:f}".replace(".", DECIMAL)
+
+
+def css_number(value, decimals: int = 2) -> str:
+    """A number for CSS or SVG attributes (`14.28`): point, no separator, whatever the language."""
+    d = round_half_up(value or 0, decimals)
+    text = f"{d:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -1,9 +1,13 @@
-"""cls_portal.core.charts: accessible server-rendered SVG."""
+"""cls_portal.core.charts: accessible server-rendered SVG that a person can read."""
 
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from cls_portal.core.charts import bar_chart, format_number, series_chart
+import pytest
+
+from cls_portal.core.charts import CHAR_WIDTH, FONT_SIZE, bar_chart, nice_ceiling, series_chart
+
+NS = "{http://www.w3.org/2000/svg}"
 
 
 def _svg(markup):
@@ -11,31 +15,55 @@ def _svg(markup):
     return ElementTree.fromstring(markup[start:end])
 
 
-NS = "{http://www.w3.org/2000/svg}"
+def _text_boxes(svg):
+    """(left, right) of each text element, from its anchor and an upper bound of its width."""
+    for t in svg.iter(f"{NS}text"):
+        lines = [s.text for s in t.findall(f"{NS}tspan")] or [t.text]
+        width = max(len(line) for line in lines) * FONT_SIZE * CHAR_WIDTH
+        x = float(t.get("x"))
+        anchor = t.get("text-anchor")
+        left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+        yield "".join(lines), left, left + width
 
 
-def test_series_chart_is_an_accessible_image_with_a_text_alternative():
+def test_series_chart_is_an_accessible_image_with_a_visible_title_and_a_text_alternative():
     html = series_chart([(2024, Decimal("120")), (2025, Decimal("180.5"))], title="Nombre de dépistages",
                         target=Decimal("250"), unit="personnes", baseline=80)
+    assert '<figcaption class="cls-chart__title">Nombre de dépistages</figcaption>' in html
     svg = _svg(html)
     assert svg.get("role") == "img"
     assert svg.find(f"{NS}title").text == "Nombre de dépistages"
     desc = svg.find(f"{NS}desc").text
-    assert "2024 : 120 personnes" in desc and "2025 : 180,5 personnes" in desc and "Cible : 250 personnes" in desc
+    assert "2024 : 120\u00a0personnes" in desc and "2025 : 180,5\u00a0personnes" in desc
+    assert "Cible : 250\u00a0personnes" in desc
     assert len(svg.findall(f"{NS}rect")) == 2
-    # the target line is drawn dashed
     assert any(line.get("stroke-dasharray") == "6 4" for line in svg.findall(f"{NS}line"))
-    # the hidden table repeats the data for screen readers
+    # the target is named in the legend under the plot, never written over a value
+    assert "Cible : 250\u00a0personnes</li>" in html
+    assert not any("Cible" in (t.text or "") for t in svg.iter(f"{NS}text"))
     assert '<table class="fr-sr-only">' in html
-    assert "<th scope=\"row\">2025</th><td>180,5 personnes</td>" in html
-    assert "Valeur de référence" in html
+    assert "<th scope=\"row\">2025</th><td>180,5\u00a0personnes</td>" in html
 
 
-def test_series_chart_without_values_says_so_and_draws_no_bar():
-    html = series_chart([(2024, None)], title="Taux", unit="%")
-    svg = _svg(html)
-    assert svg.find(f"{NS}desc").text == "Aucune valeur saisie."
-    assert svg.findall(f"{NS}rect") == []
+def test_series_axis_ends_on_a_round_number():
+    svg = _svg(series_chart([(2024, 37), (2025, 12)], title="T"))
+    ticks = [t.text for t in svg.iter(f"{NS}text") if t.get("text-anchor") == "end"]
+    assert ticks == ["0", "10", "20", "30", "40"]
+
+
+@pytest.mark.parametrize("value,integer,expected", [
+    (37, False, (40, 10)), (0.83, False, (1, 0.2)), (3, True, (4, 1)), (11, True, (20, 5)), (100, False, (100, 20)),
+    (12345, False, (20000, 5000)), (0, False, (1, 0.2)), (1, True, (1, 1)),
+])
+def test_nice_ceiling(value, integer, expected):
+    assert nice_ceiling(value, integer=integer) == pytest.approx(expected)
+
+
+def test_a_chart_without_values_is_a_sentence():
+    html = series_chart([(2024, None)], title="Taux de dépistage", unit="%", target=50)
+    assert "<svg" not in html
+    assert "Taux de dépistage" in html and "aucune valeur saisie" in html and "Cible : 50\u00a0%" in html
+    assert "<svg" not in bar_chart([], title="Financeurs")
 
 
 def test_bar_chart_scales_bars_and_escapes_labels():
@@ -44,10 +72,36 @@ def test_bar_chart_scales_bars_and_escapes_labels():
     svg = _svg(html)
     widths = [float(r.get("width")) for r in svg.findall(f"{NS}rect")]
     assert widths[1] == 2 * widths[0]
-    assert "ARS : 100 €" in svg.find(f"{NS}desc").text
+    assert "ARS : 100\u00a0€" in svg.find(f"{NS}desc").text
 
 
-def test_format_number_is_french():
-    assert format_number(Decimal("25000")) == "25\u202f000"
-    assert format_number(Decimal("12.50"), "%") == "12,5 %"
-    assert format_number(None) == "—"
+def test_bar_chart_labels_are_whole_and_inside_the_picture():
+    long = "Fonds d'intervention régional (FIR) de l'agence régionale de santé de Normandie"
+    html = bar_chart([(long, Decimal("12500.5")), ("11 internes", 11), ("Commune", 800)], title="Financeurs",
+                     unit="€")
+    svg = _svg(html)
+    width = float(svg.get("viewBox").split()[2])
+    texts = list(_text_boxes(svg))
+    assert any(text.replace(" ", "") == long.replace(" ", "") for text, _, _ in texts)  # wrapped, never cut
+    assert "…" not in html
+    for text, left, right in texts:
+        assert left >= 0 and right <= width, text
+    # the chart and its table round the same way
+    assert "12\u00a0500,50\u00a0€" in [t for t, _, _ in texts]
+    assert "<td>12\u00a0500,50\u00a0€</td>" in html
+
+
+def test_same_rounding_in_the_chart_and_its_table():
+    html = bar_chart([("Calvados", Decimal("45.678"))], title="Couverture", unit="%", decimals=1)
+    assert html.count("45,7\u00a0%") >= 3  # bar label, sentence, table
+    assert "45,678" not in html
+
+
+def test_coordinates_never_carry_a_decimal_comma(settings):
+    settings.LANGUAGE_CODE = "fr-fr"
+    html = series_chart([(2024, Decimal("1.33")), (2025, Decimal("2.5"))], title="T", target=Decimal("3.3"))
+    svg = _svg(html)
+    for el in list(svg.iter())[1:]:  # the root says width="100%"
+        for attr in ("x", "y", "width", "height", "x1", "x2", "y1", "y2"):
+            if el.get(attr) is not None:
+                float(el.get(attr))  # a point, no separator

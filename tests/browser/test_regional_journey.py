@@ -31,7 +31,7 @@ def test_region_staff_follow_a_figure_to_its_contracts(page):
     expect(page.get_by_role("heading", name="Vue régionale — Normandie")).to_be_visible()
     expect(page.get_by_role("img", name="Contrats par phase — Normandie")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="1 contrats signés et actifs").click()
+    page.get_by_role("link", name="1 contrat signé et actif").click()
     expect(page.get_by_text("1 contrat", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Contrat local de santé de Bayeux Intercom 2024-2028")).to_be_visible()
     expect(page.get_by_text("Pré-Bocage")).to_have_count(0)

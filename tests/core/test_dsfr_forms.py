@@ -31,3 +31,15 @@ def test_errors_are_shown_under_the_field_in_french():
     assert 'aria-describedby="id_duree-messages"' in html
     assert '<p class="fr-message fr-message--error fr-error-text">Ce champ est obligatoire.</p>' in html
     assert "inférieure ou égale à 5" in html
+
+
+def test_a_form_with_errors_opens_with_a_summary_linking_to_each_field():
+    form = SampleForm(data={"nom": "", "duree": "9", "phase": "a"})
+    assert not form.is_valid()
+    html = render_crispy_form(form)
+    summary = html[html.index('<div class="fr-alert fr-alert--error'):]
+    summary = summary[:summary.index("</div>")]
+    assert "Le formulaire contient 2 erreurs" in summary
+    assert '<a href="#id_nom">Nom du contrat</a>' in summary and '<a href="#id_duree">Durée (années)</a>' in summary
+    assert "Phase" not in summary  # a valid field is not listed
+    assert html.index("fr-alert--error") < html.index('id="id_nom"')  # at the top, before the fields

@@ -22,12 +22,16 @@ CASES = [
     Case("reports:detail", ALL_SIGNED_IN, kwargs=lambda t: {"pk": t.report_published.pk}),
     Case("reports:retry", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
          kwargs=lambda t: {"pk": t.report_failed.pk}, method="post", data=lambda t: {}),
+    # Publishing asks for a confirmation (the report becomes public): without it, the form comes back (200).
+    Case("reports:publish", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200},
+         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post", data=lambda t: {}, writes=False),
     # The délégation publishes at once (302); the coordinator must give the COPIL's date (200 with the error).
     Case("reports:publish", {"anonymous": 302, "admin": 302, "coordinateur": 200, "delegation": 302},
-         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post", data=lambda t: {},
+         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post", data=lambda t: {"confirme": "on"},
          writes=frozenset({"admin", "delegation"})),
     Case("reports:publish", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
-         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post", data=lambda t: {"copil_date": "2026-06-12"}),
+         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post",
+         data=lambda t: {"copil_date": "2026-06-12", "confirme": "on"}),
     Case("reports:download", ALL_SIGNED_IN, kwargs=lambda t: {"pk": t.report_published.pk}),
     Case("reports:download", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200},
          kwargs=lambda t: {"pk": t.report_draft.pk}),

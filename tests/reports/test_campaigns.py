@@ -109,7 +109,7 @@ def test_campaign_page_refreshes_while_unfinished(client, running):
     response = client.get(reverse("reports:campaign", args=[campaign.pk]))
     html = response.content.decode()
     assert response.status_code == 200, html[-3000:]
-    assert 'http-equiv="refresh"' in html and "0 rapports terminés sur 4 (0 %)" in html
+    assert 'http-equiv="refresh"' in html and "0 rapport terminé sur 4 (0 %)" in html  # French agreement: 0 is singular
 
 
 def test_campaign_form_refuses_a_departement_of_another_region(client, running):

@@ -64,12 +64,16 @@ def test_the_delegation_publishes_and_elected_officials_are_notified(client, con
     client.force_login(contract.people["delegation"])
     assert "Publier" in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     response = client.post(reverse("reports:publish", args=[report.pk]), {})
+    assert response.status_code == 200 and "Cochez la case pour confirmer la publication." in response.content.decode()
+    report.refresh_from_db()
+    assert not report.published
+    response = client.post(reverse("reports:publish", args=[report.pk]), {"confirme": "on"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.published and report.version == 1 and report.published_by == contract.people["delegation"]
     assert Notification.objects.filter(user=contract.people["elu"], kind="rapport").exists()
     # A published report is immutable: publishing again is refused.
-    assert client.post(reverse("reports:publish", args=[report.pk]), {}).status_code == 403
+    assert client.post(reverse("reports:publish", args=[report.pk]), {"confirme": "on"}).status_code == 403
 
 
 def test_the_coordinator_publishes_only_with_the_copil_decision(client, contract):
@@ -77,9 +81,9 @@ def test_the_coordinator_publishes_only_with_the_copil_decision(client, contract
     client.force_login(contract.people["coordinateur"])
     response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": ""})
     assert response.status_code == 200 and "Ce champ est obligatoire" in response.content.decode()
-    response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": "2099-01-01"})
+    response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": "2099-01-01", "confirme": "on"})
     assert "ne peut pas être dans le futur" in response.content.decode()
-    response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": "2026-02-10"})
+    response = client.post(reverse("reports:publish", args=[report.pk]), {"copil_date": "2026-02-10", "confirme": "on"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.published and str(report.copil_date) == "2026-02-10"
@@ -89,7 +93,7 @@ def test_a_correction_is_published_as_the_next_version(client, contract):
     v1 = ReportFactory(contract=contract, published_v1=True)
     correction = ReportFactory(contract=contract, ready=True)
     client.force_login(contract.people["delegation"])
-    client.post(reverse("reports:publish", args=[correction.pk]), {})
+    client.post(reverse("reports:publish", args=[correction.pk]), {"confirme": "on"})
     correction.refresh_from_db()
     assert correction.version == 2
     client.force_login(contract.people["elu"])
@@ -164,3 +168,20 @@ def test_report_detail_query_count(client, contract, snapshot):
     client.force_login(contract.people["delegation"])
     with assert_snapshot_queries(snapshot):
         assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 200
+
+
+def test_the_producer_is_warned_when_the_data_changed_since_the_report(client, contract):
+    from reports import data as report_data
+
+    report = ReportFactory(contract=contract, ready=True)
+    report.fingerprint = report_data.fingerprint(report.kind, report.year,
+                                                 report_data.report_data(contract, report.kind, report.year))
+    report.save(update_fields=["fingerprint"])
+    client.force_login(contract.people["delegation"])
+    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Publier rend le rapport public" in html and "annuaire des CLS" in html
+    assert "Les données du contrat ont changé" not in html
+    report.fingerprint = "0" * 64
+    report.save(update_fields=["fingerprint"])
+    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Les données du contrat ont changé depuis la production de ce rapport" in html

@@ -55,10 +55,11 @@ def test_activity_report_text(rendered):
     # The year in brief: governance met that year only, the year's avenant.
     assert "Revue annuelle des fiches actions" in text and "Extension du bus validée" in text
     assert "Réunion de l'année précédente" not in text
-    assert "Ajout d'une fiche sur la santé mentale des jeunes" in text and "30/09/2025" in text
+    assert "Ajout d'une fiche sur la santé mentale des jeunes" in text and "30 septembre 2025" in text
     assert re.search(r"Sommaire.*1\. L'année 2025 en bref \.+ ?\d", text)
     assert re.search(r"Page \d+ / \d+", text)
-    assert re.search(r"Document produit le \d\d/\d\d/\d{4}", text)
+    assert re.search(r"Document produit le (1er|\d{1,2}) [a-zéû]+ \d{4} à \d\d:\d\d", text)  # written out
+    assert "RÉPUBLIQUE FRANÇAISE Liberté Égalité Fraternité" in text
     # Follow-up, indicator values against targets, plan progress, next year's priorities.
     assert "Le bus a assuré 212 journées de consultation dans 14 communes." in text
     assert "Communes desservies par le bus" in text and "Cible : 18 communes" in text
@@ -76,8 +77,8 @@ def test_financial_report_text_uses_french_amounts(rendered):
     assert "Maximum de l'ARS 20 000 €" in text
     assert "50 % de 42 000 € = 21 000 €, ramené au plafond de 20 000 € pour 0,8 ETP sur 12 mois" in text
     assert "Collectivité 22 000 €" in text
-    assert "Montant accordé par l'ARS : 20 000 € (décision du 20/03/2025)" in text
-    assert "15/04/2025 Mandat 2025-118 12 500,50 €" in text
+    assert "Montant accordé par l'ARS : 20 000 € (décision du 20 mars 2025)" in text
+    assert "15 avril 2025 Mandat 2025-118 12 500,50 €" in text
     assert "7 499,50 € restant à verser par l'ARS" in text
     # Funding of actions by funder, planned vs actual per sheet, French money format.
     assert "ARS (fonds d'intervention régional) 1 30 000 €" in text
@@ -100,7 +101,7 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged(rendered):
             descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
             fonts.add(str(font["/BaseFont"]))
-    assert any("DejaVu-Sans" in f for f in fonts)
+    assert any("Marianne" in f for f in fonts)  # the State's typeface, embedded
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged PDF (PDF/UA)
 
 

@@ -1,7 +1,17 @@
+"""Builtin filters and tags (no `{% load %}` needed): the portal's one way to show quantities, plurals and
+dates (`cls_portal.core.formatting`). Years, ids and CSS values are printed as they are (`{{ year }}`)."""
+
 from django import template
 from django.utils.http import urlencode
 
-from cls_portal.core.formatting import format_euros, format_number, format_percent
+from cls_portal.core.formatting import (
+    css_number,
+    format_date_long,
+    format_euros,
+    format_number,
+    format_percent,
+    is_plural,
+)
 
 register = template.Library()
 
@@ -19,6 +29,42 @@ def nombre(value, decimals=None):
 @register.filter
 def pourcent(value, decimals=0):
     return format_percent(value, int(decimals))
+
+
+@register.filter
+def date_longue(value):
+    """`1er mars 2026`: dates in documents for élus."""
+    return format_date_long(value)
+
+
+@register.filter
+def css(value, decimals=2):
+    """A number for a style attribute (`left:{{ x|css }}%`): always a point, never a separator."""
+    return css_number(value, int(decimals))
+
+
+@register.filter(is_safe=False)
+def pluralize(value, arg="s"):
+    """Django's `pluralize` with the French rule: 0 and 1 are singular ("0 fiche réalisée").
+
+    Registered as a builtin after Django's, it replaces it in every template. Same arguments:
+    `{{ n|pluralize }}`, `{{ n|pluralize:"x" }}`, `{{ n|pluralize:"al,aux" }}`; a list counts its items.
+    """
+    if "," not in arg:
+        arg = "," + arg
+    bits = arg.split(",")
+    if len(bits) > 2:
+        return ""
+    singular, plural = bits[:2]
+    if not isinstance(value, (int, float, str)) or isinstance(value, bool):
+        try:
+            value = len(value)
+        except TypeError:
+            pass
+    try:
+        return plural if is_plural(value) else singular
+    except (ValueError, TypeError):
+        return ""
 
 
 @register.simple_tag(takes_context=True)

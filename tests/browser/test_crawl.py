@@ -1,0 +1,72 @@
+"""Every page each demo role reaches, looked at in Chromium at 1280 px and 390 px (tests/browser/crawl.py).
+
+In CI (`make test`): a bounded sample, one page per view (URL pattern) and at most `CRAWL_MAX_PAGES`
+(default 10) pages per role, for six roles. `make crawl` (CRAWL=full): every demo account, every page
+reachable from the landing page (up to 400 per role). PNGs in var/screens/<role>/<width>/, and a summary
+in var/screens/summary.txt.
+"""
+
+import os
+
+import pytest
+
+from tests.browser.crawl import SCREENS, crawl_role, page_problems
+
+FULL = os.environ.get("CRAWL") == "full"
+SAMPLE_ROLES = ["coordinateur", "pilote", "ars14", "ars-normandie", "elu", None]
+ALL_ROLES = ["admin", "coordinateur", "coordinateur2", "coordinatrice-langres", "pilote", "ars14", "ars50", "ars52",
+             "ars-normandie", "elu", None]
+
+
+@pytest.mark.slow
+def test_every_page_each_role_reaches_reads_right(demo, browser, live_server):
+    roles = ALL_ROLES if FULL else SAMPLE_ROLES
+    per_pattern = None if FULL else 1
+    max_pages = 400 if FULL else int(os.environ.get("CRAWL_MAX_PAGES", "10"))
+    problems, summary = [], []
+    for username in roles:
+        result = crawl_role(browser, live_server.url, username, per_pattern=per_pattern, max_pages=max_pages)
+        summary.append(f"{result.role} : {result.pages} pages, {len(result.visits)} rendus, {result.seconds:.0f} s, "
+                       f"{len(result.problems())} problème(s)")
+        problems += result.problems()
+        if username is not None:
+            assert result.pages >= 3, f"{result.role} : le parcours n'a presque rien trouvé ({result.pages} pages)"
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    (SCREENS / "summary.txt").write_text("\n".join(summary + [""] + problems) + "\n", encoding="utf-8")
+    assert not problems, "\n".join(summary + problems[:80])
+
+
+BAD_PAGE = """<!doctype html><html lang="fr"><head><title>x</title></head><body><main>
+<nav id="main-nav" aria-label="Menu"><a href="/a" aria-current="page">A</a> <a href="/b" aria-current="page">B</a></nav>
+<h1>Année 2\u00a0025</h1><p>Population : 2\u00a0025 habitants (2\u00a0023)</p>
+<form><select><option value="2\u00a0026">2026</option></select></form>
+<a href="?annee=2%C2%A0026">lien</a><div style="left:14,28%">barre</div>
+<button type="button"></button>
+<svg width="100" height="50" viewBox="0 0 100 50"><text x="60" y="20">un libellé bien trop long</text></svg>
+<div style="width:900px">large</div>
+</main></body></html>"""
+
+
+def test_the_page_checks_can_fail(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.set_content(BAD_PAGE)
+    problems = "\n".join(page_problems(page, 390, axe=True))
+    context.close()
+    for expected in ["Année 2\u00a0025", "séparateur dans une valeur de formulaire",
+                     'séparateur dans un attribut : href="?annee=2%C2%A0026"', "virgule décimale dans une valeur CSS",
+                     "la page défile à l\u2019horizontale", "texte hors du graphique",
+                     "plusieurs entrées de menu courantes", "lien ou bouton sans nom accessible",
+                     "axe [critical] button-name"]:
+        assert expected in problems, f"{expected!r} manque dans :\n{problems}"
+    # "Année 2 025" and "(2 023)"; "2 025 habitants" is a quantity and keeps its separator
+    assert problems.count("année écrite avec un séparateur") == 2
+
+
+def test_a_clean_page_has_no_problem(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.set_content('<!doctype html><html lang="fr"><head><title>x</title></head><body><main><h1>Année 2025</h1>'
+                     '<p>15\u00a0500 habitants</p><a href="?annee=2025">Suivi 2025</a></main></body></html>')
+    assert page_problems(page, 390) == []
+    context.close()
