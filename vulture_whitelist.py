@@ -268,3 +268,8 @@ EDUCATION  # unused variable (cls_portal/territories/models.py)
 _.validate_unique  # unused method (contracts/forms.py): Django's ModelForm hook
 invited_at  # unused variable (contracts/models.py): PendingContact field the invitations (issue 14) fill in
 coordinateurs  # unused variable (imports/contracts.py): ContractRowForm field, read from cleaned_data
+
+# --- Issue 15 (work lists): attributes set by views, read by templates -------------------------------------
+work  # actions/views.py my_sheets: a sheet's pending items, read by actions/my_sheets.html
+is_main_pilot  # actions/views.py my_sheets: read by actions/my_sheets.html
+work_groups  # contracts/views.py my_cls: a contract's pending items, read by contracts/my_cls.html

@@ -131,5 +131,12 @@ def can_review(user) -> Result:
     return False, "La file de revue est réservée aux délégations départementales."
 
 
+def can_view_my_sheets(user) -> Result:
+    """« Mes fiches »: the sheets a pilot pilots or co-pilots."""
+    if user.is_portal_admin or user.has_role(Role.PILOTE):
+        return OK
+    return False, "« Mes fiches » est réservé aux pilotes de fiches actions."
+
+
 def can_submit_plan(user, contract) -> Result:
     return can_edit_plan(user, contract)

@@ -353,6 +353,17 @@ def fiche_list_for(contract):
             .order_by("axe__numero", "numero"))
 
 
+# -- the pilot's sheets ---------------------------------------------------------------------------
+
+def sheets_of_pilot(user):
+    """The sheets `user` pilots or co-pilots, by contract then axe (one query; co-pilots: one more)."""
+    return (FicheAction.objects.filter(pk__in=FicheAction.objects.filter(
+        Q(pilote_personne=user) | Q(copilotes_personnes=user)).values("pk"))
+        .select_related("axe", "contract", "pilote_personne", "pilote_organisation")
+        .prefetch_related("copilotes_personnes")
+        .order_by("contract__nom", "axe__numero", "numero"))
+
+
 # -- review queue ---------------------------------------------------------------------------------
 
 def review_queue_for(user):

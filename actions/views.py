@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cls_portal.core import worklist
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
@@ -320,6 +321,23 @@ def followup_year(request, contract_pk):
         "title": f"Suivi annuel {annee or ''} — {contract.nom}".replace("  ", " "),
         "contract_tabs": tabs_for(request.user, contract),
         "breadcrumbs": _crumbs(contract, ("Suivi annuel", None)),
+    })
+
+
+# -- pilot ----------------------------------------------------------------------------------------
+
+def my_sheets(request):
+    user = request.user
+    require(permissions.can_view_my_sheets(user))
+    today = dt.date.today()
+    items = worklist.items_for(user, worklist.PILOTE, today)
+    fiches = list(selectors.sheets_of_pilot(user))
+    for f in fiches:
+        f.work = [i for i in items if i.fiche_id == f.pk]
+        f.is_main_pilot = f.pilote_personne_id == user.pk
+    return render(request, "actions/my_sheets.html", {
+        "fiches": fiches, "work_count": len(items), "title": "Mes fiches",
+        "breadcrumbs": [("Mes fiches", None)],
     })
 
 

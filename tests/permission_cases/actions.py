@@ -52,4 +52,5 @@ CASES = [
     Case("actions:suivi_edit", {"anonymous": 302, "admin": 200, "coordinateur": 200},
          kwargs=lambda t: {"pk": t.fiche_autre.pk, "annee": 2024}),
     Case("actions:review_queue", {"anonymous": 302, "admin": 200, "delegation": 200}),
+    Case("actions:my_sheets", {"anonymous": 302, "admin": 200, "pilote": 200}),
 ]
