@@ -335,6 +335,7 @@ def my_sheets(request):
     for f in fiches:
         f.work = [i for i in items if i.fiche_id == f.pk]
         f.is_main_pilot = f.pilote_personne_id == user.pk
+    fiches.sort(key=lambda f: not f.work)  # the sheets with something due first (stable: by contract and axe)
     return render(request, "actions/my_sheets.html", {
         "fiches": fiches, "work_count": len(items), "title": "Mes fiches",
         "breadcrumbs": [("Mes fiches", None)],

@@ -50,7 +50,7 @@ def sheets_to_review(user, audience) -> Pending:
     def item(f):
         return WorkItem("fiche_a_revoir", "Fiche action à relire", _title(f), _fiche_url(f.pk), f.contract_id,
                         f.contract.nom, f.dep or "", f.updated_at.date(), f"Soumise le {f.updated_at:%d/%m/%Y}",
-                        fiche_id=f.pk)
+                        fiche_id=f.pk, rank=20)
 
     return Pending(FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
                    .annotate(dep=departement_of("contract_id")).select_related("axe", "contract"), item)
@@ -59,7 +59,8 @@ def sheets_to_review(user, audience) -> Pending:
 def sheets_sent_back(user) -> Pending:
     def item(f):
         return WorkItem("fiche_a_modifier", "Fiche à modifier (demande de la délégation)", _title(f),
-                        _fiche_url(f.pk), f.contract_id, f.contract.nom, due=f.updated_at.date(), fiche_id=f.pk)
+                        _fiche_url(f.pk), f.contract_id, f.contract.nom, due=f.updated_at.date(), fiche_id=f.pk,
+                        rank=10)
 
     return Pending(FicheAction.objects.filter(statut=FicheStatut.A_MODIFIER, contract__in=scope(user, COORDINATEUR))
                    .select_related("axe", "contract"), item)
@@ -78,7 +79,7 @@ def followups_missing(fiches, today: dt.date) -> Pending:
     def item(f):
         return WorkItem("suivi_manquant", f"Suivi annuel {year} à saisir", _title(f),
                         reverse("actions:suivi_edit", args=[f.pk, year]), f.contract_id, f.contract.nom,
-                        due=dt.date(year + 1, 1, 1), fiche_id=f.pk)
+                        due=dt.date(year + 1, 1, 1), fiche_id=f.pk, rank=30)
 
     return Pending(_running(fiches, year).exclude(Exists(SuiviAnnuel.objects.filter(fiche=OuterRef("pk"), annee=year))),
                    item)
@@ -96,7 +97,7 @@ def values_missing(fiches, today: dt.date) -> Pending:
         return WorkItem("indicateur_sans_valeur", f"Indicateurs sans valeur {year}", _title(f),
                         reverse("actions:suivi_edit", args=[f.pk, year]), f.contract_id, f.contract.nom,
                         due=dt.date(year + 1, 1, 1), detail=f"{n} indicateur{'s' if n > 1 else ''} sans valeur {year}",
-                        fiche_id=f.pk)
+                        fiche_id=f.pk, rank=30)
 
     count = Coalesce(Subquery(missing, output_field=IntegerField()), 0)
     return Pending(_running(fiches, year).annotate(missing_values=count).filter(missing_values__gt=0), item)
@@ -107,7 +108,7 @@ def milestones_overdue(fiches, today: dt.date) -> Pending:
         f = j.fiche
         return WorkItem("jalon_en_retard", "Jalon en retard", _title(f), _fiche_url(f.pk), f.contract_id,
                         f.contract.nom, due=j.date_prevue,
-                        detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk)
+                        detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk, rank=60)
 
     return Pending(Jalon.objects.filter(fiche__in=fiches.filter(statut__in=RUNNING), date_prevue__lt=today,
                                         date_realisee__isnull=True)

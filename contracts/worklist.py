@@ -48,7 +48,7 @@ def proposals_to_decide(user, audience) -> Pending:
         who = p.proposed_by.get_full_name() or str(p.proposed_by) if p.proposed_by else ""
         return WorkItem("proposition_a_decider", "Changement de phase à décider", _transition_label(p.transition),
                         _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, p.dep or "",
-                        p.proposed_at.date(), f"Proposé par {who}" if who else "")
+                        p.proposed_at.date(), f"Proposé par {who}" if who else "", rank=10)
 
     return Pending(TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
                    .annotate(dep=departement_of("contract_id")).select_related("contract", "proposed_by"), item)
@@ -63,7 +63,7 @@ def proposals_refused(user) -> Pending:
         return WorkItem("proposition_refusee", "Proposition refusée par la délégation", _transition_label(p.transition),
                         _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, "",
                         p.decided_at.date() if p.decided_at else None,
-                        f"Motif : {p.decision_comment}" if p.decision_comment else "Aucun motif indiqué.")
+                        f"Motif : {p.decision_comment}" if p.decision_comment else "Aucun motif indiqué.", rank=10)
 
     return Pending(TransitionProposal.objects.filter(status=ProposalStatus.REFUSED,
                                                      contract__in=scope(user, COORDINATEUR),
@@ -75,7 +75,7 @@ def steps_overdue(user, audience, today) -> Pending:
     def item(s):
         return WorkItem("etape_en_retard", "Étape en retard", s.titre,
                         reverse("contracts:retroplanning", args=[s.contract_id]), s.contract_id, s.contract.nom,
-                        s.dep or "", s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}")
+                        s.dep or "", s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
 
     return Pending(Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS),
                                        date_prevue__lt=today)

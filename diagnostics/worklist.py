@@ -28,7 +28,8 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
                   else d.commentaire_revue)
         return WorkItem(kind, label, f"Diagnostic local de santé (version {d.numero})",
                         reverse("diagnostics:detail", args=[d.pk]), d.contract_id, d.contract.nom, d.dep or "",
-                        d.soumis_le.date() if d.soumis_le else None, detail)
+                        d.soumis_le.date() if d.soumis_le else None, detail,
+                        rank=20 if statut == Statut.SOUMIS else 10)
 
     return [Pending(Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
                     .annotate(dep=departement_of("contract_id")).select_related("contract"), item)]

@@ -37,7 +37,7 @@ def _years(user, audience):
 def _item(kind, label, url, detail, since=None):
     def item(a):
         return WorkItem(kind, label, f"Poste de coordination {a.annee}", url(a), a.contract_id, a.contract.nom,
-                        getattr(a, "dep", "") or "", since(a) if since else None, detail(a))
+                        getattr(a, "dep", "") or "", since(a) if since else None, detail(a), rank=35)
     return item
 
 
@@ -82,7 +82,7 @@ def statements_due(user, today: dt.date) -> Pending:
     def item(a):
         return WorkItem("bilan_du", "Bilan financier à déposer", f"Poste de coordination {a.annee}",
                         reverse("funding:year_statement", args=[a.pk]), a.contract_id, a.contract.nom,
-                        due=dt.date(a.annee + 1, 1, 1))
+                        due=dt.date(a.annee + 1, 1, 1), rank=40)
 
     return Pending(AnneeFinancement.objects.filter(contract__in=scope(user, COORDINATEUR), statut=Statut.DECIDEE,
                                                    annee__lt=today.year)
@@ -97,8 +97,9 @@ def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
     def item(c):
         # The délégation records the dialogue; the coordinator and the region see it on the funding page.
         url = reverse("funding:dialogue", args=[c.pk]) if audience == DELEGATION else _contract_url(c.pk)
-        return WorkItem("dialogue_a_tenir", f"Dialogue de gestion {today.year} à tenir", c.nom, url, c.pk, c.nom,
-                        c.dep or "", deadline, f"Échéance du {deadline:%d/%m/%Y} passée")
+        return WorkItem("dialogue_a_tenir", f"Dialogue de gestion {today.year} à tenir",
+                        f"Dialogue de gestion {today.year}", url, c.pk, c.nom,
+                        c.dep or "", deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
 
     contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).annotate(dep=departement_of()).order_by("nom")
     return [Pending(contracts_without_dialogue(contracts, today.year), item)]

@@ -29,7 +29,7 @@ def ready_to_publish(user, audience) -> Pending:
     def item(r):
         return WorkItem("rapport_a_publier", "Rapport prêt à publier", f"{r.get_kind_display()} {r.year}",
                         reverse("reports:detail", args=[r.pk]), r.contract_id, r.contract.nom, r.dep or "",
-                        r.finished_at.date() if r.finished_at else None)
+                        r.finished_at.date() if r.finished_at else None, rank=50)
 
     return Pending(Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
                    .exclude(Exists(newer_ready)).exclude(Exists(published_since))
@@ -46,7 +46,8 @@ def campaigns_running(user) -> Pending:
     def item(c):
         return WorkItem("campagne_en_cours", "Campagne de rapports en cours", str(c),
                         reverse("reports:campaign", args=[c.pk]), None, "", c.departement_id or "",
-                        c.started_at.date(), f"{c.nb_done} rapport{'s' if c.nb_done > 1 else ''} sur {c.nb_total}")
+                        c.started_at.date(), f"{c.nb_done} rapport{'s' if c.nb_done > 1 else ''} sur {c.nb_total}",
+                        rank=55)
 
     return Pending(qs.filter(Exists(running)).annotate(**campaign_progress_annotations()).order_by("-started_at"),
                    item)
@@ -61,9 +62,9 @@ def reports_due(user, today: dt.date) -> list[Pending]:
     pendings = []
     for kind, label in ReportKind.choices:
         def item(c, label=label):
-            return WorkItem("rapport_du", f"{label} {year} à publier", c.nom,
+            return WorkItem("rapport_du", f"{label} {year} à publier", f"{label} {year}",
                             reverse("reports:contract", args=[c.pk]), c.pk, c.nom,
-                            due=dt.date(year + 1, *REPORTS_DUE_FROM))
+                            due=dt.date(year + 1, *REPORTS_DUE_FROM), rank=50)
 
         published = Report.objects.published().filter(contract=OuterRef("pk"), year=year, kind=kind)
         pendings.append(Pending(contracts.exclude(Exists(published)).order_by("nom"), item))

@@ -48,6 +48,7 @@ class WorkItem:
     due: dt.date | None = None  # a deadline or the date the item has waited since
     detail: str = ""  # a reason, an amount due, a refusal comment...
     fiche_id: int | None = None  # the sheet it is about (the pilot's page groups by sheet)
+    rank: int = 50  # groups are shown by rank: decisions and answers first, overdue dates last
 
     @property
     def sort_key(self):
@@ -108,8 +109,8 @@ def count_for(user, audience: str, today: dt.date) -> int:
 
 
 def by_kind(items: Iterable[WorkItem]) -> list[tuple[str, list[WorkItem]]]:
-    """Items grouped by what to do, in the order the kinds first appear."""
+    """Items grouped by what to do, the groups by rank (then in the order they first appear)."""
     groups: dict[str, list[WorkItem]] = {}
     for item in items:
         groups.setdefault(item.label, []).append(item)
-    return list(groups.items())
+    return sorted(groups.items(), key=lambda g: min(i.rank for i in g[1]))
