@@ -38,7 +38,7 @@ def _plan_crumb(contract):
 def plan(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
-    plan_data = selectors.plan_for(contract)
+    plan_data = selectors.plan_for(contract, permissions.plan_scope(request.user, contract))
     plan_submittable = sum(1 for row in plan_data.axes for fi in row.fiches
                            if fi.statut in TRANSITIONS["soumettre"].sources and not fi.missing)
     return render(request, "actions/plan.html", {
@@ -202,6 +202,7 @@ def fiche_detail(request, pk):
     fiche = selectors.fiche_get_detail(request.user, pk)
     contract = fiche.contract
     require(permissions.can_view_plan(request.user, contract))
+    require(permissions.can_view_fiche(request.user, fiche))
     missing = selectors.fiche_missing(fiche)
     can_view_review = permissions.can_view_review(request.user, fiche)[0]
     comments = list(fiche.commentaires.all()) if can_view_review else []
@@ -374,7 +375,11 @@ EXPORT_COLUMNS = [
 def fiche_list(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
-    filterset = FicheFilter(request.GET or None, queryset=selectors.fiche_list_for(contract), contract=contract)
+    fiches = selectors.fiche_list_for(contract)
+    scope = permissions.plan_scope(request.user, contract)
+    if scope is not None:  # elected officials and pilots: the validated plan (and a pilot's own sheets)
+        fiches = fiches.filter(scope)
+    filterset = FicheFilter(request.GET or None, queryset=fiches, contract=contract)
     fiches = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     export_form = ColumnChoiceForm(request.GET if "format" in request.GET else None, columns=EXPORT_COLUMNS)
     if export_form.is_bound and export_form.is_valid():

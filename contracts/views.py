@@ -168,7 +168,10 @@ def _lifecycle(request, contract, roles, pending, attempt) -> dict:
 
 
 def contract_detail(request, pk):
-    contract = _contract(request, pk)
+    contract = selectors.contract_get_for_user(request.user, pk)
+    if not permissions.can_view_contract(request.user, contract)[0]:
+        # Elected officials and pilots see the contract (it is in their menu): its read-only summary.
+        return redirect(permissions.SUMMARY_URL_NAME, pk=contract.pk)
     user = request.user
     today = timezone.localdate()
     attempt = request.session.pop(ATTEMPT_KEY, None)

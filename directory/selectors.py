@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from actions.enums import VALIDATED_STATUSES
 from actions.models import Axe, FicheAction
 from cls_portal.territories.models import Commune, Delegation, Departement, Region
-from contracts.models import Contract
+from contracts.models import Contract, Instance, InstanceMember, Meeting
 from contracts.selectors import population_subquery
 from reports.enums import ReportStatus
 from reports.models import Report
@@ -82,3 +82,23 @@ def public_report(pk) -> Report:
     return get_object_or_404(
         Report.objects.published().filter(status=ReportStatus.PRET, contract__in=Contract.objects.active())
         .exclude(file="").select_related("contract"), pk=pk)
+
+
+# -- the read-only summary of a contract (signed in: elected officials, pilots, and anyone who sees it) ------
+
+def summary_contract(user, pk) -> Contract:
+    """A contract `user` sees (else 404), with what its summary shows: perimeter and population, instances and
+    their members, meetings held. No people other than instance members, no documents, no funding."""
+    qs = (Contract.objects.visible_to(user).select_related("collectivite", "epci", "ars")
+          .prefetch_related(
+              Prefetch("delegations", queryset=Delegation.objects.select_related("departement")),
+              Prefetch("communes", queryset=Commune.objects.only("code", "nom", "population").order_by("nom")),
+              Prefetch("instances", queryset=Instance.objects.prefetch_related(
+                  Prefetch("members", queryset=InstanceMember.objects.select_related("organisation")))))
+          .annotate(population=population_subquery()))
+    return get_object_or_404(qs, pk=pk)
+
+
+def meetings_held(contract, today):
+    return (Meeting.objects.filter(contract=contract, date__lte=today).select_related("instance")
+            .only("date", "lieu", "instance__nom", "revue_annuelle").order_by("-date"))
