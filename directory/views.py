@@ -13,6 +13,7 @@ from actions.enums import VALIDATED_STATUSES, Avancement
 from actions.selectors import plan_for
 from cls_portal.accounts.models import Role
 from cls_portal.core.files import open_stored
+from contracts import workflow as contract_workflow
 
 from . import selectors
 from .forms import DirectoryQueryForm
@@ -50,8 +51,12 @@ def summary(request, pk):
     for row in plan.axes:
         for fiche in row.fiches:
             fiche.avancement_label = Avancement(fiche.dernier_avancement).label if fiche.dernier_avancement else ""
+    ctx = contract_workflow.GuardContext(timezone.localdate())
+    next_steps = [{"transition": t, "guards": contract_workflow.LIFECYCLE.guard_states(t, contract, ctx)}
+                  for t in contract_workflow.transitions_from(contract.phase)]
     return render(request, "directory/summary.html", {
         "contract": contract, "meetings": list(selectors.meetings_held(contract, timezone.localdate())),
+        "next_steps": next_steps,
         "plan": plan, "reports": selectors.published_reports(contract),
         "is_pilot": request.user.has_role(Role.PILOTE), "title": f"{contract.nom} — synthèse",
         "breadcrumbs": [("Contrats", reverse("contracts:list")), (contract.nom, None)],
