@@ -1,6 +1,8 @@
 """The public directory (`/annuaire/`): no login, only what an ARS publishes (see selectors); and a contract's
 read-only summary for the signed-in people who see it (`summary`)."""
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -13,10 +15,35 @@ from actions.enums import VALIDATED_STATUSES, Avancement
 from actions.selectors import plan_for
 from cls_portal.accounts.models import Role
 from cls_portal.core.files import open_stored
+from cls_portal.core.formatting import format_percent
 from contracts import workflow as contract_workflow
 
 from . import selectors
 from .forms import DirectoryQueryForm
+
+# The map's colours (DSFR blue scale) by share of the population covered: (upper bound, colour, legend).
+SHARES = [(Decimal("0"), "#f6f6f6", "aucun CLS actif"), (Decimal("0.1"), "#cacafb", "moins de 10 %"),
+          (Decimal("0.25"), "#8585f6", "de 10 à 25 %"), (Decimal("0.5"), "#6a6af4", "de 25 à 50 %"),
+          (None, "#000091", "50 % ou plus")]
+
+
+def _colour(share: Decimal) -> str:
+    if share <= 0:
+        return SHARES[0][1]
+    return next(colour for bound, colour, _legend in SHARES[1:] if bound is None or share < bound)
+
+
+def _france_map(coverage: dict, selected: str) -> dict:
+    """The SVG map: each département a link to its list, coloured by the share of its population covered."""
+    data = selectors.france_map()
+    shapes = []
+    for code, path in data["departements"].items():
+        row = coverage.get(code, {"nom": code, "share": Decimal(0)})
+        shapes.append({"code": code, "path": path, "fill": _colour(row["share"]), "selected": code == selected,
+                       "title": f"{row['nom']} ({code}) : {format_percent(row['share'], 1)} de la population "
+                                f"couverte par un CLS actif"})
+    return {"viewbox": data["viewBox"], "shapes": shapes,
+            "legend": [{"colour": colour, "label": legend} for _b, colour, legend in SHARES]}
 
 
 @login_not_required
@@ -25,9 +52,15 @@ def directory(request):
     region, departement, q = params["region"], params["departement"], params["q"]
     page = Paginator(selectors.directory(region=region, departement=departement, q=q), 30).get_page(
         request.GET.get("page"))
+    coverage = selectors.coverage_by_departement()
+    choices = selectors.filter_choices(region)
     return render(request, "directory/index.html", {
         "page_obj": page, "groups": selectors.group_by_departement(page.object_list),
-        "region": region, "departement": departement, "q": q, **selectors.filter_choices(region),
+        "region": region, "departement": departement, "q": q, **choices,
+        "communes": selectors.communes_found(q) if q else [],
+        **selectors.contacts(region=region, departement=departement),
+        "france_map": _france_map(coverage, departement),
+        "coverage": [coverage[d.code] for d in choices["departements"] if d.code in coverage],
         "title": "Annuaire des contrats locaux de santé",
     })
 
