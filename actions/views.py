@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cls_portal.core import worklist
@@ -330,7 +331,7 @@ def followup_year(request, contract_pk):
 def my_sheets(request):
     user = request.user
     require(permissions.can_view_my_sheets(user))
-    today = dt.date.today()
+    today = timezone.localdate()  # the menu's count reads the same day: it reuses these items
     items = worklist.items_for(user, worklist.PILOTE, today)
     fiches = list(selectors.sheets_of_pilot(user))
     for f in fiches:
