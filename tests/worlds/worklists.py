@@ -12,3 +12,6 @@ def extend(world, tenant):
     tenant.extra["fiche_brouillon_autre"] = SimpleLazyObject(lambda: f.FicheActionFactory(
         axe=tenant.extra["axe"], numero=21, titre="Fiche en brouillon d'un autre pilote",
         pilote_personne=f.UserFactory(), statut=FicheStatut.BROUILLON))
+
+
+relazy = extend  # the world is copied for each test: its lazy objects are made again for the copy
