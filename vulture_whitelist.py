@@ -280,3 +280,9 @@ accepted_by  # Invitation: who accepted (audit, admin)
 email_wanted  # Notification: filtered by string in notification_email_send
 email_claimed_at  # Notification: the sending task's claim, filtered by string
 confirme  # unused variable (reports/forms.py:30): a required form field, read by Django's form machinery
+
+# --- Issue 15 (work lists): attributes set by views, read by templates -------------------------------------
+work  # actions/views.py my_sheets: a sheet's pending items, read by actions/my_sheets.html
+is_main_pilot  # actions/views.py my_sheets: read by actions/my_sheets.html
+work_groups  # contracts/views.py my_cls: a contract's pending items, read by contracts/my_cls.html
+avancement_label  # directory/views.py summary: a sheet's last progress in words, read by directory/summary.html

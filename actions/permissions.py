@@ -6,12 +6,15 @@ user who can see the contract may do (403 when refused).
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from cls_portal.accounts.models import Role
 from cls_portal.core.permissions import OK, Result
 from contracts.enums import ACTIVE_PHASES
 from contracts.permissions import is_coordinator, is_delegation, is_region
 
 from .enums import VALIDATED_STATUSES, Acteur, FicheStatut
+from .models import FicheAction
 
 
 def is_pilot(user, fiche) -> bool:
@@ -36,6 +39,32 @@ def can_view_plan(user, contract) -> Result:
         # visible_to() only lets a pilot see contracts where they pilot or co-pilot a sheet.
         return OK
     return False, "Vous n'avez pas accès au plan d'action de ce contrat."
+
+
+def sees_whole_plan(user, contract) -> bool:
+    """The contract's team, its délégation and region see every sheet, drafts and reviews included. Elected
+    officials see the validated plan; pilots the validated plan and their own sheets in full."""
+    return _manages(user, contract) or is_delegation(user, contract) or is_region(user, contract)
+
+
+def plan_scope(user, contract) -> Q | None:
+    """The sheets of `contract` that `user` may open, as a filter (None: all of them)."""
+    if sees_whole_plan(user, contract):
+        return None
+    q = Q(statut__in=VALIDATED_STATUSES)
+    if user.has_role(Role.PILOTE):
+        q |= Q(pilote_personne=user) | Q(pk__in=FicheAction.copilotes_personnes.through.objects.filter(
+            user_id=user.pk).values("ficheaction_id"))
+    return q
+
+
+def can_view_fiche(user, fiche) -> Result:
+    """A sheet: the whole plan's readers; its own pilots; others (elected officials, pilots of other sheets)
+    once it is validated."""
+    if sees_whole_plan(user, fiche.contract) or is_pilot(user, fiche) or fiche.statut in VALIDATED_STATUSES:
+        return OK
+    return False, ("Cette fiche n'est pas encore validée par la délégation : seuls l'équipe du contrat, l'ARS et "
+                   "ses pilotes la consultent.")
 
 
 def can_edit_plan(user, contract) -> Result:
@@ -129,6 +158,13 @@ def can_review(user) -> Result:
     if user.is_portal_admin or user.has_role(Role.DELEGATION):
         return OK
     return False, "La file de revue est réservée aux délégations départementales."
+
+
+def can_view_my_sheets(user) -> Result:
+    """« Mes fiches »: the sheets a pilot pilots or co-pilots."""
+    if user.is_portal_admin or user.has_role(Role.PILOTE):
+        return OK
+    return False, "« Mes fiches » est réservé aux pilotes de fiches actions."
 
 
 def can_submit_plan(user, contract) -> Result:

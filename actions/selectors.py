@@ -154,11 +154,17 @@ class Plan:
     statuts: dict = field(default_factory=dict)
 
 
-def plan_for(contract) -> Plan:
-    """Axes with their sheets, each sheet with its completeness; progress per axe and overall. 4 queries."""
+def plan_for(contract, only: Q | None = None) -> Plan:
+    """Axes with their sheets (those matching `only`, see `permissions.plan_scope`), each sheet with its
+    completeness and its last follow-up's progress; progress per axe and overall. 4 queries."""
+    last_suivi = SuiviAnnuel.objects.filter(fiche=OuterRef("pk")).order_by("-annee")
     fiches_qs = (FicheAction.objects.select_related("pilote_organisation", "pilote_personne")
+                 .annotate(dernier_avancement=Subquery(last_suivi.values("avancement")[:1]),
+                           dernier_suivi=Subquery(last_suivi.values("annee")[:1]))
                  .prefetch_related(Prefetch("indicateurs", queryset=_indicateurs_with_last_value()))
                  .order_by("numero"))
+    if only is not None:
+        fiches_qs = fiches_qs.filter(only)
     axes = (Axe.objects.filter(contract=contract).select_related("priorite_diagnostic")
             .prefetch_related(Prefetch("fiches", queryset=fiches_qs)).order_by("numero"))
     rows, total = [], Progress()
@@ -353,6 +359,17 @@ def fiche_list_for(contract):
                                                                                        decimal_places=2)), ZERO),
                       nb_indicateurs=Coalesce(Subquery(n_ind, output_field=IntegerField()), 0))
             .order_by("axe__numero", "numero"))
+
+
+# -- the pilot's sheets ---------------------------------------------------------------------------
+
+def sheets_of_pilot(user):
+    """The sheets `user` pilots or co-pilots, by contract then axe (one query; co-pilots: one more)."""
+    return (FicheAction.objects.filter(pk__in=FicheAction.objects.filter(
+        Q(pilote_personne=user) | Q(copilotes_personnes=user)).values("pk"))
+        .select_related("axe", "contract", "pilote_personne", "pilote_organisation")
+        .prefetch_related("copilotes_personnes")
+        .order_by("contract__nom", "axe__numero", "numero"))
 
 
 # -- review queue ---------------------------------------------------------------------------------

@@ -19,4 +19,5 @@ urlpatterns = [
     path("fiches/<int:pk>/commentaire/", views.fiche_comment, name="fiche_comment"),
     path("fiches/<int:pk>/suivi/<int:annee>/", views.suivi_edit, name="suivi_edit"),
     path("revue/", views.review_queue, name="review_queue"),
+    path("mes-fiches/", views.my_sheets, name="my_sheets"),
 ]

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cls_portal.core import worklist
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
@@ -37,7 +39,7 @@ def _plan_crumb(contract):
 def plan(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
-    plan_data = selectors.plan_for(contract)
+    plan_data = selectors.plan_for(contract, permissions.plan_scope(request.user, contract))
     plan_submittable = sum(1 for row in plan_data.axes for fi in row.fiches
                            if fi.statut in TRANSITIONS["soumettre"].sources and not fi.missing)
     return render(request, "actions/plan.html", {
@@ -201,6 +203,7 @@ def fiche_detail(request, pk):
     fiche = selectors.fiche_get_detail(request.user, pk)
     contract = fiche.contract
     require(permissions.can_view_plan(request.user, contract))
+    require(permissions.can_view_fiche(request.user, fiche))
     missing = selectors.fiche_missing(fiche)
     can_view_review = permissions.can_view_review(request.user, fiche)[0]
     comments = list(fiche.commentaires.all()) if can_view_review else []
@@ -323,6 +326,24 @@ def followup_year(request, contract_pk):
     })
 
 
+# -- pilot ----------------------------------------------------------------------------------------
+
+def my_sheets(request):
+    user = request.user
+    require(permissions.can_view_my_sheets(user))
+    today = timezone.localdate()  # the menu's count reads the same day: it reuses these items
+    items = worklist.items_for(user, worklist.PILOTE, today)
+    fiches = list(selectors.sheets_of_pilot(user))
+    for f in fiches:
+        f.work = [i for i in items if i.fiche_id == f.pk]
+        f.is_main_pilot = f.pilote_personne_id == user.pk
+    fiches.sort(key=lambda f: not f.work)  # the sheets with something due first (stable: by contract and axe)
+    return render(request, "actions/my_sheets.html", {
+        "fiches": fiches, "work_count": len(items), "title": "Mes fiches",
+        "breadcrumbs": [("Mes fiches", None)],
+    })
+
+
 # -- délégation -----------------------------------------------------------------------------------
 
 def review_queue(request):
@@ -355,7 +376,11 @@ EXPORT_COLUMNS = [
 def fiche_list(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
-    filterset = FicheFilter(request.GET or None, queryset=selectors.fiche_list_for(contract), contract=contract)
+    fiches = selectors.fiche_list_for(contract)
+    scope = permissions.plan_scope(request.user, contract)
+    if scope is not None:  # elected officials and pilots: the validated plan (and a pilot's own sheets)
+        fiches = fiches.filter(scope)
+    filterset = FicheFilter(request.GET or None, queryset=fiches, contract=contract)
     fiches = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     export_form = ColumnChoiceForm(request.GET if "format" in request.GET else None, columns=EXPORT_COLUMNS)
     if export_form.is_bound and export_form.is_valid():

@@ -17,3 +17,10 @@ class ContractsConfig(AppConfig):
         from . import history as history_words
 
         history_words.register()
+
+        # Its items of the work lists (landing pages and menu counts, see cls_portal.core.worklist).
+        from cls_portal.core import worklist
+
+        from . import worklist as work_items
+
+        worklist.register(work_items.source)

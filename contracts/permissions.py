@@ -42,13 +42,18 @@ def lifecycle_roles(user, contract) -> set[str]:
 
 
 def can_view_contract(user, contract) -> Result:
-    """Full contract page: coordinators, délégation, regional staff, pilots of its sheets, admins."""
+    """Full contract page (signatories, documents, steps, history): coordinators, délégation, regional staff,
+    admins. Elected officials and pilots read the contract's summary instead (`summary_url`)."""
     if user.is_portal_admin or _is_coordinator(user, contract) or _is_delegation(user, contract) \
             or _is_region(user, contract):
         return OK
-    if user.has_role(Role.PILOTE) and contract.fiches.filter(pilote_personne=user).exists():
-        return OK
-    return False, "Vous n'avez pas accès au détail de ce contrat."
+    return False, ("Le détail du contrat (documents internes, signataires, historique) est réservé à son équipe "
+                   "et à l'ARS : sa synthèse en lecture seule vous est ouverte.")
+
+
+# The read-only summary of a contract for elected officials and pilots (directory app, above contracts: named
+# by string, resolved at request time).
+SUMMARY_URL_NAME = "directory:summary"
 
 
 def can_edit_contract(user, contract) -> Result:

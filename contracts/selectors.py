@@ -112,13 +112,6 @@ def delegation_contracts(user, today: dt.date):
     return _in_delegation_scope(contract_list_for_user(user, today), user)
 
 
-def awaiting_decision(user, limit: int = 20):
-    """The délégation's contracts with phase-change proposals waiting, with their number (one query)."""
-    qs = _in_delegation_scope(Contract.objects.visible_to(user), user)
-    return list(qs.filter(proposals__status=ProposalStatus.PENDING)
-                .values("pk", "nom").annotate(pending_proposals=Count("proposals")).order_by("nom", "pk")[:limit])
-
-
 def coordinator_contracts(user, today: dt.date):
     """The coordinator's own CLS with their open steps and next meetings prefetched."""
     qs = Contract.objects.filter(coordinators=user).select_related("collectivite", "referent")

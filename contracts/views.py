@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cls_portal.accounts.models import Role
+from cls_portal.core import worklist
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.files import open_stored
@@ -109,9 +110,10 @@ def delegation_dashboard(request):
         code__in=user.departement_codes())
     filterset, rows = _filtered(request, qs, deps)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    items = worklist.items_for(user, worklist.DELEGATION, today)
     return render(request, "contracts/delegation_dashboard.html", {
         "page_obj": page, "filter": filterset, "today": today, "title": "Tableau de bord de la délégation",
-        "awaiting": selectors.awaiting_decision(user), "transitions": workflow.TRANSITIONS,
+        "work_groups": worklist.by_kind(items), "work_count": len(items),
     })
 
 
@@ -121,10 +123,12 @@ def my_cls(request):
         raise PermissionDenied("« Mon CLS » est réservé aux coordinateurs.")
     today = timezone.localdate()
     contracts = list(selectors.coordinator_contracts(user, today))
+    items = worklist.items_for(user, worklist.COORDINATEUR, today)
     for c in contracts:
-        c.overdue = [s for s in c.open_steps if s.date_prevue < today]
         c.upcoming = [s for s in c.open_steps if s.date_prevue >= today][:3]
-    return render(request, "contracts/my_cls.html", {"contracts": contracts, "today": today, "title": "Mon CLS"})
+        c.work_groups = worklist.by_kind(i for i in items if i.contract_id == c.pk)
+    return render(request, "contracts/my_cls.html", {"contracts": contracts, "today": today, "title": "Mon CLS",
+                                                     "work_count": len(items)})
 
 
 # --- contract page ----------------------------------------------------------------------------------
@@ -164,7 +168,10 @@ def _lifecycle(request, contract, roles, pending, attempt) -> dict:
 
 
 def contract_detail(request, pk):
-    contract = _contract(request, pk)
+    contract = selectors.contract_get_for_user(request.user, pk)
+    if not permissions.can_view_contract(request.user, contract)[0]:
+        # Elected officials and pilots see the contract (it is in their menu): its read-only summary.
+        return redirect(permissions.SUMMARY_URL_NAME, pk=contract.pk)
     user = request.user
     today = timezone.localdate()
     attempt = request.session.pop(ATTEMPT_KEY, None)

@@ -27,6 +27,20 @@ def can_view_diagnostic(user, contract) -> Result:
     return False, "Le diagnostic n'est consultable que par l'équipe du contrat, l'ARS et ses élus."
 
 
+def can_read_version(user, diagnostic) -> Result:
+    """A version of the diagnostic: its readers (`can_view_diagnostic`); elected officials read it once the
+    délégation has validated it (never a draft or a version under review: issue 15)."""
+    allowed, reason = can_view_diagnostic(user, diagnostic.contract)
+    if not allowed:
+        return allowed, reason
+    contract = diagnostic.contract
+    team = user.is_portal_admin or is_coordinator(user, contract) or is_delegation(user, contract) \
+        or is_region(user, contract) or user.has_role(Role.PILOTE)
+    if team or diagnostic.statut == Statut.VALIDE:
+        return OK
+    return False, "Ce diagnostic n'est pas encore validé par la délégation : les élus le liront une fois validé."
+
+
 def can_start_diagnostic(user, contract) -> Result:
     if user.is_portal_admin or is_coordinator(user, contract):
         return OK

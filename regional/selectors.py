@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from actions.models import FicheAction, Indicateur, ValeurIndicateur
 from cls_portal.accounts.models import Role
+from cls_portal.core.worklist import by_kind
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
@@ -184,3 +185,17 @@ def indicateurs_for_list(user):
 def value_years(indicateurs) -> list[int]:
     return sorted(set(ValeurIndicateur.objects.filter(indicateur__in=indicateurs.values("pk"))
                       .values_list("annee", flat=True).distinct()))
+
+
+def work_by_departement(items) -> tuple[list[dict], list]:
+    """The regional team's work list rolled up by département (each with its items grouped by what to do),
+    and the report campaigns in progress apart. One query (the départements' names)."""
+    campaigns = [i for i in items if i.kind == "campagne_en_cours"]
+    per_dep: dict[str, list] = {}
+    for item in items:
+        if item.kind != "campagne_en_cours":
+            per_dep.setdefault(item.departement, []).append(item)
+    names = dict(Departement.objects.filter(code__in=[c for c in per_dep if c]).values_list("code", "nom"))
+    rows = [{"code": code, "nom": names.get(code, "Sans département"), "count": len(dep_items),
+             "groups": by_kind(dep_items)} for code, dep_items in sorted(per_dep.items())]
+    return rows, campaigns

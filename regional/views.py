@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
-from cls_portal.core import charts
+from cls_portal.accounts.models import Role
+from cls_portal.core import charts, worklist
 from cls_portal.core.exports import ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
 
@@ -18,8 +20,12 @@ def dashboard(request):
     scope = selectors.dashboard_scope(request.user, request.GET.get("region") or None)
     data = selectors.dashboard_data(scope)
     cov = data["coverage"]
+    items = (worklist.items_for(request.user, worklist.REGION, timezone.localdate())
+             if request.user.has_role(Role.REGION) else [])
+    work_departements, work_campaigns = selectors.work_by_departement(items)
     return render(request, "regional/dashboard.html", {
-        **data, "scope": scope,
+        **data, "scope": scope, "show_work": request.user.has_role(Role.REGION), "work_count": len(items),
+        "work_departements": work_departements, "work_campaigns": work_campaigns,
         "coverage_chart": charts.bar_chart(
             [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,
             title=f"Part de la population couverte par un CLS actif, par département — {scope.label}"),

@@ -19,6 +19,13 @@ class ReportsConfig(AppConfig):
         from . import history as history_words
 
         history_words.register()
+
+        # Its items of the work lists (landing pages and menu counts, see cls_portal.core.worklist).
+        from cls_portal.core import worklist
+
+        from . import worklist as work_items
+
+        worklist.register(work_items.source)
         if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             # Imported now, not by the first report request (about 1 s on a loaded machine).
             import kombu.transport.redis  # noqa: F401

@@ -1,6 +1,9 @@
 """Main navigation by role. Each entry: label, url name, roles that see it (None: everyone signed in)."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cls_portal.core import worklist
 
 from .models import Role
 
@@ -8,6 +11,7 @@ NAV_ITEMS = [
     ("Mon CLS", "contracts:my_cls", [Role.COORDINATEUR]),
     ("Contrats", "contracts:list", None),
     ("Tableau de bord", "contracts:delegation_dashboard", [Role.DELEGATION]),
+    ("Mes fiches", "actions:my_sheets", [Role.PILOTE]),
     ("Diagnostics", "diagnostics:list", [Role.COORDINATEUR, Role.DELEGATION, Role.REGION]),
     ("Vue régionale", "regional:dashboard", [Role.REGION, Role.DELEGATION]),
     ("Financements", "funding:home", [Role.DELEGATION, Role.REGION, Role.COORDINATEUR]),
@@ -15,6 +19,22 @@ NAV_ITEMS = [
     ("Annuaire public", "directory:index", None),
     ("Inviter", "accounts:invitations", [Role.REGION, Role.DELEGATION]),
 ]
+
+# Landing pages whose menu entry shows the number of items waiting (cls_portal.core.worklist): url name ->
+# (the role that must hold it, the work list's audience).
+NAV_COUNTS = {
+    "contracts:my_cls": (Role.COORDINATEUR, worklist.COORDINATEUR),
+    "contracts:delegation_dashboard": (Role.DELEGATION, worklist.DELEGATION),
+    "actions:my_sheets": (Role.PILOTE, worklist.PILOTE),
+    "regional:dashboard": (Role.REGION, worklist.REGION),
+}
+
+
+def _count(user, roles, url_name) -> int:
+    role, audience = NAV_COUNTS.get(url_name, (None, None))
+    if role is None or role not in roles:
+        return 0
+    return worklist.count_for(user, audience, timezone.localdate())
 
 
 def navigation_for(user, current_path: str) -> list[dict]:
@@ -27,14 +47,14 @@ def navigation_for(user, current_path: str) -> list[dict]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "link": url, "active": False})
+        items.append({"label": label, "link": url, "active": False, "count": _count(user, roles, url_name)})
     # One entry current at a time: the longest link the page's path starts with (/cls/mon-cls/ is
     # "Mon CLS", not also "Contrats" at /cls/).
     matching = [item for item in items if current_path.startswith(item["link"])]
     if matching:
         max(matching, key=lambda item: len(item["link"]))["active"] = True
     if user.is_portal_admin:
-        items.append({"label": "Administration", "link": reverse("admin:index"), "active": False})
+        items.append({"label": "Administration", "link": reverse("admin:index"), "active": False, "count": 0})
     return items
 
 

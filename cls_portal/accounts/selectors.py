@@ -13,7 +13,7 @@ START_PAGES = [
     ("region", "regional:dashboard"),  # regional staff come for the coverage figures (issue 8)
     ("region", "contracts:list"),
     ("elu", "reports:home"),  # elected officials come for the published annual reports
-    ("pilote", "contracts:list"),
+    ("pilote", "actions:my_sheets"),  # pilots come for "Mes fiches": their sheets and what is due on them
 ]
 
 

@@ -28,8 +28,12 @@ class LoginView(auth_views.LoginView):
                 "site_name": settings.SITE_NAME}
 
 
+@login_not_required
 def home(request):
-    """Each role lands on its own starting page."""
+    """Each role lands on its own starting page; an anonymous visitor on the public directory, where the
+    header's "Se connecter" leads agents to the login page (issue 15: the directory is findable)."""
+    if not request.user.is_authenticated:
+        return redirect("directory:index")  # by name: accounts does not import the directory app
     return redirect(selectors.start_page_for(request.user))
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from actions.enums import FicheStatut
+from actions.enums import VALIDATED_STATUSES, FicheStatut
 from actions.models import Axe, FicheAction, SuiviAnnuel, ValeurIndicateur
 from contracts.models import Contract
 
@@ -39,10 +39,23 @@ def test_demo_pages_render_for_each_role(demo, client):
              reverse("actions:followup_year", kwargs={"contract_pk": bayeux.pk}) + "?annee=2025"]
     pages += [reverse("actions:fiche_detail", kwargs={"pk": pk})
               for pk in FicheAction.objects.filter(contract=bayeux).values_list("pk", flat=True)]
-    for username in ("coordinateur", "pilote", "ars14", "elu"):
+    for username in ("coordinateur", "ars14"):
         client.force_login(users.get(username=username))
         for url in pages:
             assert client.get(url).status_code == 200, (username, url)
+    # Elected officials and pilots: the validated plan; a sheet not validated yet is 403 (a pilot's own: 200).
+    validated = set(FicheAction.objects.filter(contract=bayeux, statut__in=VALIDATED_STATUSES)
+                    .values_list("pk", flat=True))
+    for username in ("pilote", "elu"):
+        user = users.get(username=username)
+        client.force_login(user)
+        for url in pages[:2]:
+            assert client.get(url).status_code == 200, (username, url)
+        for fiche in FicheAction.objects.filter(contract=bayeux).prefetch_related("copilotes_personnes"):
+            own = fiche.pilote_personne_id == user.pk or user in fiche.copilotes_personnes.all()
+            expected = 200 if fiche.pk in validated or own else 403
+            url = reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})
+            assert client.get(url).status_code == expected, (username, url)
     client.force_login(users.get(username="ars14"))
     queue = client.get(reverse("actions:review_queue"))
     assert "Réduire l&#x27;exposition au radon" in queue.content.decode()

@@ -12,7 +12,10 @@
       const v = el.getAttribute(a);
       if (v === null) continue;
       if (SEP.test(v) || /%C2%A0|%E2%80%AF/i.test(v)) push('séparateur dans un attribut', a + '="' + v.slice(0, 80) + '" ' + short(el));
-      if ((a === 'style' || el.namespaceURI === 'http://www.w3.org/2000/svg') && /\d,\d/.test(v))
+      // Path data, point lists, viewBox and transforms separate their numbers with commas (SVG syntax):
+      // only scalar values and CSS can carry a decimal comma.
+      const LISTS = ['d', 'points', 'viewBox', 'transform'];
+      if ((a === 'style' || (el.namespaceURI === 'http://www.w3.org/2000/svg' && !LISTS.includes(a))) && /\d,\d/.test(v))
         push('virgule décimale dans une valeur CSS/SVG', a + '="' + v.slice(0, 80) + '"');
     }
   }

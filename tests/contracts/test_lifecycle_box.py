@@ -76,5 +76,7 @@ def test_pilot_sees_the_prerequisites_without_a_button(client, setup):
     pilot = f.with_role(f.UserFactory(username="pil"), Role.PILOTE)
     s.add_fiche(pilote_personne=pilot)
     client.force_login(pilot)
-    box = _box(client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode())
-    assert "Prochaine étape : Signature du contrat" in box and "Proposer :" not in box
+    # Issue 15: a pilot reads the contract's read-only summary (no internal documents), prerequisites included.
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk]), follow=True).content.decode()
+    assert "Prochaine étape : Signature du contrat" in page and "Proposer :" not in page
+    assert "cls-prerequisite--missing" in page

@@ -12,6 +12,7 @@ from cls_portal.accounts.navigation import navigation_for
                     "Rapports annuels", "Annuaire public", "Inviter"]),
     ("region", ["Contrats", "Diagnostics", "Vue régionale", "Financements", "Rapports annuels", "Annuaire public",
                 "Inviter"]),
+    ("pilote", ["Contrats", "Mes fiches", "Rapports annuels", "Annuaire public"]),
     ("elu", ["Contrats", "Rapports annuels", "Annuaire public"]),
 ])
 def test_menu_entries_by_role_and_each_opens(client, world, role, expected):

@@ -41,6 +41,9 @@ def test_contract_tab_offers_to_start_then_opens_the_diagnostic(client, world):
 
 
 def test_detail_shows_every_section_and_the_exact_actor_grid(client, world):
+    # Elected officials read a validated diagnostic (a draft is the team's: issue 15).
+    # (validation freezes the perimeter's figures on the version)
+    Diagnostic.objects.filter(pk=world.own.diagnostic.pk).update(statut="valide", population=16250, nb_communes=3)
     client.force_login(world.users["elu"])
     page = client.get(reverse("diagnostics:detail", kwargs={"pk": world.own.diagnostic.pk})).content.decode()
     for anchor in ["preparation", "retroplanning", "indicateurs", "consultations", "politiques", "ressources",

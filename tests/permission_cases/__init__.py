@@ -37,6 +37,7 @@ class Case:
     query: str = ""
     extra_kwargs: dict = field(default_factory=dict)
     setup: Callable | None = None
+    anonymous_to: str = "/connexion/"  # where a 302 sends an anonymous visitor
     writes: bool | frozenset | None = None
 
     def __post_init__(self):

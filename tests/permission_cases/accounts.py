@@ -9,7 +9,8 @@ CASES = [
     # Signed-in users are sent on to their start page.
     Case("accounts:login", {**SIGNED_IN_302, "anonymous": 200}),
     Case("accounts:logout", SIGNED_IN_302, method="post"),
-    Case("accounts:home", SIGNED_IN_302),
+    # An anonymous visitor lands on the public directory (the header links to the login page).
+    Case("accounts:home", SIGNED_IN_302, anonymous_to="/annuaire/"),
     Case("accounts:password_reset", EVERYONE_200),
     Case("accounts:password_reset_done", EVERYONE_200),
     Case("accounts:password_reset_confirm", EVERYONE_200, kwargs=lambda t: {"uidb64": "MQ", "token": "x-y"},

@@ -22,7 +22,14 @@ CASES = [
     Case("actions:fiche_list", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_list", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}, query="?format=csv"),
     Case("actions:followup_year", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
-    Case("actions:fiche_detail", VIEW_PLAN, kwargs=lambda t: {"pk": t.fiche.pk}),
+    # The world's sheet is a draft its pilot (the world's) reads in full; not the elected official (issue 15).
+    Case("actions:fiche_detail", {**VIEW_PLAN, "elu": 403}, kwargs=lambda t: {"pk": t.fiche.pk}),
+    # Issue 15: a sheet not validated yet is not for elected officials, nor for the pilots of other sheets;
+    # a sheet under review is its own pilot's (in full) but not the elected official's.
+    Case("actions:fiche_detail", {**VIEW_PLAN, "pilote": 403, "elu": 403},
+         kwargs=lambda t: {"pk": t.fiche_brouillon_autre.pk}),
+    Case("actions:fiche_detail", {**VIEW_PLAN, "elu": 403}, kwargs=lambda t: {"pk": t.fiche_soumise.pk}),
+    Case("actions:fiche_detail", VIEW_PLAN, kwargs=lambda t: {"pk": t.fiche_autre.pk}),
     # The world's draft, completed: a permitted submission submits it.
     Case("actions:plan_submit", EDIT_PLAN_POST, kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post",
          setup=_complete_draft, data=lambda t: {"commentaire": "Plan prêt pour la revue."}),
@@ -52,4 +59,5 @@ CASES = [
     Case("actions:suivi_edit", {"anonymous": 302, "admin": 200, "coordinateur": 200},
          kwargs=lambda t: {"pk": t.fiche_autre.pk, "annee": 2024}),
     Case("actions:review_queue", {"anonymous": 302, "admin": 200, "delegation": 200}),
+    Case("actions:my_sheets", {"anonymous": 302, "admin": 200, "pilote": 200}),
 ]

@@ -1,5 +1,7 @@
-"""Contracts' URLs. Pages: read (everyone who sees the contract but the élu), edit (coordinator), decide
-(délégation). POSTs with an empty body end in a redirect with a message, or a form re-rendered (200)."""
+"""Contracts' URLs. Pages: read (the contract's team, délégation, region), edit (coordinator), decide
+(délégation). Elected officials and pilots are sent from the contract page to its read-only summary
+(directory:summary) and refused its steps and internal documents (issue 15). POSTs with an empty body end in a
+redirect with a message, or a form re-rendered (200)."""
 
 import datetime as dt
 
@@ -14,7 +16,7 @@ from tests.permission_cases import Case, form_body
 
 SIGNED_IN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200,
              "region": 200, "elu": 200}
-READ = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200, "region": 200,
+READ = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 403, "delegation": 200, "region": 200,
         "elu": 403}
 EDIT = {"anonymous": 302, "admin": 200, "coordinateur": 200}
 EDIT_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302}
@@ -68,7 +70,7 @@ CASES = [
     Case("contracts:list", SIGNED_IN, query="?export=csv&phase=mise_en_oeuvre"),
     Case("contracts:my_cls", {"anonymous": 302, "admin": 200, "coordinateur": 200}),
     Case("contracts:delegation_dashboard", {"anonymous": 302, "admin": 200, "delegation": 200}),
-    Case("contracts:detail", READ, kwargs=pk),
+    Case("contracts:detail", {**READ, "pilote": 302, "elu": 302}, kwargs=pk),
     Case("contracts:retroplanning", READ, kwargs=pk),
     Case("contracts:edit", EDIT, kwargs=pk),
     Case("contracts:edit", EDIT_POST, kwargs=pk, method="post", data=_identity),

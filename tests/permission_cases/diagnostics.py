@@ -28,9 +28,10 @@ CASES = [
     # Starting a second diagnostic is refused with a message (redirect); only the coordinator may try.
     Case("diagnostics:start", {"anonymous": 302, "admin": 302, "coordinateur": 302},
          kwargs=_contract_with_diagnostic, method="post"),
-    Case("diagnostics:detail", READERS, kwargs=_diag),
-    Case("diagnostics:synthese", READERS, kwargs=_diag),
-    Case("diagnostics:export", READERS, kwargs=_diag, query="?format=xlsx"),
+    # The world's diagnostic is a draft: elected officials read a diagnostic once validated (issue 15).
+    Case("diagnostics:detail", {**READERS, "elu": 403}, kwargs=_diag),
+    Case("diagnostics:synthese", {**READERS, "elu": 403}, kwargs=_diag),
+    Case("diagnostics:export", {**READERS, "elu": 403}, kwargs=_diag, query="?format=xlsx"),
     Case("diagnostics:preparation", WRITER, kwargs=_diag),
     Case("diagnostics:section", WRITER, kwargs=lambda t: {"pk": t.diagnostic.pk, "section": "acteurs"}),
     Case("diagnostics:import", WRITER, kwargs=_diag),

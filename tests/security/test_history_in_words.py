@@ -146,7 +146,8 @@ def test_every_history_line_of_every_page_reads_as_words(client, demo, django_ca
         for url in urls:
             r = client.get(url)
             if r.status_code != 200:
-                assert r.status_code in (403, 404), (username, url, r.status_code)
+                # 302: elected officials and pilots are sent to the contract's summary, which has no history.
+                assert r.status_code in (302, 403, 404), (username, url, r.status_code)
                 continue
             parser = HistoryLines()
             parser.feed(r.content.decode())

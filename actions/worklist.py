@@ -1,0 +1,127 @@
+"""What waits on the action plan (work-list source registered in `ActionsConfig.ready()`).
+
+Délégation and region: sheets submitted for review. Coordinator: sheets sent back for changes, and on the
+running sheets of his contracts the follow-up and the indicator values missing for the year under review.
+Pilot: the same follow-up items and overdue milestones, on the sheets he pilots or co-pilots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem
+from contracts.enums import Phase
+from contracts.worklist import departement_of, scope
+
+from .enums import FicheStatut
+from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur
+
+# Sheets that run during a year and owe its follow-up.
+RUNNING = [FicheStatut.VALIDEE, FicheStatut.EN_COURS]
+
+
+def review_year(today: dt.date) -> int:
+    """The year whose follow-up and indicator values are due: the past year (the COPIL's annual review)."""
+    return today.year - 1
+
+
+def piloted_q(user) -> Q:
+    return Q(pilote_personne=user) | Q(copilotes_personnes=user)
+
+
+def fiches_of_pilot(user):
+    """The sheets `user` pilots or co-pilots (ids, as a subquery: no duplicate rows)."""
+    return FicheAction.objects.filter(piloted_q(user)).values("pk")
+
+
+def _fiche_url(fiche_id):
+    return reverse("actions:fiche_detail", args=[fiche_id])
+
+
+def _title(f):
+    return f"Fiche {f.code} — {f.titre}"
+
+
+def sheets_to_review(user, audience) -> Pending:
+    def item(f):
+        return WorkItem("fiche_a_revoir", "Fiche action à relire", _title(f), _fiche_url(f.pk), f.contract_id,
+                        f.contract.nom, f.dep or "", f.updated_at.date(), f"Soumise le {f.updated_at:%d/%m/%Y}",
+                        fiche_id=f.pk, rank=20)
+
+    return Pending(FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
+                   .annotate(dep=departement_of("contract_id")).select_related("axe", "contract"), item)
+
+
+def sheets_sent_back(user) -> Pending:
+    def item(f):
+        return WorkItem("fiche_a_modifier", "Fiche à modifier (demande de la délégation)", _title(f),
+                        _fiche_url(f.pk), f.contract_id, f.contract.nom, due=f.updated_at.date(), fiche_id=f.pk,
+                        rank=10)
+
+    return Pending(FicheAction.objects.filter(statut=FicheStatut.A_MODIFIER, contract__in=scope(user, COORDINATEUR))
+                   .select_related("axe", "contract"), item)
+
+
+def _running(fiches, year: int):
+    """The running sheets of `fiches` whose contract was signed by the review year and is not closed."""
+    return (fiches.filter(statut__in=RUNNING, contract__date_signature__year__lte=year)
+            .exclude(contract__phase=Phase.CLOS).select_related("axe", "contract"))
+
+
+def followups_missing(fiches, today: dt.date) -> Pending:
+    """Running sheets of `fiches` (a queryset) without their follow-up of the review year."""
+    year = review_year(today)
+
+    def item(f):
+        return WorkItem("suivi_manquant", f"Suivi annuel {year} à saisir", _title(f),
+                        reverse("actions:suivi_edit", args=[f.pk, year]), f.contract_id, f.contract.nom,
+                        due=dt.date(year + 1, 1, 1), fiche_id=f.pk, rank=30)
+
+    return Pending(_running(fiches, year).exclude(Exists(SuiviAnnuel.objects.filter(fiche=OuterRef("pk"), annee=year))),
+                   item)
+
+
+def values_missing(fiches, today: dt.date) -> Pending:
+    """Running sheets of `fiches` with indicators that have no value for the review year (and how many)."""
+    year = review_year(today)
+    missing = (Indicateur.objects.filter(fiche=OuterRef("pk"))
+               .exclude(Exists(ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), annee=year)))
+               .order_by().values("fiche").annotate(n=Count("pk")).values("n"))
+
+    def item(f):
+        n = f.missing_values
+        return WorkItem("indicateur_sans_valeur", f"Indicateurs sans valeur {year}", _title(f),
+                        reverse("actions:suivi_edit", args=[f.pk, year]), f.contract_id, f.contract.nom,
+                        due=dt.date(year + 1, 1, 1), detail=f"{n} indicateur{'s' if n > 1 else ''} sans valeur {year}",
+                        fiche_id=f.pk, rank=30)
+
+    count = Coalesce(Subquery(missing, output_field=IntegerField()), 0)
+    return Pending(_running(fiches, year).annotate(missing_values=count).filter(missing_values__gt=0), item)
+
+
+def milestones_overdue(fiches, today: dt.date) -> Pending:
+    def item(j):
+        f = j.fiche
+        return WorkItem("jalon_en_retard", "Jalon en retard", _title(f), _fiche_url(f.pk), f.contract_id,
+                        f.contract.nom, due=j.date_prevue,
+                        detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk, rank=60)
+
+    return Pending(Jalon.objects.filter(fiche__in=fiches.filter(statut__in=RUNNING), date_prevue__lt=today,
+                                        date_realisee__isnull=True)
+                   .select_related("fiche", "fiche__axe", "fiche__contract").order_by("date_prevue", "id"), item)
+
+
+def source(user, audience: str, today: dt.date) -> list[Pending]:
+    if audience in (DELEGATION, REGION):
+        return [sheets_to_review(user, audience)]
+    if audience == COORDINATEUR:
+        theirs = FicheAction.objects.filter(contract__in=scope(user, COORDINATEUR))
+        return [sheets_sent_back(user), followups_missing(theirs, today), values_missing(theirs, today)]
+    if audience == PILOTE:
+        mine = FicheAction.objects.filter(pk__in=fiches_of_pilot(user))
+        return [followups_missing(mine, today), values_missing(mine, today), milestones_overdue(mine, today)]
+    return []

@@ -1,0 +1,91 @@
+"""What waits on contracts (work-list source registered in `ContractsConfig.ready()`), and the scopes every
+app's source uses: the contracts an audience looks after, and the département an item is rolled up under."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.urls import reverse
+
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+
+from .enums import Phase, ProposalStatus, StepStatus
+from .models import Contract, Step, TransitionProposal
+from .workflow import TRANSITIONS
+
+
+def scope(user, audience: str):
+    """The contracts `audience` looks after for `user`, as a queryset (used as a subquery, never evaluated
+    alone): a délégation its départements', the regional team its régions', a coordinator his own."""
+    qs = Contract.objects.all()
+    if audience == DELEGATION:
+        return qs if user.is_portal_admin else qs.in_departements(user.departement_codes())
+    if audience == REGION:
+        return qs if user.is_portal_admin else qs.filter(ars__region_id__in=user.region_codes())
+    if audience == COORDINATEUR:
+        return qs.filter(coordinators=user)
+    return qs.none()
+
+
+def departement_of(field: str = "pk") -> Subquery:
+    """The code of the first département of the contract named by `field` (regional roll-up)."""
+    through = Contract.delegations.through.objects.filter(contract_id=OuterRef(field))
+    return Subquery(through.order_by("delegation__departement_id").values("delegation__departement_id")[:1])
+
+
+def _contract_url(pk, anchor=""):
+    return reverse("contracts:detail", args=[pk]) + anchor
+
+
+def _transition_label(name) -> str:
+    t = TRANSITIONS.get(name)
+    return t.label if t else name
+
+
+def proposals_to_decide(user, audience) -> Pending:
+    def item(p):
+        who = p.proposed_by.get_full_name() or str(p.proposed_by) if p.proposed_by else ""
+        return WorkItem("proposition_a_decider", "Changement de phase à décider", _transition_label(p.transition),
+                        _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, p.dep or "",
+                        p.proposed_at.date(), f"Proposé par {who}" if who else "", rank=10)
+
+    return Pending(TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
+                   .annotate(dep=departement_of("contract_id")).select_related("contract", "proposed_by"), item)
+
+
+def proposals_refused(user) -> Pending:
+    """The coordinator's last proposal when it was refused and nothing was proposed since, while the contract
+    is still in the phase it wanted to leave."""
+    later = TransitionProposal.objects.filter(contract_id=OuterRef("contract_id"), pk__gt=OuterRef("pk"))
+
+    def item(p):
+        return WorkItem("proposition_refusee", "Proposition refusée par la délégation", _transition_label(p.transition),
+                        _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, "",
+                        p.decided_at.date() if p.decided_at else None,
+                        f"Motif : {p.decision_comment}" if p.decision_comment else "Aucun motif indiqué.", rank=10)
+
+    return Pending(TransitionProposal.objects.filter(status=ProposalStatus.REFUSED,
+                                                     contract__in=scope(user, COORDINATEUR),
+                                                     contract__phase=F("from_phase"))
+                   .exclude(Exists(later)).select_related("contract"), item)
+
+
+def steps_overdue(user, audience, today) -> Pending:
+    def item(s):
+        return WorkItem("etape_en_retard", "Étape en retard", s.titre,
+                        reverse("contracts:retroplanning", args=[s.contract_id]), s.contract_id, s.contract.nom,
+                        s.dep or "", s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
+
+    return Pending(Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS),
+                                       date_prevue__lt=today)
+                   .exclude(statut=StepStatus.REALISEE).annotate(dep=departement_of("contract_id"))
+                   .select_related("contract").order_by("date_prevue", "id"), item)
+
+
+def source(user, audience: str, today: dt.date) -> list[Pending]:
+    if audience in (DELEGATION, REGION):
+        return [proposals_to_decide(user, audience), steps_overdue(user, audience, today)]
+    if audience == COORDINATEUR:
+        return [proposals_refused(user), steps_overdue(user, audience, today)]
+    return []

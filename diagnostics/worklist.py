@@ -1,0 +1,35 @@
+"""What waits on diagnostics (work-list source registered in `DiagnosticsConfig.ready()`): a submitted
+diagnostic for the délégation (and the region's roll-up), one sent back for the coordinator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from contracts.worklist import departement_of, scope
+
+from .enums import Statut
+from .models import Diagnostic
+
+
+def source(user, audience: str, today: dt.date) -> list[Pending]:
+    if audience in (DELEGATION, REGION):
+        statut, kind, label = Statut.SOUMIS, "diagnostic_a_revoir", "Diagnostic à relire"
+    elif audience == COORDINATEUR:
+        statut, kind = Statut.A_MODIFIER, "diagnostic_a_modifier"
+        label = "Diagnostic à modifier (demande de la délégation)"
+    else:
+        return []
+
+    def item(d):
+        detail = (f"Soumis le {d.soumis_le:%d/%m/%Y}" if statut == Statut.SOUMIS and d.soumis_le
+                  else d.commentaire_revue)
+        return WorkItem(kind, label, f"Diagnostic local de santé (version {d.numero})",
+                        reverse("diagnostics:detail", args=[d.pk]), d.contract_id, d.contract.nom, d.dep or "",
+                        d.soumis_le.date() if d.soumis_le else None, detail,
+                        rank=20 if statut == Statut.SOUMIS else 10)
+
+    return [Pending(Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
+                    .annotate(dep=departement_of("contract_id")).select_related("contract"), item)]

@@ -1,0 +1,113 @@
+"""What waits on the coordination post's funding (work-list source registered in `FundingConfig.ready()`).
+
+Délégation and region: requests to instruct, to decide, payments due, statements filed by the coordinator to
+check, dialogues de gestion to hold once the deadline has passed. Coordinator: statements due for a year
+that is over, dialogues de gestion to hold. Pilots and elected officials never see funding items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, F, OuterRef
+from django.urls import reverse
+
+from cls_portal.core.formatting import format_euros
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from contracts.enums import ACTIVE_PHASES
+from contracts.models import Contract
+from contracts.worklist import departement_of, scope
+
+from .enums import Statut
+from .models import AnneeFinancement, BilanFinancier
+from .selectors import contracts_without_dialogue
+from .services import dialogue_deadline
+
+
+def _contract_url(contract_id, year=None):
+    url = reverse("funding:contract", kwargs={"contract_pk": contract_id})
+    return f"{url}#annee-{year}" if year else url
+
+
+def _years(user, audience):
+    return (AnneeFinancement.objects.filter(contract__in=scope(user, audience))
+            .annotate(dep=departement_of("contract_id")).select_related("contract").order_by("contract__nom", "annee"))
+
+
+def _item(kind, label, url, detail, since=None):
+    def item(a):
+        return WorkItem(kind, label, f"Poste de coordination {a.annee}", url(a), a.contract_id, a.contract.nom,
+                        getattr(a, "dep", "") or "", since(a) if since else None, detail(a), rank=35)
+    return item
+
+
+def years_to_handle(user, audience) -> list[Pending]:
+    """The years waiting for the délégation, and the statements the coordinator filed (to check). The
+    délégation's links open the form where it acts; the regional team's the contract's funding page (it
+    follows, the délégation acts)."""
+    years = _years(user, audience)
+
+    def year_page(a):
+        return _contract_url(a.contract_id, a.annee)
+
+    def act(step):
+        return year_page if audience == REGION else lambda a: reverse(f"funding:{step}", args=[a.pk])
+    asked = _item("financement_a_instruire", "Demande de financement à instruire",
+                  year_page,
+                  lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}", lambda a: a.deposee_le.date())
+    to_decide = _item("financement_a_decider", "Demande de financement à décider",
+                      act("year_decide"),
+                      lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
+                      lambda a: a.instruite_le.date() if a.instruite_le else None)
+    payment = _item("versement_du", "Versement à enregistrer", act("year_payment"),
+                    lambda a: f"Reste à verser : {format_euros(a.montant_accorde - a.total_verse)}")
+    check = _item("bilan_a_verifier", "Bilan financier à vérifier",
+                  act("year_statement"),
+                  lambda a: "Bilan saisi par le coordinateur" + (
+                      f", à reverser : {format_euros(a.montant_a_reverser)}" if a.montant_a_reverser else ""))
+    by_coordinator = BilanFinancier.objects.filter(
+        annee=OuterRef("pk"),
+        recorded_by__in=Contract.coordinators.through.objects.filter(contract_id=OuterRef(OuterRef("contract_id")))
+        .values("user_id"))
+    return [
+        Pending(years.filter(statut=Statut.DEPOSEE), asked),
+        Pending(years.filter(statut=Statut.EN_INSTRUCTION), to_decide),
+        Pending(years.filter(statut=Statut.DECIDEE, montant_accorde__isnull=False,
+                             total_verse__lt=F("montant_accorde")), payment),
+        Pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), check),
+    ]
+
+
+def statements_due(user, today: dt.date) -> Pending:
+    def item(a):
+        return WorkItem("bilan_du", "Bilan financier à déposer", f"Poste de coordination {a.annee}",
+                        reverse("funding:year_statement", args=[a.pk]), a.contract_id, a.contract.nom,
+                        due=dt.date(a.annee + 1, 1, 1), rank=40)
+
+    return Pending(AnneeFinancement.objects.filter(contract__in=scope(user, COORDINATEUR), statut=Statut.DECIDEE,
+                                                   annee__lt=today.year)
+                   .select_related("contract").order_by("contract__nom", "annee"), item)
+
+
+def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
+    deadline = dialogue_deadline(today.year)
+    if today <= deadline:
+        return []
+
+    def item(c):
+        # The délégation records the dialogue; the coordinator and the region see it on the funding page.
+        url = reverse("funding:dialogue", args=[c.pk]) if audience == DELEGATION else _contract_url(c.pk)
+        return WorkItem("dialogue_a_tenir", f"Dialogue de gestion {today.year} à tenir",
+                        f"Dialogue de gestion {today.year}", url, c.pk, c.nom,
+                        c.dep or "", deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
+
+    contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).annotate(dep=departement_of()).order_by("nom")
+    return [Pending(contracts_without_dialogue(contracts, today.year), item)]
+
+
+def source(user, audience: str, today: dt.date) -> list[Pending]:
+    if audience in (DELEGATION, REGION):
+        return [*years_to_handle(user, audience), *dialogues_due(user, audience, today)]
+    if audience == COORDINATEUR:
+        return [statements_due(user, today), *dialogues_due(user, audience, today)]
+    return []

@@ -1,0 +1,79 @@
+"""What waits on annual reports (work-list source registered in `ReportsConfig.ready()`).
+
+Délégation and region: reports ready and not published yet (the newest job of each contract, kind and year
+with nothing published since). Region: its campaigns still producing. Coordinator: last year's reports due
+(the reminder's rule, `reminders.REPORTS_DUE_FROM`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from contracts.enums import ACTIVE_PHASES
+from contracts.worklist import departement_of, scope
+
+from .enums import UNFINISHED, ReportKind, ReportStatus
+from .models import Report, ReportCampaign, campaign_progress_annotations
+from .reminders import REPORTS_DUE_FROM
+
+
+def ready_to_publish(user, audience) -> Pending:
+    same = Report.objects.filter(contract_id=OuterRef("contract_id"), kind=OuterRef("kind"), year=OuterRef("year"))
+    newer_ready = same.filter(status=ReportStatus.PRET, requested_at__gt=OuterRef("requested_at"))
+    published_since = same.filter(published=True, requested_at__gte=OuterRef("requested_at"))
+
+    def item(r):
+        return WorkItem("rapport_a_publier", "Rapport prêt à publier", f"{r.get_kind_display()} {r.year}",
+                        reverse("reports:detail", args=[r.pk]), r.contract_id, r.contract.nom, r.dep or "",
+                        r.finished_at.date() if r.finished_at else None, rank=50)
+
+    return Pending(Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
+                   .exclude(Exists(newer_ready)).exclude(Exists(published_since))
+                   .annotate(dep=departement_of("contract_id")).select_related("contract")
+                   .order_by("contract__nom", "-year"), item)
+
+
+def campaigns_running(user) -> Pending:
+    qs = ReportCampaign.objects.select_related("region", "departement")
+    if not user.is_portal_admin:
+        qs = qs.filter(region_id__in=user.region_codes())
+    running = Report.objects.filter(campaign=OuterRef("pk"), status__in=UNFINISHED)
+
+    def item(c):
+        return WorkItem("campagne_en_cours", "Campagne de rapports en cours", str(c),
+                        reverse("reports:campaign", args=[c.pk]), None, "", c.departement_id or "",
+                        c.started_at.date(), f"{c.nb_done} rapport{'s' if c.nb_done > 1 else ''} sur {c.nb_total}",
+                        rank=55)
+
+    return Pending(qs.filter(Exists(running)).annotate(**campaign_progress_annotations()).order_by("-started_at"),
+                   item)
+
+
+def reports_due(user, today: dt.date) -> list[Pending]:
+    """Last year's reports of each kind that no published report answers yet (from REPORTS_DUE_FROM on)."""
+    if (today.month, today.day) < REPORTS_DUE_FROM:
+        return []
+    year = today.year - 1
+    contracts = scope(user, COORDINATEUR).filter(phase__in=ACTIVE_PHASES, date_signature__lte=dt.date(year, 12, 31))
+    pendings = []
+    for kind, label in ReportKind.choices:
+        def item(c, label=label):
+            return WorkItem("rapport_du", f"{label} {year} à publier", f"{label} {year}",
+                            reverse("reports:contract", args=[c.pk]), c.pk, c.nom,
+                            due=dt.date(year + 1, *REPORTS_DUE_FROM), rank=50)
+
+        published = Report.objects.published().filter(contract=OuterRef("pk"), year=year, kind=kind)
+        pendings.append(Pending(contracts.exclude(Exists(published)).order_by("nom"), item))
+    return pendings
+
+
+def source(user, audience: str, today: dt.date) -> list[Pending]:
+    if audience in (DELEGATION, REGION):
+        return [ready_to_publish(user, audience), *([campaigns_running(user)] if audience == REGION else [])]
+    if audience == COORDINATEUR:
+        return reports_due(user, today)
+    return []
