@@ -12,6 +12,8 @@ import sys
 import pytest
 from django.conf import settings
 
+pytest.register_assert_rewrite("tests.queries")  # a query snapshot that differs shows syrupy's diff
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # alongside it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
