@@ -68,6 +68,9 @@ def describe(sql: str) -> str | None:
         parts.append(table if keyword in ("FROM", "INTO", "UPDATE") and len(parts) == 1 else f"{keyword} {table}")
     if counts:
         parts[0] = "SELECT COUNT"
+    if len(parts) == 1:  # only subqueries (`SELECT (SELECT COUNT(*) …) + (…)`): name the tables they read
+        seen = dict.fromkeys(t for _, t in _TABLES.findall(sql))
+        parts.append("OF " + " ".join(seen))
     return " ".join(parts)
 
 
