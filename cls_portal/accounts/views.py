@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import DomainError, apply_domain_error
@@ -91,7 +92,9 @@ def _managed(request, pk):
 
 def _back(request, invitation):
     nxt = request.POST.get("next", "")
-    if nxt.startswith("/") and not nxt.startswith("//"):
+    # Django's own check (as its login view): "/\\evil.example" or "//evil.example" are not local paths.
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
         return redirect(nxt)
     return redirect("accounts:invitations")
 

@@ -256,3 +256,18 @@ def test_admin_lists_invitations_read_only(client, world):
     response = client.get(reverse("admin:accounts_invitation_changelist"))
     assert response.status_code == 200 and "invite-own@example.fr" in response.content.decode()
     assert client.get(reverse("admin:accounts_invitation_add")).status_code == 403
+
+
+@pytest.mark.parametrize("nxt,expected", [
+    ("/cls/", "/cls/"),                          # a page of the portal: back to it
+    ("//evil.example/", None),                   # another site: the invitations page instead
+    ("/\\evil.example/", None),                  # read as //evil.example by browsers
+    ("https://evil.example/", None),
+])
+def test_revoke_goes_back_only_to_a_page_of_the_portal(client, world, nxt, expected):
+    actor = world.users["coordinateur"]
+    inv = _invite(actor, email="p@example.fr", role=Role.PILOTE, contract=world.own.contract)
+    client.force_login(actor)
+    response = client.post(reverse("accounts:invitation_revoke", kwargs={"pk": inv.pk}), {"next": nxt})
+    assert response.status_code == 302
+    assert response["Location"] == (expected or reverse("accounts:invitations"))
