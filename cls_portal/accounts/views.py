@@ -4,6 +4,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -92,10 +93,11 @@ def _managed(request, pk):
 
 def _back(request, invitation):
     nxt = request.POST.get("next", "")
-    # Django's own check (as its login view): "/\\evil.example" or "//evil.example" are not local paths.
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return redirect(nxt)
+    # A path of this site only: Django's own check (as its login view) refuses "/\\evil.example" and
+    # "//evil.example"; the leading "/" refuses a bare word, which redirect() would read as a view name.
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                                                require_https=request.is_secure()):
+        return HttpResponseRedirect(nxt)
     return redirect("accounts:invitations")
 
 

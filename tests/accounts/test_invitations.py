@@ -263,6 +263,7 @@ def test_admin_lists_invitations_read_only(client, world):
     ("//evil.example/", None),                   # another site: the invitations page instead
     ("/\\evil.example/", None),                  # read as //evil.example by browsers
     ("https://evil.example/", None),
+    ("11", None),                                # a bare word (found by the form fuzzer): no 500
 ])
 def test_revoke_goes_back_only_to_a_page_of_the_portal(client, world, nxt, expected):
     actor = world.users["coordinateur"]
