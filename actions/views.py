@@ -257,9 +257,12 @@ def fiche_comment(request, pk):
     section = request.POST.get("section", Section.GENERAL)
     if section not in Section.values:
         section = Section.GENERAL
+    texte = request.POST.get("commentaire", "")
+    if "\x00" in texte:  # PostgreSQL refuses NUL in text (found by the form fuzzer): a message, not a 500
+        messages.error(request, "Le commentaire contient un caractère invalide.")
+        return redirect("actions:fiche_detail", pk=fiche.pk)
     try:
-        services.commentaire_add(actor=request.user, fiche=fiche, section=section,
-                                 texte=request.POST.get("commentaire", ""))
+        services.commentaire_add(actor=request.user, fiche=fiche, section=section, texte=texte)
         messages.success(request, "Votre commentaire a été ajouté.")
     except DomainError as err:
         messages.error(request, err.message)
