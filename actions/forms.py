@@ -225,6 +225,15 @@ class TransitionForm(PortalForm):
         return {name.removeprefix("section_"): self.cleaned_data.get(name, "") for name in self.section_names}
 
 
+class CommentaireForm(PortalForm):
+    """A message in the review conversation (fiche detail page, outside a transition)."""
+    section = forms.ChoiceField(label="Section concernée", choices=Section.choices, required=False)
+    commentaire = forms.CharField(label="Commentaire", widget=TEXTAREA)
+
+    def clean_section(self):
+        return self.cleaned_data.get("section") or Section.GENERAL
+
+
 class SuiviForm(VersionFormMixin):
     """The year's follow-up; `version` is the follow-up row's (0: none yet when the page was opened)."""
 

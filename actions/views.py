@@ -109,8 +109,7 @@ def plan_submit(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_submit_plan(request.user, contract))
     try:
-        submitted, skipped = services.plan_submit(actor=request.user, contract=contract,
-                                                  commentaire=request.POST.get("commentaire", ""))
+        submitted, skipped = services.plan_submit(actor=request.user, contract=contract)
         messages.success(request, f"{len(submitted)} fiche(s) soumise(s) à la délégation.")
         for fiche, missing in skipped:
             messages.warning(request, f"Fiche {fiche.code} non soumise : il manque {', '.join(missing)}.")
@@ -254,13 +253,12 @@ def fiche_transition(request, pk, name):
 def fiche_comment(request, pk):
     fiche = selectors.fiche_get_for_user(request.user, pk)
     require(permissions.can_comment(request.user, fiche))
-    section = request.POST.get("section", Section.GENERAL)
-    if section not in Section.values:
-        section = Section.GENERAL
-    texte = request.POST.get("commentaire", "")
-    if "\x00" in texte:  # PostgreSQL refuses NUL in text (found by the form fuzzer): a message, not a 500
-        messages.error(request, "Le commentaire contient un caractère invalide.")
+    form = forms.CommentaireForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, f"Commentaire non ajouté : {errors[0]}")
         return redirect("actions:fiche_detail", pk=fiche.pk)
+    section, texte = form.cleaned_data["section"], form.cleaned_data["commentaire"]
     try:
         services.commentaire_add(actor=request.user, fiche=fiche, section=section, texte=texte)
         messages.success(request, "Votre commentaire a été ajouté.")
