@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from . import rgaa
 from .navigation import navigation_for
 
 
@@ -21,4 +22,5 @@ def portal(request):
         ],
         "home_url": reverse("accounts:home"),
         "nb_unread_notifications": unread,
+        "accessibility_status": rgaa.conformity_label(rgaa.current().rate()),
     }

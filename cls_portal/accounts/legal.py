@@ -1,21 +1,14 @@
 """The pages every French public site must have (public, no login): legal notice, personal data, the
-accessibility declaration (RGAA model), site map, help. Publisher, host and contacts are settings."""
-
-import datetime as dt
+accessibility statement (RGAA model, generated from the audit in docs/accessibilite/: `rgaa.py`), site map,
+help. Publisher, host and contacts are settings."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
-# Known non-conformities (RGAA 4.1 criteria) shown on the declaration, until a full audit replaces them.
-NON_CONFORMITIES = [
-    ("8.5", "Les documents PDF des rapports annuels, produits automatiquement, n'ont pas été vérifiés pour "
-            "l'accessibilité (balisage des titres, ordre de lecture) : ils sont considérés non accessibles."),
-    ("13.3", "Les exports XLSX et CSV et les documents déposés par les utilisateurs ne sont pas proposés dans "
-             "une version accessible distincte."),
-    ("1.1 et 4.1", "Les graphiques éventuels (tableaux de bord) n'ont pas été audités ; leurs chiffres restent "
-                   "lisibles dans les tableaux des mêmes pages."),
-]
+from . import rgaa
+from .navigation import NAV_ITEMS
 
 
 def _page(request, template, title, **extra):
@@ -38,14 +31,29 @@ def personal_data(request):
 
 @login_not_required
 def accessibility(request):
-    return _page(request, "accessibilite", "Déclaration d'accessibilité",
-                 audit_date=dt.date.fromisoformat(settings.ACCESSIBILITY_AUDIT_DATE),
-                 non_conformities=NON_CONFORMITIES)
+    audit = rgaa.current()
+    rate = audit.rate()
+    return _page(request, "accessibilite", "Déclaration d'accessibilité", audit=audit, rate=rate,
+                 conformity=rgaa.conformity_label(rate), counts=audit.counts(), average_rate=audit.average_rate(),
+                 non_conformities=audit.non_conformities())
+
+
+def _site_sections() -> list[dict]:
+    """Every entry of the main menu with who sees it: the site map follows the navigation (RGAA 12.3)."""
+    sections = []
+    for label, url_name, roles in NAV_ITEMS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        who = "toute personne connectée" if roles is None else ", ".join(str(r.label).lower() for r in roles)
+        sections.append({"label": label, "url": url, "who": who})
+    return sections
 
 
 @login_not_required
 def site_map(request):
-    return _page(request, "plan_du_site", "Plan du site")
+    return _page(request, "plan_du_site", "Plan du site", sections=_site_sections())
 
 
 @login_not_required

@@ -255,7 +255,6 @@ LEGAL_PUBLICATION_DIRECTOR = env("LEGAL_PUBLICATION_DIRECTOR", default="Le direc
 LEGAL_HOST = env("LEGAL_HOST", default="À compléter par l'exploitant : nom, adresse et téléphone de l'hébergeur")
 LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL", default="ars-normandie-cls@ars.sante.fr")
 LEGAL_DPO_EMAIL = env("LEGAL_DPO_EMAIL", default="ars-normandie-dpd@ars.sante.fr")
-ACCESSIBILITY_AUDIT_DATE = env("ACCESSIBILITY_AUDIT_DATE", default="2026-11-30")
 
 # --- ProConnect (OpenID Connect, mozilla-django-oidc) -----------------------------------------
 # Off unless the provider is configured. The provider's URLs come from its discovery document
