@@ -40,9 +40,12 @@ def _france_map(coverage: dict, selected: str) -> dict:
     for code, path in data["departements"].items():
         row = coverage.get(code, {"nom": code, "share": Decimal(0)})
         shapes.append({"code": code, "path": path, "fill": _colour(row["share"]), "selected": code == selected,
+                       "share": row["share"],
                        "title": f"{row['nom']} ({code}) : {format_percent(row['share'], 1)} de la population "
                                 f"couverte par un CLS actif"})
-    return {"viewbox": data["viewBox"], "shapes": shapes,
+    # The shares written out beside the map: colour is never the only way to read them (RGAA 3.1).
+    covered = [s for s in shapes if s["share"] > 0]
+    return {"viewbox": data["viewBox"], "shapes": shapes, "covered": covered,
             "legend": [{"colour": colour, "label": legend} for _b, colour, legend in SHARES]}
 
 

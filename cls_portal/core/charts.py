@@ -109,7 +109,7 @@ def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]]) 
 
 def _figure(title: str, svg: str, table: str, css_class: str, legend: str = "") -> SafeString:
     return mark_safe(
-        f'<figure class="cls-chart {escape(css_class)}">'
+        f'<figure class="cls-chart {escape(css_class)}" role="figure" aria-label="{escape(title)}">'
         f'<figcaption class="cls-chart__title">{escape(title)}</figcaption>{svg}{legend}{table}</figure>')
 
 
