@@ -21,7 +21,16 @@ from contracts.enums import Phase
 
 from . import rules
 from .enums import FundingEvent, Statut
-from .models import AnneeFinancement, BilanFinancier, Decision, DialogueGestion, RegleFinancement, Versement, rule_for
+from .models import (
+    AnneeFinancement,
+    BilanFinancier,
+    Decision,
+    DialogueGestion,
+    RegleFinancement,
+    Versement,
+    rule_for,
+    year_refusal,
+)
 from .workflow import YEARS
 
 RULE_YEARS_AHEAD = 5
@@ -54,7 +63,8 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
     """A new version of a région's rule. Preconditions: the caller may edit this région's rules.
 
     A past year keeps the rule in force at the time: a version may not start in a year already over, nor
-    before the région's latest version (rules are never edited in place).
+    before the région's latest version (rules are never edited in place). The région's first rule may start in
+    a past year (from 2000): no year before it has a rule.
     """
     today = today or _today()
     if valid_from.year > today.year + RULE_YEARS_AHEAD:
@@ -62,10 +72,14 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
         latest = today.year + RULE_YEARS_AHEAD
         raise DomainError(f"Une nouvelle règle s'applique au plus tard à partir du 31/12/{latest} : les années "
                           f"suivantes recevront leur propre version le moment venu.", field="valid_from")
-    if valid_from.year < today.year:
+    latest = RegleFinancement.objects.select_for_update().filter(region=region).order_by("-valid_from").first()
+    # The région's first rule may start in a past year: no year before it could be funded (none is served by
+    # another région's rule), so it changes no past computation and lets past years be filed or imported.
+    if latest and valid_from.year < today.year:
         raise DomainError(f"Une nouvelle règle ne peut pas s'appliquer à une année passée : choisissez une date "
                           f"à partir du 01/01/{today.year}.", field="valid_from")
-    latest = RegleFinancement.objects.select_for_update().filter(region=region).order_by("-valid_from").first()
+    if valid_from.year < 2000:
+        raise DomainError("Une règle s'applique au plus tôt à partir du 01/01/2000.", field="valid_from")
     if latest and valid_from <= latest.valid_from:
         raise DomainError(f"La version en vigueur date du {latest.valid_from:%d/%m/%Y} : la nouvelle version doit "
                           f"commencer après cette date.", field="valid_from")
@@ -98,7 +112,8 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
 def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, **values) -> AnneeFinancement:
     """File the request of one year. Preconditions: the actor may request for this contract.
 
-    Refused: a closed contract, a year already filed, a year more than one year ahead, and every rule of
+    Refused: a closed contract, a year already filed, a year more than one year ahead, a year outside the
+    contract's life or before the région's first rule (`models.year_refusal`), and every rule of
     `funding.rules.validate_demande` under the rule in force for that year.
     """
     today = today or _today()
@@ -108,6 +123,9 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
         raise DomainError("Ce contrat est clos : il n'est plus possible de demander un financement.", field="annee")
     if not 2000 <= int(annee) <= today.year + 1:
         raise DomainError(f"L'année doit être comprise entre 2000 et {today.year + 1}.", field="annee")
+    refusal = year_refusal(contract, int(annee), today=today)
+    if refusal:
+        raise DomainError(refusal, field="annee")
     if AnneeFinancement.objects.filter(contract=contract, annee=annee).exists():
         raise DomainError(f"Une demande existe déjà pour {annee} : modifiez-la plutôt que d'en créer une autre.",
                           field="annee")
