@@ -18,6 +18,7 @@ from cls_portal.core.errors import DomainError
 from cls_portal.core.formatting import format_euros
 from cls_portal.notifications.services import notify
 from contracts.enums import Phase
+from contracts.models import Contract
 
 from . import rules
 from .enums import FundingEvent, Statut
@@ -154,6 +155,106 @@ def annee_update(*, actor, annee_id: int, expected_version: int | None, **values
 
     return YEARS.fire("modifier", pk=annee_id, actor=actor, expected_version=expected_version, submitted=values,
                       apply=apply)
+
+
+# Past years brought in from a file (imports calls this) -----------------------------------------------------------
+
+IMPORT_MOTIF = "Décision antérieure au portail, reprise de l'historique par un import (date non connue : 1er janvier)."
+IMPORT_REFERENCE = "Reprise de l'historique (import)"
+
+
+def is_imported(annee: AnneeFinancement) -> bool:
+    """A year whose decisions all came from an import (a decision taken on the portal always has its PDF)."""
+    return all(not d.document for d in annee.decisions.all())
+
+
+def annee_import_check(*, contract, annee: int, values: dict, montant_accorde: Decimal, total_verse: Decimal,
+                       today: dt.date | None = None) -> str:
+    """What importing this past year would do: "creee", "modifiee" or "inchangee". Raises the `DomainError`
+    that refuses it (the field is the import column's key)."""
+    today = today or _today()
+    if int(annee) > today.year:
+        raise DomainError(f"{annee} est dans le futur : seules les années passées ou en cours s'importent.",
+                          field="annee")
+    refusal = year_refusal(contract, int(annee), today=today)
+    if refusal:
+        raise DomainError(refusal, field="annee")
+    _validate_demande(rule_for(contract.ars.region_id, int(annee)), {**values, "demande_ars": montant_accorde})
+    for field, value in (("montant_accorde", montant_accorde), ("total_verse", total_verse)):
+        refus = rules.check_money("demande_ars", value)
+        if refus:
+            raise DomainError(refus.message.replace("La demande à l'ARS", "Ce montant"), field=field)
+    if total_verse > montant_accorde:
+        raise DomainError(f"Le total versé ({format_euros(total_verse)}) dépasse le montant accordé "
+                          f"({format_euros(montant_accorde)}).", field="total_verse")
+    existing = AnneeFinancement.objects.filter(contract=contract, annee=annee).prefetch_related("decisions").first()
+    if existing is None:
+        return "creee"
+    same = all(getattr(existing, k) == v for k, v in values.items()) \
+        and existing.montant_accorde == montant_accorde and existing.total_verse == total_verse
+    if same:
+        return "inchangee"
+    if not is_imported(existing):
+        raise DomainError(f"La demande {annee} suit son cours sur le portail ({existing.get_statut_display()}) : "
+                          "un import ne la remplace pas.", field="annee")
+    if total_verse < existing.total_verse:
+        raise DomainError(f"Le total versé ne peut pas baisser ({format_euros(existing.total_verse)} déjà "
+                          "enregistrés) : un versement ne s'efface pas.", field="total_verse")
+    return "modifiee"
+
+
+@transaction.atomic
+def annee_import(*, actor, contract, annee: int, values: dict, montant_accorde: Decimal, total_verse: Decimal,
+                 today: dt.date | None = None) -> str:
+    """Bring in one past year of the coordination post as the ARS decided and paid it.
+
+    Preconditions: the caller may import (imports checks its predicate). Checks (`annee_import_check`): the
+    year is within the contract's life and under a rule of its région, not in the future; the figures pass
+    `rules.validate_demande` with the amount granted as the ARS share; paid ≤ granted. A new year is created
+    decided, with a decision without document (`IMPORT_MOTIF`) and one payment of the total paid. An
+    identical year changes nothing (no history); an imported year whose figures changed is updated: a new
+    decision supersedes the old one if the amount granted changed, a payment adds what the total paid gained.
+    A year that went through the portal is never replaced. Returns "creee", "modifiee" or "inchangee".
+    """
+    today = today or _today()
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one import per contract at a time
+    values = {k: values.get(k, "" if k in ("autres_partenaires", "commentaire") else Decimal("0"))
+              for k in DEMANDE_FIELDS if k != "demande_ars"}
+    outcome = annee_import_check(contract=contract, annee=annee, values=values, montant_accorde=montant_accorde,
+                                 total_verse=total_verse, today=today)
+    if outcome == "inchangee":
+        return outcome
+    payment_date = min(dt.date(int(annee), 12, 31), today)
+    if outcome == "creee":
+        obj = AnneeFinancement.objects.create(contract=contract, annee=annee, statut=Statut.DECIDEE,
+                                              deposee_par=actor, demande_ars=montant_accorde,
+                                              montant_accorde=montant_accorde, total_verse=total_verse, **values)
+        Decision.objects.create(annee=obj, montant_accorde=montant_accorde, date_decision=dt.date(int(annee), 1, 1),
+                                document="", motif=IMPORT_MOTIF, decided_by=actor)
+        if total_verse:
+            Versement.objects.create(annee=obj, date=payment_date, montant=total_verse, reference=IMPORT_REFERENCE,
+                                     recorded_by=actor)
+        changes = {k: [None, v] for k, v in {**values, "montant_accorde": montant_accorde,
+                                              "total_verse": total_verse}.items() if v not in ("", None)}
+    else:
+        obj = AnneeFinancement.objects.select_for_update().get(contract=contract, annee=annee)
+        changes = {k: [getattr(obj, k), v] for k, v in values.items() if getattr(obj, k) != v}
+        if obj.montant_accorde != montant_accorde:
+            current = obj.decisions.filter(remplacee_par__isnull=True).order_by("-created_at", "-id").first()
+            Decision.objects.create(annee=obj, montant_accorde=montant_accorde, date_decision=dt.date(int(annee), 1, 1),
+                                    document="", motif=IMPORT_MOTIF, decided_by=actor, remplace=current)
+            changes["montant_accorde"] = [obj.montant_accorde, montant_accorde]
+        if total_verse != obj.total_verse:
+            Versement.objects.create(annee=obj, date=payment_date, montant=total_verse - obj.total_verse,
+                                     reference=IMPORT_REFERENCE, recorded_by=actor)
+            changes["total_verse"] = [obj.total_verse, total_verse]
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj.demande_ars, obj.montant_accorde, obj.total_verse = montant_accorde, montant_accorde, total_verse
+        bump(obj)
+        obj.save()
+    history.record(actor=actor, obj=obj, event=FundingEvent.ANNEE_IMPORTEE, changes=changes)
+    return outcome
 
 
 # Instruction, decision, payments ----------------------------------------------------------------------------------
