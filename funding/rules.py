@@ -36,10 +36,8 @@ class Regle:
     part_egale: bool = True
     libelle: str = "Normandie"
 
-
-# Normandie's figures (the sources' example). Only the pure functions' tests use it: a région without a rule of
-# its own for a year gets no rule at all (`annee_refusal`), never another région's.
-REGLE_PAR_DEFAUT = Regle()
+# There is no default rule: a région without a rule of its own for a year gets none (`sans_regle`), never
+# another région's figures. The defaults above are Normandie's (the sources' example), for the pure tests.
 
 
 def regle_appliquee(regle: Regle) -> str:

@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from actions.enums import ActionEvent
 from actions.models import ValeurIndicateur
-from contracts.models import Contract
 from cls_portal.core.models import HistoryEntry
+from contracts.models import Contract
 from funding.enums import FundingEvent, Statut
 from funding.models import AnneeFinancement, Decision, Versement
 from imports import funding_years, indicators
