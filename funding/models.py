@@ -65,7 +65,8 @@ class RegleFinancement(models.Model):
     def as_rule(self) -> rules.Regle:
         return rules.Regle(taux=self.taux, plafond_annuel=self.plafond_annuel, cout_reference=self.cout_reference,
                            etp_minimum=self.etp_minimum, part_egale=self.part_egale,
-                           libelle=f"{self.region.nom} en vigueur depuis le {self.valid_from:%d/%m/%Y}")
+                           libelle=f"{self.region.nom} en vigueur depuis le {self.valid_from:%d/%m/%Y}",
+                           region=self.region.nom, depuis=self.valid_from)
 
 
 def rule_or_none(region, year: int) -> rules.Regle | None:

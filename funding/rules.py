@@ -35,6 +35,8 @@ class Regle:
     etp_minimum: Decimal = Decimal("0")
     part_egale: bool = True
     libelle: str = "Normandie"
+    region: str = "Normandie"
+    depuis: dt.date | None = None  # when this version came into force (None: the pure tests' figures)
 
 # There is no default rule: a région without a rule of its own for a year gets none (`sans_regle`), never
 # another région's figures. The defaults above are Normandie's (the sources' example), for the pure tests.

@@ -16,7 +16,7 @@ from actions.enums import Financeur
 from actions.models import Financement, LigneBudget
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
-from cls_portal.core.formatting import format_euros, format_number, format_percent
+from cls_portal.core.formatting import format_date_long, format_euros, format_number, format_percent
 from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import Delegation
 from contracts.models import Contract, in_departements_q
@@ -275,7 +275,7 @@ def post_year_summary(contract, year: int) -> dict | None:
                       + (f", temps de travail minimum {format_number(regle.etp_minimum.normalize())} ETP"
                          if regle.etp_minimum else "")
                       + (", cofinancement à part égale par la collectivité" if regle.part_egale else "")
-                      + f" ({rules.regle_appliquee(regle).lower()})")
+                      + f" (règle {regle.region} en vigueur depuis le {format_date_long(regle.depuis)})")
         plafond = rules.ars_maximum(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout)
         calcul = rules.explication(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout)
     decision = next(iter(annee.decisions.all()), None)

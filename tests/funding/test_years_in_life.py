@@ -137,3 +137,23 @@ def test_years_of_the_contract_as_a_pure_function(year, ok):
     refusal = rules.annee_refusal(year, debut=dt.date(2023, 1, 1), fin=dt.date(2029, 3, 14), today=TODAY,
                                   region_nom="Normandie", premiere_regle=dt.date(2020, 1, 1))
     assert (refusal is None) is ok
+
+
+def test_a_year_filed_before_the_rule_existed_still_shows_and_says_why_it_has_no_maximum(client, world):
+    """A year saved before these checks (or by an old import) under no rule of its région: pages show it with
+    the reason, never with another région's figures, and never answer 500."""
+    from funding.selectors import post_year_summary
+
+    t = world.own
+    old = AnneeFinancement.objects.create(contract=t.contract, annee=2019, etp=D("1"), mois_pourvus=12,
+                                          cout_salaire=D("46000"), cout_charges=D("0"), cout_fonctionnement=D("0"),
+                                          demande_ars=D("23000"), demande_collectivite=D("23000"))
+    client.force_login(t.people["delegation"])
+    page = html.unescape(client.get(reverse("funding:contract", kwargs={"contract_pk": t.contract.pk}))
+                         .content.decode())
+    assert "Aucune règle de financement de la région Normandie ne couvre 2019" in page
+    assert "Aucune règle de financement de la région Normandie ne couvre 2019" in post_year_summary(
+        t.contract, 2019)["regle"]
+    services.annee_instruct(actor=t.people["delegation"], annee_id=old.pk, expected_version=None)
+    decide = client.get(reverse("funding:year_decide", kwargs={"pk": old.pk}))
+    assert decide.status_code == 200 and "ne couvre 2019" in html.unescape(decide.content.decode())

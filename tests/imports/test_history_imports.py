@@ -4,6 +4,7 @@ bounded reading."""
 
 import datetime as dt
 import io
+import tracemalloc
 from decimal import Decimal as D
 
 import pytest
@@ -238,3 +239,30 @@ def test_only_the_regional_team_imports(world):
         client.force_login(world.users[role])
         for kind in ("values", "funding"):
             assert client.get(reverse(f"imports:{kind}")).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["values", "funding"])
+def test_both_history_imports_stop_at_their_row_limit(region_client, world, kind):
+    module = indicators if kind == "values" else funding_years
+    row = (["x", "1.1", "y", 2024, 1] if kind == "values" else funding_row("x", 2024))
+    response = upload(region_client, kind, xlsx(module.COLUMNS, [row] * (module.MAX_ROWS + 10)))
+    assert response.context["form"].errors["fichier"] == [
+        f"Le fichier contient trop de lignes : la limite est de {module.MAX_ROWS}."]
+
+
+def test_fifty_thousand_values_are_refused_before_parsing(region_client, world):
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append([c.label for c in indicators.COLUMNS])
+    for i in range(50_000):
+        ws.append([world.own.contract.nom, "1.12", "Nombre de consultations", 2024, i])
+    buf = io.BytesIO()
+    wb.save(buf)
+    before = values_state()
+    tracemalloc.start()
+    response = upload(region_client, "values", SimpleUploadedFile("grand.xlsx", buf.getvalue()))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.context["form"].errors["fichier"][0].startswith("Le fichier ")
+    assert peak < 40 * 1024 * 1024, peak
+    assert values_state() == before
