@@ -76,16 +76,18 @@ def pending_contact_scope(contact: PendingContact) -> dict:
     if contact.role == ContactRole.COORDINATEUR:
         return {"role": Role.COORDINATEUR, "contract": contract, "departements": []}
     return {"role": Role.DELEGATION, "contract": contract,
-            "departements": [d.departement for d in contract.delegations.all()]}
+            "departements": [d.departement_id for d in contract.delegations.all()]}
 
 
 def pending_contacts_of(contract: Contract, user) -> list[dict]:
     """The contract's imported contacts not invited yet, each with whether `user` may invite them."""
-    out = []
+    out, verdicts = [], {}
     for contact in contract.pending_contacts.filter(invited_at__isnull=True).order_by("role", "email"):
         contact.contract = contract  # the prefetched contract (delegations), not a new query per contact
         scope = pending_contact_scope(contact)
-        allowed, reason = can_invite(user, **scope)
+        if contact.role not in verdicts:  # the same scope for every contact of a role: asked once per role
+            verdicts[contact.role] = can_invite(user, **scope)
+        allowed, reason = verdicts[contact.role]
         label = "Coordinateur" if scope["role"] == Role.COORDINATEUR else "Référent ARS (délégation)"
         out.append({"contact": contact, "can_invite": allowed, "reason": reason, "role_label": label})
     return out

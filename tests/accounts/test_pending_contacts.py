@@ -78,8 +78,9 @@ def test_the_coordinator_sees_the_contacts_but_cannot_invite_them(client, world,
     assert invite(client, world, contacts["coord"]).status_code == 403
 
 
-def test_people_page_queries_do_not_grow_with_pending_contacts(client, world):
-    client.force_login(world.users["delegation"])
+@pytest.mark.parametrize("role", ["delegation", "region"])
+def test_people_page_queries_do_not_grow_with_pending_contacts(client, world, role):
+    client.force_login(world.users[role])
     contract = world.own.contract
     PendingContact.objects.create(contract=contract, email="a0@example.fr", role=ContactRole.COORDINATEUR)
     PendingContact.objects.create(contract=contract, email="b0@example.fr", role=ContactRole.REFERENT)
