@@ -87,6 +87,7 @@ class AnneeVue:
     versements: list = field(default_factory=list)
     bilan: BilanFinancier | None = None
     historique: list = field(default_factory=list)
+    importee: bool = False  # brought in by the past years import (`services.is_imported`: no decision PDF)
 
 
 def contract_funding(contract) -> list[AnneeVue]:
@@ -118,6 +119,7 @@ def contract_funding(contract) -> list[AnneeVue]:
                          else no_rule_text(versions, a.annee, contract.ars.region.nom).rstrip(".")),
             decisions=decisions, decision=decisions[0] if decisions else None,
             versements=list(a.versements.all()), bilan=bilans.get(a.pk), historique=entries[a.pk],
+            importee=bool(decisions) and all(not d.document for d in decisions),
         ))
     return vues
 

@@ -153,6 +153,11 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     assert_accessible(page)
     page.get_by_role("button", name="Confirmer l'import").click()
     expect(page.get_by_text("Import terminé : 2 année(s) créée(s), 0 modifiée(s), 0 inchangée(s).")).to_be_visible()
+    bayeux = Contract.objects.get(nom="CLS de Bayeux Intercom")
+    page.goto(f"/financements/cls/{bayeux.pk}/")
+    expect(page.get_by_text("Règle Normandie en vigueur depuis le 01/01/2022 : 50 %").first).to_be_visible()
+    shot(page, "funding-imported-years")
+    assert_no_sideways_scroll(page)
 
     # 2. …and opens a new CLS whose collectivité porteuse is created from its EPCI code.
     page.goto("/cls/")

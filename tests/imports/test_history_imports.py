@@ -193,6 +193,9 @@ def test_funding_template_preview_confirm_then_reupload_changes_nothing(region_c
     client.force_login(world.own.people["delegation"])
     page = client.get(reverse("funding:contract", kwargs={"contract_pk": world.own.contract.pk}))
     assert page.status_code == 200
+    text = page.content.decode()
+    assert "Année reprise de l'historique par un import le" in text.replace("&#x27;", "'")
+    assert text.count("décision signée (PDF)") == 1  # the portal's 2025 decision only
 
 
 def test_funding_bad_rows_each_get_a_french_message_and_nothing_is_saved(region_client, world):
