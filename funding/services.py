@@ -164,8 +164,10 @@ IMPORT_REFERENCE = "Reprise de l'historique (import)"
 
 
 def is_imported(annee: AnneeFinancement) -> bool:
-    """A year whose decisions all came from an import (a decision taken on the portal always has its PDF)."""
-    return all(not d.document for d in annee.decisions.all())
+    """A year whose decisions all came from an import (a decision taken on the portal always has its PDF; a
+    request still waiting for its decision is the portal's)."""
+    decisions = list(annee.decisions.all())
+    return bool(decisions) and all(not d.document for d in decisions)
 
 
 def annee_import_check(*, contract, annee: int, values: dict, montant_accorde: Decimal, total_verse: Decimal,

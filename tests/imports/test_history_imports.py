@@ -269,3 +269,23 @@ def test_fifty_thousand_values_are_refused_before_parsing(region_client, world):
     assert response.context["form"].errors["fichier"][0].startswith("Le fichier ")
     assert peak < 40 * 1024 * 1024, peak
     assert values_state() == before
+
+
+def test_funding_confirmation_that_fails_saves_nothing(region_client, world):
+    """Between preview and confirmation the coordinator filed 2023 on the portal with other figures: the whole
+    import is refused, 2024 is not created either."""
+    from funding import services as funding_services
+
+    nom = world.own.contract.nom
+    preview = upload(region_client, "funding", xlsx(funding_years.COLUMNS, [funding_row(nom, 2023),
+                                                                          funding_row(nom, 2024)]))
+    assert preview.context["token"]
+    funding_services.annee_create(actor=world.own.people["coordinateur"], contract=world.own.contract, annee=2023,
+                                  etp=D("1"), mois_pourvus=12, cout_salaire=D("40000"), cout_charges=D("0"),
+                                  cout_fonctionnement=D("0"), demande_ars=D("20000"),
+                                  demande_collectivite=D("20000"), demande_autres=D("0"))
+    before = funding_state()
+    response = confirm(region_client, "funding", preview)
+    assert response.status_code == 302
+    assert funding_state() == before
+    assert not AnneeFinancement.objects.filter(contract=world.own.contract, annee=2024).exists()
