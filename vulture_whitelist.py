@@ -181,6 +181,7 @@ handler404  # unused variable (cls_portal/urls.py:20)
 handler500  # unused variable (cls_portal/urls.py:21)
 hint  # unused variable (regional/selectors.py:103)
 historique  # unused variable (funding/selectors.py:68)
+importee  # unused variable (funding/selectors.py:90): read by funding/contract.html
 implications  # unused variable (diagnostics/models.py:175)
 indicateur_type  # unused variable (imports/plan.py:67)
 input_type  # unused variable (funding/forms.py:66)

@@ -138,3 +138,4 @@ class ActionEvent(models.TextChoices):
     FICHE_COMMENTEE = "fiche_commentee", "Commentaire de revue"
     SUIVI_ENREGISTRE = "fiche_suivi_enregistre", "Suivi annuel enregistré"
     PLAN_IMPORTE = "plan_importe", "Plan d'action importé"
+    VALEURS_IMPORTEES = "valeurs_indicateurs_importees", "Valeurs d'indicateurs importées"

@@ -30,6 +30,7 @@ SENTENCES = {
     E.FICHE_COMMENTEE: "Commentaire de revue sur la fiche {fiche}",
     E.SUIVI_ENREGISTRE: "Suivi annuel {annee} de la fiche {fiche} enregistré",
     E.PLAN_IMPORTE: "Plan d'action importé depuis un fichier",
+    E.VALEURS_IMPORTEES: "Valeurs des indicateurs de la fiche {fiche} importées depuis un fichier",
 }
 
 REVIEW = {E.FICHE_MODIFICATIONS_DEMANDEES, E.FICHE_COMMENTEE}
@@ -53,7 +54,7 @@ def _review(user, contract):
 
 def register():
     history.register_events(E, sentences=SENTENCES, audience={None: "plan", **{e: "revue_fiche" for e in REVIEW}},
-                            edits={E.AXE_MODIFIE, E.FICHE_MODIFIEE, E.SUIVI_ENREGISTRE})
+                            edits={E.AXE_MODIFIE, E.FICHE_MODIFIEE, E.SUIVI_ENREGISTRE, E.VALEURS_IMPORTEES})
     history.register_audience("plan", _plan)
     history.register_audience("revue_fiche", _review)
     history.register_subject(Axe, lambda a: {"axe": a.numero, "titre": a.titre})

@@ -6,6 +6,9 @@ Callers check permissions (actions.permissions); services enforce business rules
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -13,6 +16,7 @@ from django.urls import reverse
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update, snapshot_values
 from cls_portal.core.errors import ConcurrentEditError, DomainError
+from cls_portal.core.formatting import format_number
 from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
 from contracts import selectors as contract_selectors
@@ -377,6 +381,73 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
     history.record(actor=actor, obj=fiche, event=ActionEvent.SUIVI_ENREGISTRE, changes=changes,
                    contract_id=fiche.contract_id, context={"annee": annee})
     return suivi
+
+
+def valeur_year_refusal(contract: Contract, annee: int, *, today: dt.date) -> str | None:
+    """Why `annee` cannot carry an indicator value of `contract` (None: it can): a value belongs to a year of
+    implementation (`selectors.contract_years`), never to a year still to come."""
+    from .selectors import contract_years
+
+    if annee > today.year:
+        return f"{annee} est dans le futur : seules les années passées ou en cours s'importent."
+    years = contract_years(contract, today)
+    if annee not in years:
+        if not years:
+            return f"le contrat n'est pas signé : aucune année de mise en œuvre ne peut recevoir de valeur ({annee})."
+        return (f"{annee} n'est pas une année de mise en œuvre du contrat ({years[0]} à {years[-1]}).")
+    return None
+
+
+@transaction.atomic
+def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Decimal]],
+                              today: dt.date | None = None) -> dict:
+    """Set the indicator values of past years read from a file (`(indicator, year, value)`).
+
+    Preconditions: the caller may import them (imports checks its own predicate). Each year is checked
+    against its contract (`valeur_year_refusal`); one (indicator, year) twice is refused. Idempotent: a value
+    already equal changes nothing and writes no history; a new or changed value is saved and the sheet gets
+    one history line naming each indicator, old and new value. Sheets are locked while writing. Returns the
+    counts {"creees", "modifiees", "inchangees"}.
+    """
+    today = today or dt.date.today()
+    seen = set()
+    for ind, annee, _ in valeurs:
+        if (ind.pk, annee) in seen:
+            raise DomainError(f"L'indicateur « {ind.libelle} » a deux valeurs pour {annee}.", field="fichier")
+        seen.add((ind.pk, annee))
+        refusal = valeur_year_refusal(ind.fiche.contract, annee, today=today)
+        if refusal:
+            raise DomainError(f"{ind.fiche.contract.nom}, fiche {ind.fiche.code} : {refusal}", field="fichier")
+    fiche_ids = sorted({ind.fiche_id for ind, _, _ in valeurs})
+    list(FicheAction.objects.select_for_update().filter(pk__in=fiche_ids).values_list("pk", flat=True))
+    existing = {(v.indicateur_id, v.annee): v for v in ValeurIndicateur.objects.filter(
+        indicateur_id__in={ind.pk for ind, _, _ in valeurs}, annee__in={a for _, a, _ in valeurs})}
+    counts = {"creees": 0, "modifiees": 0, "inchangees": 0}
+    changes: dict[int, dict] = {}
+    fiches = {}
+    to_create, to_update = [], []
+    for ind, annee, valeur in valeurs:
+        current = existing.get((ind.pk, annee))
+        if current is not None and current.valeur == valeur:
+            counts["inchangees"] += 1
+            continue
+        fiches[ind.fiche_id] = ind.fiche
+        changes.setdefault(ind.fiche_id, {})[f"indicateur {ind.libelle} ({annee})"] = [
+            None if current is None else format_number(current.valeur), format_number(valeur)]
+        if current is None:
+            to_create.append(ValeurIndicateur(indicateur=ind, annee=annee, valeur=valeur, saisi_par=actor))
+            counts["creees"] += 1
+        else:
+            current.valeur, current.saisi_par = valeur, actor
+            to_update.append(current)
+            counts["modifiees"] += 1
+    ValeurIndicateur.objects.bulk_create(to_create, batch_size=500)
+    for v in to_update:
+        v.save(update_fields=["valeur", "saisi_par", "saisi_le"])
+    for fiche_id, fiche_changes in changes.items():
+        history.record(actor=actor, obj=fiches[fiche_id], event=ActionEvent.VALEURS_IMPORTEES, changes=fiche_changes,
+                       contract_id=fiches[fiche_id].contract_id)
+    return counts
 
 
 # -- from a diagnostic priority (diagnostics.registry.axe_for_priorite) ------------------------------

@@ -789,3 +789,15 @@ def contract_renew(*, actor, contract: Contract, nom: str = "") -> Contract:
                    context={"precedent": contract.nom}, changes={"fiches_reprises": [None, copied]})
     history.record(actor=actor, obj=contract, event=ContractEvent.RENOUVELE, context={"suivant": new.nom})
     return new
+
+
+@transaction.atomic
+def pending_contact_mark_invited(*, actor, contact: PendingContact) -> PendingContact:
+    """Record that the person of a pending contact was invited (the caller created the invitation, whose
+    history line names the actor and the address: this bookkeeping writes none of its own). Idempotent."""
+    locked = PendingContact.objects.select_for_update().get(pk=contact.pk)
+    if locked.invited_at is None:
+        locked.invited_at = timezone.now()
+        locked.save(update_fields=["invited_at"])
+    return locked
+

@@ -33,3 +33,4 @@ class FundingEvent(models.TextChoices):
     VERSEMENT = "financement_versement", "Versement enregistré"
     BILAN = "financement_bilan", "Bilan financier enregistré"
     DIALOGUE = "financement_dialogue", "Dialogue de gestion enregistré"
+    ANNEE_IMPORTEE = "financement_annee_importee", "Année passée importée"

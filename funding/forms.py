@@ -10,6 +10,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 
 from cls_portal.core.concurrency import VersionFormMixin
+from cls_portal.core.errors import DomainError
 from cls_portal.core.fields import FrenchDecimalField
 from cls_portal.core.validation import PortalForm
 
@@ -29,7 +30,8 @@ class DateInput(forms.DateInput):
 
 
 class AnneeForm(VersionFormMixin):
-    """Request of one year. `rule_lookup(year)` returns the rule in force (see `funding.models.rule_for`)."""
+    """Request of one year. `rule_lookup(year)` returns the rule in force or raises the `DomainError` that
+    refuses the year (see `funding.selectors.request_rule`)."""
 
     annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
     etp = FrenchDecimalField(label="Temps de travail du coordinateur (ETP)", help_text="1 pour un temps plein, "
@@ -65,7 +67,11 @@ class AnneeForm(VersionFormMixin):
                 "demande_collectivite", "demande_autres"]
         if year is None or any(data.get(k) is None for k in keys):
             return data
-        regle = self.rule_lookup(year)
+        try:
+            regle = self.rule_lookup(year)
+        except DomainError as err:  # a year outside the contract's life or before the région's first rule
+            self.add_error("annee" if "annee" in self.fields else None, err.message)
+            return data
         for refus in rules.validate_demande(regle, etp=data["etp"], mois=data["mois_pourvus"],
                                             **{k: data[k] for k in keys[2:]}):
             self.add_error(refus.field, refus.message)

@@ -22,6 +22,7 @@ SENTENCES = {
     E.VERSEMENT: "Versement enregistré sur le financement {annee}",
     E.BILAN: "Bilan financier {annee} enregistré",
     E.DIALOGUE: "Dialogue de gestion {annee} enregistré",
+    E.ANNEE_IMPORTEE: "Financement {annee} repris de l'historique par un import",
 }
 
 
@@ -36,7 +37,7 @@ def _money_formatters(model, prefix=""):
 
 def register():
     history.register_events(E, sentences=SENTENCES, audience="financement",
-                            edits={E.DEMANDE_MODIFIEE, E.DIALOGUE, E.BILAN})
+                            edits={E.DEMANDE_MODIFIEE, E.DIALOGUE, E.BILAN, E.ANNEE_IMPORTEE})
     history.register_audience("financement",
                               lambda user, contract: permissions.can_view_funding(user, contract)[0])
     history.register_subject(AnneeFinancement, lambda a: {"annee": a.annee})
@@ -44,7 +45,8 @@ def register():
     history.register_subject(RegleFinancement, lambda r: {"region": r.region.nom})
     history.register_labels({**_field_labels(BilanFinancier, "bilan_"), "montant_verse": "Montant versé",
                              "date_versement": "Date du versement", "reference": "Référence (mandat, titre)",
-                             "date_decision": "Date de la décision"})
+                             "date_decision": "Date de la décision",
+                             "montant_accorde": "Montant accordé", "total_verse": "Total versé"})
     history.register_formatters({
         **_money_formatters(BilanFinancier, "bilan_"), "montant_verse": format_euros,
         "funding.reglefinancement.taux": lambda v: format_percent(v, 1).replace(",0\u00a0%", "\u00a0%"),

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 
 from cls_portal.core.concurrency import VersionedModel
+from cls_portal.core.errors import DomainError
+from cls_portal.territories.models import Region
 from contracts.models import Contract
 
 from . import rules
@@ -62,13 +64,46 @@ class RegleFinancement(models.Model):
 
     def as_rule(self) -> rules.Regle:
         return rules.Regle(taux=self.taux, plafond_annuel=self.plafond_annuel, cout_reference=self.cout_reference,
-                           etp_minimum=self.etp_minimum, part_egale=self.part_egale, libelle=self.region.nom)
+                           etp_minimum=self.etp_minimum, part_egale=self.part_egale,
+                           libelle=f"{self.region.nom} en vigueur depuis le {self.valid_from:%d/%m/%Y}",
+                           region=self.region.nom, depuis=self.valid_from)
+
+
+def rule_or_none(region, year: int) -> rules.Regle | None:
+    """The rule in force for `year` in `region`; None before the région's first rule (never another
+    région's rule)."""
+    regle = RegleFinancement.objects.select_related("region").en_vigueur(getattr(region, "pk", region), year)
+    return regle.as_rule() if regle else None
+
+
+def first_rule_start(region) -> dt.date | None:
+    """When the région's first rule starts (None: no rule yet)."""
+    return (RegleFinancement.objects.filter(region_id=getattr(region, "pk", region))
+            .order_by("valid_from").values_list("valid_from", flat=True).first())
 
 
 def rule_for(region, year: int) -> rules.Regle:
-    """The rule in force for `year` in `region` (Normandie's figures when the région has none)."""
-    regle = RegleFinancement.objects.select_related("region").en_vigueur(getattr(region, "pk", region), year)
-    return regle.as_rule() if regle else rules.REGLE_PAR_DEFAUT
+    """The rule in force for `year` in `region`. A year before the région's first rule has none: refused
+    with the reason (`DomainError` on the field `annee`)."""
+    regle = rule_or_none(region, year)
+    if regle is None:
+        region_obj = region if isinstance(region, Region) else Region.objects.get(pk=region)
+        raise DomainError(rules.sans_regle(year, region_nom=region_obj.nom, premiere_regle=first_rule_start(region_obj))
+                          or f"Aucune règle de financement ne couvre {year}.", field="annee")
+    return regle
+
+
+def contract_start(contract) -> dt.date | None:
+    """The start of the coordination post: the letter of intent, else the start of the préalable, else the
+    signature (a contract imported with its signature only)."""
+    return contract.date_lettre_intention or contract.date_debut_prealable or contract.date_signature
+
+
+def year_refusal(contract, year: int, *, today: dt.date) -> str | None:
+    """Why `year` cannot be a funding year of `contract` (its life, its région's rules); None: it can."""
+    return rules.annee_refusal(int(year), debut=contract_start(contract), fin=contract.date_fin, today=today,
+                               region_nom=contract.ars.region.nom,
+                               premiere_regle=first_rule_start(contract.ars.region_id))
 
 
 class AnneeFinancementQuerySet(models.QuerySet):

@@ -12,6 +12,7 @@ same way (the collectivité never reimburses a fraction of a cent it did not rec
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
@@ -33,11 +34,64 @@ class Regle:
     cout_reference: Decimal = Decimal("50000.00")
     etp_minimum: Decimal = Decimal("0")
     part_egale: bool = True
-    libelle: str = "par défaut (Normandie)"
+    libelle: str = "Normandie"
+    region: str = "Normandie"
+    depuis: dt.date | None = None  # when this version came into force (None: the pure tests' figures)
+
+# There is no default rule: a région without a rule of its own for a year gets none (`sans_regle`), never
+# another région's figures. The defaults above are Normandie's (the sources' example), for the pure tests.
 
 
-# Normandie's figures are the default for a région without a rule of its own.
-REGLE_PAR_DEFAUT = Regle()
+def regle_appliquee(regle: Regle) -> str:
+    """How every explanation names the rule it applies: « Règle Grand Est en vigueur depuis le 01/01/2020 »."""
+    return f"Règle {regle.libelle}"
+
+
+def explication_nommee(regle: Regle, *, etp: Decimal, mois: int, cout_eligible: Decimal) -> str:
+    """`explication` preceded by the rule applied (what the pages show)."""
+    return f"{regle_appliquee(regle)} : {explication(regle, etp=etp, mois=mois, cout_eligible=cout_eligible)}"
+
+
+def annees_du_contrat(*, debut: dt.date | None, fin: dt.date | None, today: dt.date) -> tuple[int | None, int]:
+    """The years a funding year may be requested for: from the letter of intent's year (the post exists
+    from then) to the end date's year plus one (the final statement), and never beyond next year. The first
+    is None when the contract has no known start."""
+    last = today.year + 1
+    if fin is not None:
+        last = min(last, fin.year + 1)
+    return (debut.year if debut else None), last
+
+
+def annee_refusal(year: int, *, debut: dt.date | None, fin: dt.date | None, today: dt.date,
+                  region_nom: str, premiere_regle: dt.date | None) -> str | None:
+    """Why `year` cannot be a funding year of this contract (None: it can). `debut` is the letter of intent
+    (or the start of the préalable when it is not known), `fin` the contract's end date, `premiere_regle` the
+    start of the région's first rule (None: the région has none)."""
+    first, last = annees_du_contrat(debut=debut, fin=fin, today=today)
+    if first is None:
+        return ("La date de la lettre d'intention du contrat n'est pas connue : renseignez-la avant de demander "
+                "un financement (le poste de coordination existe à partir de la lettre d'intention).")
+    if year < first:
+        return (f"{year} précède la lettre d'intention du contrat ({debut:%d/%m/%Y}) : le financement du poste "
+                f"commence en {first} au plus tôt.")
+    if year > last:
+        if fin is not None and year > fin.year + 1:
+            return (f"{year} est après la fin du contrat ({fin:%d/%m/%Y}) : la dernière année finançable est "
+                    f"{fin.year + 1}, celle du bilan final.")
+        return f"{year} est trop loin : une demande se dépose au plus tard pour l'année prochaine ({last})."
+    return sans_regle(year, region_nom=region_nom, premiere_regle=premiere_regle)
+
+
+def sans_regle(year: int, *, region_nom: str, premiere_regle: dt.date | None) -> str | None:
+    """Why no rule of the région covers `year` (None: one does)."""
+    if premiere_regle is None:
+        return (f"La région {region_nom} n'a pas encore de règle de financement : l'ARS doit en saisir une "
+                f"(page « Règles de financement ») avant toute demande.")
+    if year < premiere_regle.year:
+        return (f"Aucune règle de financement de la région {region_nom} ne couvre {year} : sa première règle "
+                f"s'applique à partir du {premiere_regle:%d/%m/%Y}, et la règle d'une autre région ne s'applique "
+                f"jamais.")
+    return None
 
 
 def cents(value: Decimal) -> Decimal:
@@ -170,9 +224,9 @@ def validate_demande(regle: Regle, *, etp, mois, cout_salaire, cout_charges, cou
     if etp_d is not None and mois_ok and cout > 0:
         maximum = ars_maximum(regle, etp=etp_d, mois=mois, cout_eligible=cout)
         if ars > maximum:
+            detail = explication_nommee(regle, etp=etp_d, mois=mois, cout_eligible=cout)
             refus.append(Refus("demande_ars", f"La demande à l'ARS ({format_euros(ars)}) dépasse le maximum de "
-                                              f"{format_euros(maximum)} : "
-                                              f"{explication(regle, etp=etp_d, mois=mois, cout_eligible=cout)}."))
+                                              f"{format_euros(maximum)} : {detail}."))
     if regle.part_egale and coll < ars:
         refus.append(Refus("demande_collectivite",
                            f"La collectivité doit cofinancer le poste au moins à part égale avec l'ARS : "
@@ -205,7 +259,8 @@ def solde(regle: Regle, *, etp, mois: int, cout_reel: Decimal, part_collectivite
     amount granted, and (equal co-funding) never above what the collectivité actually paid.
     """
     due = min(ars_maximum(regle, etp=etp, mois=mois, cout_eligible=cout_reel), Decimal(accorde))
-    raisons = [f"part ARS du coût réel : {explication(regle, etp=etp, mois=mois, cout_eligible=cout_reel)}",
+    raisons = [f"{regle_appliquee(regle)} ; part ARS du coût réel : "
+               f"{explication(regle, etp=etp, mois=mois, cout_eligible=cout_reel)}",
                f"montant accordé : {format_euros(accorde)}"]
     if regle.part_egale and Decimal(part_collectivite_reelle) < due:
         due = cents(Decimal(part_collectivite_reelle))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,11 +10,13 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Sum, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from actions.enums import Financeur
 from actions.models import Financement, LigneBudget
 from cls_portal.core import history
-from cls_portal.core.formatting import format_euros, format_number, format_percent
+from cls_portal.core.errors import DomainError
+from cls_portal.core.formatting import format_date_long, format_euros, format_number, format_percent
 from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import Delegation
 from contracts.models import Contract, in_departements_q
@@ -29,6 +32,8 @@ from .models import (
     RegleFinancement,
     Versement,
     rule_for,
+    rule_or_none,
+    year_refusal,
 )
 
 ZERO = Decimal("0")
@@ -38,12 +43,27 @@ def rules_of_region(region_id) -> list[RegleFinancement]:
     return list(RegleFinancement.objects.filter(region_id=region_id).select_related("region").order_by("-valid_from"))
 
 
-def pick_rule(versions: list[RegleFinancement], year: int) -> rules.Regle:
-    """Same answer as `models.rule_for`, from versions already loaded (newest first)."""
+def pick_rule(versions: list[RegleFinancement], year: int) -> rules.Regle | None:
+    """Same answer as `models.rule_or_none`, from versions already loaded (newest first)."""
     for v in versions:
         if v.valid_from.year <= year:
             return v.as_rule()
-    return rules.REGLE_PAR_DEFAUT
+    return None
+
+
+def no_rule_text(versions: list[RegleFinancement], year: int, region_nom: str) -> str:
+    """What a page says of a year no rule covers (a year filed before the région's first rule existed)."""
+    return rules.sans_regle(year, region_nom=region_nom,
+                            premiere_regle=versions[-1].valid_from if versions else None) or ""
+
+
+def request_rule(contract, year: int, *, today: dt.date | None = None) -> rules.Regle:
+    """The rule a request of `contract` for `year` is checked against; `DomainError` on `annee` when the
+    year is outside the contract's life or before the région's first rule."""
+    refusal = year_refusal(contract, int(year), today=today or timezone.localdate())
+    if refusal:
+        raise DomainError(refusal, field="annee")
+    return rule_for(contract.ars.region_id, int(year))
 
 
 def annee_get_for_user(user, pk) -> AnneeFinancement:
@@ -59,7 +79,7 @@ class AnneeVue:
     """A year of the contract page with everything it shows already computed."""
 
     annee: AnneeFinancement
-    regle: rules.Regle
+    regle: rules.Regle | None
     maximum: Decimal
     explication: str
     decisions: list = field(default_factory=list)
@@ -67,6 +87,7 @@ class AnneeVue:
     versements: list = field(default_factory=list)
     bilan: BilanFinancier | None = None
     historique: list = field(default_factory=list)
+    importee: bool = False  # brought in by the past years import (`services.is_imported`: no decision PDF)
 
 
 def contract_funding(contract) -> list[AnneeVue]:
@@ -90,12 +111,15 @@ def contract_funding(contract) -> list[AnneeVue]:
     for a in annees:
         regle = pick_rule(versions, a.annee)
         decisions = list(a.decisions.all())
+        figures = dict(etp=a.etp, mois=a.mois_pourvus, cout_eligible=a.cout_eligible)
         vues.append(AnneeVue(
             annee=a, regle=regle,
-            maximum=rules.ars_maximum(regle, etp=a.etp, mois=a.mois_pourvus, cout_eligible=a.cout_eligible),
-            explication=rules.explication(regle, etp=a.etp, mois=a.mois_pourvus, cout_eligible=a.cout_eligible),
+            maximum=rules.ars_maximum(regle, **figures) if regle else ZERO,
+            explication=(rules.explication_nommee(regle, **figures) if regle
+                         else no_rule_text(versions, a.annee, contract.ars.region.nom).rstrip(".")),
             decisions=decisions, decision=decisions[0] if decisions else None,
             versements=list(a.versements.all()), bilan=bilans.get(a.pk), historique=entries[a.pk],
+            importee=bool(decisions) and all(not d.document for d in decisions),
         ))
     return vues
 
@@ -240,8 +264,22 @@ def post_year_summary(contract, year: int) -> dict | None:
              .first())
     if annee is None:
         return None
-    regle = rule_for(contract.ars.region_id, year)
+    regle = rule_or_none(contract.ars.region_id, year)
     cout = annee.cout_eligible
+    if regle is None:  # a year filed before the région's first rule: no maximum to state
+        versions = rules_of_region(contract.ars.region_id)
+        regle_text = no_rule_text(versions, year, contract.ars.region.nom)
+        plafond, calcul = ZERO, regle_text
+    else:
+        regle_text = (f"{format_percent(regle.taux)} d'un coût de référence de "
+                      f"{format_euros(regle.cout_reference)} par poste à temps plein, plafond annuel de "
+                      f"{format_euros(regle.plafond_annuel)}"
+                      + (f", temps de travail minimum {format_number(regle.etp_minimum.normalize())} ETP"
+                         if regle.etp_minimum else "")
+                      + (", cofinancement à part égale par la collectivité" if regle.part_egale else "")
+                      + f" (règle {regle.region} en vigueur depuis le {format_date_long(regle.depuis)})")
+        plafond = rules.ars_maximum(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout)
+        calcul = rules.explication(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout)
     decision = next(iter(annee.decisions.all()), None)
     accorde = decision.montant_accorde if decision else None
     versements = [{"date": v.date, "libelle": v.reference or "Versement", "montant": v.montant}
@@ -253,16 +291,9 @@ def post_year_summary(contract, year: int) -> dict | None:
 
     bilan = BilanFinancier.objects.filter(annee=annee).first()
     post = {
-        "regle": (f"{format_percent(regle.taux)} d'un coût de référence de "
-                  f"{format_euros(regle.cout_reference)} par poste à temps plein, plafond annuel de "
-                  f"{format_euros(regle.plafond_annuel)}"
-                  + (f", temps de travail minimum {format_number(regle.etp_minimum.normalize())} ETP"
-                     if regle.etp_minimum else "")
-                  + (", cofinancement à part égale par la collectivité" if regle.part_egale else "")
-                  + f" (règle {regle.libelle})"),
+        "regle": regle_text,
         "etp": annee.etp, "mois_pourvus": annee.mois_pourvus, "cout_eligible": cout,
-        "plafond_ars": rules.ars_maximum(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
-        "calcul_plafond": rules.explication(regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=cout),
+        "plafond_ars": plafond, "calcul_plafond": calcul,
         "parts": [share("ARS (demandé)", annee.demande_ars),
                   share("Collectivité", annee.demande_collectivite),
                   share(f"Autres partenaires{f' ({annee.autres_partenaires})' if annee.autres_partenaires else ''}",

@@ -18,10 +18,20 @@ from cls_portal.core.errors import DomainError
 from cls_portal.core.formatting import format_euros
 from cls_portal.notifications.services import notify
 from contracts.enums import Phase
+from contracts.models import Contract
 
 from . import rules
 from .enums import FundingEvent, Statut
-from .models import AnneeFinancement, BilanFinancier, Decision, DialogueGestion, RegleFinancement, Versement, rule_for
+from .models import (
+    AnneeFinancement,
+    BilanFinancier,
+    Decision,
+    DialogueGestion,
+    RegleFinancement,
+    Versement,
+    rule_for,
+    year_refusal,
+)
 from .workflow import YEARS
 
 RULE_YEARS_AHEAD = 5
@@ -54,7 +64,8 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
     """A new version of a région's rule. Preconditions: the caller may edit this région's rules.
 
     A past year keeps the rule in force at the time: a version may not start in a year already over, nor
-    before the région's latest version (rules are never edited in place).
+    before the région's latest version (rules are never edited in place). The région's first rule may start in
+    a past year (from 2000): no year before it has a rule.
     """
     today = today or _today()
     if valid_from.year > today.year + RULE_YEARS_AHEAD:
@@ -62,10 +73,14 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
         latest = today.year + RULE_YEARS_AHEAD
         raise DomainError(f"Une nouvelle règle s'applique au plus tard à partir du 31/12/{latest} : les années "
                           f"suivantes recevront leur propre version le moment venu.", field="valid_from")
-    if valid_from.year < today.year:
+    latest = RegleFinancement.objects.select_for_update().filter(region=region).order_by("-valid_from").first()
+    # The région's first rule may start in a past year: no year before it could be funded (none is served by
+    # another région's rule), so it changes no past computation and lets past years be filed or imported.
+    if latest and valid_from.year < today.year:
         raise DomainError(f"Une nouvelle règle ne peut pas s'appliquer à une année passée : choisissez une date "
                           f"à partir du 01/01/{today.year}.", field="valid_from")
-    latest = RegleFinancement.objects.select_for_update().filter(region=region).order_by("-valid_from").first()
+    if valid_from.year < 2000:
+        raise DomainError("Une règle s'applique au plus tôt à partir du 01/01/2000.", field="valid_from")
     if latest and valid_from <= latest.valid_from:
         raise DomainError(f"La version en vigueur date du {latest.valid_from:%d/%m/%Y} : la nouvelle version doit "
                           f"commencer après cette date.", field="valid_from")
@@ -98,7 +113,8 @@ def regle_create(*, actor, region, valid_from: dt.date, taux: Decimal, plafond_a
 def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, **values) -> AnneeFinancement:
     """File the request of one year. Preconditions: the actor may request for this contract.
 
-    Refused: a closed contract, a year already filed, a year more than one year ahead, and every rule of
+    Refused: a closed contract, a year already filed, a year more than one year ahead, a year outside the
+    contract's life or before the région's first rule (`models.year_refusal`), and every rule of
     `funding.rules.validate_demande` under the rule in force for that year.
     """
     today = today or _today()
@@ -108,6 +124,9 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
         raise DomainError("Ce contrat est clos : il n'est plus possible de demander un financement.", field="annee")
     if not 2000 <= int(annee) <= today.year + 1:
         raise DomainError(f"L'année doit être comprise entre 2000 et {today.year + 1}.", field="annee")
+    refusal = year_refusal(contract, int(annee), today=today)
+    if refusal:
+        raise DomainError(refusal, field="annee")
     if AnneeFinancement.objects.filter(contract=contract, annee=annee).exists():
         raise DomainError(f"Une demande existe déjà pour {annee} : modifiez-la plutôt que d'en créer une autre.",
                           field="annee")
@@ -136,6 +155,108 @@ def annee_update(*, actor, annee_id: int, expected_version: int | None, **values
 
     return YEARS.fire("modifier", pk=annee_id, actor=actor, expected_version=expected_version, submitted=values,
                       apply=apply)
+
+
+# Past years brought in from a file (imports calls this) -----------------------------------------------------------
+
+IMPORT_MOTIF = "Décision antérieure au portail, reprise de l'historique par un import (date non connue : 1er janvier)."
+IMPORT_REFERENCE = "Reprise de l'historique (import)"
+
+
+def is_imported(annee: AnneeFinancement) -> bool:
+    """A year whose decisions all came from an import (a decision taken on the portal always has its PDF; a
+    request still waiting for its decision is the portal's)."""
+    decisions = list(annee.decisions.all())
+    return bool(decisions) and all(not d.document for d in decisions)
+
+
+def annee_import_check(*, contract, annee: int, values: dict, montant_accorde: Decimal, total_verse: Decimal,
+                       today: dt.date | None = None) -> str:
+    """What importing this past year would do: "creee", "modifiee" or "inchangee". Raises the `DomainError`
+    that refuses it (the field is the import column's key)."""
+    today = today or _today()
+    if int(annee) > today.year:
+        raise DomainError(f"{annee} est dans le futur : seules les années passées ou en cours s'importent.",
+                          field="annee")
+    refusal = year_refusal(contract, int(annee), today=today)
+    if refusal:
+        raise DomainError(refusal, field="annee")
+    _validate_demande(rule_for(contract.ars.region_id, int(annee)), {**values, "demande_ars": montant_accorde})
+    for field, value in (("montant_accorde", montant_accorde), ("total_verse", total_verse)):
+        refus = rules.check_money("demande_ars", value)
+        if refus:
+            raise DomainError(refus.message.replace("La demande à l'ARS", "Ce montant"), field=field)
+    if total_verse > montant_accorde:
+        raise DomainError(f"Le total versé ({format_euros(total_verse)}) dépasse le montant accordé "
+                          f"({format_euros(montant_accorde)}).", field="total_verse")
+    existing = AnneeFinancement.objects.filter(contract=contract, annee=annee).prefetch_related("decisions").first()
+    if existing is None:
+        return "creee"
+    same = all(getattr(existing, k) == v for k, v in values.items()) \
+        and existing.montant_accorde == montant_accorde and existing.total_verse == total_verse
+    if same:
+        return "inchangee"
+    if not is_imported(existing):
+        raise DomainError(f"La demande {annee} suit son cours sur le portail ({existing.get_statut_display()}) : "
+                          "un import ne la remplace pas.", field="annee")
+    if total_verse < existing.total_verse:
+        raise DomainError(f"Le total versé ne peut pas baisser ({format_euros(existing.total_verse)} déjà "
+                          "enregistrés) : un versement ne s'efface pas.", field="total_verse")
+    return "modifiee"
+
+
+@transaction.atomic
+def annee_import(*, actor, contract, annee: int, values: dict, montant_accorde: Decimal, total_verse: Decimal,
+                 today: dt.date | None = None) -> str:
+    """Bring in one past year of the coordination post as the ARS decided and paid it.
+
+    Preconditions: the caller may import (imports checks its predicate). Checks (`annee_import_check`): the
+    year is within the contract's life and under a rule of its région, not in the future; the figures pass
+    `rules.validate_demande` with the amount granted as the ARS share; paid ≤ granted. A new year is created
+    decided, with a decision without document (`IMPORT_MOTIF`) and one payment of the total paid. An
+    identical year changes nothing (no history); an imported year whose figures changed is updated: a new
+    decision supersedes the old one if the amount granted changed, a payment adds what the total paid gained.
+    A year that went through the portal is never replaced. Returns "creee", "modifiee" or "inchangee".
+    """
+    today = today or _today()
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()  # one import per contract at a time
+    values = {k: values.get(k, "" if k in ("autres_partenaires", "commentaire") else Decimal("0"))
+              for k in DEMANDE_FIELDS if k != "demande_ars"}
+    outcome = annee_import_check(contract=contract, annee=annee, values=values, montant_accorde=montant_accorde,
+                                 total_verse=total_verse, today=today)
+    if outcome == "inchangee":
+        return outcome
+    payment_date = min(dt.date(int(annee), 12, 31), today)
+    if outcome == "creee":
+        obj = AnneeFinancement.objects.create(contract=contract, annee=annee, statut=Statut.DECIDEE,
+                                              deposee_par=actor, demande_ars=montant_accorde,
+                                              montant_accorde=montant_accorde, total_verse=total_verse, **values)
+        Decision.objects.create(annee=obj, montant_accorde=montant_accorde, date_decision=dt.date(int(annee), 1, 1),
+                                document="", motif=IMPORT_MOTIF, decided_by=actor)
+        if total_verse:
+            Versement.objects.create(annee=obj, date=payment_date, montant=total_verse, reference=IMPORT_REFERENCE,
+                                     recorded_by=actor)
+        changes = {k: [None, v] for k, v in {**values, "montant_accorde": montant_accorde,
+                                              "total_verse": total_verse}.items() if v not in ("", None)}
+    else:
+        obj = AnneeFinancement.objects.select_for_update().get(contract=contract, annee=annee)
+        changes = {k: [getattr(obj, k), v] for k, v in values.items() if getattr(obj, k) != v}
+        if obj.montant_accorde != montant_accorde:
+            current = obj.decisions.filter(remplacee_par__isnull=True).order_by("-created_at", "-id").first()
+            Decision.objects.create(annee=obj, montant_accorde=montant_accorde, date_decision=dt.date(int(annee), 1, 1),
+                                    document="", motif=IMPORT_MOTIF, decided_by=actor, remplace=current)
+            changes["montant_accorde"] = [obj.montant_accorde, montant_accorde]
+        if total_verse != obj.total_verse:
+            Versement.objects.create(annee=obj, date=payment_date, montant=total_verse - obj.total_verse,
+                                     reference=IMPORT_REFERENCE, recorded_by=actor)
+            changes["total_verse"] = [obj.total_verse, total_verse]
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj.demande_ars, obj.montant_accorde, obj.total_verse = montant_accorde, montant_accorde, total_verse
+        bump(obj)
+        obj.save()
+    history.record(actor=actor, obj=obj, event=FundingEvent.ANNEE_IMPORTEE, changes=changes)
+    return outcome
 
 
 # Instruction, decision, payments ----------------------------------------------------------------------------------

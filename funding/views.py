@@ -20,8 +20,8 @@ from cls_portal.territories.models import Region
 from contracts.selectors import departements_for
 from contracts.tabs import tabs_for
 
-from . import forms, permissions, selectors, services
-from .models import Decision, RegleFinancement, rule_for
+from . import forms, permissions, rules, selectors, services
+from .models import Decision, RegleFinancement, rule_for, rule_or_none
 from .workflow import YEARS, etape_possible
 
 PER_PAGE = 25
@@ -91,7 +91,7 @@ def contract_funding(request, contract_pk):
 def year_create(request, contract_pk):
     contract = selectors.contract_for_user(request.user, contract_pk)
     require(permissions.can_request(request.user, contract))
-    form = forms.AnneeForm(request.POST or None, rule_lookup=lambda y: rule_for(contract.ars.region_id, y),
+    form = forms.AnneeForm(request.POST or None, rule_lookup=lambda y: selectors.request_rule(contract, y),
                            initial={"annee": timezone.localdate().year, "mois_pourvus": 12, "etp": 1})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("annee", "version")}
@@ -163,11 +163,10 @@ def year_decide(request, pk):
         else:
             messages.success(request, f"Décision {annee.annee} enregistrée.")
             return redirect(_contract_url(annee.contract_id, annee.annee))
-    regle = rule_for(annee.contract.ars.region_id, annee.annee)
-    from . import rules
-
-    intro = ("Maximum ARS pour cette demande : " + rules.explication(
-        regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=annee.cout_eligible) + ".")
+    regle = rule_or_none(annee.contract.ars.region_id, annee.annee)
+    intro = ("Maximum ARS pour cette demande : " + rules.explication_nommee(
+        regle, etp=annee.etp, mois=annee.mois_pourvus, cout_eligible=annee.cout_eligible) + "." if regle
+        else f"Aucune règle de financement de la région ne couvre {annee.annee} : aucune décision n'est possible.")
     if current:
         intro += (f" Cette décision remplacera celle du {current.date_decision:%d/%m/%Y}, qui reste consultable "
                   f"dans l'historique.")

@@ -7,8 +7,8 @@ that name already in the région for another collectivité. A row naming a contr
 for the same collectivité is recognised (`existing`) and left as it is: re-uploading a file changes
 nothing. Saving is all or nothing (`imports.services.contracts_import`).
 
-Coordinator and référent e-mails are kept as pending contacts (`contracts.models.PendingContact`) until
-the people of the portal can be invited.
+Coordinator and référent e-mails are kept as pending contacts (`contracts.models.PendingContact`); the
+people page of each contract invites them in one click (`people.views.pending_invite`).
 """
 
 from __future__ import annotations
@@ -310,7 +310,8 @@ def template_xlsx() -> bytes:
         "Communes : codes INSEE séparés par des espaces, si le périmètre n'est pas l'EPCI entier.",
         "Phases : " + ", ".join(label for _, label in Phase.choices) + ".",
         "Dates au format JJ/MM/AAAA. Un contrat signé a une date de signature ; sa fin vient 3 à 5 ans après.",
-        "E-mails : séparés par des espaces ou des points-virgules ; chacun recevra une invitation.",
+        "E-mails : séparés par des espaces ou des points-virgules ; chacun s'invite en un clic depuis l'onglet "
+        "« Personnes » du contrat.",
         "Un contrat déjà présent dans la région (même nom, même collectivité) est reconnu et laissé tel quel.",
     ]:
         help_ws.append([line])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from actions import services as actions_services
 from actions.enums import ActionEvent, Frequence
@@ -12,7 +13,9 @@ from cls_portal.core.errors import DomainError
 from cls_portal.territories.models import ARS, Organisation
 from contracts import services as contracts_services
 from contracts.models import ContactRole, Contract
+from funding import services as funding_services
 
+from . import funding_years, indicators
 from .contracts import check_rows as contracts_check_rows
 from .contracts import duree
 from .plan import check_rows
@@ -107,3 +110,46 @@ def contracts_import(*, actor, region, rows: list[tuple[int, dict]]) -> dict:
         created["contrats"] += 1
         created["contacts"] += sum(len(v) for v in contacts.values())
     return created
+
+
+@transaction.atomic
+def indicator_values_import(*, actor, region, rows: list[tuple[int, dict]], today=None) -> dict:
+    """Save the indicator values of `rows` (cleaned `ValeurRowForm` values) for the région's contracts.
+
+    Preconditions: the actor may import in that région (`contracts.permissions.can_import_contracts`). All or
+    nothing: the rows are resolved again against the plans as they are now (ARS locked: one import at a time
+    per région); any error saves nothing. Writes through `actions.services.indicateur_valeurs_import`.
+    """
+    ARS.objects.select_for_update().get(region=region)
+    if not rows:
+        raise DomainError("Le fichier ne contient aucune ligne à importer.", field="fichier")
+    errors, lignes = indicators.resolve(region, rows, today or timezone.localdate())
+    if errors:
+        raise DomainError("Les plans d'action ont changé depuis l'aperçu, rien n'a été importé : "
+                          + " — ".join(str(e) for e in errors), field="fichier")
+    return actions_services.indicateur_valeurs_import(
+        actor=actor, valeurs=[(li.indicateur, li.annee, li.valeur) for li in lignes], today=today)
+
+
+@transaction.atomic
+def funding_years_import(*, actor, region, rows: list[tuple[int, dict]], today=None) -> dict:
+    """Save the past funding years of `rows` (cleaned `AnneeRowForm` values) for the région's contracts.
+
+    Preconditions: as `indicator_values_import`. All or nothing: each row is checked again by funding and
+    any refusal saves nothing. Writes through `funding.services.annee_import`.
+    """
+    ARS.objects.select_for_update().get(region=region)
+    if not rows:
+        raise DomainError("Le fichier ne contient aucune ligne à importer.", field="fichier")
+    today = today or timezone.localdate()
+    errors, lignes = funding_years.resolve(region, rows, today)
+    if errors:
+        raise DomainError("Les financements ont changé depuis l'aperçu, rien n'a été importé : "
+                          + " — ".join(str(e) for e in errors), field="fichier")
+    counts = {"creee": 0, "modifiee": 0, "inchangee": 0}
+    for li in lignes:
+        outcome = funding_services.annee_import(
+            actor=actor, contract=li.contract, annee=li.row["annee"], values=funding_years.request_values(li.row),
+            montant_accorde=li.row["montant_accorde"], total_verse=li.row["total_verse"], today=today)
+        counts[outcome] += 1
+    return counts

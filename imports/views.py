@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import DomainError, apply_domain_error
+from cls_portal.core.formatting import format_euros, format_number
 from cls_portal.core.permissions import require
 from cls_portal.core.tabular import (
     ImportConfirmForm,
@@ -21,7 +22,7 @@ from cls_portal.core.tabular import (
 from contracts import permissions as contracts_permissions
 
 from . import contracts as contracts_import
-from . import permissions, plan, selectors, services
+from . import funding_years, indicators, permissions, plan, selectors, services
 
 
 def _import_contract(request, contract_pk):
@@ -159,3 +160,129 @@ def contracts_import_template(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="modele-import-cls.xlsx"'
     return response
+
+
+# --- past indicator values and past funding years of a région ----------------------------------------------------
+
+ETATS = {"nouvelle": ("À créer", "success"), "creee": ("À créer", "success"), "modifiee": ("Modifiée", "warning"),
+         "inchangee": ("Inchangée", "info")}
+
+
+def _values_lines(lignes) -> tuple[list[str], list[dict]]:
+    headers = ["Ligne", "Contrat", "Fiche", "Indicateur", "Année", "Valeur"]
+    return headers, [{"cells": [r["ligne"], r["contrat"], r["fiche"], r["indicateur"], r["annee"],
+                                format_number(r["valeur"]) + (f" (avant : {format_number(r['ancienne'])})"
+                                                              if r["etat"] == "modifiee" else "")],
+                      "etat": ETATS[r["etat"]]} for r in indicators.summary(lignes)]
+
+
+def _funding_lines(lignes) -> tuple[list[str], list[dict]]:
+    headers = ["Ligne", "Contrat", "Année", "ETP", "Coût du poste", "Collectivité", "ARS accordé", "ARS versé"]
+    return headers, [{"cells": [r["ligne"], r["contrat"], r["annee"], format_number(r["etp"]), format_euros(r["cout"]),
+                                format_euros(r["collectivite"]), format_euros(r["accorde"]), format_euros(r["verse"])],
+                      "etat": ETATS[r["etat"]]} for r in funding_years.summary(lignes)]
+
+
+HISTORY_IMPORTS = {
+    "values": {"module": indicators, "lines": _values_lines, "service": services.indicator_values_import,
+               "title": "Importer les valeurs passées des indicateurs", "file": "modele-valeurs-indicateurs.xlsx",
+               "intro": "Une ligne par valeur : le contrat (son nom sur le portail), le numéro de la fiche, le libellé "
+                        "de l'indicateur, l'année et la valeur. Une valeur déjà saisie et identique ne change rien ; "
+                        "une valeur différente remplace l'ancienne, que l'historique de la fiche garde.",
+               "done": "{creees} valeur(s) créée(s), {modifiees} modifiée(s), {inchangees} inchangée(s)."},
+    "funding": {"module": funding_years, "lines": _funding_lines, "service": services.funding_years_import,
+                "title": "Importer les années de financement passées", "file": "modele-financements-passes.xlsx",
+                "intro": "Une ligne par contrat et par année du poste de coordination : temps de travail, coût, "
+                         "cofinancements, montants accordé et versé par l'ARS. Chaque année est contrôlée comme une "
+                         "demande (vie du contrat, règle de la région). Une année identique ne change rien ; une "
+                         "année déjà importée puis modifiée est mise à jour, avec son historique.",
+                "done": "{creee} année(s) créée(s), {modifiee} modifiée(s), {inchangee} inchangée(s)."},
+}
+
+
+def _history_page(request, kind, region, regions, form, preview=None, lignes=(), token=""):
+    spec = HISTORY_IMPORTS[kind]
+    headers, lines = spec["lines"](list(lignes))
+    suffix = f"?region={region.code}" if region and len(regions) > 1 else ""
+    return render(request, "imports/history.html", {
+        "region": region, "regions": regions, "form": form, "preview": preview, "token": token, "kind": kind,
+        "headers": headers, "lines": lines, "intro": spec["intro"],
+        "nb_changes": sum(1 for li in lines if li["etat"][0] != "Inchangée"),
+        "template_url": reverse(f"imports:{kind}_template") + suffix,
+        "upload_url": reverse(f"imports:{kind}"), "confirm_url": reverse(f"imports:{kind}_confirm"),
+        "title": spec["title"] + (f" — {region.nom}" if region else ""), "heading": spec["title"],
+        "breadcrumbs": [("Contrats", reverse("contracts:list")), (spec["title"], None)],
+    })
+
+
+def _history_upload(request, kind):
+    region, regions = _import_region(request)
+    if region is None or request.method != "POST":
+        return _history_page(request, kind, region, regions, ImportUploadForm())
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _history_page(request, kind, region, regions, form)
+    try:
+        preview, lignes = HISTORY_IMPORTS[kind]["module"].read(form.cleaned_data["fichier"], region)
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _history_page(request, kind, region, regions, form)
+    token = store_preview(request.session, f"{kind}-{region.code}", preview) if preview.is_valid else ""
+    return _history_page(request, kind, region, regions, ImportUploadForm(), preview=preview, lignes=lignes,
+                         token=token)
+
+
+def _history_confirm(request, kind):
+    region, regions = _import_region(request)
+    spec = HISTORY_IMPORTS[kind]
+    back = reverse(f"imports:{kind}") + (f"?region={region.code}" if region and len(regions) > 1 else "")
+    form = ImportConfirmForm(request.POST)
+    key = f"{kind}-{region.code}" if region else ""
+    preview = load_preview(request.session, key, request.POST.get("token", "")) if region and form.is_valid() else None
+    if preview is None:
+        messages.error(request, "L'aperçu a expiré ou a été remplacé : déposez de nouveau le fichier.")
+        return redirect(back)
+    try:
+        cleaned = preview.revalidate(spec["module"].validate)  # same order as preview.rows
+        counts = spec["service"](actor=request.user, region=region,
+                                 rows=[(n, row) for (n, _), row in zip(preview.rows, cleaned, strict=True)])
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect(back)
+    discard_preview(request.session, key)
+    messages.success(request, "Import terminé : " + spec["done"].format(**counts))
+    return redirect(back)
+
+
+def _history_template(request, kind):
+    _import_region(request)
+    response = HttpResponse(HISTORY_IMPORTS[kind]["module"].template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{HISTORY_IMPORTS[kind]["file"]}"'
+    return response
+
+
+def values_import_upload(request):
+    return _history_upload(request, "values")
+
+
+@require_POST
+def values_import_confirm(request):
+    return _history_confirm(request, "values")
+
+
+def values_import_template(request):
+    return _history_template(request, "values")
+
+
+def funding_import_upload(request):
+    return _history_upload(request, "funding")
+
+
+@require_POST
+def funding_import_confirm(request):
+    return _history_confirm(request, "funding")
+
+
+def funding_import_template(request):
+    return _history_template(request, "funding")

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404
 
 from actions.models import FicheAction
 from cls_portal.accounts.models import Invitation, Role, RoleMembership
+from cls_portal.accounts.permissions import can_invite
 from cls_portal.territories.models import Delegation, Organisation
-from contracts.models import Contract
+from contracts.models import ContactRole, Contract, PendingContact
 
 
 def contract_for_people(user, pk) -> Contract:
@@ -66,6 +67,30 @@ def people_of(contract: Contract) -> list[Person]:
 def invitations_of(contract: Contract):
     return (Invitation.objects.filter(contract=contract).select_related("invited_by", "organisation", "contract")
             .order_by("-created_at", "-id")[:100])
+
+
+def pending_contact_scope(contact: PendingContact) -> dict:
+    """The invitation an imported contact becomes: a coordinator of the contract, or a référent ARS (the
+    délégation role for the contract's départements; the délégation then names the contract's référent)."""
+    contract = contact.contract
+    if contact.role == ContactRole.COORDINATEUR:
+        return {"role": Role.COORDINATEUR, "contract": contract, "departements": []}
+    return {"role": Role.DELEGATION, "contract": contract,
+            "departements": [d.departement_id for d in contract.delegations.all()]}
+
+
+def pending_contacts_of(contract: Contract, user) -> list[dict]:
+    """The contract's imported contacts not invited yet, each with whether `user` may invite them."""
+    out, verdicts = [], {}
+    for contact in contract.pending_contacts.filter(invited_at__isnull=True).order_by("role", "email"):
+        contact.contract = contract  # the prefetched contract (delegations), not a new query per contact
+        scope = pending_contact_scope(contact)
+        if contact.role not in verdicts:  # the same scope for every contact of a role: asked once per role
+            verdicts[contact.role] = can_invite(user, **scope)
+        allowed, reason = verdicts[contact.role]
+        label = "Coordinateur" if scope["role"] == Role.COORDINATEUR else "Référent ARS (délégation)"
+        out.append({"contact": contact, "can_invite": allowed, "reason": reason, "role_label": label})
+    return out
 
 
 def partner_organisations():

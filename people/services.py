@@ -7,13 +7,18 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import FicheAction
+from cls_portal.accounts import services as accounts_services
 from cls_portal.accounts.events import AccountEvent
 from cls_portal.accounts.models import Role, RoleMembership
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
-from contracts.models import Contract
+from contracts import services as contracts_services
+from contracts.models import Contract, PendingContact
+
+from .selectors import pending_contact_scope
 
 
 def attach_accepted(invitation, user) -> None:
@@ -62,3 +67,16 @@ def pilot_start_page(user) -> str | None:
     ids = list(FicheAction.objects.filter(Q(pilote_personne=user) | Q(copilotes_personnes=user))
                .values_list("pk", flat=True).distinct()[:2])
     return reverse("actions:fiche_detail", kwargs={"pk": ids[0]}) if len(ids) == 1 else None
+
+
+@transaction.atomic
+def pending_contact_invite(*, actor, contact: PendingContact):
+    """Invite the person of an imported contact (`accounts.services.invitation_create` checks that the actor
+    may grant the role) and mark the contact invited. Refused (DomainError) when it already was."""
+    if contact.invited_at is not None:
+        raise DomainError(f"{contact.email} a déjà été invité le {timezone.localtime(contact.invited_at):%d/%m/%Y}.")
+    invitation = accounts_services.invitation_create(actor=actor, email=contact.email,
+                                                     **pending_contact_scope(contact))
+    contracts_services.pending_contact_mark_invited(actor=actor, contact=contact)
+    return invitation
+

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -27,6 +27,7 @@ def _page(request, contract, form=None, handover=None):
     return render(request, "people/people.html", {
         "contract": contract, "people": selectors.people_of(contract),
         "invitations": selectors.invitations_of(contract),
+        "pending_contacts": selectors.pending_contacts_of(contract, request.user),
         "form": form if roles else None, "handover": handover if can_hand_over else None,
         "can_remove_coordinator": permissions.can_invite(request.user, role=Role.COORDINATEUR,
                                                          contract=contract)[0],
@@ -111,4 +112,21 @@ def coordinator_remove(request, pk, user_pk):
         messages.success(request, f"{user} ne coordonne plus ce contrat : son historique reste dans le portail.")
     except DomainError as err:
         messages.error(request, err.message)
+    return redirect("people:people", pk=contract.pk)
+
+
+@require_POST
+def pending_invite(request, pk, contact_pk):
+    """One click: the imported contact becomes an invitation (e-mail and role as the import gave them)."""
+    contract = selectors.contract_for_people(request.user, pk)
+    require(permissions.can_view_people(request.user, contract))
+    contact = get_object_or_404(contract.pending_contacts, pk=contact_pk)
+    contact.contract = contract
+    require(permissions.can_invite(request.user, **selectors.pending_contact_scope(contact)))
+    try:
+        invitation = people_services.pending_contact_invite(actor=request.user, contact=contact)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
     return redirect("people:people", pk=contract.pk)

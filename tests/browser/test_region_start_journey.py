@@ -5,8 +5,10 @@ imports three existing CLS (one on a list of communes) from the downloaded templ
 one; the délégation adds a step and moves it up; the coordinator creates a partner organisation and a
 sheet whose pilot has no account. No URL under /admin/ is ever requested (asserted on every request).
 
-The people are created by fixtures until the people issue (14) lets the portal invite them: the
-coordinator is attached to the imported contract whose pending contact carries their e-mail.
+The regional team also states the région's funding rule and imports past funding years and a past indicator
+value; the délégation invites the imported coordinator from the people page in one click. The people
+themselves are fixtures: the coordinator's existing account gets the role the invitation gives (accepting an
+invitation is tested in tests/accounts).
 """
 
 import io
@@ -42,6 +44,27 @@ def shot(page, name):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=os.path.join(SHOTS, f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def filled_template(page, link, rows) -> bytes:
+    """Download the template behind `link`, append `rows` to its first sheet."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link).click()
+    with open(download.value.path(), "rb") as fh:
+        wb = load_workbook(io.BytesIO(fh.read()))
+    for row in rows:
+        wb.worksheets[0].append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def assert_no_sideways_scroll(page):
+    """At 390 px the page is no wider than the window (the crawl's rule), for the pages this journey adds."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert width <= 390, width
 
 
 def logout(page):
@@ -103,6 +126,39 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     assert honfleur.epci is None
     assert PendingContact.objects.filter(email="camille.lefevre@bayeux-intercom.fr").exists()
 
+    # 1b. Normandie's funding rule, from 2022 (a région's first rule may start in a past year), then the past
+    # funding years of Bayeux from their template; 2021 (its letter of intent) is refused: no rule of the
+    # région covers it, and no other région's rule stands in.
+    page.goto("/financements/regles/nouvelle/")
+    page.get_by_label("En vigueur à partir du").fill("2022-01-01")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Nouvelle version de la règle Normandie enregistrée.")).to_be_visible()
+    page.goto("/region/cls/import/")
+    page.get_by_role("link", name="importer les années de financement passées").click()
+    page.get_by_label("Fichier à importer").set_input_files(files=[{
+        "name": "financements.xlsx", "mimeType": XLSX, "buffer": filled_template(page, "modèle Excel", [
+            ["CLS de Bayeux Intercom", 2021, 1, 12, 32000, 11000, 3000, 23000, 0, 23000, 23000],
+            ["CLS de Bayeux Intercom", 2023, 1, 12, 32000, 11000, 3000, 23000, 0, 23000, 23000]])}])
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_text("Aucune règle de financement de la région Normandie ne couvre 2021")).to_be_visible()
+    shot(page, "import-funding-errors")
+    page.get_by_label("Fichier à importer").set_input_files(files=[{
+        "name": "financements.xlsx", "mimeType": XLSX, "buffer": filled_template(page, "modèle Excel", [
+            ["CLS de Bayeux Intercom", 2023, 1, 12, 32000, 11000, 3000, 23000, 0, 23000, 23000],
+            ["CLS de Bayeux Intercom", 2024, "0,8", 12, 29000, 10000, 3000, 20000, 2000, 20000, 10000]])}])
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_text("2 lignes valides, dont 2 à créer ou modifier.")).to_be_visible()
+    shot(page, "import-funding-preview")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_text("Import terminé : 2 année(s) créée(s), 0 modifiée(s), 0 inchangée(s).")).to_be_visible()
+    bayeux = Contract.objects.get(nom="CLS de Bayeux Intercom")
+    page.goto(f"/financements/cls/{bayeux.pk}/")
+    expect(page.get_by_text("Règle Normandie en vigueur depuis le 01/01/2022 : 50 %").first).to_be_visible()
+    shot(page, "funding-imported-years")
+    assert_no_sideways_scroll(page)
+
     # 2. …and opens a new CLS whose collectivité porteuse is created from its EPCI code.
     page.goto("/cls/")
     page.get_by_role("link", name="Nouveau contrat").click()
@@ -140,10 +196,21 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     page.locator("#etapes").scroll_into_view_if_needed()
     shot(page, "steps-delegation")
     assert_accessible(page)
+
+    # 3b. The délégation invites the imported coordinator of Bayeux in one click from the people page.
+    bayeux = Contract.objects.get(nom="CLS de Bayeux Intercom")
+    page.goto(f"/cls/{bayeux.pk}/personnes/")
+    expect(page.get_by_role("heading", name="Contacts importés à inviter")).to_be_visible()
+    shot(page, "people-pending-contacts")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Inviter camille.lefevre@bayeux-intercom.fr").click()
+    expect(page.get_by_text("Invitation envoyée à camille.lefevre@bayeux-intercom.fr.")).to_be_visible()
+    assert PendingContact.objects.get(email="camille.lefevre@bayeux-intercom.fr").invited_at is not None
     logout(page)
 
-    # Stand-in for the invitation (issue 14): the coordinator of the pending contact gets the contract.
-    bayeux = Contract.objects.get(nom="CLS de Bayeux Intercom")
+    # Accepting an invitation is tested in tests/accounts; here the coordinator's account (a fixture) gets
+    # the role the invitation gives.
     coord = empty_region["coordinateur"]
     RoleMembership.objects.create(user=coord, role=Role.COORDINATEUR, organisation=bayeux.collectivite)
     bayeux.coordinators.add(coord)
@@ -184,6 +251,23 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     page.goto(f"/plan-action/contrat/{bayeux.pk}/")
     expect(page.get_by_role("cell", name="Complète")).to_be_visible()
     assert "la personne pilote" not in page.content()
+
+    logout(page)
+
+    # 5. The regional team imports a past value of the sheet's indicator.
+    login(page, "equipe-normandie")
+    page.goto("/region/cls/import/")
+    page.get_by_role("link", name="importer les valeurs passées des indicateurs").click()
+    page.get_by_label("Fichier à importer").set_input_files(files=[{
+        "name": "valeurs.xlsx", "mimeType": XLSX, "buffer": filled_template(page, "modèle Excel", [
+            ["CLS de Bayeux Intercom", "1.1", "Personnes reçues", 2025, 42]])}])
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("cell", name="Personnes reçues")).to_be_visible()
+    shot(page, "import-values-preview")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_text("Import terminé : 1 valeur(s) créée(s), 0 modifiée(s), 0 inchangée(s).")).to_be_visible()
 
     admin_urls = [u for u in requested if "/admin/" in u]
     assert not admin_urls, admin_urls

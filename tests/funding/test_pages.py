@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
+from contracts.models import Contract
 from funding import services
 from funding.enums import Statut
 from funding.models import AnneeFinancement, Decision, RegleFinancement
@@ -276,6 +277,12 @@ def test_home_query_count_does_not_grow(client, world, snapshot, n, role):
 @pytest.mark.parametrize("years", [1, 6])
 def test_contract_page_query_count_does_not_grow(client, world, snapshot, years):
     t = world.own
+    # Years inside the contract's life and covered by a rule of the région: the letter of intent and the
+    # région's first rule are moved back to 2018.
+    Contract.objects.filter(pk=t.contract.pk).update(date_lettre_intention=dt.date(2018, 1, 1))
+    t.contract.date_lettre_intention = dt.date(2018, 1, 1)
+    RegleFinancement.objects.create(region=t.region, valid_from=dt.date(2018, 1, 1), taux=D("0.5"),
+                                    plafond_annuel=D("25000"), cout_reference=D("50000"))
     for y in range(2018, 2018 + years):
         a = services.annee_create(actor=t.people["coordinateur"], contract=t.contract, annee=y, today=TODAY,
                                   **dict(etp=D("1"), mois_pourvus=12, cout_salaire=D("46000"), cout_charges=D("0"),

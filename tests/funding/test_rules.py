@@ -7,7 +7,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from funding.rules import (
-    REGLE_PAR_DEFAUT,
     Regle,
     ars_maximum,
     explication,
@@ -16,7 +15,7 @@ from funding.rules import (
     validate_demande,
 )
 
-NORMANDIE = REGLE_PAR_DEFAUT
+NORMANDIE = Regle()  # the dataclass's defaults are Normandie's figures
 GRAND_EST = Regle(etp_minimum=D("0.5"), libelle="Grand Est")
 
 

@@ -97,7 +97,9 @@ def test_rule_versions_and_past_years(world):
                                 plafond_annuel=D("30000"), cout_reference=D("60000"), today=TODAY)
     assert rule_for(region, 2026).plafond_annuel == D("30000")
     assert rule_for(region, 2025).plafond_annuel == D("25000")  # a past year keeps its rule
-    assert rule_for(region, 2019).libelle == "par défaut (Normandie)"  # before any version: the default
+    with pytest.raises(DomainError) as err:  # before the région's first rule: no rule (issue 20 item 4)
+        rule_for(region, 2019)
+    assert err.value.field == "annee" and "à partir du 01/01/2020" in err.value.message
     with pytest.raises(DomainError) as err:
         services.regle_create(actor=admin, region=region, valid_from=dt.date(2025, 6, 1), taux=D("0.5"),
                               plafond_annuel=D("1"), cout_reference=D("1"), today=TODAY)

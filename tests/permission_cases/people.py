@@ -5,6 +5,18 @@ from tests.permission_cases import Case
 
 _PK = lambda t: {"pk": t.contract.pk}  # noqa: E731
 
+
+def _contact(role):
+    """An imported contact of the tenant's contract (issue 13), to invite in one click."""
+    def kwargs(t):
+        from contracts.models import PendingContact
+
+        contact, _ = PendingContact.objects.get_or_create(contract=t.contract, email=f"{role}.importe@example.fr",
+                                                          role=role)
+        return {"pk": t.contract.pk, "contact_pk": contact.pk}
+    return kwargs
+
+
 CASES = [
     Case("people:people", {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200},
          kwargs=_PK),
@@ -22,4 +34,10 @@ CASES = [
     Case("people:coordinator_remove", {"anonymous": 302, "admin": 302, "delegation": 302},
          kwargs=lambda t: {"pk": t.contract.pk, "user_pk": t.people["coordinateur"].pk}, method="post",
          data=lambda t: {}),
+    # An imported coordinator becomes an invitation: only who may invite a coordinator (the délégation).
+    Case("people:pending_invite", {"anonymous": 302, "admin": 302, "delegation": 302},
+         kwargs=_contact("coordinateur"), method="post", data=lambda t: {}),
+    # An imported référent ARS (délégation role for the contract's départements): the délégation or the région.
+    Case("people:pending_invite", {"anonymous": 302, "admin": 302, "delegation": 302, "region": 302},
+         kwargs=_contact("referent"), method="post", data=lambda t: {}),
 ]

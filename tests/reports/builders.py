@@ -72,7 +72,12 @@ def _coordination_post(contract, year):
     """0,8 ETP over 12 months costing 42 000 €: ARS maximum 20 000 €, granted and partly paid."""
     import datetime as dt
 
-    from funding.models import AnneeFinancement, Decision, Versement
+    from funding.models import AnneeFinancement, Decision, RegleFinancement, Versement
+
+    # The région's rule (Normandie's figures): a year is only ever served by a rule of its own région.
+    RegleFinancement.objects.get_or_create(region_id=contract.ars.region_id, valid_from=dt.date(2020, 1, 1),
+                                           defaults=dict(taux=Decimal("0.5"), plafond_annuel=Decimal("25000"),
+                                                         cout_reference=Decimal("50000")))
 
     annee = AnneeFinancement.objects.create(
         contract=contract, annee=year, etp=Decimal("0.8"), mois_pourvus=12, cout_salaire=Decimal("30000"),
