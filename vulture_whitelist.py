@@ -288,3 +288,4 @@ is_main_pilot  # actions/views.py my_sheets: read by actions/my_sheets.html
 work_groups  # contracts/views.py my_cls: a contract's pending items, read by contracts/my_cls.html
 avancement_label  # directory/views.py summary: a sheet's last progress in words, read by directory/summary.html
 thematique  # unused variable (cls_portal/accounts/rgaa.py): read by templates/legal/accessibilite.html
+profil  # unused property (cls_portal/accounts/rgaa.py): read by templates/legal/accessibilite.html

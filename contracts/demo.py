@@ -301,11 +301,11 @@ def seed_lifecycle(ctx):
                                     lieu="Maison de santé", ordre_du_jour="Installation des jeunes médecins.")
         if key == "bayeux":
             services.avenant_create(actor=coord, contract=contract, date=dt.date(2025, 6, 12),
-                                    objet="Ajout d'un axe santé mentale à la suite du COPIL 2024.",
-                                    changes=[{"kind": "ajout", "description": "Fiche 4.1 Premiers secours en "
-                                                                                "santé mentale"}],
-                                    signataires=list(contract.signatories.filter(role__in=[
-                                        "collectivite", "ars", "prefecture"])))
+                                    objet="Ajout d'une fiche santé mentale à la suite du COPIL 2024.",
+                                    changes=[{"kind": "ajout", "description": "Fiche 3.1 Former des secouristes "
+                                                                                "en santé mentale"}],
+                                    # every signatory initialled it (partners do not): the avenant is in force
+                                    signataires=list(contract.signatories.exclude(role="partenaire")))
         if phase_index >= 3:
             _record_transition(contract, "ouvrir_evaluation_finale",
                                contract.date_fin.replace(year=contract.date_fin.year - 1) + dt.timedelta(days=5),

@@ -106,3 +106,4 @@ class ContractEvent(models.TextChoices):
     MEMBRE_AJOUTE = "contrat_membre_ajoute", "Membre ajouté à une instance"
     REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"
     AVENANT_ENREGISTRE = "contrat_avenant_enregistre", "Avenant enregistré"
+    AVENANT_PARAPHE = "contrat_avenant_paraphe", "Avenant paraphé"

@@ -203,6 +203,15 @@ class AvenantForm(PortalForm):
             (str(d.pk), f"{d.titre} (v{d.version_doc})") for d in documents]
 
 
+class AvenantInitialsForm(PortalForm):
+    signataires = forms.MultipleChoiceField(label="Signataires qui ont paraphé depuis",
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, signatories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signataires"].choices = [(str(s.pk), str(s.organisation)) for s in signatories]
+
+
 class RenewForm(PortalForm):
     nom = forms.CharField(label="Nom du contrat de génération suivante", required=False, max_length=255)
 

@@ -44,6 +44,7 @@ SENTENCES = {
     E.MEMBRE_AJOUTE: "Membre ajouté à l'instance « {instance} » : {membre}",
     E.REUNION_ENREGISTREE: "Réunion enregistrée : {reunion}",
     E.AVENANT_ENREGISTRE: "Avenant n°{numero} enregistré",
+    E.AVENANT_PARAPHE: "Avenant n°{numero} paraphé",
 }
 
 

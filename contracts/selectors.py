@@ -15,7 +15,7 @@ from cls_portal.core.errors import DomainError
 from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import EPCI, Commune, Delegation, Departement, Region
 
-from .enums import SIGNED_DOCUMENT_TYPES, ProposalStatus, StepStatus
+from .enums import SIGNED_DOCUMENT_TYPES, ProposalStatus, SignatoryRole, StepStatus
 from .models import (
     Avenant,
     Contract,
@@ -227,17 +227,34 @@ def timeline(contract, proposal_list=None) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.at, {"proposition": 0, "refus": 1, "validation": 1, "phase": 2}[e.kind]))
 
 
+def in_force(contract, avenant_list) -> list:
+    """The avenants in force: initialled by every signatory (a waiting one carries the version it will make)."""
+    return [a for a in avenant_list if a.plan_version <= contract.plan_version]
+
+
+def avenant_rows(contract, avenant_list, signatory_list) -> list[dict]:
+    """Each avenant with the signatories (partners aside) whose initials are missing; from prefetched lists."""
+    required = [s for s in signatory_list if s.role != SignatoryRole.PARTENAIRE]
+    rows = []
+    for a in avenant_list:
+        done = {s.pk for s in a.signataires.all()}
+        rows.append({"avenant": a, "in_force": a.plan_version <= contract.plan_version,
+                     "missing": [s for s in required if s.pk not in done]})
+    return rows
+
+
 def plan_versions(contract, avenant_list) -> list[dict]:
     versions = [{"version": 1, "label": "Contrat initial" + (
         f" signé le {contract.date_signature:%d/%m/%Y}" if contract.date_signature else ""), "avenant": None}]
-    for a in avenant_list:
+    for a in in_force(contract, avenant_list):
         versions.append({"version": a.plan_version, "label": f"Avenant n°{a.numero} du {a.date:%d/%m/%Y}",
                          "avenant": a})
     return versions
 
 
 def current_version_label(contract, avenant_list) -> str:
-    last = avenant_list[-1] if avenant_list else None
+    valid = in_force(contract, avenant_list)
+    last = valid[-1] if valid else None
     if last is None:
         return f"version {contract.plan_version} (contrat initial)"
     return f"version {contract.plan_version} (avenant n°{last.numero} du {last.date:%d/%m/%Y})"

@@ -29,6 +29,7 @@ from .enums import (
     InstanceType,
     Phase,
     ProposalStatus,
+    SignatoryRole,
     StepKind,
     StepStatus,
 )
@@ -719,7 +720,12 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
     """A numbered amendment; the plan's version increases by one.
 
     Preconditions: the contract is signed and not closed; at least one plan change; sheets and
-    signatories belong to the contract; the signed document is an avenant of this contract.
+    signatories belong to the contract; the signed document is an avenant of this contract; no earlier
+    avenant still waits for initials.
+
+    An avenant is in force only once every signatory of the contract (partners aside) has initialled it:
+    until then the plan's version does not change (the avenant carries the version it will make), and
+    `avenant_initials_add` records the missing initials.
     """
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.phase not in (Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE):
@@ -734,19 +740,56 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
         raise DomainError("Un signataire cité n'appartient pas à ce contrat.", field="signataires")
     if document is not None and (document.contract_id != contract.pk or document.type != DocumentType.AVENANT):
         raise DomainError("Le document signé doit être un avenant déposé sur ce contrat.", field="document")
+    waiting = contract.avenants.filter(plan_version__gt=contract.plan_version).first()
+    if waiting is not None:
+        raise DomainError(f"L'avenant n°{waiting.numero} attend encore des paraphes : recueillez-les avant "
+                          "d'enregistrer un autre avenant.")
     numero = (contract.avenants.aggregate(m=Max("numero"))["m"] or 0) + 1
-    contract.plan_version += 1
-    bump(contract)
-    contract.save()
+    in_force = not _missing_initials(contract, signataires)
+    previous = contract.plan_version
+    if in_force:
+        contract.plan_version += 1
+        bump(contract)
+        contract.save()
     avenant = Avenant.objects.create(contract=contract, numero=numero, date=date, objet=objet,
-                                     plan_version=contract.plan_version, document=document, created_by=actor)
+                                     plan_version=previous + 1, document=document, created_by=actor)
     avenant.signataires.set(signataires)
     AvenantChange.objects.bulk_create([
         AvenantChange(avenant=avenant, kind=ch["kind"], fiche=ch.get("fiche"), description=ch.get("description", ""))
         for ch in changes
     ])
     history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE,
-                   changes={"plan_version": [contract.plan_version - 1, contract.plan_version]}, comment=objet)
+                   changes={"plan_version": [previous, contract.plan_version]} if in_force else {},
+                   comment=objet if in_force else f"{objet} — en attente de paraphes")
+    return avenant
+
+
+def _missing_initials(contract: Contract, initialled) -> list[Signatory]:
+    """The contract's signatories (partners aside) who have not initialled."""
+    done = {s.pk for s in initialled}
+    return [s for s in contract.signatories.exclude(role=SignatoryRole.PARTENAIRE).select_related("organisation")
+            if s.pk not in done]
+
+
+@transaction.atomic
+def avenant_initials_add(*, actor, avenant: Avenant, signataires) -> Avenant:
+    """Record initials on an avenant; the last one missing puts it in force (the plan's version increases)."""
+    contract = Contract.objects.select_for_update().get(pk=avenant.contract_id)
+    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
+    if any(s.contract_id != contract.pk or s.role == SignatoryRole.PARTENAIRE for s in signataires):
+        raise DomainError("Seuls les signataires de ce contrat paraphent ses avenants.", field="signataires")
+    already = {s.pk for s in avenant.signataires.all()}
+    new = [s for s in signataires if s.pk not in already]
+    if not new:
+        raise DomainError("Cochez au moins un signataire qui n'a pas encore paraphé.", field="signataires")
+    avenant.signataires.add(*new)
+    changes = {"paraphes": [None, ", ".join(str(s.organisation) for s in new)]}
+    if avenant.plan_version == contract.plan_version + 1 and not _missing_initials(contract, avenant.signataires.all()):
+        contract.plan_version += 1
+        bump(contract)
+        contract.save()
+        changes["plan_version"] = [contract.plan_version - 1, contract.plan_version]
+    history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_PARAPHE, changes=changes)
     return avenant
 
 

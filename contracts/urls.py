@@ -32,4 +32,5 @@ urlpatterns = [
     path("<int:pk>/instances/<int:instance_pk>/membres/ajouter/", views.member_add, name="member_add"),
     path("<int:pk>/reunions/ajouter/", views.meeting_add, name="meeting_add"),
     path("<int:pk>/avenants/ajouter/", views.avenant_add, name="avenant_add"),
+    path("<int:pk>/avenants/<int:avenant_pk>/paraphes/", views.avenant_initials, name="avenant_initials"),
 ]

@@ -185,18 +185,22 @@ def contract_detail(request, pk):
     step_list = list(selectors.steps(contract))
     for s in step_list:
         s.overdue = s.is_overdue(today)
+    signatory_list = list(selectors.signatories(contract))
+    avenant_rows = selectors.avenant_rows(contract, avenant_list, signatory_list)
+    for row in avenant_rows:
+        row["form"] = forms.AvenantInitialsForm(signatories=row["missing"]) if row["missing"] else None
     return render(request, "contracts/contract_detail.html", {
         "contract": contract, "title": contract.nom, "today": today,
         "communes": communes,
         "population": sum(c.population for c in communes),
         "contract_tabs": tabs_for(user, contract),
-        "signatories": list(selectors.signatories(contract)),
+        "signatories": signatory_list,
         "timeline": selectors.timeline(contract, proposal_list),
         "steps": step_list,
         "instances": list(selectors.instances(contract)),
         "meetings": list(selectors.meetings(contract)),
         "documents": list(selectors.documents(contract)),
-        "avenants": avenant_list,
+        "avenants": avenant_rows,
         "versions": selectors.plan_versions(contract, avenant_list),
         "version_label": selectors.current_version_label(contract, avenant_list),
         "history": selectors.history(contract, user),
@@ -497,8 +501,34 @@ def avenant_add(request, pk):
                                 document=docs.get(d["document"]))
 
     done = _save(request, form, contract, record,
-                 success="L'avenant a été enregistré : la version du plan d'action augmente.", anchor="#avenants")
+                 success="L'avenant a été enregistré. Il entre en vigueur (et le plan d'action change de version) "
+                         "quand tous les signataires l'ont paraphé.", anchor="#avenants")
     return done or _form_page(request, contract, form, "Enregistrer un avenant")
+
+
+@require_POST
+def avenant_initials(request, pk, avenant_pk):
+    """Record the initials still missing on an avenant (the last one puts it in force)."""
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    avenant = get_object_or_404(contract.avenants, pk=avenant_pk)
+    missing = selectors.avenant_rows(contract, [avenant], list(selectors.signatories(contract)))[0]["missing"]
+    form = forms.AvenantInitialsForm(request.POST, signatories=missing)
+    if not form.is_valid():
+        messages.error(request, "Cochez au moins un signataire qui n'a pas encore paraphé.")
+        return redirect(reverse("contracts:detail", args=[contract.pk]) + "#avenants")
+    chosen = [s for s in missing if str(s.pk) in form.cleaned_data["signataires"]]
+    try:
+        services.avenant_initials_add(actor=request.user, avenant=avenant, signataires=chosen)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        contract.refresh_from_db()
+        if avenant.plan_version <= contract.plan_version:
+            messages.success(request, f"Avenant n°{avenant.numero} paraphé par tous les signataires : il est en "
+                                      f"vigueur, le plan d'action passe en version {contract.plan_version}.")
+        else:
+            messages.success(request, f"Paraphes enregistrés sur l'avenant n°{avenant.numero}.")
+    return redirect(reverse("contracts:detail", args=[contract.pk]) + "#avenants")
 
 
 # --- starting a région: new contracts, steps of the démarche, partner organisations ------------------

@@ -27,7 +27,7 @@ def test_start_pages(setup):
 
 def test_contract_page_shows_every_section(client, setup):
     s = setup(Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 3, 15))
-    s.add_signatories()
+    signatories = s.add_signatories()
     fiche = s.add_fiche()
     copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL,
                                      nom="COPIL du CLS du Bessin")
@@ -35,9 +35,9 @@ def test_contract_page_shows_every_section(client, setup):
     services.meeting_create(actor=s.coordinateur, contract=s.contract, instance=copil, date=dt.date(2025, 6, 3),
                             lieu="Salle du conseil, Bayeux", revue_annuelle=True)
     services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12), objet="Ajout",
-                            changes=[{"kind": "ajout", "fiche": fiche}])
+                            changes=[{"kind": "ajout", "fiche": fiche}], signataires=signatories)
     services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2026, 2, 9), objet="Retrait",
-                            changes=[{"kind": "retrait", "fiche": fiche}])
+                            changes=[{"kind": "retrait", "fiche": fiche}], signataires=signatories)
     client.force_login(s.coordinateur)
     html = _text(client.get(reverse("contracts:detail", args=[s.contract.pk])))
     for text in ["15 000 habitants", "Préfecture du Calvados", "COPIL du CLS du Bessin", "M. le Maire",
