@@ -227,6 +227,54 @@ class PhaseTransition(models.Model):
         return f"{self.get_from_phase_display()} → {self.get_to_phase_display()}"
 
 
+class PeriodQuerySet(models.QuerySet):
+    def at(self, day: dt.date):
+        """Rows in force on `day`: begun on or before it (or since the start), not yet ended."""
+        return self.filter(Q(debut__isnull=True) | Q(debut__lte=day)).filter(Q(fin__isnull=True) | Q(fin__gt=day))
+
+
+class PerimeterPeriod(models.Model):
+    """A commune's time in a contract's perimeter, so that the perimeter of any past date can be read.
+
+    `debut` None: in the perimeter since the contract began; `fin` (exclusive) None: still in it. The open
+    rows are always the contract's `communes`: written by the services that set a perimeter
+    (`contracts.services.record_perimeter`)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="perimeter_periods")
+    commune = models.ForeignKey("territories.Commune", on_delete=models.CASCADE, related_name="+")
+    debut = models.DateField("entrée dans le périmètre", null=True, blank=True)
+    fin = models.DateField("sortie du périmètre", null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "période d'une commune dans le périmètre"
+        ordering = ["contract", "commune", "debut"]
+        indexes = [models.Index(fields=["contract", "commune"], name="perimeter_period_idx")]
+
+    def __str__(self):
+        return f"{self.commune_id} ({self.debut or '…'} – {self.fin or '…'})"
+
+
+class CoordinatorTerm(models.Model):
+    """Someone coordinating a contract from `debut` (None: since before the portal knew) to `fin` (exclusive;
+    None: still in post). The open rows are always the contract's `coordinators`."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="coordinator_terms")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    debut = models.DateField("prise de poste", null=True, blank=True)
+    fin = models.DateField("fin de fonctions", null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "période de coordination"
+        ordering = ["contract", "debut", "id"]
+
+    def __str__(self):
+        return f"{self.user_id} ({self.debut or '…'} – {self.fin or '…'})"
+
+
 def _document_path(instance, filename):
     import uuid
 

@@ -20,6 +20,7 @@ from cls_portal.notifications.services import notify
 from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Organisation, OrganisationType
 
 from . import registry, selectors, workflow
+from .periods import record_coordinator, record_perimeter
 from . import steps as method
 from .enums import (
     SIGNATORY_ROLES,
@@ -105,6 +106,9 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
     contract.communes.set(communes)
     contract.delegations.set(_delegations_for(communes))
     contract.coordinators.set(coordinators)
+    record_perimeter(contract, [c.code for c in communes], None)
+    for user in coordinators:
+        record_coordinator(contract, user, joined=True, day=None)
     steps_create_defaults(contract=contract)
     history.record(actor=actor, obj=contract, event=event)
     return contract
@@ -207,6 +211,8 @@ def contract_import_existing(*, actor, ars, nom: str, collectivite_code: str, co
         if order.index(st.phase) < order.index(phase) and st.date_prevue:
             st.statut, st.date_realisee = StepStatus.REALISEE, min(st.date_prevue, today)
             st.save(update_fields=["statut", "date_realisee"])
+    if phase == Phase.CLOS:
+        record_import_closure(contract, today)
     PendingContact.objects.bulk_create([
         PendingContact(contract=contract, email=email, role=role, source="import")
         for role, emails in (contacts or {}).items() for email in emails
@@ -273,8 +279,9 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
 
 @transaction.atomic
 def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str], epci=None,
-                           version: int | None = None) -> Contract:
-    """Replace the perimeter. Population is always read from the reference data.
+                           version: int | None = None, day: dt.date | None = None) -> Contract:
+    """Replace the perimeter from `day` (today by default; dated in `PerimeterPeriod`, so that the coverage
+    of a past date reads the perimeter as it was). Population is always read from the reference data.
 
     Preconditions: at least one commune; all codes exist.
     """
@@ -291,6 +298,7 @@ def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str
     old_epci = obj.epci
     obj.communes.set(communes)
     obj.delegations.set(_delegations_for(communes))
+    record_perimeter(obj, codes, day or _today())
     if epci is not None:
         obj.epci = epci
     bump(obj)
@@ -309,6 +317,18 @@ def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str
         changes["epci"] = [old_epci, obj.epci]
     history.record(actor=actor, obj=obj, event=ContractEvent.PERIMETRE_MODIFIE, changes=changes)
     return obj
+
+
+def record_import_closure(contract: Contract, today: dt.date) -> PhaseTransition:
+    """A contract that comes in closed gets its closure in the phase history (the figures of a past date
+    read it there): on its planned end, or today if that end is still to come."""
+    day = min(contract.date_fin or today, today)
+    record = PhaseTransition.objects.create(
+        contract=contract, transition="clore", from_phase=Phase.EVALUATION_FINALE, to_phase=Phase.CLOS,
+        comment="Contrat importé clos : clôture datée de la fin prévue du contrat.")
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    PhaseTransition.objects.filter(pk=record.pk).update(at=at)
+    return record
 
 
 # --- lifecycle --------------------------------------------------------------------------------------
@@ -773,6 +793,9 @@ def contract_renew(*, actor, contract: Contract, nom: str = "") -> Contract:
     new.communes.set(contract.communes.all())
     new.delegations.set(contract.delegations.all())
     new.coordinators.set(contract.coordinators.all())
+    record_perimeter(new, new.communes.values_list("code", flat=True), None)
+    for user in new.coordinators.all():
+        record_coordinator(new, user, joined=True, day=None)
     steps_create_defaults(contract=new)
     Signatory.objects.bulk_create([
         Signatory(contract=new, organisation_id=s.organisation_id, role=s.role, representant=s.representant)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import FicheAction
 from cls_portal.accounts.events import AccountEvent
@@ -14,6 +15,7 @@ from cls_portal.accounts.models import Role, RoleMembership
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
 from contracts.models import Contract
+from contracts.periods import record_coordinator
 
 
 def attach_accepted(invitation, user) -> None:
@@ -24,6 +26,7 @@ def attach_accepted(invitation, user) -> None:
         return
     if invitation.role == Role.COORDINATEUR:
         contract.coordinators.add(user)
+        record_coordinator(contract, user, joined=True, day=timezone.localdate())
         if invitation.replaces_id and invitation.replaces_id != user.pk:
             _coordinator_leave(actor=invitation.replaces, contract=contract, user=invitation.replaces,
                                event=AccountEvent.COORDINATION_TRANSMISE)
@@ -37,6 +40,7 @@ def attach_accepted(invitation, user) -> None:
 
 def _coordinator_leave(*, actor, contract: Contract, user, event) -> None:
     contract.coordinators.remove(user)
+    record_coordinator(contract, user, joined=False, day=timezone.localdate())
     membership = RoleMembership.objects.filter(user=user, role=Role.COORDINATEUR).first()
     if membership is None:
         return
