@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Sum, When
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
@@ -18,7 +18,13 @@ from cls_portal.core.worklist import by_kind
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import Contract
-from contracts.selectors import nb_communes_subquery, population_subquery
+from contracts.selectors import (
+    coordinators_at,
+    nb_communes_subquery,
+    population_subquery,
+    q_active_at,
+    q_post_planned_at,
+)
 from funding import selectors as funding_selectors
 from reports.enums import ReportKind
 from reports.models import Report
@@ -26,6 +32,21 @@ from reports.models import Report
 from .coverage import Coverage, coverage
 
 Q_ACTIVE = Q(phase__in=ACTIVE_PHASES)
+
+
+def q_active(at: dt.date | None = None) -> Q:
+    """Signed and active: today by the phase, on a past date `at` by the dated history."""
+    return Q_ACTIVE if at is None else q_active_at(at)
+
+
+def post_filled(day: dt.date, at: dt.date | None = None):
+    """The post is filled (funding's rule for the year): today with the contract's coordinators, on a past date
+    `at` with the coordinators in post on that date."""
+    return funding_selectors.post_filled(day.year, None if at is None else coordinators_at(at))
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=True), default=False, output_field=BooleanField())
 
 
 def report_published(kind: str, year: int):
@@ -65,11 +86,11 @@ class Scope:
     regions: list = field(default_factory=list)  # the régions the user may switch between
     params: dict = field(default_factory=dict)   # query parameters selecting the scope on list pages
 
-    def coverage(self) -> Coverage:
+    def coverage(self, at: dt.date | None = None) -> Coverage:
         if self.departement_codes is None:
             return coverage(region_code=self.region.code, contracts=self.contracts, code=self.region.code,
-                            nom=self.region.nom)
-        return coverage(departement_codes=self.departement_codes, contracts=self.contracts, nom=self.label)
+                            nom=self.region.nom, at=at)
+        return coverage(departement_codes=self.departement_codes, contracts=self.contracts, nom=self.label, at=at)
 
 
 def dashboard_scope(user, region_code: str | None = None) -> Scope:
@@ -109,22 +130,32 @@ def list_url(scope: Scope, **filters) -> str:
     return reverse("regional:contracts") + "?" + urlencode(query, doseq=True)
 
 
-def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
-    """Every figure of the dashboard with the link to the contracts behind it (constant queries)."""
+def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | None = None) -> dict:
+    """Every figure of the dashboard with the link to the contracts behind it (constant queries).
+
+    `at`: a past date (or today) whose figures are read from the dated history (signature, closure, perimeter
+    periods, coordinators' terms); the links then carry it (`au=`). None: today's figures by the phase."""
     today = today or timezone.localdate()
-    last_year = today.year - 1
+    day = at or today
+    last_year = day.year - 1
     qs = scope.contracts.order_by()
     expected = q_report_expected(last_year)
-    agg = qs.annotate(_coord=funding_selectors.post_filled(today.year),
+    # Conditions read from other tables (phase history, terms) are annotated first: an aggregate's filter
+    # cannot hold an outer reference.
+    active, planned = Q(_active=True), Q(_planned=True)
+    agg = qs.annotate(_active=_flag(q_active(at)), _planned=_flag(q_post_planned_at(day)),
+                      _coord=post_filled(day, at), _cofunded=funding_selectors.committed(day.year),
                       _act=report_published(ReportKind.ACTIVITE, last_year),
                       _fin=report_published(ReportKind.FINANCIER, last_year)).aggregate(
         total=Count("pk"),
-        active=Count("pk", filter=Q_ACTIVE),
-        clsm=Count("pk", filter=Q_ACTIVE & Q(clsm=True)),
-        qpv_contracts=Count("pk", filter=Q_ACTIVE & Q(qpv=True)),
-        nb_qpv=Sum("nb_qpv", filter=Q_ACTIVE),
-        posts_filled=Count("pk", filter=Q_ACTIVE & Q(_coord=True)),
-        posts_vacant=Count("pk", filter=Q_ACTIVE & Q(_coord=False)),
+        active=Count("pk", filter=active),
+        cofunded=Count("pk", filter=active & Q(_cofunded=True)),
+        clsm=Count("pk", filter=active & Q(clsm=True)),
+        qpv_contracts=Count("pk", filter=active & Q(qpv=True)),
+        nb_qpv=Sum("nb_qpv", filter=active),
+        posts_planned=Count("pk", filter=planned),
+        posts_filled=Count("pk", filter=planned & Q(_coord=True)),
+        posts_vacant=Count("pk", filter=planned & Q(_coord=False)),
         reports_expected=Count("pk", filter=expected),
         act_published=Count("pk", filter=expected & Q(_act=True)),
         fin_published=Count("pk", filter=expected & Q(_fin=True)),
@@ -132,24 +163,30 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
     by_phase = dict(qs.values_list("phase").annotate(n=Count("pk")))
     signed = list(qs.filter(date_signature__isnull=False).annotate(y=ExtractYear("date_signature"))
                   .values_list("y").annotate(n=Count("pk")).order_by("y"))
-    cov = scope.coverage()
-    funding = funding_selectors.dashboard_funding(scope.contracts, today.year)
+    cov = scope.coverage(at)
+    funding = funding_selectors.dashboard_funding(scope.contracts, day.year)
+    dated = {"au": at.isoformat()} if at else {}
     u = lambda **kw: list_url(scope, **kw)  # noqa: E731
+    ud = lambda **kw: list_url(scope, **dated, **kw)  # noqa: E731  (figures that depend on the date)
 
     figures = {
         "total": Figure("Contrats (toutes phases)", agg["total"], u()),
-        "active": Figure("Contrats signés et actifs", agg["active"], u(actif="1")),
-        "covered": Figure("Population couverte", cov.total.covered, u(actif="1")),
-        "clsm": Figure("Contrats avec un CLSM", agg["clsm"], u(actif="1", clsm="oui")),
-        "qpv_contracts": Figure("Contrats couvrant des QPV", agg["qpv_contracts"], u(actif="1", qpv="oui")),
-        "nb_qpv": Figure("QPV couverts", agg["nb_qpv"] or 0, u(actif="1", qpv="oui"),
+        "active": Figure("Contrats signés et actifs", agg["active"], ud(actif="1")),
+        "covered": Figure("Population couverte", cov.total.covered, ud(actif="1")),
+        "cofunded": Figure(f"Contrats actifs cofinancés par l'ARS en {day.year}", agg["cofunded"],
+                           ud(actif="1", financement=f"engage_{day.year}")),
+        "clsm": Figure("Contrats avec un CLSM", agg["clsm"], ud(actif="1", clsm="oui")),
+        "qpv_contracts": Figure("Contrats couvrant des QPV", agg["qpv_contracts"], ud(actif="1", qpv="oui")),
+        "nb_qpv": Figure("QPV couverts", agg["nb_qpv"] or 0, ud(actif="1", qpv="oui"),
                          hint="Somme des QPV déclarés par les contrats actifs."),
-        "posts_filled": Figure("Postes de coordination pourvus", agg["posts_filled"],
-                               u(actif="1", coordination="pourvu"), hint=funding["posts_hint"]),
+        "posts_planned": Figure("Postes de coordination prévus", agg["posts_planned"], ud(poste="prevu"),
+                                hint="Un poste est prévu dès la lettre d'intention, jusqu'à la clôture du contrat."),
+        "posts_filled": Figure("Coordinateurs en poste", agg["posts_filled"],
+                               ud(poste="prevu", coordination="pourvu"), hint=funding["posts_hint"]),
         "posts_vacant": Figure("Postes de coordination vacants", agg["posts_vacant"],
-                               u(actif="1", coordination="vacant"), hint=funding["posts_hint"]),
-        "committed": Figure(f"Financement ARS engagé en {today.year}", funding["committed"],
-                            u(financement=f"engage_{today.year}")),
+                               ud(poste="prevu", coordination="vacant"), hint=funding["posts_hint"]),
+        "committed": Figure(f"Financement ARS engagé en {day.year}", funding["committed"],
+                            u(financement=f"engage_{day.year}")),
     }
     reports = []
     for kind, key in ((ReportKind.ACTIVITE, "act"), (ReportKind.FINANCIER, "fin")):
@@ -162,10 +199,10 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
         })
     phases = [Figure(label, by_phase.get(value, 0), u(phase=value)) for value, label in Phase.choices]
     signed_years = [Figure(str(y), n, u(annee_signature=y)) for y, n in signed]
-    departements = [{"area": d, "url": u(actif="1", departement=d.code)} for d in cov.departements]
+    departements = [{"area": d, "url": ud(actif="1", departement=d.code)} for d in cov.departements]
     return {"figures": figures, "phases": phases, "signed_years": signed_years, "coverage": cov,
-            "departements": departements, "reports": reports, "last_year": last_year, "year": today.year,
-            "funding": funding}
+            "departements": departements, "reports": reports, "last_year": last_year, "year": day.year,
+            "funding": funding, "day": day, "at": at}
 
 
 def fiches_for_list(user):

@@ -12,19 +12,21 @@ from cls_portal.core import charts, worklist
 from cls_portal.core.exports import ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
 
-from . import exports, filters, permissions, selectors
+from . import exports, filters, forms, permissions, selectors
 
 
 def dashboard(request):
     require(permissions.can_view_dashboard(request.user))
     scope = selectors.dashboard_scope(request.user, request.GET.get("region") or None)
-    data = selectors.dashboard_data(scope)
+    date_form = forms.FiguresDateForm(request.GET or None)
+    at = date_form.day() if date_form.is_bound else None
+    data = selectors.dashboard_data(scope, at=at)
     cov = data["coverage"]
     items = (worklist.items_for(request.user, worklist.REGION, timezone.localdate())
              if request.user.has_role(Role.REGION) else [])
     work_departements, work_campaigns = selectors.work_by_departement(items)
     return render(request, "regional/dashboard.html", {
-        **data, "scope": scope, "show_work": request.user.has_role(Role.REGION), "work_count": len(items),
+        **data, "scope": scope, "date_form": date_form, "show_work": request.user.has_role(Role.REGION), "work_count": len(items),
         "work_departements": work_departements, "work_campaigns": work_campaigns,
         "coverage_chart": charts.bar_chart(
             [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,
