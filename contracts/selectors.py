@@ -55,11 +55,14 @@ def _end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def q_closed_at(day: dt.date) -> Q:
+def q_closed_at(day: dt.date, of: str = "") -> Q:
     """Closed by the end of `day`: its closure is in the phase history by then. A closed contract without a
-    dated closure (none is left after the backfill migration; test data) counts as closed at any date."""
-    closures = PhaseTransition.objects.filter(contract_id=OuterRef("pk"), to_phase=Phase.CLOS)
-    return Q(Exists(closures.filter(at__lt=_end_of(day)))) | (Q(phase=Phase.CLOS) & ~Q(Exists(closures)))
+    dated closure (none is left after the backfill migration; test data) counts as closed at any date.
+    `of="previous"`: the same of the contract's previous generation."""
+    prefix = f"{of}__" if of else ""
+    closures = PhaseTransition.objects.filter(contract_id=OuterRef(f"{of}_id" if of else "pk"), to_phase=Phase.CLOS)
+    return (Q(Exists(closures.filter(at__lt=_end_of(day))))
+            | (Q(**{f"{prefix}phase": Phase.CLOS}) & ~Q(Exists(closures))))
 
 
 def q_active_at(day: dt.date) -> Q:
@@ -69,9 +72,10 @@ def q_active_at(day: dt.date) -> Q:
 
 def q_post_planned_at(day: dt.date) -> Q:
     """A coordination post is planned from the letter of intent (a contract imported signed without its
-    letter's date: from its signature) until the contract closes."""
+    letter's date: from its signature) until the contract closes. A renewal prepared while the previous
+    generation runs is the same post: it counts once the previous one is closed."""
     return ((Q(date_lettre_intention__lte=day) | Q(date_lettre_intention__isnull=True, date_signature__lte=day))
-            & ~q_closed_at(day))
+            & ~q_closed_at(day) & (Q(previous__isnull=True) | q_closed_at(day, of="previous")))
 
 
 def coordinators_at(day: dt.date):
