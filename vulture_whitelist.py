@@ -286,3 +286,6 @@ work  # actions/views.py my_sheets: a sheet's pending items, read by actions/my_
 is_main_pilot  # actions/views.py my_sheets: read by actions/my_sheets.html
 work_groups  # contracts/views.py my_cls: a contract's pending items, read by contracts/my_cls.html
 avancement_label  # directory/views.py summary: a sheet's last progress in words, read by directory/summary.html
+# --- Issue 20 (regional figures at a date, QPV) ---------------------------------------------------------------
+au  # regional/filters.py, regional/forms.py: the date of the figures, a filter / form field read by name
+with_population  # regional/selectors.py QPVCoverage: read by regional/dashboard.html

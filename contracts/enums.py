@@ -106,3 +106,5 @@ class ContractEvent(models.TextChoices):
     MEMBRE_AJOUTE = "contrat_membre_ajoute", "Membre ajouté à une instance"
     REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"
     AVENANT_ENREGISTRE = "contrat_avenant_enregistre", "Avenant enregistré"
+    QPV_ENREGISTRE = "qpv_enregistre", "Quartier prioritaire enregistré"
+    QPV_IMPORTES = "qpv_importes", "Quartiers prioritaires importés"

@@ -60,6 +60,25 @@ class ContractQuerySet(models.QuerySet):
         return self.filter(phase__in=ACTIVE_PHASES)
 
 
+class QPV(models.Model):
+    """A quartier prioritaire de la politique de la ville, in the reference list the regional team types or
+    imports (the project ships no national list): official code, name, département, population if known."""
+
+    code = models.CharField("code officiel", max_length=12, unique=True)
+    nom = models.CharField("nom du quartier", max_length=200)
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="département")
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "quartier prioritaire (QPV)"
+        verbose_name_plural = "quartiers prioritaires (QPV)"
+        ordering = ["departement", "code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
 class Contract(VersionedModel):
     nom = models.CharField("nom du contrat", max_length=255)
     collectivite = models.ForeignKey(
@@ -81,6 +100,7 @@ class Contract(VersionedModel):
     communes = models.ManyToManyField("territories.Commune", related_name="contracts", blank=True,
                                       verbose_name="communes du périmètre")
 
+    qpvs = models.ManyToManyField(QPV, blank=True, related_name="contracts", verbose_name="QPV couverts")
     rural = models.BooleanField("territoire rural", default=False)
     qpv = models.BooleanField("couvre des QPV", default=False)
     nb_qpv = models.PositiveSmallIntegerField("nombre de QPV couverts", default=0)

@@ -22,3 +22,25 @@ class FiguresDateForm(PortalForm):
     def day(self) -> dt.date | None:
         """The date asked, or None (today's figures, also when the date typed is refused)."""
         return self.cleaned_data.get("au") if self.is_valid() else None
+
+
+class QPVForm(PortalForm):
+    """One QPV of the région's reference list, added or updated by its code."""
+
+    code = forms.CharField(label="Code officiel", max_length=12, help_text="Par exemple QN01401M.")
+    nom = forms.CharField(label="Nom du quartier", max_length=200)
+    departement = forms.ChoiceField(label="Département")
+    population = forms.IntegerField(label="Population (facultatif)", required=False, min_value=0,
+                                    max_value=10_000_000)
+
+    def __init__(self, *args, departements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [(d.code, f"{d.nom} ({d.code})") for d in departements]
+
+
+class QPVImportForm(PortalForm):
+    lignes = forms.CharField(
+        label="Lignes à importer", widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Une ligne par quartier : code;nom;département;population (population facultative, séparateur "
+                  "point-virgule ou tabulation, comme un copier-coller depuis un tableur). Un code déjà connu est "
+                  "mis à jour.")

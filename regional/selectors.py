@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Sum, When
@@ -17,7 +18,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.core.worklist import by_kind
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
-from contracts.models import Contract
+from contracts.models import QPV, Contract
 from contracts.selectors import (
     coordinators_at,
     nb_communes_subquery,
@@ -115,6 +116,51 @@ def dashboard_scope(user, region_code: str | None = None) -> Scope:
                  params={"departement": codes})
 
 
+# --- QPV: each counted once ------------------------------------------------------------------------------
+
+def region_departements(region) -> list[Departement]:
+    return list(Departement.objects.filter(region=region).order_by("code")) if region else []
+
+
+def _scope_qpvs(scope: Scope):
+    if scope.departement_codes is None:
+        return QPV.objects.filter(departement__region_id=scope.region.code if scope.region else None)
+    return QPV.objects.filter(departement_id__in=scope.departement_codes)
+
+
+def qpvs_of(scope: Scope) -> list[QPV]:
+    """The scope's QPV reference list, each with the number of contracts listing it (one query)."""
+    return list(_scope_qpvs(scope).select_related("departement").annotate(nb_contracts=Count("contracts"))
+                .order_by("departement_id", "nom", "code"))
+
+
+@dataclass(frozen=True)
+class QPVCoverage:
+    total: int            # QPV in the reference list of the scope
+    covered: int          # distinct QPV listed by an active contract
+    with_population: int  # QPV whose population is entered
+    population: int       # their population
+    covered_population: int  # population of the covered QPV among them
+
+    @property
+    def share(self):
+        """Covered share of the QPV population, over the QPV whose population is entered; None without any."""
+        if not self.population:
+            return None
+        return (Decimal(self.covered_population) / Decimal(self.population)).quantize(Decimal("0.000001"))
+
+
+def qpv_coverage(scope: Scope, at: dt.date | None = None) -> QPVCoverage:
+    """Distinct QPV covered by the scope's active contracts (today, or on `at`): a QPV listed by two contracts
+    counts once. Two queries."""
+    qpvs = _scope_qpvs(scope).order_by()
+    listed = Contract.qpvs.through.objects.filter(contract__in=scope.contracts.filter(q_active(at))).values("qpv_id")
+    agg = dict(n=Count("code"), n_pop=Count("population"), pop=Sum("population"))
+    total, covered = qpvs.aggregate(**agg), qpvs.filter(pk__in=listed).aggregate(**agg)
+    return QPVCoverage(total=total["n"], covered=covered["n"], with_population=total["n_pop"],
+                       population=total["pop"] or 0, covered_population=covered["pop"] or 0)
+
+
 # --- Dashboard figures -----------------------------------------------------------------------
 
 @dataclass
@@ -164,6 +210,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     signed = list(qs.filter(date_signature__isnull=False).annotate(y=ExtractYear("date_signature"))
                   .values_list("y").annotate(n=Count("pk")).order_by("y"))
     cov = scope.coverage(at)
+    qpv = qpv_coverage(scope, at)
     funding = funding_selectors.dashboard_funding(scope.contracts, day.year)
     dated = {"au": at.isoformat()} if at else {}
     u = lambda **kw: list_url(scope, **kw)  # noqa: E731
@@ -177,8 +224,11 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
                            ud(actif="1", financement=f"engage_{day.year}")),
         "clsm": Figure("Contrats avec un CLSM", agg["clsm"], ud(actif="1", clsm="oui")),
         "qpv_contracts": Figure("Contrats couvrant des QPV", agg["qpv_contracts"], ud(actif="1", qpv="oui")),
-        "nb_qpv": Figure("QPV couverts", agg["nb_qpv"] or 0, ud(actif="1", qpv="oui"),
-                         hint="Somme des QPV déclarés par les contrats actifs."),
+        "nb_qpv": Figure("QPV déclarés par les contrats actifs (somme)", agg["nb_qpv"] or 0,
+                         ud(actif="1", qpv="oui"),
+                         hint="Somme des nombres déclarés : un QPV couvert par deux contrats y compte deux fois."),
+        "qpv_covered": Figure("QPV couverts (chacun compté une fois)", qpv.covered, ud(actif="1", qpv="oui"),
+                              hint="QPV du référentiel régional cochés sur au moins un contrat actif."),
         "posts_planned": Figure("Postes de coordination prévus", agg["posts_planned"], ud(poste="prevu"),
                                 hint="Un poste est prévu dès la lettre d'intention, jusqu'à la clôture du contrat."),
         "posts_filled": Figure("Coordinateurs en poste", agg["posts_filled"],
@@ -202,7 +252,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     departements = [{"area": d, "url": ud(actif="1", departement=d.code)} for d in cov.departements]
     return {"figures": figures, "phases": phases, "signed_years": signed_years, "coverage": cov,
             "departements": departements, "reports": reports, "last_year": last_year, "year": day.year,
-            "funding": funding, "day": day, "at": at}
+            "funding": funding, "day": day, "at": at, "qpv": qpv}
 
 
 def fiches_for_list(user):

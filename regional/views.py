@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from cls_portal.accounts.models import Role
 from cls_portal.core import charts, worklist
+from cls_portal.core.errors import DomainError, apply_domain_error
 from cls_portal.core.exports import ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
+from contracts import services as contract_services
 
 from . import exports, filters, forms, permissions, selectors
 
@@ -26,7 +29,8 @@ def dashboard(request):
              if request.user.has_role(Role.REGION) else [])
     work_departements, work_campaigns = selectors.work_by_departement(items)
     return render(request, "regional/dashboard.html", {
-        **data, "scope": scope, "date_form": date_form, "show_work": request.user.has_role(Role.REGION), "work_count": len(items),
+        **data, "scope": scope, "date_form": date_form, "show_work": request.user.has_role(Role.REGION),
+        "work_count": len(items), "show_qpv_link": permissions.can_manage_qpv(request.user)[0],
         "work_departements": work_departements, "work_campaigns": work_campaigns,
         "coverage_chart": charts.bar_chart(
             [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,
@@ -36,6 +40,38 @@ def dashboard(request):
         "signed_chart": charts.series_chart([(f.label, f.value) for f in data["signed_years"]],
                                             title=f"Contrats signés par année — {scope.label}"),
         "title": f"Vue régionale — {scope.label}",
+    })
+
+
+def qpv_list(request):
+    """The région's QPV reference list: add or update one, or import pasted lines."""
+    require(permissions.can_manage_qpv(request.user))
+    scope = selectors.dashboard_scope(request.user, request.POST.get("region") or request.GET.get("region") or None)
+    action = request.POST.get("action")
+    departements = selectors.region_departements(scope.region)
+    form = forms.QPVForm(request.POST if action == "ajouter" else None, departements=departements)
+    import_form = forms.QPVImportForm(request.POST if action == "importer" else None)
+    bound = form if form.is_bound else import_form if import_form.is_bound else None
+    if bound is not None and bound.is_valid():
+        data, region_code = bound.cleaned_data, scope.region.code
+        try:
+            if bound is form:
+                qpv = contract_services.qpv_save(actor=request.user, region_code=region_code, code=data["code"],
+                                                 nom=data["nom"], departement_code=data["departement"],
+                                                 population=data["population"])
+                messages.success(request, f"Le QPV {qpv} est enregistré.")
+            else:
+                added, updated = contract_services.qpv_import(actor=request.user, region_code=region_code,
+                                                              text=data["lignes"])
+                messages.success(request, f"Import terminé : {added} QPV ajouté{'s' if added > 1 else ''}, "
+                                          f"{updated} mis à jour.")
+            return redirect(reverse("regional:qpv") + f"?region={region_code}")
+        except DomainError as err:
+            apply_domain_error(bound, err)
+    return render(request, "regional/qpv_list.html", {
+        "scope": scope, "qpvs": selectors.qpvs_of(scope), "form": form, "import_form": import_form,
+        "title": f"Quartiers prioritaires (QPV) — {scope.label}",
+        "breadcrumbs": [("Vue régionale", reverse("regional:dashboard")), ("Quartiers prioritaires", None)],
     })
 
 
