@@ -12,6 +12,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.core import charts, worklist
 from cls_portal.core.errors import DomainError, apply_domain_error
 from cls_portal.core.exports import ColumnChoiceForm, export_response
+from cls_portal.core.formatting import format_date_long
 from cls_portal.core.permissions import require
 from contracts import services as contract_services
 
@@ -34,7 +35,8 @@ def dashboard(request):
         "work_departements": work_departements, "work_campaigns": work_campaigns,
         "coverage_chart": charts.bar_chart(
             [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,
-            title=f"Part de la population couverte par un CLS actif, par département — {scope.label}"),
+            title=f"Part de la population couverte par un CLS actif, par département — {scope.label}"
+                  + (f", au {format_date_long(at)}" if at else "")),
         "phase_chart": charts.bar_chart([(f.label, f.value) for f in data["phases"]],
                                         title=f"Contrats par phase — {scope.label}"),
         "signed_chart": charts.series_chart([(f.label, f.value) for f in data["signed_years"]],
