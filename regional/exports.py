@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cls_portal.core.exports import Column
+from cls_portal.core.formatting import format_number
 
 
 def _deps(c):
@@ -79,3 +80,15 @@ def _value_of(year):
 def indicateur_columns(years) -> list[Column]:
     """The base columns then one column per year that has values ("Valeur 2025")."""
     return INDICATEUR_BASE_COLUMNS + [Column(f"valeur_{y}", f"Valeur {y}", _value_of(y)) for y in years]
+
+
+def _split_text(parts) -> str:
+    return " ; ".join(f"{nom} : {format_number(p)}" for nom, p in parts or [])
+
+
+def contract_columns(split: dict | None = None) -> list[Column]:
+    """The contract columns, with the population per département of the contracts on several départements
+    (`split`: `selectors.population_split`)."""
+    split = split or {}
+    return CONTRACT_COLUMNS + [Column("population_departements", "Population par département",
+                                      lambda c: _split_text(split.get(c.pk)), default=False)]

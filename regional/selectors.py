@@ -255,6 +255,19 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
             "funding": funding, "day": day, "at": at, "qpv": qpv}
 
 
+def population_split(contracts) -> dict[int, list[tuple[str, int]]]:
+    """Population of each contract's perimeter per département, for the contracts on more than one:
+    {contract id: [(département name, inhabitants), ...]} (one query; `contracts` a queryset or a list)."""
+    ids = contracts.values("pk") if hasattr(contracts, "values") else [c.pk for c in contracts]
+    rows = (Contract.communes.through.objects.filter(contract_id__in=ids).order_by("commune__departement_id")
+            .values("contract_id", "commune__departement_id", "commune__departement__nom")
+            .annotate(p=Sum("commune__population")))
+    split: dict[int, list[tuple[str, int]]] = {}
+    for row in rows:
+        split.setdefault(row["contract_id"], []).append((row["commune__departement__nom"], row["p"] or 0))
+    return {pk: parts for pk, parts in split.items() if len(parts) > 1}
+
+
 def fiches_for_list(user):
     return (FicheAction.objects.filter(contract__in=Contract.objects.visible_to(user))
             .select_related("contract", "axe", "pilote_organisation", "pilote_personne")

@@ -81,8 +81,13 @@ def _filter_params(request):
     return [(k, v) for k, values in request.GET.lists() if k not in ("page", "format", "colonnes") for v in values]
 
 
-def _list_page(request, *, filterset, columns, template, title, export_url, extra=None):
+def _list_page(request, *, filterset, columns, template, title, export_url, extra=None, split=False):
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    if split:  # a contract on several départements shows its population per département
+        page.object_list = list(page.object_list)
+        parts = selectors.population_split(page.object_list)
+        for contract in page.object_list:
+            contract.population_split = parts.get(contract.pk, [])
     return render(request, template, {
         "filter": filterset, "page_obj": page, "title": title,
         "export_form": ColumnChoiceForm(columns=columns, auto_id="export_%s"), "export_url": export_url,
@@ -105,14 +110,16 @@ def _export(request, *, filterset, columns, basename):
 def contract_list(request):
     fs = filters.ContractFilter(request.GET or None, request=request,
                                 queryset=selectors.contracts_for_list(request.user))
-    return _list_page(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, template="regional/contract_list.html",
-                      title="Contrats locaux de santé — liste filtrée", export_url=reverse("regional:contracts_export"))
+    return _list_page(request, filterset=fs, columns=exports.contract_columns(),
+                      template="regional/contract_list.html", title="Contrats locaux de santé — liste filtrée",
+                      export_url=reverse("regional:contracts_export"), split=True)
 
 
 def contract_export(request):
     fs = filters.ContractFilter(request.GET or None, request=request,
                                 queryset=selectors.contracts_for_export(request.user))
-    return _export(request, filterset=fs, columns=exports.CONTRACT_COLUMNS, basename="contrats")
+    return _export(request, filterset=fs, columns=exports.contract_columns(selectors.population_split(fs.qs)),
+                   basename="contrats")
 
 
 def fiche_list(request):
