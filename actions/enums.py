@@ -138,3 +138,5 @@ class ActionEvent(models.TextChoices):
     FICHE_COMMENTEE = "fiche_commentee", "Commentaire de revue"
     SUIVI_ENREGISTRE = "fiche_suivi_enregistre", "Suivi annuel enregistré"
     PLAN_IMPORTE = "plan_importe", "Plan d'action importé"
+    CHAMP_CREE = "champ_action_cree", "Champ d'action ajouté"
+    CHAMP_MODIFIE = "champ_action_modifie", "Champ d'action modifié"

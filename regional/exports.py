@@ -10,6 +10,12 @@ def _deps(c):
     return ", ".join(d.departement.nom for d in c.delegations.all())
 
 
+def _champs(fiche) -> str:
+    """The sheet's fields of action: its own and its axe's, once each."""
+    names = {c.libelle: c.ordre for c in [*fiche.champs.all(), *fiche.axe.champs.all()]}
+    return ", ".join(sorted(names, key=lambda n: (names[n], n)))
+
+
 def _people(users):
     return ", ".join(str(u) for u in users)
 
@@ -51,6 +57,7 @@ FICHE_COLUMNS = [
     Column("preexistante", "Action préexistante", lambda f: f.preexistante, default=False),
     Column("objectif_general", "Objectif général", lambda f: f.objectif_general, default=False),
     Column("public_cible", "Public cible", lambda f: f.public_cible, default=False),
+    Column("champs", "Champs d'action", lambda f: _champs(f)),
     Column("nb_indicateurs", "Indicateurs", lambda f: len(f.indicateurs.all()), default=False),
 ]
 

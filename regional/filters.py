@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.enums import FicheStatut
-from actions.models import FicheAction, Indicateur
+from actions.models import ChampAction, FicheAction, Indicateur
 from cls_portal.core.query import IdFilter, PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
@@ -27,6 +27,10 @@ REPORT_CHOICES = [(f"{k}_{s}", f"{label} {word}") for k, label in ReportKind.cho
 
 def _departement_choices():
     return [(d.code, str(d)) for d in Departement.objects.order_by("code")]
+
+
+def _champ_choices():
+    return [(c.pk, c.libelle) for c in ChampAction.objects.order_by("ordre", "libelle")]
 
 
 def _region_choices():
@@ -53,6 +57,8 @@ class ScopedChoicesMixin:
         self.filters["departement"].extra["choices"] = departements
         if "region" in self.filters:
             self.filters["region"].extra["choices"] = regions
+        if "champ" in self.filters:  # read once (a callable would be read again at each rendering)
+            self.filters["champ"].extra["choices"] = _champ_choices()
 
 
 class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.FilterSet):
@@ -77,6 +83,9 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
     financement = django_filters.ChoiceFilter(label="Financement ARS", choices=lambda: [
         (f"engage_{y}", f"Engagé en {y}") for y in range(timezone.localdate().year, FIRST_FUNDING_YEAR - 1, -1)],
         method="filter_financement")
+    champ = django_filters.TypedChoiceFilter(label="Champ d'action", choices=_champ_choices, coerce=int,
+                                             method="filter_champ",
+                                             help_text="Contrats ayant au moins une fiche dans ce champ.")
     annee_signature = YearFilter(label="Année de signature", field_name="date_signature__year")
     rapport = django_filters.ChoiceFilter(label="Rapport annuel", choices=REPORT_CHOICES, method="filter_rapport")
     annee_rapport = YearFilter(label="Année du rapport", method="filter_noop",
@@ -98,6 +107,9 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
 
     def filter_actif(self, qs, name, value):
         return qs.filter(selectors.q_active(self.at())) if value == "1" else qs
+
+    def filter_champ(self, qs, name, value):
+        return qs.filter(selectors.q_contract_in_champ(value))
 
     def filter_poste(self, qs, name, value):
         return qs.filter(q_post_planned_at(self.at() or timezone.localdate())) if value == "prevu" else qs
@@ -131,6 +143,8 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
 class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.FilterSet):
     contrat = IdFilter(label="Contrat (identifiant)", field_name="contract_id", widget=forms.HiddenInput)
     q = django_filters.CharFilter(label="Titre ou contrat", method="filter_q")
+    champ = django_filters.TypedChoiceFilter(label="Champ d'action", choices=_champ_choices, coerce=int,
+                                             method="filter_champ", help_text="Sur la fiche ou sur son axe.")
     departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
                                                       method="filter_departement")
     statut = django_filters.ChoiceFilter(label="Statut", choices=FicheStatut.choices)
@@ -146,6 +160,9 @@ class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Filte
         if not value:
             return qs
         return qs.filter(in_departements_q(value, field="contract_id"))
+
+    def filter_champ(self, qs, name, value):
+        return qs.filter(selectors.q_fiche_in_champ(value))
 
 
 class IndicateurFilter(FicheFilter):
@@ -165,3 +182,6 @@ class IndicateurFilter(FicheFilter):
         if not value:
             return qs
         return qs.filter(in_departements_q(value, field="fiche__contract_id"))
+
+    def filter_champ(self, qs, name, value):
+        return qs.filter(selectors.q_fiche_in_champ(value, field="fiche_id"))

@@ -44,3 +44,12 @@ class QPVImportForm(PortalForm):
         help_text="Une ligne par quartier : code;nom;département;population (population facultative, séparateur "
                   "point-virgule ou tabulation, comme un copier-coller depuis un tableur). Un code déjà connu est "
                   "mis à jour.")
+
+
+class ChampForm(PortalForm):
+    """A field of action added to the reference list, or renamed / no longer offered (`champ`: its id)."""
+
+    champ = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    libelle = forms.CharField(label="Libellé", max_length=120)
+    actif = forms.BooleanField(label="Proposé dans les formulaires des axes et des fiches", required=False,
+                               initial=True)

@@ -29,3 +29,10 @@ def can_manage_qpv(user) -> Result:
     if user.is_portal_admin or user.has_role(Role.REGION):
         return OK
     return False, "Le référentiel des quartiers prioritaires est tenu par l'équipe régionale de l'ARS."
+
+
+def can_manage_champs(user) -> Result:
+    """The reference list of the fields of action is kept by the regional teams (administrators too)."""
+    if user.is_portal_admin or user.has_role(Role.REGION):
+        return OK
+    return False, "La liste des champs d'action est tenue par les équipes régionales de l'ARS."

@@ -7,13 +7,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Sum, When
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import FicheAction, Indicateur, ValeurIndicateur
+from actions.models import Axe, ChampAction, FicheAction, Indicateur, ValeurIndicateur
 from cls_portal.accounts.models import Role
 from cls_portal.core.worklist import by_kind
 from cls_portal.territories.models import Delegation, Departement, Region
@@ -252,7 +266,8 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     departements = [{"area": d, "url": ud(actif="1", departement=d.code)} for d in cov.departements]
     return {"figures": figures, "phases": phases, "signed_years": signed_years, "coverage": cov,
             "departements": departements, "reports": reports, "last_year": last_year, "year": day.year,
-            "funding": funding, "day": day, "at": at, "qpv": qpv}
+            "funding": funding, "day": day, "at": at, "qpv": qpv,
+            "champs": fiches_by_champ(scope)}
 
 
 def population_split(contracts) -> dict[int, list[tuple[str, int]]]:
@@ -268,10 +283,47 @@ def population_split(contracts) -> dict[int, list[tuple[str, int]]]:
     return {pk: parts for pk, parts in split.items() if len(parts) > 1}
 
 
+# --- Fields of action -----------------------------------------------------------------------------------------
+
+def q_fiche_in_champ(champ_id, field: str = "pk") -> Q:
+    """Sheets (`field`: "pk" on sheets, "fiche_id" on indicators) in a field of action: set on the sheet or on
+    its axe. Subqueries: no join, no duplicate row."""
+    on_sheet = FicheAction.champs.through.objects.filter(champaction_id=champ_id).values("ficheaction_id")
+    on_axe = FicheAction.objects.filter(axe_id__in=Axe.champs.through.objects.filter(
+        champaction_id=champ_id).values("axe_id")).values("pk")
+    return Q(**{f"{field}__in": on_sheet}) | Q(**{f"{field}__in": on_axe})
+
+
+def q_contract_in_champ(champ_id) -> Q:
+    """Contracts with at least one sheet in the field of action."""
+    return Q(pk__in=FicheAction.objects.filter(q_fiche_in_champ(champ_id)).values("contract_id"))
+
+
+def fiches_by_champ(scope: Scope) -> list[Figure]:
+    """Sheets of the scope's contracts per field of action (a sheet counts in each of its fields, once in
+    each), each linking to the sheet list filtered by that field. One query."""
+    fiches = FicheAction.objects.filter(contract__in=scope.contracts.values("pk"))
+    on_sheet = FicheAction.champs.through.objects.filter(champaction_id=OuterRef(OuterRef("pk"))).values(
+        "ficheaction_id")
+    on_axe = Axe.champs.through.objects.filter(champaction_id=OuterRef(OuterRef("pk"))).values("axe_id")
+    count = (fiches.filter(Q(pk__in=on_sheet) | Q(axe_id__in=on_axe)).order_by()
+             .annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+    rows = ChampAction.objects.annotate(n=Coalesce(Subquery(count, output_field=IntegerField()), 0)).order_by(
+        "ordre", "libelle")
+    base = reverse("regional:fiches") + "?" + urlencode({**scope.params}, doseq=True)
+    return [Figure(c.libelle, c.n, f"{base}&champ={c.pk}") for c in rows if c.actif or c.n]
+
+
+def champs_with_counts() -> list[ChampAction]:
+    """The reference list with how many axes and sheets carry each field (every région: the list is shared)."""
+    return list(ChampAction.objects.annotate(nb_axes=Count("axes", distinct=True),
+                                             nb_fiches=Count("fiches", distinct=True)).order_by("ordre", "libelle"))
+
+
 def fiches_for_list(user):
     return (FicheAction.objects.filter(contract__in=Contract.objects.visible_to(user))
             .select_related("contract", "axe", "pilote_organisation", "pilote_personne")
-            .prefetch_related("indicateurs")
+            .prefetch_related("indicateurs", "champs", "axe__champs")
             .order_by("contract__nom", "contract_id", "axe__numero", "numero"))
 
 

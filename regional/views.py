@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import services as actions_services
+from actions.models import ChampAction
 from cls_portal.accounts.models import Role
 from cls_portal.core import charts, worklist
 from cls_portal.core.errors import DomainError, apply_domain_error
@@ -74,6 +76,31 @@ def qpv_list(request):
         "scope": scope, "qpvs": selectors.qpvs_of(scope), "form": form, "import_form": import_form,
         "title": f"Quartiers prioritaires (QPV) — {scope.label}",
         "breadcrumbs": [("Vue régionale", reverse("regional:dashboard")), ("Quartiers prioritaires", None)],
+    })
+
+
+def champ_list(request):
+    """The fields of action: the reference list the regional teams keep (add, rename, stop offering)."""
+    require(permissions.can_manage_champs(request.user))
+    form = forms.ChampForm(request.POST or None, auto_id="champ_%s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["champ"]:
+                get_object_or_404(ChampAction, pk=data["champ"])
+                champ = actions_services.champ_update(actor=request.user, champ_id=data["champ"],
+                                                      libelle=data["libelle"], actif=data["actif"])
+                messages.success(request, f"Le champ d'action « {champ} » est enregistré.")
+            else:
+                champ = actions_services.champ_create(actor=request.user, libelle=data["libelle"])
+                messages.success(request, f"Le champ d'action « {champ} » est ajouté à la liste.")
+            return redirect("regional:champs")
+        except DomainError as err:
+            apply_domain_error(form, err)
+    return render(request, "regional/champ_list.html", {
+        "champs": selectors.champs_with_counts(), "form": form, "title": "Champs d'action",
+        "editing": form.data.get("champ") if form.is_bound else None,
+        "breadcrumbs": [("Vue régionale", reverse("regional:dashboard")), ("Champs d'action", None)],
     })
 
 

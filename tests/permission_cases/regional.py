@@ -26,3 +26,9 @@ CASES += [
     Case("regional:qpv", {"anonymous": 302, "admin": 200, "region": 200}),
     Case("regional:qpv", REGION_POST, method="post", data=_qpv),
 ]
+
+CASES += [
+    Case("regional:champs", {"anonymous": 302, "admin": 200, "region": 200}),
+    Case("regional:champs", REGION_POST, method="post",
+         data=lambda t: {"libelle": f"Santé des jeunes ({t.region.code})"}),
+]
