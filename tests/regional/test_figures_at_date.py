@@ -216,3 +216,18 @@ def test_the_normandie_statement_of_march_2025(client):
     # The same région today: the contract signed in May 2025 is active, its post planned.
     today = client.get(reverse("regional:dashboard")).context["figures"]
     assert (today["active"].value, today["posts_planned"].value) == (22, 31)
+
+
+@pytest.mark.django_db
+def test_a_future_or_unreadable_date_is_refused_next_to_the_field(client, region):
+    client.force_login(region["user"])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    for value in (tomorrow.isoformat(), "31/02/2025", "abc"):
+        response = client.get(reverse("regional:dashboard"), {"au": value})
+        assert response.status_code == 200
+        assert response.context["at"] is None  # today's figures
+        assert response.context["date_form"].errors["au"]
+        assert "Chiffres d'aujourd'hui affichés." in unescape(response.content.decode())
+    # A French date typed by hand reads as the ISO one.
+    response = client.get(reverse("regional:dashboard"), {"au": "26/03/2025"})
+    assert response.context["at"] == AT
