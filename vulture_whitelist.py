@@ -289,3 +289,6 @@ work_groups  # contracts/views.py my_cls: a contract's pending items, read by co
 avancement_label  # directory/views.py summary: a sheet's last progress in words, read by directory/summary.html
 thematique  # unused variable (cls_portal/accounts/rgaa.py): read by templates/legal/accessibilite.html
 profil  # unused property (cls_portal/accounts/rgaa.py): read by templates/legal/accessibilite.html
+# --- Issue 20 (regional figures at a date, QPV) ---------------------------------------------------------------
+au  # regional/filters.py, regional/forms.py: the date of the figures, a filter / form field read by name
+with_population  # regional/selectors.py QPVCoverage: read by regional/dashboard.html

@@ -107,3 +107,5 @@ class ContractEvent(models.TextChoices):
     REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"
     AVENANT_ENREGISTRE = "contrat_avenant_enregistre", "Avenant enregistré"
     AVENANT_PARAPHE = "contrat_avenant_paraphe", "Avenant paraphé"
+    QPV_ENREGISTRE = "qpv_enregistre", "Quartier prioritaire enregistré"
+    QPV_IMPORTES = "qpv_importes", "Quartiers prioritaires importés"

@@ -10,7 +10,7 @@ from cls_portal.core.validation import DATE_MIN, PortalForm, PortalModelForm
 from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Departement, Organisation
 
 from .enums import DocumentType, InstanceType, Phase, SignatoryRole
-from .models import Contract, Instance, Meeting, Step
+from .models import QPV, Contract, Instance, Meeting, Step
 from .selectors import territory_for_code
 from .steps import DEFAULT_PLAN_MONTHS
 
@@ -28,10 +28,20 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
         help_texts = {"duree_annees": "De 3 à 5 ans ; la date de fin est calculée à partir de la date de signature, "
                                       "renseignée par la délégation quand elle valide la signature."}
 
+    qpvs = forms.ModelMultipleChoiceField(
+        label="Quartiers prioritaires couverts (QPV)", required=False, queryset=QPV.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les QPV du référentiel régional (tenu par l'équipe régionale). Quand des QPV sont cochés, "
+                  "« couvre des QPV » et leur nombre en découlent.")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         contract = self.instance
         deps = [d.departement_id for d in contract.delegations.all()]
+        self.fields["qpvs"].queryset = QPV.objects.filter(departement__region_id=contract.ars.region_id).order_by(
+            "departement_id", "nom")
+        if contract.pk:
+            self.initial.setdefault("qpvs", [q.pk for q in contract.qpvs.all()])
         self.fields["referent"].queryset = get_user_model().objects.filter(
             memberships__role=Role.DELEGATION, memberships__departements__in=deps).distinct().order_by("last_name")
         self.fields["duree_annees"].widget.attrs.update(min=3, max=5)

@@ -9,6 +9,7 @@ from cls_portal.territories.models import Organisation
 from .enums import ContractEvent as E
 from .enums import Phase
 from .models import (
+    QPV,
     Avenant,
     Contract,
     Document,
@@ -45,6 +46,8 @@ SENTENCES = {
     E.REUNION_ENREGISTREE: "Réunion enregistrée : {reunion}",
     E.AVENANT_ENREGISTRE: "Avenant n°{numero} enregistré",
     E.AVENANT_PARAPHE: "Avenant n°{numero} paraphé",
+    E.QPV_ENREGISTRE: "Quartier prioritaire « {qpv} » enregistré dans le référentiel régional",
+    E.QPV_IMPORTES: "Quartiers prioritaires importés dans le référentiel régional",
 }
 
 
@@ -66,11 +69,13 @@ def register():
     history.register_subject(Step, lambda s: {"titre": s.titre})
     history.register_subject(Organisation, lambda o: {"organisation": o.nom})
     history.register_subject(Avenant, lambda a: {"numero": a.numero})
+    history.register_subject(QPV, lambda q: {"qpv": str(q)})
     history.register_subject(TransitionProposal, lambda p: {"transition": _proposal_label(p.transition)})
     history.register_labels({
         "communes": "Communes du périmètre", "communes_ajoutees": "Communes ajoutées",
         "communes_retirees": "Communes retirées", "fiches_reprises": "Fiches actions reprises",
-        "document": "Document", "rang": "Rang dans la démarche",
+        "document": "Document", "rang": "Rang dans la démarche", "qpv_crees": "QPV ajoutés",
+        "qpv_modifies": "QPV mis à jour",
     })
     history.register_formatters({"contracts.phasetransition.phase": _phase_label})
 

@@ -243,7 +243,7 @@ def contract_edit(request, pk):
     form = forms.ContractIdentityForm(request.POST or None, instance=contract)
     done = _save(request, form, contract, lambda d: services.contract_update(
         actor=request.user, contract=contract, version=d.get("version"),
-        data={k: d[k] for k in forms.ContractIdentityForm.Meta.fields}),
+        data={k: d[k] for k in [*forms.ContractIdentityForm.Meta.fields, "qpvs"]}),
         success="L'identité du contrat a été enregistrée.", anchor="#identite")
     return done or _form_page(request, contract, form, "Modifier l'identité du contrat",
                               conflict=form.conflict)

@@ -53,12 +53,13 @@ def _france_map(coverage: dict, selected: str) -> dict:
 def directory(request):
     params = DirectoryQueryForm(request.GET).values()
     region, departement, q = params["region"], params["departement"], params["q"]
-    page = Paginator(selectors.directory(region=region, departement=departement, q=q), 30).get_page(
+    page = Paginator(selectors.directory_entries(region=region, departement=departement, q=q), 30).get_page(
         request.GET.get("page"))
     coverage = selectors.coverage_by_departement()
     choices = selectors.filter_choices(region)
     return render(request, "directory/index.html", {
-        "page_obj": page, "groups": selectors.group_by_departement(page.object_list),
+        "page_obj": page, "groups": selectors.group_entries(page.object_list),
+        "nb_contracts": selectors.directory(region=region, departement=departement, q=q).count(),
         "region": region, "departement": departement, "q": q, **choices,
         "communes": selectors.communes_found(q) if q else [],
         **selectors.contacts(region=region, departement=departement),

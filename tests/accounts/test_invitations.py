@@ -224,6 +224,15 @@ def test_hand_over_the_coordination(client, world, django_capture_on_commit_call
     assert list(contract.coordinators.all()) == [new]
     old.forget_roles()
     assert not old.has_role(Role.COORDINATEUR)
+    # The coordinators' terms are dated (the regional figures of a past date read them).
+    from django.utils import timezone
+
+    from contracts.models import CoordinatorTerm
+
+    today = timezone.localdate()
+    terms = {t.user_id: (t.debut, t.fin) for t in CoordinatorTerm.objects.filter(contract=contract)}
+    assert terms[new.pk] == (today, None)
+    assert terms[old.pk][1] == today
 
 
 def test_people_page_lists_people_and_roles(client, world, snapshot):

@@ -82,7 +82,7 @@ def test_region_figures_and_their_lists_agree(client, world):
     assert data["coverage"].total.covered == covered
 
     # Every figure's link lists exactly the contracts it counts.
-    counts = [v for k, v in figures.items() if k not in ("covered", "nb_qpv", "committed")]
+    counts = [v for k, v in figures.items() if k not in ("covered", "nb_qpv", "qpv_covered", "committed")]
     assert _count_on(client, figures["committed"].url) == 2
     assert _count_on(client, figures["covered"].url) == figures["active"].value  # the contracts that cover
     assert _count_on(client, figures["nb_qpv"].url) == 2  # the contracts declaring these QPV
