@@ -135,8 +135,8 @@ def check_expected_signature(debut: dt.date, prevue: dt.date | None) -> None:
         raise DomainError("La phase préalable dure à elle seule de 6 mois à un an avant la signature : prévoyez "
                           "la signature au moins 6 mois après le début de la démarche.", field="date_signature_prevue")
     if months > method.MAX_PLAN_MONTHS:
-        raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (20 mois dans le "
-                          "plan type de la fiche pratique).", field="date_signature_prevue")
+        raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (la fiche pratique "
+                          "compte 6 mois à un an avant la signature).", field="date_signature_prevue")
 
 
 @transaction.atomic
