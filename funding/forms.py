@@ -177,3 +177,20 @@ class FundingFilterForm(PortalForm):
             (d.code, f"{d.code} — {d.nom}") for d in departements]
 
 
+
+
+class EngagementForm(PortalForm):
+    """The ARS's planned amount for each year of the contract (empty: no commitment for that year)."""
+
+    def __init__(self, *args, years=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        for year in years:
+            name = f"annee_{year}"
+            self.fields[name] = FrenchDecimalField(label=f"Montant ARS prévu pour {year} (€)", required=False,
+                                                   min_value=Decimal("0"))
+            if year in current:
+                self.initial.setdefault(name, current[year])
+
+    def montants(self) -> dict[int, Decimal | None]:
+        return {int(name.removeprefix("annee_")): value for name, value in self.cleaned_data.items()}

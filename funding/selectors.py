@@ -29,6 +29,7 @@ from .models import (
     BilanFinancier,
     Decision,
     DialogueGestion,
+    EngagementAnnuel,
     RegleFinancement,
     Versement,
     rule_for,
@@ -356,3 +357,16 @@ def filter_coordination(qs, value: str, year: int, coordinator=None):
 
 def filter_committed(qs, year: int):
     return qs.filter(committed(year))
+
+
+def engagements(contract) -> list:
+    return list(EngagementAnnuel.objects.filter(contract=contract).order_by("annee"))
+
+
+def engagement_rows(contract) -> list[dict]:
+    """Each year of the multi-year commitment beside what was requested and granted that year (two queries)."""
+    years = {a.annee: a for a in AnneeFinancement.objects.filter(contract=contract)}
+    return [{"annee": e.annee, "prevu": e.montant_prevu,
+             "demande": years[e.annee].demande_ars if e.annee in years else None,
+             "accorde": years[e.annee].montant_accorde if e.annee in years else None}
+            for e in engagements(contract)]
