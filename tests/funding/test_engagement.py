@@ -57,7 +57,8 @@ def test_commitment_years_amounts_history_and_nothing_written_when_unchanged(wor
         commit(own, a2024=D("-5"))
     commit(own, a2024=D("20000"), a2025=D("25000"))
     line = HistoryEntry.objects.filter(action=FundingEvent.ENGAGEMENT, contract_id=own.contract.pk).get()
-    assert line.actor == own.people["delegation"] and f"2024 : {format_euros(20000)} ; 2025 : {format_euros(25000)}" in line.comment
+    assert line.actor == own.people["delegation"]
+    assert f"2024 : {format_euros(20000)} ; 2025 : {format_euros(25000)}" in line.comment
     commit(own, a2024=D("20000"), a2025=D("25000"))  # the same again: nothing written
     assert HistoryEntry.objects.filter(action=FundingEvent.ENGAGEMENT).count() == 1
     commit(own, a2025=None)  # a year emptied is removed
