@@ -1,5 +1,6 @@
 from tests.permission_cases import Case
 
+
 def _first_year(t):
     from contracts.models import Contract
     from funding.services import engagement_years
