@@ -102,6 +102,7 @@ class ContractEvent(models.TextChoices):
     DOCUMENT_SUPPRIME = "contrat_document_supprime", "Document supprimé"
     SIGNATAIRE_AJOUTE = "contrat_signataire_ajoute", "Signataire ou partenaire ajouté"
     SIGNATAIRE_RETIRE = "contrat_signataire_retire", "Signataire ou partenaire retiré"
+    SIGNATAIRE_ENGAGEMENTS = "contrat_signataire_engagements", "Engagements d'un partenaire modifiés"
     INSTANCE_CREEE = "contrat_instance_creee", "Instance de gouvernance créée"
     MEMBRE_AJOUTE = "contrat_membre_ajoute", "Membre ajouté à une instance"
     REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"

@@ -126,10 +126,22 @@ class SignatoryForm(PortalForm):
     role = forms.ChoiceField(label="Rôle", choices=SignatoryRole.choices)
     representant = forms.CharField(label="Représentée par", required=False, max_length=200)
     date_signature = forms.DateField(label="Date de signature", required=False, widget=DATE)
+    moyens_droit_commun = forms.CharField(label="Moyens de droit commun mobilisés", required=False, widget=TEXTAREA)
+    financement = forms.CharField(label="Financement des actions", required=False, widget=TEXTAREA)
+    ingenierie = forms.CharField(label="Ingénierie apportée", required=False, widget=TEXTAREA)
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = region_organisations(contract)
+
+
+class SignatoryCommitmentsForm(PortalForm):
+    moyens_droit_commun = forms.CharField(label="Moyens de droit commun mobilisés", required=False, widget=TEXTAREA,
+                                          help_text="Services, dispositifs et personnels que le partenaire mobilise.")
+    financement = forms.CharField(label="Financement des actions", required=False, widget=TEXTAREA,
+                                  help_text="Actions ou montants que le partenaire finance.")
+    ingenierie = forms.CharField(label="Ingénierie apportée", required=False, widget=TEXTAREA,
+                                 help_text="Appui méthodologique, données, animation, évaluation…")
 
 
 class StepForm(VersionFormMixin, forms.ModelForm):

@@ -41,6 +41,7 @@ SENTENCES = {
     E.DOCUMENT_SUPPRIME: "Document « {titre} » supprimé",
     E.SIGNATAIRE_AJOUTE: "Signataire ou partenaire ajouté : {signataire}",
     E.SIGNATAIRE_RETIRE: "Signataire ou partenaire retiré : {signataire}",
+    E.SIGNATAIRE_ENGAGEMENTS: "Engagements de {signataire} modifiés",
     E.INSTANCE_CREEE: "Instance « {instance} » créée",
     E.MEMBRE_AJOUTE: "Membre ajouté à l'instance « {instance} » : {membre}",
     E.REUNION_ENREGISTREE: "Réunion enregistrée : {reunion}",
@@ -58,7 +59,8 @@ def _phase_label(code):
 def register():
     # Everything on the contract page is for whoever may open it (the page answers 403 to the others).
     history.register_events(E, sentences=SENTENCES, audience="contrat",
-                            edits={E.IDENTITE_MODIFIEE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE})
+                            edits={E.IDENTITE_MODIFIEE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE,
+                                   E.SIGNATAIRE_ENGAGEMENTS})
     history.register_audience("contrat", lambda user, contract: True)
     history.register_subject(Contract, lambda c: {"nom": c.nom})
     history.register_subject(Document, lambda d: {"titre": d.titre})

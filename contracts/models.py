@@ -343,6 +343,11 @@ class Signatory(models.Model):
     role = models.CharField("rôle", max_length=20, choices=SignatoryRole.choices)
     representant = models.CharField("représentée par", max_length=200, blank=True)
     date_signature = models.DateField("date de signature", null=True, blank=True)
+    # What the partner brings (fiche pratique: « mobiliser des outils et des moyens de droit commun, financer les
+    # actions, fournir l'ingénierie nécessaire »): shown on the contract page and in the activity report.
+    moyens_droit_commun = models.TextField("moyens de droit commun mobilisés", blank=True)
+    financement = models.TextField("financement des actions", blank=True)
+    ingenierie = models.TextField("ingénierie apportée", blank=True)
 
     class Meta:
         verbose_name = "signataire ou partenaire"
@@ -351,6 +356,13 @@ class Signatory(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def engagements(self) -> list[tuple[str, str]]:
+        """(label, text) of each commitment written."""
+        return [(label, text) for label, text in (("Moyens de droit commun", self.moyens_droit_commun),
+                                                  ("Financement", self.financement),
+                                                  ("Ingénierie", self.ingenierie)) if text]
 
 
 class Step(VersionedModel):

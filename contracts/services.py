@@ -776,17 +776,38 @@ def document_delete(*, actor, document: Document) -> None:
 
 @transaction.atomic
 def signatory_add(*, actor, contract: Contract, organisation, role: str, representant: str = "",
-                  date_signature=None) -> Signatory:
+                  date_signature=None, moyens_droit_commun: str = "", financement: str = "",
+                  ingenierie: str = "") -> Signatory:
     """Add a signatory or partner. Preconditions: only signatories have a signature date; no duplicate."""
     if date_signature and role not in SIGNATORY_ROLES:
         raise DomainError("Seuls les signataires ont une date de signature.", field="date_signature")
     if Signatory.objects.filter(contract=contract, organisation=organisation, role=role).exists():
         raise DomainError("Cette organisation figure déjà avec ce rôle.", field="organisation")
+    commitments = {"moyens_droit_commun": moyens_droit_commun, "financement": financement, "ingenierie": ingenierie}
     s = Signatory.objects.create(contract=contract, organisation=organisation, role=role,
-                                 representant=representant, date_signature=date_signature)
+                                 representant=representant, date_signature=date_signature, **commitments)
     history.record(actor=actor, obj=s, event=ContractEvent.SIGNATAIRE_AJOUTE,
-                   changes={"representant": [None, representant], "date_signature": [None, date_signature]})
+                   changes={"representant": [None, representant], "date_signature": [None, date_signature],
+                            **{k: [None, v] for k, v in commitments.items() if v}})
     return s
+
+
+SIGNATORY_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
+
+
+@transaction.atomic
+def signatory_commitments_update(*, actor, signatory: Signatory, **values) -> Signatory:
+    """What a signatory or partner commits to bring; an edit that changes nothing writes nothing."""
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    old = history.snapshot(signatory, SIGNATORY_COMMITMENTS)
+    for k in SIGNATORY_COMMITMENTS:
+        if k in values:
+            setattr(signatory, k, values[k])
+    changes = history.diff(old, history.snapshot(signatory, SIGNATORY_COMMITMENTS))
+    if changes:
+        signatory.save(update_fields=SIGNATORY_COMMITMENTS)
+        history.record(actor=actor, obj=signatory, event=ContractEvent.SIGNATAIRE_ENGAGEMENTS, changes=changes)
+    return signatory
 
 
 @transaction.atomic

@@ -422,6 +422,18 @@ def signatory_add(request, pk):
     return done or _form_page(request, contract, form, "Ajouter un signataire ou un partenaire")
 
 
+def signatory_commitments(request, pk, signatory_pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    signatory = get_object_or_404(Signatory.objects.select_related("organisation"), contract=contract,
+                                  pk=signatory_pk)
+    form = forms.SignatoryCommitmentsForm(request.POST or None, initial={
+        k: getattr(signatory, k) for k in services.SIGNATORY_COMMITMENTS})
+    done = _save(request, form, contract,
+                 lambda d: services.signatory_commitments_update(actor=request.user, signatory=signatory, **d),
+                 success=f"Engagements de {signatory.organisation} enregistrés.", anchor="#signataires")
+    return done or _form_page(request, contract, form, f"Engagements de {signatory.organisation}")
+
+
 @require_POST
 def signatory_remove(request, pk, signatory_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)

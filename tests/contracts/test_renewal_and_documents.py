@@ -213,3 +213,33 @@ def test_contract_deletion_removes_its_versioned_documents(setup):
                             fichier=upload("cr.pdf"))
     s.contract.delete()
     assert not Document.objects.exists()
+
+
+def test_partners_commitments_on_the_contract_page_in_history_and_in_the_activity_report(setup, client):
+    from reports.data import _year_in_brief
+
+    s = setup(Phase.MISE_EN_OEUVRE)
+    collectivite, ars, prefecture = s.add_signatories()
+    client.force_login(s.coordinateur)
+    url = reverse("contracts:signatory_commitments", args=[s.contract.pk, ars.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"moyens_droit_commun": "Mise à disposition d'une chargée de prévention",
+                                 "financement": "Appels à projets prévention : 30 000 € par an", "ingenierie": ""})
+    assert response.status_code == 302
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "<strong>Financement :</strong> Appels à projets prévention : 30 000 € par an" in page
+    assert "Ingénierie :" not in page  # an empty commitment is not listed
+    line = HistoryEntry.objects.filter(action="contrat_signataire_engagements", contract_id=s.contract.pk).get()
+    assert line.actor == s.coordinateur
+    client.post(url, {"moyens_droit_commun": "Mise à disposition d'une chargée de prévention",
+                      "financement": "Appels à projets prévention : 30 000 € par an", "ingenierie": ""})
+    assert HistoryEntry.objects.filter(action="contrat_signataire_engagements").count() == 1  # unchanged: nothing
+    brief = _year_in_brief(s.contract, 2025)
+    assert brief["commitments"] == [{"organisation": str(ars.organisation), "engagements": [
+        ("Moyens de droit commun", "Mise à disposition d'une chargée de prévention"),
+        ("Financement", "Appels à projets prévention : 30 000 € par an")]}]
+    # another tenant's signatory: 404
+    other = services.signatory_add(actor=s.coordinateur, contract=s.contract, organisation=prefecture.organisation,
+                                   role="partenaire")
+    assert client.get(reverse("contracts:signatory_commitments", args=[s.contract.pk + 999, other.pk])
+                      ).status_code == 404
