@@ -292,3 +292,4 @@ profil  # unused property (cls_portal/accounts/rgaa.py): read by templates/legal
 # --- Issue 20 (regional figures at a date, QPV) ---------------------------------------------------------------
 au  # regional/filters.py, regional/forms.py: the date of the figures, a filter / form field read by name
 with_population  # regional/selectors.py QPVCoverage: read by regional/dashboard.html
+groupe_travail  # unused variable (actions/models.py): a ModelForm field and FICHE_FIELDS entry, read by name

@@ -7,6 +7,7 @@ from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.fields import BoundedModelMultipleChoiceField
 from cls_portal.core.validation import PortalForm, PortalModelForm
 from cls_portal.territories.models import Organisation
+from contracts.enums import InstanceType
 from contracts.selectors import life_years
 
 from .enums import Avancement, Section
@@ -65,12 +66,12 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
                   "objectifs_operationnels", "description", "public_cible", "tout_le_perimetre", "communes",
                   "objectif_prs", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
                   "copilotes_personnes", "date_debut",
-                  "date_fin", "champs"]
+                  "date_fin", "champs", "groupe_travail", "reunions"]
         widgets = {
             **{f: TEXTAREA for f in ["contexte", "objectif_general", "objectifs_specifiques",
                                      "objectifs_operationnels", "description", "public_cible"]},
             "communes": forms.CheckboxSelectMultiple, "copilotes_personnes": forms.CheckboxSelectMultiple,
-            "champs": forms.CheckboxSelectMultiple,
+            "champs": forms.CheckboxSelectMultiple, "reunions": forms.CheckboxSelectMultiple,
             "date_debut": DATE, "date_fin": DATE,
         }
         field_classes = {"copilotes_personnes": BoundedModelMultipleChoiceField}
@@ -89,6 +90,14 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         self.fields["copilotes_personnes"].queryset = pilots
         self.fields["copilotes_personnes"].required = False
         _offer_champs(self)
+        groups = contract.instances.filter(type=InstanceType.GROUPE_TRAVAIL).order_by("nom")
+        self.fields["groupe_travail"].queryset = groups
+        self.fields["groupe_travail"].required = False
+        self.fields["groupe_travail"].help_text = "Les groupes de travail se créent dans la gouvernance du contrat."
+        self.fields["reunions"].queryset = (contract.meetings.filter(instance__type=InstanceType.GROUPE_TRAVAIL)
+                                            .select_related("instance").order_by("date"))
+        self.fields["reunions"].required = False
+        self.fields["reunions"].label = "Réunions des groupes de travail où la fiche a été travaillée"
 
     def clean(self):
         data = super().clean()

@@ -61,6 +61,12 @@ class FicheAction(VersionedModel):
     statut = models.CharField("statut", max_length=16, choices=FicheStatut.choices, default=FicheStatut.BROUILLON,
                               db_index=True)
     champs = models.ManyToManyField(ChampAction, blank=True, related_name="fiches", verbose_name="champs d'action")
+    # The working group that designed the sheet, and the meetings (of any of the contract's working groups) that
+    # worked on it: a meeting lists its sheets on the contract page (contracts.registry.meeting_sheets).
+    groupe_travail = models.ForeignKey("contracts.Instance", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="fiches_concues", verbose_name="groupe de travail qui l'a conçue")
+    reunions = models.ManyToManyField("contracts.Meeting", blank=True, related_name="fiches_travaillees",
+                                      verbose_name="réunions où elle a été travaillée")
     pilote_organisation = models.ForeignKey("territories.Organisation", null=True, blank=True,
                                             on_delete=models.PROTECT, related_name="fiches_pilotees",
                                             verbose_name="organisation pilote")

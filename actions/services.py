@@ -20,6 +20,7 @@ from cls_portal.core.formatting import format_number
 from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
 from contracts import selectors as contract_selectors
+from contracts.enums import InstanceType
 from contracts.models import Contract
 from diagnostics.models import Priorite
 
@@ -44,7 +45,8 @@ from .workflow import FICHES, TRANSITIONS
 AXE_FIELDS = ["titre", "type", "description"]
 FICHE_FIELDS = ["titre", "contexte", "objectif_general", "objectifs_specifiques", "objectifs_operationnels",
                 "description", "public_cible", "tout_le_perimetre", "objectif_prs", "priorite", "preexistante",
-                "date_debut", "date_fin", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email"]
+                "date_debut", "date_fin", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
+                "groupe_travail"]
 # formset name -> (model, editable fields)
 CHILDREN = {
     "partenaires": (PartenaireFiche, ["organisation", "role", "precision"]),
@@ -164,6 +166,26 @@ def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
     return summary
 
 
+def _check_group(contract_id, group) -> None:
+    if group is not None and (group.contract_id != contract_id or group.type != InstanceType.GROUPE_TRAVAIL):
+        raise DomainError("Choisissez un groupe de travail de ce contrat.", field="groupe_travail")
+
+
+def _set_reunions(fiche, reunions) -> dict:
+    """Set the meetings that worked on the sheet (None: unchanged); the history change if any. Preconditions:
+    meetings of the sheet's contract."""
+    if reunions is None:
+        return {}
+    if any(m.contract_id != fiche.contract_id for m in reunions):
+        raise DomainError("Une réunion citée n'appartient pas à ce contrat.", field="reunions")
+    before = sorted(str(m) for m in fiche.reunions.all())
+    after = sorted(str(m) for m in reunions)
+    if before == after:
+        return {}
+    fiche.reunions.set(reunions)
+    return {"reunions": [", ".join(before) or None, ", ".join(after) or None]}
+
+
 def _set_champs(obj, champs) -> dict:
     """Set the fields of action of an axe or a sheet (None: unchanged); the history change if any."""
     if champs is None:
@@ -215,9 +237,10 @@ def _check_dates(data: dict) -> None:
 
 @transaction.atomic
 def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), children=None,
-                 numero: int | None = None, champs=None) -> FicheAction:
+                 numero: int | None = None, champs=None, reunions=None) -> FicheAction:
     """A new draft sheet at the end of `axe`, or under `numero` when it is free in the axe (an import)."""
     _check_dates(data)
+    _check_group(axe.contract_id, data.get("groupe_travail"))
     Axe.objects.select_for_update().get(pk=axe.pk)
     if numero is None:
         numero = _next_numero(axe)
@@ -229,14 +252,14 @@ def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), chil
     fiche.copilotes_personnes.set(copilotes)
     fiche.communes.set([] if fiche.tout_le_perimetre else communes)
     _sync_children(fiche, children or {})
-    changes = {"statut": [None, fiche.statut], **_set_champs(fiche, champs)}
+    changes = {"statut": [None, fiche.statut], **_set_champs(fiche, champs), **_set_reunions(fiche, reunions)}
     history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_CREEE, changes=changes)
     return fiche
 
 
 @transaction.atomic
 def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe | None = None, copilotes=(),
-                 communes=(), children=None, champs=None) -> FicheAction:
+                 communes=(), children=None, champs=None, reunions=None) -> FicheAction:
     """Save the sheet. Refused (ConcurrentEditError) if someone saved it since `expected_version`.
 
     Rules: a sheet under review, done or abandoned is frozen; after signature a validated sheet changes only
@@ -249,6 +272,7 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
         raise DomainError(f"Une fiche « {fiche.get_statut_display().lower()} » ne peut pas être modifiée.")
     if needs_avenant(fiche):
         raise DomainError(AVENANT_REASON)
+    _check_group(fiche.contract_id, data.get("groupe_travail"))
     before = snapshot(fiche, FICHE_FIELDS + ["axe", "numero"])
     for f in FICHE_FIELDS:
         if f in data:
@@ -269,6 +293,7 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
     fiche.communes.set([] if fiche.tout_le_perimetre else communes)
     changes.update(_sync_children(fiche, children or {}))
     changes.update(_set_champs(fiche, champs))
+    changes.update(_set_reunions(fiche, reunions))
     history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_MODIFIEE, changes=changes)
     return fiche
 

@@ -134,6 +134,7 @@ def _fiche_form_page(request, contract, fiche=None):
         data = {k: form.cleaned_data[k] for k in services.FICHE_FIELDS}
         kwargs = {"data": data, "copilotes": form.cleaned_data["copilotes_personnes"],
                   "communes": form.cleaned_data["communes"], "champs": form.cleaned_data["champs"],
+                  "reunions": form.cleaned_data["reunions"],
                   "children": {f["name"]: forms.formset_rows(f["formset"]) for f in formsets}}
         try:
             if fiche is None:

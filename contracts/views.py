@@ -167,6 +167,18 @@ def _lifecycle(request, contract, roles, pending, attempt) -> dict:
     return {"steps": steps, "decision": decision}
 
 
+def _with_sheets(contract, meetings) -> list:
+    """Each meeting with the sheets it worked on (`registry.meeting_sheets`, filled by actions)."""
+    sheets = {}
+    for fn in registry.meeting_sheets:
+        for meeting_id, labels in fn(contract).items():
+            sheets.setdefault(meeting_id, []).extend(labels)
+    meetings = list(meetings)
+    for m in meetings:
+        m.sheets = sheets.get(m.pk, [])
+    return meetings
+
+
 def contract_detail(request, pk):
     contract = selectors.contract_get_for_user(request.user, pk)
     if not permissions.can_view_contract(request.user, contract)[0]:
@@ -198,7 +210,7 @@ def contract_detail(request, pk):
         "timeline": selectors.timeline(contract, proposal_list),
         "steps": step_list,
         "instances": list(selectors.instances(contract)),
-        "meetings": list(selectors.meetings(contract)),
+        "meetings": _with_sheets(contract, selectors.meetings(contract)),
         "documents": list(selectors.documents(contract)),
         "avenants": avenant_rows,
         "versions": selectors.plan_versions(contract, avenant_list),
