@@ -627,7 +627,7 @@ def organisation_list(request):
         qs = qs.filter(nom__icontains=query)
     page = Paginator(qs.select_related("departement").order_by("nom"), 50).get_page(request.GET.get("page"))
     return render(request, "contracts/organisation_list.html", {
-        "page_obj": page, "query": query, "regions": regions, "title": "Organisations partenaires",
+        "page_obj": page, "query": query, "regions": regions, "title": "Organisations partenaires" + (f" – recherche « {query} »" if query else ""),
         "breadcrumbs": [("Contrats", reverse("contracts:list")), ("Organisations", None)]})
 
 

@@ -66,3 +66,33 @@ def test_a_rejected_form_page_titles_the_error_and_opens_with_a_focusable_summar
     assert "js/page.js" in html  # the script that gives it focus
     ok = client.get(reverse("reports:contract", args=[contract.pk])).content.decode()
     assert 'id="erreurs"' not in ok and not _title(ok).startswith("Erreur")
+
+
+def test_a_list_title_says_its_filters_and_page(client, world):
+    """Filters from the django-filter set of the context (labels and displayed values, never codes), then
+    the page number: every variant of a list has its own title."""
+    client.force_login(world.users["region"])
+    plain = _title(client.get(reverse("regional:contracts")).content.decode())
+    assert plain == "Contrats locaux de santé – Portail des contrats locaux de santé"
+    html = client.get(reverse("regional:contracts"), {"phase": "mise_en_oeuvre", "qpv": "oui"}).content.decode()
+    assert _title(html) == ("Contrats locaux de santé – Phase : Mise en œuvre et évaluation, Couvre des QPV : Oui – "
+                            "Portail des contrats locaux de santé")
+
+
+def test_the_page_number_is_in_the_title_of_a_list_of_several_pages():
+    from django.core.paginator import Paginator
+
+    page = Paginator(list(range(60)), 25).get_page(2)
+    assert page_title(Context({"title": "Fiches actions", "page_obj": page, "site_name": "Portail"})) == (
+        "Fiches actions – page 2 sur 3 – Portail")
+    one = Paginator(list(range(3)), 25).get_page(1)
+    assert page_title(Context({"title": "Fiches actions", "page_obj": one, "site_name": "Portail"})) == (
+        "Fiches actions – Portail")
+
+
+def test_a_filter_form_outside_django_filter_says_it_describes_the_page(client, world):
+    client.force_login(world.users["region"])
+    html = client.get(reverse("diagnostics:list"), {"statut": "nope"}).content.decode()
+    assert _title(html).startswith("Erreur : 1 champ à corriger – Diagnostics locaux de santé")
+    html = client.get(reverse("diagnostics:list"), {"statut": "valide"}).content.decode()
+    assert "Diagnostics locaux de santé – Statut du diagnostic : Validé – " in _title(html)
