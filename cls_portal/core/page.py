@@ -2,8 +2,8 @@
 (WCAG 2.4.2 and 3.3.1, RGAA 8.6 and 11.10), without each view or template having to remember it:
 
 - `form_errors(context)`: the rejected forms of the page (every bound form, formset or django-filter
-  filter set found in the context, also inside a list or a dict of them), as one list of errors, each
-  with the id of the field it links to. `base.html` turns it into the page title's « Erreur : »
+  filter set found in the context, also inside a list or a dict of them, and the error messages of a form
+  posted elsewhere that redirected here), as one list of errors, each with the id of the field it links to. `base.html` turns it into the page title's « Erreur : »
   prefix and the error summary at the top of the page, which receives focus (static/js/page.js).
 - `page_title(context, title)`: the view's `title`, then the filters applied to the list (the filter
   set's form, or any form of the context whose class says `describes_page = True`), then the page
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.db.models import Model
 from django.forms.formsets import BaseFormSet
 
@@ -118,6 +119,12 @@ def form_errors(context) -> PageErrors:
                 errors += _field_errors(item.form)
         else:
             errors += _field_errors(item)
+    # A form posted from a detail page answers with a redirect and an error message (« Instance non créée :
+    # indiquez son type et son nom. »): the same title and summary say it (base.html then leaves it out of the
+    # message list). Reading the storage twice in a request is fine: it keeps its messages until the response.
+    for message in context.get("messages") or ():
+        if getattr(message, "level", 0) >= messages.ERROR:
+            errors.append(FieldError(str(message)))
     unique = tuple(dict.fromkeys(errors))  # a form reachable twice (as `form` and inside a filter set)
     return PageErrors(unique)
 
