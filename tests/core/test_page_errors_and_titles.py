@@ -108,3 +108,14 @@ def test_a_form_posted_from_a_detail_page_that_redirects_with_an_error_says_it_t
     summary = html[html.index('id="erreurs"'):]
     assert "Instance non créée : indiquez son type et son nom." in summary[:summary.index("</div>")]
     assert html.count("Instance non créée") == 1  # in the summary, not a second time in the message list
+
+
+def test_a_success_message_is_a_status_not_an_alert(client, world):
+    """RGAA 7.5: a status message is announced politely (role=status); alerts are for errors and warnings."""
+    contract = world.own.contract
+    client.force_login(world.own.people["coordinateur"])
+    response = client.post(reverse("contracts:instance_add", args=[contract.pk]),
+                           {"type": "copil", "nom": "COPIL élargi"}, follow=True)
+    html = response.content.decode()
+    block = html[:html.index("L&#x27;instance a été créée.")]
+    assert block[block.rindex("<div"):].endswith('role="status">\n            <p>')
