@@ -3,8 +3,9 @@
 
 - `form_errors(context)`: the rejected forms of the page (every bound form, formset or django-filter
   filter set found in the context, also inside a list or a dict of them, and the error messages of a form
-  posted elsewhere that redirected here), as one list of errors, each with the id of the field it links to. `base.html` turns it into the page title's « Erreur : »
-  prefix and the error summary at the top of the page, which receives focus (static/js/page.js).
+  posted elsewhere that redirected here), as one list of errors, each with the id of the field it links
+  to. `base.html` turns it into the page title's « Erreur : » prefix and the error summary at the top of
+  the page, which receives focus (static/js/page.js).
 - `page_title(context, title)`: the view's `title`, then the filters applied to the list (the filter
   set's form, or any form of the context whose class says `describes_page = True`), then the page
   number (`page_obj`), then the error prefix: « Erreur : 2 champs à corriger – Contrats locaux de
@@ -13,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import django_filters
@@ -147,15 +149,15 @@ def _shown(field, value) -> str:
         return str(value)
     if isinstance(field, forms.BooleanField):
         return ""
-    if isinstance(value, list | tuple) or hasattr(value, "__iter__") and not isinstance(value, str):
+    if isinstance(value, list):
         return ", ".join(_shown(field, v) for v in value)
     if isinstance(field, forms.ChoiceField):
         return _choice_label(field, value)
     if isinstance(field, forms.CharField):
         return f"« {value} »"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)  # years and ids: never localised
-    return str(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)  # years and ids as they are: never localised
 
 
 def filters_applied(form) -> list[str]:
@@ -165,7 +167,9 @@ def filters_applied(form) -> list[str]:
     out = []
     for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
-        if value in (None, "", [], (), False) or (hasattr(value, "exists") and not value.exists()):
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            value = list(value)  # a multiple choice (a queryset: one query)
+        if value in (None, "", [], False):
             continue
         shown = _shown(field, value)
         label = str(field.label or name)

@@ -119,3 +119,20 @@ def test_a_success_message_is_a_status_not_an_alert(client, world):
     html = response.content.decode()
     block = html[:html.index("L&#x27;instance a été créée.")]
     assert block[block.rindex("<div"):].endswith('role="status">\n            <p>')
+
+
+def test_filter_values_are_shown_as_people_read_them():
+    from cls_portal.core.page import filters_applied
+
+    class F(PortalForm):
+        describes_page = True
+        q = forms.CharField(label="Recherche", required=False)
+        depuis = forms.DateField(label="Depuis", required=False)
+        annee = forms.IntegerField(label="Année", required=False)
+        phases = forms.MultipleChoiceField(label="Phase", required=False, choices=[("a", "Préalable"), ("b", "Signé")])
+        actif = forms.BooleanField(label="Actifs seulement", required=False)
+
+    form = F(data={"q": "bayeux", "depuis": "01/03/2026", "annee": "2026", "phases": ["a", "b"], "actif": "on"})
+    assert filters_applied(form) == ["Recherche : « bayeux »", "Depuis : 01/03/2026", "Année : 2026",
+                                     "Phase : Préalable, Signé", "Actifs seulement"]
+    assert filters_applied(F(data={})) == []  # nothing chosen, nothing said
