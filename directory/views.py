@@ -83,7 +83,7 @@ def directory_contract(request, pk):
     contract = selectors.public_contract(pk)
     return render(request, "directory/contract.html", {
         "contract": contract, "axes": selectors.public_axes(contract),
-        "reports": selectors.published_reports(contract), "title": contract.nom,
+        "reports": selectors.published_reports(contract), "title": f"{contract.nom} – annuaire public",
         "breadcrumbs": [("Annuaire des contrats locaux de santé", reverse("directory:index")), (contract.nom, None)],
     })
 

@@ -139,7 +139,7 @@ def contract_list(request):
     fs = filters.ContractFilter(request.GET or None, request=request,
                                 queryset=selectors.contracts_for_list(request.user))
     return _list_page(request, filterset=fs, columns=exports.contract_columns(),
-                      template="regional/contract_list.html", title="Contrats locaux de santé",
+                      template="regional/contract_list.html", title="Liste régionale des contrats locaux de santé",
                       export_url=reverse("regional:contracts_export"), split=True)
 
 

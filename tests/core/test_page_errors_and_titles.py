@@ -73,9 +73,10 @@ def test_a_list_title_says_its_filters_and_page(client, world):
     the page number: every variant of a list has its own title."""
     client.force_login(world.users["region"])
     plain = _title(client.get(reverse("regional:contracts")).content.decode())
-    assert plain == "Contrats locaux de santé – Portail des contrats locaux de santé"
+    assert plain == "Liste régionale des contrats locaux de santé – Portail des contrats locaux de santé"
     html = client.get(reverse("regional:contracts"), {"phase": "mise_en_oeuvre", "qpv": "oui"}).content.decode()
-    assert _title(html) == ("Contrats locaux de santé – Phase : Mise en œuvre et évaluation, Couvre des QPV : Oui – "
+    assert _title(html) == ("Liste régionale des contrats locaux de santé – Phase : Mise en œuvre et évaluation, "
+                            "Couvre des QPV : Oui – "
                             "Portail des contrats locaux de santé")
 
 
