@@ -162,4 +162,4 @@ def test_every_number_link_says_what_it_counts(client, world):
     html = client.get(reverse("regional:dashboard")).content.decode()
     names = [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<a [^>]*>(.*?)</a>", html, re.S)]
     assert names and not [n for n in names if re.fullmatch(r"[\d\s\u00a0\u202f,%€]+", n)]
-    assert '<span class="fr-sr-only"> : Postes de coordination pourvus</span>' in html
+    assert '<span class="fr-sr-only"> : Coordinateurs en poste</span>' in html
