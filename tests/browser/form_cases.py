@@ -12,7 +12,7 @@ from django.urls import reverse
 class FormCase:
     role: str | None  # a demo username; None: anonymous
     url: str
-    field: str  # the name of the field to break; "*-x": the first field whose name ends with "-x"
+    field: str  # the name of the field to break; "*-x": the first whose name ends with "-x"; "^x_": starts with "x_"
     value: str = ""  # what to type in it ("" clears a required field)
     template: str = ""  # the template the form is drawn by (documentation and de-duplication)
 
@@ -60,5 +60,5 @@ def cases() -> list[FormCase]:
                             "*-valeur", "abc", "diagnostics/section_form.html (a formset)"))
     if fiche is not None and annee is not None:
         out.append(FormCase("coordinateur", reverse("actions:suivi_edit", args=[fiche.pk, annee.annee]),
-                            "valeur_1", "abc", "actions/suivi_form.html"))
+                            "^valeur_", "abc", "actions/suivi_form.html"))
     return out

@@ -17,6 +17,8 @@ TITLE = re.compile(r"^Erreur : \d+ (champs? à corriger|erreurs? à corriger) �
 def _field(page, name):
     if name.startswith("*"):
         return page.locator(f'main [name$="{name[1:]}"]:not([type=hidden])').first
+    if name.startswith("^"):
+        return page.locator(f'main [name^="{name[1:]}"]:not([type=hidden])').first
     return page.locator(f'main [name="{name}"]:not([type=hidden])').first
 
 
