@@ -174,16 +174,6 @@ class _RowFormSet(BaseInlineFormSet):
             form.fields["id"].error_messages["invalid_choice"] = (
                 "Cette ligne n'existe plus ou n'appartient pas à cette fiche : rechargez la page puis recommencez.")
 
-    def row_errors(self) -> list[str]:
-        """Errors not shown next to a visible cell: hidden fields (row id) and the row's own."""
-        out = []
-        for number, form in enumerate(self.forms, start=1):
-            for error in form.non_field_errors():
-                out.append(f"Ligne {number} : {error}")
-            for field in form.hidden_fields():
-                out += [f"Ligne {number} : {error}" for error in field.errors]
-        return out
-
 
 def _fs(model, name, **kwargs):
     # A copy of the field list: inlineformset_factory appends the foreign key to the list it is given.

@@ -164,10 +164,6 @@ def _fiche_form_page(request, contract, fiche=None):
     return render(request, "actions/fiche_form.html", {
         "form": form, "formsets": formsets, "contract": contract, "fiche": fiche, "title": title,
         "conflict": conflict, "has_axes": axes.exists(),
-        "row_errors": [f"{f['title']}, {e[0].lower()}{e[1:]}" for f in formsets
-                       for e in f["formset"].row_errors()] if request.method == "POST" else [],
-        "formsets_invalid": request.method == "POST" and any(
-            f["formset"].is_bound and not f["formset"].is_valid() for f in formsets),
         "requests": selectors.change_requests(fiche) if fiche else [],
         "pilot_warning": form.pilot_warning if (form.is_bound and form.is_valid()) or fiche else "",
         "breadcrumbs": _crumbs(contract, *tail, (title, None)),

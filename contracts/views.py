@@ -650,8 +650,9 @@ def organisation_list(request):
     if query:
         qs = qs.filter(nom__icontains=query)
     page = Paginator(qs.select_related("departement").order_by("nom"), 50).get_page(request.GET.get("page"))
+    title = "Organisations partenaires" + (f" – recherche « {query} »" if query else "")
     return render(request, "contracts/organisation_list.html", {
-        "page_obj": page, "query": query, "regions": regions, "title": "Organisations partenaires",
+        "page_obj": page, "query": query, "regions": regions, "title": title,
         "breadcrumbs": [("Contrats", reverse("contracts:list")), ("Organisations", None)]})
 
 

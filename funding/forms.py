@@ -167,6 +167,7 @@ STATUT_FILTER = [("", "Tous les états"), ("a_traiter", "À instruire ou à déc
 
 
 class FundingFilterForm(PortalForm):
+    describes_page = True  # its values go in the page title (cls_portal/core/page.py)
     annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
     statut = forms.ChoiceField(label="État", choices=STATUT_FILTER, required=False)
     departement = forms.ChoiceField(label="Département", required=False)

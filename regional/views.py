@@ -38,9 +38,10 @@ def dashboard(request):
         "coverage_chart": charts.bar_chart(
             [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,
             title=f"Part de la population couverte par un CLS actif, par département — {scope.label}"
-                  + (f", au {format_date_long(at)}" if at else "")),
+                  + (f", au {format_date_long(at)}" if at else ""),
+            empty="aucun département n'est couvert par un contrat actif."),
         "phase_chart": charts.bar_chart([(f.label, f.value) for f in data["phases"]],
-                                        title=f"Contrats par phase — {scope.label}"),
+                                        title=f"Contrats par phase — {scope.label}", empty="aucun contrat."),
         "signed_chart": charts.series_chart([(f.label, f.value) for f in data["signed_years"]],
                                             title=f"Contrats signés par année — {scope.label}"),
         "title": f"Vue régionale — {scope.label}",
@@ -138,7 +139,7 @@ def contract_list(request):
     fs = filters.ContractFilter(request.GET or None, request=request,
                                 queryset=selectors.contracts_for_list(request.user))
     return _list_page(request, filterset=fs, columns=exports.contract_columns(),
-                      template="regional/contract_list.html", title="Contrats locaux de santé — liste filtrée",
+                      template="regional/contract_list.html", title="Liste régionale des contrats locaux de santé",
                       export_url=reverse("regional:contracts_export"), split=True)
 
 

@@ -105,3 +105,9 @@ def test_coordinates_never_carry_a_decimal_comma(settings):
         for attr in ("x", "y", "width", "height", "x1", "x2", "y1", "y2"):
             if el.get(attr) is not None:
                 float(el.get(attr))  # a point, no separator
+
+
+def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over_a_table_of_zeros():
+    html = bar_chart([("Ain", 0), ("Allier", None)], title="Couverture", unit="%", empty="aucun département couvert.")
+    assert "<svg" not in html and "<table" not in html and "aucun département couvert." in html
+    assert "<svg" in bar_chart([("Ain", 0), ("Allier", 1)], title="Couverture")
