@@ -6,6 +6,8 @@
   posted elsewhere that redirected here), as one list of errors, each with the id of the field it links
   to. `base.html` turns it into the page title's « Erreur : » prefix and the error summary at the top of
   the page, which receives focus (static/js/page.js).
+- `marks_required(context)`: a form of the page marks a required field with an asterisk, so the page says
+  what the asterisk means before its forms (RGAA 11.10).
 - `page_title(context, title)`: the view's `title`, then the filters applied to the list (the filter
   set's form, or any form of the context whose class says `describes_page = True`), then the page
   number (`page_obj`), then the error prefix: « Erreur : 2 champs à corriger – Contrats locaux de
@@ -129,6 +131,22 @@ def form_errors(context) -> PageErrors:
             errors.append(FieldError(str(message)))
     unique = tuple(dict.fromkeys(errors))  # a form reachable twice (as `form` and inside a filter set)
     return PageErrors(unique)
+
+
+def marks_required(context) -> bool:
+    """Does a form of the page mark a field as required (the asterisk of dsfr_crispy/field.html)? Then
+    base.html says what the asterisk means before the forms (RGAA 11.10)."""
+    for item, _title in _forms_in(context):
+        if isinstance(item, django_filters.FilterSet):
+            candidates = [item.form]
+        elif isinstance(item, BaseFormSet):
+            candidates = [item.empty_form, *item.forms]
+        else:
+            candidates = [item]
+        for form in candidates:
+            if any(f.required and not f.widget.is_hidden for f in form.fields.values()):
+                return True
+    return False
 
 
 # --- Titles ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from cls_portal.core.formatting import (
     format_percent,
     is_plural,
 )
-from cls_portal.core.page import form_errors
+from cls_portal.core.page import form_errors, marks_required
 from cls_portal.core.page import page_title as build_page_title
 
 register = template.Library()
@@ -86,6 +86,12 @@ def page_errors(context):
     """The rejected forms of the page, as one list (`cls_portal.core.page.form_errors`): `base.html` reads it
     once (`{% page_errors as page_errors %}`) for the title and the error summary."""
     return form_errors(context)
+
+
+@register.simple_tag(takes_context=True)
+def page_marks_required(context):
+    """True when a form of the page marks a required field (`cls_portal.core.page.marks_required`)."""
+    return marks_required(context)
 
 
 @register.simple_tag(takes_context=True)
