@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cls_portal.accounts import rgaa
-from cls_portal.core.formatting import format_percent
+from cls_portal.core.formatting import format_percent, is_plural
 
 
 class Command(BaseCommand):
@@ -28,6 +28,11 @@ class Command(BaseCommand):
             (settings.BASE_DIR / "docs" / "accessibilite" / "RESULTATS.md").write_text(text, encoding="utf-8")
 
 
+def _n(count: int, adjective: str) -> str:
+    """« 1 non conforme », « 2 non conformes » (French agreement: 0 and 1 singular)."""
+    return f"{count} {adjective}{'s' if is_plural(count) else ''}"
+
+
 def render(audit: rgaa.Audit) -> str:
     counts = audit.counts()
     lines = [
@@ -37,7 +42,8 @@ def render(audit: rgaa.Audit) -> str:
         "",
         f"- Taux de conformité : **{format_percent(audit.rate(), 1)}** ({rgaa.conformity_label(audit.rate())}) — "
         f"{counts['C']} critères conformes sur {counts['C'] + counts['NC']} applicables",
-        f"- Critères : {counts['C']} conformes, {counts['NC']} non conformes, {counts['NA']} non applicables",
+        f"- Critères : {_n(counts['C'], 'conforme')}, {_n(counts['NC'], 'non conforme')}, "
+        f"{_n(counts['NA'], 'non applicable')}",
         f"- Taux moyen des pages : {format_percent(audit.average_rate(), 1)}",
         "",
         "## Par page",
