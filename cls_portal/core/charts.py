@@ -302,10 +302,16 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
     texts = _Texts(width, print_width_mm)
     ticks_done = texts.column(margin_left - 5, base_y - plot_h + FONT_SIZE * 0.35, tick_labels[::-1],
                               plot_h / n_ticks, fill=AXIS_COLOUR)
+    # Print variant: the grid and the bars as one path each (fewer SVG nodes for WeasyPrint to draw).
+    grid, bars = [], []
     for k, tick in enumerate(tick_labels):
         ty = base_y - plot_h * k / n_ticks
-        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>', _c(margin_left),
-                                 _c(ty), _c(width - margin_right), _c(ty), AXIS_COLOUR if k == 0 else GRID_COLOUR))
+        if print_width_mm and k:
+            grid.append(f"M{_c(margin_left)} {_c(ty)}H{_c(width - margin_right)}")
+        else:
+            parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>', _c(margin_left),
+                                     _c(ty), _c(width - margin_right), _c(ty),
+                                     AXIS_COLOUR if k == 0 else GRID_COLOUR))
         if not ticks_done:
             parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR))
     n = max(1, len(points))
@@ -316,11 +322,18 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         cx = margin_left + i * slot + slot / 2
         if to_decimal(value) is not None:
             vy = y_of(max(0.0, _f(value)))
-            parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
-                                     _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
+            if print_width_mm:
+                bars.append(f"M{_c(cx - bar_w / 2)} {_c(vy)}h{_c(bar_w)}v{_c(base_y - vy)}h{_c(-bar_w)}Z")
+            else:
+                parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                                         _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
             parts.append(texts.add(cx, vy - 4, _fmt(value, "", decimals), anchor="middle"))
         if not years_done:
             parts.append(texts.add(cx, height - 8, year, anchor="middle"))
+    if grid:
+        parts.insert(1, format_html('<path d="{}" stroke="{}" fill="none"></path>', "".join(grid), GRID_COLOUR))
+    if bars:
+        parts.append(format_html('<path d="{}" fill="{}"></path>', "".join(bars), BAR_COLOUR))
     if baseline is not None:
         parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
                                  'stroke-dasharray="2 3"></line>', _c(margin_left), _c(y_of(baseline)),
