@@ -151,7 +151,6 @@ class _Texts:
 
     def __init__(self, width: float, print_width_mm: float | None):
         self.mm = print_width_mm / width if print_width_mm else None  # millimetres per SVG unit
-        self.width_mm = print_width_mm
         self.spans: list[str] = []
 
     def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR) -> str:
@@ -215,7 +214,7 @@ class _Texts:
             return svg
         return (f'<div class="cls-chart__plot" style="font-size:{css_number(FONT_SIZE * self.mm, 3)}mm">'
                 + format_html('<img class="cls-chart__svg" src="data:image/svg+xml;charset=utf-8,{}" alt="{}">',
-                              quote(svg, safe=" =:;,/#()'-"), desc)
+                              quote(svg, safe=" =:;,/()'-"), desc)
                 + f'{"".join(self.spans)}</div>')
 
 

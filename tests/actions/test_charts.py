@@ -125,6 +125,9 @@ def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
     assert "2021 2022 2023" in _print_texts(printed)
     assert len(_print_texts(printed)) == 4  # ticks, years, two values
     assert 'alt="Valeurs : 2021 : 120, 2023 : 180,5.' in printed
+    # A "#" (the colours) would end the data: URI for a browser: every one is percent-encoded.
+    src = re.search(r'src="(data:[^"]*)"', printed).group(1)
+    assert "#" not in src and "%23000091" in src
 
 
 def test_the_print_variant_keeps_long_labels_whole_and_other_labels_apart():
