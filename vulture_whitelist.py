@@ -21,6 +21,8 @@ CoreConfig  # unused class (cls_portal/core/apps.py:4)
 DiagnosticsConfig  # unused class (diagnostics/apps.py:4)
 DirectoryConfig  # unused class (directory/apps.py:4)
 FastRenderer  # unused class (cls_portal/core/renderers.py:70)
+aria_describedby  # Django's BoundField property, overridden (cls_portal/core/renderers.py)
+bound_field_class  # read by Django's BaseForm (cls_portal/core/validation.py)
 FundingConfig  # unused class (funding/apps.py:4)
 ImportsConfig  # unused class (imports/apps.py:4)
 NotificationsConfig  # unused class (cls_portal/notifications/apps.py:4)
@@ -288,3 +290,8 @@ is_main_pilot  # actions/views.py my_sheets: read by actions/my_sheets.html
 work_groups  # contracts/views.py my_cls: a contract's pending items, read by contracts/my_cls.html
 avancement_label  # directory/views.py summary: a sheet's last progress in words, read by directory/summary.html
 thematique  # unused variable (cls_portal/accounts/rgaa.py): read by templates/legal/accessibilite.html
+profil  # unused property (cls_portal/accounts/rgaa.py): read by templates/legal/accessibilite.html
+# --- Issue 20 (regional figures at a date, QPV) ---------------------------------------------------------------
+au  # regional/filters.py, regional/forms.py: the date of the figures, a filter / form field read by name
+with_population  # regional/selectors.py QPVCoverage: read by regional/dashboard.html
+groupe_travail  # unused variable (actions/models.py): a ModelForm field and FICHE_FIELDS entry, read by name

@@ -23,6 +23,7 @@ from .enums import (
 )
 from .models import (
     Axe,
+    ChampAction,
     CommentaireRevue,
     FicheAction,
     Financement,
@@ -129,6 +130,16 @@ DRAFT_PLAN = [
 DONE = {S.EN_COURS: S.REALISEE}
 
 
+# The fields of action of the demo axes, by a word of their title (the list: migration 0006).
+AUTONOMIE = "Autonomie / personnes âgées et handicapées"
+DEMO_CHAMPS = [
+    ("accès", "Accès aux soins"), ("soins", "Accès aux soins"), ("prévention", "Prévention et promotion de la santé"),
+    ("santé mentale", "Santé mentale"), ("autonomie", AUTONOMIE), ("âgées", AUTONOMIE), ("vieillir", AUTONOMIE),
+    ("environnement", "Santé-environnement"), ("attract", "Attractivité pour les professionnels"),
+    ("parcours", "Parcours de santé"), ("vulnérable", "Publics vulnérables"), ("précarité", "Publics vulnérables"),
+]
+
+
 def _org(nom, type_, dep=None):
     org, _ = Organisation.objects.get_or_create(nom=nom, type=type_, defaults={"departement_id": dep})
     return org
@@ -158,6 +169,7 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
     start = contract.date_signature or dt.date.today()
     for a, (titre, type_, description, keywords, fiches) in enumerate(spec, start=1):
         axe = Axe.objects.create(contract=contract, numero=a, titre=titre, type=type_, description=description)
+        axe.champs.set(ChampAction.objects.filter(libelle__in={c for k, c in DEMO_CHAMPS if k in titre.lower()}))
         prio = next((p for p in priorites if any(k in p.intitule.lower() for k in keywords)), None)
         if prio is not None:
             priorites.remove(prio)

@@ -139,3 +139,5 @@ class ActionEvent(models.TextChoices):
     SUIVI_ENREGISTRE = "fiche_suivi_enregistre", "Suivi annuel enregistré"
     PLAN_IMPORTE = "plan_importe", "Plan d'action importé"
     VALEURS_IMPORTEES = "valeurs_indicateurs_importees", "Valeurs d'indicateurs importées"
+    CHAMP_CREE = "champ_action_cree", "Champ d'action ajouté"
+    CHAMP_MODIFIE = "champ_action_modifie", "Champ d'action modifié"

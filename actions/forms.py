@@ -1,16 +1,19 @@
 from django import forms
 from django.core.validators import MinValueValidator
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.fields import BoundedModelMultipleChoiceField
 from cls_portal.core.validation import PortalForm, PortalModelForm
 from cls_portal.territories.models import Organisation
+from contracts.enums import InstanceType
 from contracts.selectors import life_years
 
 from .enums import Avancement, Section
 from .models import (
     Axe,
+    ChampAction,
     FicheAction,
     Financement,
     Indicateur,
@@ -24,18 +27,29 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _offer_champs(form) -> None:
+    """The fields of action offered: those the regional team keeps active, and those already set."""
+    kept = [c.pk for c in form.instance.champs.all()] if form.instance.pk else []
+    form.fields["champs"].queryset = ChampAction.objects.filter(Q(actif=True) | Q(pk__in=kept))
+    form.fields["champs"].required = False
+    form.fields["champs"].help_text = ("Les champs d'action de la liste de référence tenue par l'équipe régionale "
+                                       "(accès aux soins, santé mentale…).")
+
+
 class AxeForm(VersionFormMixin, forms.ModelForm):
     priorite = forms.ModelChoiceField(label="Priorité du diagnostic à laquelle l'axe répond", required=False,
                                       queryset=None, empty_label="— Aucune —")
 
     class Meta:
         model = Axe
-        fields = ["titre", "type", "description"]
-        widgets = {"description": TEXTAREA}
+        fields = ["titre", "type", "description", "champs"]
+        widgets = {"description": TEXTAREA, "champs": forms.CheckboxSelectMultiple}
+        help_texts = {"champs": "La liste de référence est tenue par l'équipe régionale de l'ARS."}
 
     def __init__(self, *args, priorites, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priorite"].queryset = priorites
+        _offer_champs(self)
         self.fields["priorite"].label_from_instance = lambda p: f"{p.intitule} (diagnostic n°{p.diagnostic.numero})"
         if self.instance.pk and hasattr(self.instance, "priorite_diagnostic"):
             self.fields["priorite"].initial = self.instance.priorite_diagnostic.pk
@@ -52,11 +66,12 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
                   "objectifs_operationnels", "description", "public_cible", "tout_le_perimetre", "communes",
                   "objectif_prs", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
                   "copilotes_personnes", "date_debut",
-                  "date_fin"]
+                  "date_fin", "champs", "groupe_travail", "reunions"]
         widgets = {
             **{f: TEXTAREA for f in ["contexte", "objectif_general", "objectifs_specifiques",
                                      "objectifs_operationnels", "description", "public_cible"]},
             "communes": forms.CheckboxSelectMultiple, "copilotes_personnes": forms.CheckboxSelectMultiple,
+            "champs": forms.CheckboxSelectMultiple, "reunions": forms.CheckboxSelectMultiple,
             "date_debut": DATE, "date_fin": DATE,
         }
         field_classes = {"copilotes_personnes": BoundedModelMultipleChoiceField}
@@ -74,6 +89,15 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         self.fields["pilote_email"].label = "Adresse électronique du pilote sans compte (facultatif)"
         self.fields["copilotes_personnes"].queryset = pilots
         self.fields["copilotes_personnes"].required = False
+        _offer_champs(self)
+        groups = contract.instances.filter(type=InstanceType.GROUPE_TRAVAIL).order_by("nom")
+        self.fields["groupe_travail"].queryset = groups
+        self.fields["groupe_travail"].required = False
+        self.fields["groupe_travail"].help_text = "Les groupes de travail se créent dans la gouvernance du contrat."
+        self.fields["reunions"].queryset = (contract.meetings.filter(instance__type=InstanceType.GROUPE_TRAVAIL)
+                                            .select_related("instance").order_by("date"))
+        self.fields["reunions"].required = False
+        self.fields["reunions"].label = "Réunions des groupes de travail où la fiche a été travaillée"
 
     def clean(self):
         data = super().clean()
@@ -149,16 +173,6 @@ class _RowFormSet(BaseInlineFormSet):
         if "id" in form.fields:
             form.fields["id"].error_messages["invalid_choice"] = (
                 "Cette ligne n'existe plus ou n'appartient pas à cette fiche : rechargez la page puis recommencez.")
-
-    def row_errors(self) -> list[str]:
-        """Errors not shown next to a visible cell: hidden fields (row id) and the row's own."""
-        out = []
-        for number, form in enumerate(self.forms, start=1):
-            for error in form.non_field_errors():
-                out.append(f"Ligne {number} : {error}")
-            for field in form.hidden_fields():
-                out += [f"Ligne {number} : {error}" for error in field.errors]
-        return out
 
 
 def _fs(model, name, **kwargs):

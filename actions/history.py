@@ -12,7 +12,7 @@ from cls_portal.core import history
 
 from . import permissions
 from .enums import ActionEvent as E
-from .models import Axe, FicheAction
+from .models import Axe, ChampAction, FicheAction
 
 SENTENCES = {
     E.AXE_CREE: "Axe {axe} « {titre} » ajouté au plan d'action",
@@ -31,6 +31,8 @@ SENTENCES = {
     E.SUIVI_ENREGISTRE: "Suivi annuel {annee} de la fiche {fiche} enregistré",
     E.PLAN_IMPORTE: "Plan d'action importé depuis un fichier",
     E.VALEURS_IMPORTEES: "Valeurs des indicateurs de la fiche {fiche} importées depuis un fichier",
+    E.CHAMP_CREE: "Champ d'action « {champ} » ajouté à la liste de référence",
+    E.CHAMP_MODIFIE: "Champ d'action « {champ} » modifié",
 }
 
 REVIEW = {E.FICHE_MODIFICATIONS_DEMANDEES, E.FICHE_COMMENTEE}
@@ -54,10 +56,12 @@ def _review(user, contract):
 
 def register():
     history.register_events(E, sentences=SENTENCES, audience={None: "plan", **{e: "revue_fiche" for e in REVIEW}},
-                            edits={E.AXE_MODIFIE, E.FICHE_MODIFIEE, E.SUIVI_ENREGISTRE, E.VALEURS_IMPORTEES})
+                            edits={E.AXE_MODIFIE, E.FICHE_MODIFIEE, E.SUIVI_ENREGISTRE, E.VALEURS_IMPORTEES,
+                                   E.CHAMP_MODIFIE})
     history.register_audience("plan", _plan)
     history.register_audience("revue_fiche", _review)
     history.register_subject(Axe, lambda a: {"axe": a.numero, "titre": a.titre})
+    history.register_subject(ChampAction, lambda c: {"champ": c.libelle})
     history.register_subject(FicheAction, lambda f: {"fiche": f.code, "titre": f.titre})
     history.register_labels({
         "copilotes": "Co-pilotes", "partenaires": "Partenaires", "jalons": "Jalons",

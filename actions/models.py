@@ -19,12 +19,30 @@ from .enums import (
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+class ChampAction(models.Model):
+    """A field of action (accès aux soins, santé mentale…): the reference list that the regional teams keep
+    (`/region/champs/`), set on axes and sheets, by which the regional lists filter and count."""
+
+    libelle = models.CharField("libellé", max_length=120, unique=True)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    actif = models.BooleanField("proposé dans les formulaires", default=True)
+
+    class Meta:
+        verbose_name = "champ d'action"
+        verbose_name_plural = "champs d'action"
+        ordering = ["ordre", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
 class Axe(VersionedModel):
     contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="axes")
     numero = models.PositiveSmallIntegerField("numéro")
     titre = models.CharField("titre", max_length=255)
     type = models.CharField("type", max_length=16, choices=AxeType.choices, default=AxeType.THEMATIQUE)
     description = models.TextField("description", blank=True)
+    champs = models.ManyToManyField(ChampAction, blank=True, related_name="axes", verbose_name="champs d'action")
 
     class Meta:
         verbose_name = "axe stratégique"
@@ -42,6 +60,13 @@ class FicheAction(VersionedModel):
     titre = models.CharField("titre", max_length=255)
     statut = models.CharField("statut", max_length=16, choices=FicheStatut.choices, default=FicheStatut.BROUILLON,
                               db_index=True)
+    champs = models.ManyToManyField(ChampAction, blank=True, related_name="fiches", verbose_name="champs d'action")
+    # The working group that designed the sheet, and the meetings (of any of the contract's working groups) that
+    # worked on it: a meeting lists its sheets on the contract page (contracts.registry.meeting_sheets).
+    groupe_travail = models.ForeignKey("contracts.Instance", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="fiches_concues", verbose_name="groupe de travail qui l'a conçue")
+    reunions = models.ManyToManyField("contracts.Meeting", blank=True, related_name="fiches_travaillees",
+                                      verbose_name="réunions où elle a été travaillée")
     pilote_organisation = models.ForeignKey("territories.Organisation", null=True, blank=True,
                                             on_delete=models.PROTECT, related_name="fiches_pilotees",
                                             verbose_name="organisation pilote")

@@ -75,10 +75,10 @@ def can_edit_plan(user, contract) -> Result:
 
 
 def needs_avenant(fiche) -> bool:
-    """After signature a validated sheet is part of the signed plan: it changes only through an avenant
-    that lists it (contracts.AvenantChange)."""
+    """After signature a validated sheet is part of the signed plan: it changes only through an avenant in
+    force (initialled by every signatory: its version is the contract's or older) that lists it."""
     return (fiche.contract.phase in ACTIVE_PHASES and fiche.statut in VALIDATED_STATUSES
-            and not fiche.avenant_changes.exists())
+            and not fiche.avenant_changes.filter(avenant__plan_version__lte=fiche.contract.plan_version).exists())
 
 
 AVENANT_REASON = ("Le contrat est signé : une fiche validée ne se modifie que par un avenant qui la mentionne "

@@ -219,8 +219,8 @@ def fiche_get_for_edit(user, pk) -> FicheAction:
 
 def fiche_get_detail(user, pk) -> FicheAction:
     """The sheet page: every child prefetched (constant number of queries whatever the years)."""
-    qs = _fiche_base(user).prefetch_related(
-        "communes", "jalons", "lignes_budget",
+    qs = _fiche_base(user).select_related("groupe_travail").prefetch_related(
+        "communes", "jalons", "lignes_budget", "reunions",
         Prefetch("partenaires", queryset=PartenaireFiche.objects.select_related("organisation")),
         Prefetch("financements", queryset=Financement.objects.select_related("organisation")),
         Prefetch("indicateurs", queryset=_indicateurs_with_last_value().prefetch_related(
@@ -400,3 +400,13 @@ def timeline_sheets(contract, today: dt.date):
             marks=[Mark(j.libelle, j.date_realisee or j.date_prevue, j.date_realisee is not None)
                    for j in f.jalons.all()]))
     return ("Fiches actions et jalons", items) if items else None
+
+
+def meeting_sheets(contract) -> dict[int, list[str]]:
+    """{meeting id: ["1.2 Titre", …]}: the sheets each meeting of the contract worked on (one query)."""
+    out: dict[int, list[str]] = {}
+    rows = (FicheAction.reunions.through.objects.filter(meeting__contract=contract)
+            .select_related("ficheaction__axe").order_by("ficheaction__axe__numero", "ficheaction__numero"))
+    for row in rows:
+        out.setdefault(row.meeting_id, []).append(f"{row.ficheaction.code} {row.ficheaction.titre}")
+    return out

@@ -20,12 +20,14 @@ from cls_portal.core.formatting import format_number
 from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
 from contracts import selectors as contract_selectors
+from contracts.enums import InstanceType
 from contracts.models import Contract
 from diagnostics.models import Priorite
 
 from .enums import ActionEvent, AxeType, FicheStatut, Section
 from .models import (
     Axe,
+    ChampAction,
     CommentaireRevue,
     FicheAction,
     Financement,
@@ -43,7 +45,8 @@ from .workflow import FICHES, TRANSITIONS
 AXE_FIELDS = ["titre", "type", "description"]
 FICHE_FIELDS = ["titre", "contexte", "objectif_general", "objectifs_specifiques", "objectifs_operationnels",
                 "description", "public_cible", "tout_le_perimetre", "objectif_prs", "priorite", "preexistante",
-                "date_debut", "date_fin", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email"]
+                "date_debut", "date_fin", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
+                "groupe_travail"]
 # formset name -> (model, editable fields)
 CHILDREN = {
     "partenaires": (PartenaireFiche, ["organisation", "role", "precision"]),
@@ -70,7 +73,7 @@ def _link_priorite(axe: Axe, priorite) -> None:
 
 @transaction.atomic
 def axe_create(*, actor, contract: Contract, titre: str, type: str, description: str = "", priorite=None,
-               numero: int | None = None) -> Axe:
+               numero: int | None = None, champs=None) -> Axe:
     """Add an axe at the end of the plan (next free number), or under `numero` when it is free (an import)."""
     Contract.objects.select_for_update().get(pk=contract.pk)  # next number without a race
     if numero is None:
@@ -79,13 +82,14 @@ def axe_create(*, actor, contract: Contract, titre: str, type: str, description:
         raise DomainError(f"L'axe {numero} existe déjà dans le plan d'action.", field="numero")
     axe = Axe.objects.create(contract=contract, numero=numero, titre=titre, type=type, description=description)
     _link_priorite(axe, priorite)
-    history.record(actor=actor, obj=axe, event=ActionEvent.AXE_CREE, changes={"type": [None, type]})
+    changes = {"type": [None, type], **_set_champs(axe, champs)}
+    history.record(actor=actor, obj=axe, event=ActionEvent.AXE_CREE, changes=changes)
     return axe
 
 
 @transaction.atomic
 def axe_update(*, actor, axe_id: int, titre: str, type: str, description: str = "", priorite=None,
-               expected_version: int | None = None) -> Axe:
+               expected_version: int | None = None, champs=None) -> Axe:
     """Edit an axe. Refused (ConcurrentEditError) if someone saved it since `expected_version`."""
     axe = lock_for_update(Axe, axe_id, expected_version=expected_version,
                           submitted={"titre": titre, "type": type, "description": description})
@@ -96,6 +100,7 @@ def axe_update(*, actor, axe_id: int, titre: str, type: str, description: str = 
     axe.titre, axe.type, axe.description = titre, type, description
     _link_priorite(axe, priorite)
     changes = history.diff(before, snapshot(axe, AXE_FIELDS))
+    changes.update(_set_champs(axe, champs))
     if changes or old_priorite != getattr(priorite, "pk", None):
         bump(axe)
         axe.save()
@@ -161,6 +166,70 @@ def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
     return summary
 
 
+def _check_group(contract_id, group) -> None:
+    if group is not None and (group.contract_id != contract_id or group.type != InstanceType.GROUPE_TRAVAIL):
+        raise DomainError("Choisissez un groupe de travail de ce contrat.", field="groupe_travail")
+
+
+def _set_reunions(fiche, reunions) -> dict:
+    """Set the meetings that worked on the sheet (None: unchanged); the history change if any. Preconditions:
+    meetings of the sheet's contract."""
+    if reunions is None:
+        return {}
+    if any(m.contract_id != fiche.contract_id for m in reunions):
+        raise DomainError("Une réunion citée n'appartient pas à ce contrat.", field="reunions")
+    before = sorted(str(m) for m in fiche.reunions.all())
+    after = sorted(str(m) for m in reunions)
+    if before == after:
+        return {}
+    fiche.reunions.set(reunions)
+    return {"reunions": [", ".join(before) or None, ", ".join(after) or None]}
+
+
+def _set_champs(obj, champs) -> dict:
+    """Set the fields of action of an axe or a sheet (None: unchanged); the history change if any."""
+    if champs is None:
+        return {}
+    before = sorted(c.libelle for c in obj.champs.all())
+    after = sorted(c.libelle for c in champs)
+    if before == after:
+        return {}
+    obj.champs.set(champs)
+    return {"champs": [", ".join(before) or None, ", ".join(after) or None]}
+
+
+@transaction.atomic
+def champ_create(*, actor, libelle: str) -> ChampAction:
+    """Add a field of action at the end of the reference list. Preconditions: a name not already listed."""
+    libelle = " ".join(libelle.split())
+    if not libelle:
+        raise DomainError("Indiquez le libellé du champ d'action.", field="libelle")
+    if ChampAction.objects.filter(libelle__iexact=libelle).exists():
+        raise DomainError("Ce champ d'action est déjà dans la liste.", field="libelle")
+    ordre = (ChampAction.objects.aggregate(m=Max("ordre"))["m"] or 0) + 1
+    champ = ChampAction.objects.create(libelle=libelle, ordre=ordre)
+    history.record(actor=actor, obj=champ, event=ActionEvent.CHAMP_CREE)
+    return champ
+
+
+@transaction.atomic
+def champ_update(*, actor, champ_id: int, libelle: str, actif: bool) -> ChampAction:
+    """Rename a field of action, or stop offering it (`actif`: the axes and sheets that carry it keep it)."""
+    champ = ChampAction.objects.select_for_update().get(pk=champ_id)
+    libelle = " ".join(libelle.split())
+    if not libelle:
+        raise DomainError("Indiquez le libellé du champ d'action.", field="libelle")
+    if ChampAction.objects.filter(libelle__iexact=libelle).exclude(pk=champ.pk).exists():
+        raise DomainError("Ce champ d'action est déjà dans la liste.", field="libelle")
+    before = snapshot(champ, ["libelle", "actif"])
+    champ.libelle, champ.actif = libelle, actif
+    changes = history.diff(before, snapshot(champ, ["libelle", "actif"]))
+    if changes:
+        champ.save()
+        history.record(actor=actor, obj=champ, event=ActionEvent.CHAMP_MODIFIE, changes=changes)
+    return champ
+
+
 def _check_dates(data: dict) -> None:
     if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
         raise DomainError("La date de fin doit suivre la date de début.", field="date_fin")
@@ -168,9 +237,10 @@ def _check_dates(data: dict) -> None:
 
 @transaction.atomic
 def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), children=None,
-                 numero: int | None = None) -> FicheAction:
+                 numero: int | None = None, champs=None, reunions=None) -> FicheAction:
     """A new draft sheet at the end of `axe`, or under `numero` when it is free in the axe (an import)."""
     _check_dates(data)
+    _check_group(axe.contract_id, data.get("groupe_travail"))
     Axe.objects.select_for_update().get(pk=axe.pk)
     if numero is None:
         numero = _next_numero(axe)
@@ -182,13 +252,14 @@ def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), chil
     fiche.copilotes_personnes.set(copilotes)
     fiche.communes.set([] if fiche.tout_le_perimetre else communes)
     _sync_children(fiche, children or {})
-    history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_CREEE, changes={"statut": [None, fiche.statut]})
+    changes = {"statut": [None, fiche.statut], **_set_champs(fiche, champs), **_set_reunions(fiche, reunions)}
+    history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_CREEE, changes=changes)
     return fiche
 
 
 @transaction.atomic
 def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe | None = None, copilotes=(),
-                 communes=(), children=None) -> FicheAction:
+                 communes=(), children=None, champs=None, reunions=None) -> FicheAction:
     """Save the sheet. Refused (ConcurrentEditError) if someone saved it since `expected_version`.
 
     Rules: a sheet under review, done or abandoned is frozen; after signature a validated sheet changes only
@@ -201,6 +272,7 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
         raise DomainError(f"Une fiche « {fiche.get_statut_display().lower()} » ne peut pas être modifiée.")
     if needs_avenant(fiche):
         raise DomainError(AVENANT_REASON)
+    _check_group(fiche.contract_id, data.get("groupe_travail"))
     before = snapshot(fiche, FICHE_FIELDS + ["axe", "numero"])
     for f in FICHE_FIELDS:
         if f in data:
@@ -220,6 +292,8 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
         changes["copilotes"] = [old_copilotes, new_copilotes]
     fiche.communes.set([] if fiche.tout_le_perimetre else communes)
     changes.update(_sync_children(fiche, children or {}))
+    changes.update(_set_champs(fiche, champs))
+    changes.update(_set_reunions(fiche, reunions))
     history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_MODIFIEE, changes=changes)
     return fiche
 
@@ -476,7 +550,8 @@ def plan_copy_unfinished(*, actor, old: Contract, new: Contract) -> int:
     transaction; the contract records the history (how many sheets were taken over).
     """
     unfinished = (old.fiches.exclude(statut__in=[FicheStatut.REALISEE, FicheStatut.ABANDONNEE])
-                  .select_related("axe").prefetch_related("communes", "copilotes_personnes", "partenaires")
+                  .select_related("axe")
+                  .prefetch_related("communes", "champs", "axe__champs", "copilotes_personnes", "partenaires")
                   .order_by("axe__numero", "numero"))
     axes = {}
     copied = 0
@@ -485,6 +560,7 @@ def plan_copy_unfinished(*, actor, old: Contract, new: Contract) -> int:
             a = fiche.axe
             axes[fiche.axe_id] = Axe.objects.create(contract=new, numero=a.numero, titre=a.titre, type=a.type,
                                                     description=a.description)
+            axes[fiche.axe_id].champs.set(a.champs.all())
         copy = FicheAction.objects.create(
             contract=new, axe=axes[fiche.axe_id], numero=fiche.numero, titre=fiche.titre,
             statut=FicheStatut.BROUILLON, pilote_organisation_id=fiche.pilote_organisation_id,
@@ -495,6 +571,7 @@ def plan_copy_unfinished(*, actor, old: Contract, new: Contract) -> int:
             public_cible=fiche.public_cible, tout_le_perimetre=fiche.tout_le_perimetre,
             objectif_prs=fiche.objectif_prs, priorite=fiche.priorite, preexistante=True)
         copy.communes.set(fiche.communes.all())
+        copy.champs.set(fiche.champs.all())
         copy.copilotes_personnes.set(fiche.copilotes_personnes.all())
         for p in fiche.partenaires.all():
             copy.partenaires.create(organisation_id=p.organisation_id, role=p.role, precision=p.precision)

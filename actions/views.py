@@ -54,7 +54,7 @@ def plan(request, contract_pk):
 def _axe_form_page(request, contract, axe=None):
     form = forms.AxeForm(request.POST or None, instance=axe, priorites=selectors.priorites_for(contract, axe))
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("titre", "type", "description", "priorite")}
+        data = {k: form.cleaned_data[k] for k in ("titre", "type", "description", "priorite", "champs")}
         try:
             if axe is None:
                 axe = services.axe_create(actor=request.user, contract=contract, **data)
@@ -133,7 +133,8 @@ def _fiche_form_page(request, contract, fiche=None):
     if request.method == "POST" and form.is_valid() and all(f["formset"].is_valid() for f in formsets):
         data = {k: form.cleaned_data[k] for k in services.FICHE_FIELDS}
         kwargs = {"data": data, "copilotes": form.cleaned_data["copilotes_personnes"],
-                  "communes": form.cleaned_data["communes"],
+                  "communes": form.cleaned_data["communes"], "champs": form.cleaned_data["champs"],
+                  "reunions": form.cleaned_data["reunions"],
                   "children": {f["name"]: forms.formset_rows(f["formset"]) for f in formsets}}
         try:
             if fiche is None:
@@ -163,10 +164,6 @@ def _fiche_form_page(request, contract, fiche=None):
     return render(request, "actions/fiche_form.html", {
         "form": form, "formsets": formsets, "contract": contract, "fiche": fiche, "title": title,
         "conflict": conflict, "has_axes": axes.exists(),
-        "row_errors": [f"{f['title']}, {e[0].lower()}{e[1:]}" for f in formsets
-                       for e in f["formset"].row_errors()] if request.method == "POST" else [],
-        "formsets_invalid": request.method == "POST" and any(
-            f["formset"].is_bound and not f["formset"].is_valid() for f in formsets),
         "requests": selectors.change_requests(fiche) if fiche else [],
         "pilot_warning": form.pilot_warning if (form.is_bound and form.is_valid()) or fiche else "",
         "breadcrumbs": _crumbs(contract, *tail, (title, None)),

@@ -195,7 +195,8 @@ def _signatories(contract, key, partners, orgs, ars_org):
             (ars_org, SignatoryRole.ARS, "La directrice générale de l'ARS")]
     if prefecture:
         rows.append((prefecture, SignatoryRole.PREFECTURE, "Le préfet"))
-    if dep == "14":
+    # Bayeux's own partners are Bayeux's (Pré-Bocage, also in the Calvados, has only its mandatory signatories)
+    if key == "bayeux":
         rows += [(partners["CPAM du Calvados"], SignatoryRole.AUTRE_SIGNATAIRE, "La directrice"),
                  (partners["Centre hospitalier de Bayeux"], SignatoryRole.AUTRE_SIGNATAIRE, "Le directeur"),
                  (partners["CPTS du Bessin"], SignatoryRole.PARTENAIRE, ""),
@@ -224,8 +225,9 @@ def _governance(contract, actor, coordinator_name, partners, orgs, key, today):
                         role="Co-président")
     services.member_add(actor=actor, instance=copil, personne="La déléguée départementale",
                         organisation=None, role="Co-présidente (ARS)")
-    services.member_add(actor=actor, instance=cotech, personne=coordinator_name, role="Coordinateur du CLS")
-    if "CPAM du Calvados" in partners and contract.delegations.filter(departement_id="14").exists():
+    if coordinator_name:  # a contract without a coordinator yet has no one to name (never another CLS's people)
+        services.member_add(actor=actor, instance=cotech, personne=coordinator_name, role="Coordinateur du CLS")
+    if key == "bayeux":
         services.member_add(actor=actor, instance=cotech, organisation=partners["CPAM du Calvados"],
                             role="Référente prévention")
         services.member_add(actor=actor, instance=gt, organisation=partners["CPTS du Bessin"], role="Animation")
@@ -256,7 +258,8 @@ def seed_lifecycle(ctx):
         phase_index = [Phase.PREALABLE, Phase.DIAGNOSTIC, Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE,
                        Phase.CLOS].index(contract.phase)
         _signatories(contract, key, partners, orgs, ars_orgs[contract.ars.region_id])
-        copil, cotech, gt = _governance(contract, coord, coord.get_full_name(), partners, orgs, key, today)
+        copil, cotech, gt = _governance(contract, coord, coordinators[key].get_full_name() if key in coordinators
+                                        else "", partners, orgs, key, today)
 
         if phase_index >= 1 or key == "prebocage":
             services.document_upload(actor=coord, contract=contract, type=DocumentType.LETTRE_INTENTION,
@@ -301,11 +304,11 @@ def seed_lifecycle(ctx):
                                     lieu="Maison de santé", ordre_du_jour="Installation des jeunes médecins.")
         if key == "bayeux":
             services.avenant_create(actor=coord, contract=contract, date=dt.date(2025, 6, 12),
-                                    objet="Ajout d'un axe santé mentale à la suite du COPIL 2024.",
-                                    changes=[{"kind": "ajout", "description": "Fiche 4.1 Premiers secours en "
-                                                                                "santé mentale"}],
-                                    signataires=list(contract.signatories.filter(role__in=[
-                                        "collectivite", "ars", "prefecture"])))
+                                    objet="Ajout d'une fiche santé mentale à la suite du COPIL 2024.",
+                                    changes=[{"kind": "ajout", "description": "Fiche 3.1 Former des secouristes "
+                                                                                "en santé mentale"}],
+                                    # every signatory initialled it (partners do not): the avenant is in force
+                                    signataires=list(contract.signatories.exclude(role="partenaire")))
         if phase_index >= 3:
             _record_transition(contract, "ouvrir_evaluation_finale",
                                contract.date_fin.replace(year=contract.date_fin.year - 1) + dt.timedelta(days=5),

@@ -10,7 +10,7 @@ from cls_portal.core.validation import DATE_MIN, PortalForm, PortalModelForm
 from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Departement, Organisation
 
 from .enums import DocumentType, InstanceType, Phase, SignatoryRole
-from .models import Contract, Instance, Meeting, Step
+from .models import QPV, Contract, Instance, Meeting, Step
 from .selectors import territory_for_code
 from .steps import DEFAULT_PLAN_MONTHS
 
@@ -28,10 +28,20 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
         help_texts = {"duree_annees": "De 3 à 5 ans ; la date de fin est calculée à partir de la date de signature, "
                                       "renseignée par la délégation quand elle valide la signature."}
 
+    qpvs = forms.ModelMultipleChoiceField(
+        label="Quartiers prioritaires couverts (QPV)", required=False, queryset=QPV.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les QPV du référentiel régional (tenu par l'équipe régionale). Quand des QPV sont cochés, "
+                  "« couvre des QPV » et leur nombre en découlent.")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         contract = self.instance
         deps = [d.departement_id for d in contract.delegations.all()]
+        self.fields["qpvs"].queryset = QPV.objects.filter(departement__region_id=contract.ars.region_id).order_by(
+            "departement_id", "nom")
+        if contract.pk:
+            self.initial.setdefault("qpvs", [q.pk for q in contract.qpvs.all()])
         self.fields["referent"].queryset = get_user_model().objects.filter(
             memberships__role=Role.DELEGATION, memberships__departements__in=deps).distinct().order_by("last_name")
         self.fields["duree_annees"].widget.attrs.update(min=3, max=5)
@@ -116,10 +126,22 @@ class SignatoryForm(PortalForm):
     role = forms.ChoiceField(label="Rôle", choices=SignatoryRole.choices)
     representant = forms.CharField(label="Représentée par", required=False, max_length=200)
     date_signature = forms.DateField(label="Date de signature", required=False, widget=DATE)
+    moyens_droit_commun = forms.CharField(label="Moyens de droit commun mobilisés", required=False, widget=TEXTAREA)
+    financement = forms.CharField(label="Financement des actions", required=False, widget=TEXTAREA)
+    ingenierie = forms.CharField(label="Ingénierie apportée", required=False, widget=TEXTAREA)
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = region_organisations(contract)
+
+
+class SignatoryCommitmentsForm(PortalForm):
+    moyens_droit_commun = forms.CharField(label="Moyens de droit commun mobilisés", required=False, widget=TEXTAREA,
+                                          help_text="Services, dispositifs et personnels que le partenaire mobilise.")
+    financement = forms.CharField(label="Financement des actions", required=False, widget=TEXTAREA,
+                                  help_text="Actions ou montants que le partenaire finance.")
+    ingenierie = forms.CharField(label="Ingénierie apportée", required=False, widget=TEXTAREA,
+                                 help_text="Appui méthodologique, données, animation, évaluation…")
 
 
 class StepForm(VersionFormMixin, forms.ModelForm):
@@ -201,6 +223,15 @@ class AvenantForm(PortalForm):
         self.fields["signataires"].choices = [(str(s.pk), str(s)) for s in signatories]
         self.fields["document"].choices = [("", "— Aucun pour l'instant —")] + [
             (str(d.pk), f"{d.titre} (v{d.version_doc})") for d in documents]
+
+
+class AvenantInitialsForm(PortalForm):
+    signataires = forms.MultipleChoiceField(label="Signataires qui ont paraphé depuis",
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, signatories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signataires"].choices = [(str(s.pk), str(s.organisation)) for s in signatories]
 
 
 class RenewForm(PortalForm):

@@ -9,6 +9,7 @@ from cls_portal.territories.models import Organisation
 from .enums import ContractEvent as E
 from .enums import Phase
 from .models import (
+    QPV,
     Avenant,
     Contract,
     Document,
@@ -40,10 +41,14 @@ SENTENCES = {
     E.DOCUMENT_SUPPRIME: "Document « {titre} » supprimé",
     E.SIGNATAIRE_AJOUTE: "Signataire ou partenaire ajouté : {signataire}",
     E.SIGNATAIRE_RETIRE: "Signataire ou partenaire retiré : {signataire}",
+    E.SIGNATAIRE_ENGAGEMENTS: "Engagements de {signataire} modifiés",
     E.INSTANCE_CREEE: "Instance « {instance} » créée",
     E.MEMBRE_AJOUTE: "Membre ajouté à l'instance « {instance} » : {membre}",
     E.REUNION_ENREGISTREE: "Réunion enregistrée : {reunion}",
     E.AVENANT_ENREGISTRE: "Avenant n°{numero} enregistré",
+    E.AVENANT_PARAPHE: "Avenant n°{numero} paraphé",
+    E.QPV_ENREGISTRE: "Quartier prioritaire « {qpv} » enregistré dans le référentiel régional",
+    E.QPV_IMPORTES: "Quartiers prioritaires importés dans le référentiel régional",
 }
 
 
@@ -54,7 +59,8 @@ def _phase_label(code):
 def register():
     # Everything on the contract page is for whoever may open it (the page answers 403 to the others).
     history.register_events(E, sentences=SENTENCES, audience="contrat",
-                            edits={E.IDENTITE_MODIFIEE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE})
+                            edits={E.IDENTITE_MODIFIEE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE,
+                                   E.SIGNATAIRE_ENGAGEMENTS})
     history.register_audience("contrat", lambda user, contract: True)
     history.register_subject(Contract, lambda c: {"nom": c.nom})
     history.register_subject(Document, lambda d: {"titre": d.titre})
@@ -65,11 +71,13 @@ def register():
     history.register_subject(Step, lambda s: {"titre": s.titre})
     history.register_subject(Organisation, lambda o: {"organisation": o.nom})
     history.register_subject(Avenant, lambda a: {"numero": a.numero})
+    history.register_subject(QPV, lambda q: {"qpv": str(q)})
     history.register_subject(TransitionProposal, lambda p: {"transition": _proposal_label(p.transition)})
     history.register_labels({
         "communes": "Communes du périmètre", "communes_ajoutees": "Communes ajoutées",
         "communes_retirees": "Communes retirées", "fiches_reprises": "Fiches actions reprises",
-        "document": "Document", "rang": "Rang dans la démarche",
+        "document": "Document", "rang": "Rang dans la démarche", "qpv_crees": "QPV ajoutés",
+        "qpv_modifies": "QPV mis à jour",
     })
     history.register_formatters({"contracts.phasetransition.phase": _phase_label})
 

@@ -60,6 +60,25 @@ class ContractQuerySet(models.QuerySet):
         return self.filter(phase__in=ACTIVE_PHASES)
 
 
+class QPV(models.Model):
+    """A quartier prioritaire de la politique de la ville, in the reference list the regional team types or
+    imports (the project ships no national list): official code, name, département, population if known."""
+
+    code = models.CharField("code officiel", max_length=12, unique=True)
+    nom = models.CharField("nom du quartier", max_length=200)
+    departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="département")
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "quartier prioritaire (QPV)"
+        verbose_name_plural = "quartiers prioritaires (QPV)"
+        ordering = ["departement", "code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
 class Contract(VersionedModel):
     nom = models.CharField("nom du contrat", max_length=255)
     collectivite = models.ForeignKey(
@@ -81,6 +100,7 @@ class Contract(VersionedModel):
     communes = models.ManyToManyField("territories.Commune", related_name="contracts", blank=True,
                                       verbose_name="communes du périmètre")
 
+    qpvs = models.ManyToManyField(QPV, blank=True, related_name="contracts", verbose_name="QPV couverts")
     rural = models.BooleanField("territoire rural", default=False)
     qpv = models.BooleanField("couvre des QPV", default=False)
     nb_qpv = models.PositiveSmallIntegerField("nombre de QPV couverts", default=0)
@@ -227,6 +247,54 @@ class PhaseTransition(models.Model):
         return f"{self.get_from_phase_display()} → {self.get_to_phase_display()}"
 
 
+class PeriodQuerySet(models.QuerySet):
+    def at(self, day: dt.date):
+        """Rows in force on `day`: begun on or before it (or since the start), not yet ended."""
+        return self.filter(Q(debut__isnull=True) | Q(debut__lte=day)).filter(Q(fin__isnull=True) | Q(fin__gt=day))
+
+
+class PerimeterPeriod(models.Model):
+    """A commune's time in a contract's perimeter, so that the perimeter of any past date can be read.
+
+    `debut` None: in the perimeter since the contract began; `fin` (exclusive) None: still in it. The open
+    rows are always the contract's `communes`: written by the services that set a perimeter
+    (`contracts.services.record_perimeter`)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="perimeter_periods")
+    commune = models.ForeignKey("territories.Commune", on_delete=models.CASCADE, related_name="+")
+    debut = models.DateField("entrée dans le périmètre", null=True, blank=True)
+    fin = models.DateField("sortie du périmètre", null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "période d'une commune dans le périmètre"
+        ordering = ["contract", "commune", "debut"]
+        indexes = [models.Index(fields=["contract", "commune"], name="perimeter_period_idx")]
+
+    def __str__(self):
+        return f"{self.commune_id} ({self.debut or '…'} – {self.fin or '…'})"
+
+
+class CoordinatorTerm(models.Model):
+    """Someone coordinating a contract from `debut` (None: since before the portal knew) to `fin` (exclusive;
+    None: still in post). The open rows are always the contract's `coordinators`."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="coordinator_terms")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    debut = models.DateField("prise de poste", null=True, blank=True)
+    fin = models.DateField("fin de fonctions", null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "période de coordination"
+        ordering = ["contract", "debut", "id"]
+
+    def __str__(self):
+        return f"{self.user_id} ({self.debut or '…'} – {self.fin or '…'})"
+
+
 def _document_path(instance, filename):
     import uuid
 
@@ -275,6 +343,11 @@ class Signatory(models.Model):
     role = models.CharField("rôle", max_length=20, choices=SignatoryRole.choices)
     representant = models.CharField("représentée par", max_length=200, blank=True)
     date_signature = models.DateField("date de signature", null=True, blank=True)
+    # What the partner brings (fiche pratique: « mobiliser des outils et des moyens de droit commun, financer les
+    # actions, fournir l'ingénierie nécessaire »): shown on the contract page and in the activity report.
+    moyens_droit_commun = models.TextField("moyens de droit commun mobilisés", blank=True)
+    financement = models.TextField("financement des actions", blank=True)
+    ingenierie = models.TextField("ingénierie apportée", blank=True)
 
     class Meta:
         verbose_name = "signataire ou partenaire"
@@ -283,6 +356,13 @@ class Signatory(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def engagements(self) -> list[tuple[str, str]]:
+        """(label, text) of each commitment written."""
+        return [(label, text) for label, text in (("Moyens de droit commun", self.moyens_droit_commun),
+                                                  ("Financement", self.financement),
+                                                  ("Ingénierie", self.ingenierie)) if text]
 
 
 class Step(VersionedModel):

@@ -7,6 +7,7 @@
 - `validated_sheet_statuses`: the sheet statuses that count as validated for the lifecycle guards (actions).
 - `timeline_groups`: `fn(contract, today) -> (title, [timeline.Item]) | None`, extra rows of the
   rétroplanning (actions: the sheets with their period and milestones).
+- `meeting_sheets`: `fn(contract) -> {meeting_id: [label]}`, the sheets each meeting worked on (actions).
 """
 
 from cls_portal.core.registry import Registry, Slot
@@ -15,3 +16,4 @@ visibility = Registry("contracts.registry.visibility")
 renewal = Registry("contracts.registry.renewal")
 validated_sheet_statuses = Slot("contracts.registry.validated_sheet_statuses")
 timeline_groups = Registry("contracts.registry.timeline_groups")
+meeting_sheets = Registry("contracts.registry.meeting_sheets")

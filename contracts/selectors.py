@@ -6,22 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.errors import DomainError
 from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import EPCI, Commune, Delegation, Departement, Region
 
-from .enums import SIGNED_DOCUMENT_TYPES, ProposalStatus, StepStatus
+from .enums import ACTIVE_PHASES, SIGNED_DOCUMENT_TYPES, Phase, ProposalStatus, SignatoryRole, StepStatus
 from .models import (
     Avenant,
     Contract,
+    CoordinatorTerm,
     Document,
     Instance,
     Meeting,
+    PerimeterPeriod,
     PhaseTransition,
     Signatory,
     Step,
@@ -39,6 +42,50 @@ def life_years(contract, today: dt.date | None = None) -> tuple[int, int]:
         return start, start + contract.duree_annees
     year = (today or dt.date.today()).year
     return year - 1, year + 5
+
+
+# --- A contract at a past date (the regional figures "au 26/03/2025") ------------------------------------------
+#
+# Read from the dated records only: the signature date (set by the signing transition, or by the import), the
+# closure in the phase history (`PhaseTransition`), the perimeter's periods (`PerimeterPeriod`) and the
+# coordinators' terms (`CoordinatorTerm`). Each is one Q or one subquery: a count at a date costs no more
+# queries than today's.
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def q_closed_at(day: dt.date, of: str = "") -> Q:
+    """Closed by the end of `day`: its closure is in the phase history by then. A closed contract without a
+    dated closure (none is left after the backfill migration; test data) counts as closed at any date.
+    `of="previous"`: the same of the contract's previous generation."""
+    prefix = f"{of}__" if of else ""
+    closures = PhaseTransition.objects.filter(contract_id=OuterRef(f"{of}_id" if of else "pk"), to_phase=Phase.CLOS)
+    return (Q(Exists(closures.filter(at__lt=_end_of(day))))
+            | (Q(**{f"{prefix}phase": Phase.CLOS}) & ~Q(Exists(closures))))
+
+
+def q_active_at(day: dt.date) -> Q:
+    """Signed and active on `day`: signed on or before it, not closed by then."""
+    return Q(phase__in=[*ACTIVE_PHASES, Phase.CLOS], date_signature__lte=day) & ~q_closed_at(day)
+
+
+def q_post_planned_at(day: dt.date) -> Q:
+    """A coordination post is planned from the letter of intent (a contract imported signed without its
+    letter's date: from its signature) until the contract closes. A renewal prepared while the previous
+    generation runs is the same post: it counts once the previous one is closed."""
+    return ((Q(date_lettre_intention__lte=day) | Q(date_lettre_intention__isnull=True, date_signature__lte=day))
+            & ~q_closed_at(day) & (Q(previous__isnull=True) | q_closed_at(day, of="previous")))
+
+
+def coordinators_at(day: dt.date):
+    """The coordinators in post on `day` (a queryset on `OuterRef("pk")`, for `Exists`)."""
+    return CoordinatorTerm.objects.at(day).filter(contract_id=OuterRef("pk"))
+
+
+def perimeters_at(day: dt.date, contracts):
+    """Commune codes in the perimeter of `contracts` on `day` (a subquery; a commune may repeat)."""
+    return PerimeterPeriod.objects.at(day).filter(contract__in=contracts).values("commune_id")
 
 
 def annotate_for_lists(qs, today: dt.date):
@@ -227,17 +274,34 @@ def timeline(contract, proposal_list=None) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.at, {"proposition": 0, "refus": 1, "validation": 1, "phase": 2}[e.kind]))
 
 
+def in_force(contract, avenant_list) -> list:
+    """The avenants in force: initialled by every signatory (a waiting one carries the version it will make)."""
+    return [a for a in avenant_list if a.plan_version <= contract.plan_version]
+
+
+def avenant_rows(contract, avenant_list, signatory_list) -> list[dict]:
+    """Each avenant with the signatories (partners aside) whose initials are missing; from prefetched lists."""
+    required = [s for s in signatory_list if s.role != SignatoryRole.PARTENAIRE]
+    rows = []
+    for a in avenant_list:
+        done = {s.pk for s in a.signataires.all()}
+        rows.append({"avenant": a, "in_force": a.plan_version <= contract.plan_version,
+                     "missing": [s for s in required if s.pk not in done]})
+    return rows
+
+
 def plan_versions(contract, avenant_list) -> list[dict]:
     versions = [{"version": 1, "label": "Contrat initial" + (
         f" signé le {contract.date_signature:%d/%m/%Y}" if contract.date_signature else ""), "avenant": None}]
-    for a in avenant_list:
+    for a in in_force(contract, avenant_list):
         versions.append({"version": a.plan_version, "label": f"Avenant n°{a.numero} du {a.date:%d/%m/%Y}",
                          "avenant": a})
     return versions
 
 
 def current_version_label(contract, avenant_list) -> str:
-    last = avenant_list[-1] if avenant_list else None
+    valid = in_force(contract, avenant_list)
+    last = valid[-1] if valid else None
     if last is None:
         return f"version {contract.plan_version} (contrat initial)"
     return f"version {contract.plan_version} (avenant n°{last.numero} du {last.date:%d/%m/%Y})"

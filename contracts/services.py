@@ -6,6 +6,7 @@ The caller (the view) checks permissions; services enforce business rules (Domai
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -17,7 +18,16 @@ from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
 from cls_portal.core.validation import DATE_MIN, check_date
 from cls_portal.notifications.services import notify
-from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Organisation, OrganisationType
+from cls_portal.territories.models import (
+    ARS,
+    EPCI,
+    Commune,
+    Delegation,
+    Departement,
+    Organisation,
+    OrganisationType,
+    Region,
+)
 
 from . import registry, selectors, workflow
 from . import steps as method
@@ -29,10 +39,12 @@ from .enums import (
     InstanceType,
     Phase,
     ProposalStatus,
+    SignatoryRole,
     StepKind,
     StepStatus,
 )
 from .models import (
+    QPV,
     Avenant,
     AvenantChange,
     Contract,
@@ -46,6 +58,7 @@ from .models import (
     Step,
     TransitionProposal,
 )
+from .periods import record_coordinator, record_perimeter
 
 
 def _check_in_region(contract: Contract, communes, epci=None) -> None:
@@ -105,6 +118,9 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
     contract.communes.set(communes)
     contract.delegations.set(_delegations_for(communes))
     contract.coordinators.set(coordinators)
+    record_perimeter(contract, [c.code for c in communes], None)
+    for user in coordinators:
+        record_coordinator(contract, user, joined=True, day=None)
     steps_create_defaults(contract=contract)
     history.record(actor=actor, obj=contract, event=event)
     return contract
@@ -119,8 +135,8 @@ def check_expected_signature(debut: dt.date, prevue: dt.date | None) -> None:
         raise DomainError("La phase préalable dure à elle seule de 6 mois à un an avant la signature : prévoyez "
                           "la signature au moins 6 mois après le début de la démarche.", field="date_signature_prevue")
     if months > method.MAX_PLAN_MONTHS:
-        raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (20 mois dans le "
-                          "plan type de la fiche pratique).", field="date_signature_prevue")
+        raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (la fiche pratique "
+                          "compte 6 mois à un an avant la signature).", field="date_signature_prevue")
 
 
 @transaction.atomic
@@ -207,6 +223,8 @@ def contract_import_existing(*, actor, ars, nom: str, collectivite_code: str, co
         if order.index(st.phase) < order.index(phase) and st.date_prevue:
             st.statut, st.date_realisee = StepStatus.REALISEE, min(st.date_prevue, today)
             st.save(update_fields=["statut", "date_realisee"])
+    if phase == Phase.CLOS:
+        record_import_closure(contract, today)
     PendingContact.objects.bulk_create([
         PendingContact(contract=contract, email=email, role=role, source="import")
         for role, emails in (contacts or {}).items() for email in emails
@@ -246,12 +264,14 @@ IDENTITY_FIELDS = ["nom", "prs", "referent", "rural", "qpv", "nb_qpv", "clsm", "
 def contract_update(*, actor, contract: Contract, version: int | None, data: dict) -> Contract:
     """Update the identity of a contract (optimistic concurrency on `version`).
 
-    Preconditions: duration 3 to 5 years; QPV count only when QPV are covered.
+    Preconditions: duration 3 to 5 years; QPV count only when QPV are covered; the QPV listed (`data["qpvs"]`,
+    optional) are of the contract's région: when some are listed, "couvre des QPV" and their number follow.
     """
     obj = lock_for_update(Contract, contract.pk, expected_version=version, submitted=data)
     if "date_signature" in data and data["date_signature"] != obj.date_signature:
         raise DomainError("La date de signature est renseignée par la délégation départementale quand elle valide "
                           "la signature du contrat.", field="date_signature")
+    qpvs_in = data.get("qpvs")
     data = {k: v for k, v in data.items() if k in IDENTITY_FIELDS}
     for name in ("date_debut_prealable", "date_lettre_intention"):
         if data.get(name):
@@ -260,10 +280,21 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
         raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
     if data.get("nb_qpv") and not data.get("qpv", obj.qpv):
         raise DomainError("Indiquez que le contrat couvre des QPV avant d'en donner le nombre.", field="nb_qpv")
+    qpvs = None
+    if qpvs_in is not None:
+        qpvs = _contract_qpvs(obj, qpvs_in)
+        if qpvs:  # the declared figures follow the list
+            data["qpv"], data["nb_qpv"] = True, len(qpvs)
     old = history.snapshot(obj, list(data))
     for k, v in data.items():
         setattr(obj, k, v)
     changes = history.diff(old, history.snapshot(obj, list(data)))
+    if qpvs is not None:
+        before = sorted(obj.qpvs.values_list("code", flat=True))
+        after = sorted(q.code for q in qpvs)
+        if before != after:
+            obj.qpvs.set(qpvs)
+            changes["qpvs"] = [", ".join(before) or None, ", ".join(after) or None]
     if changes:
         bump(obj)
         obj.save()
@@ -271,10 +302,113 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
     return obj
 
 
+def _contract_qpvs(contract: Contract, qpvs) -> list[QPV]:
+    qpvs = list(qpvs)
+    outside = sorted(q.code for q in qpvs if q.departement.region_id != contract.ars.region_id)
+    if outside:
+        raise DomainError("Ces QPV ne sont pas dans la région du contrat : " + ", ".join(outside) + ".", field="qpvs")
+    return qpvs
+
+
+QPV_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{4,10}$")
+
+
+def _qpv_row(region_code: str, code: str, nom: str, departement_code: str, population) -> dict:
+    code, nom, departement_code = code.strip().upper(), nom.strip(), departement_code.strip().upper()
+    if not QPV_CODE.match(code):
+        raise DomainError(f"« {code} » n'est pas un code de QPV (deux lettres puis 4 à 10 lettres ou chiffres, "
+                          "par exemple QN01401M).", field="code")
+    if not nom:
+        raise DomainError("Indiquez le nom du quartier.", field="nom")
+    departement = Departement.objects.filter(code=departement_code, region_id=region_code).first()
+    if departement is None:
+        raise DomainError(f"Le département « {departement_code} » n'est pas dans la région.", field="departement")
+    if population in ("", None):
+        population = None
+    else:
+        try:
+            population = int(str(population).replace(" ", "").replace("\u00a0", ""))
+        except ValueError:
+            raise DomainError(f"Population « {population} » : un nombre entier d'habitants.",
+                              field="population") from None
+        if not 0 <= population <= 10_000_000:
+            raise DomainError("La population d'un quartier est un nombre d'habitants positif.", field="population")
+    return {"code": code, "nom": nom[:200], "departement": departement, "population": population}
+
+
+@transaction.atomic
+def qpv_save(*, actor, region_code: str, code: str, nom: str, departement_code: str, population=None) -> QPV:
+    """Add a QPV to the région's reference list, or update it (same code). Preconditions: an official-looking
+    code, a name, a département of the région; population optional. A QPV of another région is not touched."""
+    row = _qpv_row(region_code, code, nom, departement_code, population)
+    existing = QPV.objects.select_for_update().filter(code=row["code"]).select_related("departement").first()
+    if existing is not None and existing.departement.region_id != region_code:
+        raise DomainError("Ce code est celui d'un QPV d'une autre région.", field="code")
+    if existing is None:
+        qpv = QPV.objects.create(**row)
+        history.record(actor=actor, obj=qpv, event=ContractEvent.QPV_ENREGISTRE)
+        return qpv
+    fields = ["nom", "departement", "population"]
+    old = history.snapshot(existing, fields)
+    for k in fields:
+        setattr(existing, k, row[k])
+    changes = history.diff(old, history.snapshot(existing, fields))
+    if changes:
+        existing.save()
+        history.record(actor=actor, obj=existing, event=ContractEvent.QPV_ENREGISTRE, changes=changes)
+    return existing
+
+
+@transaction.atomic
+def qpv_import(*, actor, region_code: str, text: str) -> tuple[int, int]:
+    """Import lines "code;nom;département;population" (separator ; or tab; population optional). All or
+    nothing: a line in error is named with its number and nothing is saved. Returns (added, updated)."""
+    rows, errors = [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in re.split(r"[;\t]", line)]
+        if n == 1 and parts[0].lower() == "code":
+            continue  # a header line
+        if len(parts) < 3:
+            errors.append(f"ligne {n} : il faut au moins le code, le nom et le département")
+            continue
+        try:
+            rows.append(_qpv_row(region_code, parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else None))
+        except DomainError as err:
+            errors.append(f"ligne {n} : {err.message}")
+    if errors:
+        raise DomainError("Rien n'a été importé. " + " ; ".join(errors[:10]) + ("…" if len(errors) > 10 else "") + ".",
+                          field="lignes")
+    if not rows:
+        raise DomainError("Collez au moins une ligne.", field="lignes")
+    existing = {q.code: q for q in QPV.objects.select_for_update().filter(code__in=[r["code"] for r in rows])
+                .select_related("departement")}
+    foreign = sorted(c for c, q in existing.items() if q.departement.region_id != region_code)
+    if foreign:
+        raise DomainError("Rien n'a été importé. Codes de QPV d'une autre région : " + ", ".join(foreign) + ".",
+                          field="lignes")
+    added = [QPV(**r) for r in rows if r["code"] not in existing]
+    QPV.objects.bulk_create(added)
+    updated = []
+    for r in rows:
+        q = existing.get(r["code"])
+        if q is not None and (q.nom, q.departement_id, q.population) != (r["nom"], r["departement"].code,
+                                                                       r["population"]):
+            q.nom, q.departement, q.population = r["nom"], r["departement"], r["population"]
+            updated.append(q)
+    QPV.objects.bulk_update(updated, ["nom", "departement", "population"])
+    region = Region.objects.get(code=region_code)
+    history.record(actor=actor, obj=region, event=ContractEvent.QPV_IMPORTES,
+                   changes={"qpv_crees": [None, len(added)], "qpv_modifies": [None, len(updated)]})
+    return len(added), len(updated)
+
+
 @transaction.atomic
 def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str], epci=None,
-                           version: int | None = None) -> Contract:
-    """Replace the perimeter. Population is always read from the reference data.
+                           version: int | None = None, day: dt.date | None = None) -> Contract:
+    """Replace the perimeter from `day` (today by default; dated in `PerimeterPeriod`, so that the coverage
+    of a past date reads the perimeter as it was). Population is always read from the reference data.
 
     Preconditions: at least one commune; all codes exist.
     """
@@ -291,6 +425,7 @@ def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str
     old_epci = obj.epci
     obj.communes.set(communes)
     obj.delegations.set(_delegations_for(communes))
+    record_perimeter(obj, codes, day or _today())
     if epci is not None:
         obj.epci = epci
     bump(obj)
@@ -309,6 +444,18 @@ def contract_set_perimeter(*, actor, contract: Contract, commune_codes: list[str
         changes["epci"] = [old_epci, obj.epci]
     history.record(actor=actor, obj=obj, event=ContractEvent.PERIMETRE_MODIFIE, changes=changes)
     return obj
+
+
+def record_import_closure(contract: Contract, today: dt.date) -> PhaseTransition:
+    """A contract that comes in closed gets its closure in the phase history (the figures of a past date
+    read it there): on its planned end, or today if that end is still to come."""
+    day = min(contract.date_fin or today, today)
+    record = PhaseTransition.objects.create(
+        contract=contract, transition="clore", from_phase=Phase.EVALUATION_FINALE, to_phase=Phase.CLOS,
+        comment="Contrat importé clos : clôture datée de la fin prévue du contrat.")
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    PhaseTransition.objects.filter(pk=record.pk).update(at=at)
+    return record
 
 
 # --- lifecycle --------------------------------------------------------------------------------------
@@ -629,17 +776,38 @@ def document_delete(*, actor, document: Document) -> None:
 
 @transaction.atomic
 def signatory_add(*, actor, contract: Contract, organisation, role: str, representant: str = "",
-                  date_signature=None) -> Signatory:
+                  date_signature=None, moyens_droit_commun: str = "", financement: str = "",
+                  ingenierie: str = "") -> Signatory:
     """Add a signatory or partner. Preconditions: only signatories have a signature date; no duplicate."""
     if date_signature and role not in SIGNATORY_ROLES:
         raise DomainError("Seuls les signataires ont une date de signature.", field="date_signature")
     if Signatory.objects.filter(contract=contract, organisation=organisation, role=role).exists():
         raise DomainError("Cette organisation figure déjà avec ce rôle.", field="organisation")
+    commitments = {"moyens_droit_commun": moyens_droit_commun, "financement": financement, "ingenierie": ingenierie}
     s = Signatory.objects.create(contract=contract, organisation=organisation, role=role,
-                                 representant=representant, date_signature=date_signature)
+                                 representant=representant, date_signature=date_signature, **commitments)
     history.record(actor=actor, obj=s, event=ContractEvent.SIGNATAIRE_AJOUTE,
-                   changes={"representant": [None, representant], "date_signature": [None, date_signature]})
+                   changes={"representant": [None, representant], "date_signature": [None, date_signature],
+                            **{k: [None, v] for k, v in commitments.items() if v}})
     return s
+
+
+SIGNATORY_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
+
+
+@transaction.atomic
+def signatory_commitments_update(*, actor, signatory: Signatory, **values) -> Signatory:
+    """What a signatory or partner commits to bring; an edit that changes nothing writes nothing."""
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    old = history.snapshot(signatory, SIGNATORY_COMMITMENTS)
+    for k in SIGNATORY_COMMITMENTS:
+        if k in values:
+            setattr(signatory, k, values[k])
+    changes = history.diff(old, history.snapshot(signatory, SIGNATORY_COMMITMENTS))
+    if changes:
+        signatory.save(update_fields=SIGNATORY_COMMITMENTS)
+        history.record(actor=actor, obj=signatory, event=ContractEvent.SIGNATAIRE_ENGAGEMENTS, changes=changes)
+    return signatory
 
 
 @transaction.atomic
@@ -719,7 +887,12 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
     """A numbered amendment; the plan's version increases by one.
 
     Preconditions: the contract is signed and not closed; at least one plan change; sheets and
-    signatories belong to the contract; the signed document is an avenant of this contract.
+    signatories belong to the contract; the signed document is an avenant of this contract; no earlier
+    avenant still waits for initials.
+
+    An avenant is in force only once every signatory of the contract (partners aside) has initialled it:
+    until then the plan's version does not change (the avenant carries the version it will make), and
+    `avenant_initials_add` records the missing initials.
     """
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.phase not in (Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE):
@@ -734,19 +907,56 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
         raise DomainError("Un signataire cité n'appartient pas à ce contrat.", field="signataires")
     if document is not None and (document.contract_id != contract.pk or document.type != DocumentType.AVENANT):
         raise DomainError("Le document signé doit être un avenant déposé sur ce contrat.", field="document")
+    waiting = contract.avenants.filter(plan_version__gt=contract.plan_version).first()
+    if waiting is not None:
+        raise DomainError(f"L'avenant n°{waiting.numero} attend encore des paraphes : recueillez-les avant "
+                          "d'enregistrer un autre avenant.")
     numero = (contract.avenants.aggregate(m=Max("numero"))["m"] or 0) + 1
-    contract.plan_version += 1
-    bump(contract)
-    contract.save()
+    in_force = not _missing_initials(contract, signataires)
+    previous = contract.plan_version
+    if in_force:
+        contract.plan_version += 1
+        bump(contract)
+        contract.save()
     avenant = Avenant.objects.create(contract=contract, numero=numero, date=date, objet=objet,
-                                     plan_version=contract.plan_version, document=document, created_by=actor)
+                                     plan_version=previous + 1, document=document, created_by=actor)
     avenant.signataires.set(signataires)
     AvenantChange.objects.bulk_create([
         AvenantChange(avenant=avenant, kind=ch["kind"], fiche=ch.get("fiche"), description=ch.get("description", ""))
         for ch in changes
     ])
     history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE,
-                   changes={"plan_version": [contract.plan_version - 1, contract.plan_version]}, comment=objet)
+                   changes={"plan_version": [previous, contract.plan_version]} if in_force else {},
+                   comment=objet if in_force else f"{objet} — en attente de paraphes")
+    return avenant
+
+
+def _missing_initials(contract: Contract, initialled) -> list[Signatory]:
+    """The contract's signatories (partners aside) who have not initialled."""
+    done = {s.pk for s in initialled}
+    return [s for s in contract.signatories.exclude(role=SignatoryRole.PARTENAIRE).select_related("organisation")
+            if s.pk not in done]
+
+
+@transaction.atomic
+def avenant_initials_add(*, actor, avenant: Avenant, signataires) -> Avenant:
+    """Record initials on an avenant; the last one missing puts it in force (the plan's version increases)."""
+    contract = Contract.objects.select_for_update().get(pk=avenant.contract_id)
+    avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
+    if any(s.contract_id != contract.pk or s.role == SignatoryRole.PARTENAIRE for s in signataires):
+        raise DomainError("Seuls les signataires de ce contrat paraphent ses avenants.", field="signataires")
+    already = {s.pk for s in avenant.signataires.all()}
+    new = [s for s in signataires if s.pk not in already]
+    if not new:
+        raise DomainError("Cochez au moins un signataire qui n'a pas encore paraphé.", field="signataires")
+    avenant.signataires.add(*new)
+    changes = {"paraphes": [None, ", ".join(str(s.organisation) for s in new)]}
+    if avenant.plan_version == contract.plan_version + 1 and not _missing_initials(contract, avenant.signataires.all()):
+        contract.plan_version += 1
+        bump(contract)
+        contract.save()
+        changes["plan_version"] = [contract.plan_version - 1, contract.plan_version]
+    history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_PARAPHE, changes=changes)
     return avenant
 
 
@@ -773,6 +983,9 @@ def contract_renew(*, actor, contract: Contract, nom: str = "") -> Contract:
     new.communes.set(contract.communes.all())
     new.delegations.set(contract.delegations.all())
     new.coordinators.set(contract.coordinators.all())
+    record_perimeter(new, new.communes.values_list("code", flat=True), None)
+    for user in new.coordinators.all():
+        record_coordinator(new, user, joined=True, day=None)
     steps_create_defaults(contract=new)
     Signatory.objects.bulk_create([
         Signatory(contract=new, organisation_id=s.organisation_id, role=s.role, representant=s.representant)

@@ -28,27 +28,27 @@ METHOD_STEPS = [
             "Obtenir l'engagement de la collectivité dans la démarche de CLS.",
             "Dialogue entre la délégation départementale et la collectivité, rencontre avec les élus, "
             "présentation des atouts d'un CLS ; se conclut par la lettre d'intention des élus.",
-            "Élus, délégation départementale de l'ARS, direction de la collectivité", 0, 6),
+            "Élus, délégation départementale de l'ARS, direction de la collectivité", 0, 3),
     StepDef(StepKind.PREPARATION_DIAGNOSTIC, Phase.DIAGNOSTIC, 20,
             "Préparer le diagnostic local de santé partagé.",
             "Périmètre géographique, hypothèses de gouvernance et de coordination, actions de santé déjà "
             "conduites, acteurs à associer, rétroplanning et outils du diagnostic.",
-            "Coordinateur, délégation départementale, ORS", 6, 9),
+            "Coordinateur, délégation départementale, ORS", 3, 4),
     StepDef(StepKind.REALISATION_DIAGNOSTIC, Phase.DIAGNOSTIC, 30,
             "Réaliser le diagnostic et installer la gouvernance (COPIL, COTECH).",
             "Données quantitatives et qualitatives, croisement avec le PRS, le PRSE, le PTSM ; avis des "
             "acteurs, des élus, des professionnels et des habitants ; portrait de territoire.",
-            "Coordinateur, COTECH, partenaires, habitants", 9, 15),
+            "Coordinateur, COTECH, partenaires, habitants", 4, 8),
     StepDef(StepKind.PLAN_ACTION, Phase.DIAGNOSTIC, 40,
             "Construire le plan d'action : axes stratégiques et fiches actions.",
             "Définition des priorités en axes, rédaction des fiches actions avec un pilote identifié, "
             "en groupes de travail.",
-            "Coordinateur, pilotes d'action, groupes de travail", 15, 18),
+            "Coordinateur, pilotes d'action, groupes de travail", 8, 11),
     StepDef(StepKind.SIGNATURE, Phase.DIAGNOSTIC, 50,
             "Valider le plan d'action et signer le contrat.",
             "Validation de chaque fiche action puis signature par la collectivité, l'ARS, la préfecture et "
             "les autres signataires.",
-            "COPIL, signataires", 18, 20),
+            "COPIL, signataires", 11, 12),
     StepDef(StepKind.MISE_EN_OEUVRE, Phase.MISE_EN_OEUVRE, 60,
             "Mettre en œuvre les fiches actions selon le rétroplanning.",
             "Conduite des actions, animation des groupes de travail, réunions du COPIL.",
@@ -84,13 +84,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 # The default plan (fiche pratique n°5): the préalable takes 6 months to a year before signature, the
 # diagnostic and the plan follow; signature comes 20 months after the start.
-DEFAULT_PLAN_MONTHS = 20
+# « Avant la signature : 6 mois à 1 an » (fiche pratique n°5): the default plan takes the year.
+DEFAULT_PLAN_MONTHS = 12
 MIN_PLAN_MONTHS = 6  # the préalable alone
 MAX_PLAN_MONTHS = 48
 
 
 def _at(debut: dt.date, months: int, signature_prevue: dt.date | None) -> dt.date:
-    """`months` of the default 20-month plan, stretched or shrunk to end at `signature_prevue`."""
+    """`months` of the default 12-month plan, stretched or shrunk to end at `signature_prevue`."""
     if signature_prevue is None:
         return add_months(debut, months)
     span = (signature_prevue - debut).days

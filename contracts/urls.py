@@ -24,6 +24,8 @@ urlpatterns = [
     path("<int:pk>/documents/<int:doc_pk>/supprimer/", views.document_delete, name="document_delete"),
     path("<int:pk>/signataires/ajouter/", views.signatory_add, name="signatory_add"),
     path("<int:pk>/signataires/<int:signatory_pk>/retirer/", views.signatory_remove, name="signatory_remove"),
+    path("<int:pk>/signataires/<int:signatory_pk>/engagements/", views.signatory_commitments,
+         name="signatory_commitments"),
     path("<int:pk>/etapes/ajouter/", views.step_add, name="step_add"),
     path("<int:pk>/etapes/<int:step_pk>/", views.step_edit, name="step_edit"),
     path("<int:pk>/etapes/<int:step_pk>/supprimer/", views.step_delete, name="step_delete"),
@@ -32,4 +34,5 @@ urlpatterns = [
     path("<int:pk>/instances/<int:instance_pk>/membres/ajouter/", views.member_add, name="member_add"),
     path("<int:pk>/reunions/ajouter/", views.meeting_add, name="meeting_add"),
     path("<int:pk>/avenants/ajouter/", views.avenant_add, name="avenant_add"),
+    path("<int:pk>/avenants/<int:avenant_pk>/paraphes/", views.avenant_initials, name="avenant_initials"),
 ]

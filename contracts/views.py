@@ -167,6 +167,18 @@ def _lifecycle(request, contract, roles, pending, attempt) -> dict:
     return {"steps": steps, "decision": decision}
 
 
+def _with_sheets(contract, meetings) -> list:
+    """Each meeting with the sheets it worked on (`registry.meeting_sheets`, filled by actions)."""
+    sheets = {}
+    for fn in registry.meeting_sheets:
+        for meeting_id, labels in fn(contract).items():
+            sheets.setdefault(meeting_id, []).extend(labels)
+    meetings = list(meetings)
+    for m in meetings:
+        m.sheets = sheets.get(m.pk, [])
+    return meetings
+
+
 def contract_detail(request, pk):
     contract = selectors.contract_get_for_user(request.user, pk)
     if not permissions.can_view_contract(request.user, contract)[0]:
@@ -185,18 +197,22 @@ def contract_detail(request, pk):
     step_list = list(selectors.steps(contract))
     for s in step_list:
         s.overdue = s.is_overdue(today)
+    signatory_list = list(selectors.signatories(contract))
+    avenant_rows = selectors.avenant_rows(contract, avenant_list, signatory_list)
+    for row in avenant_rows:
+        row["form"] = forms.AvenantInitialsForm(signatories=row["missing"]) if row["missing"] else None
     return render(request, "contracts/contract_detail.html", {
         "contract": contract, "title": contract.nom, "today": today,
         "communes": communes,
         "population": sum(c.population for c in communes),
         "contract_tabs": tabs_for(user, contract),
-        "signatories": list(selectors.signatories(contract)),
+        "signatories": signatory_list,
         "timeline": selectors.timeline(contract, proposal_list),
         "steps": step_list,
         "instances": list(selectors.instances(contract)),
-        "meetings": list(selectors.meetings(contract)),
+        "meetings": _with_sheets(contract, selectors.meetings(contract)),
         "documents": list(selectors.documents(contract)),
-        "avenants": avenant_list,
+        "avenants": avenant_rows,
         "versions": selectors.plan_versions(contract, avenant_list),
         "version_label": selectors.current_version_label(contract, avenant_list),
         "history": selectors.history(contract, user),
@@ -239,7 +255,7 @@ def contract_edit(request, pk):
     form = forms.ContractIdentityForm(request.POST or None, instance=contract)
     done = _save(request, form, contract, lambda d: services.contract_update(
         actor=request.user, contract=contract, version=d.get("version"),
-        data={k: d[k] for k in forms.ContractIdentityForm.Meta.fields}),
+        data={k: d[k] for k in [*forms.ContractIdentityForm.Meta.fields, "qpvs"]}),
         success="L'identité du contrat a été enregistrée.", anchor="#identite")
     return done or _form_page(request, contract, form, "Modifier l'identité du contrat",
                               conflict=form.conflict)
@@ -418,6 +434,18 @@ def signatory_add(request, pk):
     return done or _form_page(request, contract, form, "Ajouter un signataire ou un partenaire")
 
 
+def signatory_commitments(request, pk, signatory_pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    signatory = get_object_or_404(Signatory.objects.select_related("organisation"), contract=contract,
+                                  pk=signatory_pk)
+    form = forms.SignatoryCommitmentsForm(request.POST or None, initial={
+        k: getattr(signatory, k) for k in services.SIGNATORY_COMMITMENTS})
+    done = _save(request, form, contract,
+                 lambda d: services.signatory_commitments_update(actor=request.user, signatory=signatory, **d),
+                 success=f"Engagements de {signatory.organisation} enregistrés.", anchor="#signataires")
+    return done or _form_page(request, contract, form, f"Engagements de {signatory.organisation}")
+
+
 @require_POST
 def signatory_remove(request, pk, signatory_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
@@ -497,8 +525,34 @@ def avenant_add(request, pk):
                                 document=docs.get(d["document"]))
 
     done = _save(request, form, contract, record,
-                 success="L'avenant a été enregistré : la version du plan d'action augmente.", anchor="#avenants")
+                 success="L'avenant a été enregistré. Il entre en vigueur (et le plan d'action change de version) "
+                         "quand tous les signataires l'ont paraphé.", anchor="#avenants")
     return done or _form_page(request, contract, form, "Enregistrer un avenant")
+
+
+@require_POST
+def avenant_initials(request, pk, avenant_pk):
+    """Record the initials still missing on an avenant (the last one puts it in force)."""
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    avenant = get_object_or_404(contract.avenants, pk=avenant_pk)
+    missing = selectors.avenant_rows(contract, [avenant], list(selectors.signatories(contract)))[0]["missing"]
+    form = forms.AvenantInitialsForm(request.POST, signatories=missing)
+    if not form.is_valid():
+        messages.error(request, "Cochez au moins un signataire qui n'a pas encore paraphé.")
+        return redirect(reverse("contracts:detail", args=[contract.pk]) + "#avenants")
+    chosen = [s for s in missing if str(s.pk) in form.cleaned_data["signataires"]]
+    try:
+        services.avenant_initials_add(actor=request.user, avenant=avenant, signataires=chosen)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        contract.refresh_from_db()
+        if avenant.plan_version <= contract.plan_version:
+            messages.success(request, f"Avenant n°{avenant.numero} paraphé par tous les signataires : il est en "
+                                      f"vigueur, le plan d'action passe en version {contract.plan_version}.")
+        else:
+            messages.success(request, f"Paraphes enregistrés sur l'avenant n°{avenant.numero}.")
+    return redirect(reverse("contracts:detail", args=[contract.pk]) + "#avenants")
 
 
 # --- starting a région: new contracts, steps of the démarche, partner organisations ------------------
@@ -596,8 +650,9 @@ def organisation_list(request):
     if query:
         qs = qs.filter(nom__icontains=query)
     page = Paginator(qs.select_related("departement").order_by("nom"), 50).get_page(request.GET.get("page"))
+    title = "Organisations partenaires" + (f" – recherche « {query} »" if query else "")
     return render(request, "contracts/organisation_list.html", {
-        "page_obj": page, "query": query, "regions": regions, "title": "Organisations partenaires",
+        "page_obj": page, "query": query, "regions": regions, "title": title,
         "breadcrumbs": [("Contrats", reverse("contracts:list")), ("Organisations", None)]})
 
 

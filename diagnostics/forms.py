@@ -159,6 +159,7 @@ class TransitionForm(PortalForm):
 
 
 class ListFilterForm(PortalForm):
+    describes_page = True  # its values go in the page title (cls_portal/core/page.py)
     statut = forms.ChoiceField(label="Statut du diagnostic", required=False)
 
     def __init__(self, *args, **kwargs):

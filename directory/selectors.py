@@ -7,10 +7,11 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Case, Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -126,16 +127,45 @@ def france_map() -> dict:
     return _MAP
 
 
-def group_by_departement(contracts) -> list[tuple]:
-    """[(département, [contracts])] in the order of the (already sorted) contracts; one query for names."""
-    contracts = list(contracts)
-    names = {d.code: d for d in Departement.objects.filter(code__in={c.departement_code for c in contracts})}
+def directory_entries(*, region: str = "", departement: str = "", q: str = ""):
+    """The directory's rows: one per (contract, département) pair, so that a contract spread over several
+    départements appears under each of them (only under the one asked when a département is asked). Values
+    `{"contract_id", "departement_id"}` in the order of the page; count the contracts with `directory()`."""
+    contracts = directory(region=region, departement=departement, q=q).order_by().values("pk")
+    rows = Contract.delegations.through.objects.filter(contract_id__in=contracts)
+    if departement:
+        rows = rows.filter(delegation__departement_id=departement)
+    return (rows.order_by("delegation__departement_id", "contract__nom", "contract_id")
+            .values("contract_id", departement_id=F("delegation__departement_id")))
+
+
+@dataclass
+class Entry:
+    contract: Contract
+    population: int            # inhabitants of the contract's perimeter in this département
+    departements: list         # every département of the contract (more than one: a multi-département contract)
+
+
+def group_entries(entries) -> list[tuple]:
+    """[(département, [Entry])] for a page of `directory_entries`: the contracts with their public fields and the
+    population of their perimeter split per département. Three queries (and the contracts' prefetches)."""
+    entries = list(entries)
+    ids = {e["contract_id"] for e in entries}
+    contracts = public_contracts().in_bulk(ids)
+    split: dict[int, dict[str, int]] = {}
+    for row in (Contract.communes.through.objects.filter(contract_id__in=ids).order_by()
+                .values("contract_id", dep=F("commune__departement_id")).annotate(p=Sum("commune__population"))):
+        split.setdefault(row["contract_id"], {})[row["dep"]] = row["p"] or 0
+    names = Departement.objects.in_bulk({e["departement_id"] for e in entries})
     groups: list[tuple] = []
-    for c in contracts:
-        dep = names.get(c.departement_code)
+    for e in entries:
+        contract, dep = contracts.get(e["contract_id"]), names.get(e["departement_id"])
+        if contract is None:
+            continue
         if not groups or groups[-1][0] != dep:
             groups.append((dep, []))
-        groups[-1][1].append(c)
+        groups[-1][1].append(Entry(contract=contract, population=split.get(contract.pk, {}).get(e["departement_id"], 0),
+                                   departements=[d.departement for d in contract.delegations.all()]))
     return groups
 
 

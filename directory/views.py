@@ -53,19 +53,29 @@ def _france_map(coverage: dict, selected: str) -> dict:
 def directory(request):
     params = DirectoryQueryForm(request.GET).values()
     region, departement, q = params["region"], params["departement"], params["q"]
-    page = Paginator(selectors.directory(region=region, departement=departement, q=q), 30).get_page(
+    page = Paginator(selectors.directory_entries(region=region, departement=departement, q=q), 30).get_page(
         request.GET.get("page"))
     coverage = selectors.coverage_by_departement()
     choices = selectors.filter_choices(region)
     return render(request, "directory/index.html", {
-        "page_obj": page, "groups": selectors.group_by_departement(page.object_list),
+        "page_obj": page, "groups": selectors.group_entries(page.object_list),
+        "nb_contracts": selectors.directory(region=region, departement=departement, q=q).count(),
         "region": region, "departement": departement, "q": q, **choices,
         "communes": selectors.communes_found(q) if q else [],
         **selectors.contacts(region=region, departement=departement),
         "france_map": _france_map(coverage, departement),
         "coverage": [coverage[d.code] for d in choices["departements"] if d.code in coverage],
-        "title": "Annuaire des contrats locaux de santé",
+        "title": _directory_title(choices, region=region, departement=departement, q=q),
     })
+
+
+def _directory_title(choices, *, region, departement, q) -> str:
+    """The search in the title (WCAG 2.4.2): « Annuaire… – Calvados, « bayeux » »; the page number is added by
+    the base template."""
+    where = (next((d.nom for d in choices["departements"] if d.code == departement), "")
+             or next((r.nom for r in choices["regions"] if r.code == region), ""))
+    what = ", ".join(part for part in (where, f"« {q} »" if q else "") if part)
+    return "Annuaire des contrats locaux de santé" + (f" – {what}" if what else "")
 
 
 @login_not_required
@@ -73,7 +83,7 @@ def directory_contract(request, pk):
     contract = selectors.public_contract(pk)
     return render(request, "directory/contract.html", {
         "contract": contract, "axes": selectors.public_axes(contract),
-        "reports": selectors.published_reports(contract), "title": contract.nom,
+        "reports": selectors.published_reports(contract), "title": f"{contract.nom} – annuaire public",
         "breadcrumbs": [("Annuaire des contrats locaux de santé", reverse("directory:index")), (contract.nom, None)],
     })
 

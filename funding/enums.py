@@ -34,3 +34,4 @@ class FundingEvent(models.TextChoices):
     BILAN = "financement_bilan", "Bilan financier enregistré"
     DIALOGUE = "financement_dialogue", "Dialogue de gestion enregistré"
     ANNEE_IMPORTEE = "financement_annee_importee", "Année passée importée"
+    ENGAGEMENT = "financement_engagement", "Engagement pluriannuel enregistré"

@@ -167,6 +167,7 @@ STATUT_FILTER = [("", "Tous les états"), ("a_traiter", "À instruire ou à déc
 
 
 class FundingFilterForm(PortalForm):
+    describes_page = True  # its values go in the page title (cls_portal/core/page.py)
     annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
     statut = forms.ChoiceField(label="État", choices=STATUT_FILTER, required=False)
     departement = forms.ChoiceField(label="Département", required=False)
@@ -177,3 +178,20 @@ class FundingFilterForm(PortalForm):
             (d.code, f"{d.code} — {d.nom}") for d in departements]
 
 
+
+
+class EngagementForm(PortalForm):
+    """The ARS's planned amount for each year of the contract (empty: no commitment for that year)."""
+
+    def __init__(self, *args, years=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        for year in years:
+            name = f"annee_{year}"
+            self.fields[name] = FrenchDecimalField(label=f"Montant ARS prévu pour {year} (€)", required=False,
+                                                   min_value=Decimal("0"))
+            if year in current:
+                self.initial.setdefault(name, current[year])
+
+    def montants(self) -> dict[int, Decimal | None]:
+        return {int(name.removeprefix("annee_")): value for name, value in self.cleaned_data.items()}

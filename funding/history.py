@@ -23,6 +23,7 @@ SENTENCES = {
     E.BILAN: "Bilan financier {annee} enregistré",
     E.DIALOGUE: "Dialogue de gestion {annee} enregistré",
     E.ANNEE_IMPORTEE: "Financement {annee} repris de l'historique par un import",
+    E.ENGAGEMENT: "Engagement pluriannuel de l'ARS pour le poste de coordination enregistré",
 }
 
 
@@ -37,7 +38,7 @@ def _money_formatters(model, prefix=""):
 
 def register():
     history.register_events(E, sentences=SENTENCES, audience="financement",
-                            edits={E.DEMANDE_MODIFIEE, E.DIALOGUE, E.BILAN, E.ANNEE_IMPORTEE})
+                            edits={E.DEMANDE_MODIFIEE, E.DIALOGUE, E.BILAN, E.ANNEE_IMPORTEE, E.ENGAGEMENT})
     history.register_audience("financement",
                               lambda user, contract: permissions.can_view_funding(user, contract)[0])
     history.register_subject(AnneeFinancement, lambda a: {"annee": a.annee})
@@ -46,9 +47,10 @@ def register():
     history.register_labels({**_field_labels(BilanFinancier, "bilan_"), "montant_verse": "Montant versé",
                              "date_versement": "Date du versement", "reference": "Référence (mandat, titre)",
                              "date_decision": "Date de la décision",
-                             "montant_accorde": "Montant accordé", "total_verse": "Total versé"})
+                             "montant_accorde": "Montant accordé", "total_verse": "Total versé",
+                             "engagement_total": "Total de l'engagement pluriannuel"})
     history.register_formatters({
-        **_money_formatters(BilanFinancier, "bilan_"), "montant_verse": format_euros,
+        **_money_formatters(BilanFinancier, "bilan_"), "montant_verse": format_euros, "engagement_total": format_euros,
         "funding.reglefinancement.taux": lambda v: format_percent(v, 1).replace(",0\u00a0%", "\u00a0%"),
         "funding.anneefinancement.date_versement": _date, "date_versement": _date, "date_decision": _date,
         "bilan_etp_reel": lambda v: history.display_value(AnneeFinancement, "etp", v),

@@ -279,3 +279,29 @@ class DialogueGestion(models.Model):
 
     def __str__(self):
         return f"Dialogue de gestion {self.annee} — {self.contract}"
+
+
+class EngagementAnnuel(models.Model):
+    """One year of the ARS's multi-year commitment to a contract's coordination post: the délégation records
+    the planned amounts for the contract's life (« l'ARS cofinance le poste pour toute la durée du contrat »,
+    ARS Grand Est), and each year's request and decision are checked against it (`services.engagement_refusal`)."""
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="engagements_ars",
+                                 verbose_name="contrat")
+    annee = models.PositiveSmallIntegerField("année", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    montant_prevu = models.DecimalField("montant ARS prévu", **MONEY)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="saisi par")
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "engagement annuel de l'ARS"
+        verbose_name_plural = "engagements annuels de l'ARS"
+        ordering = ["contract", "annee"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "annee"], name="engagement_unique_par_an"),
+            models.CheckConstraint(condition=Q(montant_prevu__gte=0), name="engagement_montant_positif"),
+        ]
+
+    def __str__(self):
+        return f"Engagement {self.annee} — {self.contract}"

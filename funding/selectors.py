@@ -29,6 +29,7 @@ from .models import (
     BilanFinancier,
     Decision,
     DialogueGestion,
+    EngagementAnnuel,
     RegleFinancement,
     Versement,
     rule_for,
@@ -322,9 +323,13 @@ def post_year_summary(contract, year: int) -> dict | None:
 # (a post paid by the collectivité alone is filled too). The same expression serves the dashboard's count and
 # the list filter, so a figure and the list behind it always agree.
 
-def post_filled(year: int) -> Case:
+def post_filled(year: int, coordinator=None) -> Case:
+    """`coordinator`: the queryset (on `OuterRef("pk")`) telling whether a coordinator is named, when no funding
+    year says it; by default the contract's current coordinators (the regional figures of a past date pass the
+    coordinators in post on that date)."""
     year_rows = AnneeFinancement.objects.filter(contract_id=OuterRef("pk"), annee=year)
-    coordinator = Contract.coordinators.through.objects.filter(contract_id=OuterRef("pk"))
+    if coordinator is None:
+        coordinator = Contract.coordinators.through.objects.filter(contract_id=OuterRef("pk"))
     filled = Q(Exists(year_rows.filter(mois_pourvus=12))) | (~Q(Exists(year_rows)) & Q(Exists(coordinator)))
     return Case(When(filled, then=True), default=False, output_field=BooleanField())
 
@@ -344,11 +349,24 @@ def dashboard_funding(contracts, year: int) -> dict:
                           f"sinon d'après le coordinateur nommé sur le contrat."}
 
 
-def filter_coordination(qs, value: str, year: int):
+def filter_coordination(qs, value: str, year: int, coordinator=None):
     """Contracts whose coordination post is filled ("pourvu") or vacant ("vacant") in `year`."""
-    qs = qs.alias(_filled=post_filled(year))
+    qs = qs.alias(_filled=post_filled(year, coordinator))
     return qs.filter(_filled=(value == "pourvu"))
 
 
 def filter_committed(qs, year: int):
     return qs.filter(committed(year))
+
+
+def engagements(contract) -> list:
+    return list(EngagementAnnuel.objects.filter(contract=contract).order_by("annee"))
+
+
+def engagement_rows(contract) -> list[dict]:
+    """Each year of the multi-year commitment beside what was requested and granted that year (two queries)."""
+    years = {a.annee: a for a in AnneeFinancement.objects.filter(contract=contract)}
+    return [{"annee": e.annee, "prevu": e.montant_prevu,
+             "demande": years[e.annee].demande_ars if e.annee in years else None,
+             "accorde": years[e.annee].montant_accorde if e.annee in years else None}
+            for e in engagements(contract)]

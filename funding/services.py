@@ -27,8 +27,10 @@ from .models import (
     BilanFinancier,
     Decision,
     DialogueGestion,
+    EngagementAnnuel,
     RegleFinancement,
     Versement,
+    contract_start,
     rule_for,
     year_refusal,
 )
@@ -131,6 +133,7 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
         raise DomainError(f"Une demande existe déjà pour {annee} : modifiez-la plutôt que d'en créer une autre.",
                           field="annee")
     _validate_demande(rule_for(contract.ars.region_id, annee), values)
+    _check_engagement(contract, int(annee), values["demande_ars"], field="demande_ars", what="La demande à l'ARS")
     obj = AnneeFinancement.objects.create(contract=contract, annee=annee, statut=Statut.DEPOSEE, deposee_par=actor,
                                           **values)
     history.record(actor=actor, obj=obj, event=FundingEvent.DEMANDE_DEPOSEE,
@@ -148,6 +151,8 @@ def annee_update(*, actor, annee_id: int, expected_version: int | None, **values
         new = {k: values[k] for k in DEMANDE_FIELDS if k in values}
         merged = {k: new.get(k, getattr(obj, k)) for k in DEMANDE_FIELDS}
         _validate_demande(rule_for(obj.contract.ars.region_id, obj.annee), merged)
+        _check_engagement(obj.contract, obj.annee, merged["demande_ars"], field="demande_ars",
+                          what="La demande à l'ARS")
         changes = {k: [getattr(obj, k), v] for k, v in merged.items() if getattr(obj, k) != v}
         for k, v in merged.items():
             setattr(obj, k, v)
@@ -300,6 +305,8 @@ def decision_record(*, actor, annee_id: int, expected_version: int | None, monta
             explication = rules.explication(regle, etp=obj.etp, mois=obj.mois_pourvus, cout_eligible=obj.cout_eligible)
             raise DomainError(f"Le montant accordé ({format_euros(montant_accorde)}) dépasse le maximum de "
                               f"{format_euros(maximum)} : {explication}.", field="montant_accorde")
+        _check_engagement(obj.contract, obj.annee, montant_accorde, field="montant_accorde",
+                          what="Le montant accordé")
         if montant_accorde < obj.total_verse:
             raise DomainError(f"Le montant accordé ne peut pas être inférieur à ce qui a déjà été versé "
                               f"({format_euros(obj.total_verse)}).", field="montant_accorde")
@@ -408,6 +415,84 @@ def bilan_record(*, actor, annee_id: int, expected_version: int | None, etp_reel
     YEARS.fire("bilan", pk=annee_id, actor=actor, expected_version=expected_version,
                submitted={"cout_reel": cout_reel}, apply=apply, history_comment=commentaire)
     return created["bilan"]
+
+
+# Multi-year commitment -------------------------------------------------------------------------------------------
+
+def engagement_years(contract, *, today: dt.date | None = None) -> list[int]:
+    """The years a commitment covers: from the start of the post (letter of intent) to the contract's end
+    (its planned duration when it is not signed yet). Empty while the start is unknown."""
+    today = today or _today()
+    start = contract_start(contract)
+    if start is None:
+        return []
+    end = contract.date_fin.year if contract.date_fin else start.year + contract.duree_annees
+    return list(range(start.year, end + 1))
+
+
+def engagement_refusal(contract, annee: int, montant: Decimal, *, what: str) -> str | None:
+    """Why `montant` for `annee` goes beyond the ARS's multi-year commitment (None: within it, or no
+    commitment recorded for that year)."""
+    engagement = EngagementAnnuel.objects.filter(contract=contract, annee=annee).first()
+    if engagement is None or montant <= engagement.montant_prevu:
+        return None
+    return (f"{what} ({format_euros(montant)}) dépasse l'engagement pluriannuel de l'ARS pour {annee} "
+            f"({format_euros(engagement.montant_prevu)}) : la délégation révise d'abord l'engagement.")
+
+
+def _check_engagement(contract, annee: int, montant: Decimal, *, field: str, what: str) -> None:
+    refusal = engagement_refusal(contract, annee, montant, what=what)
+    if refusal:
+        raise DomainError(refusal, field=field)
+
+
+@transaction.atomic
+def engagement_record(*, actor, contract, montants: dict[int, Decimal | None],
+                      today: dt.date | None = None) -> list[EngagementAnnuel]:
+    """Record the multi-year commitment: one planned amount per year of `engagement_years` (None removes the
+    year). Refused: a year outside the contract's life, an amount that is not a sum in euros, an amount
+    below what the ARS has already granted that year. An unchanged commitment writes nothing."""
+    years = engagement_years(contract, today=today)
+    if not years:
+        raise DomainError("La date de la lettre d'intention du contrat n'est pas connue : renseignez-la avant "
+                          "d'enregistrer un engagement.")
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    current = {e.annee: e for e in EngagementAnnuel.objects.filter(contract=contract)}
+    granted = dict(AnneeFinancement.objects.filter(contract=contract, montant_accorde__isnull=False)
+                   .values_list("annee", "montant_accorde"))
+    for year, montant in montants.items():
+        if year not in years:
+            raise DomainError(f"{year} n'est pas une année du contrat ({years[0]} à {years[-1]}).",
+                              field=f"annee_{year}")
+        if montant is None:
+            continue
+        refus = rules.check_money("demande_ars", montant)
+        if refus:
+            raise DomainError(refus.message.replace("La demande à l'ARS", f"Le montant prévu pour {year}"),
+                              field=f"annee_{year}")
+        if year in granted and montant < granted[year]:
+            raise DomainError(f"L'ARS a déjà accordé {format_euros(granted[year])} pour {year} : l'engagement ne "
+                              "peut pas être inférieur.", field=f"annee_{year}")
+    before = {y: e.montant_prevu for y, e in current.items()}
+    after = {y: m for y, m in {**before, **montants}.items() if m is not None}
+    if after == before:
+        return list(current.values())
+    for year, montant in montants.items():
+        if montant is None:
+            if year in current:
+                current.pop(year).delete()
+        elif year in current:
+            if current[year].montant_prevu != montant:
+                current[year].montant_prevu, current[year].recorded_by = montant, actor
+                current[year].save()
+        else:
+            current[year] = EngagementAnnuel.objects.create(contract=contract, annee=year, montant_prevu=montant,
+                                                            recorded_by=actor)
+    detail = " ; ".join(f"{y} : {format_euros(m)}" for y, m in sorted(after.items())) or "aucune année"
+    history.record(actor=actor, obj=contract, event=FundingEvent.ENGAGEMENT, comment=detail,
+                   changes={"engagement_total": [sum(before.values(), Decimal(0)) if before else None,
+                                                 sum(after.values(), Decimal(0))]})
+    return sorted(current.values(), key=lambda e: e.annee)
 
 
 # Dialogue de gestion ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cls/<int:contract_pk>/", views.contract_funding, name="contract"),
     path("cls/<int:contract_pk>/demande/", views.year_create, name="year_create"),
     path("cls/<int:contract_pk>/dialogue/", views.dialogue, name="dialogue"),
+    path("cls/<int:contract_pk>/engagement/", views.engagement, name="engagement"),
     path("annee/<int:pk>/modifier/", views.year_edit, name="year_edit"),
     path("annee/<int:pk>/instruction/", views.year_instruct, name="year_instruct"),
     path("annee/<int:pk>/decision/", views.year_decide, name="year_decide"),

@@ -76,6 +76,7 @@ def contract_funding(request, contract_pk):
         "contract": contract, "title": f"Financement — {contract.nom}",
         "annees": selectors.contract_funding(contract),
         "dialogues": dialogues,
+        "engagement": selectors.engagement_rows(contract),
         "missing_dialogue": contract.is_active and today > deadline
         and not any(d.annee == today.year for d in dialogues),
         "actions_funding": selectors.action_funding_rollup(contract),
@@ -250,6 +251,31 @@ def dialogue(request, contract_pk):
     return _form_page(request, contract, form, title="Dialogue de gestion",
                       intro="Rencontre annuelle entre la collectivité et la délégation : un enregistrement par "
                             "année (le saisir à nouveau pour la même année le complète).")
+
+
+def engagement(request, contract_pk):
+    """The délégation records the ARS's multi-year commitment to the coordination post."""
+    contract = selectors.contract_for_user(request.user, contract_pk)
+    require(permissions.can_instruct(request.user, contract))
+    years = services.engagement_years(contract)
+    current = selectors.engagements(contract)
+    form = forms.EngagementForm(request.POST or None, years=years, current={e.annee: e.montant_prevu for e in current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engagement_record(actor=request.user, contract=contract, montants=form.montants())
+        except DomainError as err:
+            _domain_error(request, form, err)
+        else:
+            messages.success(request, "Engagement pluriannuel enregistré : chaque demande et chaque décision "
+                                      "annuelles sont vérifiées au regard de ce montant.")
+            return redirect(_contract_url(contract.pk) + "#engagement")
+    intro = ("L'ARS cofinance le poste de coordination pour toute la durée du contrat : indiquez le montant prévu "
+             "pour chaque année (laisser vide : pas d'engagement pour cette année). Une demande ou une décision "
+             "au-delà du montant prévu est refusée tant que l'engagement n'est pas révisé.")
+    if not years:
+        intro = ("La date de la lettre d'intention du contrat n'est pas connue : renseignez-la (identité du "
+                 "contrat) pour saisir un engagement.")
+    return _form_page(request, contract, form, title="Engagement pluriannuel de l'ARS", intro=intro)
 
 
 # Home, export --------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from cls_portal.core import history
 from cls_portal.core.errors import DomainError
 from contracts import services as contracts_services
 from contracts.models import Contract, PendingContact
+from contracts.periods import record_coordinator
 
 from .selectors import pending_contact_scope
 
@@ -29,6 +30,7 @@ def attach_accepted(invitation, user) -> None:
         return
     if invitation.role == Role.COORDINATEUR:
         contract.coordinators.add(user)
+        record_coordinator(contract, user, joined=True, day=timezone.localdate())
         if invitation.replaces_id and invitation.replaces_id != user.pk:
             _coordinator_leave(actor=invitation.replaces, contract=contract, user=invitation.replaces,
                                event=AccountEvent.COORDINATION_TRANSMISE)
@@ -42,6 +44,7 @@ def attach_accepted(invitation, user) -> None:
 
 def _coordinator_leave(*, actor, contract: Contract, user, event) -> None:
     contract.coordinators.remove(user)
+    record_coordinator(contract, user, joined=False, day=timezone.localdate())
     membership = RoleMembership.objects.filter(user=user, role=Role.COORDINATEUR).first()
     if membership is None:
         return

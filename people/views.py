@@ -16,6 +16,15 @@ from . import services as people_services
 from .forms import ContractInvitationForm, HandOverForm
 
 
+def _confirm(request, contract, question: str, action: str):
+    """A removal is confirmed on a page of its own (RGAA 11.12: a change to someone's access is checked
+    before it is made); the form posts the same URL with confirme=1."""
+    return render(request, "people/confirm_remove.html", {
+        "contract": contract, "question": question, "action": action, "title": question,
+        "breadcrumbs": [(contract.nom, reverse("contracts:detail", args=[contract.pk])),
+                        ("Personnes", reverse("people:people", args=[contract.pk])), (action, None)]})
+
+
 def _page(request, contract, form=None, handover=None):
     roles = permissions.roles_grantable(request.user, contract)
     if form is None and roles:
@@ -92,6 +101,9 @@ def role_remove(request, pk, membership_pk):
     if person is None:
         raise Http404
     require(permissions.can_remove_role(request.user, person.membership, contract=contract))
+    if request.POST.get("confirme") != "1":
+        return _confirm(request, contract, f"Retirer le rôle « {person.role} » de {person.user} ?",
+                        "Retirer le rôle")
     services.role_remove(actor=request.user, membership=person.membership, contract=contract)
     messages.success(request, f"Rôle retiré à {person.user} : son historique reste dans le portail.")
     return redirect("people:people", pk=contract.pk)
@@ -107,6 +119,9 @@ def coordinator_remove(request, pk, user_pk):
     require(permissions.can_invite(request.user, role=Role.COORDINATEUR, contract=contract))
     if user.pk == request.user.pk:
         require((False, "Pour quitter la coordination, transmettez-la."))
+    if request.POST.get("confirme") != "1":
+        return _confirm(request, contract, f"Retirer la coordination de ce contrat à {user} ?",
+                        "Retirer la coordination")
     try:
         people_services.coordinator_remove(actor=request.user, contract=contract, user=user)
         messages.success(request, f"{user} ne coordonne plus ce contrat : son historique reste dans le portail.")

@@ -5,12 +5,17 @@ A commune belongs to the covered area when at least one *active* contract (signe
 commune in two contracts counts once. The reference population is the "population municipale" of
 the communes (Etalab's découpage administratif), never a typed figure.
 
-`coverage()` runs two queries whatever the number of contracts and communes; `combine()` is the
-pure arithmetic on their rows.
+At a past date (`at`), the contracts signed and active on that date count, with their perimeters as they
+were (`contracts.selectors.q_active_at`, `perimeters_at`: the phase history and the dated perimeter periods);
+the population is still the reference one.
+
+`coverage()` runs two queries whatever the number of contracts and communes, at a date or not; `combine()` is
+the pure arithmetic on their rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +25,7 @@ from django.db.models import Count, Sum
 from cls_portal.territories.models import Commune, Departement
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract
+from contracts.selectors import perimeters_at, q_active_at
 
 
 @dataclass(frozen=True)
@@ -67,11 +73,11 @@ def combine(departements: Iterable[Mapping], covered: Iterable[Mapping], *, code
 
 
 def coverage(*, region_code: str | None = None, departement_codes: Iterable[str] | None = None,
-             contracts=None, code: str = "", nom: str = "Total") -> Coverage:
+             contracts=None, code: str = "", nom: str = "Total", at: dt.date | None = None) -> Coverage:
     """Coverage of a région (every département of it) or of a list of départements.
 
     `contracts`: an optional Contract queryset limiting which contracts count (e.g. those a user
-    sees); only its active ones count. Two queries, whatever the size of the area.
+    sees); only its active ones count (today, or on `at`). Two queries, whatever the size of the area.
     """
     deps = Departement.objects.all()
     if region_code is not None:
@@ -81,10 +87,14 @@ def coverage(*, region_code: str | None = None, departement_codes: Iterable[str]
     dep_rows = list(deps.order_by("code").annotate(population=Sum("communes__population"),
                                                    nb_communes=Count("communes"))
                     .values("code", "nom", "population", "nb_communes"))
-    active = Contract.objects.filter(phase__in=ACTIVE_PHASES)
+    active = Contract.objects.filter(phase__in=ACTIVE_PHASES) if at is None else Contract.objects.filter(
+        q_active_at(at))
     if contracts is not None:
         active = active.filter(pk__in=contracts.values("pk"))
-    perimeters = Contract.communes.through.objects.filter(contract__in=active).values("commune_id")
+    if at is None:
+        perimeters = Contract.communes.through.objects.filter(contract__in=active).values("commune_id")
+    else:
+        perimeters = perimeters_at(at, active)
     # `code IN (subquery)` takes each commune once however many perimeters include it.
     covered_rows = (Commune.objects.filter(departement_id__in=[r["code"] for r in dep_rows], code__in=perimeters)
                     .order_by().values("departement")

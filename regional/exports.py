@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from cls_portal.core.exports import Column
+from cls_portal.core.formatting import format_number
 
 
 def _deps(c):
     return ", ".join(d.departement.nom for d in c.delegations.all())
+
+
+def _champs(fiche) -> str:
+    """The sheet's fields of action: its own and its axe's, once each."""
+    names = {c.libelle: c.ordre for c in [*fiche.champs.all(), *fiche.axe.champs.all()]}
+    return ", ".join(sorted(names, key=lambda n: (names[n], n)))
 
 
 def _people(users):
@@ -50,6 +57,7 @@ FICHE_COLUMNS = [
     Column("preexistante", "Action préexistante", lambda f: f.preexistante, default=False),
     Column("objectif_general", "Objectif général", lambda f: f.objectif_general, default=False),
     Column("public_cible", "Public cible", lambda f: f.public_cible, default=False),
+    Column("champs", "Champs d'action", lambda f: _champs(f)),
     Column("nb_indicateurs", "Indicateurs", lambda f: len(f.indicateurs.all()), default=False),
 ]
 
@@ -79,3 +87,15 @@ def _value_of(year):
 def indicateur_columns(years) -> list[Column]:
     """The base columns then one column per year that has values ("Valeur 2025")."""
     return INDICATEUR_BASE_COLUMNS + [Column(f"valeur_{y}", f"Valeur {y}", _value_of(y)) for y in years]
+
+
+def _split_text(parts) -> str:
+    return " ; ".join(f"{nom} : {format_number(p)}" for nom, p in parts or [])
+
+
+def contract_columns(split: dict | None = None) -> list[Column]:
+    """The contract columns, with the population per département of the contracts on several départements
+    (`split`: `selectors.population_split`)."""
+    split = split or {}
+    return CONTRACT_COLUMNS + [Column("population_departements", "Population par département",
+                                      lambda c: _split_text(split.get(c.pk)), default=False)]

@@ -8,24 +8,29 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.enums import FicheStatut
-from actions.models import FicheAction, Indicateur
+from actions.models import ChampAction, FicheAction, Indicateur
 from cls_portal.core.query import IdFilter, PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
 from contracts.models import Contract, in_departements_q
-from contracts.selectors import departements_for
+from contracts.selectors import coordinators_at, departements_for, q_post_planned_at
 from funding import selectors as funding_selectors
 from reports.enums import ReportKind
 
 from . import selectors
 
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
+FIRST_FUNDING_YEAR = 2010  # the figures of a past date link to the funding of its year
 REPORT_CHOICES = [(f"{k}_{s}", f"{label} {word}") for k, label in ReportKind.choices
                   for s, word in (("publie", "publié"), ("manquant", "manquant"))]
 
 
 def _departement_choices():
     return [(d.code, str(d)) for d in Departement.objects.order_by("code")]
+
+
+def _champ_choices():
+    return [(c.pk, c.libelle) for c in ChampAction.objects.order_by("ordre", "libelle")]
 
 
 def _region_choices():
@@ -52,9 +57,14 @@ class ScopedChoicesMixin:
         self.filters["departement"].extra["choices"] = departements
         if "region" in self.filters:
             self.filters["region"].extra["choices"] = regions
+        if "champ" in self.filters:  # read once (a callable would be read again at each rendering)
+            self.filters["champ"].extra["choices"] = _champ_choices()
 
 
 class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.FilterSet):
+    au = django_filters.DateFilter(
+        label="Au (date)", method="filter_noop", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Contrats actifs, postes et coordinateurs à cette date (par défaut : aujourd'hui).")
     q = django_filters.CharFilter(label="Nom du contrat ou collectivité", method="filter_q")
     region = django_filters.ChoiceFilter(label="Région", choices=_region_choices, field_name="ars__region_id")
     departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
@@ -64,12 +74,18 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
                                         empty_label="Tous")
     clsm = django_filters.ChoiceFilter(label="Conseil local de santé mentale", choices=OUI_NON, method="filter_bool")
     qpv = django_filters.ChoiceFilter(label="Couvre des QPV", choices=OUI_NON, method="filter_bool")
+    poste = django_filters.ChoiceFilter(label="Poste de coordination prévu", choices=[("prevu", "Oui")],
+                                        method="filter_poste", empty_label="Tous",
+                                        help_text="Dès la lettre d'intention, jusqu'à la clôture.")
     coordination = django_filters.ChoiceFilter(label="Poste de coordination",
                                                choices=[("pourvu", "Pourvu"), ("vacant", "Vacant")],
                                                method="filter_coordination")
     financement = django_filters.ChoiceFilter(label="Financement ARS", choices=lambda: [
-        (f"engage_{y}", f"Engagé en {y}") for y in range(timezone.localdate().year, timezone.localdate().year - 6, -1)],
+        (f"engage_{y}", f"Engagé en {y}") for y in range(timezone.localdate().year, FIRST_FUNDING_YEAR - 1, -1)],
         method="filter_financement")
+    champ = django_filters.TypedChoiceFilter(label="Champ d'action", choices=_champ_choices, coerce=int,
+                                             method="filter_champ",
+                                             help_text="Contrats ayant au moins une fiche dans ce champ.")
     annee_signature = YearFilter(label="Année de signature", field_name="date_signature__year")
     rapport = django_filters.ChoiceFilter(label="Rapport annuel", choices=REPORT_CHOICES, method="filter_rapport")
     annee_rapport = YearFilter(label="Année du rapport", method="filter_noop",
@@ -85,14 +101,26 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
     def filter_departement(self, qs, name, value):
         return qs.filter(in_departements_q(value)) if value else qs
 
+    def at(self):
+        """The date asked (`au`), or None for today's figures."""
+        return self.form.cleaned_data.get("au") if hasattr(self.form, "cleaned_data") else None
+
     def filter_actif(self, qs, name, value):
-        return qs.filter(selectors.Q_ACTIVE) if value == "1" else qs
+        return qs.filter(selectors.q_active(self.at())) if value == "1" else qs
+
+    def filter_champ(self, qs, name, value):
+        return qs.filter(selectors.q_contract_in_champ(value))
+
+    def filter_poste(self, qs, name, value):
+        return qs.filter(q_post_planned_at(self.at() or timezone.localdate())) if value == "prevu" else qs
 
     def filter_bool(self, qs, name, value):
         return qs.filter(**{name: value == "oui"})
 
     def filter_coordination(self, qs, name, value):
-        return funding_selectors.filter_coordination(qs, value, timezone.localdate().year)
+        at = self.at()
+        day = at or timezone.localdate()
+        return funding_selectors.filter_coordination(qs, value, day.year, None if at is None else coordinators_at(at))
 
     def filter_financement(self, qs, name, value):
         return funding_selectors.filter_committed(qs, int(value.rpartition("_")[2]))
@@ -115,6 +143,8 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
 class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.FilterSet):
     contrat = IdFilter(label="Contrat (identifiant)", field_name="contract_id", widget=forms.HiddenInput)
     q = django_filters.CharFilter(label="Titre ou contrat", method="filter_q")
+    champ = django_filters.TypedChoiceFilter(label="Champ d'action", choices=_champ_choices, coerce=int,
+                                             method="filter_champ", help_text="Sur la fiche ou sur son axe.")
     departement = django_filters.MultipleChoiceFilter(label="Département", choices=_departement_choices,
                                                       method="filter_departement")
     statut = django_filters.ChoiceFilter(label="Statut", choices=FicheStatut.choices)
@@ -130,6 +160,9 @@ class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Filte
         if not value:
             return qs
         return qs.filter(in_departements_q(value, field="contract_id"))
+
+    def filter_champ(self, qs, name, value):
+        return qs.filter(selectors.q_fiche_in_champ(value))
 
 
 class IndicateurFilter(FicheFilter):
@@ -149,3 +182,6 @@ class IndicateurFilter(FicheFilter):
         if not value:
             return qs
         return qs.filter(in_departements_q(value, field="fiche__contract_id"))
+
+    def filter_champ(self, qs, name, value):
+        return qs.filter(selectors.q_fiche_in_champ(value, field="fiche_id"))

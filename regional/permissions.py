@@ -22,3 +22,17 @@ def can_export(user) -> Result:
     if user.is_authenticated:
         return OK
     return False, "Connectez-vous pour exporter des données."
+
+
+def can_manage_qpv(user) -> Result:
+    """The QPV reference list of a région is typed or imported by its regional team (administrators too)."""
+    if user.is_portal_admin or user.has_role(Role.REGION):
+        return OK
+    return False, "Le référentiel des quartiers prioritaires est tenu par l'équipe régionale de l'ARS."
+
+
+def can_manage_champs(user) -> Result:
+    """The reference list of the fields of action is kept by the regional teams (administrators too)."""
+    if user.is_portal_admin or user.has_role(Role.REGION):
+        return OK
+    return False, "La liste des champs d'action est tenue par les équipes régionales de l'ARS."

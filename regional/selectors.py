@@ -4,21 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import FicheAction, Indicateur, ValeurIndicateur
+from actions.models import Axe, ChampAction, FicheAction, Indicateur, ValeurIndicateur
 from cls_portal.accounts.models import Role
 from cls_portal.core.worklist import by_kind
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
-from contracts.models import Contract
-from contracts.selectors import nb_communes_subquery, population_subquery
+from contracts.models import QPV, Contract
+from contracts.selectors import (
+    coordinators_at,
+    nb_communes_subquery,
+    population_subquery,
+    q_active_at,
+    q_post_planned_at,
+)
 from funding import selectors as funding_selectors
 from reports.enums import ReportKind
 from reports.models import Report
@@ -26,6 +47,21 @@ from reports.models import Report
 from .coverage import Coverage, coverage
 
 Q_ACTIVE = Q(phase__in=ACTIVE_PHASES)
+
+
+def q_active(at: dt.date | None = None) -> Q:
+    """Signed and active: today by the phase, on a past date `at` by the dated history."""
+    return Q_ACTIVE if at is None else q_active_at(at)
+
+
+def post_filled(day: dt.date, at: dt.date | None = None):
+    """The post is filled (funding's rule for the year): today with the contract's coordinators, on a past date
+    `at` with the coordinators in post on that date."""
+    return funding_selectors.post_filled(day.year, None if at is None else coordinators_at(at))
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=True), default=False, output_field=BooleanField())
 
 
 def report_published(kind: str, year: int):
@@ -65,11 +101,11 @@ class Scope:
     regions: list = field(default_factory=list)  # the régions the user may switch between
     params: dict = field(default_factory=dict)   # query parameters selecting the scope on list pages
 
-    def coverage(self) -> Coverage:
+    def coverage(self, at: dt.date | None = None) -> Coverage:
         if self.departement_codes is None:
             return coverage(region_code=self.region.code, contracts=self.contracts, code=self.region.code,
-                            nom=self.region.nom)
-        return coverage(departement_codes=self.departement_codes, contracts=self.contracts, nom=self.label)
+                            nom=self.region.nom, at=at)
+        return coverage(departement_codes=self.departement_codes, contracts=self.contracts, nom=self.label, at=at)
 
 
 def dashboard_scope(user, region_code: str | None = None) -> Scope:
@@ -94,6 +130,51 @@ def dashboard_scope(user, region_code: str | None = None) -> Scope:
                  params={"departement": codes})
 
 
+# --- QPV: each counted once ------------------------------------------------------------------------------
+
+def region_departements(region) -> list[Departement]:
+    return list(Departement.objects.filter(region=region).order_by("code")) if region else []
+
+
+def _scope_qpvs(scope: Scope):
+    if scope.departement_codes is None:
+        return QPV.objects.filter(departement__region_id=scope.region.code if scope.region else None)
+    return QPV.objects.filter(departement_id__in=scope.departement_codes)
+
+
+def qpvs_of(scope: Scope) -> list[QPV]:
+    """The scope's QPV reference list, each with the number of contracts listing it (one query)."""
+    return list(_scope_qpvs(scope).select_related("departement").annotate(nb_contracts=Count("contracts"))
+                .order_by("departement_id", "nom", "code"))
+
+
+@dataclass(frozen=True)
+class QPVCoverage:
+    total: int            # QPV in the reference list of the scope
+    covered: int          # distinct QPV listed by an active contract
+    with_population: int  # QPV whose population is entered
+    population: int       # their population
+    covered_population: int  # population of the covered QPV among them
+
+    @property
+    def share(self):
+        """Covered share of the QPV population, over the QPV whose population is entered; None without any."""
+        if not self.population:
+            return None
+        return (Decimal(self.covered_population) / Decimal(self.population)).quantize(Decimal("0.000001"))
+
+
+def qpv_coverage(scope: Scope, at: dt.date | None = None) -> QPVCoverage:
+    """Distinct QPV covered by the scope's active contracts (today, or on `at`): a QPV listed by two contracts
+    counts once. Two queries."""
+    qpvs = _scope_qpvs(scope).order_by()
+    listed = Contract.qpvs.through.objects.filter(contract__in=scope.contracts.filter(q_active(at))).values("qpv_id")
+    agg = dict(n=Count("code"), n_pop=Count("population"), pop=Sum("population"))
+    total, covered = qpvs.aggregate(**agg), qpvs.filter(pk__in=listed).aggregate(**agg)
+    return QPVCoverage(total=total["n"], covered=covered["n"], with_population=total["n_pop"],
+                       population=total["pop"] or 0, covered_population=covered["pop"] or 0)
+
+
 # --- Dashboard figures -----------------------------------------------------------------------
 
 @dataclass
@@ -109,22 +190,32 @@ def list_url(scope: Scope, **filters) -> str:
     return reverse("regional:contracts") + "?" + urlencode(query, doseq=True)
 
 
-def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
-    """Every figure of the dashboard with the link to the contracts behind it (constant queries)."""
+def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | None = None) -> dict:
+    """Every figure of the dashboard with the link to the contracts behind it (constant queries).
+
+    `at`: a past date (or today) whose figures are read from the dated history (signature, closure, perimeter
+    periods, coordinators' terms); the links then carry it (`au=`). None: today's figures by the phase."""
     today = today or timezone.localdate()
-    last_year = today.year - 1
+    day = at or today
+    last_year = day.year - 1
     qs = scope.contracts.order_by()
     expected = q_report_expected(last_year)
-    agg = qs.annotate(_coord=funding_selectors.post_filled(today.year),
+    # Conditions read from other tables (phase history, terms) are annotated first: an aggregate's filter
+    # cannot hold an outer reference.
+    active, planned = Q(_active=True), Q(_planned=True)
+    agg = qs.annotate(_active=_flag(q_active(at)), _planned=_flag(q_post_planned_at(day)),
+                      _coord=post_filled(day, at), _cofunded=funding_selectors.committed(day.year),
                       _act=report_published(ReportKind.ACTIVITE, last_year),
                       _fin=report_published(ReportKind.FINANCIER, last_year)).aggregate(
         total=Count("pk"),
-        active=Count("pk", filter=Q_ACTIVE),
-        clsm=Count("pk", filter=Q_ACTIVE & Q(clsm=True)),
-        qpv_contracts=Count("pk", filter=Q_ACTIVE & Q(qpv=True)),
-        nb_qpv=Sum("nb_qpv", filter=Q_ACTIVE),
-        posts_filled=Count("pk", filter=Q_ACTIVE & Q(_coord=True)),
-        posts_vacant=Count("pk", filter=Q_ACTIVE & Q(_coord=False)),
+        active=Count("pk", filter=active),
+        cofunded=Count("pk", filter=active & Q(_cofunded=True)),
+        clsm=Count("pk", filter=active & Q(clsm=True)),
+        qpv_contracts=Count("pk", filter=active & Q(qpv=True)),
+        nb_qpv=Sum("nb_qpv", filter=active),
+        posts_planned=Count("pk", filter=planned),
+        posts_filled=Count("pk", filter=planned & Q(_coord=True)),
+        posts_vacant=Count("pk", filter=planned & Q(_coord=False)),
         reports_expected=Count("pk", filter=expected),
         act_published=Count("pk", filter=expected & Q(_act=True)),
         fin_published=Count("pk", filter=expected & Q(_fin=True)),
@@ -132,24 +223,34 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
     by_phase = dict(qs.values_list("phase").annotate(n=Count("pk")))
     signed = list(qs.filter(date_signature__isnull=False).annotate(y=ExtractYear("date_signature"))
                   .values_list("y").annotate(n=Count("pk")).order_by("y"))
-    cov = scope.coverage()
-    funding = funding_selectors.dashboard_funding(scope.contracts, today.year)
+    cov = scope.coverage(at)
+    qpv = qpv_coverage(scope, at)
+    funding = funding_selectors.dashboard_funding(scope.contracts, day.year)
+    dated = {"au": at.isoformat()} if at else {}
     u = lambda **kw: list_url(scope, **kw)  # noqa: E731
+    ud = lambda **kw: list_url(scope, **dated, **kw)  # noqa: E731  (figures that depend on the date)
 
     figures = {
         "total": Figure("Contrats (toutes phases)", agg["total"], u()),
-        "active": Figure("Contrats signés et actifs", agg["active"], u(actif="1")),
-        "covered": Figure("Population couverte", cov.total.covered, u(actif="1")),
-        "clsm": Figure("Contrats avec un CLSM", agg["clsm"], u(actif="1", clsm="oui")),
-        "qpv_contracts": Figure("Contrats couvrant des QPV", agg["qpv_contracts"], u(actif="1", qpv="oui")),
-        "nb_qpv": Figure("QPV couverts", agg["nb_qpv"] or 0, u(actif="1", qpv="oui"),
-                         hint="Somme des QPV déclarés par les contrats actifs."),
-        "posts_filled": Figure("Postes de coordination pourvus", agg["posts_filled"],
-                               u(actif="1", coordination="pourvu"), hint=funding["posts_hint"]),
+        "active": Figure("Contrats signés et actifs", agg["active"], ud(actif="1")),
+        "covered": Figure("Population couverte", cov.total.covered, ud(actif="1")),
+        "cofunded": Figure(f"Contrats actifs cofinancés par l'ARS en {day.year}", agg["cofunded"],
+                           ud(actif="1", financement=f"engage_{day.year}")),
+        "clsm": Figure("Contrats avec un CLSM", agg["clsm"], ud(actif="1", clsm="oui")),
+        "qpv_contracts": Figure("Contrats couvrant des QPV", agg["qpv_contracts"], ud(actif="1", qpv="oui")),
+        "nb_qpv": Figure("QPV déclarés par les contrats actifs (somme)", agg["nb_qpv"] or 0,
+                         ud(actif="1", qpv="oui"),
+                         hint="Somme des nombres déclarés : un QPV couvert par deux contrats y compte deux fois."),
+        "qpv_covered": Figure("QPV couverts (chacun compté une fois)", qpv.covered, ud(actif="1", qpv="oui"),
+                              hint="QPV du référentiel régional cochés sur au moins un contrat actif."),
+        "posts_planned": Figure("Postes de coordination prévus", agg["posts_planned"], ud(poste="prevu"),
+                                hint="Un poste est prévu dès la lettre d'intention, jusqu'à la clôture du contrat."),
+        "posts_filled": Figure("Coordinateurs en poste", agg["posts_filled"],
+                               ud(poste="prevu", coordination="pourvu"), hint=funding["posts_hint"]),
         "posts_vacant": Figure("Postes de coordination vacants", agg["posts_vacant"],
-                               u(actif="1", coordination="vacant"), hint=funding["posts_hint"]),
-        "committed": Figure(f"Financement ARS engagé en {today.year}", funding["committed"],
-                            u(financement=f"engage_{today.year}")),
+                               ud(poste="prevu", coordination="vacant"), hint=funding["posts_hint"]),
+        "committed": Figure(f"Financement ARS engagé en {day.year}", funding["committed"],
+                            u(financement=f"engage_{day.year}")),
     }
     reports = []
     for kind, key in ((ReportKind.ACTIVITE, "act"), (ReportKind.FINANCIER, "fin")):
@@ -162,16 +263,67 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None) -> dict:
         })
     phases = [Figure(label, by_phase.get(value, 0), u(phase=value)) for value, label in Phase.choices]
     signed_years = [Figure(str(y), n, u(annee_signature=y)) for y, n in signed]
-    departements = [{"area": d, "url": u(actif="1", departement=d.code)} for d in cov.departements]
+    departements = [{"area": d, "url": ud(actif="1", departement=d.code)} for d in cov.departements]
     return {"figures": figures, "phases": phases, "signed_years": signed_years, "coverage": cov,
-            "departements": departements, "reports": reports, "last_year": last_year, "year": today.year,
-            "funding": funding}
+            "departements": departements, "reports": reports, "last_year": last_year, "year": day.year,
+            "funding": funding, "day": day, "at": at, "qpv": qpv,
+            "champs": fiches_by_champ(scope)}
+
+
+def population_split(contracts) -> dict[int, list[tuple[str, int]]]:
+    """Population of each contract's perimeter per département, for the contracts on more than one:
+    {contract id: [(département name, inhabitants), ...]} (one query; `contracts` a queryset or a list)."""
+    ids = contracts.values("pk") if hasattr(contracts, "values") else [c.pk for c in contracts]
+    rows = (Contract.communes.through.objects.filter(contract_id__in=ids).order_by("commune__departement_id")
+            .values("contract_id", "commune__departement_id", "commune__departement__nom")
+            .annotate(p=Sum("commune__population")))
+    split: dict[int, list[tuple[str, int]]] = {}
+    for row in rows:
+        split.setdefault(row["contract_id"], []).append((row["commune__departement__nom"], row["p"] or 0))
+    return {pk: parts for pk, parts in split.items() if len(parts) > 1}
+
+
+# --- Fields of action -----------------------------------------------------------------------------------------
+
+def q_fiche_in_champ(champ_id, field: str = "pk") -> Q:
+    """Sheets (`field`: "pk" on sheets, "fiche_id" on indicators) in a field of action: set on the sheet or on
+    its axe. Subqueries: no join, no duplicate row."""
+    on_sheet = FicheAction.champs.through.objects.filter(champaction_id=champ_id).values("ficheaction_id")
+    on_axe = FicheAction.objects.filter(axe_id__in=Axe.champs.through.objects.filter(
+        champaction_id=champ_id).values("axe_id")).values("pk")
+    return Q(**{f"{field}__in": on_sheet}) | Q(**{f"{field}__in": on_axe})
+
+
+def q_contract_in_champ(champ_id) -> Q:
+    """Contracts with at least one sheet in the field of action."""
+    return Q(pk__in=FicheAction.objects.filter(q_fiche_in_champ(champ_id)).values("contract_id"))
+
+
+def fiches_by_champ(scope: Scope) -> list[Figure]:
+    """Sheets of the scope's contracts per field of action (a sheet counts in each of its fields, once in
+    each), each linking to the sheet list filtered by that field. One query."""
+    fiches = FicheAction.objects.filter(contract__in=scope.contracts.values("pk"))
+    on_sheet = FicheAction.champs.through.objects.filter(champaction_id=OuterRef(OuterRef("pk"))).values(
+        "ficheaction_id")
+    on_axe = Axe.champs.through.objects.filter(champaction_id=OuterRef(OuterRef("pk"))).values("axe_id")
+    count = (fiches.filter(Q(pk__in=on_sheet) | Q(axe_id__in=on_axe)).order_by()
+             .annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+    rows = ChampAction.objects.annotate(n=Coalesce(Subquery(count, output_field=IntegerField()), 0)).order_by(
+        "ordre", "libelle")
+    base = reverse("regional:fiches") + "?" + urlencode({**scope.params}, doseq=True)
+    return [Figure(c.libelle, c.n, f"{base}&champ={c.pk}") for c in rows if c.actif or c.n]
+
+
+def champs_with_counts() -> list[ChampAction]:
+    """The reference list with how many axes and sheets carry each field (every région: the list is shared)."""
+    return list(ChampAction.objects.annotate(nb_axes=Count("axes", distinct=True),
+                                             nb_fiches=Count("fiches", distinct=True)).order_by("ordre", "libelle"))
 
 
 def fiches_for_list(user):
     return (FicheAction.objects.filter(contract__in=Contract.objects.visible_to(user))
             .select_related("contract", "axe", "pilote_organisation", "pilote_personne")
-            .prefetch_related("indicateurs")
+            .prefetch_related("indicateurs", "champs", "axe__champs")
             .order_by("contract__nom", "contract_id", "axe__numero", "numero"))
 
 

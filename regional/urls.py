@@ -6,6 +6,8 @@ app_name = "regional"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("qpv/", views.qpv_list, name="qpv"),
+    path("champs/", views.champ_list, name="champs"),
     path("contrats/", views.contract_list, name="contracts"),
     path("contrats/export/", views.contract_export, name="contracts_export"),
     path("fiches/", views.fiche_list, name="fiches"),

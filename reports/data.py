@@ -74,9 +74,15 @@ def _year_in_brief(contract, year) -> dict:
                 for m in contract.meetings.filter(date__year=year, date__lte=timezone.localdate())
                 .select_related("instance").order_by("date", "id")]
     avenants = [{"numero": a.numero, "objet": a.objet, "date": a.date, "plan_version": a.plan_version}
-                for a in contract.avenants.filter(date__year=year).order_by("numero")]
+                # in force only: an avenant waiting for initials does not change the plan yet
+                for a in contract.avenants.filter(date__year=year, plan_version__lte=contract.plan_version)
+                .order_by("numero")]
+    # what each signatory or partner commits to bring (written on the contract page), when written
+    commitments = [{"organisation": str(s.organisation), "engagements": s.engagements}
+                   for s in contract.signatories.select_related("organisation").order_by("role", "organisation__nom")
+                   if s.engagements]
     return {"phase": contract.get_phase_display(), "key_dates": key_dates, "meetings": meetings,
-            "avenants": avenants}
+            "avenants": avenants, "commitments": commitments}
 
 
 # --- Action plan --------------------------------------------------------------------------------

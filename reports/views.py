@@ -16,12 +16,24 @@ from . import permissions, selectors, services
 from .forms import CampaignForm, ReportPublishForm, ReportRequestForm
 
 PAGE_SIZE = 20
-# Seconds between two reloads of a page that waits for a report (meta refresh: no script, CSP-proof).
-REFRESH_SECONDS = 3
+# A page that waits for a report says its progress in a polite live region: static/js/poll.js asks the same
+# view for `?etat=1` (the same permission checks, by construction) and replaces the parts that changed,
+# every POLL_SECONDS, without moving focus; without JavaScript, a « Rafraîchir » link. Never a meta refresh
+# (it moved focus to the top every 3 seconds: WCAG 2.2.1).
+POLL_SECONDS = 3
+POLL_PARAM = "etat"
 
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _render(request, template, context, status=200):
+    """The page, or with `?etat=1` only its parts that change while reports are produced (`<name>_etat.html`)."""
+    context = {**context, "poll_seconds": POLL_SECONDS}
+    if request.GET.get(POLL_PARAM):
+        return render(request, template.replace(".html", "_etat.html"), context, status=status)
+    return render(request, template, context, status=status)
 
 
 def home(request):
@@ -37,12 +49,14 @@ def _contract_page(request, contract, form, status=200):
     drafts = permissions.can_view_drafts(request.user, contract)[0]
     reports = selectors.contract_reports(contract, drafts=drafts)
     page = _page(request, reports)
-    return render(request, "reports/contract_reports.html", {
+    unfinished = sum(1 for r in page if r.is_unfinished)
+    return _render(request, "reports/contract_reports.html", {
         "contract": contract,
         "page_obj": page,
         "drafts": drafts,
         "form": form,
-        "refresh_seconds": REFRESH_SECONDS if any(r.is_unfinished for r in page) else None,
+        "polling": bool(unfinished),
+        "nb_unfinished": unfinished,
         "contract_tabs": tabs_for(request.user, contract),
         "title": f"Rapports annuels — {contract.nom}",
         "breadcrumbs": [("Rapports annuels", reverse("reports:home")), (contract.nom, None)],
@@ -75,12 +89,12 @@ def _detail(request, report, publish_form=None):
     can_publish = report.is_ready and permissions.can_publish_report(request.user, report)[0]
     if can_publish and publish_form is None:
         publish_form = ReportPublishForm(require_copil=permissions.must_record_copil_decision(request.user, report))
-    return render(request, "reports/report_detail.html", {
+    return _render(request, "reports/report_detail.html", {
         "report": report,
         "stale": can_publish and selectors.report_is_stale(report),
         "can_retry": report.status == "echec" and permissions.can_retry_report(request.user, report)[0],
         "publish_form": publish_form if can_publish else None,
-        "refresh_seconds": REFRESH_SECONDS if report.is_unfinished else None,
+        "polling": report.is_unfinished,
         "title": str(report),
         "breadcrumbs": [("Rapports annuels", reverse("reports:home")),
                         (report.contract.nom, reverse("reports:contract", args=[report.contract_id])),
@@ -158,10 +172,10 @@ def campaigns(request):
 def campaign_detail(request, pk):
     campaign = selectors.campaign_get_for_user(request.user, pk)
     require(permissions.can_start_campaign(request.user))
-    return render(request, "reports/campaign_detail.html", {
+    return _render(request, "reports/campaign_detail.html", {
         "campaign": campaign,
         "page_obj": _page(request, selectors.campaign_reports(campaign)),
-        "refresh_seconds": REFRESH_SECONDS if campaign.nb_unfinished else None,
+        "polling": bool(campaign.nb_unfinished),
         "title": str(campaign),
         "breadcrumbs": [("Rapports annuels", reverse("reports:home")), ("Campagnes", reverse("reports:campaigns")),
                         (str(campaign), None)],

@@ -20,6 +20,7 @@ from cls_portal.territories.models import (
 )
 from contracts.enums import Phase
 from contracts.models import Contract
+from contracts.periods import record_coordinator, record_perimeter
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -142,6 +143,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     def communes(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.communes.set(extracted)
+            record_perimeter(obj, [c.code for c in extracted], None)
 
     @factory.post_generation
     def delegations(obj, create, extracted, **kwargs):
@@ -152,6 +154,8 @@ class ContractFactory(factory.django.DjangoModelFactory):
     def coordinators(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.coordinators.set(extracted)
+            for user in extracted:
+                record_coordinator(obj, user, joined=True, day=None)
 
     class Params:
         prealable = factory.Trait(phase=Phase.PREALABLE, date_signature=None)

@@ -224,7 +224,8 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
     """Horizontal bar chart of `(label, value)` pairs. Negative or missing values draw no bar.
     `decimals`: the rounding of the labels, the sentence and the table alike (None: as `|nombre`)."""
     items = [(str(label), value) for label, value in items]
-    if not any(to_decimal(v) is not None for _, v in items):
+    # Nothing above zero draws no bar: a sentence, not an empty picture over a table of zeros.
+    if not any((to_decimal(v) or 0) > 0 for _, v in items):
         return _empty(title, empty, css_class)
     labels = {label: _fmt(v, unit, decimals) for label, v in items}
     gap, pad = 10, 6

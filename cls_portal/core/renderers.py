@@ -8,6 +8,7 @@ hands every other template to the normal renderer. If an installed app overrides
 templates, the fast path for it is switched off and the override is used.
 """
 
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.functional import cached_property
@@ -65,6 +66,18 @@ def select_html(widget):
 def input_html(widget):
     value = "" if widget["value"] is None else f' value="{_s(widget["value"])}"'
     return f'<input type="{_v(widget["type"])}" name="{_v(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
+
+
+class PortalBoundField(BoundField):
+    """A field's hint is inside its label, the DSFR way: it is read once, as part of the field's name. Django's
+    own `aria-describedby` (`id_x_helptext id_x_error`) read it a second time as the description, and on a
+    checkbox pointed at ids the DSFR markup does not have. The description is the error messages, which
+    `dsfr_crispy/field.html` names explicitly (`id_x-messages`). Every form of the portal uses it
+    (`InputRulesMixin.bound_field_class`)."""
+
+    @property
+    def aria_describedby(self):
+        return None
 
 
 class FastRenderer(DjangoTemplates):

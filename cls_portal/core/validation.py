@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from .numbers import NumberError, parse_decimal, parse_integer
+from .renderers import PortalBoundField
 
 DATE_MIN = dt.date(1990, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
@@ -192,6 +193,7 @@ class InputRulesMixin:
     """Every form of the portal: see the module doc. `date_windows` narrows the window of some dates."""
 
     date_windows: dict = {}
+    bound_field_class = PortalBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

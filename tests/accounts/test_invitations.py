@@ -183,12 +183,30 @@ def test_remove_a_role_keeps_the_person_and_history(client, world):
     contract, elu = world.own.contract, world.users["elu"]
     membership = elu.memberships.get(role=Role.ELU)
     client.force_login(world.users["coordinateur"])
-    response = client.post(reverse("people:role_remove", kwargs={"pk": contract.pk, "membership_pk": membership.pk}))
+    url = reverse("people:role_remove", kwargs={"pk": contract.pk, "membership_pk": membership.pk})
+    # First a confirmation page (RGAA 11.12): nothing removed yet
+    page = client.post(url)
+    assert page.status_code == 200
+    assert "Retirer le rôle « Élu ou élue » de" in page.content.decode()
+    assert RoleMembership.objects.filter(pk=membership.pk).exists()
+    assert not HistoryEntry.objects.filter(action="accounts_role_retire", contract_id=contract.pk).exists()
+    response = client.post(url, {"confirme": "1"})
     assert response.status_code == 302
     assert User.objects.filter(pk=elu.pk).exists()
     assert not RoleMembership.objects.filter(pk=membership.pk).exists()
     line = HistoryEntry.objects.get(action="accounts_role_retire", contract_id=contract.pk)
     assert line.actor == world.users["coordinateur"]
+
+
+def test_removing_a_coordinator_is_confirmed_first(client, world):
+    contract, coordinator = world.own.contract, world.users["coordinateur"]
+    client.force_login(world.users["delegation"])
+    url = reverse("people:coordinator_remove", kwargs={"pk": contract.pk, "user_pk": coordinator.pk})
+    page = client.post(url).content.decode()
+    assert "Retirer la coordination de ce contrat à" in page and 'name="confirme" value="1"' in page
+    assert coordinator in contract.coordinators.all()
+    client.post(url, {"confirme": "1"})
+    assert coordinator not in contract.coordinators.all()
 
 
 def test_hand_over_the_coordination(client, world, django_capture_on_commit_callbacks):
@@ -206,6 +224,15 @@ def test_hand_over_the_coordination(client, world, django_capture_on_commit_call
     assert list(contract.coordinators.all()) == [new]
     old.forget_roles()
     assert not old.has_role(Role.COORDINATEUR)
+    # The coordinators' terms are dated (the regional figures of a past date read them).
+    from django.utils import timezone
+
+    from contracts.models import CoordinatorTerm
+
+    today = timezone.localdate()
+    terms = {t.user_id: (t.debut, t.fin) for t in CoordinatorTerm.objects.filter(contract=contract)}
+    assert terms[new.pk] == (today, None)
+    assert terms[old.pk][1] == today
 
 
 def test_people_page_lists_people_and_roles(client, world, snapshot):

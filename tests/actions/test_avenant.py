@@ -6,7 +6,7 @@ from django.urls import reverse
 from actions.services import fiche_update
 from cls_portal.core.errors import DomainError
 from contracts.enums import PlanChangeKind
-from contracts.models import Avenant, AvenantChange
+from contracts.models import Avenant, AvenantChange, Contract
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,12 @@ def test_validated_sheet_of_a_signed_contract_changes_only_through_an_avenant(cl
         fiche_update(actor=own.people["coordinateur"], fiche_id=fiche.pk, expected_version=fiche.version,
                      data={"titre": "Nouveau"})
     avenant = Avenant.objects.create(contract=own.contract, numero=1, date=dt.date(2025, 6, 1), objet="Réécriture",
-                                     plan_version=2)
+                                     plan_version=own.contract.plan_version + 1)
     AvenantChange.objects.create(avenant=avenant, kind=PlanChangeKind.MODIFICATION,
                                  fiche=fiche, description="Réécriture de la fiche")
+    # an avenant waiting for initials (its version is ahead of the contract's) does not open the sheet yet
+    assert client.get(url).status_code == 403
+    Contract.objects.filter(pk=own.contract.pk).update(plan_version=avenant.plan_version)
     assert client.get(url).status_code == 200
     # a draft sheet stays freely editable
     assert client.get(reverse("actions:fiche_edit", kwargs={"pk": own.fiche.pk})).status_code == 200

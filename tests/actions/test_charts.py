@@ -138,3 +138,9 @@ def test_the_print_variant_keeps_long_labels_whole_and_other_labels_apart():
     assert "12" in texts and "Court" in texts and "<text" not in printed
     series = series_chart([("T1", 1), ("T2", 2)], title="Trimestres", print_width_mm=120)
     assert "T1" in _print_texts(series) and "T2" in _print_texts(series)  # not years: one span each
+
+
+def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over_a_table_of_zeros():
+    html = bar_chart([("Ain", 0), ("Allier", None)], title="Couverture", unit="%", empty="aucun département couvert.")
+    assert "<svg" not in html and "<table" not in html and "aucun département couvert." in html
+    assert "<svg" in bar_chart([("Ain", 0), ("Allier", 1)], title="Couverture")

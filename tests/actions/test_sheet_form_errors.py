@@ -21,7 +21,8 @@ def _create(client, own, **extra):
 
 def _alert(response):
     html = response.content.decode()
-    block = re.search(r'<div class="fr-alert fr-alert--error fr-mb-4w" role="alert">(.*?)</div>', html, re.S)
+    block = re.search(r'<div class="fr-alert fr-alert--error fr-mb-4w cls-error-summary" id="erreurs"(.*?)</div>', html,
+                      re.S)
     return re.sub(r"\s+", " ", block.group(1)) if block else ""
 
 
@@ -38,7 +39,9 @@ def test_negative_amount_gets_a_french_error_next_to_the_cell(client, world):
     assert response.status_code == 200
     row = response.context["formsets"][2]["formset"].forms[0]
     assert row.errors["montant_prevu"] == ["Un montant ne peut pas être négatif."]
-    assert "Le formulaire contient des erreurs" in _alert(response)
+    assert 'Erreur : 1 champ à corriger' in _alert(response)
+    assert ('<a href="#id_lignes_budget-0-montant_prevu">Montant prévu (Budget prévisionnel par année, ligne 1) : '
+            "Un montant ne peut pas être négatif.</a>") in _alert(response)
     assert not FicheAction.objects.filter(titre="Bus santé itinérant").exists()
 
 

@@ -9,7 +9,8 @@ AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def axe_violations(page) -> list[dict]:
+def axe_violations(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
+    """The violations of the given impacts (None: all of them)."""
     # Runtime evaluation is not subject to the page's CSP (an injected <script> tag would be).
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
@@ -17,7 +18,7 @@ def axe_violations(page) -> list[dict]:
         "async () => await axe.run(document, {resultTypes: ['violations'],"
         " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
     )
-    return [v for v in result["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    return [v for v in result["violations"] if impacts is None or v.get("impact") in impacts]
 
 
 def assert_accessible(page):

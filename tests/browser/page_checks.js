@@ -35,8 +35,11 @@
       if (year >= 1990 && year <= 2100) push('année écrite avec un séparateur', JSON.stringify(line.slice(Math.max(0, m.index - 30), m.index + 30)));
     }
   }
-  // 2. horizontal overflow at 390 px
+  // 2. horizontal overflow at 390 and 320 px (WCAG 1.4.10), with every <details> open (a closed filter or
+  //    export form hid its own overflow from the check)
   if (width <= 400) {
+    const closed = Array.from(document.querySelectorAll('details:not([open])'));
+    closed.forEach(d => { d.open = true; });
     const doc = document.documentElement;
     if (doc.scrollWidth > window.innerWidth + 1) {
       const culprits = [];
@@ -54,6 +57,7 @@
       }
       push('la page défile à l\u2019horizontale', doc.scrollWidth + ' px pour ' + window.innerWidth + ' : ' + culprits.join(', '));
     }
+    closed.forEach(d => { d.open = false; });
   }
   // 3. SVG text leaving its chart
   for (const svg of document.querySelectorAll('svg')) {
@@ -82,6 +86,18 @@
   };
   for (const el of document.querySelectorAll('a[href], button, [role=button], input[type=submit], input[type=button]')) {
     if (!nameOf(el)) push('lien ou bouton sans nom accessible', short(el));
+  }
+  // 6. no page reloads itself (WCAG 2.2.1: a meta refresh moved focus to the top every few seconds)
+  for (const m of document.querySelectorAll('meta[http-equiv]')) {
+    if (m.getAttribute('http-equiv').toLowerCase() === 'refresh') push('rechargement automatique (meta refresh)', short(m));
+  }
+  // 7. every id an ARIA relation names exists (a dangling aria-describedby describes nothing)
+  for (const attr of ['aria-describedby', 'aria-labelledby']) {
+    for (const el of document.querySelectorAll('[' + attr + ']')) {
+      for (const id of el.getAttribute(attr).split(/\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) push(attr + ' vers un id absent', '#' + id + ' ' + short(el));
+      }
+    }
   }
   return out;
 }

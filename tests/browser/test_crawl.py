@@ -1,4 +1,4 @@
-"""Every page each demo role reaches, looked at in Chromium at 1280 px and 390 px (tests/browser/crawl.py).
+"""Every page each demo role reaches, looked at in Chromium at 1280, 390 and 320 px (tests/browser/crawl.py).
 
 In CI (`make test`): a bounded sample, one page per view (URL pattern) and at most `CRAWL_MAX_PAGES`
 (default 10) pages per role, for six roles. `make crawl` (CRAWL=full): every demo account, every page
@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from tests.browser.crawl import SCREENS, crawl_role, page_problems
+from tests.browser.crawl import SCREENS, crawl_role, page_problems, title_problem
 
 FULL = os.environ.get("CRAWL") == "full"
 SAMPLE_ROLES = ["coordinateur", "pilote", "ars14", "ars-normandie", "elu", None]
@@ -26,8 +26,9 @@ def test_every_page_each_role_reaches_reads_right(demo, browser, live_server):
     problems, summary = [], []
     for username in roles:
         result = crawl_role(browser, live_server.url, username, per_pattern=per_pattern, max_pages=max_pages)
+        minor = ", ".join(f"{rule} ({n} p.)" for rule, n in sorted(result.minor_axe.items())) or "aucune"
         summary.append(f"{result.role} : {result.pages} pages, {len(result.visits)} rendus, {result.seconds:.0f} s, "
-                       f"{len(result.problems())} problème(s)")
+                       f"{len(result.problems())} problème(s) ; axe, règles d'impact modéré ou mineur : {minor}")
         problems += result.problems()
         if username is not None:
             assert result.pages >= 3, f"{result.role} : le parcours n'a presque rien trouvé ({result.pages} pages)"
@@ -44,20 +45,24 @@ BAD_PAGE = """<!doctype html><html lang="fr"><head><title>x</title></head><body>
 <button type="button"></button>
 <svg width="100" height="50" viewBox="0 0 100 50"><text x="60" y="20">un libellé bien trop long</text></svg>
 <div style="width:900px">large</div>
+<input id="champ" aria-describedby="id_champ_helptext"><section aria-labelledby="nulle-part"></section>
 </main></body></html>"""
+BAD_HEAD = '<meta http-equiv="refresh" content="3">'
 
 
 def test_the_page_checks_can_fail(browser):
     context = browser.new_context(viewport={"width": 390, "height": 800})
     page = context.new_page()
-    page.set_content(BAD_PAGE)
+    page.set_content(BAD_PAGE.replace("<title>x</title>", "<title>x</title>" + BAD_HEAD))
     problems = "\n".join(page_problems(page, 390, axe=True))
     context.close()
     for expected in ["Année 2\u00a0025", "séparateur dans une valeur de formulaire",
                      'séparateur dans un attribut : href="?annee=2%C2%A0026"', "virgule décimale dans une valeur CSS",
                      "la page défile à l\u2019horizontale", "texte hors du graphique",
                      "plusieurs entrées de menu courantes", "lien ou bouton sans nom accessible",
-                     "axe [critical] button-name"]:
+                     "axe [critical] button-name", "rechargement automatique (meta refresh)",
+                     "aria-describedby vers un id absent : #id_champ_helptext",
+                     "aria-labelledby vers un id absent : #nulle-part"]:
         assert expected in problems, f"{expected!r} manque dans :\n{problems}"
     # "Année 2 025" and "(2 023)"; "2 025 habitants" is a quantity and keeps its separator
     assert problems.count("année écrite avec un séparateur") == 2
@@ -69,4 +74,31 @@ def test_a_clean_page_has_no_problem(browser):
     page.set_content('<!doctype html><html lang="fr"><head><title>x</title></head><body><main><h1>Année 2025</h1>'
                      '<p>15\u00a0500 habitants</p><a href="?annee=2025">Suivi 2025</a></main></body></html>')
     assert page_problems(page, 390) == []
+    context.close()
+
+
+def test_a_title_shared_by_two_different_pages_is_a_problem(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    titles = {}
+    page.set_content("<html><head><title>Contrats</title></head><body><main><h1>Contrats</h1><p>A, B</p></main>")
+    assert title_problem(titles, page, "/contrats/") is None
+    assert title_problem(titles, page, "/contrats/?page=1") is None  # same content: same title is right
+    page.set_content("<html><head><title>Contrats</title></head><body><main><h1>Contrats</h1><p>C, D</p></main>")
+    assert title_problem(titles, page, "/contrats/?page=2") == (
+        "titre déjà porté par /contrats/ pour un autre contenu : « Contrats »")
+    page.set_content("<html><head><title>Contrats – page 2</title></head><body><main><p>C, D</p></main>")
+    assert title_problem(titles, page, "/contrats/?page=2") is None
+    context.close()
+
+
+def test_the_overflow_check_opens_closed_details_at_320_px(browser):
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.set_content('<!doctype html><html lang="fr"><head><title>x</title></head><body><main><h1>Liste</h1>'
+                     '<details><summary>Filtrer</summary><form style="width:360px">filtres</form></details>'
+                     '</main></body></html>')
+    problems = page_problems(page, 320, axe=False)
+    assert any("la page défile à l\u2019horizontale" in p for p in problems), problems
+    assert page.evaluate("document.querySelector('details').open") is False  # left as it was
     context.close()

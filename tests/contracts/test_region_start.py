@@ -44,19 +44,23 @@ def test_delegation_creates_a_contract_from_an_epci_code_collectivite_created_on
     assert list(contract.delegations.all()) == [world.own.delegation]
     assert contract.referent == world.users["delegation"] and contract.ars.region_id == world.own.region.code
     assert epci != new_epci
-    # The method's steps, their dates stretched from the 20-month plan to the 12 months expected here.
+    # The method's steps, their dates on the 12-month plan (« 6 mois à 1 an » before signature), ending here.
     steps = {s.kind: s for s in contract.steps.all()}
     assert steps[StepKind.ENGAGEMENT].date_debut_prevue == dt.date(2026, 1, 5)
     assert steps[StepKind.SIGNATURE].date_prevue == dt.date(2027, 1, 5)
-    assert steps[StepKind.ENGAGEMENT].date_prevue == dt.date(2026, 1, 5) + dt.timedelta(days=round(365 * 6 / 20))
+    assert steps[StepKind.ENGAGEMENT].date_prevue == dt.date(2026, 1, 5) + dt.timedelta(days=round(365 * 3 / 12))
     assert steps[StepKind.MISE_EN_OEUVRE].date_prevue is None  # dated at signature
     assert HistoryEntry.objects.filter(contract_id=contract.pk, action=ContractEvent.CREE).count() == 1
 
 
-def test_default_plan_puts_signature_20_months_after_the_start(world):
+def test_default_plan_puts_signature_a_year_after_the_start(world):
+    """« Avant la signature : 6 mois à 1 an » (fiche pratique n°5): by default the year."""
     _create(world.users["region"], collectivite=world.own.collectivite.pk, communes=world.own.communes[0].code)
     contract = Contract.objects.get(nom="CLS du Bocage")
-    assert contract.steps.get(kind=StepKind.SIGNATURE).date_prevue == dt.date(2027, 9, 5)
+    steps = {s.kind: s for s in contract.steps.all()}
+    assert steps[StepKind.SIGNATURE].date_prevue == dt.date(2027, 1, 5)
+    assert steps[StepKind.ENGAGEMENT].date_prevue == dt.date(2026, 4, 5)  # lettre d'intention within 3 months
+    assert steps[StepKind.PLAN_ACTION].date_prevue == dt.date(2026, 12, 5)
     assert [c.code for c in contract.communes.all()] == [world.own.communes[0].code]
     assert contract.epci is None
 

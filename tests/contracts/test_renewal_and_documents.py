@@ -2,14 +2,17 @@ import datetime as dt
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 
 from actions.enums import FicheStatut
 from actions.models import FicheAction
 from cls_portal.core import uploads
 from cls_portal.core.errors import DomainError
+from cls_portal.core.models import HistoryEntry
 from contracts import services
 from contracts.enums import DocumentType, InstanceType, Phase
 from contracts.models import Document
+from tests import factories as f
 from tests.contracts.files import DOCX, EXE, JPEG, ODS, ODT, PDF, PNG, XLSX, upload
 
 
@@ -150,13 +153,47 @@ def test_avenant_increments_plan_version(setup):
                                  objet="Ajout d'une fiche santé mentale",
                                  changes=[{"kind": "ajout", "fiche": fiche}], signataires=signatories, document=doc)
     a2 = services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2026, 1, 9),
-                                 objet="Retrait", changes=[{"kind": "retrait", "description": "Fiche 2.1"}])
+                                 objet="Retrait", changes=[{"kind": "retrait", "description": "Fiche 2.1"}],
+                                 signataires=signatories)
     s.contract.refresh_from_db()
     assert (a1.numero, a2.numero, a2.plan_version, s.contract.plan_version) == (1, 2, 3, 3)
     assert a1.signataires.count() == 3
     with pytest.raises(DomainError, match="au moins une modification"):
         services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2026, 2, 1), objet="x",
                                 changes=[])
+
+
+def test_an_avenant_is_in_force_only_when_every_signatory_initialled_it(setup, client):
+    s = setup(Phase.MISE_EN_OEUVRE)
+    collectivite, ars, prefecture = s.add_signatories()
+    partner = services.signatory_add(actor=s.coordinateur, contract=s.contract, role="partenaire",
+                                     organisation=f.OrganisationFactory(nom="CPTS du Bessin"))
+    a1 = services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12),
+                                 objet="Ajout", changes=[{"kind": "ajout", "description": "Fiche 3.1"}],
+                                 signataires=[collectivite, ars])
+    s.contract.refresh_from_db()
+    # 2 of 3 initials: recorded, not in force; the plan keeps its version; the page names who is missing
+    assert (a1.plan_version, s.contract.plan_version) == (2, 1)
+    client.force_login(s.coordinateur)
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "pas encore en vigueur : il manque le paraphe de Préfecture du Calvados." in page
+    assert "version 1 (contrat initial)" in page
+    # no second avenant while the first waits
+    with pytest.raises(DomainError, match="L'avenant n°1 attend encore des paraphes"):
+        services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 6, 1), objet="x",
+                                changes=[{"kind": "ajout", "description": "x"}])
+    # a partner does not initial; the préfecture's initials put it in force
+    with pytest.raises(DomainError, match="Seuls les signataires"):
+        services.avenant_initials_add(actor=s.coordinateur, avenant=a1, signataires=[partner])
+    response = client.post(reverse("contracts:avenant_initials", args=[s.contract.pk, a1.pk]),
+                           {"signataires": [str(prefecture.pk)]})
+    assert response.status_code == 302
+    s.contract.refresh_from_db()
+    assert s.contract.plan_version == 2 and a1.signataires.count() == 3
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "version 2 (avenant n°1 du 12/05/2025)" in page and "pas encore en vigueur" not in page
+    lines = [e.action for e in HistoryEntry.objects.filter(contract_id=s.contract.pk).order_by("id")]
+    assert lines[-2:] == ["contrat_avenant_enregistre", "contrat_avenant_paraphe"]
 
 
 def test_avenant_refused_before_signature(setup):
@@ -176,3 +213,33 @@ def test_contract_deletion_removes_its_versioned_documents(setup):
                             fichier=upload("cr.pdf"))
     s.contract.delete()
     assert not Document.objects.exists()
+
+
+def test_partners_commitments_on_the_contract_page_in_history_and_in_the_activity_report(setup, client):
+    from reports.data import _year_in_brief
+
+    s = setup(Phase.MISE_EN_OEUVRE)
+    collectivite, ars, prefecture = s.add_signatories()
+    client.force_login(s.coordinateur)
+    url = reverse("contracts:signatory_commitments", args=[s.contract.pk, ars.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"moyens_droit_commun": "Mise à disposition d'une chargée de prévention",
+                                 "financement": "Appels à projets prévention : 30 000 € par an", "ingenierie": ""})
+    assert response.status_code == 302
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "<strong>Financement :</strong> Appels à projets prévention : 30 000 € par an" in page
+    assert "Ingénierie :" not in page  # an empty commitment is not listed
+    line = HistoryEntry.objects.filter(action="contrat_signataire_engagements", contract_id=s.contract.pk).get()
+    assert line.actor == s.coordinateur
+    client.post(url, {"moyens_droit_commun": "Mise à disposition d'une chargée de prévention",
+                      "financement": "Appels à projets prévention : 30 000 € par an", "ingenierie": ""})
+    assert HistoryEntry.objects.filter(action="contrat_signataire_engagements").count() == 1  # unchanged: nothing
+    brief = _year_in_brief(s.contract, 2025)
+    assert brief["commitments"] == [{"organisation": str(ars.organisation), "engagements": [
+        ("Moyens de droit commun", "Mise à disposition d'une chargée de prévention"),
+        ("Financement", "Appels à projets prévention : 30 000 € par an")]}]
+    # another tenant's signatory: 404
+    other = services.signatory_add(actor=s.coordinateur, contract=s.contract, organisation=prefecture.organisation,
+                                   role="partenaire")
+    assert client.get(reverse("contracts:signatory_commitments", args=[s.contract.pk + 999, other.pk])
+                      ).status_code == 404

@@ -15,14 +15,14 @@ def test_steps_created_with_contract_and_planned(setup):
     assert kinds[:5] == [StepKind.ENGAGEMENT, StepKind.PREPARATION_DIAGNOSTIC, StepKind.REALISATION_DIAGNOSTIC,
                          StepKind.PLAN_ACTION, StepKind.SIGNATURE]
     engagement = s.contract.steps.get(kind=StepKind.ENGAGEMENT)
-    assert engagement.date_prevue == dt.date(2023, 7, 10)  # six months after the start of the préalable phase
+    assert engagement.date_prevue == dt.date(2023, 4, 10)  # three months after the start (12-month default plan)
     assert s.contract.steps.get(kind=StepKind.MISE_EN_OEUVRE).date_prevue is None  # dated at signature
 
 
 def test_overdue_steps_flagged_and_step_edit(client, setup):
     s = setup(Phase.PREALABLE)
     step = s.contract.steps.get(kind=StepKind.ENGAGEMENT)
-    assert step.is_overdue(dt.date(2023, 7, 11)) and not step.is_overdue(dt.date(2023, 7, 10))
+    assert step.is_overdue(dt.date(2023, 4, 11)) and not step.is_overdue(dt.date(2023, 4, 10))
     client.force_login(s.coordinateur)
     html = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
     assert "En retard" in html

@@ -1,10 +1,14 @@
 """The crispy template pack renders DSFR forms: label, hint, error under the field, DSFR classes."""
 
+import re
+
 from crispy_forms.utils import render_crispy_form
 from django import forms
 
+from cls_portal.core.validation import PortalForm
 
-class SampleForm(forms.Form):
+
+class SampleForm(PortalForm):
     nom = forms.CharField(label="Nom du contrat", help_text="Tel qu'il figure sur le document signé")
     duree = forms.IntegerField(label="Durée (années)", min_value=3, max_value=5)
     phase = forms.ChoiceField(label="Phase", choices=[("a", "Préalable"), ("b", "Diagnostic")])
@@ -33,13 +37,26 @@ def test_errors_are_shown_under_the_field_in_french():
     assert "inférieure ou égale à 5" in html
 
 
-def test_a_form_with_errors_opens_with_a_summary_linking_to_each_field():
+def test_the_form_itself_shows_only_its_non_field_errors_the_page_summarises_the_rest():
     form = SampleForm(data={"nom": "", "duree": "9", "phase": "a"})
     assert not form.is_valid()
+    form.add_error(None, "Ce contrat existe déjà.")
     html = render_crispy_form(form)
-    summary = html[html.index('<div class="fr-alert fr-alert--error'):]
-    summary = summary[:summary.index("</div>")]
-    assert "Le formulaire contient 2 erreurs" in summary
-    assert '<a href="#id_nom">Nom du contrat</a>' in summary and '<a href="#id_duree">Durée (années)</a>' in summary
-    assert "Phase" not in summary  # a valid field is not listed
-    assert html.index("fr-alert--error") < html.index('id="id_nom"')  # at the top, before the fields
+    alert = html[html.index('<div class="fr-alert fr-alert--error'):]
+    alert = alert[:alert.index("</div>")]
+    assert "Ce contrat existe déjà." in alert and "<a href" not in alert  # the links are in the page summary
+    assert 'role="alert"' not in html  # focus goes to the page summary: no second announcement
+
+
+def test_a_hint_is_read_once_inside_the_label_and_errors_are_the_description():
+    html = render_crispy_form(SampleForm())
+    assert "aria-describedby" not in html  # Django's `id_nom_helptext` would read the hint a second time
+    form = SampleForm(data={"nom": "", "duree": "3", "phase": "a"})
+    form.fields["rural"].help_text = "Moins de 30 habitants au km²"
+    form.fields["rural"].required = True
+    assert not form.is_valid()
+    html = render_crispy_form(form)
+    assert 'aria-describedby="id_nom-messages"' in html and 'id="id_nom-messages"' in html
+    assert 'aria-describedby="id_rural-messages"' in html and 'id="id_rural-messages"' in html
+    described = re.findall(r'aria-describedby="([^"]*)"', html)
+    assert described and all(f'id="{ref}"' in html for value in described for ref in value.split())

@@ -1,6 +1,7 @@
 """Public directory: active contracts by département, published content only (a crawl proves it)."""
 
 import re
+from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -103,5 +104,31 @@ def test_query_count_does_not_grow(client, world, url_name):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
-    # The index also reads the map's coverage (2 queries) and the délégations' contacts (2).
-    assert counts[0] == counts[1] <= (12 if url_name == "directory:index" else 10), counts
+    # The index also reads the map's coverage (2 queries) and the délégations' contacts (2); its rows are
+    # (contract, département) pairs, then the contracts, their population per département and their count (3).
+    assert counts[0] == counts[1] <= (15 if url_name == "directory:index" else 10), counts
+
+
+@pytest.mark.django_db
+def test_a_multi_departement_contract_appears_under_each_with_its_population_split(client):
+    """A contract on the Calvados and the Manche is listed under both, with the inhabitants of each part, and
+    counted once."""
+    region = f.RegionFactory(code="28", nom="Normandie")
+    cal = f.DepartementFactory(code="14", nom="Calvados", region=region)
+    man = f.DepartementFactory(code="50", nom="Manche", region=region)
+    dd14, dd50 = f.DelegationFactory(departement=cal), f.DelegationFactory(departement=man)
+    both = f.ContractFactory(nom="CLS du Bocage", ars=dd14.ars, delegations=[dd14, dd50],
+                             communes=[f.CommuneFactory(departement=cal, population=3000),
+                                       f.CommuneFactory(departement=man, population=1200)])
+    f.ContractFactory(nom="CLS de Caen", ars=dd14.ars, delegations=[dd14],
+                      communes=[f.CommuneFactory(departement=cal, population=100000)])
+    response = client.get(reverse("directory:index") + "?region=28")
+    html = " ".join(unescape(response.content.decode()).split())
+    assert html.count(f'data-entry="{both.pk}-') == 2
+    assert f'data-entry="{both.pk}-14"' in html and f'data-entry="{both.pk}-50"' in html
+    assert "3 000 habitants dans ce département, 4 200 en tout" in html.replace("\u00a0", " ")
+    assert "1 200 habitants dans ce département, 4 200 en tout" in html.replace("\u00a0", " ")
+    assert "2 contrats signés et actifs" in html
+    manche = " ".join(unescape(client.get(reverse("directory:index") + "?region=28&departement=50")
+                               .content.decode()).split())
+    assert manche.count('data-entry="') == 1 and "1 contrat signé et actif" in manche

@@ -10,7 +10,7 @@ from django.utils import timezone
 from contracts import services
 from contracts.enums import DocumentType, Phase
 from contracts.forms import ContractIdentityForm
-from contracts.models import Contract, TransitionProposal
+from contracts.models import Avenant, Contract, Signatory, TransitionProposal
 from tests.contracts.files import upload
 from tests.permission_cases import Case, form_body
 
@@ -47,6 +47,24 @@ def _ready_to_engage(t):
                                                      engagement_confirme=True, date_signature=None)
     services.document_upload(actor=t.people["coordinateur"], contract=Contract.objects.get(pk=t.contract.pk),
                              type=DocumentType.LETTRE_INTENTION, titre="Lettre d'intention", fichier=upload())
+
+
+def _waiting_avenant(t):
+    """An avenant of the contract still waiting for an initial (created once, inside the case's savepoint)."""
+    c = Contract.objects.get(pk=t.contract.pk)
+    if not Signatory.objects.filter(contract=c).exclude(role="partenaire").exists():
+        Signatory.objects.create(contract=c, organisation=c.collectivite, role="collectivite")
+    waiting = c.avenants.filter(plan_version__gt=c.plan_version).first()
+    if waiting is None:
+        waiting = Avenant.objects.create(contract=c, numero=c.avenants.count() + 1, date=dt.date(2025, 6, 1),
+                                         objet="Avenant à parapher", plan_version=c.plan_version + 1)
+    return waiting
+
+
+def _initials(t):
+    a = _waiting_avenant(t)
+    return {"signataires": [str(pk_) for pk_ in Signatory.objects.filter(contract_id=a.contract_id)
+                            .exclude(role="partenaire").values_list("pk", flat=True)]}
 
 
 def _in_last_year(t):
@@ -95,6 +113,11 @@ CASES = [
     Case("contracts:document_delete", EDIT_POST, kwargs=lambda t: {"pk": t.contract.pk, "doc_pk": t.document.pk},
          method="post", data=lambda t: {}),
     Case("contracts:signatory_add", EDIT, kwargs=pk),
+    Case("contracts:signatory_commitments", EDIT,
+         kwargs=lambda t: {"pk": t.contract.pk, "signatory_pk": t.signatory.pk}),
+    Case("contracts:signatory_commitments", EDIT_POST, method="post",
+         kwargs=lambda t: {"pk": t.contract.pk, "signatory_pk": t.signatory.pk},
+         data=lambda t: {"moyens_droit_commun": "Une chargée de prévention", "financement": "", "ingenierie": ""}),
     Case("contracts:signatory_remove", EDIT_POST,
          kwargs=lambda t: {"pk": t.contract.pk, "signatory_pk": t.signatory.pk}, method="post", data=lambda t: {}),
     Case("contracts:step_edit", EDIT, kwargs=lambda t: {"pk": t.contract.pk, "step_pk": t.step.pk}),
@@ -105,6 +128,8 @@ CASES = [
          data=lambda t: {"personne": "Dr Claire Martin", "role": "Médecin généraliste"}),
     Case("contracts:meeting_add", EDIT, kwargs=pk),
     Case("contracts:avenant_add", EDIT, kwargs=pk),
+    Case("contracts:avenant_initials", EDIT_POST, method="post", setup=_phase(Phase.MISE_EN_OEUVRE),
+         kwargs=lambda t: {"pk": t.contract.pk, "avenant_pk": _waiting_avenant(t).pk}, data=_initials),
     # Starting a région (issue 13): who creates a contract, plans its steps, creates organisations.
     Case("contracts:create", ARS_STAFF),
     Case("contracts:create", ARS_STAFF, method="post"),  # empty form: re-rendered with its errors

@@ -1,5 +1,13 @@
 from tests.permission_cases import Case
 
+
+def _first_year(t):
+    from contracts.models import Contract
+    from funding.services import engagement_years
+
+    return engagement_years(Contract.objects.get(pk=t.contract.pk))[0]
+
+
 FUNDING_READERS = {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200, "region": 200}
 COORDINATOR = {"anonymous": 302, "admin": 200, "coordinateur": 200}
 DELEGATION = {"anonymous": 302, "admin": 200, "delegation": 200}
@@ -31,6 +39,10 @@ CASES = [
              "cout_fonctionnement": "3 000", "demande_ars": "23 000", "demande_collectivite": "23 000",
              "demande_autres": "", "autres_partenaires": "", "commentaire": ""}),
     Case("funding:dialogue", DELEGATION, kwargs=contract),
+    # The ARS's multi-year commitment: the délégation records it; a valid body writes one history line.
+    Case("funding:engagement", DELEGATION, kwargs=contract),
+    Case("funding:engagement", {"anonymous": 302, "admin": 302, "delegation": 302}, kwargs=contract, method="post",
+         data=lambda t: {f"annee_{_first_year(t)}": "20 000"}),
     Case("funding:year_edit", COORDINATOR, kwargs=request),
     # A permitted user's POST takes the request into instruction and goes back to the contract page.
     Case("funding:year_instruct", {"anonymous": 302, "admin": 302, "delegation": 302}, kwargs=request,

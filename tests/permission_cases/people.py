@@ -30,10 +30,10 @@ CASES = [
          data=lambda t: {"email": "successeur@example.fr"}),
     Case("people:role_remove", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
          kwargs=lambda t: {"pk": t.contract.pk, "membership_pk": t.elu_membership.pk}, method="post",
-         data=lambda t: {}),
+         data=lambda t: {"confirme": "1"}),
     Case("people:coordinator_remove", {"anonymous": 302, "admin": 302, "delegation": 302},
          kwargs=lambda t: {"pk": t.contract.pk, "user_pk": t.people["coordinateur"].pk}, method="post",
-         data=lambda t: {}),
+         data=lambda t: {"confirme": "1"}),
     # An imported coordinator becomes an invitation: only who may invite a coordinator (the délégation).
     Case("people:pending_invite", {"anonymous": 302, "admin": 302, "delegation": 302},
          kwargs=_contact("coordinateur"), method="post", data=lambda t: {}),

@@ -82,7 +82,7 @@ def test_region_figures_and_their_lists_agree(client, world):
     assert data["coverage"].total.covered == covered
 
     # Every figure's link lists exactly the contracts it counts.
-    counts = [v for k, v in figures.items() if k not in ("covered", "nb_qpv", "committed")]
+    counts = [v for k, v in figures.items() if k not in ("covered", "nb_qpv", "qpv_covered", "committed")]
     assert _count_on(client, figures["committed"].url) == 2
     assert _count_on(client, figures["covered"].url) == figures["active"].value  # the contracts that cover
     assert _count_on(client, figures["nb_qpv"].url) == 2  # the contracts declaring these QPV
@@ -95,7 +95,7 @@ def test_page_shows_charts_with_text_alternatives(client, world):
     client.force_login(world.own.people["region"])
     html = client.get(reverse("regional:dashboard")).content.decode()
     assert html.count('role="img"') == 3
-    assert html.count('class="fr-sr-only"') == 3
+    assert html.count('<table class="fr-sr-only">') == 3
     assert "Calvados" in html and "Haute-Marne" not in html
     # figures, not the private list (the work list above them names the contracts with something to handle)
     figures = html.split("L'essentiel", 1)[1]
@@ -153,3 +153,13 @@ def test_query_count_does_not_grow_with_contracts(client, world, snapshot, url_n
 def test_regional_staff_land_on_the_dashboard(client, world):
     client.force_login(world.own.people["region"])
     assert client.get("/")["Location"] == reverse("regional:dashboard")
+
+
+@pytest.mark.django_db
+def test_every_number_link_says_what_it_counts(client, world):
+    """A link named « 3 » means nothing out of its row: each carries a visually hidden context."""
+    client.force_login(world.own.people["region"])
+    html = client.get(reverse("regional:dashboard")).content.decode()
+    names = [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<a [^>]*>(.*?)</a>", html, re.S)]
+    assert names and not [n for n in names if re.fullmatch(r"[\d\s\u00a0\u202f,%€]+", n)]
+    assert '<span class="fr-sr-only"> : Coordinateurs en poste</span>' in html

@@ -107,3 +107,33 @@ def test_list_query_counts_do_not_grow(client, world, url_name):
             assert client.get(reverse(url_name)).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_a_multi_departement_contract_shows_its_population_per_departement(client):
+    """Listed under each of its départements, with its population split; counted once in the coverage totals."""
+    import datetime as dt
+
+    from cls_portal.accounts.models import Role
+    from regional.coverage import coverage
+
+    region = f.RegionFactory(code="28", nom="Normandie")
+    cal = f.DepartementFactory(code="14", nom="Calvados", region=region)
+    man = f.DepartementFactory(code="50", nom="Manche", region=region)
+    dd14, dd50 = f.DelegationFactory(departement=cal), f.DelegationFactory(departement=man)
+    both = f.ContractFactory(nom="CLS du Bocage", ars=dd14.ars, delegations=[dd14, dd50],
+                             communes=[f.CommuneFactory(departement=cal, population=3000),
+                                       f.CommuneFactory(departement=man, population=1200)])
+    client.force_login(f.with_role(f.UserFactory(), Role.REGION, region=region))
+    url = reverse("regional:contracts")
+    for dep in ("14", "50"):
+        page = client.get(url, {"departement": dep})
+        assert [c.pk for c in page.context["page_obj"]] == [both.pk]
+    html = client.get(url).content.decode().replace("\u00a0", " ")
+    assert "Calvados : 3 000 ; Manche : 1 200" in html
+    export = client.get(reverse("regional:contracts_export"),
+                        {"format": "csv", "colonnes": ["nom", "population", "population_departements"]})
+    text = b"".join(export.streaming_content).decode("utf-8-sig").replace("\u00a0", " ")
+    assert "Calvados : 3 000 ; Manche : 1 200" in text
+    cov = coverage(region_code="28", at=dt.date(2025, 1, 1))
+    assert cov.total.covered == 4200 and {d.code: d.covered for d in cov.departements} == {"14": 3000, "50": 1200}

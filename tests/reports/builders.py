@@ -66,6 +66,9 @@ def _contract_life(contract, year):
                            ordre_du_jour="Réunion de l'année précédente")
     Avenant.objects.create(contract=contract, numero=1, date=dt.date(year, 9, 30), plan_version=2,
                            objet="Ajout d'une fiche sur la santé mentale des jeunes")
+    # in force: every signatory initialled it, the plan is in its version 2
+    type(contract).objects.filter(pk=contract.pk).update(plan_version=2)
+    contract.plan_version = 2
 
 
 def _coordination_post(contract, year):

@@ -99,17 +99,21 @@ def test_regional_staff_start_a_campaign_from_the_page(client, running, django_c
     with assert_snapshot_queries(snapshot):
         html = client.get(response["Location"]).content.decode()
     assert 'value="2"' in html and "2 rapports terminés sur 2 (100 %)" in html
-    assert 'http-equiv="refresh"' not in html  # finished: no more refreshing
+    assert "data-poll-url" not in html and "Rafraîchir" not in html  # finished: nothing to wait for
     assert "CLS de la Manche test" in html
 
 
-def test_campaign_page_refreshes_while_unfinished(client, running):
+def test_campaign_page_polls_its_state_while_unfinished(client, running):
     client.force_login(running["calvados"].people["region"])
     campaign = services.campaign_start(actor=None, year=2025, region=running["calvados"].ars.region)
     response = client.get(reverse("reports:campaign", args=[campaign.pk]))
     html = response.content.decode()
     assert response.status_code == 200, html[-3000:]
-    assert 'http-equiv="refresh"' in html and "0 rapport terminé sur 4 (0 %)" in html  # French agreement: 0 is singular
+    assert "0 rapport terminé sur 4 (0 %)" in html  # French agreement: 0 is singular
+    assert 'http-equiv="refresh"' not in html and "data-poll-url=" in html and 'role="status"' in html
+    fragment = client.get(reverse("reports:campaign", args=[campaign.pk]), {"etat": "1"}).content.decode()
+    assert 'data-poll-done="0"' in fragment and "0 rapport terminé sur 4" in fragment
+    assert 'data-poll-part="tableau"' in fragment and "<html" not in fragment
 
 
 def test_campaign_form_refuses_a_departement_of_another_region(client, running):

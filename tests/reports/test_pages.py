@@ -35,13 +35,38 @@ def test_a_bad_year_is_shown_next_to_the_field(client, contract):
     assert "Sélectionnez un choix valide" in html
 
 
-def test_a_waiting_job_refreshes_itself_and_says_the_service_is_down(client, contract):
+def test_a_waiting_job_updates_a_live_region_and_says_the_service_is_down(client, contract):
     report = ReportFactory(contract=contract)  # never reached the broker: enqueued_at is empty
     client.force_login(contract.people["coordinateur"])
-    html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in html
+    url = reverse("reports:detail", args=[report.pk])
+    html = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in html  # a reload moved focus to the top every 3 s (WCAG 2.2.1)
+    assert f'data-poll-url="{url}?etat=1"' in html and "js/poll.js" in html
+    assert '<div id="etat" role="status" aria-live="polite" data-poll-part="etat">' in html
+    assert f'href="{url}">Rafraîchir' in html  # without JavaScript
     assert "momentanément indisponible" in html and "bien enregistrée" in html
-    assert "script" not in html.split("</head>")[0].split("<title>")[1]  # refresh without inline script (CSP)
+    fragment = client.get(url, {"etat": "1"}).content.decode()
+    assert "<html" not in fragment and 'data-poll-done="0"' in fragment and "momentanément indisponible" in fragment
+    report.status, report.file = ReportStatus.PRET, "rapports/x.pdf"
+    report.save()
+    fragment = client.get(url, {"etat": "1"}).content.decode()
+    assert 'data-poll-done="1"' in fragment and reverse("reports:download", args=[report.pk]) in fragment
+    assert "Rafraîchir" not in fragment
+
+
+def test_the_state_fragment_answers_exactly_like_its_page(client, contract):
+    """`?etat=1` is the same view: each role gets the page's status code (another tenant's report: 404)."""
+    own, foreign = ReportFactory(contract=contract), ReportFactory()
+    urls = [reverse("reports:detail", args=[own.pk]), reverse("reports:detail", args=[foreign.pk]),
+            reverse("reports:contract", args=[contract.pk]), reverse("reports:contract", args=[foreign.contract_id])]
+    seen = set()
+    for user in contract.people.values():
+        client.force_login(user)
+        for url in urls:
+            page, fragment = client.get(url).status_code, client.get(url, {"etat": "1"}).status_code
+            assert page == fragment, (user.username, url)
+            seen.add(page)
+    assert seen >= {200, 404}
 
 
 def test_a_failed_job_shows_its_reason_and_a_retry_button(client, contract, django_capture_on_commit_callbacks):
@@ -51,7 +76,7 @@ def test_a_failed_job_shows_its_reason_and_a_retry_button(client, contract, djan
     assert "données incohérentes" in html and "Relancer la production" not in html
     client.force_login(contract.people["coordinateur"])
     html = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
-    assert "Relancer la production" in html and 'http-equiv="refresh"' not in html
+    assert "Relancer la production" in html and "data-poll-url" not in html  # failed: nothing to wait for
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:retry", args=[report.pk]))
     assert response.status_code == 302

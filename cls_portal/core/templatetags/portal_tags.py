@@ -12,6 +12,8 @@ from cls_portal.core.formatting import (
     format_percent,
     is_plural,
 )
+from cls_portal.core.page import form_errors
+from cls_portal.core.page import page_title as build_page_title
 
 register = template.Library()
 
@@ -77,3 +79,16 @@ def query_replace(context, **kwargs):
         else:
             query[key] = value
     return urlencode(sorted(query.lists()), doseq=True)
+
+
+@register.simple_tag(takes_context=True)
+def page_errors(context):
+    """The rejected forms of the page, as one list (`cls_portal.core.page.form_errors`): `base.html` reads it
+    once (`{% page_errors as page_errors %}`) for the title and the error summary."""
+    return form_errors(context)
+
+
+@register.simple_tag(takes_context=True)
+def page_title(context, title=None):
+    """The `<title>`: error prefix, title, filters applied, page number, site (`cls_portal.core.page`)."""
+    return build_page_title(context, title)

@@ -28,7 +28,7 @@ from actions.models import Axe, FicheAction
 from cls_portal.accounts.models import Role, RoleMembership
 from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Organisation, OrganisationType
 from contracts.enums import Phase
-from contracts.models import Contract
+from contracts.models import Contract, CoordinatorTerm, PerimeterPeriod
 
 PREFIX = "CLS échelle"
 PHASES = [Phase.MISE_EN_OEUVRE] * 6 + [Phase.DIAGNOSTIC, Phase.PREALABLE, Phase.EVALUATION_FINALE, Phase.CLOS]
@@ -169,6 +169,12 @@ class Command(BaseCommand):
         CThrough = Contract.coordinators.through
         CThrough.objects.bulk_create([CThrough(contract_id=c.pk, user_id=u.pk)
                                       for c, u in zip(contracts, users, strict=True)], batch_size=5000)
+        # The dated records the figures of a past date read (contracts.periods), as the services write them.
+        PerimeterPeriod.objects.bulk_create([PerimeterPeriod(contract_id=c.pk, commune_id=code)
+                                             for c, e in zip(contracts, epcis, strict=True)
+                                             for code, _ in communes_by_epci.get(e.code, [])], batch_size=5000)
+        CoordinatorTerm.objects.bulk_create([CoordinatorTerm(contract_id=c.pk, user_id=u.pk)
+                                             for c, u in zip(contracts, users, strict=True)], batch_size=5000)
         return contracts
 
     # -- action plan -------------------------------------------------------------------------
