@@ -78,8 +78,25 @@ def write_markdown(results, path: Path):
         constant = len({(r["queries"], r.get("region_queries_max"), r.get("at_queries")) for _, r in rows}) == 1
         lines += ["", "Objectif : nombre de requêtes constant quel que soit le nombre de contrats et de communes — "
                       f"{_ok(constant) if len(rows) > 1 else 'une seule taille mesurée'}", ""]
-    for key in ("reports", "campaign", "load"):
+    for key in ("reports", "chromium", "campaign", "load"):
         part = results.get(key)
         if part:
             lines += [f"## {part.get('title', key)}", ""] + part.get("lines", []) + [""]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def replace_section(path: Path, title: str, lines: list[str]):
+    """Put `## title` and its lines in RESULTS.md in place of that section (or after the report's, or at the
+    end), leaving every other section as it is: one part re-measured without re-running the whole bench."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Résultats des bancs d'essai\n"
+    sections = text.split("\n## ")
+    block = "\n".join([title, "", *lines, ""])
+    for i, section in enumerate(sections[1:], 1):
+        if section.split("\n", 1)[0].strip() == title:
+            sections[i] = block
+            break
+    else:
+        after = next((i for i, s in enumerate(sections[1:], 1) if s.startswith("Rapport d'activité")),
+                     len(sections) - 1)
+        sections.insert(after + 1, block)
+    path.write_text("\n## ".join(sections).rstrip("\n") + "\n", encoding="utf-8")

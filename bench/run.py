@@ -171,6 +171,9 @@ def main():
         print("== rapport d'activité", flush=True)
         results["reports"] = attempt("rapport d'activité", run_json, "reports.py", largest)
         checkpoint()
+        print("== rapport d'activité : le portail et Chromium côte à côte", flush=True)
+        results["chromium"] = attempt("portail et Chromium", run_json, "report_vs_chromium.py", largest)
+        checkpoint()
     if "load" in parts:
         print("== charge (gunicorn, 20 utilisateurs)", flush=True)
         results["load"] = attempt("charge", run_json, "load.py", largest)

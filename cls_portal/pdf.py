@@ -7,6 +7,7 @@ leak a request to a third party nor hang on one.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -59,12 +60,10 @@ def _local_fetcher_class():
     return LocalOnlyURLFetcher
 
 
-def html_to_pdf(html: str, *, stylesheets: list[str] = (), pdf_variant: str | None = None) -> bytes:
-    """Render `html` (with static `stylesheets`, e.g. ["reports/report.css"]) to PDF bytes.
-
-    Relative URLs in the HTML resolve against the static folder; fonts referenced by the stylesheets
-    are embedded (subset). `pdf_variant` (e.g. "pdf/ua-1") asks WeasyPrint for a tagged PDF.
-    """
+@functools.lru_cache(maxsize=8)
+def _prepared(stylesheets: tuple[str, ...]):
+    """(fetcher, font configuration, parsed stylesheets), made once per worker process and reused by every
+    document: the stylesheets are parsed and their @font-face fonts loaded once, not once per report."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -74,6 +73,19 @@ def html_to_pdf(html: str, *, stylesheets: list[str] = (), pdf_variant: str | No
     font_config = FontConfiguration()
     css = [weasyprint.CSS(filename=str(static_path(s)), url_fetcher=fetcher, font_config=font_config)
            for s in stylesheets]
+    return fetcher, font_config, css
+
+
+def html_to_pdf(html: str, *, stylesheets: list[str] = (), pdf_variant: str | None = None) -> bytes:
+    """Render `html` (with static `stylesheets`, e.g. ["reports/report.css"]) to PDF bytes.
+
+    Relative URLs in the HTML resolve against the static folder; fonts referenced by the stylesheets
+    are embedded (subset). `pdf_variant` (e.g. "pdf/ua-1") asks WeasyPrint for a tagged PDF. The parsed
+    stylesheets and their fonts are kept for the life of the process (`_prepared`).
+    """
+    import weasyprint
+
+    fetcher, font_config, css = _prepared(tuple(stylesheets))
     base = static_path(stylesheets[0]).parent.as_uri() + "/" if stylesheets else None
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}

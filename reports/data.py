@@ -26,7 +26,7 @@ from funding import selectors as funding_selectors
 from .enums import ReportKind
 
 # Bump when the templates change what a given set of data looks like: old files are not reused.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4  # 4: print charts draw their texts as HTML (issue 19)
 
 ZERO = Decimal("0")
 

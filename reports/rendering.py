@@ -18,6 +18,8 @@ from .enums import ReportKind
 
 STYLESHEETS = ["reports/report.css"]
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with a structure tree (WeasyPrint 70 writes it cleanly)
+# Printed width of a chart (`.chart` in report.css): the charts draw their texts as HTML placed for it.
+CHART_WIDTH_MM = 120
 TEMPLATES = {ReportKind.ACTIVITE: "reports/pdf/activite.html", ReportKind.FINANCIER: "reports/pdf/financier.html"}
 
 
@@ -26,7 +28,7 @@ def _indicator_chart(fiche_code: str, ind: dict):
     if not ind["historique"] and ind["cible"] is None:
         return ""
     return series_chart(ind["historique"], title=f"Fiche {fiche_code} — {ind['libelle']}", target=ind["cible"],
-                        baseline=ind["reference"], unit=ind["unite"])
+                        baseline=ind["reference"], unit=ind["unite"], print_width_mm=CHART_WIDTH_MM)
 
 
 def _charts(kind: str, data: dict) -> dict:
@@ -39,10 +41,12 @@ def _charts(kind: str, data: dict) -> dict:
                 charts["indicators"][fiche["code"]] = [_indicator_chart(fiche["code"], ind)
                                                        for ind in fiche["indicateurs"]]
         if plan["status_counts"]:
-            charts["status"] = bar_chart(plan["status_counts"], title="Fiches actions par statut", unit="")
+            charts["status"] = bar_chart(plan["status_counts"], title="Fiches actions par statut", unit="",
+                                         print_width_mm=CHART_WIDTH_MM)
     elif data["actions"]["funders"]:
         charts["funders"] = bar_chart([(f["financeur"], f["montant"]) for f in data["actions"]["funders"]],
-                                      title="Financement des actions par financeur", unit="€")
+                                      title="Financement des actions par financeur", unit="€",
+                                      print_width_mm=CHART_WIDTH_MM)
     return charts
 
 

@@ -16,6 +16,12 @@ never a separator).
   of a value).
 
 With no value at all, both return a sentence (`<p>`) instead of an empty picture.
+
+Print variant (`print_width_mm=120`, the reports): the same picture for a chart printed that wide, its
+texts (ticks, values, years, labels) drawn as HTML over the SVG (`<span class="cls-chart__l">`, placed
+in millimetres) instead of SVG `<text>`, and no screen-reader table (the report prints its own tables).
+WeasyPrint lays out and draws SVG text one letter at a time (issue 19: a quarter of a 40-sheet report's
+time); HTML text is laid out once per label.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -130,9 +137,90 @@ def _text(x, y, text, *, anchor="start", fill=TEXT_COLOUR) -> str:
     return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill, text)
 
 
+def _baseline(line_height: float = LINE_HEIGHT) -> float:
+    """Where the first baseline sits in a line box (DejaVu Sans: ascent 0.928 em, descent 0.236 em)."""
+    return (line_height - 1.164 * FONT_SIZE) / 2 + 0.928 * FONT_SIZE
+
+
+# DejaVu Sans advances, in em: its digits are all as wide (tabular), so a row of years is one line of text.
+DIGIT_WIDTH, SPACE_WIDTH = 0.6362, 0.3179
+
+
+class _Texts:
+    """The chart's texts: SVG `<text>` in the picture (screens), or HTML spans over it (print variant)."""
+
+    def __init__(self, width: float, print_width_mm: float | None):
+        self.mm = print_width_mm / width if print_width_mm else None  # millimetres per SVG unit
+        self.spans: list[str] = []
+
+    def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR) -> str:
+        """SVG markup for the picture ("" in the print variant, where the text becomes a span). A list of
+        lines is drawn as `<tspan>`s, one per line."""
+        if self.mm is None and isinstance(lines, str):
+            return _text(x, y, lines, anchor=anchor, fill=fill)
+        lines = [lines] if isinstance(lines, str) else list(lines)
+        if self.mm is None:
+            return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill,
+                               mark_safe("".join(format_html('<tspan x="{}" dy="{}">{}</tspan>', _c(x),
+                                                             0 if i == 0 else LINE_HEIGHT, line)
+                                                 for i, line in enumerate(lines))))
+        top = (y - _baseline()) * self.mm
+        # A width on every box (wide enough, never cut: nowrap): no shrink-to-fit pass for WeasyPrint.
+        box = (max(_text_width(line) for line in lines) + 2 * FONT_SIZE) * self.mm
+        if anchor == "end":
+            place = f"left:{css_number(x * self.mm - box, 2)}mm;text-align:right"
+        elif anchor == "middle":
+            place = f"left:{css_number(x * self.mm - box / 2, 2)}mm;text-align:center"
+        else:
+            place = f"left:{css_number(x * self.mm, 2)}mm"
+        place += f";width:{css_number(box, 2)}mm"
+        colour = "" if fill == TEXT_COLOUR else f";color:{fill}"
+        self.spans.append(format_html('<span class="cls-chart__l" style="top:{}mm;{}{}">{}</span>',
+                                      css_number(top, 2), place, colour,
+                                      mark_safe("<br>".join(escape(line) for line in lines))))
+        return ""
+
+    def column(self, x, first_y, lines: Sequence[str], step: float, *, fill=TEXT_COLOUR) -> bool:
+        """Print variant: right-aligned labels ending at `x`, baselines from `first_y` every `step` units,
+        as one box of several lines. False (nothing done) on screens or when the lines would not fit."""
+        if self.mm is None or step < LINE_HEIGHT:
+            return False
+        box = (max(_text_width(line) for line in lines) + 2 * FONT_SIZE) * self.mm
+        self.spans.append(format_html(
+            '<span class="cls-chart__l" style="top:{}mm;left:{}mm;width:{}mm;text-align:right;line-height:{}mm;'
+            'color:{}">{}</span>', css_number((first_y - _baseline(step)) * self.mm, 2),
+            css_number(x * self.mm - box, 2), css_number(box, 2), css_number(step * self.mm, 3), fill,
+            mark_safe("<br>".join(escape(line) for line in lines))))
+        return True
+
+    def years(self, first_x, y, years: Sequence[str], step: float) -> bool:
+        """Print variant: four-digit years centred every `step` units from `first_x` on one line of text
+        (tabular digits, word spacing). False (nothing done) on screens or for other labels."""
+        if self.mm is None or not years or not all(len(y) == 4 and y.isdigit() for y in years):
+            return False
+        word = 4 * DIGIT_WIDTH * FONT_SIZE
+        spacing = step - word - SPACE_WIDTH * FONT_SIZE
+        self.spans.append(format_html(
+            '<span class="cls-chart__l" style="top:{}mm;left:{}mm;width:{}mm;word-spacing:{}mm">{}</span>',
+            css_number((y - _baseline()) * self.mm, 2), css_number((first_x - word / 2) * self.mm, 2),
+            css_number(len(years) * step * self.mm, 2), css_number(spacing * self.mm, 3), " ".join(years)))
+        return True
+
+    def plot(self, svg: str, desc: str) -> str:
+        """The picture, with its texts over it in the print variant. There the SVG is an image (a `data:`
+        URI, read by WeasyPrint's XML parser, not one more HTML subtree to parse and style) whose `alt` is
+        the chart's sentence."""
+        if self.mm is None:
+            return svg
+        return (f'<div class="cls-chart__plot" style="font-size:{css_number(FONT_SIZE * self.mm, 3)}mm">'
+                + format_html('<img class="cls-chart__svg" src="data:image/svg+xml;charset=utf-8,{}" alt="{}">',
+                              quote(svg, safe=" =:;,/()'-"), desc)
+                + f'{"".join(self.spans)}</div>')
+
+
 def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: str = "", description: str = "",
               decimals: int | None = None, width: int = 640, bar_height: int = 20, css_class: str = "",
-              empty: str = "aucune donnée à représenter.") -> SafeString:
+              empty: str = "aucune donnée à représenter.", print_width_mm: float | None = None) -> SafeString:
     """Horizontal bar chart of `(label, value)` pairs. Negative or missing values draw no bar.
     `decimals`: the rounding of the labels, the sentence and the table alike (None: as `|nombre`)."""
     items = [(str(label), value) for label, value in items]
@@ -160,6 +248,7 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
     height = axis_y + LINE_HEIGHT + 8
     desc = description or "; ".join(f"{label} : {labels[label]}" for label, _ in items) + "."
     parts = [_svg_open(width, height, title, desc)]
+    texts = _Texts(width, print_width_mm)
     n_ticks = int(round(top / step))
     for k in range(n_ticks + 1):
         tx = plot_x + plot_w * k / n_ticks
@@ -167,29 +256,26 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
                                  _c(tx), _c(gap / 2), _c(tx), _c(axis_y), GRID_COLOUR if k else AXIS_COLOUR))
         if k in (0, n_ticks) or n_ticks <= 5:
             tick = format_number(step * k, unit="%" if unit == "%" else "")
-            parts.append(_text(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR))
+            parts.append(texts.add(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR))
     for label, value, lines, ry, row_h in rows:
         first = ry + (row_h - len(lines) * LINE_HEIGHT) / 2 + FONT_SIZE
-        parts.append(format_html('<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>', _c(label_w), _c(first),
-                                 TEXT_COLOUR, mark_safe("".join(
-                                     format_html('<tspan x="{}" dy="{}">{}</tspan>', _c(label_w),
-                                                 0 if i == 0 else LINE_HEIGHT, line)
-                                     for i, line in enumerate(lines)))))
+        parts.append(texts.add(label_w, first, lines, anchor="end"))
         w = max(0.0, _f(value)) / top * plot_w
         bar_y = ry + (row_h - bar_height) / 2
         parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                  _c(plot_x), _c(bar_y), _c(w), bar_height, BAR_COLOUR))
-        parts.append(_text(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label]))
+        parts.append(texts.add(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label]))
     parts.append("</svg>")
-    table = _table(title, ["Libellé", f"Valeur{f' ({unit})' if unit else ''}"],
-                   [(label, labels[label]) for label, _ in items])
-    return _figure(title, "".join(parts), table, css_class)
+    table = "" if print_width_mm else _table(title, ["Libellé", f"Valeur{f' ({unit})' if unit else ''}"],
+                                             [(label, labels[label]) for label, _ in items])
+    return _figure(title, texts.plot("".join(parts), desc), table, css_class)
 
 
 def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: str, target: Number | None = None,
                  target_label: str = "Cible", unit: str = "", baseline: Number | None = None,
                  decimals: int | None = None, width: int = 560, height: int = 240, css_class: str = "",
-                 empty: str = "aucune valeur saisie pour le moment.") -> SafeString:
+                 empty: str = "aucune valeur saisie pour le moment.", print_width_mm: float | None = None,
+                 ) -> SafeString:
     """Values by year (vertical bars) against an optional target line (dashed) and baseline (dotted).
     Without any value: a sentence (with the target, if any), not an empty picture."""
     points = [(str(year), value) for year, value in points]
@@ -213,22 +299,41 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         return base_y - _f(value) / top * plot_h
 
     parts = [_svg_open(width, height, title, sentence)]
+    texts = _Texts(width, print_width_mm)
+    ticks_done = texts.column(margin_left - 5, base_y - plot_h + FONT_SIZE * 0.35, tick_labels[::-1],
+                              plot_h / n_ticks, fill=AXIS_COLOUR)
+    # Print variant: the grid and the bars as one path each (fewer SVG nodes for WeasyPrint to draw).
+    grid, bars = [], []
     for k, tick in enumerate(tick_labels):
         ty = base_y - plot_h * k / n_ticks
-        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>', _c(margin_left),
-                                 _c(ty), _c(width - margin_right), _c(ty), AXIS_COLOUR if k == 0 else GRID_COLOUR))
-        parts.append(_text(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR))
+        if print_width_mm and k:
+            grid.append(f"M{_c(margin_left)} {_c(ty)}H{_c(width - margin_right)}")
+        else:
+            parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>', _c(margin_left),
+                                     _c(ty), _c(width - margin_right), _c(ty),
+                                     AXIS_COLOUR if k == 0 else GRID_COLOUR))
+        if not ticks_done:
+            parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR))
     n = max(1, len(points))
     slot = plot_w / n
     bar_w = min(48.0, slot * 0.6)
+    years_done = texts.years(margin_left + slot / 2, height - 8, [year for year, _ in points], slot)
     for i, (year, value) in enumerate(points):
         cx = margin_left + i * slot + slot / 2
         if to_decimal(value) is not None:
             vy = y_of(max(0.0, _f(value)))
-            parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
-                                     _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
-            parts.append(_text(cx, vy - 4, _fmt(value, "", decimals), anchor="middle"))
-        parts.append(_text(cx, height - 8, year, anchor="middle"))
+            if print_width_mm:
+                bars.append(f"M{_c(cx - bar_w / 2)} {_c(vy)}h{_c(bar_w)}v{_c(base_y - vy)}h{_c(-bar_w)}Z")
+            else:
+                parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                                         _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
+            parts.append(texts.add(cx, vy - 4, _fmt(value, "", decimals), anchor="middle"))
+        if not years_done:
+            parts.append(texts.add(cx, height - 8, year, anchor="middle"))
+    if grid:
+        parts.insert(1, format_html('<path d="{}" stroke="{}" fill="none"></path>', "".join(grid), GRID_COLOUR))
+    if bars:
+        parts.append(format_html('<path d="{}" fill="{}"></path>', "".join(bars), BAR_COLOUR))
     if baseline is not None:
         parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
                                  'stroke-dasharray="2 3"></line>', _c(margin_left), _c(y_of(baseline)),
@@ -244,8 +349,8 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         rows.append(("Valeur de référence", _fmt(baseline, unit, decimals)))
     if target is not None:
         rows.append((target_label, _fmt(target, unit, decimals)))
-    table = _table(title, ["Année", f"Valeur{f' ({unit})' if unit else ''}"], rows)
-    return _figure(title, "".join(parts), table, css_class, legend)
+    table = "" if print_width_mm else _table(title, ["Année", f"Valeur{f' ({unit})' if unit else ''}"], rows)
+    return _figure(title, texts.plot("".join(parts), sentence), table, css_class, legend)
 
 
 def _legend(unit, target, target_label, baseline, decimals) -> str:

@@ -1,5 +1,6 @@
 """cls_portal.core.charts: accessible server-rendered SVG that a person can read."""
 
+import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -105,6 +106,38 @@ def test_coordinates_never_carry_a_decimal_comma(settings):
         for attr in ("x", "y", "width", "height", "x1", "x2", "y1", "y2"):
             if el.get(attr) is not None:
                 float(el.get(attr))  # a point, no separator
+
+
+def _print_texts(markup):
+    """The texts of a print-variant chart: its HTML spans, line breaks as spaces."""
+    return [t.replace("<br>", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup)]
+
+
+def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
+    kwargs = {"title": "Nombre de dépistages", "target": Decimal("200"), "baseline": Decimal("50")}
+    points = [(2021, Decimal("120")), (2022, None), (2023, Decimal("180.5"))]
+    screen = series_chart(points, **kwargs)
+    printed = series_chart(points, **kwargs, print_width_mm=120)
+    screen_texts = sorted(t.text for t in _svg(screen).iter(f"{NS}text"))
+    assert "<text" not in printed and 'src="data:image/svg+xml;' in printed and "fr-sr-only" not in printed
+    assert sorted(" ".join(_print_texts(printed)).split()) == sorted(" ".join(screen_texts).split())
+    # The years share one line of text, the ticks one box: fewer boxes for WeasyPrint to lay out.
+    assert "2021 2022 2023" in _print_texts(printed)
+    assert len(_print_texts(printed)) == 4  # ticks, years, two values
+    assert 'alt="Valeurs : 2021 : 120, 2023 : 180,5.' in printed
+    # A "#" (the colours) would end the data: URI for a browser: every one is percent-encoded.
+    src = re.search(r'src="(data:[^"]*)"', printed).group(1)
+    assert "#" not in src and "%23000091" in src
+
+
+def test_the_print_variant_keeps_long_labels_whole_and_other_labels_apart():
+    items = [("Un libellé assez long pour passer à la ligne suivante", 3), ("Court", 12)]
+    printed = bar_chart(items, title="Fiches", print_width_mm=120)
+    texts = _print_texts(printed)
+    assert "Un libellé assez long pour passer à la ligne suivante" in " ".join(texts)
+    assert "12" in texts and "Court" in texts and "<text" not in printed
+    series = series_chart([("T1", 1), ("T2", 2)], title="Trimestres", print_width_mm=120)
+    assert "T1" in _print_texts(series) and "T2" in _print_texts(series)  # not years: one span each
 
 
 def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over_a_table_of_zeros():
