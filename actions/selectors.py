@@ -410,3 +410,35 @@ def meeting_sheets(contract) -> dict[int, list[str]]:
     for row in rows:
         out.setdefault(row.meeting_id, []).append(f"{row.ficheaction.code} {row.ficheaction.titre}")
     return out
+
+
+@dataclass
+class IndicatorSummary:
+    fiche: FicheAction
+    indicateur: Indicateur
+    values: list  # one per year of `years` (None: not entered)
+    last: object  # the last value entered, whatever its year
+    last_year: int | None
+    reached: bool | None  # the target reached by the last value (None: no target or no value)
+
+
+def indicator_summary(contract, only: Q | None = None, today: dt.date | None = None) -> tuple[list[int], list]:
+    """End-of-contract summary of every indicator of the sheets `only` lets the user read (see
+    `permissions.plan_scope`): baseline, the value of each year of implementation, target, reached or not.
+    (years, rows); 3 queries whatever the number of sheets, indicators and years."""
+    years = contract_years(contract, today)
+    fiches = (FicheAction.objects.filter(contract=contract).select_related("axe")
+              .prefetch_related(Prefetch("indicateurs", queryset=Indicateur.objects.order_by("pk")
+                                         .prefetch_related("valeurs")))
+              .order_by("axe__numero", "numero"))
+    if only is not None:
+        fiches = fiches.filter(only)
+    rows = []
+    for fiche in fiches:
+        for ind in fiche.indicateurs.all():
+            by_year = {v.annee: v.valeur for v in ind.valeurs.all()}
+            last_year = max(by_year) if by_year else None
+            last = by_year.get(last_year)
+            rows.append(IndicatorSummary(fiche=fiche, indicateur=ind, values=[by_year.get(y) for y in years],
+                                         last=last, last_year=last_year, reached=ind.atteint(last)))
+    return years, rows

@@ -51,6 +51,22 @@ def plan(request, contract_pk):
     })
 
 
+def indicator_summary(request, contract_pk):
+    """Every indicator of the plan over the contract's life: baseline, each year, target, reached or not
+    (the end-of-contract summary the final evaluation starts from)."""
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    require(permissions.can_view_plan(request.user, contract))
+    years, rows = selectors.indicator_summary(contract, permissions.plan_scope(request.user, contract))
+    counts = {"reached": sum(1 for r in rows if r.reached), "missed": sum(1 for r in rows if r.reached is False),
+              "unknown": sum(1 for r in rows if r.reached is None)}
+    return render(request, "actions/indicator_summary.html", {
+        "contract": contract, "years": years, "rows": rows, "counts": counts,
+        "title": f"Bilan des indicateurs — {contract.nom}",
+        "contract_tabs": tabs_for(request.user, contract),
+        "breadcrumbs": _crumbs(contract, _plan_crumb(contract), ("Bilan des indicateurs", None)),
+    })
+
+
 def _axe_form_page(request, contract, axe=None):
     form = forms.AxeForm(request.POST or None, instance=axe, priorites=selectors.priorites_for(contract, axe))
     if request.method == "POST" and form.is_valid():

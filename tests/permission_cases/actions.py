@@ -19,6 +19,7 @@ def _complete_draft(t):
 
 CASES = [
     Case("actions:plan", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
+    Case("actions:indicator_summary", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_list", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_list", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}, query="?format=csv"),
     Case("actions:followup_year", VIEW_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
