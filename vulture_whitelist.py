@@ -295,3 +295,6 @@ profil  # unused property (cls_portal/accounts/rgaa.py): read by templates/legal
 au  # regional/filters.py, regional/forms.py: the date of the figures, a filter / form field read by name
 with_population  # regional/selectors.py QPVCoverage: read by regional/dashboard.html
 groupe_travail  # unused variable (actions/models.py): a ModelForm field and FICHE_FIELDS entry, read by name
+evaluation_questions  # unused variable (contracts/models.py, forms.py): fields read by name (services.EVALUATION_FIELDS) and by contract_detail.html
+evaluation_evaluateurs  # idem
+evaluation_calendrier  # idem

@@ -103,6 +103,7 @@ class ContractEvent(models.TextChoices):
     SIGNATAIRE_AJOUTE = "contrat_signataire_ajoute", "Signataire ou partenaire ajouté"
     SIGNATAIRE_RETIRE = "contrat_signataire_retire", "Signataire ou partenaire retiré"
     SIGNATAIRE_ENGAGEMENTS = "contrat_signataire_engagements", "Engagements d'un partenaire modifiés"
+    EVALUATION_METHODE = "contrat_evaluation_methode", "Méthode de l'évaluation finale modifiée"
     INSTANCE_CREEE = "contrat_instance_creee", "Instance de gouvernance créée"
     MEMBRE_AJOUTE = "contrat_membre_ajoute", "Membre ajouté à une instance"
     REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"

@@ -135,6 +135,17 @@ class SignatoryForm(PortalForm):
         self.fields["organisation"].queryset = region_organisations(contract)
 
 
+class EvaluationMethodForm(VersionFormMixin):
+    evaluation_questions = forms.CharField(
+        label="Questions évaluatives", required=False, widget=TEXTAREA,
+        help_text="Ce que l'évaluation finale doit établir (une question par ligne).")
+    evaluation_evaluateurs = forms.CharField(
+        label="Qui évalue", required=False, widget=TEXTAREA,
+        help_text="Comité de pilotage, évaluateur externe, ORS… et qui supervise.")
+    evaluation_calendrier = forms.CharField(label="Calendrier de l'évaluation", required=False, widget=TEXTAREA,
+                                            help_text="Les grandes dates, la dernière année du contrat.")
+
+
 class SignatoryCommitmentsForm(PortalForm):
     moyens_droit_commun = forms.CharField(label="Moyens de droit commun mobilisés", required=False, widget=TEXTAREA,
                                           help_text="Services, dispositifs et personnels que le partenaire mobilise.")

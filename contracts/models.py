@@ -94,6 +94,11 @@ class Contract(VersionedModel):
     coordinators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="contracts_coordonnes",
                                           verbose_name="coordinateur(s)")
     prs = models.CharField("PRS mis en œuvre", max_length=120, blank=True)
+    # The final evaluation's method, set out in the contract (fiche pratique: evaluative questions, who
+    # evaluates, schedule); the indicator summary (actions) is the data it starts from.
+    evaluation_questions = models.TextField("questions évaluatives", blank=True)
+    evaluation_evaluateurs = models.TextField("qui évalue", blank=True)
+    evaluation_calendrier = models.TextField("calendrier de l'évaluation", blank=True)
 
     epci = models.ForeignKey("territories.EPCI", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="contracts", verbose_name="EPCI de référence")

@@ -434,6 +434,17 @@ def signatory_add(request, pk):
     return done or _form_page(request, contract, form, "Ajouter un signataire ou un partenaire")
 
 
+def evaluation_method(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    form = forms.EvaluationMethodForm(request.POST or None, initial={
+        "version": contract.version, **{k: getattr(contract, k) for k in services.EVALUATION_FIELDS}})
+    done = _save(request, form, contract,
+                 lambda d: services.evaluation_method_update(actor=request.user, contract=contract,
+                                                             version=d.pop("version"), data=d),
+                 success="Méthode de l'évaluation finale enregistrée.", anchor="#evaluation")
+    return done or _form_page(request, contract, form, "Méthode de l'évaluation finale", conflict=form.conflict)
+
+
 def signatory_commitments(request, pk, signatory_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     signatory = get_object_or_404(Signatory.objects.select_related("organisation"), contract=contract,

@@ -243,3 +243,21 @@ def test_partners_commitments_on_the_contract_page_in_history_and_in_the_activit
                                    role="partenaire")
     assert client.get(reverse("contracts:signatory_commitments", args=[s.contract.pk + 999, other.pk])
                       ).status_code == 404
+
+
+def test_the_final_evaluation_method_is_set_out_with_history_and_concurrency(setup, client):
+    s = setup(Phase.MISE_EN_OEUVRE)
+    client.force_login(s.coordinateur)
+    url = reverse("contracts:evaluation_method", args=[s.contract.pk])
+    assert client.get(url).status_code == 200
+    body = {"version": s.contract.version, "evaluation_questions": "Le CLS a-t-il réduit le renoncement aux soins ?",
+            "evaluation_evaluateurs": "COPIL, avec l'appui de l'ORS", "evaluation_calendrier": "Dernière année"}
+    assert client.post(url, body).status_code == 302
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "Le CLS a-t-il réduit le renoncement aux soins ?" in page.replace("&#x27;", "'")
+    line = HistoryEntry.objects.get(action="contrat_evaluation_methode", contract_id=s.contract.pk)
+    assert line.actor == s.coordinateur
+    # the same form posted again from the old version: someone saved since, nothing lost, nothing written
+    response = client.post(url, {**body, "evaluation_calendrier": "Autre"})
+    assert response.status_code == 200
+    assert HistoryEntry.objects.filter(action="contrat_evaluation_methode").count() == 1
