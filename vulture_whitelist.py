@@ -298,3 +298,8 @@ groupe_travail  # unused variable (actions/models.py): a ModelForm field and FIC
 evaluation_questions  # unused variable (contracts/models.py, forms.py): fields read by name (services.EVALUATION_FIELDS) and by contract_detail.html
 evaluation_evaluateurs  # idem
 evaluation_calendrier  # idem
+specificites_locales  # unused variable (contracts/models.py, forms.py): read by name (services.PREALABLE_FIELDS) and by contract_detail.html
+dispositifs_existants  # idem
+benefices_attendus  # idem
+RENCONTRE_ELUS  # unused variable (contracts/enums.py): an InstanceType choice offered by the instance form
+CONSEIL  # idem

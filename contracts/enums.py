@@ -72,6 +72,10 @@ class InstanceType(models.TextChoices):
     COPIL = "copil", "Comité de pilotage (COPIL)"
     COTECH = "cotech", "Comité technique (COTECH)"
     GROUPE_TRAVAIL = "groupe_travail", "Groupe de travail"
+    # Phase préalable (fiche pratique): the elected officials' first meeting with the délégation, and the ARS
+    # presenting the approach to the community council.
+    RENCONTRE_ELUS = "rencontre_elus", "Rencontre des élus avec la délégation départementale"
+    CONSEIL = "conseil", "Conseil communautaire ou municipal (présentation de la démarche par l'ARS)"
 
 
 class PlanChangeKind(models.TextChoices):
@@ -104,6 +108,7 @@ class ContractEvent(models.TextChoices):
     SIGNATAIRE_RETIRE = "contrat_signataire_retire", "Signataire ou partenaire retiré"
     SIGNATAIRE_ENGAGEMENTS = "contrat_signataire_engagements", "Engagements d'un partenaire modifiés"
     EVALUATION_METHODE = "contrat_evaluation_methode", "Méthode de l'évaluation finale modifiée"
+    PREALABLE_BILAN = "contrat_prealable_bilan", "Bilan de la phase préalable modifié"
     INSTANCE_CREEE = "contrat_instance_creee", "Instance de gouvernance créée"
     MEMBRE_AJOUTE = "contrat_membre_ajoute", "Membre ajouté à une instance"
     REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"

@@ -146,6 +146,16 @@ class EvaluationMethodForm(VersionFormMixin):
                                             help_text="Les grandes dates, la dernière année du contrat.")
 
 
+class PrealableForm(VersionFormMixin):
+    specificites_locales = forms.CharField(label="Spécificités locales", required=False, widget=TEXTAREA,
+                                           help_text="Ce qui caractérise le territoire et sa population.")
+    dispositifs_existants = forms.CharField(
+        label="Dispositifs déjà en place", required=False, widget=TEXTAREA,
+        help_text="CLSM, contrat de ville, CPTS, maisons de santé… et ce qu'ils couvrent.")
+    benefices_attendus = forms.CharField(label="Bénéfices attendus du CLS", required=False, widget=TEXTAREA,
+                                         help_text="Identifiés avec la délégation départementale.")
+
+
 class SignatoryCommitmentsForm(PortalForm):
     moyens_droit_commun = forms.CharField(label="Moyens de droit commun mobilisés", required=False, widget=TEXTAREA,
                                           help_text="Services, dispositifs et personnels que le partenaire mobilise.")

@@ -43,6 +43,7 @@ SENTENCES = {
     E.SIGNATAIRE_RETIRE: "Signataire ou partenaire retiré : {signataire}",
     E.SIGNATAIRE_ENGAGEMENTS: "Engagements de {signataire} modifiés",
     E.EVALUATION_METHODE: "Méthode de l'évaluation finale modifiée",
+    E.PREALABLE_BILAN: "Bilan de la phase préalable modifié",
     E.INSTANCE_CREEE: "Instance « {instance} » créée",
     E.MEMBRE_AJOUTE: "Membre ajouté à l'instance « {instance} » : {membre}",
     E.REUNION_ENREGISTREE: "Réunion enregistrée : {reunion}",
@@ -61,7 +62,8 @@ def register():
     # Everything on the contract page is for whoever may open it (the page answers 403 to the others).
     history.register_events(E, sentences=SENTENCES, audience="contrat",
                             edits={E.IDENTITE_MODIFIEE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE,
-                                   E.SIGNATAIRE_ENGAGEMENTS, E.EVALUATION_METHODE})
+                                   E.SIGNATAIRE_ENGAGEMENTS, E.EVALUATION_METHODE,
+                                   E.PREALABLE_BILAN})
     history.register_audience("contrat", lambda user, contract: True)
     history.register_subject(Contract, lambda c: {"nom": c.nom})
     history.register_subject(Document, lambda d: {"titre": d.titre})

@@ -96,6 +96,10 @@ class Contract(VersionedModel):
     prs = models.CharField("PRS mis en œuvre", max_length=120, blank=True)
     # The final evaluation's method, set out in the contract (fiche pratique: evaluative questions, who
     # evaluates, schedule); the indicator summary (actions) is the data it starts from.
+    # Closing the phase préalable (fiche pratique): what the délégation and the collectivité establish together.
+    specificites_locales = models.TextField("spécificités locales", blank=True)
+    dispositifs_existants = models.TextField("dispositifs déjà en place (CLSM, contrat de ville, CPTS…)", blank=True)
+    benefices_attendus = models.TextField("bénéfices attendus du CLS", blank=True)
     evaluation_questions = models.TextField("questions évaluatives", blank=True)
     evaluation_evaluateurs = models.TextField("qui évalue", blank=True)
     evaluation_calendrier = models.TextField("calendrier de l'évaluation", blank=True)

@@ -794,22 +794,36 @@ def signatory_add(*, actor, contract: Contract, organisation, role: str, represe
 
 SIGNATORY_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
 EVALUATION_FIELDS = ["evaluation_questions", "evaluation_evaluateurs", "evaluation_calendrier"]
+PREALABLE_FIELDS = ["specificites_locales", "dispositifs_existants", "benefices_attendus"]
+
+
+def _text_fields_update(*, actor, contract: Contract, version: int | None, data: dict, fields: list[str],
+                        event) -> Contract:
+    data = {k: v for k, v in data.items() if k in fields}
+    obj = lock_for_update(Contract, contract.pk, expected_version=version, submitted=data)
+    old = history.snapshot(obj, fields)
+    for k, v in data.items():
+        setattr(obj, k, v)
+    changes = history.diff(old, history.snapshot(obj, fields))
+    if changes:
+        bump(obj)
+        obj.save()
+        history.record(actor=actor, obj=obj, event=event, changes=changes)
+    return obj
 
 
 @transaction.atomic
 def evaluation_method_update(*, actor, contract: Contract, version: int | None, data: dict) -> Contract:
     """Set out the final evaluation's method (optimistic concurrency on `version`); nothing written if unchanged."""
-    data = {k: v for k, v in data.items() if k in EVALUATION_FIELDS}
-    obj = lock_for_update(Contract, contract.pk, expected_version=version, submitted=data)
-    old = history.snapshot(obj, EVALUATION_FIELDS)
-    for k, v in data.items():
-        setattr(obj, k, v)
-    changes = history.diff(old, history.snapshot(obj, EVALUATION_FIELDS))
-    if changes:
-        bump(obj)
-        obj.save()
-        history.record(actor=actor, obj=obj, event=ContractEvent.EVALUATION_METHODE, changes=changes)
-    return obj
+    return _text_fields_update(actor=actor, contract=contract, version=version, data=data, fields=EVALUATION_FIELDS,
+                               event=ContractEvent.EVALUATION_METHODE)
+
+
+@transaction.atomic
+def prealable_update(*, actor, contract: Contract, version: int | None, data: dict) -> Contract:
+    """What closes the phase préalable: local specifics, schemes already in place, expected benefits."""
+    return _text_fields_update(actor=actor, contract=contract, version=version, data=data, fields=PREALABLE_FIELDS,
+                               event=ContractEvent.PREALABLE_BILAN)
 
 
 @transaction.atomic

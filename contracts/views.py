@@ -445,6 +445,17 @@ def evaluation_method(request, pk):
     return done or _form_page(request, contract, form, "Méthode de l'évaluation finale", conflict=form.conflict)
 
 
+def prealable(request, pk):
+    contract = _contract(request, pk, permissions.can_edit_contract)
+    form = forms.PrealableForm(request.POST or None, initial={
+        "version": contract.version, **{k: getattr(contract, k) for k in services.PREALABLE_FIELDS}})
+    done = _save(request, form, contract,
+                 lambda d: services.prealable_update(actor=request.user, contract=contract,
+                                                     version=d.pop("version"), data=d),
+                 success="Bilan de la phase préalable enregistré.", anchor="#prealable")
+    return done or _form_page(request, contract, form, "Bilan de la phase préalable", conflict=form.conflict)
+
+
 def signatory_commitments(request, pk, signatory_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     signatory = get_object_or_404(Signatory.objects.select_related("organisation"), contract=contract,

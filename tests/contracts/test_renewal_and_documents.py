@@ -261,3 +261,24 @@ def test_the_final_evaluation_method_is_set_out_with_history_and_concurrency(set
     response = client.post(url, {**body, "evaluation_calendrier": "Autre"})
     assert response.status_code == 200
     assert HistoryEntry.objects.filter(action="contrat_evaluation_methode").count() == 1
+
+
+def test_closing_the_prealable_phase_and_its_meeting_types(setup, client):
+    from contracts.enums import InstanceType
+
+    s = setup(Phase.PREALABLE)
+    client.force_login(s.coordinateur)
+    url = reverse("contracts:prealable", args=[s.contract.pk])
+    body = {"version": s.contract.version, "specificites_locales": "Territoire rural, population âgée",
+            "dispositifs_existants": "CLSM depuis 2019 ; CPTS du Bessin",
+            "benefices_attendus": "Coordonner les acteurs"}
+    assert client.post(url, body).status_code == 302
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "CLSM depuis 2019 ; CPTS du Bessin" in page and "Coordonner les acteurs" in page
+    assert HistoryEntry.objects.filter(action="contrat_prealable_bilan", contract_id=s.contract.pk).count() == 1
+    conseil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.CONSEIL,
+                                       nom="Conseil communautaire")
+    services.meeting_create(actor=s.coordinateur, contract=s.contract, instance=conseil, date=dt.date(2025, 2, 3),
+                            ordre_du_jour="Présentation de la démarche de CLS par la délégation")
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "Présentation de la démarche de CLS par la délégation" in page
