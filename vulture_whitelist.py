@@ -303,3 +303,6 @@ dispositifs_existants  # idem
 benefices_attendus  # idem
 RENCONTRE_ELUS  # unused variable (contracts/enums.py): an InstanceType choice offered by the instance form
 CONSEIL  # idem
+recrutement_avis_ars  # unused variable (contracts/models.py, forms.py): read by name (services.RECRUITMENT_FIELDS) and by contract_detail.html
+recrutement_prise_de_poste  # idem
+FICHE_POSTE  # unused variable (contracts/enums.py): a DocumentType choice offered by the upload form

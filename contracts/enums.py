@@ -29,12 +29,14 @@ class DocumentType(models.TextChoices):
     DIAGNOSTIC = "diagnostic", "Diagnostic"
     RAPPORT = "rapport", "Rapport"
     RAPPORT_EVALUATION_FINALE = "rapport_evaluation_finale", "Rapport d'évaluation finale"
+    FICHE_POSTE = "fiche_poste", "Fiche de poste du coordinateur"
+    LETTRE_MISSION = "lettre_mission", "Lettre de mission du coordinateur"
     AUTRE = "autre", "Autre"
 
 
 # Signed or official documents: never deleted, only superseded by a new version.
 SIGNED_DOCUMENT_TYPES = {DocumentType.LETTRE_INTENTION, DocumentType.CONTRAT_SIGNE, DocumentType.AVENANT,
-                         DocumentType.RAPPORT_EVALUATION_FINALE}
+                         DocumentType.RAPPORT_EVALUATION_FINALE, DocumentType.LETTRE_MISSION}
 
 
 class SignatoryRole(models.TextChoices):
@@ -109,6 +111,7 @@ class ContractEvent(models.TextChoices):
     SIGNATAIRE_ENGAGEMENTS = "contrat_signataire_engagements", "Engagements d'un partenaire modifiés"
     EVALUATION_METHODE = "contrat_evaluation_methode", "Méthode de l'évaluation finale modifiée"
     PREALABLE_BILAN = "contrat_prealable_bilan", "Bilan de la phase préalable modifié"
+    RECRUTEMENT = "contrat_recrutement", "Recrutement du coordinateur"
     INSTANCE_CREEE = "contrat_instance_creee", "Instance de gouvernance créée"
     MEMBRE_AJOUTE = "contrat_membre_ajoute", "Membre ajouté à une instance"
     REUNION_ENREGISTREE = "contrat_reunion_enregistree", "Réunion enregistrée"

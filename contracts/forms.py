@@ -146,6 +146,15 @@ class EvaluationMethodForm(VersionFormMixin):
                                             help_text="Les grandes dates, la dernière année du contrat.")
 
 
+class RecruitmentForm(VersionFormMixin):
+    recrutement_avis_ars = forms.CharField(
+        label="Avis de l'ARS sur le recrutement", required=False, widget=TEXTAREA,
+        help_text="La délégation participe au recrutement du coordinateur : son avis sur la fiche de poste et "
+                  "sur la candidature retenue.")
+    recrutement_prise_de_poste = forms.DateField(label="Prise de poste du coordinateur", required=False,
+                                                 widget=DATE)
+
+
 class PrealableForm(VersionFormMixin):
     specificites_locales = forms.CharField(label="Spécificités locales", required=False, widget=TEXTAREA,
                                            help_text="Ce qui caractérise le territoire et sa population.")

@@ -44,6 +44,7 @@ SENTENCES = {
     E.SIGNATAIRE_ENGAGEMENTS: "Engagements de {signataire} modifiés",
     E.EVALUATION_METHODE: "Méthode de l'évaluation finale modifiée",
     E.PREALABLE_BILAN: "Bilan de la phase préalable modifié",
+    E.RECRUTEMENT: "Recrutement du coordinateur : avis de l'ARS ou prise de poste enregistrés",
     E.INSTANCE_CREEE: "Instance « {instance} » créée",
     E.MEMBRE_AJOUTE: "Membre ajouté à l'instance « {instance} » : {membre}",
     E.REUNION_ENREGISTREE: "Réunion enregistrée : {reunion}",
@@ -63,7 +64,7 @@ def register():
     history.register_events(E, sentences=SENTENCES, audience="contrat",
                             edits={E.IDENTITE_MODIFIEE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE,
                                    E.SIGNATAIRE_ENGAGEMENTS, E.EVALUATION_METHODE,
-                                   E.PREALABLE_BILAN})
+                                   E.PREALABLE_BILAN, E.RECRUTEMENT})
     history.register_audience("contrat", lambda user, contract: True)
     history.register_subject(Contract, lambda c: {"nom": c.nom})
     history.register_subject(Document, lambda d: {"titre": d.titre})

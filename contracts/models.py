@@ -100,6 +100,10 @@ class Contract(VersionedModel):
     specificites_locales = models.TextField("spécificités locales", blank=True)
     dispositifs_existants = models.TextField("dispositifs déjà en place (CLSM, contrat de ville, CPTS…)", blank=True)
     benefices_attendus = models.TextField("bénéfices attendus du CLS", blank=True)
+    # The coordinator's recruitment, in which the ARS takes part (ARS Normandie): its opinion and the date the
+    # coordinator took up the post; the job description and the mission letter are typed documents.
+    recrutement_avis_ars = models.TextField("avis de l'ARS sur le recrutement du coordinateur", blank=True)
+    recrutement_prise_de_poste = models.DateField("prise de poste du coordinateur", null=True, blank=True)
     evaluation_questions = models.TextField("questions évaluatives", blank=True)
     evaluation_evaluateurs = models.TextField("qui évalue", blank=True)
     evaluation_calendrier = models.TextField("calendrier de l'évaluation", blank=True)

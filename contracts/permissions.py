@@ -135,6 +135,13 @@ def can_plan_steps(user, contract) -> Result:
     return False, "Seule la délégation départementale du contrat ajoute, retire ou réordonne ses étapes."
 
 
+def can_record_recruitment(user, contract) -> Result:
+    """The ARS's part in the coordinator's recruitment: the délégation of the contract."""
+    if user.is_portal_admin or _is_delegation(user, contract):
+        return OK
+    return False, "Seule la délégation départementale du contrat donne l'avis de l'ARS sur le recrutement."
+
+
 def can_create_organisation(user) -> Result:
     """Partner organisations: coordinators, délégations and the regional team, in their own région."""
     if user.is_portal_admin or user.roles() & {Role.COORDINATEUR, Role.DELEGATION, Role.REGION}:

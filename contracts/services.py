@@ -795,6 +795,7 @@ def signatory_add(*, actor, contract: Contract, organisation, role: str, represe
 SIGNATORY_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
 EVALUATION_FIELDS = ["evaluation_questions", "evaluation_evaluateurs", "evaluation_calendrier"]
 PREALABLE_FIELDS = ["specificites_locales", "dispositifs_existants", "benefices_attendus"]
+RECRUITMENT_FIELDS = ["recrutement_avis_ars", "recrutement_prise_de_poste"]
 
 
 def _text_fields_update(*, actor, contract: Contract, version: int | None, data: dict, fields: list[str],
@@ -817,6 +818,15 @@ def evaluation_method_update(*, actor, contract: Contract, version: int | None, 
     """Set out the final evaluation's method (optimistic concurrency on `version`); nothing written if unchanged."""
     return _text_fields_update(actor=actor, contract=contract, version=version, data=data, fields=EVALUATION_FIELDS,
                                event=ContractEvent.EVALUATION_METHODE)
+
+
+@transaction.atomic
+def recruitment_update(*, actor, contract: Contract, version: int | None, data: dict) -> Contract:
+    """The ARS's opinion on the coordinator's recruitment and the date the coordinator took up the post."""
+    if data.get("recrutement_prise_de_poste"):
+        check_date(data["recrutement_prise_de_poste"], field="recrutement_prise_de_poste")
+    return _text_fields_update(actor=actor, contract=contract, version=version, data=data,
+                               fields=RECRUITMENT_FIELDS, event=ContractEvent.RECRUTEMENT)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/signataires/<int:signatory_pk>/retirer/", views.signatory_remove, name="signatory_remove"),
     path("<int:pk>/evaluation/", views.evaluation_method, name="evaluation_method"),
     path("<int:pk>/prealable/", views.prealable, name="prealable"),
+    path("<int:pk>/recrutement/", views.recruitment, name="recruitment"),
     path("<int:pk>/signataires/<int:signatory_pk>/engagements/", views.signatory_commitments,
          name="signatory_commitments"),
     path("<int:pk>/etapes/ajouter/", views.step_add, name="step_add"),

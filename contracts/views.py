@@ -198,6 +198,7 @@ def contract_detail(request, pk):
     for s in step_list:
         s.overdue = s.is_overdue(today)
     signatory_list = list(selectors.signatories(contract))
+    document_list = list(selectors.documents(contract))
     avenant_rows = selectors.avenant_rows(contract, avenant_list, signatory_list)
     for row in avenant_rows:
         row["form"] = forms.AvenantInitialsForm(signatories=row["missing"]) if row["missing"] else None
@@ -211,7 +212,9 @@ def contract_detail(request, pk):
         "steps": step_list,
         "instances": list(selectors.instances(contract)),
         "meetings": _with_sheets(contract, selectors.meetings(contract)),
-        "documents": list(selectors.documents(contract)),
+        "documents": document_list,
+        "fiches_poste": [d for d in document_list if d.type == DocumentType.FICHE_POSTE and not d.n_next],
+        "lettres_mission": [d for d in document_list if d.type == DocumentType.LETTRE_MISSION and not d.n_next],
         "avenants": avenant_rows,
         "versions": selectors.plan_versions(contract, avenant_list),
         "version_label": selectors.current_version_label(contract, avenant_list),
@@ -222,6 +225,7 @@ def contract_detail(request, pk):
         "can_edit": workflow.COORDINATEUR in roles,
         "can_validate": workflow.DELEGATION in roles,
         "can_plan_steps": permissions.can_plan_steps(user, contract)[0],
+        "can_record_recruitment": permissions.can_record_recruitment(user, contract)[0],
         "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
         "comment_form": forms.CommentForm(),
         "decision_form": forms.DecisionForm(),
@@ -443,6 +447,17 @@ def evaluation_method(request, pk):
                                                              version=d.pop("version"), data=d),
                  success="Méthode de l'évaluation finale enregistrée.", anchor="#evaluation")
     return done or _form_page(request, contract, form, "Méthode de l'évaluation finale", conflict=form.conflict)
+
+
+def recruitment(request, pk):
+    contract = _contract(request, pk, permissions.can_record_recruitment)
+    form = forms.RecruitmentForm(request.POST or None, initial={
+        "version": contract.version, **{k: getattr(contract, k) for k in services.RECRUITMENT_FIELDS}})
+    done = _save(request, form, contract,
+                 lambda d: services.recruitment_update(actor=request.user, contract=contract,
+                                                       version=d.pop("version"), data=d),
+                 success="Recrutement du coordinateur enregistré.", anchor="#recrutement")
+    return done or _form_page(request, contract, form, "Recrutement du coordinateur", conflict=form.conflict)
 
 
 def prealable(request, pk):

@@ -282,3 +282,28 @@ def test_closing_the_prealable_phase_and_its_meeting_types(setup, client):
                             ordre_du_jour="Présentation de la démarche de CLS par la délégation")
     page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
     assert "Présentation de la démarche de CLS par la délégation" in page
+
+
+def test_the_coordinator_recruitment_with_the_ars(setup, client):
+    s = setup(Phase.DIAGNOSTIC)
+    url = reverse("contracts:recruitment", args=[s.contract.pk])
+    client.force_login(s.coordinateur)
+    assert client.get(url).status_code == 403  # the ARS's opinion is the délégation's
+    services.document_upload(actor=s.coordinateur, contract=s.contract, type=DocumentType.FICHE_POSTE,
+                             titre="Fiche de poste", fichier=upload("fiche.pdf"))
+    mission = services.document_upload(actor=s.coordinateur, contract=s.contract, type=DocumentType.LETTRE_MISSION,
+                                       titre="Lettre de mission", fichier=upload("mission.pdf"))
+    with pytest.raises(DomainError):  # an official document is never deleted, only superseded
+        services.document_delete(actor=s.coordinateur, document=mission)
+    client.force_login(s.ars_user)
+    body = {"version": s.contract.version, "recrutement_avis_ars": "Avis favorable sur la candidature retenue",
+            "recrutement_prise_de_poste": "2025-09-01"}
+    assert client.post(url, body).status_code == 302
+    s.contract.refresh_from_db()
+    assert s.contract.recrutement_prise_de_poste == dt.date(2025, 9, 1)
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "Avis favorable sur la candidature retenue" in page and "01/09/2025" in page
+    assert "Fiche de poste</a>" in page and "Lettre de mission</a>" in page
+    assert HistoryEntry.objects.filter(action="contrat_recrutement", actor=s.ars_user).count() == 1
+    response = client.post(url, {**body, "version": s.contract.version, "recrutement_prise_de_poste": "31/12/9999"})
+    assert response.status_code == 200  # an implausible date: a message next to the field, nothing saved
