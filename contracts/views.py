@@ -438,37 +438,37 @@ def signatory_add(request, pk):
     return done or _form_page(request, contract, form, "Ajouter un signataire ou un partenaire")
 
 
-def evaluation_method(request, pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
-    form = forms.EvaluationMethodForm(request.POST or None, initial={
-        "version": contract.version, **{k: getattr(contract, k) for k in services.EVALUATION_FIELDS}})
+def _text_section(request, pk, *, predicate, form_class, fields, service, success, anchor, heading):
+    """A contract's section of written fields (evaluation method, recruitment, préalable): one versioned form,
+    one service, back to its anchor on the contract page; a rejected or stale form keeps what was typed."""
+    contract = _contract(request, pk, predicate)
+    form = form_class(request.POST or None, initial={
+        "version": contract.version, **{k: getattr(contract, k) for k in fields}})
     done = _save(request, form, contract,
-                 lambda d: services.evaluation_method_update(actor=request.user, contract=contract,
-                                                             version=d.pop("version"), data=d),
-                 success="Méthode de l'évaluation finale enregistrée.", anchor="#evaluation")
-    return done or _form_page(request, contract, form, "Méthode de l'évaluation finale", conflict=form.conflict)
+                 lambda d: service(actor=request.user, contract=contract, version=d.pop("version"), data=d),
+                 success=success, anchor=anchor)
+    return done or _form_page(request, contract, form, heading, conflict=form.conflict)
+
+
+def evaluation_method(request, pk):
+    return _text_section(request, pk, predicate=permissions.can_edit_contract, form_class=forms.EvaluationMethodForm,
+                         fields=services.EVALUATION_FIELDS, service=services.evaluation_method_update,
+                         success="Méthode de l'évaluation finale enregistrée.", anchor="#evaluation",
+                         heading="Méthode de l'évaluation finale")
 
 
 def recruitment(request, pk):
-    contract = _contract(request, pk, permissions.can_record_recruitment)
-    form = forms.RecruitmentForm(request.POST or None, initial={
-        "version": contract.version, **{k: getattr(contract, k) for k in services.RECRUITMENT_FIELDS}})
-    done = _save(request, form, contract,
-                 lambda d: services.recruitment_update(actor=request.user, contract=contract,
-                                                       version=d.pop("version"), data=d),
-                 success="Recrutement du coordinateur enregistré.", anchor="#recrutement")
-    return done or _form_page(request, contract, form, "Recrutement du coordinateur", conflict=form.conflict)
+    return _text_section(request, pk, predicate=permissions.can_record_recruitment, form_class=forms.RecruitmentForm,
+                         fields=services.RECRUITMENT_FIELDS, service=services.recruitment_update,
+                         success="Recrutement du coordinateur enregistré.", anchor="#recrutement",
+                         heading="Recrutement du coordinateur")
 
 
 def prealable(request, pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
-    form = forms.PrealableForm(request.POST or None, initial={
-        "version": contract.version, **{k: getattr(contract, k) for k in services.PREALABLE_FIELDS}})
-    done = _save(request, form, contract,
-                 lambda d: services.prealable_update(actor=request.user, contract=contract,
-                                                     version=d.pop("version"), data=d),
-                 success="Bilan de la phase préalable enregistré.", anchor="#prealable")
-    return done or _form_page(request, contract, form, "Bilan de la phase préalable", conflict=form.conflict)
+    return _text_section(request, pk, predicate=permissions.can_edit_contract, form_class=forms.PrealableForm,
+                         fields=services.PREALABLE_FIELDS, service=services.prealable_update,
+                         success="Bilan de la phase préalable enregistré.", anchor="#prealable",
+                         heading="Bilan de la phase préalable")
 
 
 def signatory_commitments(request, pk, signatory_pk):
