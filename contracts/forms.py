@@ -311,7 +311,9 @@ class ContractCreateForm(PortalForm):
         help_text=f"Facultatif. Par défaut, {DEFAULT_PLAN_MONTHS} mois après le début (plan type de la fiche "
                   "pratique n°5 : 6 mois à 1 an de phase préalable, puis le diagnostic et le plan d'action). "
                   "Les étapes sont datées d'après cette échéance.")
-    duree_annees = forms.IntegerField(label="Durée prévue (années)", min_value=3, max_value=5, initial=5)
+    duree_annees = forms.IntegerField(label="Durée prévue (années)", min_value=3, max_value=5, initial=5,
+                                      error_messages={"min_value": "La durée d'un CLS est de 3 à 5 ans.",
+                                                      "max_value": "La durée d'un CLS est de 3 à 5 ans."})
     prs = forms.CharField(label="PRS mis en œuvre", required=False, max_length=120)
 
     def __init__(self, *args, region, **kwargs):

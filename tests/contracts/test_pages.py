@@ -45,6 +45,10 @@ def test_contract_page_shows_every_section(client, setup):
                  "Version 2 : Avenant n°1 du 12/05/2025",
                  "Évaluation continue 2025", "Historique", "avenant n°2", "Ouvrir l&#x27;évaluation finale"]:
         assert text in html, text
+    # « une coordination du CLS identifiée par tous »: the délégation reads who coordinates it.
+    client.force_login(s.ars_user)
+    name = s.coordinateur.get_full_name()
+    assert name.strip() and name in _text(client.get(reverse("contracts:detail", args=[s.contract.pk])))
 
 
 def test_timeline_shows_proposal_and_validation(client, setup):

@@ -198,3 +198,17 @@ def test_admin_chooses_the_region_first(world):
     assert "region" in response.context["form"].fields and "nom" not in response.context["form"].fields
     response = client.get(reverse("contracts:create") + f"?region={world.other.region.code}")
     assert response.context["form"].region == world.other.region
+
+
+@pytest.mark.parametrize("years", ["2", "6"])
+def test_a_contract_lasts_three_to_five_years(world, years):
+    """« Conclu pour une durée de 3 à 5 ans » (ARS Normandie): anything else is refused next to the field."""
+    response = _create(world.users["delegation"], collectivite=world.own.collectivite.pk,
+                       communes=world.own.communes[0].code, duree_annees=years)
+    assert response.status_code == 200 and not Contract.objects.filter(nom="CLS du Bocage").exists()
+    assert "La durée d'un CLS est de 3 à 5 ans." in response.context["form"].errors["duree_annees"]
+    with pytest.raises(DomainError, match="de 3 à 5 ans") as refused:
+        services.contract_create(actor=world.users["delegation"], nom="CLS du Bocage",
+                                 collectivite=world.own.collectivite, ars=world.own.delegation.ars,
+                                 commune_codes=[world.own.communes[0].code], duree_annees=int(years))
+    assert refused.value.field == "duree_annees"

@@ -19,6 +19,16 @@ def test_steps_created_with_contract_and_planned(setup):
     assert s.contract.steps.get(kind=StepKind.MISE_EN_OEUVRE).date_prevue is None  # dated at signature
 
 
+def test_each_step_shows_its_objective_and_actors(client, setup):
+    """The fiche pratique's table « Phase et étape / Objectif / Descriptif / Acteurs concernés » on the contract."""
+    s = setup(Phase.PREALABLE)
+    client.force_login(s.coordinateur)
+    html = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    engagement = s.contract.steps.get(kind=StepKind.ENGAGEMENT)
+    assert engagement.objectif and engagement.acteurs
+    assert f"<td>{engagement.objectif}</td><td>{engagement.acteurs}</td>" in html.replace("&#x27;", "'")
+
+
 def test_overdue_steps_flagged_and_step_edit(client, setup):
     s = setup(Phase.PREALABLE)
     step = s.contract.steps.get(kind=StepKind.ENGAGEMENT)

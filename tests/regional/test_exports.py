@@ -72,6 +72,17 @@ def test_fiche_export_follows_status_filter(client, world):
     assert {r[2] for r in rows[1:]} == {"Validée"}
 
 
+def test_a_pre_existing_action_is_said_in_the_sheet_export(client, world):
+    """« certaines actions préexistantes peuvent intégrer le plan d'action » (fiche pratique n°5)."""
+    world.own.fiche_validee.preexistante = True
+    world.own.fiche_validee.save(update_fields=["preexistante"])
+    client.force_login(world.own.people["delegation"])
+    rows = csv_rows(client.get(reverse("regional:fiches_export")
+                               + "?statut=validee&format=csv&colonnes=titre&colonnes=preexistante"))
+    assert rows[0] == ["Titre", "Action préexistante"]
+    assert {r[0]: r[1] for r in rows[1:]} == {world.own.fiche_validee.titre: "oui", world.own.fiche_autre.titre: "non"}
+
+
 @pytest.mark.django_db
 def test_indicator_export_has_a_column_per_year_of_values(client, world):
     fiche = world.own.fiche_validee
