@@ -508,29 +508,23 @@ def step_edit(request, pk, step_pk):
     return done or _form_page(request, contract, form, f"Étape : {step.titre}", conflict=form.conflict)
 
 
-@require_POST
 def instance_add(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
-    form = forms.InstanceForm(request.POST)
-    if form.is_valid():
-        services.instance_create(actor=request.user, contract=contract, **form.cleaned_data)
-        messages.success(request, "L'instance a été créée.")
-    else:
-        messages.error(request, "Instance non créée : indiquez son type et son nom.")
-    return _back(contract, "#gouvernance")
+    form = forms.InstanceForm(request.POST or None)
+    done = _save(request, form, contract,
+                 lambda d: services.instance_create(actor=request.user, contract=contract, **d),
+                 success="L'instance a été créée.", anchor="#gouvernance")
+    # Refused, the form comes back on a page of its own with what was typed and the error next to the field.
+    return done or _form_page(request, contract, form, "Créer une instance")
 
 
-@require_POST
 def member_add(request, pk, instance_pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     instance = get_object_or_404(contract.instances, pk=instance_pk)
-    form = forms.MemberForm(request.POST, contract=contract)
-    if form.is_valid():
-        services.member_add(actor=request.user, instance=instance, **form.cleaned_data)
-        messages.success(request, "Le membre a été ajouté.")
-    else:
-        messages.error(request, "Membre non ajouté : indiquez une personne ou une organisation.")
-    return _back(contract, "#gouvernance")
+    form = forms.MemberForm(request.POST or None, contract=contract)
+    done = _save(request, form, contract, lambda d: services.member_add(actor=request.user, instance=instance, **d),
+                 success="Le membre a été ajouté.", anchor="#gouvernance")
+    return done or _form_page(request, contract, form, f"Ajouter un membre : {instance.nom}")
 
 
 def meeting_add(request, pk):

@@ -276,3 +276,25 @@ def test_filters_and_csv_export(client, setup):
     assert lines[0].lstrip("\ufeff").startswith("Contrat;Collectivité porteuse")
     assert len(lines) == 3 and "CLS de Vire" in body and "Lisieux" not in body
     assert "15000" in body
+
+
+def test_a_refused_instance_or_member_keeps_what_was_typed(client, setup):
+    """The contract page's inline forms: refused, they come back with the input and the error next to the field."""
+    s = setup(Phase.DIAGNOSTIC)
+    client.force_login(s.coordinateur)
+    r = client.post(reverse("contracts:instance_add", args=[s.contract.pk]),
+                    {"type": "", "nom": "Comité des financeurs", "mission": "Arbitrer les budgets des fiches."})
+    assert r.status_code == 200 and not s.contract.instances.filter(nom="Comité des financeurs").exists()
+    html = r.content.decode()
+    assert "Arbitrer les budgets des fiches." in html and 'value="Comité des financeurs"' in html
+    assert r.context["form"].errors["type"]
+    copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL, nom="COPIL")
+    r = client.post(reverse("contracts:member_add", args=[s.contract.pk, copil.pk]),
+                    {"personne": "", "role": "Médecin généraliste"})
+    assert r.status_code == 200 and not copil.members.exists()
+    assert 'value="Médecin généraliste"' in r.content.decode()
+    assert r.context["form"].errors["personne"] == ["Indiquez une personne ou une organisation."]
+    r = client.post(reverse("contracts:member_add", args=[s.contract.pk, copil.pk]),
+                    {"personne": "Dr Claire Martin", "role": "Médecin généraliste"})
+    assert r.status_code == 302 and r["Location"].endswith("#gouvernance")
+    assert copil.members.get().personne == "Dr Claire Martin"

@@ -135,6 +135,8 @@ CASES = [
     Case("contracts:signatory_remove", EDIT_POST,
          kwargs=lambda t: {"pk": t.contract.pk, "signatory_pk": t.signatory.pk}, method="post", data=lambda t: {}),
     Case("contracts:step_edit", EDIT, kwargs=lambda t: {"pk": t.contract.pk, "step_pk": t.step.pk}),
+    Case("contracts:instance_add", EDIT, kwargs=pk),
+    Case("contracts:member_add", EDIT, kwargs=lambda t: {"pk": t.contract.pk, "instance_pk": t.instance.pk}),
     Case("contracts:instance_add", EDIT_POST, kwargs=pk, method="post",
          data=lambda t: {"type": "cotech", "nom": "Comité technique", "mission": "Préparer les COPIL."}),
     Case("contracts:member_add", EDIT_POST,
