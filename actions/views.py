@@ -19,7 +19,7 @@ from cls_portal.core.query import query_id, query_year
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, selectors, services
-from .enums import Acteur, Section
+from .enums import Acteur
 from .filters import FicheFilter
 from .models import Axe, FicheAction
 from .workflow import TRANSITIONS
@@ -201,17 +201,28 @@ def fiche_edit(request, pk):
 
 # -- sheet page and workflow ----------------------------------------------------------------------
 
-def _transition_forms(user, fiche):
+def _transition_form(transition, data=None):
+    return forms.TransitionForm(data, transition=transition, auto_id=f"id_{transition.name}_%s",
+                                with_sections=Acteur.DELEGATION in transition.by and transition.needs_comment)
+
+
+def _transition_forms(user, fiche, refused=None):
+    """One form per transition the user may fire; `refused` (a bound form) takes its transition's place, so a
+    refused review keeps what was typed, with the reason next to the field."""
     out = []
     for t in selectors.fiche_transitions(fiche):
         if permissions.can_fire(user, fiche, t)[0]:
-            out.append({"transition": t, "form": forms.TransitionForm(
-                transition=t, with_sections=Acteur.DELEGATION in t.by and t.needs_comment,
-                auto_id=f"id_{t.name}_%s")})
+            form = refused if refused is not None and refused.transition.name == t.name else _transition_form(t)
+            out.append({"transition": t, "form": form})
     return out
 
 
 def fiche_detail(request, pk):
+    return _fiche_page(request, pk)
+
+
+def _fiche_page(request, pk, *, refused_transition=None, refused_comment=None):
+    """The sheet's page; a refused transition or comment is shown again, bound, with its error (status 200)."""
     fiche = selectors.fiche_get_detail(request.user, pk)
     contract = fiche.contract
     require(permissions.can_view_plan(request.user, contract))
@@ -231,12 +242,11 @@ def fiche_detail(request, pk):
         "history": selectors.fiche_history(fiche, request.user),
         "can_view_review": can_view_review, "comments": comments,
         "requests": selectors.change_requests(fiche, comments),
-        "transitions": _transition_forms(request.user, fiche),
+        "transitions": _transition_forms(request.user, fiche, refused_transition),
         "can_edit": can_edit, "edit_reason": edit_reason if can_manage else "",
         "can_suivi": permissions.can_fill_suivi(request.user, fiche)[0],
         "can_comment": permissions.can_comment(request.user, fiche)[0],
-        "sections": Section.choices,
-        "comment_form": forms.TransitionForm(transition=TRANSITIONS["valider"], auto_id="id_comment_%s"),
+        "comment_form": refused_comment or forms.CommentaireForm(auto_id="id_comment_%s"),
         "suivi_years": [{"annee": y, "suivi": suivis.get(y)} for y in years],
         "pilot_warning": services.pilot_is_coordinator(contract, fiche.pilote_personne),
         "breadcrumbs": _crumbs(contract, _plan_crumb(contract), (f"Fiche {fiche.code}", None)),
@@ -250,34 +260,34 @@ def fiche_transition(request, pk, name):
     if transition is None:
         raise Http404("Action inconnue.")
     require(permissions.can_fire(request.user, fiche, transition))
-    form = forms.TransitionForm(request.POST, transition=transition,
-                                with_sections=Acteur.DELEGATION in transition.by and transition.needs_comment)
+    form = _transition_form(transition, request.POST)
     if form.is_valid():
         try:
             services.fiche_transition(actor=request.user, fiche_id=fiche.pk, name=name,
                                       commentaire=form.cleaned_data["commentaire"], sections=form.sections())
-            messages.success(request, f"« {transition.label} » : c'est fait.")
         except DomainError as err:
-            messages.error(request, err.message)
-    return redirect("actions:fiche_detail", pk=fiche.pk)
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, f"« {transition.label} » : c'est fait.")
+            return redirect("actions:fiche_detail", pk=fiche.pk)
+    return _fiche_page(request, fiche.pk, refused_transition=form)
 
 
 @require_POST
 def fiche_comment(request, pk):
     fiche = selectors.fiche_get_for_user(request.user, pk)
     require(permissions.can_comment(request.user, fiche))
-    form = forms.CommentaireForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, f"Commentaire non ajouté : {errors[0]}")
-        return redirect("actions:fiche_detail", pk=fiche.pk)
-    section, texte = form.cleaned_data["section"], form.cleaned_data["commentaire"]
-    try:
-        services.commentaire_add(actor=request.user, fiche=fiche, section=section, texte=texte)
-        messages.success(request, "Votre commentaire a été ajouté.")
-    except DomainError as err:
-        messages.error(request, err.message)
-    return redirect("actions:fiche_detail", pk=fiche.pk)
+    form = forms.CommentaireForm(request.POST, auto_id="id_comment_%s")
+    if form.is_valid():
+        try:
+            services.commentaire_add(actor=request.user, fiche=fiche, section=form.cleaned_data["section"],
+                                     texte=form.cleaned_data["commentaire"])
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "Votre commentaire a été ajouté.")
+            return redirect(reverse("actions:fiche_detail", args=[fiche.pk]) + "#revue")
+    return _fiche_page(request, fiche.pk, refused_comment=form)
 
 
 # -- yearly follow-up -----------------------------------------------------------------------------

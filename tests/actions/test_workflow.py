@@ -156,3 +156,35 @@ def test_submit_whole_plan_submits_complete_sheets_and_reports_the_others(client
     # nothing left to submit: refused with a message
     r = client.post(reverse("actions:plan_submit", kwargs={"contract_pk": own.contract.pk}), follow=True)
     assert "Aucune fiche complète à soumettre" in r.content.decode()
+
+
+def test_a_refused_transition_or_comment_keeps_what_was_typed(client, world):
+    """A coordinator submits an incomplete sheet with a message for the délégation: the page comes back with
+    the message and the reason, nothing is lost and nothing is recorded."""
+    own = world.own
+    client.force_login(own.people["coordinateur"])
+    r = client.post(reverse("actions:fiche_transition", kwargs={"pk": own.fiche.pk, "name": "soumettre"}),
+                    {"commentaire": "Le budget 2026 attend l'accord de la CPAM."})
+    assert r.status_code == 200
+    html = r.content.decode().replace("&#x27;", "'")
+    assert "Le budget 2026 attend l'accord de la CPAM." in html
+    assert "La fiche ne peut pas être soumise : il manque" in html and "Erreur : " in html
+    own.fiche.refresh_from_db()
+    assert own.fiche.statut == FicheStatut.BROUILLON
+    # The délégation's remarks per section without the general comment are enough to ask for changes.
+    fiche = complete_fiche(own.fiche)
+    _fire(client, fiche, "soumettre")
+    client.force_login(own.people["delegation"])
+    r = client.post(reverse("actions:fiche_transition", kwargs={"pk": fiche.pk, "name": "demander_modification"}),
+                    {})
+    form = next(t["form"] for t in r.context["transitions"] if t["transition"].name == "demander_modification")
+    assert r.status_code == 200 and form.errors["commentaire"] == ["Un commentaire est obligatoire pour cette action."]
+    # A comment outside a transition: the section chosen stays chosen when the text is missing.
+    r = client.post(reverse("actions:fiche_comment", kwargs={"pk": fiche.pk}), {"section": Section.BUDGET,
+                                                                                "commentaire": "  "})
+    assert r.status_code == 200 and r.context["comment_form"].errors["commentaire"]
+    assert f'<option value="{Section.BUDGET}" selected>' in r.content.decode()
+    r = client.post(reverse("actions:fiche_comment", kwargs={"pk": fiche.pk}), {"section": Section.BUDGET,
+                                                                                "commentaire": "Merci."})
+    assert r.status_code == 302 and r["Location"].endswith("#revue")
+    assert CommentaireRevue.objects.filter(fiche=fiche, section=Section.BUDGET, texte="Merci.").exists()
