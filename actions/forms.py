@@ -140,7 +140,7 @@ class _RowForm(PortalModelForm):
         self.contract = contract
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if name.startswith("montant"):
+            if name.startswith("montant") or name == "financement":
                 field.validators.append(MinValueValidator(0, "Un montant ne peut pas être négatif."))
         if contract is not None and "annee" in self.fields:
             first, last = life_years(contract)

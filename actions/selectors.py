@@ -439,6 +439,12 @@ class IndicatorSummary:
         return list(zip(self.values, self.notes or [""] * len(self.values), strict=True))
 
 
+def summary_counts(rows: list[IndicatorSummary]) -> dict:
+    """How many indicators of a summary reach their target, miss it, or cannot say (no target or no value)."""
+    return {"reached": sum(1 for r in rows if r.reached), "missed": sum(1 for r in rows if r.reached is False),
+            "unknown": sum(1 for r in rows if r.reached is None)}
+
+
 def indicator_summary(contract, only: Q | None = None, today: dt.date | None = None) -> tuple[list[int], list]:
     """End-of-contract summary of every indicator of the sheets `only` lets the user read (see
     `permissions.plan_scope`): baseline, the value of each year of implementation, target, reached or not.

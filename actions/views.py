@@ -57,8 +57,7 @@ def indicator_summary(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
     years, rows = selectors.indicator_summary(contract, permissions.plan_scope(request.user, contract))
-    counts = {"reached": sum(1 for r in rows if r.reached), "missed": sum(1 for r in rows if r.reached is False),
-              "unknown": sum(1 for r in rows if r.reached is None)}
+    counts = selectors.summary_counts(rows)
     return render(request, "actions/indicator_summary.html", {
         "contract": contract, "years": years, "rows": rows, "counts": counts,
         "title": f"Bilan des indicateurs — {contract.nom}",

@@ -4,7 +4,7 @@ from django.utils import timezone
 from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Departement, Region
 
-from .enums import ReportKind
+from .enums import ANNUAL_KINDS, ReportKind
 
 
 def _years(first: int) -> list[tuple[int, str]]:
@@ -41,7 +41,7 @@ class ReportPublishForm(PortalForm):
 class CampaignForm(PortalForm):
     year = forms.TypedChoiceField(label="Année", coerce=int)
     kind = forms.ChoiceField(label="Rapports", required=False,
-                             choices=[("", "Les deux rapports"), *ReportKind.choices])
+                             choices=[("", "Les deux rapports"), *[(k.value, k.label) for k in ANNUAL_KINDS]])
     region = forms.ModelChoiceField(label="Région", queryset=Region.objects.none(), empty_label=None)
     departement = forms.ModelChoiceField(label="Département (facultatif)", queryset=Departement.objects.none(),
                                          required=False, empty_label="Toute la région")
