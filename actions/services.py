@@ -609,14 +609,18 @@ def valeur_year_refusal(contract: Contract, annee: int, *, today: dt.date) -> st
 
 @transaction.atomic
 def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Decimal]],
+                              periodes: list[tuple[Indicateur, int, int, Decimal]] = (),
                               today: dt.date | None = None) -> dict:
-    """Set the indicator values of past years read from a file (`(indicator, year, value)`).
+    """Set the indicator values of past years read from a file: `valeurs` `(indicator, year, value)` for a whole
+    year, `periodes` `(indicator, year, period number, value)` for a semester, quarter or month.
 
     Preconditions: the caller may import them (imports checks its own predicate). Each year is checked
-    against its contract (`valeur_year_refusal`); one (indicator, year) twice is refused. Idempotent: a value
-    already equal changes nothing and writes no history; a new or changed value is saved and the sheet gets
-    one history line naming each indicator, old and new value. Sheets are locked while writing. Returns the
-    counts {"creees", "modifiees", "inchangees"}.
+    against its contract (`valeur_year_refusal`); one (indicator, year[, period]) twice is refused; a period must
+    be one of the indicator's frequency and have begun; a whole-year value of a sub-annual indicator is refused
+    for a year that has periods (the year's figure is their aggregate, recomputed here). Idempotent: a value
+    already equal changes nothing and writes no history; a new or changed value is saved and the sheet gets one
+    history line naming each indicator, old and new value. Sheets are locked while writing. Returns the counts
+    {"creees", "modifiees", "inchangees"}.
     """
     today = today or dt.date.today()
     seen = set()
@@ -627,15 +631,36 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
         refusal = valeur_year_refusal(ind.fiche.contract, annee, today=today)
         if refusal:
             raise DomainError(f"{ind.fiche.contract.nom}, fiche {ind.fiche.code} : {refusal}", field="fichier")
-    fiche_ids = sorted({ind.fiche_id for ind, _, _ in valeurs})
+    seen_periods = set()
+    for ind, annee, n, _ in periodes:
+        if not 1 <= n <= periods_per_year(ind.frequence):
+            raise DomainError(f"L'indicateur « {ind.libelle} » n'a pas de période n°{n}.", field="fichier")
+        label = period_label(ind.frequence, annee, n)
+        if (ind.pk, annee, n) in seen_periods:
+            raise DomainError(f"L'indicateur « {ind.libelle} » a deux valeurs pour le {label}.", field="fichier")
+        seen_periods.add((ind.pk, annee, n))
+        refusal = valeur_year_refusal(ind.fiche.contract, annee, today=today)
+        if refusal or is_future(ind.frequence, annee, n, today):
+            raise DomainError(f"{ind.fiche.contract.nom}, fiche {ind.fiche.code} : "
+                              f"{refusal or future_period_message(label)}", field="fichier")
+    fiche_ids = sorted({ind.fiche_id for ind, *_ in [*valeurs, *periodes]})
     list(FicheAction.objects.select_for_update().filter(pk__in=fiche_ids).values_list("pk", flat=True))
+    ind_ids = {ind.pk for ind, *_ in [*valeurs, *periodes]}
+    years = {a for _, a, *_ in [*valeurs, *periodes]}
     existing = {(v.indicateur_id, v.annee): v for v in ValeurIndicateur.objects.filter(
-        indicateur_id__in={ind.pk for ind, _, _ in valeurs}, annee__in={a for _, a, _ in valeurs})}
+        indicateur_id__in=ind_ids, annee__in=years)}
+    stored: dict[tuple[int, int], dict[int, ValeurPeriode]] = {}
+    for p in ValeurPeriode.objects.filter(indicateur_id__in=ind_ids, annee__in=years):
+        stored.setdefault((p.indicateur_id, p.annee), {})[p.periode] = p
+    with_periods = set(stored) | {(ind.pk, annee) for ind, annee, _, _ in periodes}
     counts = {"creees": 0, "modifiees": 0, "inchangees": 0}
     changes: dict[int, dict] = {}
     fiches = {}
     to_create, to_update = [], []
     for ind, annee, valeur in valeurs:
+        if periods_per_year(ind.frequence) and (ind.pk, annee) in with_periods:
+            raise DomainError(f"L'indicateur « {ind.libelle} » a des valeurs par période en {annee} : importez "
+                              "ses périodes, la valeur de l'année en découle.", field="fichier")
         current = existing.get((ind.pk, annee))
         if current is not None and current.valeur == valeur:
             counts["inchangees"] += 1
@@ -653,6 +678,29 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
     ValeurIndicateur.objects.bulk_create(to_create, batch_size=500)
     for v in to_update:
         v.save(update_fields=["valeur", "saisi_par", "saisi_le"])
+    touched = {}
+    for ind, annee, n, valeur in periodes:
+        year_periods = stored.setdefault((ind.pk, annee), {})
+        current = year_periods.get(n)
+        if current is not None and current.valeur == valeur:
+            counts["inchangees"] += 1
+            continue
+        fiches[ind.fiche_id] = ind.fiche
+        touched[(ind.pk, annee)] = ind
+        changes.setdefault(ind.fiche_id, {})[f"indicateur {ind.libelle}, {period_label(ind.frequence, annee, n)}"] = [
+            _num(current.valeur if current else None), _num(valeur)]
+        if current is None:
+            year_periods[n] = ValeurPeriode.objects.create(indicateur=ind, annee=annee, periode=n, valeur=valeur,
+                                                           saisi_par=actor)
+            counts["creees"] += 1
+        else:
+            current.valeur, current.saisi_par = valeur, actor
+            current.save(update_fields=["valeur", "saisi_par", "saisi_le"])
+            counts["modifiees"] += 1
+    for (ind_pk, annee), ind in touched.items():
+        changes[ind.fiche_id].update(_set_year_figure(
+            actor=actor, ind=ind, annee=annee, year_row=existing.get((ind_pk, annee)),
+            periodes={n: p.valeur for n, p in stored[(ind_pk, annee)].items()}))
     for fiche_id, fiche_changes in changes.items():
         history.record(actor=actor, obj=fiches[fiche_id], event=ActionEvent.VALEURS_IMPORTEES, changes=fiche_changes,
                        contract_id=fiches[fiche_id].contract_id)
