@@ -280,15 +280,13 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
 
 
 def _quarterly_indicator(fiche, actor, last_year):
-    """A count collected each quarter: the four quarters of `last_year`, three of the year after (the year's
-    figure is their sum, the summary says « 3 périodes sur 4 renseignées »)."""
+    """A count collected each quarter: the four quarters of the year before `last_year`, three of `last_year` (the
+    4th not entered: the year's figure is the sum of three, the summary says « 3 périodes sur 4 renseignées »)."""
     ind = Indicateur.objects.create(
         fiche=fiche, libelle="Personnes reçues en permanence", type=IndicateurType.PROCESSUS, unite="personnes",
-        cible=Decimal("400"), annee_cible=last_year + 1, frequence=Frequence.TRIMESTRIELLE,
+        cible=Decimal("400"), annee_cible=last_year + 3, frequence=Frequence.TRIMESTRIELLE,
         agregation=Agregation.SOMME, source="Registre des permanences")
-    for year, quarters in ((last_year, [82, 95, 71, 104]), (last_year + 1, [98, 110, 87])):
-        if dt.date(year, 1, 1) > dt.date.today():
-            continue
+    for year, quarters in ((last_year - 1, [82, 95, 71, 104]), (last_year, [98, 110, 87])):
         for n, value in enumerate(quarters, start=1):
             ValeurPeriode.objects.create(indicateur=ind, annee=year, periode=n, valeur=Decimal(value), saisi_par=actor)
         ValeurIndicateur.objects.create(indicateur=ind, annee=year, valeur=Decimal(sum(quarters)),

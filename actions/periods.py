@@ -40,10 +40,6 @@ def period_label(frequence: str, annee: int, n: int) -> str:
     return f"{_ordinal(n)} {NOUN[frequence][0]} {annee}"
 
 
-def period_code(frequence: str, n: int) -> str:
-    return f"{CODE_LETTER[frequence]}{n}"
-
-
 def period_start(frequence: str, annee: int, n: int) -> dt.date:
     months = 12 // periods_per_year(frequence)
     return dt.date(annee, 1 + (n - 1) * months, 1)

@@ -60,7 +60,6 @@ CHILDREN = {
     "indicateurs": (Indicateur, ["libelle", "type", "unite", "valeur_reference", "annee_reference", "cible",
                                  "annee_cible", "source", "frequence", "agregation", "hausse_attendue"]),
 }
-PARTNER_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
 FREQUENCE_LOCKED = ("La fréquence de l'indicateur « {libelle} » ne peut plus changer : des valeurs par période sont "
                     "saisies ({annees}). Effacez-les dans le suivi annuel, ou créez un autre indicateur.")
 
@@ -177,7 +176,8 @@ def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
                 before = model.objects.get(pk=obj.pk)  # the row as stored (the form changed `obj` in place)
                 changed += 1
             for f in fields:
-                setattr(obj, f, row.get(f))
+                if f in row:  # a caller that does not know a field (an import) leaves its default or value
+                    setattr(obj, f, row[f])
             if name == "indicateurs" and before is not None and before.frequence != obj.frequence:
                 annees = sorted(set(ValeurPeriode.objects.filter(indicateur=obj).values_list("annee", flat=True)))
                 if annees:

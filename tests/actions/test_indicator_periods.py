@@ -178,3 +178,27 @@ def test_a_percentage_is_not_summed(client, world):
     errors = _row_errors(r, "agregation")
     assert errors and "ne s'additionne pas" in errors[0]
     assert post(unite="%", frequence=Frequence.TRIMESTRIELLE, agregation=Agregation.DERNIERE).status_code == 302
+
+
+def test_the_follow_up_form_reads_a_constant_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fiche = world.own.fiche_validee
+    url = reverse("actions:suivi_edit", kwargs={"pk": fiche.pk, "annee": 2025})
+    client.force_login(world.own.people["coordinateur"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    ind = IndicateurFactory(fiche=fiche, frequence=Frequence.MENSUELLE)
+    ValeurPeriode.objects.create(indicateur=ind, annee=2025, periode=1, valeur=D("1"))
+    client.get(url)
+    before = count()
+    for _ in range(4):
+        ind = IndicateurFactory(fiche=fiche, frequence=Frequence.TRIMESTRIELLE)
+        for n in (1, 2, 3):
+            ValeurPeriode.objects.create(indicateur=ind, annee=2025, periode=n, valeur=D(n))
+    assert count() == before
