@@ -4,7 +4,7 @@ from django.utils import timezone
 from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Departement, Region
 
-from .enums import ANNUAL_KINDS, ReportKind
+from .enums import ANNUAL_KINDS, KIND_RULES, ReportKind
 
 
 def _years(first: int) -> list[tuple[int, str]]:
@@ -17,6 +17,9 @@ class ReportRequestForm(PortalForm):
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
+        # the kinds this contract may have now (the final evaluation report in its last phases: KIND_RULES)
+        self.fields["kind"].choices = [(k.value, k.label) for k, rule in KIND_RULES.items()
+                                       if not rule.phases or contract.phase in rule.phases]
         first = contract.date_signature.year if contract.date_signature else timezone.localdate().year
         self.fields["year"].choices = _years(first)
         self.fields["year"].initial = max(first, timezone.localdate().year - 1)

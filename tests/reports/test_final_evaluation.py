@@ -75,3 +75,25 @@ def test_only_in_the_final_evaluation_phase_and_never_in_campaigns():
     campaign = services.campaign_start(actor=actor, year=dt.date.today().year - 1)
     assert set(campaign.reports.values_list("kind", flat=True)) <= {ReportKind.ACTIVITE, ReportKind.FINANCIER}
     assert ReportKind.EVALUATION not in dict(CampaignForm(user=actor).fields["kind"].choices)
+
+
+def test_the_request_page_offers_it_in_the_final_evaluation_phase_only_to_those_who_may_request(client, contract):
+    from django.urls import reverse
+
+    from reports.models import Report
+
+    url = reverse("reports:contract", args=[contract.pk])
+    request_url = reverse("reports:request", args=[contract.pk])
+    client.force_login(contract.people["coordinateur"])
+    assert "Rapport d'évaluation finale" not in client.get(url).content.decode().replace("&#x27;", "'")
+    r = client.post(request_url, {"kind": ReportKind.EVALUATION, "year": 2025})
+    assert r.status_code == 200 and r.context["form"].errors["kind"]
+    contract.phase = Phase.EVALUATION_FINALE
+    contract.save()
+    assert "Rapport d'évaluation finale" in client.get(url).content.decode().replace("&#x27;", "'")
+    client.force_login(contract.people["elu"])
+    assert client.post(request_url, {"kind": ReportKind.EVALUATION, "year": 2025}).status_code == 403
+    client.force_login(contract.people["coordinateur"])
+    r = client.post(request_url, {"kind": ReportKind.EVALUATION, "year": 2025})
+    assert r.status_code == 302
+    assert Report.objects.filter(contract=contract, kind=ReportKind.EVALUATION, year=2025).exists()
