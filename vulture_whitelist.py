@@ -306,3 +306,4 @@ CONSEIL  # idem
 recrutement_avis_ars  # unused variable (contracts/models.py, forms.py): read by name (services.RECRUITMENT_FIELDS) and by contract_detail.html
 recrutement_prise_de_poste  # idem
 FICHE_POSTE  # unused variable (contracts/enums.py): a DocumentType choice offered by the upload form
+completude  # unused attribute (actions/selectors.py): read by fiche_detail.html on each yearly value

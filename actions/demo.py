@@ -13,10 +13,12 @@ from diagnostics.models import Priorite
 
 from .enums import (
     ActionEvent,
+    Agregation,
     Avancement,
     AxeType,
     FicheStatut,
     Financeur,
+    Frequence,
     IndicateurType,
     LigneBudgetType,
     PartenaireRole,
@@ -33,6 +35,7 @@ from .models import (
     PartenaireFiche,
     SuiviAnnuel,
     ValeurIndicateur,
+    ValeurPeriode,
 )
 
 S = FicheStatut
@@ -201,8 +204,13 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
             if key == "bayeux" and (a, n) == (2, 2):
                 fiche.copilotes_personnes.add(users["pilote"])
             if org is not None and org != contract.collectivite:
-                PartenaireFiche.objects.create(fiche=fiche, organisation=contract.collectivite,
-                                               role=PartenaireRole.FINANCEUR, precision="Cofinancement de l'action")
+                # what the partner commits (fiche pratique: as the signatories do), on the sheet
+                PartenaireFiche.objects.create(
+                    fiche=fiche, organisation=contract.collectivite, role=PartenaireRole.FINANCEUR,
+                    precision="Cofinancement de l'action",
+                    moyens_droit_commun="Mise à disposition d'une salle et d'un agent d'accueil.",
+                    financement=Decimal(budget) * Decimal("0.6") if budget else None,
+                    ingenierie="Appui du service communication pour les supports.")
             Jalon.objects.create(fiche=fiche, libelle="Constitution du groupe de travail",
                                  date_prevue=fiche.date_debut, date_realisee=(
                                      fiche.date_debut + dt.timedelta(days=20) if statut != S.BROUILLON else None))
@@ -237,6 +245,8 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                         ValeurIndicateur.objects.create(indicateur=ind, annee=year, valeur=value,
                                                         saisi_par=pilot or actor,
                                                         commentaire="Chiffre consolidé pour le bilan annuel.")
+            if key == "bayeux" and running and (a, n) == (1, 1):
+                _quarterly_indicator(fiche, pilot or actor, value_years[-1])
             if running or statut == S.VALIDEE:
                 for i, year in enumerate(suivi_years):
                     if statut == S.VALIDEE or (key == "bayeux" and n == 3 and year == suivi_years[-1] and a != 1):
@@ -267,6 +277,20 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                 if statut != S.VALIDEE:
                     history.record(actor=pilot or actor, obj=fiche, event=ActionEvent.FICHE_DEMARREE,
                                    changes={"statut": [S.VALIDEE, S.EN_COURS]})
+
+
+def _quarterly_indicator(fiche, actor, last_year):
+    """A count collected each quarter: the four quarters of the year before `last_year`, three of `last_year` (the
+    4th not entered: the year's figure is the sum of three, the summary says « 3 périodes sur 4 renseignées »)."""
+    ind = Indicateur.objects.create(
+        fiche=fiche, libelle="Personnes reçues en permanence", type=IndicateurType.PROCESSUS, unite="personnes",
+        cible=Decimal("400"), annee_cible=last_year + 3, frequence=Frequence.TRIMESTRIELLE,
+        agregation=Agregation.SOMME, source="Registre des permanences")
+    for year, quarters in ((last_year - 1, [82, 95, 71, 104]), (last_year, [98, 110, 87])):
+        for n, value in enumerate(quarters, start=1):
+            ValeurPeriode.objects.create(indicateur=ind, annee=year, periode=n, valeur=Decimal(value), saisi_par=actor)
+        ValeurIndicateur.objects.create(indicateur=ind, annee=year, valeur=Decimal(sum(quarters)),
+                                        periodes_renseignees=len(quarters), saisi_par=actor)
 
 
 def seed(ctx):

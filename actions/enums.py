@@ -69,6 +69,14 @@ class Frequence(models.TextChoices):
     FIN_DE_CONTRAT = "fin_de_contrat", "En fin de contrat"
 
 
+class Agregation(models.TextChoices):
+    """How the periods of a sub-annual indicator make the year's figure (actions/periods.py)."""
+
+    SOMME = "somme", "Somme des périodes"
+    DERNIERE = "derniere", "Dernière période renseignée"
+    MOYENNE = "moyenne", "Moyenne des périodes"
+
+
 class Avancement(models.TextChoices):
     NON_DEMARREE = "non_demarree", "Non démarrée"
     EN_COURS = "en_cours", "En cours, conforme au calendrier"

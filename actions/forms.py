@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
@@ -10,7 +12,7 @@ from cls_portal.territories.models import Organisation
 from contracts.enums import InstanceType
 from contracts.selectors import life_years
 
-from .enums import Avancement, Section
+from .enums import Agregation, Avancement, Section
 from .models import (
     Axe,
     ChampAction,
@@ -20,8 +22,10 @@ from .models import (
     Jalon,
     LigneBudget,
     PartenaireFiche,
+    ValeurPeriode,
 )
-from .services import CHILDREN
+from .periods import completeness, is_future, period_label, periods_per_year
+from .services import CHILDREN, FREQUENCE_LOCKED, future_period_message
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -136,7 +140,7 @@ class _RowForm(PortalModelForm):
         self.contract = contract
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if name.startswith("montant"):
+            if name.startswith("montant") or name == "financement":
                 field.validators.append(MinValueValidator(0, "Un montant ne peut pas être négatif."))
         if contract is not None and "annee" in self.fields:
             first, last = life_years(contract)
@@ -165,6 +169,33 @@ class _OrgForm(_RowForm):
             self.fields["organisation"].queryset = orgs
 
 
+class _IndicateurForm(_RowForm):
+    """An indicator row. Its frequency is kept once values per period are entered (`FREQUENCE_LOCKED`); a rate
+    (unit in %) of a sub-annual indicator is not summed over its periods."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agregation"].required = False  # only read for a sub-annual indicator
+
+    def clean_agregation(self):
+        return self.cleaned_data.get("agregation") or Agregation.SOMME
+
+    def clean(self):
+        data = super().clean()
+        stored = data.get("id") or (self.instance if self.instance.pk else None)
+        if stored is not None and not data.get("DELETE") and data.get("frequence"):
+            stored = Indicateur.objects.get(pk=stored.pk)  # as saved (the form changes the instance in place)
+            annees = sorted(set(ValeurPeriode.objects.filter(indicateur=stored).values_list("annee", flat=True)))
+            if annees and stored.frequence != data["frequence"]:
+                self.add_error("frequence", FREQUENCE_LOCKED.format(libelle=stored.libelle,
+                                                                    annees=", ".join(map(str, annees))))
+        if (periods_per_year(data.get("frequence")) and data.get("agregation") == Agregation.SOMME
+                and "%" in (data.get("unite") or "")):
+            self.add_error("agregation", "Un pourcentage ne s'additionne pas d'une période à l'autre : choisissez "
+                                         "« dernière période renseignée » ou « moyenne des périodes ».")
+        return data
+
+
 class _RowFormSet(BaseInlineFormSet):
     """A tampered row id (another sheet's line, a number that is no line) is said in French, on the row."""
 
@@ -182,14 +213,20 @@ def _fs(model, name, **kwargs):
                                  can_delete=True, **kwargs)
 
 
-PartenaireFormSet = _fs(PartenaireFiche, "partenaires", form=_OrgForm)
+SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
+PartenaireFormSet = _fs(PartenaireFiche, "partenaires", form=_OrgForm,
+                        widgets={"moyens_droit_commun": SHORT_TEXTAREA, "ingenierie": SHORT_TEXTAREA},
+                        help_texts={"moyens_droit_commun": "Personnels, locaux, dispositifs que le partenaire "
+                                                           "mobilise sans financement spécifique.",
+                                    "financement": "En euros, sur la durée de l'action.",
+                                    "ingenierie": "Appui méthodologique, expertise, animation."})
 JalonFormSet = _fs(Jalon, "jalons", widgets={"date_prevue": DATE, "date_realisee": DATE})
 LigneBudgetFormSet = _fs(LigneBudget, "lignes_budget")
 FinancementFormSet = _fs(Financement, "financements", form=_OrgForm)
-IndicateurFormSet = _fs(Indicateur, "indicateurs")
+IndicateurFormSet = _fs(Indicateur, "indicateurs", form=_IndicateurForm)
 
 FORMSETS = [
-    ("partenaires", "Partenaires", PartenaireFormSet, "table"),
+    ("partenaires", "Partenaires et leurs engagements", PartenaireFormSet, "grid"),
     ("jalons", "Calendrier : jalons", JalonFormSet, "table"),
     ("lignes_budget", "Budget prévisionnel par année", LigneBudgetFormSet, "table"),
     ("financements", "Financements par année et par financeur", FinancementFormSet, "table"),
@@ -199,9 +236,21 @@ FORMSETS = [
 
 def build_formsets(data=None, instance=None, contract=None) -> list[dict]:
     instance = instance or FicheAction()
-    return [{"name": name, "title": title, "layout": layout,
-             "formset": cls(data, instance=instance, prefix=name, form_kwargs={"contract": contract})}
-            for name, title, cls, layout in FORMSETS]
+    out = []
+    for name, title, cls, layout in FORMSETS:
+        kwargs = {}
+        if name == "partenaires" and instance.pk:  # the rows' legends name the organisation
+            kwargs["queryset"] = PartenaireFiche.objects.filter(fiche=instance).select_related("organisation")
+        out.append({"name": name, "title": title, "layout": layout, **GRID_NOUNS.get(name, {}),
+                    "formset": cls(data, instance=instance, prefix=name, form_kwargs={"contract": contract},
+                                   **kwargs)})
+    return out
+
+
+GRID_NOUNS = {
+    "partenaires": {"new": "Nouveau partenaire", "add": "Ajouter un partenaire"},
+    "indicateurs": {"new": "Nouvel indicateur", "add": "Ajouter un indicateur"},
+}
 
 
 def formset_rows(formset) -> list[dict]:
@@ -249,29 +298,67 @@ class CommentaireForm(PortalForm):
 
 
 class SuiviForm(VersionFormMixin):
-    """The year's follow-up; `version` is the follow-up row's (0: none yet when the page was opened)."""
+    """The year's follow-up; `version` is the follow-up row's (0: none yet when the page was opened).
+
+    An indicator taking one value a year has one field; a semestrial, quarterly or monthly one has a field per
+    period of the year (« 2e trimestre 2025 »), a period not begun refused next to its field."""
 
     avancement = forms.ChoiceField(label="État d'avancement", choices=Avancement.choices)
     realise = forms.CharField(label="Ce qui a été réalisé", required=False, widget=TEXTAREA)
     difficultes = forms.CharField(label="Difficultés rencontrées", required=False, widget=TEXTAREA)
     perspectives = forms.CharField(label="Perspectives pour l'année suivante", required=False, widget=TEXTAREA)
 
-    def __init__(self, *args, indicateurs=(), annee=None, **kwargs):
+    def __init__(self, *args, indicateurs=(), annee=None, today=None, year_values=None, **kwargs):
         super().__init__(*args, **kwargs)
+        year_values = year_values or {}
+        self.annee, self.today = annee, today or dt.date.today()
         self.indicateur_fields = []
         for ind in indicateurs:
             unit = f" ({ind.unite})" if ind.unite else ""
-            vname, cname = f"valeur_{ind.pk}", f"commentaire_{ind.pk}"
-            self.fields[vname] = forms.DecimalField(label=f"{ind.libelle} : valeur {annee}{unit}", required=False,
-                                                    max_digits=14, decimal_places=2, localize=True)
+            cname = f"commentaire_{ind.pk}"
             self.fields[cname] = forms.CharField(label=f"{ind.libelle} : commentaire", required=False,
                                                  max_length=2000)
-            self.indicateur_fields.append((ind, self[vname], self[cname]))
+            figure = year_values.get(ind.pk)
+            row = {"ind": ind, "commentaire": self[cname], "valeur": None, "periodes": [], "figure": figure,
+                   "completude": completeness(figure.periodes_renseignees, ind.frequence) if figure else ""}
+            n_max = periods_per_year(ind.frequence)
+            if n_max:
+                for n in range(1, n_max + 1):
+                    name = f"periode_{ind.pk}_{n}"
+                    future = is_future(ind.frequence, annee, n, self.today)
+                    self.fields[name] = forms.DecimalField(
+                        label=f"{period_label(ind.frequence, annee, n)}{unit}", required=False, max_digits=14,
+                        decimal_places=2, localize=True, help_text="Période à venir" if future else "")
+                    row["periodes"].append(self[name])
+            else:
+                vname = f"valeur_{ind.pk}"
+                self.fields[vname] = forms.DecimalField(label=f"{ind.libelle} : valeur {annee}{unit}",
+                                                        required=False, max_digits=14, decimal_places=2,
+                                                        localize=True)
+                row["valeur"] = self[vname]
+            self.indicateur_fields.append(row)
+
+    def clean(self):
+        data = super().clean()
+        for row in self.indicateur_fields:
+            ind = row["ind"]
+            for n in range(1, periods_per_year(ind.frequence) + 1):
+                name = f"periode_{ind.pk}_{n}"
+                if data.get(name) is not None and is_future(ind.frequence, self.annee, n, self.today):
+                    self.add_error(name, future_period_message(period_label(ind.frequence, self.annee, n)))
+        return data
 
     def valeurs(self) -> dict:
-        return {ind.pk: {"valeur": self.cleaned_data.get(f"valeur_{ind.pk}"),
-                         "commentaire": self.cleaned_data.get(f"commentaire_{ind.pk}", "")}
-                for ind, _, _ in self.indicateur_fields}
+        out = {}
+        for row in self.indicateur_fields:
+            ind = row["ind"]
+            out[ind.pk] = {"commentaire": self.cleaned_data.get(f"commentaire_{ind.pk}", "")}
+            if row["periodes"]:
+                out[ind.pk]["periodes"] = {n: self.cleaned_data.get(f"periode_{ind.pk}_{n}")
+                                           for n in range(1, len(row["periodes"]) + 1)}
+            else:
+                out[ind.pk]["valeur"] = self.cleaned_data.get(f"valeur_{ind.pk}")
+        return out
 
 
 class MoveForm(PortalForm):

@@ -4,6 +4,7 @@ from django.db import models
 from cls_portal.core.concurrency import VersionedModel
 
 from .enums import (
+    Agregation,
     Avancement,
     AxeType,
     FichePriorite,
@@ -126,14 +127,27 @@ class PartenaireFiche(models.Model):
                                      verbose_name="organisation")
     role = models.CharField("rôle", max_length=12, choices=PartenaireRole.choices, default=PartenaireRole.OPERATEUR)
     precision = models.CharField("précision sur le rôle", max_length=255, blank=True)
+    # What the partner commits to the action (fiche pratique: as the contract's signatories do).
+    moyens_droit_commun = models.TextField("moyens de droit commun mobilisés", blank=True)
+    financement = models.DecimalField("financement apporté (€)", max_digits=12, decimal_places=2, null=True,
+                                      blank=True)
+    ingenierie = models.TextField("ingénierie apportée", blank=True)
 
     class Meta:
         verbose_name = "partenaire"
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["fiche", "organisation", "role"], name="partenaire_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["fiche", "organisation", "role"], name="partenaire_unique"),
+            models.CheckConstraint(condition=models.Q(financement__isnull=True) | models.Q(financement__gte=0),
+                                   name="partenaire_financement_positif"),
+        ]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def has_commitments(self) -> bool:
+        return bool(self.moyens_droit_commun or self.financement is not None or self.ingenierie)
 
 
 class Jalon(models.Model):
@@ -197,6 +211,12 @@ class Indicateur(models.Model):
     source = models.CharField("source des données", max_length=255, blank=True)
     frequence = models.CharField("fréquence de recueil", max_length=16, choices=Frequence.choices,
                                  default=Frequence.ANNUELLE)
+    # A sub-annual indicator's year figure from its periods (actions/periods.py); unused for annual ones.
+    agregation = models.CharField("mode d'agrégation des périodes", max_length=12, choices=Agregation.choices,
+                                  default=Agregation.SOMME,
+                                  help_text="Indicateur semestriel, trimestriel ou mensuel : la somme pour un "
+                                            "nombre (personnes reçues), la dernière période pour un taux ou un "
+                                            "effectif à une date, ou la moyenne.")
     # When False the target is a ceiling (e.g. a waiting time to bring down).
     hausse_attendue = models.BooleanField("une hausse est attendue", default=True,
                                           help_text="Décochez si l'objectif est de faire baisser la valeur.")
@@ -220,6 +240,10 @@ class ValeurIndicateur(models.Model):
     annee = models.PositiveSmallIntegerField("année")
     valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
     commentaire = models.TextField("commentaire", blank=True)
+    # The year's figure of a sub-annual indicator is the aggregate of its `ValeurPeriode`s, kept here by
+    # `services.suivi_save` (every page, chart, summary and report reads this row). None: the value was
+    # entered (or imported) for the whole year.
+    periodes_renseignees = models.PositiveSmallIntegerField("périodes renseignées", null=True, blank=True)
     saisi_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                   verbose_name="saisi par")
     saisi_le = models.DateTimeField("saisi le", auto_now=True)
@@ -231,6 +255,29 @@ class ValeurIndicateur(models.Model):
 
     def __str__(self):
         return f"{self.annee} : {self.valeur}"
+
+
+class ValeurPeriode(models.Model):
+    """The value of a semester, quarter or month (`periode`: 1..2, 1..4, 1..12 by the indicator's frequency)."""
+
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="valeurs_periodes")
+    annee = models.PositiveSmallIntegerField("année")
+    periode = models.PositiveSmallIntegerField("période")
+    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    saisi_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="saisi par")
+    saisi_le = models.DateTimeField("saisi le", auto_now=True)
+
+    class Meta:
+        verbose_name = "valeur d'une période"
+        ordering = ["annee", "periode"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicateur", "annee", "periode"], name="valeur_unique_periode"),
+            models.CheckConstraint(condition=models.Q(periode__gte=1, periode__lte=12), name="valeur_periode_1_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.annee} P{self.periode} : {self.valeur}"
 
 
 class SuiviAnnuel(VersionedModel):

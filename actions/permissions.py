@@ -47,11 +47,17 @@ def sees_whole_plan(user, contract) -> bool:
     return _manages(user, contract) or is_delegation(user, contract) or is_region(user, contract)
 
 
+def validated_plan_scope() -> Q:
+    """The validated plan, as a filter: what an elected official reads, and what a document for everyone (the
+    final evaluation report) shows."""
+    return Q(statut__in=VALIDATED_STATUSES)
+
+
 def plan_scope(user, contract) -> Q | None:
     """The sheets of `contract` that `user` may open, as a filter (None: all of them)."""
     if sees_whole_plan(user, contract):
         return None
-    q = Q(statut__in=VALIDATED_STATUSES)
+    q = validated_plan_scope()
     if user.has_role(Role.PILOTE):
         q |= Q(pilote_personne=user) | Q(pk__in=FicheAction.copilotes_personnes.through.objects.filter(
             user_id=user.pk).values("ficheaction_id"))

@@ -34,7 +34,9 @@ from .models import (
     PartenaireFiche,
     SuiviAnnuel,
     ValeurIndicateur,
+    ValeurPeriode,
 )
+from .periods import completeness, periods_per_year
 
 ZERO = Decimal("0")
 
@@ -267,11 +269,14 @@ def indicator_charts(fiche) -> list[dict]:
     out = []
     for ind in fiche.indicateurs.all():
         valeurs = list(ind.valeurs.all())
+        for v in valeurs:  # a sub-annual indicator's year made from some of its periods only
+            v.completude = completeness(v.periodes_renseignees, ind.frequence)
         chart = series_chart([(v.annee, v.valeur) for v in valeurs],
                              title=f"Fiche {fiche.code} — {ind.libelle}", target=ind.cible,
                              baseline=ind.valeur_reference,
                              unit=ind.unite, target_label=f"Cible {ind.annee_cible}" if ind.annee_cible else "Cible")
         out.append({"indicateur": ind, "valeurs": valeurs, "chart": chart,
+                    "periodique": bool(periods_per_year(ind.frequence)),
                     "atteint": ind.atteint(ind.derniere_valeur)})
     return out
 
@@ -340,6 +345,12 @@ def suivi_for(fiche, annee: int) -> SuiviAnnuel | None:
 
 def valeurs_for(fiche, annee: int) -> dict[int, ValeurIndicateur]:
     return {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
+
+
+def periodes_for(fiche, annee: int) -> dict[tuple[int, int], ValeurPeriode]:
+    """{(indicator id, period number): value} of the sheet's sub-annual indicators in `annee` (one query)."""
+    return {(p.indicateur_id, p.periode): p
+            for p in ValeurPeriode.objects.filter(indicateur__fiche=fiche, annee=annee)}
 
 
 # -- sheet list ----------------------------------------------------------------------------------
@@ -416,10 +427,22 @@ def meeting_sheets(contract) -> dict[int, list[str]]:
 class IndicatorSummary:
     fiche: FicheAction
     indicateur: Indicateur
-    values: list  # one per year of `years` (None: not entered)
+    values: list  # one per year of `years` (None: not entered); a sub-annual indicator's: its periods' aggregate
     last: object  # the last value entered, whatever its year
     last_year: int | None
     reached: bool | None  # the target reached by the last value (None: no target or no value)
+    notes: list = field(default_factory=list)  # per year: « 3 périodes sur 4 renseignées » or ""
+
+    @property
+    def cells(self) -> list[tuple]:
+        """(value, note) per year, for templates."""
+        return list(zip(self.values, self.notes or [""] * len(self.values), strict=True))
+
+
+def summary_counts(rows: list[IndicatorSummary]) -> dict:
+    """How many indicators of a summary reach their target, miss it, or cannot say (no target or no value)."""
+    return {"reached": sum(1 for r in rows if r.reached), "missed": sum(1 for r in rows if r.reached is False),
+            "unknown": sum(1 for r in rows if r.reached is None)}
 
 
 def indicator_summary(contract, only: Q | None = None, today: dt.date | None = None) -> tuple[list[int], list]:
@@ -436,9 +459,12 @@ def indicator_summary(contract, only: Q | None = None, today: dt.date | None = N
     rows = []
     for fiche in fiches:
         for ind in fiche.indicateurs.all():
-            by_year = {v.annee: v.valeur for v in ind.valeurs.all()}
+            stored = {v.annee: v for v in ind.valeurs.all()}
+            by_year = {y: v.valeur for y, v in stored.items()}
             last_year = max(by_year) if by_year else None
             last = by_year.get(last_year)
+            notes = [completeness(stored[y].periodes_renseignees, ind.frequence) if y in stored else ""
+                     for y in years]
             rows.append(IndicatorSummary(fiche=fiche, indicateur=ind, values=[by_year.get(y) for y in years],
-                                         last=last, last_year=last_year, reached=ind.atteint(last)))
+                                         last=last, last_year=last_year, reached=ind.atteint(last), notes=notes))
     return years, rows

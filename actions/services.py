@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update, snapshot_values
@@ -37,7 +38,9 @@ from .models import (
     PartenaireFiche,
     SuiviAnnuel,
     ValeurIndicateur,
+    ValeurPeriode,
 )
+from .periods import aggregate, is_future, period_label, periods_per_year
 from .permissions import AVENANT_REASON, needs_avenant
 from .selectors import fiche_missing
 from .workflow import FICHES, TRANSITIONS
@@ -49,13 +52,21 @@ FICHE_FIELDS = ["titre", "contexte", "objectif_general", "objectifs_specifiques"
                 "groupe_travail"]
 # formset name -> (model, editable fields)
 CHILDREN = {
-    "partenaires": (PartenaireFiche, ["organisation", "role", "precision"]),
+    "partenaires": (PartenaireFiche, ["organisation", "role", "precision", "moyens_droit_commun", "financement",
+                                      "ingenierie"]),
     "jalons": (Jalon, ["libelle", "date_prevue", "date_realisee"]),
     "lignes_budget": (LigneBudget, ["annee", "type", "libelle", "montant_prevu", "montant_realise"]),
     "financements": (Financement, ["annee", "financeur", "organisation", "montant"]),
     "indicateurs": (Indicateur, ["libelle", "type", "unite", "valeur_reference", "annee_reference", "cible",
-                                 "annee_cible", "source", "frequence", "hausse_attendue"]),
+                                 "annee_cible", "source", "frequence", "agregation", "hausse_attendue"]),
 }
+FREQUENCE_LOCKED = ("La fréquence de l'indicateur « {libelle} » ne peut plus changer : des valeurs par période sont "
+                    "saisies ({annees}). Effacez-les dans le suivi annuel, ou créez un autre indicateur.")
+
+
+def period_today() -> dt.date:
+    """Today for the period rules (a test freezes it)."""
+    return timezone.localdate()
 
 
 # -- axes -----------------------------------------------------------------------------------------
@@ -139,7 +150,11 @@ def _next_numero(axe: Axe) -> int:
 
 
 def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
-    """Apply formset rows: {"jalons": [{"id": obj|None, "DELETE": bool, field: value...}]}. Returns a summary."""
+    """Apply formset rows: {"jalons": [{"id": obj|None, "DELETE": bool, field: value...}]}. Returns a summary,
+    plus one change per partner whose commitments changed and per indicator whose year figures were recomputed.
+
+    Rules: an indicator with values per period keeps its frequency (`FREQUENCE_LOCKED`); a new aggregation
+    mode recomputes the year figures made from its periods."""
     summary = {}
     for name, rows in children.items():
         model, fields = CHILDREN[name]
@@ -153,17 +168,48 @@ def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
                     obj.delete()
                     deleted += 1
                 continue
+            before = None
             if obj is None:
                 obj = model(fiche=fiche)
                 added += 1
             else:
+                before = model.objects.get(pk=obj.pk)  # the row as stored (the form changed `obj` in place)
                 changed += 1
             for f in fields:
-                setattr(obj, f, row.get(f))
+                if f in row:  # a caller that does not know a field (an import) leaves its default or value
+                    setattr(obj, f, row[f])
+            if name == "indicateurs" and before is not None and before.frequence != obj.frequence:
+                annees = sorted(set(ValeurPeriode.objects.filter(indicateur=obj).values_list("annee", flat=True)))
+                if annees:
+                    raise DomainError(FREQUENCE_LOCKED.format(libelle=before.libelle,
+                                                              annees=", ".join(map(str, annees))))
             obj.save()
+            if name == "partenaires":
+                summary.update(_commitment_changes(before, obj))
+            if name == "indicateurs" and before is not None and before.agregation != obj.agregation:
+                summary.update(_recompute_years(obj))
         if added or deleted or changed:
             summary[name] = [None, f"{added} ajout(s), {changed} mise(s) à jour, {deleted} suppression(s)"]
     return summary
+
+
+def _commitment_text(p) -> str | None:
+    parts = []
+    if p is not None and p.moyens_droit_commun:
+        parts.append(f"moyens de droit commun : {p.moyens_droit_commun}")
+    if p is not None and p.financement is not None:
+        parts.append(f"financement : {format_number(p.financement)} €")
+    if p is not None and p.ingenierie:
+        parts.append(f"ingénierie : {p.ingenierie}")
+    return " ; ".join(parts) or None
+
+
+def _commitment_changes(before, after) -> dict:
+    """The history change of a partner's commitments to the sheet (none when they did not change)."""
+    old, new = _commitment_text(before), _commitment_text(after)
+    if old == new:
+        return {}
+    return {f"engagements de {after.organisation}": [old, new]}
 
 
 def _check_group(contract_id, group) -> None:
@@ -404,15 +450,19 @@ SUIVI_FIELDS = ["avancement", "realise", "difficultes", "perspectives"]
 
 @transaction.atomic
 def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: dict[int, dict],
-               expected_version: int | None = None) -> SuiviAnnuel:
+               expected_version: int | None = None, today: dt.date | None = None) -> SuiviAnnuel:
     """Create or update the follow-up of `annee` and the year's indicator values.
 
-    `valeurs`: indicator id -> {"valeur": Decimal|None, "commentaire": str}; a None value removes it.
+    `valeurs`: indicator id -> {"valeur": Decimal|None, "commentaire": str} for an indicator taking one value a
+    year (a None value removes it); {"periodes": {n: Decimal|None}, "commentaire": str} for a semestrial,
+    quarterly or monthly one: each period is saved, and the year's figure becomes their aggregate
+    (`periods.aggregate`). A period that has not begun (`periods.is_future`) is refused.
     `expected_version`: the follow-up's version when the form was opened (0: there was none); refused
     (ConcurrentEditError) when someone saved the year's follow-up since.
     """
     from .selectors import contract_years
 
+    today = today or period_today()
     years = contract_years(fiche.contract)
     if annee not in years:
         raise DomainError("Cette année n'est pas une année de mise en œuvre du contrat.", field="annee")
@@ -435,10 +485,18 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
     changes = history.diff(before, snapshot(suivi, SUIVI_FIELDS))
     indicateurs = {i.pk: i for i in Indicateur.objects.filter(fiche=fiche)}
     existing = {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
+    periodes = {}
+    for p in ValeurPeriode.objects.filter(indicateur__fiche=fiche, annee=annee):
+        periodes.setdefault(p.indicateur_id, {})[p.periode] = p
     for ind_id, row in valeurs.items():
         ind = indicateurs.get(ind_id)
         if ind is None:
             raise DomainError("Un indicateur envoyé n'appartient pas à cette fiche.")
+        if periods_per_year(ind.frequence):
+            changes.update(_save_periods(actor=actor, ind=ind, annee=annee, submitted=row.get("periodes", {}),
+                                         stored=periodes.get(ind_id, {}), year_row=existing.get(ind_id),
+                                         commentaire=row.get("commentaire", ""), today=today))
+            continue
         current = existing.get(ind_id)
         if row.get("valeur") is None:
             if current is not None:
@@ -455,6 +513,83 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
     history.record(actor=actor, obj=fiche, event=ActionEvent.SUIVI_ENREGISTRE, changes=changes,
                    contract_id=fiche.contract_id, context={"annee": annee})
     return suivi
+
+
+def _save_periods(*, actor, ind: Indicateur, annee: int, submitted: dict[int, Decimal | None],
+                  stored: dict[int, ValeurPeriode], year_row: ValeurIndicateur | None, commentaire: str,
+                  today: dt.date) -> dict:
+    """Save the periods of one year of a sub-annual indicator, then its year figure. Returns history changes."""
+    changes = {}
+    n_max = periods_per_year(ind.frequence)
+    for n, valeur in submitted.items():
+        if not 1 <= n <= n_max:
+            raise DomainError(f"L'indicateur « {ind.libelle} » n'a pas de période n°{n}.")
+        label = period_label(ind.frequence, annee, n)
+        current = stored.get(n)
+        if valeur is not None and is_future(ind.frequence, annee, n, today):
+            raise DomainError(future_period_message(label), field=f"periode_{ind.pk}_{n}")
+        old = current.valeur if current else None
+        if old == valeur:
+            continue
+        if valeur is None:
+            current.delete()
+            del stored[n]
+        elif current is None:
+            stored[n] = ValeurPeriode.objects.create(indicateur=ind, annee=annee, periode=n, valeur=valeur,
+                                                     saisi_par=actor)
+        else:
+            current.valeur, current.saisi_par = valeur, actor
+            current.save(update_fields=["valeur", "saisi_par", "saisi_le"])
+        changes[f"indicateur {ind.libelle}, {label}"] = [_num(old), _num(valeur)]
+    changes.update(_set_year_figure(actor=actor, ind=ind, annee=annee, periodes={n: p.valeur for n, p in
+                                                                               stored.items()},
+                                    year_row=year_row, commentaire=commentaire))
+    return changes
+
+
+def future_period_message(label: str) -> str:
+    return f"« {label} » n'a pas encore commencé : sa valeur se saisira une fois la période ouverte."
+
+
+def _num(value) -> str | None:
+    return None if value is None else format_number(value)
+
+
+def _set_year_figure(*, actor, ind: Indicateur, annee: int, periodes: dict[int, Decimal],
+                     year_row: ValeurIndicateur | None, commentaire: str | None = None) -> dict:
+    """Make the year's figure of `ind` the aggregate of `periodes` (the one owner of that rule). Without any
+    period, a figure made from periods goes; one entered for the whole year (import, before the periods)
+    stays. Returns the history change."""
+    label = f"indicateur {ind.libelle} ({annee})"
+    if not periodes:
+        if year_row is not None and year_row.periodes_renseignees is not None:
+            year_row.delete()
+            return {label: [_num(year_row.valeur), None]}
+        return {}
+    valeur = aggregate(ind.agregation, periodes)
+    old = year_row.valeur if year_row else None
+    if year_row is None:
+        year_row = ValeurIndicateur(indicateur=ind, annee=annee)
+    commentaire = year_row.commentaire if commentaire is None else commentaire
+    if (old, year_row.periodes_renseignees, year_row.commentaire) == (valeur, len(periodes), commentaire):
+        return {}
+    year_row.valeur, year_row.periodes_renseignees, year_row.commentaire = valeur, len(periodes), commentaire
+    year_row.saisi_par = actor
+    year_row.save()
+    return {label: [_num(old), _num(valeur)]} if old != valeur else {}
+
+
+def _recompute_years(ind: Indicateur) -> dict:
+    """After a change of aggregation mode: every year made from periods is computed again."""
+    changes = {}
+    by_year: dict[int, dict[int, Decimal]] = {}
+    for p in ValeurPeriode.objects.filter(indicateur=ind):
+        by_year.setdefault(p.annee, {})[p.periode] = p.valeur
+    rows = {v.annee: v for v in ValeurIndicateur.objects.filter(indicateur=ind, annee__in=by_year)}
+    for annee, periodes in sorted(by_year.items()):
+        changes.update(_set_year_figure(actor=rows[annee].saisi_par if annee in rows else None, ind=ind,
+                                        annee=annee, periodes=periodes, year_row=rows.get(annee)))
+    return changes
 
 
 def valeur_year_refusal(contract: Contract, annee: int, *, today: dt.date) -> str | None:
@@ -474,14 +609,18 @@ def valeur_year_refusal(contract: Contract, annee: int, *, today: dt.date) -> st
 
 @transaction.atomic
 def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Decimal]],
+                              periodes: list[tuple[Indicateur, int, int, Decimal]] = (),
                               today: dt.date | None = None) -> dict:
-    """Set the indicator values of past years read from a file (`(indicator, year, value)`).
+    """Set the indicator values of past years read from a file: `valeurs` `(indicator, year, value)` for a whole
+    year, `periodes` `(indicator, year, period number, value)` for a semester, quarter or month.
 
     Preconditions: the caller may import them (imports checks its own predicate). Each year is checked
-    against its contract (`valeur_year_refusal`); one (indicator, year) twice is refused. Idempotent: a value
-    already equal changes nothing and writes no history; a new or changed value is saved and the sheet gets
-    one history line naming each indicator, old and new value. Sheets are locked while writing. Returns the
-    counts {"creees", "modifiees", "inchangees"}.
+    against its contract (`valeur_year_refusal`); one (indicator, year[, period]) twice is refused; a period must
+    be one of the indicator's frequency and have begun; a whole-year value of a sub-annual indicator is refused
+    for a year that has periods (the year's figure is their aggregate, recomputed here). Idempotent: a value
+    already equal changes nothing and writes no history; a new or changed value is saved and the sheet gets one
+    history line naming each indicator, old and new value. Sheets are locked while writing. Returns the counts
+    {"creees", "modifiees", "inchangees"}.
     """
     today = today or dt.date.today()
     seen = set()
@@ -492,15 +631,36 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
         refusal = valeur_year_refusal(ind.fiche.contract, annee, today=today)
         if refusal:
             raise DomainError(f"{ind.fiche.contract.nom}, fiche {ind.fiche.code} : {refusal}", field="fichier")
-    fiche_ids = sorted({ind.fiche_id for ind, _, _ in valeurs})
+    seen_periods = set()
+    for ind, annee, n, _ in periodes:
+        if not 1 <= n <= periods_per_year(ind.frequence):
+            raise DomainError(f"L'indicateur « {ind.libelle} » n'a pas de période n°{n}.", field="fichier")
+        label = period_label(ind.frequence, annee, n)
+        if (ind.pk, annee, n) in seen_periods:
+            raise DomainError(f"L'indicateur « {ind.libelle} » a deux valeurs pour le {label}.", field="fichier")
+        seen_periods.add((ind.pk, annee, n))
+        refusal = valeur_year_refusal(ind.fiche.contract, annee, today=today)
+        if refusal or is_future(ind.frequence, annee, n, today):
+            raise DomainError(f"{ind.fiche.contract.nom}, fiche {ind.fiche.code} : "
+                              f"{refusal or future_period_message(label)}", field="fichier")
+    fiche_ids = sorted({ind.fiche_id for ind, *_ in [*valeurs, *periodes]})
     list(FicheAction.objects.select_for_update().filter(pk__in=fiche_ids).values_list("pk", flat=True))
+    ind_ids = {ind.pk for ind, *_ in [*valeurs, *periodes]}
+    years = {a for _, a, *_ in [*valeurs, *periodes]}
     existing = {(v.indicateur_id, v.annee): v for v in ValeurIndicateur.objects.filter(
-        indicateur_id__in={ind.pk for ind, _, _ in valeurs}, annee__in={a for _, a, _ in valeurs})}
+        indicateur_id__in=ind_ids, annee__in=years)}
+    stored: dict[tuple[int, int], dict[int, ValeurPeriode]] = {}
+    for p in ValeurPeriode.objects.filter(indicateur_id__in=ind_ids, annee__in=years):
+        stored.setdefault((p.indicateur_id, p.annee), {})[p.periode] = p
+    with_periods = set(stored) | {(ind.pk, annee) for ind, annee, _, _ in periodes}
     counts = {"creees": 0, "modifiees": 0, "inchangees": 0}
     changes: dict[int, dict] = {}
     fiches = {}
     to_create, to_update = [], []
     for ind, annee, valeur in valeurs:
+        if periods_per_year(ind.frequence) and (ind.pk, annee) in with_periods:
+            raise DomainError(f"L'indicateur « {ind.libelle} » a des valeurs par période en {annee} : importez "
+                              "ses périodes, la valeur de l'année en découle.", field="fichier")
         current = existing.get((ind.pk, annee))
         if current is not None and current.valeur == valeur:
             counts["inchangees"] += 1
@@ -518,6 +678,29 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
     ValeurIndicateur.objects.bulk_create(to_create, batch_size=500)
     for v in to_update:
         v.save(update_fields=["valeur", "saisi_par", "saisi_le"])
+    touched = {}
+    for ind, annee, n, valeur in periodes:
+        year_periods = stored.setdefault((ind.pk, annee), {})
+        current = year_periods.get(n)
+        if current is not None and current.valeur == valeur:
+            counts["inchangees"] += 1
+            continue
+        fiches[ind.fiche_id] = ind.fiche
+        touched[(ind.pk, annee)] = ind
+        changes.setdefault(ind.fiche_id, {})[f"indicateur {ind.libelle}, {period_label(ind.frequence, annee, n)}"] = [
+            _num(current.valeur if current else None), _num(valeur)]
+        if current is None:
+            year_periods[n] = ValeurPeriode.objects.create(indicateur=ind, annee=annee, periode=n, valeur=valeur,
+                                                           saisi_par=actor)
+            counts["creees"] += 1
+        else:
+            current.valeur, current.saisi_par = valeur, actor
+            current.save(update_fields=["valeur", "saisi_par", "saisi_le"])
+            counts["modifiees"] += 1
+    for (ind_pk, annee), ind in touched.items():
+        changes[ind.fiche_id].update(_set_year_figure(
+            actor=actor, ind=ind, annee=annee, year_row=existing.get((ind_pk, annee)),
+            periodes={n: p.valeur for n, p in stored[(ind_pk, annee)].items()}))
     for fiche_id, fiche_changes in changes.items():
         history.record(actor=actor, obj=fiches[fiche_id], event=ActionEvent.VALEURS_IMPORTEES, changes=fiche_changes,
                        contract_id=fiches[fiche_id].contract_id)

@@ -57,8 +57,7 @@ def indicator_summary(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
     years, rows = selectors.indicator_summary(contract, permissions.plan_scope(request.user, contract))
-    counts = {"reached": sum(1 for r in rows if r.reached), "missed": sum(1 for r in rows if r.reached is False),
-              "unknown": sum(1 for r in rows if r.reached is None)}
+    counts = selectors.summary_counts(rows)
     return render(request, "actions/indicator_summary.html", {
         "contract": contract, "years": years, "rows": rows, "counts": counts,
         "title": f"Bilan des indicateurs — {contract.nom}",
@@ -304,8 +303,11 @@ def suivi_edit(request, pk, annee):
     initial["version"] = suivi.version if suivi else 0
     for ind_id, v in valeurs.items():
         initial[f"valeur_{ind_id}"], initial[f"commentaire_{ind_id}"] = v.valeur, v.commentaire
+    for (ind_id, n), p in selectors.periodes_for(fiche, annee).items():
+        initial[f"periode_{ind_id}_{n}"] = p.valeur
     indicateurs = list(fiche.indicateurs.all())
-    form = forms.SuiviForm(request.POST or None, initial=initial, indicateurs=indicateurs, annee=annee)
+    form = forms.SuiviForm(request.POST or None, initial=initial, indicateurs=indicateurs, annee=annee,
+                           year_values=valeurs, today=services.period_today())
     if request.method == "POST" and form.is_valid():
         try:
             services.suivi_save(actor=request.user, fiche=fiche, annee=annee,

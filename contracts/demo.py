@@ -132,6 +132,15 @@ def seed(ctx):
                 previous=contracts.get("caux1") if key == "caux2" else None, **flags,
             )
         contracts[key] = contract
+    flers = contracts.get("flers")
+    if flers is not None and not flers.evaluation_questions:  # the method its final evaluation follows
+        Contract.objects.filter(pk=flers.pk).update(
+            evaluation_questions="Le CLS a-t-il amélioré l'accès aux soins de premier recours dans les deux QPV ?\n"
+                                 "Les partenaires se sont-ils coordonnés durablement autour de la santé mentale ?",
+            evaluation_evaluateurs="Un cabinet d'évaluation extérieur, avec un comité d'évaluation issu du COPIL "
+                                   "(collectivité, ARS, CPAM de l'Orne, représentants des habitants).",
+            evaluation_calendrier="Cadrage en janvier 2026, entretiens et questionnaires de février à avril, rapport "
+                                  "présenté au COPIL en juin 2026.")
     ctx.update(users=users, orgs=orgs, partners=partners, contracts=contracts, ars=ars)
     seed_lifecycle(ctx)
 

@@ -1,8 +1,11 @@
 """Import of the values indicators took in past years, for the contracts of a région (one row per value).
 
 A row names the contract (its name, the key the contracts import recognises a contract by), the sheet by its
-number (« 2.1 »), the indicator by its label (as written on the sheet; case and accents ignored), the year and
-the value. `read()` validates each row (`ValeurRowForm`), then `check_rows()` resolves the names against the
+number (« 2.1 »), the indicator by its label (as written on the sheet; case and accents ignored), the year,
+optionally the period (« S1 », « T2 », « M3 » or « mars »: a semestrial, quarterly or monthly indicator) and
+the value. Without a period, a value is the whole year's: accepted for a sub-annual indicator only while it has
+no value per period that year (in the portal or in the file), since the year's figure is then their aggregate.
+`read()` validates each row (`ValeurRowForm`), then `check_rows()` resolves the names against the
 région's plans in a fixed number of queries and adds the French error of each row that names an unknown
 contract, sheet or indicator, a year the contract was not running or still to come, or a value already given
 by another row. Each valid row is then new, changed (old value shown) or unchanged: re-uploading a file
@@ -21,8 +24,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from actions.models import Indicateur, ValeurIndicateur
-from actions.services import valeur_year_refusal
+from actions.models import Indicateur, ValeurIndicateur, ValeurPeriode
+from actions.periods import CODE_LETTER, NOUN, is_future, parse_period, period_label, periods_per_year
+from actions.services import future_period_message, valeur_year_refusal
 from cls_portal.core.fields import FrenchDecimalField
 from cls_portal.core.tabular import ImportColumn, ImportPreview, RowError, normalise_header, parse_import
 from cls_portal.core.validation import PortalForm
@@ -39,10 +43,14 @@ COLUMNS = [
     ImportColumn("indicateur", "Indicateur (libellé)", aliases=["indicateur", "libelle"]),
     ImportColumn("annee", "Année"),
     ImportColumn("valeur", "Valeur"),
+    # last, optional: the files made before it keep their shape
+    ImportColumn("periode", "Période (facultatif)", required=False,
+                 aliases=["periode", "trimestre", "semestre", "mois"]),
 ]
 EXAMPLE_ROWS = [
-    ["CLS de Bayeux Intercom", "1.1", "Nombre de consultations avancées", 2023, 412],
-    ["CLS de Bayeux Intercom", "1.1", "Nombre de consultations avancées", 2024, "455,5"],
+    ["CLS de Bayeux Intercom", "1.1", "Nombre de consultations avancées", 2023, 412, ""],
+    ["CLS de Bayeux Intercom", "1.1", "Nombre de consultations avancées", 2024, "455,5", ""],
+    ["CLS de Bayeux Intercom", "1.1", "Personnes reçues en permanence", 2025, 82, "T1"],
 ]
 
 
@@ -55,6 +63,7 @@ class ValeurRowForm(PortalForm):
     fiche = forms.CharField(label="Fiche", max_length=20)
     indicateur = forms.CharField(label="Indicateur", max_length=255)
     annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    periode = forms.CharField(label="Période", max_length=20, required=False)
     valeur = FrenchDecimalField(label="Valeur", max_digits=14)
 
     def clean_fiche(self):
@@ -82,6 +91,7 @@ class Ligne:
     annee: int
     valeur: Decimal
     ancienne: Decimal | None
+    periode: int | None = None  # a semester, quarter or month of a sub-annual indicator; None: the whole year
 
     @property
     def etat(self) -> str:
@@ -90,8 +100,27 @@ class Ligne:
         return "inchangee" if self.ancienne == self.valeur else "modifiee"
 
 
+def _period_refusal(ind: Indicateur, annee: int, cell: str, today: dt.date) -> tuple[int | None, str]:
+    """(period number or None for the whole year, the French refusal or "")."""
+    cell = (cell or "").strip()
+    if not cell:
+        return None, ""
+    n_max = periods_per_year(ind.frequence)
+    if not n_max:
+        return None, (f"l'indicateur « {ind.libelle} » prend une valeur par an (fréquence de recueil : "
+                      f"{ind.get_frequence_display().lower()}) : laissez la colonne « Période » vide.")
+    periode = parse_period(ind.frequence, cell)
+    if periode is None:
+        letter = CODE_LETTER[ind.frequence]
+        return None, (f"« {cell} » n'est pas une période de l'indicateur « {ind.libelle} », recueilli par "
+                      f"{NOUN[ind.frequence][0]} : écrivez {letter}1 à {letter}{n_max}.")
+    if is_future(ind.frequence, annee, periode, today):
+        return None, future_period_message(period_label(ind.frequence, annee, periode))
+    return periode, ""
+
+
 def resolve(region, rows: list[tuple[int, dict]], today: dt.date) -> tuple[list[RowError], list[Ligne]]:
-    """(errors of the rows naming what the portal does not have, the resolved rows). Four queries."""
+    """(errors of the rows naming what the portal does not have, the resolved rows). Five queries."""
     contracts = {key(c.nom): c for c in Contract.objects.filter(ars__region_id=region.code)}
     named = {contracts[key(r["contrat"])].pk for _, r in rows if key(r["contrat"]) in contracts}
     indicateurs: dict[tuple[int, str], dict[str, Indicateur]] = defaultdict(dict)
@@ -99,8 +128,8 @@ def resolve(region, rows: list[tuple[int, dict]], today: dt.date) -> tuple[list[
             "fiche__axe", "fiche__contract"):
         indicateurs[(ind.fiche.contract_id, ind.fiche.code)].setdefault(key(ind.libelle), ind)
     errors: dict[int, list[str]] = defaultdict(list)
-    seen: dict[tuple[int, int], int] = {}
-    resolved: list[tuple[int, Indicateur, int, Decimal]] = []
+    seen: dict[tuple[int, int, int], int] = {}
+    resolved: list[tuple[int, Indicateur, int, Decimal, int | None]] = []
     for number, row in rows:
         contract = contracts.get(key(row["contrat"]))
         if contract is None:
@@ -124,15 +153,33 @@ def resolve(region, rows: list[tuple[int, dict]], today: dt.date) -> tuple[list[
         if refusal:
             errors[number].append(refusal)
             continue
-        if (ind.pk, row["annee"]) in seen:
-            errors[number].append(f"la valeur {row['annee']} de cet indicateur figure déjà à la ligne "
-                                  f"{seen[(ind.pk, row['annee'])]} du fichier.")
+        periode, refusal = _period_refusal(ind, row["annee"], row.get("periode", ""), today)
+        if refusal:
+            errors[number].append(refusal)
             continue
-        seen[(ind.pk, row["annee"])] = number
-        resolved.append((number, ind, row["annee"], row["valeur"]))
+        if (ind.pk, row["annee"], periode or 0) in seen:
+            what = period_label(ind.frequence, row["annee"], periode) if periode else row["annee"]
+            errors[number].append(f"la valeur {what} de cet indicateur figure déjà à la ligne "
+                                  f"{seen[(ind.pk, row['annee'], periode or 0)]} du fichier.")
+            continue
+        seen[(ind.pk, row["annee"], periode or 0)] = number
+        resolved.append((number, ind, row["annee"], row["valeur"], periode))
+    ids, years = {r[1].pk for r in resolved}, {r[2] for r in resolved}
     existing = {(v.indicateur_id, v.annee): v.valeur for v in ValeurIndicateur.objects.filter(
-        indicateur_id__in={r[1].pk for r in resolved}, annee__in={r[2] for r in resolved})}
-    lignes = [Ligne(n, ind, annee, valeur, existing.get((ind.pk, annee))) for n, ind, annee, valeur in resolved]
+        indicateur_id__in=ids, annee__in=years)}
+    stored_periods = {(p.indicateur_id, p.annee, p.periode): p.valeur for p in ValeurPeriode.objects.filter(
+        indicateur_id__in=ids, annee__in=years)}
+    # a whole-year value of a sub-annual indicator whose year has periods (stored or in the file): refused
+    with_periods = {(i, a) for i, a, _ in stored_periods} | {(r[1].pk, r[2]) for r in resolved if r[4]}
+    lignes = []
+    for n, ind, annee, valeur, periode in resolved:
+        if periode is None and periods_per_year(ind.frequence) and (ind.pk, annee) in with_periods:
+            plural = NOUN[ind.frequence][1]
+            errors[n].append(f"l'indicateur « {ind.libelle} » a des valeurs par {plural} en {annee} : importez "
+                             f"chacun de ses {plural} (colonne « Période »), la valeur de l'année en découle.")
+            continue
+        old = stored_periods.get((ind.pk, annee, periode)) if periode else existing.get((ind.pk, annee))
+        lignes.append(Ligne(n, ind, annee, valeur, old, periode))
     return [RowError(n, msgs) for n, msgs in sorted(errors.items())], lignes
 
 
@@ -160,6 +207,7 @@ def read(uploaded, region, today: dt.date | None = None) -> tuple[ImportPreview,
 def summary(lignes: list[Ligne]) -> list[dict]:
     return [{"ligne": li.number, "contrat": li.indicateur.fiche.contract.nom, "fiche": li.indicateur.fiche.code,
              "indicateur": li.indicateur.libelle, "annee": li.annee, "valeur": li.valeur,
+             "periode": period_label(li.indicateur.frequence, li.annee, li.periode) if li.periode else "",
              "ancienne": li.ancienne, "etat": li.etat} for li in lignes]
 
 
@@ -169,6 +217,10 @@ def template_xlsx() -> bytes:
         "Nom du contrat : tel qu'il figure sur le portail (c'est la clé de l'import des CLS existants).",
         "Numéro de la fiche : axe.fiche, par exemple 2.1. Indicateur : son libellé sur la fiche.",
         "Année : une année de mise en œuvre du contrat (de la signature à la fin), jamais une année à venir.",
+        "Période (facultatif) : pour un indicateur semestriel, trimestriel ou mensuel, S1-S2, T1-T4, M1-M12 "
+        "(ou le nom du mois), jamais une période à venir ; la valeur de l'année est alors celle de ses périodes "
+        "(somme, dernière période ou moyenne selon l'indicateur). Vide : la valeur de l'année entière, refusée "
+        "si l'indicateur a déjà des valeurs par période cette année-là.",
         "Valeur : un nombre (virgule ou point décimal). Une valeur déjà saisie et identique ne change rien ; "
         "une valeur différente la remplace et l'historique de la fiche garde l'ancienne.",
     ])

@@ -128,7 +128,8 @@ def indicator_values_import(*, actor, region, rows: list[tuple[int, dict]], toda
         raise DomainError("Les plans d'action ont changé depuis l'aperçu, rien n'a été importé : "
                           + " — ".join(str(e) for e in errors), field="fichier")
     return actions_services.indicateur_valeurs_import(
-        actor=actor, valeurs=[(li.indicateur, li.annee, li.valeur) for li in lignes], today=today)
+        actor=actor, valeurs=[(li.indicateur, li.annee, li.valeur) for li in lignes if li.periode is None],
+        periodes=[(li.indicateur, li.annee, li.periode, li.valeur) for li in lignes if li.periode], today=today)
 
 
 @transaction.atomic

@@ -169,8 +169,8 @@ ETATS = {"nouvelle": ("À créer", "success"), "creee": ("À créer", "success")
 
 
 def _values_lines(lignes) -> tuple[list[str], list[dict]]:
-    headers = ["Ligne", "Contrat", "Fiche", "Indicateur", "Année", "Valeur"]
-    return headers, [{"cells": [r["ligne"], r["contrat"], r["fiche"], r["indicateur"], r["annee"],
+    headers = ["Ligne", "Contrat", "Fiche", "Indicateur", "Année ou période", "Valeur"]
+    return headers, [{"cells": [r["ligne"], r["contrat"], r["fiche"], r["indicateur"], r["periode"] or str(r["annee"]),
                                 format_number(r["valeur"]) + (f" (avant : {format_number(r['ancienne'])})"
                                                               if r["etat"] == "modifiee" else "")],
                       "etat": ETATS[r["etat"]]} for r in indicators.summary(lignes)]

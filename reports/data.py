@@ -18,8 +18,11 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
+from actions import selectors as actions_selectors
 from actions.enums import FicheStatut
-from actions.models import Axe, FicheAction, Financement, Indicateur, LigneBudget, ValeurIndicateur
+from actions.models import Axe, FicheAction, Financement, Indicateur, LigneBudget, PartenaireFiche, ValeurIndicateur
+from actions.periods import completeness
+from actions.permissions import validated_plan_scope
 from contracts.enums import SignatoryRole
 from funding import selectors as funding_selectors
 
@@ -92,7 +95,9 @@ def _axes(contract):
     indicators = Indicateur.objects.order_by("id").prefetch_related(
         Prefetch("valeurs", queryset=ValeurIndicateur.objects.order_by("annee")))
     fiches = (FicheAction.objects.select_related("pilote_organisation", "pilote_personne")
-              .prefetch_related(Prefetch("indicateurs", queryset=indicators), "suivis")
+              .prefetch_related(Prefetch("indicateurs", queryset=indicators), "suivis",
+                                Prefetch("partenaires",
+                                         queryset=PartenaireFiche.objects.select_related("organisation")))
               .order_by("numero"))
     return (Axe.objects.filter(contract=contract).order_by("numero")
             .prefetch_related(Prefetch("fiches", queryset=fiches)))
@@ -101,7 +106,11 @@ def _axes(contract):
 def _indicator(ind, year) -> dict:
     history = [(v.annee, v.valeur) for v in ind.valeurs.all() if v.annee <= year]
     value = next((v for y, v in history if y == year), None)
+    stored = next((v for v in ind.valeurs.all() if v.annee == year), None)
+    # a sub-annual indicator's year made from some of its periods only (key absent otherwise: same fingerprint)
+    note = {"completude": n} if stored and (n := completeness(stored.periodes_renseignees, ind.frequence)) else {}
     return {
+        **note,
         "libelle": ind.libelle,
         "unite": ind.unite,
         "reference": ind.valeur_reference,
@@ -129,6 +138,13 @@ def _pilot(fiche) -> str:
     return " — ".join(p for p in (person, org) if p)
 
 
+def _partner_commitments(fiche) -> list[dict]:
+    """What each partner of the sheet commits (ordinary resources, funding in €, engineering), when written."""
+    return [{"organisation": str(p.organisation), "role": p.get_role_display(),
+             "moyens_droit_commun": p.moyens_droit_commun, "financement": p.financement, "ingenierie": p.ingenierie}
+            for p in fiche.partenaires.all() if p.has_commitments]
+
+
 def _action_plan(contract, year) -> dict:
 
     axes, by_status, priorities = [], {s.label: 0 for s in FicheStatut}, []
@@ -145,8 +161,12 @@ def _action_plan(contract, year) -> dict:
             rows = [_indicator(ind, year) for ind in fiche.indicateurs.all()]
             indicators += len(rows)
             reached += sum(1 for r in rows if r["atteint"])
-            sheets.append({"code": code, "titre": fiche.titre, "statut": fiche.get_statut_display(),
-                           "pilote": _pilot(fiche), "suivi": suivi, "indicateurs": rows})
+            sheet = {"code": code, "titre": fiche.titre, "statut": fiche.get_statut_display(),
+                     "pilote": _pilot(fiche), "suivi": suivi, "indicateurs": rows}
+            commitments = _partner_commitments(fiche)
+            if commitments:  # key absent otherwise: an unchanged sheet keeps its fingerprint
+                sheet["partenaires"] = commitments
+            sheets.append(sheet)
         axes.append({"numero": axe.numero, "titre": axe.titre, "type": axe.get_type_display(), "fiches": sheets})
     total = sum(by_status.values())
     return {
@@ -212,12 +232,44 @@ def financial_data(contract, year: int) -> dict:
             "actions": _actions_funding(contract, year)}
 
 
+# --- Final evaluation report -------------------------------------------------------------------
+
+def _evaluation_method(contract) -> dict:
+    """The final evaluation's method as the contract sets it out (contract page, « Méthode de l'évaluation »)."""
+    return {"questions": contract.evaluation_questions, "evaluateurs": contract.evaluation_evaluateurs,
+            "calendrier": contract.evaluation_calendrier}
+
+
+def _indicator_summary(contract, year: int) -> dict:
+    """Every indicator of the validated plan over the contract's years up to `year`: the selector of the
+    « Bilan des indicateurs » page (`actions.selectors.indicator_summary`), limited to what an elected official
+    reads there (`validated_plan_scope`: no draft, no sheet under review), as plain values."""
+    years, rows = actions_selectors.indicator_summary(contract, validated_plan_scope(), today=dt.date(year, 12, 31))
+    return {
+        "years": years,
+        "counts": actions_selectors.summary_counts(rows),
+        "rows": [{"fiche": r.fiche.code, "fiche_titre": r.fiche.titre, "libelle": r.indicateur.libelle,
+                  "unite": r.indicateur.unite, "reference": r.indicateur.valeur_reference,
+                  "annee_reference": r.indicateur.annee_reference, "cible": r.indicateur.cible,
+                  "annee_cible": r.indicateur.annee_cible, "hausse_attendue": r.indicateur.hausse_attendue,
+                  "cells": [{"valeur": v, "note": n} for v, n in r.cells], "last": r.last,
+                  "last_year": r.last_year, "reached": r.reached} for r in rows],
+    }
+
+
+def evaluation_data(contract, year: int) -> dict:
+    return {"cover": _cover(contract, year), "method": _evaluation_method(contract),
+            "summary": _indicator_summary(contract, year)}
+
+
+BUILDERS = {ReportKind.ACTIVITE: activity_data, ReportKind.FINANCIER: financial_data,
+            ReportKind.EVALUATION: evaluation_data}
+
+
 def report_data(contract, kind: str, year: int) -> dict:
-    if kind == ReportKind.ACTIVITE:
-        return activity_data(contract, year)
-    if kind == ReportKind.FINANCIER:
-        return financial_data(contract, year)
-    raise ValueError(f"Type de rapport inconnu : {kind}")
+    if kind not in ReportKind.values:
+        raise ValueError(f"Type de rapport inconnu : {kind}")
+    return BUILDERS[ReportKind(kind)](contract, year)
 
 
 def _json_default(value):

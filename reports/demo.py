@@ -4,7 +4,7 @@ in this process (no broker needed) and published by the délégation, so that `e
 from django.utils import timezone
 
 from . import services
-from .enums import ReportKind
+from .enums import ANNUAL_KINDS
 from .models import Report
 
 
@@ -12,7 +12,7 @@ def seed(ctx):
     contract = ctx["contracts"]["bayeux"]
     coordinator, delegation = ctx["users"]["coordinateur"], ctx["users"]["ars14"]
     year = timezone.localdate().year - 1
-    for kind in ReportKind.values:
+    for kind in ANNUAL_KINDS:
         if Report.objects.filter(contract=contract, kind=kind, year=year, published=True).exists():
             continue
         report = services.report_produce_now(actor=coordinator, contract=contract, kind=kind, year=year)

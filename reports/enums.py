@@ -1,9 +1,34 @@
+from dataclasses import dataclass
+
 from django.db import models
 
 
 class ReportKind(models.TextChoices):
     ACTIVITE = "activite", "Rapport d'activité"
     FINANCIER = "financier", "Rapport financier"
+    EVALUATION = "evaluation", "Rapport d'évaluation finale"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """What a kind of report is: annual (in campaigns, one per year of the contract) or produced at the end of
+    the contract, in the phases listed (empty: any phase)."""
+
+    annual: bool
+    phases: tuple[str, ...] = ()
+    phase_reason: str = ""
+
+
+# The reports of the workflow, as data: a new kind is a line here, a template and a data builder (data.py).
+KIND_RULES = {
+    ReportKind.ACTIVITE: KindRule(annual=True),
+    ReportKind.FINANCIER: KindRule(annual=True),
+    ReportKind.EVALUATION: KindRule(
+        annual=False, phases=("evaluation_finale", "clos"),
+        phase_reason="Le rapport d'évaluation finale se produit quand le contrat est en phase d'évaluation finale "
+                     "(ou clos)."),
+}
+ANNUAL_KINDS = [k for k, rule in KIND_RULES.items() if rule.annual]
 
 
 class ReportStatus(models.TextChoices):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Departement, Region
 
-from .enums import ReportKind
+from .enums import ANNUAL_KINDS, KIND_RULES, ReportKind
 
 
 def _years(first: int) -> list[tuple[int, str]]:
@@ -17,6 +17,9 @@ class ReportRequestForm(PortalForm):
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
+        # the kinds this contract may have now (the final evaluation report in its last phases: KIND_RULES)
+        self.fields["kind"].choices = [(k.value, k.label) for k, rule in KIND_RULES.items()
+                                       if not rule.phases or contract.phase in rule.phases]
         first = contract.date_signature.year if contract.date_signature else timezone.localdate().year
         self.fields["year"].choices = _years(first)
         self.fields["year"].initial = max(first, timezone.localdate().year - 1)
@@ -41,7 +44,7 @@ class ReportPublishForm(PortalForm):
 class CampaignForm(PortalForm):
     year = forms.TypedChoiceField(label="Année", coerce=int)
     kind = forms.ChoiceField(label="Rapports", required=False,
-                             choices=[("", "Les deux rapports"), *ReportKind.choices])
+                             choices=[("", "Les deux rapports"), *[(k.value, k.label) for k in ANNUAL_KINDS]])
     region = forms.ModelChoiceField(label="Région", queryset=Region.objects.none(), empty_label=None)
     departement = forms.ModelChoiceField(label="Département (facultatif)", queryset=Departement.objects.none(),
                                          required=False, empty_label="Toute la région")

@@ -12,7 +12,7 @@ from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract
 from contracts.reminders import recipients, with_recipients
 
-from .enums import ReportKind
+from .enums import ANNUAL_KINDS
 from .models import Report
 
 RAPPORT_DU = "rapport_du"
@@ -32,7 +32,7 @@ def reports_due(today: dt.date, run: dict) -> Iterator[Reminder]:
     published = set(Report.objects.published().filter(year=year, contract__in=contracts.values("pk"))
                     .values_list("contract_id", "kind"))
     for contract in contracts:
-        for kind, label in ReportKind.choices:
+        for kind, label in ((k.value, k.label) for k in ANNUAL_KINDS):
             if (contract.pk, kind) in published:
                 continue
             yield Reminder(

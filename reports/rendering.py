@@ -20,7 +20,8 @@ STYLESHEETS = ["reports/report.css"]
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with a structure tree (WeasyPrint 70 writes it cleanly)
 # Printed width of a chart (`.chart` in report.css): the charts draw their texts as HTML placed for it.
 CHART_WIDTH_MM = 120
-TEMPLATES = {ReportKind.ACTIVITE: "reports/pdf/activite.html", ReportKind.FINANCIER: "reports/pdf/financier.html"}
+TEMPLATES = {ReportKind.ACTIVITE: "reports/pdf/activite.html", ReportKind.FINANCIER: "reports/pdf/financier.html",
+             ReportKind.EVALUATION: "reports/pdf/evaluation.html"}
 
 
 def _indicator_chart(fiche_code: str, ind: dict):
@@ -43,7 +44,7 @@ def _charts(kind: str, data: dict) -> dict:
         if plan["status_counts"]:
             charts["status"] = bar_chart(plan["status_counts"], title="Fiches actions par statut", unit="",
                                          print_width_mm=CHART_WIDTH_MM)
-    elif data["actions"]["funders"]:
+    elif kind == ReportKind.FINANCIER and data["actions"]["funders"]:
         charts["funders"] = bar_chart([(f["financeur"], f["montant"]) for f in data["actions"]["funders"]],
                                       title="Financement des actions par financeur", unit="€",
                                       print_width_mm=CHART_WIDTH_MM)

@@ -27,7 +27,7 @@ from cls_portal.notifications.services import notify
 from contracts.models import Contract
 
 from . import data as report_data_module
-from .enums import UNFINISHED, ReportEvent, ReportKind, ReportStatus
+from .enums import ANNUAL_KINDS, KIND_RULES, UNFINISHED, ReportEvent, ReportKind, ReportStatus
 from .models import Report, ReportCampaign
 from .rendering import render_pdf
 from .workflow import JOBS
@@ -112,6 +112,15 @@ def _enqueue_after_commit(report_id: int) -> None:
 
 # --- Requests --------------------------------------------------------------------------------
 
+def _check_kind(contract: Contract, kind: str) -> None:
+    """The kind exists and may be produced in the contract's phase (`KIND_RULES`)."""
+    if kind not in ReportKind.values:
+        raise DomainError("Type de rapport inconnu.", field="kind")
+    rule = KIND_RULES[ReportKind(kind)]
+    if rule.phases and contract.phase not in rule.phases:
+        raise DomainError(rule.phase_reason, field="kind")
+
+
 def _check_year(contract: Contract, year: int) -> None:
     if not contract.date_signature:
         raise DomainError("Un rapport annuel ne peut être produit que pour un contrat signé.", field="year")
@@ -146,8 +155,7 @@ def report_request(*, actor, contract: Contract, kind: str, year: int) -> Report
     Creates the job "en attente" and enqueues it after commit; returns the job already waiting or
     running for the same contract, kind and year instead of a second one.
     """
-    if kind not in ReportKind.values:
-        raise DomainError("Type de rapport inconnu.", field="kind")
+    _check_kind(contract, kind)
     _check_year(contract, year)
     Contract.objects.select_for_update().filter(pk=contract.pk).first()  # serialise concurrent requests
     return _job_for(actor=actor, contract=contract, kind=kind, year=year, campaign=None)
@@ -158,8 +166,7 @@ def report_produce_now(*, actor, contract: Contract, kind: str, year: int) -> Re
 
     Preconditions: as `report_request`. Returns the job, "prêt" or "échec".
     """
-    if kind not in ReportKind.values:
-        raise DomainError("Type de rapport inconnu.", field="kind")
+    _check_kind(contract, kind)
     _check_year(contract, year)
     with transaction.atomic():
         report = Report.objects.create(contract=contract, kind=kind, year=year,
@@ -183,7 +190,7 @@ def campaign_contracts(*, year: int, region=None, departement=None):
 @transaction.atomic
 def campaign_start(*, actor, year: int, region=None, departement=None, kind: str = "") -> ReportCampaign:
     """One job per running contract of the scope (and per kind). Preconditions: `can_start_campaign`."""
-    if kind and kind not in ReportKind.values:
+    if kind and kind not in ANNUAL_KINDS:
         raise DomainError("Type de rapport inconnu.", field="kind")
     if year > timezone.localdate().year:
         raise DomainError(f"L'année {year} n'est pas encore commencée.", field="year")
@@ -195,7 +202,7 @@ def campaign_start(*, actor, year: int, region=None, departement=None, kind: str
     campaign = ReportCampaign.objects.create(
         year=year, kind=kind, region=region, departement=departement,
         started_by=actor if getattr(actor, "is_authenticated", False) else None)
-    kinds = [kind] if kind else list(ReportKind.values)
+    kinds = [kind] if kind else list(ANNUAL_KINDS)
     for contract in contracts:
         for k in kinds:
             _job_for(actor=actor, contract=contract, kind=k, year=year, campaign=campaign)

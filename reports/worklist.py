@@ -16,7 +16,7 @@ from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, 
 from contracts.enums import ACTIVE_PHASES
 from contracts.worklist import departement_of, scope
 
-from .enums import UNFINISHED, ReportKind, ReportStatus
+from .enums import ANNUAL_KINDS, UNFINISHED, ReportStatus
 from .models import Report, ReportCampaign, campaign_progress_annotations
 from .reminders import REPORTS_DUE_FROM
 
@@ -60,7 +60,7 @@ def reports_due(user, today: dt.date) -> list[Pending]:
     year = today.year - 1
     contracts = scope(user, COORDINATEUR).filter(phase__in=ACTIVE_PHASES, date_signature__lte=dt.date(year, 12, 31))
     pendings = []
-    for kind, label in ReportKind.choices:
+    for kind, label in ((k.value, k.label) for k in ANNUAL_KINDS):
         def item(c, label=label):
             return WorkItem("rapport_du", f"{label} {year} à publier", f"{label} {year}",
                             reverse("reports:contract", args=[c.pk]), c.pk, c.nom,

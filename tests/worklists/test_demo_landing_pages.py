@@ -20,7 +20,7 @@ from diagnostics.enums import Statut as DiagStatut
 from diagnostics.models import Diagnostic
 from funding.enums import Statut as FundStatut
 from funding.models import AnneeFinancement, DialogueGestion
-from reports.enums import ReportKind, ReportStatus
+from reports.enums import ANNUAL_KINDS, ReportKind, ReportStatus
 from reports.models import Report
 
 ITEM = re.compile(r'<li data-work-item="(?P<kind>[a-z_]+)"><a href="(?P<href>[^"]+)"')
@@ -139,7 +139,7 @@ def expected_for_coordinator(user, today) -> Counter:
         year = today.year - 1
         for c in contracts:
             if c.phase in ACTIVE_PHASES and c.date_signature and c.date_signature <= dt.date(year, 12, 31):
-                for kind in ReportKind.values:
+                for kind in ANNUAL_KINDS:
                     if not Report.objects.filter(contract=c, year=year, kind=kind, published=True).exists():
                         out["rapport_du", reverse("reports:contract", args=[c.pk])] += 1
     return out

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cls_portal.core.errors import DomainError
 from cls_portal.territories.models import Departement, Region
 from reports import services
-from reports.enums import ReportKind, ReportStatus
+from reports.enums import ANNUAL_KINDS, ReportStatus
 from reports.models import Report, ReportCampaign, campaign_progress_annotations
 
 BAR_WIDTH = 30
@@ -26,7 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="Année des rapports (ex. 2025).")
         parser.add_argument("--region", help="Code INSEE de la région (ex. 28 pour la Normandie).")
         parser.add_argument("--departement", help="Code du département (ex. 14).")
-        parser.add_argument("--kind", choices=ReportKind.values, help="Un seul type de rapport (défaut : les deux).")
+        parser.add_argument("--kind", choices=[k.value for k in ANNUAL_KINDS],
+                            help="Un seul type de rapport annuel (défaut : les deux).")
         parser.add_argument("--wait", action="store_true", help="Affiche l'avancement jusqu'à la fin, puis un bilan.")
         parser.add_argument("--timeout", type=int, default=3600, help="Attente maximale avec --wait (secondes).")
         parser.add_argument("--interval", type=float, default=1.0, help="Intervalle de rafraîchissement (secondes).")
