@@ -19,7 +19,7 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from actions import selectors as actions_selectors
-from actions.enums import FicheStatut
+from actions.enums import VALIDATED_STATUSES, FicheStatut
 from actions.models import Axe, FicheAction, Financement, Indicateur, LigneBudget, PartenaireFiche, ValeurIndicateur
 from actions.periods import completeness
 from actions.permissions import validated_plan_scope
@@ -90,11 +90,17 @@ def _year_in_brief(contract, year) -> dict:
 
 # --- Action plan --------------------------------------------------------------------------------
 
+# The plan as signed and amended (validated sheets and those abandoned since): a sheet in preparation is in
+# no report, since reports are published to the elected officials and in the public directory.
+REPORTED_STATUSES = [*VALIDATED_STATUSES, FicheStatut.ABANDONNEE]
+
+
 def _axes(contract):
 
     indicators = Indicateur.objects.order_by("id").prefetch_related(
         Prefetch("valeurs", queryset=ValeurIndicateur.objects.order_by("annee")))
-    fiches = (FicheAction.objects.select_related("pilote_organisation", "pilote_personne")
+    fiches = (FicheAction.objects.filter(statut__in=REPORTED_STATUSES)
+              .select_related("pilote_organisation", "pilote_personne")
               .prefetch_related(Prefetch("indicateurs", queryset=indicators), "suivis",
                                 Prefetch("partenaires",
                                          queryset=PartenaireFiche.objects.select_related("organisation")))
@@ -192,7 +198,7 @@ def activity_data(contract, year: int) -> dict:
 def _actions_funding(contract, year) -> dict:
     """Funding of actions by funder (planned) and planned vs actual spending per sheet (budget lines)."""
 
-    fiches = (FicheAction.objects.filter(contract=contract).select_related("axe")
+    fiches = (FicheAction.objects.filter(contract=contract, statut__in=REPORTED_STATUSES).select_related("axe")
               .prefetch_related(Prefetch("financements", queryset=Financement.objects.filter(annee=year)
                                          .select_related("organisation")),
                                 Prefetch("lignes_budget", queryset=LigneBudget.objects.filter(annee=year)))

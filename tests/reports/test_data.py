@@ -53,3 +53,24 @@ def test_fingerprint_follows_the_data_not_the_clock():
     assert a != data.fingerprint("activite", 2024, data.activity_data(contract, 2024))
     contract.axes.filter(numero=1).update(titre="Accès aux soins (titre révisé)")
     assert a != data.fingerprint("activite", 2025, data.activity_data(contract, 2025))
+
+
+def test_a_sheet_in_preparation_is_in_no_report():
+    """Reports are published to the elected officials and in the public directory: a draft, submitted or
+    to-be-changed sheet (an avenant in preparation) is neither in the activity report nor in the financial one."""
+    from actions.enums import FicheStatut, Financeur
+    from actions.models import Financement, LigneBudget
+    from tests import factories as f
+
+    contract = plan_contract()
+    axe = contract.axes.order_by("numero").first()
+    for n, statut in enumerate((FicheStatut.BROUILLON, FicheStatut.SOUMISE, FicheStatut.A_MODIFIER), start=7):
+        draft = f.FicheActionFactory(axe=axe, numero=n, titre=f"Projet d'avenant {n}", statut=statut)
+        LigneBudget.objects.create(fiche=draft, annee=2025, libelle="Prestataire", montant_prevu=Decimal("900"))
+        Financement.objects.create(fiche=draft, annee=2025, financeur=Financeur.CAF, montant=Decimal("900"))
+    activity = data.activity_data(contract, 2025)
+    titles = [s["titre"] for a in activity["plan"]["axes"] for s in a["fiches"]]
+    assert titles and not any(t.startswith("Projet d'avenant") for t in titles)
+    funding = data.financial_data(contract, 2025)["actions"]
+    assert funding["lines"] and not any(r["titre"].startswith("Projet d'avenant") for r in funding["lines"])
+    assert not any(r["financeur"].startswith("CAF") for r in funding["funders"])
