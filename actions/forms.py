@@ -9,6 +9,7 @@ from cls_portal.core.validation import PortalForm, PortalModelForm
 from cls_portal.territories.models import Organisation
 from contracts.enums import InstanceType
 from contracts.selectors import life_years
+from resources.models import Resource
 
 from .enums import Avancement, Section
 from .models import (
@@ -66,7 +67,7 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
                   "objectifs_operationnels", "description", "public_cible", "tout_le_perimetre", "communes",
                   "objectif_prs", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
                   "copilotes_personnes", "date_debut",
-                  "date_fin", "champs", "groupe_travail", "reunions"]
+                  "date_fin", "champs", "groupe_travail", "reunions", "ressource"]
         widgets = {
             **{f: TEXTAREA for f in ["contexte", "objectif_general", "objectifs_specifiques",
                                      "objectifs_operationnels", "description", "public_cible"]},
@@ -97,6 +98,11 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         self.fields["reunions"].queryset = (contract.meetings.filter(instance__type=InstanceType.GROUPE_TRAVAIL)
                                             .select_related("instance").order_by("date"))
         self.fields["reunions"].required = False
+        self.fields["ressource"].queryset = Resource.objects.offered(contract.ars.region_id,
+                                                                    keep=self.instance.ressource_id)
+        self.fields["ressource"].required = False
+        self.fields["ressource"].help_text = ("Le guide, la fiche pratique ou le modèle de la bibliothèque régionale "
+                                              "que suit cette fiche (facultatif).")
         self.fields["reunions"].label = "Réunions des groupes de travail où la fiche a été travaillée"
 
     def clean(self):

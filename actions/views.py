@@ -17,6 +17,7 @@ from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
 from cls_portal.core.query import query_id, query_year
 from contracts.tabs import tabs_for
+from resources import permissions as resource_permissions
 
 from . import forms, permissions, selectors, services
 from .enums import Acteur, Section
@@ -239,6 +240,7 @@ def fiche_detail(request, pk):
         "comment_form": forms.TransitionForm(transition=TRANSITIONS["valider"], auto_id="id_comment_%s"),
         "suivi_years": [{"annee": y, "suivi": suivis.get(y)} for y in years],
         "pilot_warning": services.pilot_is_coordinator(contract, fiche.pilote_personne),
+        "can_open_resources": resource_permissions.can_view_library(request.user)[0],
         "breadcrumbs": _crumbs(contract, _plan_crumb(contract), (f"Fiche {fiche.code}", None)),
     })
 
