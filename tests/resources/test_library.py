@@ -230,3 +230,24 @@ def test_a_coordinator_of_a_new_region_sees_its_library_from_an_empty_database(c
     assert response.status_code == 302 and response["Location"] == reverse("resources:detail", args=[resource.pk])
     client.force_login(coord)
     assert "Guide régional breton" in client.get(reverse("resources:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_runs_the_same_queries_for_one_and_for_many_resources(client, world, snapshot):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import assert_snapshot_queries
+
+    client.force_login(world.own.people["coordinateur"])
+    url = reverse("resources:list")
+    counts = []
+    for n in (0, 15):
+        for i in range(n):
+            _new(world.own, titre=f"Modèle n°{i}", fichier=None, lien="https://www.example.fr/modele")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    with assert_snapshot_queries(snapshot):
+        client.get(url)
