@@ -115,6 +115,9 @@ def _event_page(request, event, attendance_form=None):
     return render(request, "network/event_detail.html", {
         "event": event, "invitations": invitations, "can_manage": can_manage, "mine": mine, "counts": counts,
         "attendance_form": attendance_form if can_manage else None,
+        # Each coordinator's attendance is for the ARS; a coordinator reads his own and the counts.
+        "show_presence": can_manage or request.user.is_portal_admin
+        or bool(request.user.roles() & {Role.REGION, Role.DELEGATION}),
         "started": event.date <= timezone.localdate(),
         "history_lines": history.lines(history.history_for(event)) if can_manage else [],
         "title": event.titre,

@@ -216,3 +216,18 @@ def test_a_new_region_sets_up_its_network_from_an_empty_database(client):
     client.force_login(coord)
     assert "Réunion régionale des coordinateurs" in client.get(reverse("network:events")).content.decode()
     assert "Yann Le Gall" in client.get(reverse("network:directory")).content.decode()
+
+
+@pytest.mark.django_db
+def test_each_coordinators_attendance_is_for_the_ars_a_coordinator_reads_his_own(client, world):
+    own = world.own
+    peer = _coordinators(own, 1)[0]
+    invitation = own.event.invitations.create(user=peer)
+    services.attendance_record(actor=own.people["region"], event=own.event,
+                               presences={invitation.pk: Presence.ABSENT, own.event_invitation.pk: Presence.PRESENT})
+    url = reverse("network:event_detail", args=[own.event.pk])
+    client.force_login(own.people["coordinateur"])
+    text = _text(client.get(url).content.decode())
+    assert "présence enregistrée : présent" in text and peer.get_full_name() in text and "Absent" not in text
+    client.force_login(own.people["delegation"])
+    assert f"{peer.get_full_name()} Absent" in _text(client.get(url).content.decode())
