@@ -58,6 +58,19 @@ class AxeForm(VersionFormMixin, forms.ModelForm):
             self.initial.setdefault("version", self.instance.version)
 
 
+class FicheResourceForm(PortalForm):
+    ressource = forms.ModelChoiceField(label="Changer la ressource suivie", queryset=None, required=False,
+                                       empty_label="Aucune",
+                                       help_text="Une ressource de la bibliothèque de la région ; elle se change sans "
+                                                 "avenant, même après la signature.")
+
+    def __init__(self, *args, fiche, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ressource"].queryset = Resource.objects.offered(fiche.contract.ars.region_id,
+                                                                     keep=fiche.ressource_id)
+        self.initial.setdefault("ressource", fiche.ressource_id)
+
+
 class FicheForm(VersionFormMixin, forms.ModelForm):
     axe = forms.ModelChoiceField(label="Axe", queryset=None, empty_label=None)
 

@@ -225,7 +225,8 @@ def fiche_get_for_edit(user, pk) -> FicheAction:
 
 def fiche_get_detail(user, pk) -> FicheAction:
     """The sheet page: every child prefetched (constant number of queries whatever the years)."""
-    qs = _fiche_base(user).select_related("groupe_travail", "ressource__current_version").prefetch_related(
+    qs = _fiche_base(user).select_related(
+        "contract__ars", "groupe_travail", "ressource__current_version").prefetch_related(
         "communes", "jalons", "lignes_budget", "reunions",
         Prefetch("partenaires", queryset=PartenaireFiche.objects.select_related("organisation")),
         Prefetch("financements", queryset=Financement.objects.select_related("organisation")),

@@ -310,6 +310,24 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
     return fiche
 
 
+@transaction.atomic
+def fiche_set_resource(*, actor, fiche: FicheAction, ressource) -> FicheAction:
+    """Name the regional resource the sheet follows (None: none), whatever its status: a reference to the
+    library, not the sheet's content, so no avenant is needed after signature. Preconditions: the caller checked
+    `can_edit_plan`; a resource of the contract's région (in service, unless it is the one already chosen)."""
+    fiche = FicheAction.objects.select_for_update().get(pk=fiche.pk)
+    if ressource is not None and ressource.pk != fiche.ressource_id:
+        _check_resource(fiche.contract_id, ressource)
+        if ressource.archived_at:
+            raise DomainError("Cette ressource est archivée : choisissez une ressource en service.", field="ressource")
+    old = fiche.ressource_id
+    fiche.ressource = ressource
+    fiche.save(update_fields=["ressource", "updated_at"])
+    history.record(actor=actor, obj=fiche, event=ActionEvent.RESSOURCE_SUIVIE,
+                   changes={"ressource": [old, ressource.pk if ressource else None]})
+    return fiche
+
+
 def pilot_is_coordinator(contract, pilote) -> bool:
     """The source prefers a pilot who is not the coordinator: the form warns (never blocks)."""
     return pilote is not None and any(u.pk == pilote.pk for u in contract.coordinators.all())

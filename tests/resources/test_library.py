@@ -251,3 +251,28 @@ def test_the_list_runs_the_same_queries_for_one_and_for_many_resources(client, w
     assert counts[0] == counts[1], counts
     with assert_snapshot_queries(snapshot):
         client.get(url)
+
+
+@pytest.mark.django_db
+def test_a_signed_validated_sheet_names_its_resource_from_its_page_without_an_avenant(client, world):
+    from actions.enums import FicheStatut
+    from actions.permissions import needs_avenant
+    from contracts.enums import Phase
+
+    contract, fiche = world.own.contract, world.own.fiche_validee
+    contract.phase = Phase.MISE_EN_OEUVRE
+    contract.save(update_fields=["phase"])
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.VALIDEE and needs_avenant(fiche)
+    client.force_login(world.own.people["coordinateur"])
+    url = reverse("actions:fiche_resource", args=[fiche.pk])
+    response = client.post(url, {"ressource": world.other.resource.pk})  # another région's: not offered
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    response = client.post(url, {"ressource": world.own.resource.pk})
+    assert response.status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.ressource == world.own.resource
+    line = history.lines(history.history_for(fiche))[0]
+    assert line.sentence.startswith(f"Ressource régionale suivie par la fiche {fiche.code} modifiée")
+    assert line.details == [f"Ressource régionale suivie : {world.own.resource.titre}"]
