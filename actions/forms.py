@@ -114,6 +114,7 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         self.fields["ressource"].queryset = Resource.objects.offered(contract.ars.region_id,
                                                                     keep=self.instance.ressource_id)
         self.fields["ressource"].required = False
+        self.fields["ressource"].empty_label = "Aucune"
         self.fields["ressource"].help_text = ("Le guide, la fiche pratique ou le modèle de la bibliothèque régionale "
                                               "que suit cette fiche (facultatif).")
         self.fields["reunions"].label = "Réunions des groupes de travail où la fiche a été travaillée"
