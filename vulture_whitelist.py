@@ -326,3 +326,4 @@ inviter  # unused variable (network/forms.py): a form field read as cleaned_data
 field_order  # unused variable (resources/forms.py, network/forms.py): read by Django's form machinery
 current_version  # resources: the latest version, kept by the services, read by templates and select_related
 my_invitation  # network/views.py event_list: read by network/_event_rows.html
+empty_label  # actions/forms.py: set on the resource field, read by Django's ModelChoiceField

@@ -24,7 +24,7 @@ class ReportRequestForm(PortalForm):
 
 
 class ReportResourceForm(PortalForm):
-    ressource = forms.ModelChoiceField(label="Ressource régionale suivie", queryset=None, required=False,
+    ressource = forms.ModelChoiceField(label="Changer la ressource suivie", queryset=None, required=False,
                                        empty_label="Aucune",
                                        help_text="Le modèle ou le guide de la bibliothèque régionale que suit ce "
                                                  "rapport.")
