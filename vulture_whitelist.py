@@ -307,3 +307,24 @@ recrutement_avis_ars  # unused variable (contracts/models.py, forms.py): read by
 recrutement_prise_de_poste  # idem
 FICHE_POSTE  # unused variable (contracts/enums.py): a DocumentType choice offered by the upload form
 completude  # unused attribute (actions/selectors.py): read by fiche_detail.html on each yearly value
+# --- Issue 21 items 3 and 4 (library of resources, regional network) ------------------------------------------
+ResourcesConfig  # unused class (resources/apps.py): named by INSTALLED_APPS
+NetworkConfig  # unused class (network/apps.py): named by INSTALLED_APPS
+GUIDE  # unused variable (resources/enums.py): ResourceCategory choices offered by the forms and the filter
+FICHE_PRATIQUE  # idem
+KIT_COMMUNICATION  # idem
+CHARTE_GRAPHIQUE  # idem
+MODELE  # idem
+FORMATION  # unused variable (network/enums.py): EventType choices offered by the event form
+ECHANGE  # idem
+REUNION  # idem
+PRESENT  # unused variable (network/enums.py): Presence choices offered by the attendance form
+ABSENT  # idem
+EXCUSE  # idem
+archivees  # unused variable (resources/filters.py): a filter read by name from the query string
+archiver  # unused variable (resources/forms.py): a form field read as cleaned_data["archiver"]
+inviter  # unused variable (network/forms.py): a form field read as cleaned_data["inviter"]
+field_order  # unused variable (resources/forms.py, network/forms.py): read by Django's form machinery
+current_version  # resources: the latest version, kept by the services, read by templates and select_related
+my_invitation  # network/views.py event_list: read by network/_event_rows.html
+empty_label  # actions/forms.py: set on the resource field, read by Django's ModelChoiceField

@@ -12,11 +12,13 @@ class ActionsConfig(AppConfig):
         from cls_portal.notifications import reminders
         from contracts import registry as contracts_registry
         from diagnostics import registry as diagnostics_registry
+        from resources import registry as resources_registry
 
         from . import enums, selectors, services
         from .reminders import sheets_waiting_review
 
         contracts_registry.visibility.register((Role.PILOTE, selectors.contracts_piloted_by))
+        resources_registry.member_regions.register((Role.PILOTE, selectors.piloted_region_codes))
         contracts_registry.renewal.register(services.plan_copy_unfinished)
         contracts_registry.validated_sheet_statuses.provide(enums.VALIDATED_STATUSES)
         contracts_registry.timeline_groups.register(selectors.timeline_sheets)

@@ -149,3 +149,4 @@ class ActionEvent(models.TextChoices):
     VALEURS_IMPORTEES = "valeurs_indicateurs_importees", "Valeurs d'indicateurs importées"
     CHAMP_CREE = "champ_action_cree", "Champ d'action ajouté"
     CHAMP_MODIFIE = "champ_action_modifie", "Champ d'action modifié"
+    RESSOURCE_SUIVIE = "fiche_ressource_suivie", "Ressource régionale suivie par une fiche"

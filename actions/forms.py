@@ -11,6 +11,7 @@ from cls_portal.core.validation import PortalForm, PortalModelForm
 from cls_portal.territories.models import Organisation
 from contracts.enums import InstanceType
 from contracts.selectors import life_years
+from resources.models import Resource
 
 from .enums import Agregation, Avancement, Section
 from .models import (
@@ -61,6 +62,19 @@ class AxeForm(VersionFormMixin, forms.ModelForm):
             self.initial.setdefault("version", self.instance.version)
 
 
+class FicheResourceForm(PortalForm):
+    ressource = forms.ModelChoiceField(label="Changer la ressource suivie", queryset=None, required=False,
+                                       empty_label="Aucune",
+                                       help_text="Une ressource de la bibliothèque de la région ; elle se change sans "
+                                                 "avenant, même après la signature.")
+
+    def __init__(self, *args, fiche, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ressource"].queryset = Resource.objects.offered(fiche.contract.ars.region_id,
+                                                                     keep=fiche.ressource_id)
+        self.initial.setdefault("ressource", fiche.ressource_id)
+
+
 class FicheForm(VersionFormMixin, forms.ModelForm):
     axe = forms.ModelChoiceField(label="Axe", queryset=None, empty_label=None)
 
@@ -70,7 +84,7 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
                   "objectifs_operationnels", "description", "public_cible", "tout_le_perimetre", "communes",
                   "objectif_prs", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
                   "copilotes_personnes", "date_debut",
-                  "date_fin", "champs", "groupe_travail", "reunions"]
+                  "date_fin", "champs", "groupe_travail", "reunions", "ressource"]
         widgets = {
             **{f: TEXTAREA for f in ["contexte", "objectif_general", "objectifs_specifiques",
                                      "objectifs_operationnels", "description", "public_cible"]},
@@ -101,6 +115,12 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         self.fields["reunions"].queryset = (contract.meetings.filter(instance__type=InstanceType.GROUPE_TRAVAIL)
                                             .select_related("instance").order_by("date"))
         self.fields["reunions"].required = False
+        self.fields["ressource"].queryset = Resource.objects.offered(contract.ars.region_id,
+                                                                    keep=self.instance.ressource_id)
+        self.fields["ressource"].required = False
+        self.fields["ressource"].empty_label = "Aucune"
+        self.fields["ressource"].help_text = ("Le guide, la fiche pratique ou le modèle de la bibliothèque régionale "
+                                              "que suit cette fiche (facultatif).")
         self.fields["reunions"].label = "Réunions des groupes de travail où la fiche a été travaillée"
 
     def clean(self):

@@ -33,6 +33,7 @@ SENTENCES = {
     E.VALEURS_IMPORTEES: "Valeurs des indicateurs de la fiche {fiche} importées depuis un fichier",
     E.CHAMP_CREE: "Champ d'action « {champ} » ajouté à la liste de référence",
     E.CHAMP_MODIFIE: "Champ d'action « {champ} » modifié",
+    E.RESSOURCE_SUIVIE: "Ressource régionale suivie par la fiche {fiche} modifiée",
 }
 
 REVIEW = {E.FICHE_MODIFICATIONS_DEMANDEES, E.FICHE_COMMENTEE}
@@ -57,7 +58,7 @@ def _review(user, contract):
 def register():
     history.register_events(E, sentences=SENTENCES, audience={None: "plan", **{e: "revue_fiche" for e in REVIEW}},
                             edits={E.AXE_MODIFIE, E.FICHE_MODIFIEE, E.SUIVI_ENREGISTRE, E.VALEURS_IMPORTEES,
-                                   E.CHAMP_MODIFIE})
+                                   E.CHAMP_MODIFIE, E.RESSOURCE_SUIVIE})
     history.register_audience("plan", _plan)
     history.register_audience("revue_fiche", _review)
     history.register_subject(Axe, lambda a: {"axe": a.numero, "titre": a.titre})

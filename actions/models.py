@@ -68,6 +68,9 @@ class FicheAction(VersionedModel):
                                        related_name="fiches_concues", verbose_name="groupe de travail qui l'a conçue")
     reunions = models.ManyToManyField("contracts.Meeting", blank=True, related_name="fiches_travaillees",
                                       verbose_name="réunions où elle a été travaillée")
+    # The regional resource the sheet follows (a fiche pratique, a template…), among its contract's région's.
+    ressource = models.ForeignKey("resources.Resource", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="fiches", verbose_name="ressource régionale suivie")
     pilote_organisation = models.ForeignKey("territories.Organisation", null=True, blank=True,
                                             on_delete=models.PROTECT, related_name="fiches_pilotees",
                                             verbose_name="organisation pilote")

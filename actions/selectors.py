@@ -48,6 +48,12 @@ def contracts_piloted_by(user):
     return FicheAction.objects.filter(Q(pilote_personne=user) | Q(copilotes_personnes=user)).values("contract_id")
 
 
+def piloted_region_codes(user):
+    """The régions of the contracts where `user` pilots or co-pilots a sheet (`resources.registry.member_regions`)."""
+    return (Contract.objects.filter(pk__in=contracts_piloted_by(user))
+            .values_list("ars__region_id", flat=True).distinct())
+
+
 def contract_for_plan(user, pk) -> Contract:
     """The contract with what the permission predicates read (coordinators, délégations), or 404."""
     qs = (Contract.objects.visible_to(user).select_related("collectivite", "ars", "referent")
@@ -221,7 +227,8 @@ def fiche_get_for_edit(user, pk) -> FicheAction:
 
 def fiche_get_detail(user, pk) -> FicheAction:
     """The sheet page: every child prefetched (constant number of queries whatever the years)."""
-    qs = _fiche_base(user).select_related("groupe_travail").prefetch_related(
+    qs = _fiche_base(user).select_related(
+        "contract__ars", "groupe_travail", "ressource__current_version").prefetch_related(
         "communes", "jalons", "lignes_budget", "reunions",
         Prefetch("partenaires", queryset=PartenaireFiche.objects.select_related("organisation")),
         Prefetch("financements", queryset=Financement.objects.select_related("organisation")),

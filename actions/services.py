@@ -49,7 +49,7 @@ AXE_FIELDS = ["titre", "type", "description"]
 FICHE_FIELDS = ["titre", "contexte", "objectif_general", "objectifs_specifiques", "objectifs_operationnels",
                 "description", "public_cible", "tout_le_perimetre", "objectif_prs", "priorite", "preexistante",
                 "date_debut", "date_fin", "pilote_organisation", "pilote_personne", "pilote_nom", "pilote_email",
-                "groupe_travail"]
+                "groupe_travail", "ressource"]
 # formset name -> (model, editable fields)
 CHILDREN = {
     "partenaires": (PartenaireFiche, ["organisation", "role", "precision", "moyens_droit_commun", "financement",
@@ -217,6 +217,15 @@ def _check_group(contract_id, group) -> None:
         raise DomainError("Choisissez un groupe de travail de ce contrat.", field="groupe_travail")
 
 
+def _check_resource(contract_id, ressource) -> None:
+    """A sheet follows a resource of its contract's région only."""
+    if ressource is None:
+        return
+    region = Contract.objects.filter(pk=contract_id).values_list("ars__region_id", flat=True).first()
+    if ressource.region_id != region:
+        raise DomainError("Choisissez une ressource de la région du contrat.", field="ressource")
+
+
 def _set_reunions(fiche, reunions) -> dict:
     """Set the meetings that worked on the sheet (None: unchanged); the history change if any. Preconditions:
     meetings of the sheet's contract."""
@@ -287,6 +296,7 @@ def fiche_create(*, actor, axe: Axe, data: dict, copilotes=(), communes=(), chil
     """A new draft sheet at the end of `axe`, or under `numero` when it is free in the axe (an import)."""
     _check_dates(data)
     _check_group(axe.contract_id, data.get("groupe_travail"))
+    _check_resource(axe.contract_id, data.get("ressource"))
     Axe.objects.select_for_update().get(pk=axe.pk)
     if numero is None:
         numero = _next_numero(axe)
@@ -319,6 +329,8 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
     if needs_avenant(fiche):
         raise DomainError(AVENANT_REASON)
     _check_group(fiche.contract_id, data.get("groupe_travail"))
+    if "ressource" in data and data["ressource"] is not None and data["ressource"].pk != fiche.ressource_id:
+        _check_resource(fiche.contract_id, data["ressource"])
     before = snapshot(fiche, FICHE_FIELDS + ["axe", "numero"])
     for f in FICHE_FIELDS:
         if f in data:
@@ -341,6 +353,24 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
     changes.update(_set_champs(fiche, champs))
     changes.update(_set_reunions(fiche, reunions))
     history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_MODIFIEE, changes=changes)
+    return fiche
+
+
+@transaction.atomic
+def fiche_set_resource(*, actor, fiche: FicheAction, ressource) -> FicheAction:
+    """Name the regional resource the sheet follows (None: none), whatever its status: a reference to the
+    library, not the sheet's content, so no avenant is needed after signature. Preconditions: the caller checked
+    `can_edit_plan`; a resource of the contract's région (in service, unless it is the one already chosen)."""
+    fiche = FicheAction.objects.select_for_update().get(pk=fiche.pk)
+    if ressource is not None and ressource.pk != fiche.ressource_id:
+        _check_resource(fiche.contract_id, ressource)
+        if ressource.archived_at:
+            raise DomainError("Cette ressource est archivée : choisissez une ressource en service.", field="ressource")
+    old = fiche.ressource_id
+    fiche.ressource = ressource
+    fiche.save(update_fields=["ressource", "updated_at"])
+    history.record(actor=actor, obj=fiche, event=ActionEvent.RESSOURCE_SUIVIE,
+                   changes={"ressource": [old, ressource.pk if ressource else None]})
     return fiche
 
 

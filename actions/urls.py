@@ -16,6 +16,7 @@ urlpatterns = [
     path("axes/<int:pk>/deplacer/", views.axe_move, name="axe_move"),
     path("fiches/<int:pk>/", views.fiche_detail, name="fiche_detail"),
     path("fiches/<int:pk>/modifier/", views.fiche_edit, name="fiche_edit"),
+    path("fiches/<int:pk>/ressource/", views.fiche_resource, name="fiche_resource"),
     path("fiches/<int:pk>/statut/<slug:name>/", views.fiche_transition, name="fiche_transition"),
     path("fiches/<int:pk>/commentaire/", views.fiche_comment, name="fiche_comment"),
     path("fiches/<int:pk>/suivi/<int:annee>/", views.suivi_edit, name="suivi_edit"),

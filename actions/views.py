@@ -17,6 +17,7 @@ from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.permissions import require
 from cls_portal.core.query import query_id, query_year
 from contracts.tabs import tabs_for
+from resources import permissions as resource_permissions
 
 from . import forms, permissions, selectors, services
 from .enums import Acteur
@@ -198,6 +199,24 @@ def fiche_edit(request, pk):
     return _fiche_form_page(request, fiche.contract, fiche)
 
 
+@require_POST
+def fiche_resource(request, pk):
+    """The regional resource the sheet follows: set from the sheet page, whatever its status (no avenant)."""
+    fiche = selectors.fiche_get_detail(request.user, pk)
+    require(permissions.can_view_plan(request.user, fiche.contract))
+    require(permissions.can_edit_plan(request.user, fiche.contract))
+    form = forms.FicheResourceForm(request.POST, fiche=fiche, auto_id="id_ressource_%s")
+    if form.is_valid():
+        try:
+            services.fiche_set_resource(actor=request.user, fiche=fiche, ressource=form.cleaned_data["ressource"])
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "La ressource régionale suivie par la fiche est enregistrée.")
+            return redirect(reverse("actions:fiche_detail", args=[fiche.pk]) + "#pilotage")
+    return _fiche_page(request, fiche, resource_form=form)
+
+
 # -- sheet page and workflow ----------------------------------------------------------------------
 
 def _transition_form(transition, data=None):
@@ -217,15 +236,19 @@ def _transition_forms(user, fiche, refused=None):
 
 
 def fiche_detail(request, pk):
-    return _fiche_page(request, pk)
+    return _fiche_page(request, _readable_fiche(request, pk))
 
 
-def _fiche_page(request, pk, *, refused_transition=None, refused_comment=None):
-    """The sheet's page; a refused transition or comment is shown again, bound, with its error (status 200)."""
+def _readable_fiche(request, pk):
     fiche = selectors.fiche_get_detail(request.user, pk)
-    contract = fiche.contract
-    require(permissions.can_view_plan(request.user, contract))
+    require(permissions.can_view_plan(request.user, fiche.contract))
     require(permissions.can_view_fiche(request.user, fiche))
+    return fiche
+
+
+def _fiche_page(request, fiche, *, resource_form=None, refused_transition=None, refused_comment=None):
+    """The sheet's page; a refused form (resource, transition, comment) is shown again, bound, with its error."""
+    contract = fiche.contract
     missing = selectors.fiche_missing(fiche)
     can_view_review = permissions.can_view_review(request.user, fiche)[0]
     comments = list(fiche.commentaires.all()) if can_view_review else []
@@ -233,6 +256,8 @@ def _fiche_page(request, pk, *, refused_transition=None, refused_comment=None):
     suivis = {s.annee: s for s in fiche.suivis.all()}
     can_edit, edit_reason = permissions.can_edit_fiche(request.user, fiche)
     can_manage = permissions.can_edit_plan(request.user, contract)[0]
+    if can_manage and resource_form is None:
+        resource_form = forms.FicheResourceForm(fiche=fiche, auto_id="id_ressource_%s")
     return render(request, "actions/fiche_detail.html", {
         "fiche": fiche, "contract": contract, "title": f"Fiche {fiche.code} — {fiche.titre}",
         "missing": missing, "completeness": selectors.completeness_percent(missing),
@@ -248,6 +273,8 @@ def _fiche_page(request, pk, *, refused_transition=None, refused_comment=None):
         "comment_form": refused_comment or forms.CommentaireForm(auto_id="id_comment_%s"),
         "suivi_years": [{"annee": y, "suivi": suivis.get(y)} for y in years],
         "pilot_warning": services.pilot_is_coordinator(contract, fiche.pilote_personne),
+        "can_open_resources": resource_permissions.can_view_library(request.user)[0],
+        "resource_form": resource_form if can_manage else None,
         "breadcrumbs": _crumbs(contract, _plan_crumb(contract), (f"Fiche {fiche.code}", None)),
     })
 
@@ -269,7 +296,7 @@ def fiche_transition(request, pk, name):
         else:
             messages.success(request, f"« {transition.label} » : c'est fait.")
             return redirect("actions:fiche_detail", pk=fiche.pk)
-    return _fiche_page(request, fiche.pk, refused_transition=form)
+    return _fiche_page(request, _readable_fiche(request, fiche.pk), refused_transition=form)
 
 
 @require_POST
@@ -286,7 +313,7 @@ def fiche_comment(request, pk):
         else:
             messages.success(request, "Votre commentaire a été ajouté.")
             return redirect(reverse("actions:fiche_detail", args=[fiche.pk]) + "#revue")
-    return _fiche_page(request, fiche.pk, refused_comment=form)
+    return _fiche_page(request, _readable_fiche(request, fiche.pk), refused_comment=form)
 
 
 # -- yearly follow-up -----------------------------------------------------------------------------

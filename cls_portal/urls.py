@@ -13,6 +13,8 @@ urlpatterns = [
     path("region/", include("regional.urls")),  # regional dashboard, lists and exports
     path("region/", include("imports.urls")),  # XLSX imports (the action plan: /region/cls/<pk>/import-plan/)
     path("annuaire/", include("directory.urls")),  # the public directory (no login)
+    path("ressources/", include("resources.urls")),  # the regional library of resources for coordinators
+    path("reseau/", include("network.urls")),  # the regional network of coordinators: directory, events
     path("notifications/", include("cls_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

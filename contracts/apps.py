@@ -14,6 +14,14 @@ class ContractsConfig(AppConfig):
         reminders.register(last_year)
         reminders.register(overdue_steps)
 
+        # Coordinators belong to the régions of the contracts they coordinate (the library of resources).
+        from cls_portal.accounts.models import Role
+        from resources import registry as resources_registry
+
+        from .selectors import coordinated_region_codes
+
+        resources_registry.member_regions.register((Role.COORDINATEUR, coordinated_region_codes))
+
         from . import history as history_words
 
         history_words.register()

@@ -339,3 +339,8 @@ def territory_for_code(code: str, region_code: str):
     if commune.region_id != region_code:
         raise DomainError(f"La commune {commune} n'est pas dans la région du contrat.", field="collectivite_code")
     return commune
+
+
+def coordinated_region_codes(user):
+    """The régions of the contracts `user` coordinates (the library and the network know coordinators by them)."""
+    return Contract.objects.filter(coordinators=user).values_list("ars__region_id", flat=True).distinct()

@@ -51,3 +51,4 @@ class ReportEvent(models.TextChoices):
     ECHEC = "rapport_echec", "Échec de la production d'un rapport"
     RELANCE = "rapport_relance", "Production d'un rapport relancée"
     PUBLIE = "rapport_publie", "Rapport publié"
+    RESSOURCE = "rapport_ressource", "Ressource suivie par un rapport"

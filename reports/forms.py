@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Departement, Region
+from resources.models import Resource
 
 from .enums import ANNUAL_KINDS, KIND_RULES, ReportKind
 
@@ -23,6 +24,19 @@ class ReportRequestForm(PortalForm):
         first = contract.date_signature.year if contract.date_signature else timezone.localdate().year
         self.fields["year"].choices = _years(first)
         self.fields["year"].initial = max(first, timezone.localdate().year - 1)
+
+
+class ReportResourceForm(PortalForm):
+    ressource = forms.ModelChoiceField(label="Changer la ressource suivie", queryset=None, required=False,
+                                       empty_label="Aucune",
+                                       help_text="Le modèle ou le guide de la bibliothèque régionale que suit ce "
+                                                 "rapport.")
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ressource"].queryset = Resource.objects.offered(report.contract.ars.region_id,
+                                                                     keep=report.ressource_id)
+        self.initial.setdefault("ressource", report.ressource_id)
 
 
 class ReportPublishForm(PortalForm):

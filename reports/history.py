@@ -18,13 +18,15 @@ SENTENCES = {
     E.ECHEC: "Échec de la production du rapport {type} {annee}",
     E.RELANCE: "Production du rapport {type} {annee} relancée",
     E.PUBLIE: "Rapport {type} {annee} publié (version {version})",
+    E.RESSOURCE: "Ressource régionale suivie par le rapport {type} {annee} modifiée",
 }
 # "Rapport d'activité 2025", "Rapport financier 2025".
 TYPES = {"activite": "d'activité", "financier": "financier"}
 
 
 def register():
-    history.register_events(E, sentences=SENTENCES, audience={None: "rapport_brouillon", E.PUBLIE: "rapport_publie"})
+    history.register_events(E, sentences=SENTENCES, audience={None: "rapport_brouillon", E.PUBLIE: "rapport_publie"},
+                            edits={E.RESSOURCE})
     history.register_audience("rapport_brouillon",
                               lambda user, contract: permissions.can_view_drafts(user, contract)[0])
     history.register_audience("rapport_publie", lambda user, contract: True)

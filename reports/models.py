@@ -95,6 +95,9 @@ class Report(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="reports_published", verbose_name="publié par")
     copil_date = models.DateField("date de la décision du COPIL", null=True, blank=True)
+    # The regional resource the report follows (the regional template or guide of the annual report).
+    ressource = models.ForeignKey("resources.Resource", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="reports", verbose_name="ressource régionale suivie")
 
     objects = ReportQuerySet.as_manager()
 

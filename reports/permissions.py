@@ -46,6 +46,13 @@ def can_view_report(user, report) -> Result:
     return can_view_drafts(user, report.contract)
 
 
+def can_set_resource(user, report) -> Result:
+    """Who requests a report names the regional resource it follows, until it is published."""
+    if report.published:
+        return False, "Un rapport publié ne change plus : la ressource suivie se choisit avant la publication."
+    return can_request_report(user, report.contract)
+
+
 def can_retry_report(user, report) -> Result:
     return can_request_report(user, report.contract)
 

@@ -27,7 +27,8 @@ def contract_get_for_user(user, pk) -> Contract:
 def report_get_for_user(user, pk) -> Report:
     report = get_object_or_404(
         Report.objects.filter(contract__in=Contract.objects.visible_to(user))
-        .select_related("requested_by", "published_by", "campaign", "reused_from"), pk=pk)
+        .select_related("requested_by", "published_by", "campaign", "reused_from", "ressource__current_version"),
+        pk=pk)
     report.contract = contract_get_for_user(user, report.contract_id)  # with what the predicates read
     return report
 

@@ -161,6 +161,24 @@ def report_request(*, actor, contract: Contract, kind: str, year: int) -> Report
     return _job_for(actor=actor, contract=contract, kind=kind, year=year, campaign=None)
 
 
+@transaction.atomic
+def report_set_resource(*, actor, report: Report, ressource) -> Report:
+    """Name the regional resource the report follows (None: none). Preconditions: the caller checked
+    `can_set_resource`; a resource of the contract's région, not archived unless already chosen."""
+    report = Report.objects.select_for_update().select_related("contract__ars").get(pk=report.pk)
+    if report.published:
+        raise DomainError("Un rapport publié ne change plus.", field="ressource")
+    if ressource is not None and ressource.pk != report.ressource_id and (
+            ressource.region_id != report.contract.ars.region_id or ressource.archived_at):
+        raise DomainError("Choisissez une ressource en service de la région du contrat.", field="ressource")
+    old = report.ressource_id
+    report.ressource = ressource
+    report.save(update_fields=["ressource"])
+    history.record(actor=actor, obj=report, event=ReportEvent.RESSOURCE,
+                   changes={"ressource": [old, ressource.pk if ressource else None]})
+    return report
+
+
 def report_produce_now(*, actor, contract: Contract, kind: str, year: int) -> Report:
     """Create a job and produce it in this process, without the broker (demo data, maintenance).
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/relancer/", views.report_retry, name="retry"),
     path("<int:pk>/publier/", views.report_publish, name="publish"),
+    path("<int:pk>/ressource/", views.report_resource, name="resource"),
     path("<int:pk>/telecharger/", views.report_download, name="download"),
     path("campagnes/", views.campaigns, name="campaigns"),
     path("campagnes/<int:pk>/", views.campaign_detail, name="campaign"),

@@ -11,9 +11,10 @@ from cls_portal.core.errors import DomainError, apply_domain_error
 from cls_portal.core.files import open_stored
 from cls_portal.core.permissions import require
 from contracts.tabs import tabs_for
+from resources import permissions as resource_permissions
 
 from . import permissions, selectors, services
-from .forms import CampaignForm, ReportPublishForm, ReportRequestForm
+from .forms import CampaignForm, ReportPublishForm, ReportRequestForm, ReportResourceForm
 
 PAGE_SIZE = 20
 # A page that waits for a report says its progress in a polite live region: static/js/poll.js asks the same
@@ -85,7 +86,9 @@ def report_request(request, pk):
     return _contract_page(request, contract, form)
 
 
-def _detail(request, report, publish_form=None):
+def _detail(request, report, publish_form=None, resource_form=None):
+    if resource_form is None and permissions.can_set_resource(request.user, report)[0]:
+        resource_form = ReportResourceForm(report=report)
     can_publish = report.is_ready and permissions.can_publish_report(request.user, report)[0]
     if can_publish and publish_form is None:
         publish_form = ReportPublishForm(require_copil=permissions.must_record_copil_decision(request.user, report))
@@ -94,6 +97,8 @@ def _detail(request, report, publish_form=None):
         "stale": can_publish and selectors.report_is_stale(report),
         "can_retry": report.status == "echec" and permissions.can_retry_report(request.user, report)[0],
         "publish_form": publish_form if can_publish else None,
+        "resource_form": resource_form,
+        "can_open_resources": resource_permissions.can_view_library(request.user)[0],
         "polling": report.is_unfinished,
         "title": str(report),
         "breadcrumbs": [("Rapports annuels", reverse("reports:home")),
@@ -138,6 +143,23 @@ def report_publish(request, pk):
                                       "la collectivité peuvent le télécharger.")
             return redirect("reports:detail", pk=report.pk)
     return _detail(request, report, publish_form=form)
+
+
+@require_POST
+def report_resource(request, pk):
+    report = selectors.report_get_for_user(request.user, pk)
+    require(permissions.can_view_report(request.user, report))
+    require(permissions.can_set_resource(request.user, report))
+    form = ReportResourceForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            services.report_set_resource(actor=request.user, report=report, ressource=form.cleaned_data["ressource"])
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "La ressource suivie par le rapport est enregistrée.")
+            return redirect("reports:detail", pk=report.pk)
+    return _detail(request, report, resource_form=form)
 
 
 def report_download(request, pk):

@@ -16,6 +16,8 @@ NAV_ITEMS = [
     ("Vue régionale", "regional:dashboard", [Role.REGION, Role.DELEGATION]),
     ("Financements", "funding:home", [Role.DELEGATION, Role.REGION, Role.COORDINATEUR]),
     ("Rapports annuels", "reports:home", None),
+    ("Ressources", "resources:list", [Role.COORDINATEUR, Role.PILOTE, Role.DELEGATION, Role.REGION]),
+    ("Réseau", "network:directory", [Role.COORDINATEUR, Role.DELEGATION, Role.REGION]),
     ("Annuaire public", "directory:index", None),
     ("Inviter", "accounts:invitations", [Role.REGION, Role.DELEGATION]),
 ]

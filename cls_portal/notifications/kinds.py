@@ -7,4 +7,5 @@ KINDS = {
     "financement": "Financement du poste de coordination",
     "rapport": "Rapports annuels",
     "rappel": "Rappels (échéances, rapports dus, dialogue de gestion)",
+    "reseau": "Réseau régional des coordinateurs (invitations aux journées et réunions)",
 }

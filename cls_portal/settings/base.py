@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cls_portal.territories",
     "cls_portal.notifications",
     # Domain apps in layer order (docs/architecture.md): each imports only the apps listed before it.
+    "resources",
     "contracts",
     "diagnostics",
     "actions",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "directory",
     "imports",
     "people",
+    "network",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
+from actions.enums import FicheStatut
 from actions.models import FicheAction, PartenaireFiche
 from cls_portal.core.history import history_for
 from reports import data as report_data
@@ -44,7 +45,8 @@ def test_commitments_are_saved_shown_in_history_and_in_the_activity_report(clien
     change = history_for(fiche).first().changes[f"engagements de {own.pilote_org}"]
     assert change[0].startswith("moyens de droit commun : Une infirmière") and "financement : 12" in change[0]
     assert "financement : 15" in change[1] and "ingénierie : Appui méthodologique" in change[1]
-    # the activity report's sheet section names them
+    # the activity report's sheet section names them, once the sheet is in the plan (validated)
+    FicheAction.objects.filter(pk=fiche.pk).update(statut=FicheStatut.VALIDEE)
     plan = report_data.report_data(own.contract, "activite", 2025)["plan"]
     sheet = next(s for axe in plan["axes"] for s in axe["fiches"] if s["titre"] == "Bus santé itinérant")
     assert sheet["partenaires"][0]["financement"] == D("15000")

@@ -7,12 +7,13 @@ from cls_portal.accounts.navigation import navigation_for
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role,expected", [
-    ("coordinateur", ["Mon CLS", "Contrats", "Diagnostics", "Financements", "Rapports annuels", "Annuaire public"]),
+    ("coordinateur", ["Mon CLS", "Contrats", "Diagnostics", "Financements", "Rapports annuels", "Ressources",
+                      "Réseau", "Annuaire public"]),
     ("delegation", ["Contrats", "Tableau de bord", "Diagnostics", "Vue régionale", "Financements",
-                    "Rapports annuels", "Annuaire public", "Inviter"]),
-    ("region", ["Contrats", "Diagnostics", "Vue régionale", "Financements", "Rapports annuels", "Annuaire public",
-                "Inviter"]),
-    ("pilote", ["Contrats", "Mes fiches", "Rapports annuels", "Annuaire public"]),
+                    "Rapports annuels", "Ressources", "Réseau", "Annuaire public", "Inviter"]),
+    ("region", ["Contrats", "Diagnostics", "Vue régionale", "Financements", "Rapports annuels", "Ressources",
+                "Réseau", "Annuaire public", "Inviter"]),
+    ("pilote", ["Contrats", "Mes fiches", "Rapports annuels", "Ressources", "Annuaire public"]),
     ("elu", ["Contrats", "Rapports annuels", "Annuaire public"]),
 ])
 def test_menu_entries_by_role_and_each_opens(client, world, role, expected):

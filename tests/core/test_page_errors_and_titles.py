@@ -101,14 +101,15 @@ def test_a_filter_form_outside_django_filter_says_it_describes_the_page(client, 
 
 def test_a_form_posted_from_a_detail_page_that_redirects_with_an_error_says_it_the_same_way(client, world):
     contract = world.own.contract
-    client.force_login(world.own.people["coordinateur"])
-    response = client.post(reverse("contracts:instance_add", args=[contract.pk]), {"type": "", "nom": ""},
+    client.force_login(world.own.people["delegation"])
+    step = contract.steps.first()
+    response = client.post(reverse("contracts:step_move", args=[contract.pk, step.pk]), {"direction": "sideways"},
                            follow=True)
     html = response.content.decode()
     assert _title(html).startswith("Erreur : 1 erreur à corriger – ")
     summary = html[html.index('id="erreurs"'):]
-    assert "Instance non créée : indiquez son type et son nom." in summary[:summary.index("</div>")]
-    assert html.count("Instance non créée") == 1  # in the summary, not a second time in the message list
+    assert "Choisissez de monter ou de descendre l&#x27;étape." in summary[:summary.index("</div>")]
+    assert html.count("Choisissez de monter") == 1  # in the summary, not a second time in the message list
 
 
 def test_a_success_message_is_a_status_not_an_alert(client, world):

@@ -62,3 +62,9 @@ CASES = [
     Case("actions:review_queue", {"anonymous": 302, "admin": 200, "delegation": 200}),
     Case("actions:my_sheets", {"anonymous": 302, "admin": 200, "pilote": 200}),
 ]
+
+# Issue 21 item 3: the coordinator names the regional resource a sheet follows, from the sheet page (no avenant).
+CASES += [
+    Case("actions:fiche_resource", EDIT_PLAN_POST, kwargs=lambda t: {"pk": t.fiche_validee.pk}, method="post",
+         data=lambda t: {"ressource": t.resource.pk}),
+]

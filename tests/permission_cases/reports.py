@@ -39,3 +39,11 @@ CASES = [
     Case("reports:campaign", {"anonymous": 302, "admin": 200, "region": 200},
          kwargs=lambda t: {"pk": t.report_campaign.pk}),
 ]
+
+# Issue 21 item 3: who requests a report names the regional resource it follows, until it is published.
+CASES += [
+    Case("reports:resource", {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302},
+         kwargs=lambda t: {"pk": t.report_draft.pk}, method="post", data=lambda t: {"ressource": t.resource.pk}),
+    Case("reports:resource", {"anonymous": 302}, kwargs=lambda t: {"pk": t.report_published.pk}, method="post",
+         data=lambda t: {"ressource": t.resource.pk}),
+]

@@ -1,0 +1,67 @@
+"""The regional network of coordinators: what each coordinator shows to the network (contact), and the
+network's meetings (training days, exchanges, regional meetings) to which the regional team invites the
+région's coordinators and whose attendance it records (Normandie: « a réuni le 25 mars les 23
+coordinateurs de CLS sur 30 »)."""
+
+from django.conf import settings
+from django.db import models
+
+from cls_portal.core.concurrency import VersionedModel
+
+from .enums import EventType, Presence
+
+
+class ContactCard(models.Model):
+    """How the network reaches a coordinator (kept by the coordinator)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_contact",
+                                verbose_name="personne")
+    email = models.EmailField("adresse électronique de contact", blank=True,
+                              help_text="Vide : l'adresse du compte.")
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "coordonnées dans le réseau"
+        verbose_name_plural = "coordonnées dans le réseau"
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Event(VersionedModel):
+    region = models.ForeignKey("territories.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="région")
+    titre = models.CharField("titre", max_length=255)
+    type = models.CharField("type", max_length=24, choices=EventType.choices)
+    date = models.DateField("date")
+    lieu = models.CharField("lieu", max_length=255, blank=True)
+    description = models.TextField("description", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="créée par")
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rencontre du réseau"
+        verbose_name_plural = "rencontres du réseau"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["region", "date"])]
+
+    def __str__(self):
+        return f"{self.titre} ({self.date:%d/%m/%Y})"
+
+
+class Invitation(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations",
+                              verbose_name="rencontre")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_invitations",
+                             verbose_name="coordinateur")
+    presence = models.CharField("présence", max_length=12, choices=Presence.choices, blank=True)
+    invited_at = models.DateTimeField("invité le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "invitation à une rencontre"
+        ordering = ["user__last_name", "user__first_name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="network_invitation_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.event}"
