@@ -20,7 +20,7 @@ from resources.models import Resource
 
 from . import services
 from .enums import EventType, Presence
-from .models import Event
+from .models import Event, News
 
 LIBRARY = [
     # title, category, description, versions: (label, date, file name or None, link)
@@ -104,8 +104,20 @@ def _events(ctx):
                 "date": today + dt.timedelta(days=30), "lieu": "Nancy"})
 
 
+def _news(ctx):
+    normandie = Region.objects.get(code="28")
+    if not News.objects.filter(region=normandie).exists():
+        services.news_publish(
+            actor=ctx["users"]["ars-normandie"], region=normandie,
+            titre="Appel à projets « Prévention et promotion de la santé » 2026",
+            texte="L'ARS Normandie ouvre son appel à projets annuel. Les actions inscrites dans un contrat local de "
+                  "santé sont prioritaires : pensez-y pour les fiches actions en recherche de financement.",
+            lien="https://www.normandie.ars.sante.fr/")
+
+
 def seed(ctx):
     if "users" not in ctx or "ars-normandie" not in ctx["users"]:
         return
     _library(ctx)
     _events(ctx)
+    _news(ctx)

@@ -20,3 +20,4 @@ class NetworkEvent(models.TextChoices):
     INVITATIONS = "network.invitations", "Coordinateurs invités"
     PRESENCES = "network.presences", "Présences enregistrées"
     COORDONNEES = "network.coordonnees", "Coordonnées dans le réseau modifiées"
+    ACTUALITE_PUBLIEE = "network.actualite_publiee", "Actualité du réseau publiée"

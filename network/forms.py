@@ -75,3 +75,21 @@ class ContactForm(PortalForm):
                                  error_messages={"invalid": "Saisissez un numéro de téléphone, par exemple "
                                                             "02 31 00 00 00."},
                                  help_text="Par exemple 02 31 00 00 00.")
+
+
+class NewsForm(PortalForm):
+    region = forms.ModelChoiceField(label="Région", queryset=None, empty_label=None)
+    titre = forms.CharField(label="Titre", max_length=255)
+    texte = forms.CharField(label="Texte", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text="Les coordinateurs de la région le reçoivent en notification (les 200 premiers "
+                                      "caractères) et le lisent en entier dans les actualités du réseau.")
+    lien = forms.URLField(label="Lien", required=False, assume_scheme="https",
+                          help_text="Facultatif : une page à lire pour en savoir plus, par exemple "
+                                    "https://www.normandie.ars.sante.fr/.")
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        if len(regions) == 1:
+            self.fields["region"].widget = forms.HiddenInput()
+            self.initial.setdefault("region", regions[0].pk)

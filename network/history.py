@@ -3,7 +3,7 @@
 from cls_portal.core import history
 
 from .enums import NetworkEvent as E
-from .models import ContactCard, Event
+from .models import ContactCard, Event, News
 
 SENTENCES = {
     E.EVENEMENT_CREE: "Rencontre « {titre} » créée",
@@ -11,6 +11,7 @@ SENTENCES = {
     E.INVITATIONS: "Coordinateurs invités à « {titre} »",
     E.PRESENCES: "Présences enregistrées pour « {titre} »",
     E.COORDONNEES: "Coordonnées de {personne} dans l'annuaire du réseau modifiées",
+    E.ACTUALITE_PUBLIEE: "Actualité « {titre} » publiée dans le réseau",
 }
 
 
@@ -20,4 +21,6 @@ def register():
     history.register_audience("reseau", lambda user, contract: False)  # never on a contract's page
     history.register_subject(Event, lambda e: {"titre": e.titre})
     history.register_subject(ContactCard, lambda c: {"personne": str(c.user)})
-    history.register_labels({"invites": "Coordinateurs invités", "presences": "Présences"})
+    history.register_subject(News, lambda n: {"titre": n.titre})
+    history.register_labels({"invites": "Coordinateurs invités", "presences": "Présences",
+                             "destinataires": "Coordinateurs prévenus"})

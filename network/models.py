@@ -65,3 +65,26 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.event}"
+
+
+class News(models.Model):
+    """A piece of news the regional team relays to the région's coordinators (ARS Grand Est: « en relayant
+    régulièrement des informations et actualités »). Published once, never edited: a correction is a new one."""
+
+    region = models.ForeignKey("territories.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="région")
+    titre = models.CharField("titre", max_length=255)
+    texte = models.TextField("texte")
+    lien = models.URLField("lien (facultatif)", blank=True, help_text="Une page à lire pour en savoir plus.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name="publiée par")
+    created_at = models.DateTimeField("publiée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "actualité du réseau"
+        verbose_name_plural = "actualités du réseau"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["region", "created_at"])]
+
+    def __str__(self):
+        return self.titre

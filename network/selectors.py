@@ -12,7 +12,7 @@ from cls_portal.territories.models import Departement, Region
 from contracts.models import Contract
 from contracts.selectors import coordinated_region_codes
 
-from .models import Event, Invitation
+from .models import Event, Invitation, News
 
 
 def network_region_codes(user) -> set[str]:
@@ -99,3 +99,11 @@ def my_invitations(user, events) -> dict:
 def region_coordinators(region_code):
     """Everyone who coordinates a contract of the région (those invited to its events)."""
     return get_user_model().objects.filter(is_active=True, contracts_coordonnes__ars__region_id=region_code).distinct()
+
+
+def news_for_user(user):
+    """The news of the régions whose network `user` belongs to, newest first."""
+    qs = News.objects.select_related("region", "created_by").order_by("-created_at", "-pk")
+    if user.is_portal_admin:
+        return qs
+    return qs.filter(region_id__in=network_region_codes(user))

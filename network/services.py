@@ -12,7 +12,7 @@ from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
 
 from .enums import EventType, NetworkEvent, Presence
-from .models import ContactCard, Event, Invitation
+from .models import ContactCard, Event, Invitation, News
 from .selectors import region_coordinators
 
 EVENT_FIELDS = ["titre", "type", "date", "lieu", "description"]
@@ -124,3 +124,23 @@ def contact_update(*, actor, email: str, telephone: str) -> ContactCard:
     history.record(actor=actor, obj=card, event=NetworkEvent.COORDONNEES,
                    changes=history.diff(before, snapshot(card, ["email", "telephone"])))
     return card
+
+
+@transaction.atomic
+def news_publish(*, actor, region, titre: str, texte: str, lien: str = "") -> News:
+    """Publish a piece of news to the network of `region`: each of its coordinators is notified.
+    Preconditions: the caller may organise the network of `region`; a title and a text."""
+    titre, texte = (titre or "").strip(), (texte or "").strip()
+    if not titre:
+        raise DomainError("Donnez un titre à l'actualité.", field="titre")
+    if not texte:
+        raise DomainError("Écrivez le texte de l'actualité.", field="texte")
+    news = News.objects.create(region=region, titre=titre, texte=texte, lien=(lien or "").strip(), created_by=actor)
+    people = list(region_coordinators(region.pk))
+    if people:
+        notify(users=people, kind="reseau", title=f"Actualité du réseau : {titre}",
+               body=texte if len(texte) <= 200 else texte[:199] + "…",
+               url=reverse("network:news") + f"#actualite-{news.pk}")
+    history.record(actor=actor, obj=news, event=NetworkEvent.ACTUALITE_PUBLIEE,
+                   changes={"destinataires": [None, len(people)]})
+    return news

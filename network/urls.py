@@ -13,4 +13,6 @@ urlpatterns = [
     path("rencontres/<int:pk>/modifier/", views.event_edit, name="event_edit"),
     path("rencontres/<int:pk>/inviter/", views.event_invite, name="event_invite"),
     path("rencontres/<int:pk>/presences/", views.attendance, name="attendance"),
+    path("actualites/", views.news_list, name="news"),
+    path("actualites/nouvelle/", views.news_create, name="news_create"),
 ]

@@ -187,3 +187,37 @@ def attendance(request, pk):
             messages.success(request, "Présences enregistrées." if n else "Aucune présence n'a changé.")
             return redirect(reverse("network:event_detail", args=[event.pk]) + "#presences")
     return _event_page(request, event, attendance_form=form)
+
+
+def news_list(request):
+    require(permissions.can_view_network(request.user))
+    page = Paginator(selectors.news_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "network/news_list.html", {
+        "page_obj": page, "can_create": permissions.can_manage_events(request.user)[0],
+        "title": "Actualités du réseau", "breadcrumbs": _crumbs(("Actualités", None)),
+    })
+
+
+def news_create(request):
+    require(permissions.can_manage_events(request.user))
+    regions = selectors.managed_regions(request.user)
+    if not regions:
+        raise Http404("Aucune région à gérer.")
+    form = forms.NewsForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.news_publish(actor=request.user, region=d["region"], titre=d["titre"], texte=d["texte"],
+                                  lien=d["lien"])
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, "L'actualité est publiée : les coordinateurs de la région en sont prévenus.")
+            return redirect("network:news")
+    return render(request, "network/form_page.html", {
+        "form": form, "heading": "Publier une actualité du réseau", "title": "Publier une actualité",
+        "intro": "Une information à relayer aux coordinateurs de la région : appel à projets, formation, "
+                 "nouvelle ressource, changement de contact à l'ARS…",
+        "cancel": reverse("network:news"),
+        "breadcrumbs": _crumbs(("Actualités", reverse("network:news")), ("Publier une actualité", None)),
+    })

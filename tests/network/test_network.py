@@ -231,3 +231,44 @@ def test_each_coordinators_attendance_is_for_the_ars_a_coordinator_reads_his_own
     assert "présence enregistrée : présent" in text and peer.get_full_name() in text and "Absent" not in text
     client.force_login(own.people["delegation"])
     assert f"{peer.get_full_name()} Absent" in _text(client.get(url).content.decode())
+
+
+@pytest.mark.django_db
+def test_news_is_relayed_to_the_regions_coordinators_only(client, world):
+    """ARS Grand Est: « en relayant régulièrement des informations et actualités »: the regional team publishes,
+    each coordinator of its région is notified and reads it; another région's network never sees it."""
+    own, other = world.own, world.other
+    client.force_login(own.people["region"])
+    r = client.post(reverse("network:news_create"), {"region": own.region.pk, "titre": "", "texte": "",
+                                                     "lien": "pas une adresse"})
+    assert r.status_code == 200 and set(r.context["form"].errors) == {"titre", "texte", "lien"}
+    r = client.post(reverse("network:news_create"), {
+        "region": own.region.pk, "titre": "Appel à projets prévention 2027",
+        "texte": "Dépôt des dossiers jusqu'au 15 mars 2027.", "lien": "https://www.ars.sante.fr/aap"})
+    assert r.status_code == 302 and r["Location"] == reverse("network:news")
+    coordinator = own.people["coordinateur"]
+    note = Notification.objects.get(user=coordinator, title="Actualité du réseau : Appel à projets prévention 2027")
+    assert note.url.startswith(reverse("network:news") + "#actualite-")
+    assert not Notification.objects.filter(user=other.people["coordinateur"], title__contains="Appel à projets")
+    client.force_login(coordinator)
+    page = _text(client.get(reverse("network:news")).content.decode())
+    assert "Appel à projets prévention 2027" in page and "Dépôt des dossiers jusqu'au 15 mars 2027." in page
+    assert "En savoir plus" in page
+    client.force_login(other.people["coordinateur"])
+    assert "Appel à projets" not in client.get(reverse("network:news")).content.decode()
+    # a region-less form cannot publish in another région
+    client.force_login(own.people["region"])
+    r = client.post(reverse("network:news_create"), {"region": other.region.pk, "titre": "x", "texte": "y"})
+    assert r.status_code == 200 and "region" in r.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_a_news_item_is_in_history_in_words(world):
+    news = services.news_publish(actor=world.own.people["region"], region=world.own.region, titre="  Formation  ",
+                                 texte="Le 12 février à Caen.")
+    assert news.titre == "Formation"
+    line = history.history_for(news).get()
+    assert line.changes == {"destinataires": [None, 1]}
+    with pytest.raises(DomainError) as refused:
+        services.news_publish(actor=world.own.people["region"], region=world.own.region, titre="x", texte="  ")
+    assert refused.value.field == "texte"

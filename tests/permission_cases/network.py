@@ -34,6 +34,11 @@ CASES = [
                          "date": "2025-03-25", "lieu": "Caen", "version": t.event.version}),
     Case("network:event_invite", {**TEAM_POST, **OUTSIDERS}, kwargs=_PK, method="post", setup=_new_coordinator,
          data=lambda t: {}),
+    Case("network:news", MEMBERS),  # pilots and élus: 403 (not members of the network)
+    Case("network:news_create", TEAM),
+    Case("network:news_create", TEAM_POST, method="post",
+         data=lambda t: {"region": t.region.pk, "titre": "Appel à projets prévention 2027",
+                         "texte": "Dépôt des dossiers jusqu'au 15 mars.", "lien": ""}),
     Case("network:attendance", {**TEAM_POST, **OUTSIDERS}, kwargs=_PK, method="post",
          data=lambda t: {f"presence_{t.event_invitation.pk}": "present"}),
 ]
