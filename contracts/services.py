@@ -47,6 +47,7 @@ from .models import (
     QPV,
     Avenant,
     AvenantChange,
+    ContactRole,
     Contract,
     Document,
     Instance,
@@ -1055,3 +1056,22 @@ def pending_contact_mark_invited(*, actor, contact: PendingContact) -> PendingCo
         locked.save(update_fields=["invited_at"])
     return locked
 
+
+
+def referent_from_pending_contact(*, contract: Contract, user) -> bool:
+    """An imported référent who accepted his invitation becomes the contract's référent, when the contract has
+    none yet and its pending contacts name his address as référent. Inside the acceptance's transaction; the
+    history line names him as the one who took the role. Returns whether the référent was set."""
+    email = (user.email or "").strip()
+    if not email or not contract.pending_contacts.filter(role=ContactRole.REFERENT, email__iexact=email).exists():
+        return False
+    obj = Contract.objects.select_for_update().get(pk=contract.pk)
+    if obj.referent_id is not None:
+        return False
+    old = history.snapshot(obj, ["referent"])
+    obj.referent = user
+    bump(obj)
+    obj.save()
+    history.record(actor=user, obj=obj, event=ContractEvent.IDENTITE_MODIFIEE,
+                   changes=history.diff(old, history.snapshot(obj, ["referent"])))
+    return True

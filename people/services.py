@@ -24,7 +24,8 @@ from .selectors import pending_contact_scope
 
 def attach_accepted(invitation, user) -> None:
     """Inside the acceptance's transaction: a coordinator joins the contract's coordinators (and the one he
-    replaces leaves them); a pilot invited for a sheet becomes its pilot."""
+    replaces leaves them); an imported référent becomes the contract's référent when it has none; a pilot
+    invited for a sheet becomes its pilot."""
     contract = invitation.contract
     if contract is None:
         return
@@ -34,6 +35,8 @@ def attach_accepted(invitation, user) -> None:
         if invitation.replaces_id and invitation.replaces_id != user.pk:
             _coordinator_leave(actor=invitation.replaces, contract=contract, user=invitation.replaces,
                                event=AccountEvent.COORDINATION_TRANSMISE)
+    if invitation.role == Role.DELEGATION:  # an imported référent: the contract's référent, if it has none
+        contracts_services.referent_from_pending_contact(contract=contract, user=user)
     if invitation.role == Role.PILOTE and invitation.fiche_id:
         fiche = FicheAction.objects.filter(pk=invitation.fiche_id, contract=contract).first()
         if fiche is not None and invitation.copilote:

@@ -72,6 +72,31 @@ def test_the_regional_team_invites_the_referent_not_the_coordinator(client, worl
     assert {d.code for d in inv.departements.all()} == {world.own.departement.code}
 
 
+
+def test_an_imported_referent_who_accepts_becomes_the_contracts_referent_if_it_has_none(client, world, contacts):
+    contract = world.own.contract
+    contract.referent = None
+    contract.save(update_fields=["referent"])
+    client.force_login(world.users["region"])
+    invite(client, world, contacts["ref"])
+    client.logout()
+    _accept_by_password(client, Invitation.objects.get(email="ref.importe@ars.example.fr"))
+    referent = User.objects.get(email="ref.importe@ars.example.fr")
+    contract.refresh_from_db()
+    assert contract.referent == referent
+    assert HistoryEntry.objects.filter(contract_id=contract.pk, actor=referent, object_id=contract.pk,
+                                       changes__has_key="referent").count() == 1
+    # A contract that already has a référent keeps him: the délégation decides.
+    other = PendingContact.objects.create(contract=contract, email="second.ref@ars.example.fr",
+                                          role=ContactRole.REFERENT)
+    client.force_login(world.users["region"])
+    invite(client, world, other)
+    client.logout()
+    _accept_by_password(client, Invitation.objects.get(email="second.ref@ars.example.fr"))
+    contract.refresh_from_db()
+    assert contract.referent == referent
+
+
 def test_the_coordinator_sees_the_contacts_but_cannot_invite_them(client, world, contacts):
     client.force_login(world.users["coordinateur"])
     assert not any(p["can_invite"] for p in page(client, world).context["pending_contacts"])
