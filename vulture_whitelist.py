@@ -328,3 +328,4 @@ field_order  # unused variable (resources/forms.py, network/forms.py): read by D
 current_version  # resources: the latest version, kept by the services, read by templates and select_related
 my_invitation  # network/views.py event_list: read by network/_event_rows.html
 empty_label  # actions/forms.py: set on the resource field, read by Django's ModelChoiceField
+quoi  # regional/forms.py WorkFilterForm: a filter read as cleaned_data["quoi"] (the kind of item)

@@ -53,3 +53,15 @@ class ChampForm(PortalForm):
     libelle = forms.CharField(label="Libellé", max_length=120)
     actif = forms.BooleanField(label="Proposé dans les formulaires des axes et des fiches", required=False,
                                initial=True)
+
+
+class WorkFilterForm(PortalForm):
+    """The regional work list's filters: a département and a kind of item, among those that have items."""
+
+    departement = forms.ChoiceField(label="Département", required=False)
+    quoi = forms.ChoiceField(label="À faire", required=False)
+
+    def __init__(self, *args, departements, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", "Tous")] + list(departements)
+        self.fields["quoi"].choices = [("", "Tout")] + list(kinds)

@@ -17,6 +17,13 @@ def can_view_dashboard(user) -> Result:
     return False, "La vue régionale est réservée aux équipes de l'ARS (siège régional et délégations)."
 
 
+def can_view_work(user) -> Result:
+    """The regional team's work list (what waits in its départements): regional staff only."""
+    if user.has_role(Role.REGION):
+        return OK
+    return False, "Cette liste est celle de l'équipe régionale de l'ARS."
+
+
 def can_export(user) -> Result:
     """Exports are of what the user sees: anyone signed in; the rows are scoped by `visible_to`."""
     if user.is_authenticated:

@@ -339,9 +339,14 @@ def value_years(indicateurs) -> list[int]:
                       .values_list("annee", flat=True).distinct()))
 
 
+WORK_SHOWN = 10  # items of one kind shown per département on the regional view; the rest on the work list
+
+
 def work_by_departement(items) -> tuple[list[dict], list]:
-    """The regional team's work list rolled up by département (each with its items grouped by what to do),
-    and the report campaigns in progress apart. One query (the départements' names)."""
+    """The regional team's work list rolled up by département, each with its items grouped by what to do
+    (the first `WORK_SHOWN` of a group listed, with the group's count: a large région has thousands of items,
+    which the paginated work list shows), and the report campaigns in progress apart. One query (the
+    départements' names)."""
     campaigns = [i for i in items if i.kind == "campagne_en_cours"]
     per_dep: dict[str, list] = {}
     for item in items:
@@ -349,5 +354,20 @@ def work_by_departement(items) -> tuple[list[dict], list]:
             per_dep.setdefault(item.departement, []).append(item)
     names = dict(Departement.objects.filter(code__in=[c for c in per_dep if c]).values_list("code", "nom"))
     rows = [{"code": code, "nom": names.get(code, "Sans département"), "count": len(dep_items),
-             "groups": by_kind(dep_items)} for code, dep_items in sorted(per_dep.items())]
+             "groups": [{"label": label, "kind": group[0].kind, "count": len(group), "items": group[:WORK_SHOWN],
+                         "more": len(group) - WORK_SHOWN if len(group) > WORK_SHOWN else 0}
+                        for label, group in by_kind(dep_items)]}
+            for code, dep_items in sorted(per_dep.items())]
     return rows, campaigns
+
+
+def work_filtered(items, *, departement: str = "", kind: str = "") -> list:
+    """The regional team's pending items of one département and one kind (both optional), campaigns aside."""
+    return [i for i in items if i.kind != "campagne_en_cours" and (not departement or i.departement == departement)
+            and (not kind or i.kind == kind)]
+
+
+def work_departement_names(codes) -> list[tuple[str, str]]:
+    """(code, « Calvados (14) ») of the départements of the work list, « Sans département » for items without."""
+    names = dict(Departement.objects.filter(code__in=[c for c in codes if c]).values_list("code", "nom"))
+    return [(c, f"{names[c]} ({c})" if c in names else "Sans département") for c in sorted(codes)]

@@ -6,6 +6,7 @@ app_name = "regional"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("a-traiter/", views.work_list, name="work"),
     path("qpv/", views.qpv_list, name="qpv"),
     path("champs/", views.champ_list, name="champs"),
     path("contrats/", views.contract_list, name="contracts"),

@@ -48,6 +48,32 @@ def dashboard(request):
     })
 
 
+WORK_PAGE_SIZE = 50
+
+
+def work_list(request):
+    """Everything that waits for the regional team, by département and kind, 50 a page (the regional view
+    lists the first items of each kind and links here)."""
+    require(permissions.can_view_dashboard(request.user))
+    require(permissions.can_view_work(request.user))
+    items = [i for i in worklist.items_for(request.user, worklist.REGION, timezone.localdate())
+             if i.kind != "campagne_en_cours"]
+    departements = dict(selectors.work_departement_names({i.departement for i in items}))
+    kinds = {i.kind: i.label for i in sorted(items, key=lambda i: i.rank)}
+    form = forms.WorkFilterForm(request.GET or None, departements=sorted(departements.items()),
+                                kinds=list(kinds.items()))
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    shown = selectors.work_filtered(items, departement=data.get("departement", ""), kind=data.get("quoi", ""))
+    page = Paginator(shown, WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    what = " — ".join(x for x in (kinds.get(data.get("quoi", "")), departements.get(data.get("departement", "")))
+                      if x)
+    return render(request, "regional/work_list.html", {
+        "form": form, "page_obj": page, "count": len(shown), "filtered": bool(what),
+        "title": "À traiter dans vos départements" + (f" — {what}" if what else ""),
+        "breadcrumbs": [("Vue régionale", reverse("regional:dashboard") + "#a-traiter"), ("À traiter", None)],
+    })
+
+
 def qpv_list(request):
     """The région's QPV reference list: add or update one, or import pasted lines."""
     require(permissions.can_manage_qpv(request.user))

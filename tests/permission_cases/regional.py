@@ -6,6 +6,7 @@ ARS_ONLY = {"anonymous": 302, "admin": 200, "delegation": 200, "region": 200}
 
 CASES = [
     Case("regional:dashboard", ARS_ONLY),
+    Case("regional:work", {"anonymous": 302, "region": 200}),  # the regional team's own work list
     Case("regional:contracts", SIGNED_IN),
     Case("regional:contracts_export", SIGNED_IN, query="?format=xlsx"),
     Case("regional:fiches", SIGNED_IN),

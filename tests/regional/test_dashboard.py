@@ -163,3 +163,34 @@ def test_every_number_link_says_what_it_counts(client, world):
     names = [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<a [^>]*>(.*?)</a>", html, re.S)]
     assert names and not [n for n in names if re.fullmatch(r"[\d\s\u00a0\u202f,%€]+", n)]
     assert '<span class="fr-sr-only"> : Coordinateurs en poste</span>' in html
+
+
+@pytest.mark.django_db
+def test_a_long_work_list_shows_ten_per_kind_and_the_rest_on_its_paginated_page(client, world):
+    """A large région has thousands of pending items: the regional view lists the first ten of each kind per
+    département and links to the work list, 50 a page, filtered by département and kind."""
+    from actions.enums import FicheStatut
+
+    own = world.own
+    axe = f.AxeFactory(contract=own.contract, numero=9, titre="Axe des fiches soumises")
+    for n in range(1, 56):
+        f.FicheActionFactory(axe=axe, numero=n, titre=f"Fiche soumise {n:02d}", statut=FicheStatut.SOUMISE)
+    client.force_login(own.people["region"])
+    html = client.get(reverse("regional:dashboard")).content.decode()
+    kind_links = re.findall(r'href="(/region/a-traiter/\?departement=[^"]+)"', html)
+    assert len(kind_links) == 1 and f"departement={own.departement.code}" in kind_links[0]
+    kind = re.search(r"quoi=([\w-]+)", kind_links[0]).group(1)
+    page1 = client.get(unescape(kind_links[0]))
+    total = page1.context["count"]
+    assert page1.status_code == 200 and total >= 55  # the 55 and those of the world's own contract
+    assert html.count(f'data-work-item="{kind}"') == 10 and f"({total - 10} de plus)" in unescape(html)
+    assert page1.content.decode().count(f'data-work-item="{kind}"') == 50
+    page2 = client.get(unescape(kind_links[0]) + "&page=2")
+    assert page2.content.decode().count(f'data-work-item="{kind}"') == total - 50
+    assert "page 2 sur 2" in unescape(re.search(r"<title>(.*?)</title>", page2.content.decode(), re.S).group(1))
+    # A département or a kind that is not in the list is said next to its field, never a 500.
+    bad = client.get(reverse("regional:work") + "?departement=99&quoi=inconnu")
+    assert bad.status_code == 200 and set(bad.context["form"].errors) == {"departement", "quoi"}
+    # Not the délégation's list: it has its own dashboard.
+    client.force_login(own.people["delegation"])
+    assert client.get(reverse("regional:work")).status_code == 403
