@@ -249,8 +249,9 @@ def _form_page(request, contract, form, heading, **extra):
     extra.setdefault("hidden", {})
     extra.setdefault("conflict", None)
     extra.setdefault("multipart", False)
-    return render(request, "contracts/form_page.html", {
-        "contract": contract, "form": form, "title": heading, "heading": heading,
+    return render(request, "core/form_page.html", {
+        "contract": contract, "form": form, "title": heading, "heading": heading, "subtitle": contract.nom,
+        "cancel": reverse("contracts:detail", args=[contract.pk]),
         "breadcrumbs": _crumbs(contract, (heading, None)), **extra})
 
 

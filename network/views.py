@@ -55,7 +55,7 @@ def contact_edit(request):
         services.contact_update(actor=request.user, **form.cleaned_data)
         messages.success(request, "Vos coordonnées dans l'annuaire du réseau sont enregistrées.")
         return redirect("network:directory")
-    return render(request, "network/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "heading": "Mes coordonnées dans l'annuaire du réseau", "title": "Mes coordonnées",
         "cancel": reverse("network:directory"),
         "intro": "Ce que les coordinateurs et l'ARS de votre région voient de vous dans l'annuaire du réseau.",
@@ -98,7 +98,7 @@ def event_create(request):
             messages.success(request, "La rencontre est créée" + (
                 f" ; {n} coordinateur{'s' if n > 1 else ''} invité{'s' if n > 1 else ''}." if n else "."))
             return redirect("network:event_detail", pk=event.pk)
-    return render(request, "network/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "heading": "Nouvelle rencontre du réseau", "title": "Nouvelle rencontre",
         "cancel": reverse("network:events"),
         "breadcrumbs": _crumbs(("Rencontres", reverse("network:events")), ("Nouvelle rencontre", None)),
@@ -154,7 +154,7 @@ def event_edit(request, pk):
         else:
             messages.success(request, "La rencontre est enregistrée.")
             return redirect("network:event_detail", pk=event.pk)
-    return render(request, "network/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "heading": "Modifier la rencontre", "title": "Modifier la rencontre", "conflict": conflict,
         "cancel": reverse("network:event_detail", args=[event.pk]),
         "breadcrumbs": _crumbs(("Rencontres", reverse("network:events")),
@@ -214,7 +214,7 @@ def news_create(request):
         else:
             messages.success(request, "L'actualité est publiée : les coordinateurs de la région en sont prévenus.")
             return redirect("network:news")
-    return render(request, "network/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "heading": "Publier une actualité du réseau", "title": "Publier une actualité",
         "intro": "Une information à relayer aux coordinateurs de la région : appel à projets, formation, "
                  "nouvelle ressource, changement de contact à l'ARS…",
