@@ -100,6 +100,11 @@ class FicheAction(VersionedModel):
     date_fin = models.DateField("date de fin", null=True, blank=True)
     # Review rounds: incremented at each submission, stamps the comments of the round.
     nb_soumissions = models.PositiveSmallIntegerField("nombre de soumissions", default=0, editable=False)
+    # Set when a validated sheet (validated, under way, postponed) is abandoned: it was part of the plan the
+    # elected officials read, so the reports keep it as abandoned (`permissions.reported_plan_scope`). A sheet
+    # abandoned while still in preparation was never published and stays out of every report.
+    abandonnee_apres_validation = models.BooleanField("abandonnée après sa validation", default=False,
+                                                      editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

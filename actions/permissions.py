@@ -53,6 +53,13 @@ def validated_plan_scope() -> Q:
     return Q(statut__in=VALIDATED_STATUSES)
 
 
+def reported_plan_scope() -> Q:
+    """The plan as signed and amended, as a filter: the validated plan and the sheets abandoned after their
+    validation. What the annual reports (published to the elected officials and in the public directory) show;
+    a sheet abandoned while still in preparation was never validated and is in no report."""
+    return validated_plan_scope() | Q(statut=FicheStatut.ABANDONNEE, abandonnee_apres_validation=True)
+
+
 def plan_scope(user, contract) -> Q | None:
     """The sheets of `contract` that `user` may open, as a filter (None: all of them)."""
     if sees_whole_plan(user, contract):

@@ -25,7 +25,7 @@ from contracts.enums import InstanceType
 from contracts.models import Contract
 from diagnostics.models import Priorite
 
-from .enums import ActionEvent, AxeType, FicheStatut, Section
+from .enums import VALIDATED_STATUSES, ActionEvent, AxeType, FicheStatut, Section
 from .models import (
     Axe,
     ChampAction,
@@ -399,6 +399,10 @@ def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
     def apply(fiche, ctx):
         if name == "soumettre":
             fiche.nb_soumissions += 1
+        elif name == "abandonner":
+            # The row is locked and not saved yet: it still holds the status the sheet is abandoned from.
+            before = FicheAction.objects.filter(pk=fiche.pk).values_list("statut", flat=True).get()
+            fiche.abandonnee_apres_validation = before in VALIDATED_STATUSES
 
     fiche = FICHES.fire(transition, pk=fiche_id, actor=actor, comment=ctx_comment, apply=apply,
                         history_comment=commentaire)

@@ -19,10 +19,10 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from actions import selectors as actions_selectors
-from actions.enums import VALIDATED_STATUSES, FicheStatut
+from actions.enums import FicheStatut
 from actions.models import Axe, FicheAction, Financement, Indicateur, LigneBudget, PartenaireFiche, ValeurIndicateur
 from actions.periods import completeness
-from actions.permissions import validated_plan_scope
+from actions.permissions import reported_plan_scope, validated_plan_scope
 from contracts.enums import SignatoryRole
 from funding import selectors as funding_selectors
 
@@ -90,16 +90,16 @@ def _year_in_brief(contract, year) -> dict:
 
 # --- Action plan --------------------------------------------------------------------------------
 
-# The plan as signed and amended (validated sheets and those abandoned since): a sheet in preparation is in
-# no report, since reports are published to the elected officials and in the public directory.
-REPORTED_STATUSES = [*VALIDATED_STATUSES, FicheStatut.ABANDONNEE]
+# The plan as signed and amended (`actions.permissions.reported_plan_scope`: validated sheets and those abandoned
+# after their validation): a sheet in preparation, or abandoned before it was validated, is in no report, since
+# reports are published to the elected officials and in the public directory.
 
 
 def _axes(contract):
 
     indicators = Indicateur.objects.order_by("id").prefetch_related(
         Prefetch("valeurs", queryset=ValeurIndicateur.objects.order_by("annee")))
-    fiches = (FicheAction.objects.filter(statut__in=REPORTED_STATUSES)
+    fiches = (FicheAction.objects.filter(reported_plan_scope())
               .select_related("pilote_organisation", "pilote_personne")
               .prefetch_related(Prefetch("indicateurs", queryset=indicators), "suivis",
                                 Prefetch("partenaires",
@@ -198,7 +198,7 @@ def activity_data(contract, year: int) -> dict:
 def _actions_funding(contract, year) -> dict:
     """Funding of actions by funder (planned) and planned vs actual spending per sheet (budget lines)."""
 
-    fiches = (FicheAction.objects.filter(contract=contract, statut__in=REPORTED_STATUSES).select_related("axe")
+    fiches = (FicheAction.objects.filter(reported_plan_scope(), contract=contract).select_related("axe")
               .prefetch_related(Prefetch("financements", queryset=Financement.objects.filter(annee=year)
                                          .select_related("organisation")),
                                 Prefetch("lignes_budget", queryset=LigneBudget.objects.filter(annee=year)))

@@ -74,3 +74,54 @@ def test_a_sheet_in_preparation_is_in_no_report():
     funding = data.financial_data(contract, 2025)["actions"]
     assert funding["lines"] and not any(r["titre"].startswith("Projet d'avenant") for r in funding["lines"])
     assert not any(r["financeur"].startswith("CAF") for r in funding["funders"])
+
+
+def test_a_sheet_abandoned_before_its_validation_is_in_no_report(contract):
+    """A draft abandoned by the coordinator was never validated nor published: it stays out of the reports; a
+    validated sheet abandoned since stays in them, as abandoned (the plan as signed and amended)."""
+    from actions.enums import FicheStatut, Financeur
+    from actions.models import Financement
+    from actions.services import fiche_transition
+    from tests import factories as f
+
+    contract = plan_contract(contract)
+    axe = contract.axes.order_by("numero").first()
+    coordinator = contract.people["coordinateur"]
+    draft = f.FicheActionFactory(axe=axe, numero=7, titre="Brouillon jamais validé", statut=FicheStatut.BROUILLON)
+    Financement.objects.create(fiche=draft, annee=2025, financeur=Financeur.CAF, montant=Decimal("900"))
+    validated = f.FicheActionFactory(axe=axe, numero=8, titre="Action validée puis abandonnée",
+                                     statut=FicheStatut.VALIDEE)
+    for fiche in (draft, validated):
+        fiche_transition(actor=coordinator, fiche_id=fiche.pk, name="abandonner", commentaire="Porteur dissous.")
+    draft.refresh_from_db()
+    validated.refresh_from_db()
+    assert draft.statut == validated.statut == FicheStatut.ABANDONNEE
+    assert (draft.abandonnee_apres_validation, validated.abandonnee_apres_validation) == (False, True)
+
+    sheets = {s["titre"]: s for a in data.activity_data(contract, 2025)["plan"]["axes"] for s in a["fiches"]}
+    assert "Brouillon jamais validé" not in sheets
+    assert sheets["Action validée puis abandonnée"]["statut"] == "Abandonnée"
+    funding = data.financial_data(contract, 2025)["actions"]
+    assert not any(r["titre"] == "Brouillon jamais validé" for r in funding["lines"])
+    assert not any(r["financeur"].startswith("CAF") for r in funding["funders"])
+
+
+def test_the_migration_keeps_in_the_reports_the_sheets_abandoned_after_a_validation(contract):
+    """Sheets abandoned before the flag existed: the history's validation decides (the migration's backfill)."""
+    import importlib
+
+    from django.apps import apps
+
+    from actions.enums import ActionEvent, FicheStatut
+    from actions.models import FicheAction
+    from cls_portal.core import history
+    from tests import factories as f
+
+    axe = f.AxeFactory(contract=contract, numero=1)
+    once = f.FicheActionFactory(axe=axe, numero=1, statut=FicheStatut.ABANDONNEE)
+    never = f.FicheActionFactory(axe=axe, numero=2, statut=FicheStatut.ABANDONNEE)
+    history.record(actor=contract.people["delegation"], obj=once, event=ActionEvent.FICHE_VALIDEE)
+    migration = importlib.import_module("actions.migrations.0010_ficheaction_abandonnee_apres_validation")
+    migration.abandoned_after_validation(apps, None)
+    assert dict(FicheAction.objects.filter(axe=axe).values_list("numero", "abandonnee_apres_validation")) == {
+        1: True, 2: False}
