@@ -119,7 +119,7 @@ def test_the_migration_keeps_in_the_reports_the_sheets_abandoned_after_a_validat
 
     axe = f.AxeFactory(contract=contract, numero=1)
     once = f.FicheActionFactory(axe=axe, numero=1, statut=FicheStatut.ABANDONNEE)
-    never = f.FicheActionFactory(axe=axe, numero=2, statut=FicheStatut.ABANDONNEE)
+    f.FicheActionFactory(axe=axe, numero=2, statut=FicheStatut.ABANDONNEE)
     history.record(actor=contract.people["delegation"], obj=once, event=ActionEvent.FICHE_VALIDEE)
     migration = importlib.import_module("actions.migrations.0010_ficheaction_abandonnee_apres_validation")
     migration.abandoned_after_validation(apps, None)
