@@ -85,7 +85,8 @@ def _events(ctx):
         journee = services.event_create(
             actor=users["ars-normandie"], region=normandie, data={
                 "titre": "Journée régionale des coordinateurs de CLS", "type": EventType.REUNION,
-                "date": dt.date(2025, 3, 25), "lieu": "Caen, siège de l'ARS Normandie",
+                "date": dt.date(2025, 3, 25), "heure_debut": dt.time(9, 30), "heure_fin": dt.time(16, 30),
+                "lieu": "Caen, siège de l'ARS Normandie",
                 "description": "Introduite par le directeur général de l'ARS : les missions d'animation et de "
                                "coordination, retours d'expérience et bonnes pratiques."})
         answers = {"coordinateur": Presence.PRESENT, "coordinateur2": Presence.EXCUSE}
@@ -95,7 +96,8 @@ def _events(ctx):
         services.event_create(
             actor=users["ars-normandie"], region=normandie, data={
                 "titre": "Formation : préparer l'évaluation finale du CLS", "type": EventType.FORMATION,
-                "date": today + dt.timedelta(days=45), "lieu": "En visioconférence",
+                "date": today + dt.timedelta(days=45), "heure_debut": dt.time(14), "heure_fin": dt.time(16),
+                "lieu": "En visioconférence",
                 "description": "Questions évaluatives, choix de l'évaluateur, calendrier : méthode et exemples."})
     if not Event.objects.filter(region=grand_est).exists():
         services.event_create(

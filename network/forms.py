@@ -10,6 +10,10 @@ from .enums import EventType, Presence
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _time_widget():
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class DirectoryFilterForm(PortalForm):
     departement = forms.ModelChoiceField(label="Département", queryset=None, required=False, empty_label="Tous")
     champ = forms.ModelChoiceField(label="Thème (champ d'action)", queryset=None, required=False, empty_label="Tous")
@@ -24,6 +28,10 @@ class EventFields(forms.Form):
     titre = forms.CharField(label="Titre", max_length=255)
     type = forms.ChoiceField(label="Type", choices=[("", "Choisir un type")] + list(EventType.choices))
     date = forms.DateField(label="Date", widget=DATE)
+    heure_debut = forms.TimeField(label="Heure de début", required=False, widget=_time_widget(),
+                                  help_text="Facultative. Format : 09:30.")
+    heure_fin = forms.TimeField(label="Heure de fin", required=False, widget=_time_widget(),
+                                help_text="Facultative. Format : 12:00.")
     lieu = forms.CharField(label="Lieu", required=False, max_length=255,
                            help_text="Une adresse, une salle, ou « en visioconférence ».")
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -35,7 +43,7 @@ class EventCreateForm(EventFields, PortalForm):
     inviter = forms.BooleanField(label="Inviter dès maintenant tous les coordinateurs de la région (ils reçoivent une "
                                        "notification)", required=False, initial=True)
 
-    field_order = ["region", "titre", "type", "date", "lieu", "description", "inviter"]
+    field_order = ["region", "titre", "type", "date", "heure_debut", "heure_fin", "lieu", "description", "inviter"]
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)

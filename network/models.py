@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from cls_portal.core.concurrency import VersionedModel
+from cls_portal.core.formatting import format_time
 
 from .enums import EventType, Presence
 
@@ -34,6 +35,8 @@ class Event(VersionedModel):
     titre = models.CharField("titre", max_length=255)
     type = models.CharField("type", max_length=24, choices=EventType.choices)
     date = models.DateField("date")
+    heure_debut = models.TimeField("heure de début", null=True, blank=True)
+    heure_fin = models.TimeField("heure de fin", null=True, blank=True)
     lieu = models.CharField("lieu", max_length=255, blank=True)
     description = models.TextField("description", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
@@ -45,9 +48,25 @@ class Event(VersionedModel):
         verbose_name_plural = "rencontres du réseau"
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["region", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(heure_fin__isnull=True) | models.Q(heure_debut__isnull=False),
+                                   name="network_event_fin_apres_debut_renseigne"),
+            models.CheckConstraint(condition=models.Q(heure_fin__isnull=True) | models.Q(heure_debut__isnull=True)
+                                   | models.Q(heure_fin__gt=models.F("heure_debut")),
+                                   name="network_event_fin_apres_debut"),
+        ]
 
     def __str__(self):
         return f"{self.titre} ({self.date:%d/%m/%Y})"
+
+    @property
+    def horaire(self) -> str:
+        """`de 9 h 30 à 12 h`, `à 14 h`, or "" when no time is set."""
+        if self.heure_debut is None:
+            return ""
+        if self.heure_fin is None:
+            return f"à {format_time(self.heure_debut)}"
+        return f"de {format_time(self.heure_debut)} à {format_time(self.heure_fin)}"
 
 
 class Invitation(models.Model):

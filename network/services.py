@@ -9,13 +9,15 @@ from django.utils import timezone
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update, snapshot
 from cls_portal.core.errors import DomainError
+from cls_portal.core.formatting import format_time
 from cls_portal.notifications.services import notify
 
 from .enums import EventType, NetworkEvent, Presence
 from .models import ContactCard, Event, Invitation, News
 from .selectors import region_coordinators
 
-EVENT_FIELDS = ["titre", "type", "date", "lieu", "description"]
+EVENT_FIELDS = ["titre", "type", "date", "heure_debut", "heure_fin", "lieu", "description"]
+TYPED_FIELDS = ("date", "heure_debut", "heure_fin")  # dates and times as given (None when empty), not text
 
 
 def _check(data: dict) -> None:
@@ -25,6 +27,21 @@ def _check(data: dict) -> None:
         raise DomainError("Choisissez un type de rencontre de la liste.", field="type")
     if not data.get("date"):
         raise DomainError("Indiquez la date de la rencontre.", field="date")
+    start, end = data.get("heure_debut"), data.get("heure_fin")
+    if end is not None and start is None:
+        raise DomainError("Indiquez aussi l'heure de début, ou laissez l'heure de fin vide.", field="heure_debut")
+    if end is not None and end <= start:
+        raise DomainError(f"L'heure de fin ({format_time(end)}) doit suivre l'heure de début ({format_time(start)}).",
+                          field="heure_fin")
+
+
+def _value(data: dict, field: str):
+    return data.get(field) or None if field in TYPED_FIELDS else (data.get(field) or "").strip()
+
+
+def _when(event: Event) -> str:
+    """`le 12/03/2027 à 9 h 30`: the date and, when set, the time, for a notification."""
+    return f"le {event.date:%d/%m/%Y}" + (f" {event.horaire}" if event.horaire else "")
 
 
 def _invite(*, actor, event: Event) -> list:
@@ -34,7 +51,7 @@ def _invite(*, actor, event: Event) -> list:
               if u.pk not in already]
     Invitation.objects.bulk_create([Invitation(event=event, user=u) for u in people])
     if people:
-        notify(users=people, kind="reseau", title=f"Invitation : {event.titre}, le {event.date:%d/%m/%Y}",
+        notify(users=people, kind="reseau", title=f"Invitation : {event.titre}, {_when(event)}",
                body=f"{event.get_type_display()} du réseau régional des coordinateurs"
                     + (f", à {event.lieu}" if event.lieu else "") + ".",
                url=reverse("network:event_detail", args=[event.pk]))
@@ -48,10 +65,9 @@ def event_create(*, actor, region, data: dict, invite: bool = True) -> Event:
     """A new event of `region`; with `invite`, the région's coordinators are invited (and notified).
     Preconditions: the caller may organise events in `region`; a title, a type of the list, a date."""
     _check(data)
-    event = Event.objects.create(region=region, created_by=actor, **{f: data.get(f) or "" for f in EVENT_FIELDS
-                                                                      if f != "date"}, date=data["date"])
+    event = Event.objects.create(region=region, created_by=actor, **{f: _value(data, f) for f in EVENT_FIELDS})
     history.record(actor=actor, obj=event, event=NetworkEvent.EVENEMENT_CREE,
-                   changes={f: [None, getattr(event, f)] for f in ("type", "date", "lieu")})
+                   changes={f: [None, getattr(event, f)] for f in ("type", "date", "heure_debut", "heure_fin", "lieu")})
     if invite:
         _invite(actor=actor, event=event)
     return event
@@ -59,13 +75,14 @@ def event_create(*, actor, region, data: dict, invite: bool = True) -> Event:
 
 @transaction.atomic
 def event_update(*, actor, event_id: int, expected_version, data: dict) -> Event:
-    """Title, type, date, place, description. Refused (ConcurrentEditError) if saved since `expected_version`."""
+    """Title, type, date and times, place, description. Refused (ConcurrentEditError) if saved since
+    `expected_version`."""
     _check(data)
     event = lock_for_update(Event, event_id, expected_version=expected_version,
                             submitted={f: data.get(f) for f in EVENT_FIELDS})
     before = snapshot(event, EVENT_FIELDS)
     for f in EVENT_FIELDS:
-        setattr(event, f, data.get(f) if f == "date" else (data.get(f) or "").strip())
+        setattr(event, f, _value(data, f))
     changes = history.diff(before, snapshot(event, EVENT_FIELDS))
     if changes:
         bump(event)

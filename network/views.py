@@ -141,7 +141,8 @@ def _managed(request, pk):
 def event_edit(request, pk):
     event = _managed(request, pk)
     form = forms.EventEditForm(request.POST or None, initial={
-        "titre": event.titre, "type": event.type, "date": event.date, "lieu": event.lieu,
+        "titre": event.titre, "type": event.type, "date": event.date, "heure_debut": event.heure_debut,
+        "heure_fin": event.heure_fin, "lieu": event.lieu,
         "description": event.description, "version": event.version})
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -127,6 +127,18 @@ def format_date_long(value) -> str:
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def format_time(value) -> str:
+    """A time of day the French way: `9 h 30`, `14 h` (a time or "HH:MM[:SS]")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.time.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{value.hour} h" + (f" {value.minute:02d}" if value.minute else "")
+
+
 def spreadsheet_number(value) -> str:
     """A number for a CSV cell a French spreadsheet reads as a number: decimal comma, no separator
     (`1234,5`; a separator would turn it into text)."""

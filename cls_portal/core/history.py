@@ -27,7 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
-from .formatting import format_euros, format_number
+from .formatting import format_euros, format_number, format_time
 from .models import HistoryEntry
 
 # --- stored values ------------------------------------------------------------------------------------
@@ -41,6 +41,8 @@ def _display(value):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, (list, tuple, set)):
@@ -309,6 +311,8 @@ def display_value(model, key: str, value) -> str:
         return "oui" if value in (True, "True", "true", 1) else "non"
     if isinstance(f, (models.DateField, models.DateTimeField)):
         return _format_date(value)
+    if isinstance(f, models.TimeField):
+        return format_time(value)
     if isinstance(f, models.DecimalField):
         try:
             Decimal(str(value))

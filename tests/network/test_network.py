@@ -272,3 +272,44 @@ def test_a_news_item_is_in_history_in_words(world):
     with pytest.raises(DomainError) as refused:
         services.news_publish(actor=world.own.people["region"], region=world.own.region, titre="x", texte="  ")
     assert refused.value.field == "texte"
+
+
+@pytest.mark.django_db
+def test_an_event_has_its_hours_in_the_invitation_the_pages_and_the_history(client, world):
+    own, team = world.own, world.own.people["region"]
+    client.force_login(team)
+    response = client.post(reverse("network:event_create"), {
+        "region": own.region.pk, "titre": "Atelier évaluation", "type": EventType.FORMATION, "date": "2027-03-25",
+        "heure_debut": "09:30", "heure_fin": "12:00", "lieu": "Caen", "inviter": "on"})
+    event = Event.objects.get(titre="Atelier évaluation")
+    assert response.status_code == 302 and (event.heure_debut, event.heure_fin) == (dt.time(9, 30), dt.time(12))
+    note = Notification.objects.get(user=own.people["coordinateur"], kind="reseau", title__contains="Atelier")
+    assert note.title == "Invitation : Atelier évaluation, le 25/03/2027 de 9 h 30 à 12 h"
+    detail = _text(client.get(reverse("network:event_detail", args=[event.pk])).content.decode())
+    assert "25 mars 2027, de 9 h 30 à 12 h" in detail
+    assert "de 9 h 30 à 12 h" in _text(client.get(reverse("network:events")).content.decode())
+    # Moved to the afternoon, the end left open: the history says it in words.
+    response = client.post(reverse("network:event_edit", args=[event.pk]), {
+        "titre": event.titre, "type": event.type, "date": "2027-03-25", "heure_debut": "14:00", "heure_fin": "",
+        "lieu": "Caen", "version": event.version})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.horaire == "à 14 h"
+    details = history.lines(history.history_for(event))[0].details
+    assert "Heure de début : 9 h 30 → 14 h" in details and "Heure de fin : 12 h → —" in details
+
+
+@pytest.mark.django_db
+def test_an_end_before_the_start_is_said_next_to_the_field(client, world):
+    own = world.own
+    client.force_login(own.people["region"])
+    count = Event.objects.count()
+    base = {"region": own.region.pk, "titre": "Atelier", "type": EventType.FORMATION, "date": "2027-03-25"}
+    html = client.post(reverse("network:event_create"), {**base, "heure_debut": "14:00", "heure_fin": "11:00"}
+                       ).content.decode()
+    assert "L&#x27;heure de fin (11 h) doit suivre l&#x27;heure de début (14 h)." in html
+    html = client.post(reverse("network:event_create"), {**base, "heure_fin": "11:00"}).content.decode()
+    assert "Indiquez aussi l&#x27;heure de début" in html
+    html = client.post(reverse("network:event_create"), {**base, "heure_debut": "25:99"}).content.decode()
+    assert "Saisissez une heure valide." in html
+    assert Event.objects.count() == count
