@@ -81,6 +81,10 @@ def resolve(address: str) -> str:
         if kind == "fiche":
             return str(FicheAction.objects.filter(pilote_personne__username=arg).order_by("pk")
                        .values_list("pk", flat=True)[0])
+        if kind == "rencontre":
+            from network.models import Event
+
+            return str(Event.objects.filter(titre__icontains=arg).order_by("pk").values_list("pk", flat=True)[0])
         raise ValueError(f"Adresse d'échantillon inconnue : {match.group(0)}")
 
     return re.sub(r"\{(\w+):([^}]+)\}", one, address)
