@@ -46,6 +46,11 @@ def _title(f):
     return f"Fiche {f.code} — {f.titre}"
 
 
+# The columns an item reads (a sheet has some forty, its contract more: building them all was most of the time
+# of a long work list).
+SHEET_FIELDS = ("numero", "titre", "axe__numero", "contract__nom")
+
+
 def sheets_to_review(user, audience) -> Pending:
     def item(f):
         return WorkItem("fiche_a_revoir", "Fiche action à relire", _title(f), _fiche_url(f.pk), f.contract_id,
@@ -53,7 +58,8 @@ def sheets_to_review(user, audience) -> Pending:
                         fiche_id=f.pk, rank=20)
 
     return Pending(FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
-                   .annotate(dep=departement_of("contract_id")).select_related("axe", "contract"), item)
+                   .annotate(dep=departement_of("contract_id")).select_related("axe", "contract")
+                   .only(*SHEET_FIELDS, "updated_at"), item)
 
 
 def sheets_sent_back(user) -> Pending:
@@ -63,13 +69,13 @@ def sheets_sent_back(user) -> Pending:
                         rank=10)
 
     return Pending(FicheAction.objects.filter(statut=FicheStatut.A_MODIFIER, contract__in=scope(user, COORDINATEUR))
-                   .select_related("axe", "contract"), item)
+                   .select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item)
 
 
 def _running(fiches, year: int):
     """The running sheets of `fiches` whose contract was signed by the review year and is not closed."""
     return (fiches.filter(statut__in=RUNNING, contract__date_signature__year__lte=year)
-            .exclude(contract__phase=Phase.CLOS).select_related("axe", "contract"))
+            .exclude(contract__phase=Phase.CLOS).select_related("axe", "contract").only(*SHEET_FIELDS))
 
 
 def followups_missing(fiches, today: dt.date) -> Pending:
@@ -112,7 +118,9 @@ def milestones_overdue(fiches, today: dt.date) -> Pending:
 
     return Pending(Jalon.objects.filter(fiche__in=fiches.filter(statut__in=RUNNING), date_prevue__lt=today,
                                         date_realisee__isnull=True)
-                   .select_related("fiche", "fiche__axe", "fiche__contract").order_by("date_prevue", "id"), item)
+                   .select_related("fiche", "fiche__axe", "fiche__contract")
+                   .only("libelle", "date_prevue", *(f"fiche__{name}" for name in SHEET_FIELDS))
+                   .order_by("date_prevue", "id"), item)
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

@@ -80,7 +80,8 @@ def steps_overdue(user, audience, today) -> Pending:
     return Pending(Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS),
                                        date_prevue__lt=today)
                    .exclude(statut=StepStatus.REALISEE).annotate(dep=departement_of("contract_id"))
-                   .select_related("contract").order_by("date_prevue", "id"), item)
+                   .select_related("contract").only("titre", "date_prevue", "contract__nom")
+                   .order_by("date_prevue", "id"), item)
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

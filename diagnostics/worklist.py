@@ -32,4 +32,5 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
                         rank=20 if statut == Statut.SOUMIS else 10)
 
     return [Pending(Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
-                    .annotate(dep=departement_of("contract_id")).select_related("contract"), item)]
+                    .annotate(dep=departement_of("contract_id")).select_related("contract")
+                    .only("numero", "soumis_le", "commentaire_revue", "contract__nom"), item)]

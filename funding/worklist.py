@@ -31,7 +31,10 @@ def _contract_url(contract_id, year=None):
 
 def _years(user, audience):
     return (AnneeFinancement.objects.filter(contract__in=scope(user, audience))
-            .annotate(dep=departement_of("contract_id")).select_related("contract").order_by("contract__nom", "annee"))
+            .annotate(dep=departement_of("contract_id")).select_related("contract")
+            .only("annee", "deposee_le", "instruite_le", "demande_ars", "montant_accorde", "total_verse",
+                  "montant_a_reverser", "contract__nom")
+            .order_by("contract__nom", "annee"))
 
 
 def _item(kind, label, url, detail, since=None):
@@ -86,7 +89,8 @@ def statements_due(user, today: dt.date) -> Pending:
 
     return Pending(AnneeFinancement.objects.filter(contract__in=scope(user, COORDINATEUR), statut=Statut.DECIDEE,
                                                    annee__lt=today.year)
-                   .select_related("contract").order_by("contract__nom", "annee"), item)
+                   .select_related("contract").only("annee", "contract__nom").order_by("contract__nom", "annee"),
+                   item)
 
 
 def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
@@ -101,7 +105,8 @@ def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
                         f"Dialogue de gestion {today.year}", url, c.pk, c.nom,
                         c.dep or "", deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
 
-    contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).annotate(dep=departement_of()).order_by("nom")
+    contracts = (scope(user, audience).filter(phase__in=ACTIVE_PHASES).annotate(dep=departement_of()).only("nom")
+                 .order_by("nom"))
     return [Pending(contracts_without_dialogue(contracts, today.year), item)]
 
 

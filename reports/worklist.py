@@ -34,6 +34,7 @@ def ready_to_publish(user, audience) -> Pending:
     return Pending(Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
                    .exclude(Exists(newer_ready)).exclude(Exists(published_since))
                    .annotate(dep=departement_of("contract_id")).select_related("contract")
+                   .only("kind", "year", "finished_at", "contract__nom")
                    .order_by("contract__nom", "-year"), item)
 
 
@@ -67,7 +68,7 @@ def reports_due(user, today: dt.date) -> list[Pending]:
                             due=dt.date(year + 1, *REPORTS_DUE_FROM), rank=50)
 
         published = Report.objects.published().filter(contract=OuterRef("pk"), year=year, kind=kind)
-        pendings.append(Pending(contracts.exclude(Exists(published)).order_by("nom"), item))
+        pendings.append(Pending(contracts.exclude(Exists(published)).only("nom").order_by("nom"), item))
     return pendings
 
 
