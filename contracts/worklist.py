@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, F, OuterRef, Subquery
-from django.urls import reverse
 
-from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 
 from .enums import Phase, ProposalStatus, StepStatus
 from .models import Contract, Step, TransitionProposal
@@ -34,20 +33,18 @@ def departement_of(field: str = "pk") -> Subquery:
     return Subquery(through.order_by("delegation__departement_id").values("delegation__departement_id")[:1])
 
 
-def _contract_url(pk, anchor=""):
-    return reverse("contracts:detail", args=[pk]) + anchor
-
-
 def _transition_label(name) -> str:
     t = TRANSITIONS.get(name)
     return t.label if t else name
 
 
 def proposals_to_decide(user, audience) -> Pending:
+    contract_url = url_maker("contracts:detail")
+
     def item(p):
         who = p.proposed_by.get_full_name() or str(p.proposed_by) if p.proposed_by else ""
         return WorkItem("proposition_a_decider", "Changement de phase à décider", _transition_label(p.transition),
-                        _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, p.dep or "",
+                        contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, p.dep or "",
                         p.proposed_at.date(), f"Proposé par {who}" if who else "", rank=10)
 
     return Pending(TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
@@ -58,10 +55,11 @@ def proposals_refused(user) -> Pending:
     """The coordinator's last proposal when it was refused and nothing was proposed since, while the contract
     is still in the phase it wanted to leave."""
     later = TransitionProposal.objects.filter(contract_id=OuterRef("contract_id"), pk__gt=OuterRef("pk"))
+    contract_url = url_maker("contracts:detail")
 
     def item(p):
         return WorkItem("proposition_refusee", "Proposition refusée par la délégation", _transition_label(p.transition),
-                        _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, "",
+                        contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, "",
                         p.decided_at.date() if p.decided_at else None,
                         f"Motif : {p.decision_comment}" if p.decision_comment else "Aucun motif indiqué.", rank=10)
 
@@ -72,10 +70,11 @@ def proposals_refused(user) -> Pending:
 
 
 def steps_overdue(user, audience, today) -> Pending:
+    retroplanning_url = url_maker("contracts:retroplanning")
+
     def item(s):
-        return WorkItem("etape_en_retard", "Étape en retard", s.titre,
-                        reverse("contracts:retroplanning", args=[s.contract_id]), s.contract_id, s.contract.nom,
-                        s.dep or "", s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
+        return WorkItem("etape_en_retard", "Étape en retard", s.titre, retroplanning_url(s.contract_id), s.contract_id,
+                        s.contract.nom, s.dep or "", s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
 
     return Pending(Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS),
                                        date_prevue__lt=today)

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from actions.models import Axe, ChampAction, FicheAction, Indicateur, ValeurIndicateur
 from cls_portal.accounts.models import Role
-from cls_portal.core.worklist import by_kind
+from cls_portal.core.worklist import Summary
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import QPV, Contract
@@ -342,23 +342,20 @@ def value_years(indicateurs) -> list[int]:
 WORK_SHOWN = 10  # items of one kind shown per département on the regional view; the rest on the work list
 
 
-def work_by_departement(items) -> tuple[list[dict], list]:
-    """The regional team's work list rolled up by département, each with its items grouped by what to do
-    (the first `WORK_SHOWN` of a group listed, with the group's count: a large région has thousands of items,
-    which the paginated work list shows), and the report campaigns in progress apart. One query (the
-    départements' names)."""
-    campaigns = [i for i in items if i.kind == "campagne_en_cours"]
+def work_by_departement(summary: Summary) -> tuple[list[dict], list]:
+    """The regional team's work list (`worklist.summary_for`, `WORK_SHOWN` items a group) rolled up by
+    département, each with its items grouped by what to do (the first `WORK_SHOWN` of a group listed, with the
+    group's count: a large région has thousands of items, which the paginated work list shows), and the report
+    campaigns in progress apart. One query (the départements' names)."""
     per_dep: dict[str, list] = {}
-    for item in items:
-        if item.kind != "campagne_en_cours":
-            per_dep.setdefault(item.departement, []).append(item)
+    for group in summary.groups:
+        per_dep.setdefault(group.departement, []).append(group)
     names = dict(Departement.objects.filter(code__in=[c for c in per_dep if c]).values_list("code", "nom"))
-    rows = [{"code": code, "nom": names.get(code, "Sans département"), "count": len(dep_items),
-             "groups": [{"label": label, "kind": group[0].kind, "count": len(group), "items": group[:WORK_SHOWN],
-                         "more": len(group) - WORK_SHOWN if len(group) > WORK_SHOWN else 0}
-                        for label, group in by_kind(dep_items)]}
-            for code, dep_items in sorted(per_dep.items())]
-    return rows, campaigns
+    rows = [{"code": code, "nom": names.get(code, "Sans département"), "count": sum(g.count for g in groups),
+             "groups": [{"label": g.label, "kind": g.kind, "count": g.count, "items": g.items,
+                         "more": max(g.count - WORK_SHOWN, 0)} for g in groups]}
+            for code, groups in per_dep.items()]
+    return rows, summary.whole
 
 
 def work_filtered(items, *, departement: str = "", kind: str = "") -> list:

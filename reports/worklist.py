@@ -12,7 +12,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
 from contracts.worklist import departement_of, scope
 
@@ -25,10 +25,11 @@ def ready_to_publish(user, audience) -> Pending:
     same = Report.objects.filter(contract_id=OuterRef("contract_id"), kind=OuterRef("kind"), year=OuterRef("year"))
     newer_ready = same.filter(status=ReportStatus.PRET, requested_at__gt=OuterRef("requested_at"))
     published_since = same.filter(published=True, requested_at__gte=OuterRef("requested_at"))
+    detail_url = url_maker("reports:detail")
 
     def item(r):
         return WorkItem("rapport_a_publier", "Rapport prêt à publier", f"{r.get_kind_display()} {r.year}",
-                        reverse("reports:detail", args=[r.pk]), r.contract_id, r.contract.nom, r.dep or "",
+                        detail_url(r.pk), r.contract_id, r.contract.nom, r.dep or "",
                         r.finished_at.date() if r.finished_at else None, rank=50)
 
     return Pending(Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
@@ -51,7 +52,7 @@ def campaigns_running(user) -> Pending:
                         rank=55)
 
     return Pending(qs.filter(Exists(running)).annotate(**campaign_progress_annotations()).order_by("-started_at"),
-                   item)
+                   item, departement=None)
 
 
 def reports_due(user, today: dt.date) -> list[Pending]:
@@ -61,10 +62,11 @@ def reports_due(user, today: dt.date) -> list[Pending]:
     year = today.year - 1
     contracts = scope(user, COORDINATEUR).filter(phase__in=ACTIVE_PHASES, date_signature__lte=dt.date(year, 12, 31))
     pendings = []
+    contract_url = url_maker("reports:contract")
     for kind, label in ((k.value, k.label) for k in ANNUAL_KINDS):
         def item(c, label=label):
             return WorkItem("rapport_du", f"{label} {year} à publier", f"{label} {year}",
-                            reverse("reports:contract", args=[c.pk]), c.pk, c.nom,
+                            contract_url(c.pk), c.pk, c.nom,
                             due=dt.date(year + 1, *REPORTS_DUE_FROM), rank=50)
 
         published = Report.objects.published().filter(contract=OuterRef("pk"), year=year, kind=kind)
