@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem, url_maker
 from contracts.enums import Phase
-from contracts.worklist import departement_of, scope
+from contracts.worklist import departement, scope, with_departement
 
 from .enums import FicheStatut
 from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur
@@ -51,11 +51,11 @@ def sheets_to_review(user, audience) -> Pending:
 
     def item(f):
         return WorkItem("fiche_a_revoir", "Fiche action à relire", _title(f), fiche_url(f.pk), f.contract_id,
-                        f.contract.nom, f.dep or "", f.updated_at.date(), f"Soumise le {f.updated_at:%d/%m/%Y}",
+                        f.contract.nom, departement(f), f.updated_at.date(), f"Soumise le {f.updated_at:%d/%m/%Y}",
                         fiche_id=f.pk, rank=20)
 
-    return Pending(FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
-                   .annotate(dep=departement_of("contract_id")).select_related("axe", "contract")
+    sheets = FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
+    return Pending(with_departement(sheets, audience).select_related("axe", "contract")
                    .only(*SHEET_FIELDS, "updated_at"), item)
 
 

@@ -33,6 +33,16 @@ def departement_of(field: str = "pk") -> Subquery:
     return Subquery(through.order_by("delegation__departement_id").values("delegation__departement_id")[:1])
 
 
+def with_departement(qs, audience: str, field: str = "contract_id"):
+    """`qs` with each row's département code as `dep` for the regional roll-up; the délégation's list does not
+    show it (a subquery on every row spared). Items read it with `departement(row)`."""
+    return qs.annotate(dep=departement_of(field)) if audience == REGION else qs
+
+
+def departement(row) -> str:
+    return getattr(row, "dep", None) or ""
+
+
 def _transition_label(name) -> str:
     t = TRANSITIONS.get(name)
     return t.label if t else name
@@ -44,11 +54,11 @@ def proposals_to_decide(user, audience) -> Pending:
     def item(p):
         who = p.proposed_by.get_full_name() or str(p.proposed_by) if p.proposed_by else ""
         return WorkItem("proposition_a_decider", "Changement de phase à décider", _transition_label(p.transition),
-                        contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, p.dep or "",
+                        contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, departement(p),
                         p.proposed_at.date(), f"Proposé par {who}" if who else "", rank=10)
 
-    return Pending(TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
-                   .annotate(dep=departement_of("contract_id")).select_related("contract", "proposed_by"), item)
+    qs = TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
+    return Pending(with_departement(qs, audience).select_related("contract", "proposed_by"), item)
 
 
 def proposals_refused(user) -> Pending:
@@ -74,13 +84,12 @@ def steps_overdue(user, audience, today) -> Pending:
 
     def item(s):
         return WorkItem("etape_en_retard", "Étape en retard", s.titre, retroplanning_url(s.contract_id), s.contract_id,
-                        s.contract.nom, s.dep or "", s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
+                        s.contract.nom, departement(s), s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
 
-    return Pending(Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS),
-                                       date_prevue__lt=today)
-                   .exclude(statut=StepStatus.REALISEE).annotate(dep=departement_of("contract_id"))
-                   .select_related("contract").only("titre", "date_prevue", "contract__nom")
-                   .order_by("date_prevue", "id"), item)
+    steps = (Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS), date_prevue__lt=today)
+             .exclude(statut=StepStatus.REALISEE))
+    return Pending(with_departement(steps, audience).select_related("contract")
+                   .only("titre", "date_prevue", "contract__nom").order_by("date_prevue", "id"), item)
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

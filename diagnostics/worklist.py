@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
-from contracts.worklist import departement_of, scope
+from contracts.worklist import departement, scope, with_departement
 
 from .enums import Statut
 from .models import Diagnostic
@@ -26,10 +26,10 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
         detail = (f"Soumis le {d.soumis_le:%d/%m/%Y}" if statut == Statut.SOUMIS and d.soumis_le
                   else d.commentaire_revue)
         return WorkItem(kind, label, f"Diagnostic local de santé (version {d.numero})",
-                        detail_url(d.pk), d.contract_id, d.contract.nom, d.dep or "",
+                        detail_url(d.pk), d.contract_id, d.contract.nom, departement(d),
                         d.soumis_le.date() if d.soumis_le else None, detail,
                         rank=20 if statut == Statut.SOUMIS else 10)
 
-    return [Pending(Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
-                    .annotate(dep=departement_of("contract_id")).select_related("contract")
+    diagnostics = Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
+    return [Pending(with_departement(diagnostics, audience).select_related("contract")
                     .only("numero", "soumis_le", "commentaire_revue", "contract__nom"), item)]

@@ -15,7 +15,7 @@ from cls_portal.core.formatting import format_euros
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract
-from contracts.worklist import departement_of, scope
+from contracts.worklist import departement, scope, with_departement
 
 from .enums import Statut
 from .models import AnneeFinancement, BilanFinancier
@@ -30,8 +30,8 @@ def _contract_url_maker():
 
 
 def _years(user, audience):
-    return (AnneeFinancement.objects.filter(contract__in=scope(user, audience))
-            .annotate(dep=departement_of("contract_id")).select_related("contract")
+    return (with_departement(AnneeFinancement.objects.filter(contract__in=scope(user, audience)), audience)
+            .select_related("contract")
             .only("annee", "deposee_le", "instruite_le", "demande_ars", "montant_accorde", "total_verse",
                   "montant_a_reverser", "contract__nom")
             .order_by("contract__nom", "annee"))
@@ -40,7 +40,7 @@ def _years(user, audience):
 def _item(kind, label, url, detail, since=None):
     def item(a):
         return WorkItem(kind, label, f"Poste de coordination {a.annee}", url(a), a.contract_id, a.contract.nom,
-                        getattr(a, "dep", "") or "", since(a) if since else None, detail(a), rank=35)
+                        departement(a), since(a) if since else None, detail(a), rank=35)
     return item
 
 
@@ -109,10 +109,10 @@ def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
     def item(c):
         return WorkItem("dialogue_a_tenir", f"Dialogue de gestion {today.year} à tenir",
                         f"Dialogue de gestion {today.year}", url(c.pk), c.pk, c.nom,
-                        c.dep or "", deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
+                        departement(c), deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
 
-    contracts = (scope(user, audience).filter(phase__in=ACTIVE_PHASES).annotate(dep=departement_of()).only("nom")
-                 .order_by("nom"))
+    contracts = with_departement(scope(user, audience).filter(phase__in=ACTIVE_PHASES), audience, "pk").only("nom")
+    contracts = contracts.order_by("nom")
     return [Pending(contracts_without_dialogue(contracts, today.year), item, contract="pk", contract_name="nom")]
 
 

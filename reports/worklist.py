@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
-from contracts.worklist import departement_of, scope
+from contracts.worklist import departement, scope, with_departement
 
 from .enums import ANNUAL_KINDS, UNFINISHED, ReportStatus
 from .models import Report, ReportCampaign, campaign_progress_annotations
@@ -29,12 +29,12 @@ def ready_to_publish(user, audience) -> Pending:
 
     def item(r):
         return WorkItem("rapport_a_publier", "Rapport prêt à publier", f"{r.get_kind_display()} {r.year}",
-                        detail_url(r.pk), r.contract_id, r.contract.nom, r.dep or "",
+                        detail_url(r.pk), r.contract_id, r.contract.nom, departement(r),
                         r.finished_at.date() if r.finished_at else None, rank=50)
 
-    return Pending(Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
-                   .exclude(Exists(newer_ready)).exclude(Exists(published_since))
-                   .annotate(dep=departement_of("contract_id")).select_related("contract")
+    ready = (Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
+             .exclude(Exists(newer_ready)).exclude(Exists(published_since)))
+    return Pending(with_departement(ready, audience).select_related("contract")
                    .only("kind", "year", "finished_at", "contract__nom")
                    .order_by("contract__nom", "-year"), item)
 
