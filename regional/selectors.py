@@ -199,27 +199,34 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     day = at or today
     last_year = day.year - 1
     qs = scope.contracts.order_by()
-    expected = q_report_expected(last_year)
-    # Conditions read from other tables (phase history, terms) are annotated first: an aggregate's filter
-    # cannot hold an outer reference.
-    active, planned = Q(_active=True), Q(_planned=True)
-    agg = qs.annotate(_active=_flag(q_active(at)), _planned=_flag(q_post_planned_at(day)),
-                      _coord=post_filled(day, at), _cofunded=funding_selectors.committed(day.year),
-                      _act=report_published(ReportKind.ACTIVITE, last_year),
-                      _fin=report_published(ReportKind.FINANCIER, last_year)).aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=active),
-        cofunded=Count("pk", filter=active & Q(_cofunded=True)),
-        clsm=Count("pk", filter=active & Q(clsm=True)),
-        qpv_contracts=Count("pk", filter=active & Q(qpv=True)),
-        nb_qpv=Sum("nb_qpv", filter=active),
-        posts_planned=Count("pk", filter=planned),
-        posts_filled=Count("pk", filter=planned & Q(_coord=True)),
-        posts_vacant=Count("pk", filter=planned & Q(_coord=False)),
-        reports_expected=Count("pk", filter=expected),
-        act_published=Count("pk", filter=expected & Q(_act=True)),
-        fin_published=Count("pk", filter=expected & Q(_fin=True)),
-    )
+    # One row of flags per contract, counted here: the same figures as an aggregate with a filtered COUNT per
+    # figure, whose SQL took twice as long to build as the rows take to read (a région has a few hundred
+    # contracts, France 1 255). Every flag is a CASE or an EXISTS: never NULL.
+    rows = qs.annotate(_active=_flag(q_active(at)), _planned=_flag(q_post_planned_at(day)),
+                       _coord=post_filled(day, at), _cofunded=funding_selectors.committed(day.year),
+                       _act=report_published(ReportKind.ACTIVITE, last_year),
+                       _fin=report_published(ReportKind.FINANCIER, last_year),
+                       _expected=_flag(q_report_expected(last_year))).values_list(
+        "_active", "_planned", "_coord", "_cofunded", "_act", "_fin", "_expected", "clsm", "qpv", "nb_qpv")
+    agg = dict.fromkeys(("total", "active", "cofunded", "clsm", "qpv_contracts", "posts_planned", "posts_filled",
+                         "posts_vacant", "reports_expected", "act_published", "fin_published"), 0)
+    agg["nb_qpv"] = None
+    for active, planned, coord, cofunded, act, fin, expected, clsm, qpv, nb_qpv in rows:
+        agg["total"] += 1
+        if active:
+            agg["active"] += 1
+            agg["cofunded"] += bool(cofunded)
+            agg["clsm"] += bool(clsm)
+            agg["qpv_contracts"] += bool(qpv)
+            if nb_qpv is not None:
+                agg["nb_qpv"] = (agg["nb_qpv"] or 0) + nb_qpv
+        if planned:
+            agg["posts_planned"] += 1
+            agg["posts_filled" if coord else "posts_vacant"] += 1
+        if expected:
+            agg["reports_expected"] += 1
+            agg["act_published"] += bool(act)
+            agg["fin_published"] += bool(fin)
     by_phase = dict(qs.values_list("phase").annotate(n=Count("pk")))
     signed = list(qs.filter(date_signature__isnull=False).annotate(y=ExtractYear("date_signature"))
                   .values_list("y").annotate(n=Count("pk")).order_by("y"))
