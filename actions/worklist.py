@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem, url_maker
 from contracts.enums import Phase
-from contracts.worklist import departement, scope, with_departement
+from contracts.worklist import departement, rollup, scope
 
 from .enums import FicheStatut
 from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur
@@ -55,8 +55,8 @@ def sheets_to_review(user, audience) -> Pending:
                         fiche_id=f.pk, rank=20)
 
     sheets = FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
-    return Pending(with_departement(sheets, audience).select_related("axe", "contract")
-                   .only(*SHEET_FIELDS, "updated_at"), item)
+    return Pending(sheets.select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item,
+                   departement=rollup(audience))
 
 
 def sheets_sent_back(user) -> Pending:

@@ -33,10 +33,11 @@ def departement_of(field: str = "pk") -> Subquery:
     return Subquery(through.order_by("delegation__departement_id").values("delegation__departement_id")[:1])
 
 
-def with_departement(qs, audience: str, field: str = "contract_id"):
-    """`qs` with each row's département code as `dep` for the regional roll-up; the délégation's list does not
-    show it (a subquery on every row spared). Items read it with `departement(row)`."""
-    return qs.annotate(dep=departement_of(field)) if audience == REGION else qs
+def rollup(audience: str, field: str = "contract_id"):
+    """A `Pending`'s `departement` (the code of each row's contract's first département) for the regional
+    roll-up only: the délégation's list does not show it, and the menu's count never reads it (a subquery
+    spared). The work lists give it to the rows as `dep`; items read it with `departement(row)`."""
+    return departement_of(field) if audience == REGION else None
 
 
 def departement(row) -> str:
@@ -58,7 +59,7 @@ def proposals_to_decide(user, audience) -> Pending:
                         p.proposed_at.date(), f"Proposé par {who}" if who else "", rank=10)
 
     qs = TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
-    return Pending(with_departement(qs, audience).select_related("contract", "proposed_by"), item)
+    return Pending(qs.select_related("contract", "proposed_by"), item, departement=rollup(audience))
 
 
 def proposals_refused(user) -> Pending:
@@ -88,8 +89,8 @@ def steps_overdue(user, audience, today) -> Pending:
 
     steps = (Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS), date_prevue__lt=today)
              .exclude(statut=StepStatus.REALISEE))
-    return Pending(with_departement(steps, audience).select_related("contract")
-                   .only("titre", "date_prevue", "contract__nom").order_by("date_prevue", "id"), item)
+    return Pending(steps.select_related("contract").only("titre", "date_prevue", "contract__nom")
+                   .order_by("date_prevue", "id"), item, departement=rollup(audience))
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
-from contracts.worklist import departement, scope, with_departement
+from contracts.worklist import departement, rollup, scope
 
 from .enums import Statut
 from .models import Diagnostic
@@ -31,5 +31,5 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
                         rank=20 if statut == Statut.SOUMIS else 10)
 
     diagnostics = Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
-    return [Pending(with_departement(diagnostics, audience).select_related("contract")
-                    .only("numero", "soumis_le", "commentaire_revue", "contract__nom"), item)]
+    return [Pending(diagnostics.select_related("contract").only("numero", "soumis_le", "commentaire_revue",
+                                                                "contract__nom"), item, departement=rollup(audience))]

@@ -15,7 +15,7 @@ from cls_portal.core.formatting import format_euros
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract
-from contracts.worklist import departement, scope, with_departement
+from contracts.worklist import departement, rollup, scope
 
 from .enums import Statut
 from .models import AnneeFinancement, BilanFinancier
@@ -30,8 +30,7 @@ def _contract_url_maker():
 
 
 def _years(user, audience):
-    return (with_departement(AnneeFinancement.objects.filter(contract__in=scope(user, audience)), audience)
-            .select_related("contract")
+    return (AnneeFinancement.objects.filter(contract__in=scope(user, audience)).select_related("contract")
             .only("annee", "deposee_le", "instruite_le", "demande_ars", "montant_accorde", "total_verse",
                   "montant_a_reverser", "contract__nom")
             .order_by("contract__nom", "annee"))
@@ -77,11 +76,11 @@ def years_to_handle(user, audience) -> list[Pending]:
         recorded_by__in=Contract.coordinators.through.objects.filter(contract_id=OuterRef(OuterRef("contract_id")))
         .values("user_id"))
     return [
-        Pending(years.filter(statut=Statut.DEPOSEE), asked),
-        Pending(years.filter(statut=Statut.EN_INSTRUCTION), to_decide),
+        Pending(years.filter(statut=Statut.DEPOSEE), asked, departement=rollup(audience)),
+        Pending(years.filter(statut=Statut.EN_INSTRUCTION), to_decide, departement=rollup(audience)),
         Pending(years.filter(statut=Statut.DECIDEE, montant_accorde__isnull=False,
-                             total_verse__lt=F("montant_accorde")), payment),
-        Pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), check),
+                             total_verse__lt=F("montant_accorde")), payment, departement=rollup(audience)),
+        Pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), check, departement=rollup(audience)),
     ]
 
 
@@ -111,9 +110,9 @@ def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
                         f"Dialogue de gestion {today.year}", url(c.pk), c.pk, c.nom,
                         departement(c), deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
 
-    contracts = with_departement(scope(user, audience).filter(phase__in=ACTIVE_PHASES), audience, "pk").only("nom")
-    contracts = contracts.order_by("nom")
-    return [Pending(contracts_without_dialogue(contracts, today.year), item, contract="pk", contract_name="nom")]
+    contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).only("nom").order_by("nom")
+    return [Pending(contracts_without_dialogue(contracts, today.year), item, departement=rollup(audience, "pk"),
+                    contract="pk", contract_name="nom")]
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

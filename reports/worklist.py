@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
-from contracts.worklist import departement, scope, with_departement
+from contracts.worklist import departement, rollup, scope
 
 from .enums import ANNUAL_KINDS, UNFINISHED, ReportStatus
 from .models import Report, ReportCampaign, campaign_progress_annotations
@@ -34,9 +34,8 @@ def ready_to_publish(user, audience) -> Pending:
 
     ready = (Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
              .exclude(Exists(newer_ready)).exclude(Exists(published_since)))
-    return Pending(with_departement(ready, audience).select_related("contract")
-                   .only("kind", "year", "finished_at", "contract__nom")
-                   .order_by("contract__nom", "-year"), item)
+    return Pending(ready.select_related("contract").only("kind", "year", "finished_at", "contract__nom")
+                   .order_by("contract__nom", "-year"), item, departement=rollup(audience))
 
 
 def campaigns_running(user) -> Pending:
@@ -52,7 +51,7 @@ def campaigns_running(user) -> Pending:
                         rank=55)
 
     return Pending(qs.filter(Exists(running)).annotate(**campaign_progress_annotations()).order_by("-started_at"),
-                   item, departement=None)
+                   item)
 
 
 def reports_due(user, today: dt.date) -> list[Pending]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, QuerySet
@@ -66,9 +67,11 @@ class Pending:
 
     queryset: QuerySet
     item: Callable[[object], WorkItem]
-    # For `summary_for`: the field of a row holding its département's code (the roll-up; None: the rows are few
-    # and read whole, e.g. report campaigns), its contract's id and its contract's name (the first sort key).
-    departement: str | None = "dep"
+    # The regional roll-up: an expression of each row's département code, given to the rows as `dep` (set by
+    # the regional team's sources only; the menu's count never reads it). `summary_for` reads the rows of a
+    # kind without one whole (report campaigns: few); it ranks the others by the field holding their
+    # contract's id and the one holding its name (the first sort key).
+    departement: Any = None
     contract: str = "contract_id"
     contract_name: str = "contract__nom"
 
@@ -118,9 +121,13 @@ def items_for(user, audience: str, today: dt.date | None = None) -> list[WorkIte
     cache = user.__dict__.setdefault("_worklist_cache", {})
     key = (audience, today)
     if key not in cache:
-        found = [p.item(row) for p in pending_for(user, audience, today) for row in p.queryset]
+        found = [p.item(row) for p in pending_for(user, audience, today) for row in _with_departement(p)]
         cache[key] = sorted(found, key=lambda i: i.sort_key)
     return cache[key]
+
+
+def _with_departement(p: Pending) -> QuerySet:
+    return p.queryset if p.departement is None else p.queryset.annotate(dep=p.departement)
 
 
 def count_for(user, audience: str, today: dt.date) -> int:
@@ -173,18 +180,20 @@ def summary_for(user, audience: str, today: dt.date | None = None, *, shown: int
     rolled = [p for p in pendings if p.departement is not None]
     # (kind, département) -> [(lower-cased name, contract id, items)]
     per_group: dict[tuple[int, str], list[tuple[str, int, int]]] = {}
+    departements: dict[int, str | None] = {}  # contract id -> its département: the rows read get it from here
     if rolled:
         parts, params = [], []
         for i, p in enumerate(rolled):
-            sql, p_params = (p.queryset.order_by().values(p.contract, p.contract_name, p.departement)
-                             .annotate(_wl_n=Count("pk")).values_list(p.contract, p.contract_name, p.departement,
-                                                                       "_wl_n").query.sql_with_params())
+            sql, p_params = (p.queryset.order_by().annotate(_wl_dep=p.departement)
+                             .values(p.contract, p.contract_name, "_wl_dep").annotate(_wl_n=Count("pk"))
+                             .values_list(p.contract, p.contract_name, "_wl_dep", "_wl_n").query.sql_with_params())
             parts.append(f"SELECT {i}, w{i}.* FROM ({sql}) w{i}")
             params.extend(p_params)
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             for i, contract_id, name, dep, n in cursor.fetchall():
                 per_group.setdefault((i, dep or ""), []).append((name.lower(), contract_id, n))
+                departements[contract_id] = dep
     total = 0
     counts: dict[tuple[int, str], int] = {}
     needed: dict[int, set] = {}
@@ -201,7 +210,10 @@ def summary_for(user, audience: str, today: dt.date | None = None, *, shown: int
     groups: dict[tuple[str, str], Group] = {}
     for i, p in enumerate(rolled):
         # `or [0]`: a kind with nothing still reads its (empty) query, so the page's query count is constant.
-        items = [p.item(row) for row in p.queryset.filter(**{f"{p.contract}__in": sorted(needed.get(i, ())) or [0]})]
+        rows = list(p.queryset.filter(**{f"{p.contract}__in": sorted(needed.get(i, ())) or [0]}))
+        for row in rows:
+            row.dep = departements[getattr(row, p.contract)]
+        items = [p.item(row) for row in rows]
         for item in items:
             key = (item.departement, item.label)
             if key not in groups:
