@@ -219,7 +219,7 @@ def summary_for(user, audience: str, today: dt.date | None = None, *, shown: int
             if key not in groups:
                 groups[key] = Group(item.departement, item.label, item.kind, item.rank, 0, [])
             groups[key].items.append(item)
-        for dep in {item.departement for item in items}:
+        for dep in {item.departement for item in items}:  # a kind's items share one label: its group's
             groups[(dep, items[0].label)].count += counts[(i, dep)]
     for group in groups.values():
         group.items = sorted(group.items, key=lambda i: i.sort_key)[:shown]
