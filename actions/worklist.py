@@ -11,11 +11,10 @@ import datetime as dt
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
-from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem, url_maker
 from contracts.enums import Phase
-from contracts.worklist import departement_of, scope
+from contracts.worklist import departement, rollup, scope
 
 from .enums import FicheStatut
 from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur
@@ -38,47 +37,54 @@ def fiches_of_pilot(user):
     return FicheAction.objects.filter(piloted_q(user)).values("pk")
 
 
-def _fiche_url(fiche_id):
-    return reverse("actions:fiche_detail", args=[fiche_id])
-
-
 def _title(f):
     return f"Fiche {f.code} — {f.titre}"
 
 
+# The columns an item reads (a sheet has some forty, its contract more: building them all was most of the time
+# of a long work list).
+SHEET_FIELDS = ("numero", "titre", "axe__numero", "contract__nom")
+
+
 def sheets_to_review(user, audience) -> Pending:
+    fiche_url = url_maker("actions:fiche_detail")
+
     def item(f):
-        return WorkItem("fiche_a_revoir", "Fiche action à relire", _title(f), _fiche_url(f.pk), f.contract_id,
-                        f.contract.nom, f.dep or "", f.updated_at.date(), f"Soumise le {f.updated_at:%d/%m/%Y}",
+        return WorkItem("fiche_a_revoir", "Fiche action à relire", _title(f), fiche_url(f.pk), f.contract_id,
+                        f.contract.nom, departement(f), f.updated_at.date(), f"Soumise le {f.updated_at:%d/%m/%Y}",
                         fiche_id=f.pk, rank=20)
 
-    return Pending(FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
-                   .annotate(dep=departement_of("contract_id")).select_related("axe", "contract"), item)
+    sheets = FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
+    return Pending(sheets.select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item,
+                   departement=rollup(audience))
 
 
 def sheets_sent_back(user) -> Pending:
+    fiche_url = url_maker("actions:fiche_detail")
+
     def item(f):
         return WorkItem("fiche_a_modifier", "Fiche à modifier (demande de la délégation)", _title(f),
-                        _fiche_url(f.pk), f.contract_id, f.contract.nom, due=f.updated_at.date(), fiche_id=f.pk,
+                        fiche_url(f.pk), f.contract_id, f.contract.nom, due=f.updated_at.date(), fiche_id=f.pk,
                         rank=10)
 
     return Pending(FicheAction.objects.filter(statut=FicheStatut.A_MODIFIER, contract__in=scope(user, COORDINATEUR))
-                   .select_related("axe", "contract"), item)
+                   .select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item)
 
 
 def _running(fiches, year: int):
     """The running sheets of `fiches` whose contract was signed by the review year and is not closed."""
     return (fiches.filter(statut__in=RUNNING, contract__date_signature__year__lte=year)
-            .exclude(contract__phase=Phase.CLOS).select_related("axe", "contract"))
+            .exclude(contract__phase=Phase.CLOS).select_related("axe", "contract").only(*SHEET_FIELDS))
 
 
 def followups_missing(fiches, today: dt.date) -> Pending:
     """Running sheets of `fiches` (a queryset) without their follow-up of the review year."""
     year = review_year(today)
+    suivi_url = url_maker("actions:suivi_edit")
 
     def item(f):
         return WorkItem("suivi_manquant", f"Suivi annuel {year} à saisir", _title(f),
-                        reverse("actions:suivi_edit", args=[f.pk, year]), f.contract_id, f.contract.nom,
+                        suivi_url(f.pk, year), f.contract_id, f.contract.nom,
                         due=dt.date(year + 1, 1, 1), fiche_id=f.pk, rank=30)
 
     return Pending(_running(fiches, year).exclude(Exists(SuiviAnnuel.objects.filter(fiche=OuterRef("pk"), annee=year))),
@@ -91,11 +97,12 @@ def values_missing(fiches, today: dt.date) -> Pending:
     missing = (Indicateur.objects.filter(fiche=OuterRef("pk"))
                .exclude(Exists(ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), annee=year)))
                .order_by().values("fiche").annotate(n=Count("pk")).values("n"))
+    suivi_url = url_maker("actions:suivi_edit")
 
     def item(f):
         n = f.missing_values
         return WorkItem("indicateur_sans_valeur", f"Indicateurs sans valeur {year}", _title(f),
-                        reverse("actions:suivi_edit", args=[f.pk, year]), f.contract_id, f.contract.nom,
+                        suivi_url(f.pk, year), f.contract_id, f.contract.nom,
                         due=dt.date(year + 1, 1, 1), detail=f"{n} indicateur{'s' if n > 1 else ''} sans valeur {year}",
                         fiche_id=f.pk, rank=30)
 
@@ -104,15 +111,19 @@ def values_missing(fiches, today: dt.date) -> Pending:
 
 
 def milestones_overdue(fiches, today: dt.date) -> Pending:
+    fiche_url = url_maker("actions:fiche_detail")
+
     def item(j):
         f = j.fiche
-        return WorkItem("jalon_en_retard", "Jalon en retard", _title(f), _fiche_url(f.pk), f.contract_id,
+        return WorkItem("jalon_en_retard", "Jalon en retard", _title(f), fiche_url(f.pk), f.contract_id,
                         f.contract.nom, due=j.date_prevue,
                         detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk, rank=60)
 
     return Pending(Jalon.objects.filter(fiche__in=fiches.filter(statut__in=RUNNING), date_prevue__lt=today,
                                         date_realisee__isnull=True)
-                   .select_related("fiche", "fiche__axe", "fiche__contract").order_by("date_prevue", "id"), item)
+                   .select_related("fiche", "fiche__axe", "fiche__contract")
+                   .only("libelle", "date_prevue", *(f"fiche__{name}" for name in SHEET_FIELDS))
+                   .order_by("date_prevue", "id"), item)
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, F, OuterRef, Subquery
-from django.urls import reverse
 
-from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 
 from .enums import Phase, ProposalStatus, StepStatus
 from .models import Contract, Step, TransitionProposal
@@ -34,8 +33,15 @@ def departement_of(field: str = "pk") -> Subquery:
     return Subquery(through.order_by("delegation__departement_id").values("delegation__departement_id")[:1])
 
 
-def _contract_url(pk, anchor=""):
-    return reverse("contracts:detail", args=[pk]) + anchor
+def rollup(audience: str, field: str = "contract_id"):
+    """A `Pending`'s `departement` (the code of each row's contract's first département) for the regional
+    roll-up only: the délégation's list does not show it, and the menu's count never reads it (a subquery
+    spared). The work lists give it to the rows as `dep`; items read it with `departement(row)`."""
+    return departement_of(field) if audience == REGION else None
+
+
+def departement(row) -> str:
+    return getattr(row, "dep", None) or ""
 
 
 def _transition_label(name) -> str:
@@ -44,24 +50,27 @@ def _transition_label(name) -> str:
 
 
 def proposals_to_decide(user, audience) -> Pending:
+    contract_url = url_maker("contracts:detail")
+
     def item(p):
         who = p.proposed_by.get_full_name() or str(p.proposed_by) if p.proposed_by else ""
         return WorkItem("proposition_a_decider", "Changement de phase à décider", _transition_label(p.transition),
-                        _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, p.dep or "",
+                        contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, departement(p),
                         p.proposed_at.date(), f"Proposé par {who}" if who else "", rank=10)
 
-    return Pending(TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
-                   .annotate(dep=departement_of("contract_id")).select_related("contract", "proposed_by"), item)
+    qs = TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
+    return Pending(qs.select_related("contract", "proposed_by"), item, departement=rollup(audience))
 
 
 def proposals_refused(user) -> Pending:
     """The coordinator's last proposal when it was refused and nothing was proposed since, while the contract
     is still in the phase it wanted to leave."""
     later = TransitionProposal.objects.filter(contract_id=OuterRef("contract_id"), pk__gt=OuterRef("pk"))
+    contract_url = url_maker("contracts:detail")
 
     def item(p):
         return WorkItem("proposition_refusee", "Proposition refusée par la délégation", _transition_label(p.transition),
-                        _contract_url(p.contract_id, "#cycle"), p.contract_id, p.contract.nom, "",
+                        contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, "",
                         p.decided_at.date() if p.decided_at else None,
                         f"Motif : {p.decision_comment}" if p.decision_comment else "Aucun motif indiqué.", rank=10)
 
@@ -72,15 +81,16 @@ def proposals_refused(user) -> Pending:
 
 
 def steps_overdue(user, audience, today) -> Pending:
-    def item(s):
-        return WorkItem("etape_en_retard", "Étape en retard", s.titre,
-                        reverse("contracts:retroplanning", args=[s.contract_id]), s.contract_id, s.contract.nom,
-                        s.dep or "", s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
+    retroplanning_url = url_maker("contracts:retroplanning")
 
-    return Pending(Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS),
-                                       date_prevue__lt=today)
-                   .exclude(statut=StepStatus.REALISEE).annotate(dep=departement_of("contract_id"))
-                   .select_related("contract").order_by("date_prevue", "id"), item)
+    def item(s):
+        return WorkItem("etape_en_retard", "Étape en retard", s.titre, retroplanning_url(s.contract_id), s.contract_id,
+                        s.contract.nom, departement(s), s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
+
+    steps = (Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS), date_prevue__lt=today)
+             .exclude(statut=StepStatus.REALISEE))
+    return Pending(steps.select_related("contract").only("titre", "date_prevue", "contract__nom")
+                   .order_by("date_prevue", "id"), item, departement=rollup(audience))
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
-
-from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
-from contracts.worklist import departement_of, scope
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
+from contracts.worklist import departement, rollup, scope
 
 from .enums import Statut
 from .models import Diagnostic
@@ -22,14 +20,16 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
         label = "Diagnostic à modifier (demande de la délégation)"
     else:
         return []
+    detail_url = url_maker("diagnostics:detail")
 
     def item(d):
         detail = (f"Soumis le {d.soumis_le:%d/%m/%Y}" if statut == Statut.SOUMIS and d.soumis_le
                   else d.commentaire_revue)
         return WorkItem(kind, label, f"Diagnostic local de santé (version {d.numero})",
-                        reverse("diagnostics:detail", args=[d.pk]), d.contract_id, d.contract.nom, d.dep or "",
+                        detail_url(d.pk), d.contract_id, d.contract.nom, departement(d),
                         d.soumis_le.date() if d.soumis_le else None, detail,
                         rank=20 if statut == Statut.SOUMIS else 10)
 
-    return [Pending(Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
-                    .annotate(dep=departement_of("contract_id")).select_related("contract"), item)]
+    diagnostics = Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
+    return [Pending(diagnostics.select_related("contract").only("numero", "soumis_le", "commentaire_revue",
+                                                                "contract__nom"), item, departement=rollup(audience))]

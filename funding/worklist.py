@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, F, OuterRef
-from django.urls import reverse
 
 from cls_portal.core.formatting import format_euros
-from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract
-from contracts.worklist import departement_of, scope
+from contracts.worklist import departement, rollup, scope
 
 from .enums import Statut
 from .models import AnneeFinancement, BilanFinancier
@@ -24,20 +23,23 @@ from .selectors import contracts_without_dialogue
 from .services import dialogue_deadline
 
 
-def _contract_url(contract_id, year=None):
-    url = reverse("funding:contract", kwargs={"contract_pk": contract_id})
-    return f"{url}#annee-{year}" if year else url
+def _contract_url_maker():
+    """The contract's funding page (at a year's anchor), for the many rows of a list: one `reverse()` in all."""
+    page = url_maker("funding:contract")
+    return lambda contract_id, year=None: f"{page(contract_id)}#annee-{year}" if year else page(contract_id)
 
 
 def _years(user, audience):
-    return (AnneeFinancement.objects.filter(contract__in=scope(user, audience))
-            .annotate(dep=departement_of("contract_id")).select_related("contract").order_by("contract__nom", "annee"))
+    return (AnneeFinancement.objects.filter(contract__in=scope(user, audience)).select_related("contract")
+            .only("annee", "deposee_le", "instruite_le", "demande_ars", "montant_accorde", "total_verse",
+                  "montant_a_reverser", "contract__nom")
+            .order_by("contract__nom", "annee"))
 
 
 def _item(kind, label, url, detail, since=None):
     def item(a):
         return WorkItem(kind, label, f"Poste de coordination {a.annee}", url(a), a.contract_id, a.contract.nom,
-                        getattr(a, "dep", "") or "", since(a) if since else None, detail(a), rank=35)
+                        departement(a), since(a) if since else None, detail(a), rank=35)
     return item
 
 
@@ -46,12 +48,16 @@ def years_to_handle(user, audience) -> list[Pending]:
     délégation's links open the form where it acts; the regional team's the contract's funding page (it
     follows, the délégation acts)."""
     years = _years(user, audience)
+    contract_url = _contract_url_maker()
 
     def year_page(a):
-        return _contract_url(a.contract_id, a.annee)
+        return contract_url(a.contract_id, a.annee)
 
     def act(step):
-        return year_page if audience == REGION else lambda a: reverse(f"funding:{step}", args=[a.pk])
+        if audience == REGION:
+            return year_page
+        step_url = url_maker(f"funding:{step}")
+        return lambda a: step_url(a.pk)
     asked = _item("financement_a_instruire", "Demande de financement à instruire",
                   year_page,
                   lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}", lambda a: a.deposee_le.date())
@@ -70,39 +76,43 @@ def years_to_handle(user, audience) -> list[Pending]:
         recorded_by__in=Contract.coordinators.through.objects.filter(contract_id=OuterRef(OuterRef("contract_id")))
         .values("user_id"))
     return [
-        Pending(years.filter(statut=Statut.DEPOSEE), asked),
-        Pending(years.filter(statut=Statut.EN_INSTRUCTION), to_decide),
+        Pending(years.filter(statut=Statut.DEPOSEE), asked, departement=rollup(audience)),
+        Pending(years.filter(statut=Statut.EN_INSTRUCTION), to_decide, departement=rollup(audience)),
         Pending(years.filter(statut=Statut.DECIDEE, montant_accorde__isnull=False,
-                             total_verse__lt=F("montant_accorde")), payment),
-        Pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), check),
+                             total_verse__lt=F("montant_accorde")), payment, departement=rollup(audience)),
+        Pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), check, departement=rollup(audience)),
     ]
 
 
 def statements_due(user, today: dt.date) -> Pending:
+    statement_url = url_maker("funding:year_statement")
+
     def item(a):
         return WorkItem("bilan_du", "Bilan financier à déposer", f"Poste de coordination {a.annee}",
-                        reverse("funding:year_statement", args=[a.pk]), a.contract_id, a.contract.nom,
+                        statement_url(a.pk), a.contract_id, a.contract.nom,
                         due=dt.date(a.annee + 1, 1, 1), rank=40)
 
     return Pending(AnneeFinancement.objects.filter(contract__in=scope(user, COORDINATEUR), statut=Statut.DECIDEE,
                                                    annee__lt=today.year)
-                   .select_related("contract").order_by("contract__nom", "annee"), item)
+                   .select_related("contract").only("annee", "contract__nom").order_by("contract__nom", "annee"),
+                   item)
 
 
 def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
     deadline = dialogue_deadline(today.year)
     if today <= deadline:
         return []
+    # The délégation records the dialogue; the coordinator and the region see it on the funding page.
+    url = url_maker("funding:dialogue") if audience == DELEGATION else _contract_url_maker()
 
     def item(c):
-        # The délégation records the dialogue; the coordinator and the region see it on the funding page.
-        url = reverse("funding:dialogue", args=[c.pk]) if audience == DELEGATION else _contract_url(c.pk)
         return WorkItem("dialogue_a_tenir", f"Dialogue de gestion {today.year} à tenir",
-                        f"Dialogue de gestion {today.year}", url, c.pk, c.nom,
-                        c.dep or "", deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
+                        f"Dialogue de gestion {today.year}", url(c.pk), c.pk, c.nom,
+                        departement(c), deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
 
-    contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).annotate(dep=departement_of()).order_by("nom")
-    return [Pending(contracts_without_dialogue(contracts, today.year), item)]
+    contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).only("nom").order_by("nom")
+    return [Pending(contracts_without_dialogue(contracts, today.year), item, departement=rollup(audience, "pk"),
+                    contract="pk", contract_name="nom")]
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

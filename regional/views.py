@@ -28,12 +28,12 @@ def dashboard(request):
     at = date_form.day() if date_form.is_bound else None
     data = selectors.dashboard_data(scope, at=at)
     cov = data["coverage"]
-    items = (worklist.items_for(request.user, worklist.REGION, timezone.localdate())
-             if request.user.has_role(Role.REGION) else [])
-    work_departements, work_campaigns = selectors.work_by_departement(items)
+    work = (worklist.summary_for(request.user, worklist.REGION, timezone.localdate(), shown=selectors.WORK_SHOWN)
+            if request.user.has_role(Role.REGION) else worklist.Summary(0, [], []))
+    work_departements, work_campaigns = selectors.work_by_departement(work)
     return render(request, "regional/dashboard.html", {
         **data, "scope": scope, "date_form": date_form, "show_work": request.user.has_role(Role.REGION),
-        "work_count": len(items), "show_qpv_link": permissions.can_manage_qpv(request.user)[0],
+        "work_count": work.count, "show_qpv_link": permissions.can_manage_qpv(request.user)[0],
         "work_departements": work_departements, "work_campaigns": work_campaigns,
         "coverage_chart": charts.bar_chart(
             [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,

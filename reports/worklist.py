@@ -12,9 +12,9 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem
+from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
-from contracts.worklist import departement_of, scope
+from contracts.worklist import departement, rollup, scope
 
 from .enums import ANNUAL_KINDS, UNFINISHED, ReportStatus
 from .models import Report, ReportCampaign, campaign_progress_annotations
@@ -25,16 +25,17 @@ def ready_to_publish(user, audience) -> Pending:
     same = Report.objects.filter(contract_id=OuterRef("contract_id"), kind=OuterRef("kind"), year=OuterRef("year"))
     newer_ready = same.filter(status=ReportStatus.PRET, requested_at__gt=OuterRef("requested_at"))
     published_since = same.filter(published=True, requested_at__gte=OuterRef("requested_at"))
+    detail_url = url_maker("reports:detail")
 
     def item(r):
         return WorkItem("rapport_a_publier", "Rapport prêt à publier", f"{r.get_kind_display()} {r.year}",
-                        reverse("reports:detail", args=[r.pk]), r.contract_id, r.contract.nom, r.dep or "",
+                        detail_url(r.pk), r.contract_id, r.contract.nom, departement(r),
                         r.finished_at.date() if r.finished_at else None, rank=50)
 
-    return Pending(Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
-                   .exclude(Exists(newer_ready)).exclude(Exists(published_since))
-                   .annotate(dep=departement_of("contract_id")).select_related("contract")
-                   .order_by("contract__nom", "-year"), item)
+    ready = (Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
+             .exclude(Exists(newer_ready)).exclude(Exists(published_since)))
+    return Pending(ready.select_related("contract").only("kind", "year", "finished_at", "contract__nom")
+                   .order_by("contract__nom", "-year"), item, departement=rollup(audience))
 
 
 def campaigns_running(user) -> Pending:
@@ -60,14 +61,15 @@ def reports_due(user, today: dt.date) -> list[Pending]:
     year = today.year - 1
     contracts = scope(user, COORDINATEUR).filter(phase__in=ACTIVE_PHASES, date_signature__lte=dt.date(year, 12, 31))
     pendings = []
+    contract_url = url_maker("reports:contract")
     for kind, label in ((k.value, k.label) for k in ANNUAL_KINDS):
         def item(c, label=label):
             return WorkItem("rapport_du", f"{label} {year} à publier", f"{label} {year}",
-                            reverse("reports:contract", args=[c.pk]), c.pk, c.nom,
+                            contract_url(c.pk), c.pk, c.nom,
                             due=dt.date(year + 1, *REPORTS_DUE_FROM), rank=50)
 
         published = Report.objects.published().filter(contract=OuterRef("pk"), year=year, kind=kind)
-        pendings.append(Pending(contracts.exclude(Exists(published)).order_by("nom"), item))
+        pendings.append(Pending(contracts.exclude(Exists(published)).only("nom").order_by("nom"), item))
     return pendings
 
 

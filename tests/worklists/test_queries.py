@@ -73,8 +73,9 @@ def test_landing_page_query_count_is_constant_and_pinned(client, world, django_a
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     add_pending(world, 6)
-    # region: 22, then the QPV covered and their reference list (2) and the sheets per field of action (1).
-    expected = {"delegation": 18, "coordinateur": 17, "pilote": 8, "region": 25}[role]
+    # region: 22, then the QPV covered and their reference list (2), the sheets per field of action (1) and the
+    # work list's counts per kind and contract (1: the page reads only the items it shows, worklist.summary_for).
+    expected = {"delegation": 18, "coordinateur": 17, "pilote": 8, "region": 26}[role]
     with django_assert_num_queries(expected):
         html = client.get(url).content.decode()
     assert len(few.captured_queries) == expected

@@ -2,6 +2,7 @@
 dates (`cls_portal.core.formatting`). Years, ids and CSS values are printed as they are (`{{ year }}`)."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from cls_portal.core.formatting import (
@@ -67,6 +68,17 @@ def pluralize(value, arg="s"):
         return plural if is_plural(value) else singular
     except (ValueError, TypeError):
         return ""
+
+
+@register.simple_tag
+def work_items(items, show_contract=True):
+    """The `<li>` of work-list items (`cls_portal.core.worklist.WorkItem`): what to open, on which contract (with
+    `show_contract`), and the detail. Written here rather than as a template loop, which took some 20 µs an item
+    (the regional view lists up to ten per kind and département, some 350 in a large région)."""
+    return format_html_join("", '<li data-work-item="{}"><a href="{}">{}{}</a>{}</li>', (
+        (item.kind, item.url, format_html("{} — ", item.contract) if show_contract and item.contract else "",
+         item.title, format_html(' <span class="cls-muted">· {}</span>', item.detail) if item.detail else "")
+        for item in items))
 
 
 @register.simple_tag(takes_context=True)
