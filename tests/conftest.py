@@ -128,6 +128,19 @@ def _world_session(django_db_setup, django_db_blocker):
         _close_shared_world()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """`--reuse-db` (pyproject) keeps the test database of an earlier run, which its last transactional test
+    flushed (pytest-django runs them last): the reference rows a data migration wrote are gone. Put them back,
+    idempotently, so that `make test` passes a second time as it did the first."""
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        importlib.import_module("actions.migrations.0006_seed_fields_of_action").forwards(apps, None)
+
+
 @pytest.fixture
 def _world_scope(request, _world_session, django_db_blocker, tmp_path_factory):
     """Runs before the test's own transaction: opens (and builds) or closes the shared world."""
