@@ -146,6 +146,12 @@ def _baseline(line_height: float = LINE_HEIGHT) -> float:
 DIGIT_WIDTH, SPACE_WIDTH = 0.6362, 0.3179
 
 
+def _lines(lines: Sequence[str]) -> SafeString:
+    """Lines of a print label, one box: newlines in a `white-space: pre` span (report.css), not `<br>`
+    elements (each one styled and laid out by WeasyPrint: 416 of them in a 40-sheet report)."""
+    return mark_safe("\n".join(escape(line) for line in lines))
+
+
 class _Texts:
     """The chart's texts: SVG `<text>` in the picture (screens), or HTML spans over it (print variant)."""
 
@@ -176,8 +182,7 @@ class _Texts:
         place += f";width:{css_number(box, 2)}mm"
         colour = "" if fill == TEXT_COLOUR else f";color:{fill}"
         self.spans.append(format_html('<span class="cls-chart__l" style="top:{}mm;{}{}">{}</span>',
-                                      css_number(top, 2), place, colour,
-                                      mark_safe("<br>".join(escape(line) for line in lines))))
+                                      css_number(top, 2), place, colour, _lines(lines)))
         return ""
 
     def column(self, x, first_y, lines: Sequence[str], step: float, *, fill=TEXT_COLOUR) -> bool:
@@ -190,7 +195,7 @@ class _Texts:
             '<span class="cls-chart__l" style="top:{}mm;left:{}mm;width:{}mm;text-align:right;line-height:{}mm;'
             'color:{}">{}</span>', css_number((first_y - _baseline(step)) * self.mm, 2),
             css_number(x * self.mm - box, 2), css_number(box, 2), css_number(step * self.mm, 3), fill,
-            mark_safe("<br>".join(escape(line) for line in lines))))
+            _lines(lines)))
         return True
 
     def years(self, first_x, y, years: Sequence[str], step: float) -> bool:

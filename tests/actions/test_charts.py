@@ -110,7 +110,7 @@ def test_coordinates_never_carry_a_decimal_comma(settings):
 
 def _print_texts(markup):
     """The texts of a print-variant chart: its HTML spans, line breaks as spaces."""
-    return [t.replace("<br>", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup)]
+    return [t.replace("\n", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup)]
 
 
 def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
