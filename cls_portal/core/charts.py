@@ -348,7 +348,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
                                  'stroke-dasharray="6 4"></line>', _c(margin_left), _c(y_of(target)),
                                  _c(width - margin_right), _c(y_of(target)), TARGET_COLOUR))
     parts.append("</svg>")
-    legend = _legend(unit, target, target_label, baseline, decimals)
+    legend = (_print_legend if print_width_mm else _legend)(unit, target, target_label, baseline, decimals)
     rows = [(year, _fmt(v, unit, decimals)) for year, v in points]
     if baseline is not None:
         rows.append(("Valeur de référence", _fmt(baseline, unit, decimals)))
@@ -371,6 +371,30 @@ def _legend(unit, target, target_label, baseline, decimals) -> str:
     if not items:
         return ""
     return format_html('<ul class="cls-chart__legend" aria-hidden="true">{}</ul>', mark_safe("".join(items)))
+
+
+LEGEND_GAP = "\u2003\u2003"  # two em spaces between the items of a print legend
+
+
+def _print_legend(unit, target, target_label, baseline, decimals) -> str:
+    """The legend of a print chart: one paragraph (no list, no item elements for WeasyPrint to style and
+    lay out), each item kept on one line by no-break spaces, two em spaces between items (where a line
+    may break), the keys as small inline boxes."""
+    def item(key: str, text: str) -> str:
+        # After a key, a no-break space first: no line break between the key and its text.
+        box = format_html('<span class="cls-chart__key cls-chart__key--{}"></span>\u00a0', key) if key else ""
+        return box + escape(text.replace(" ", "\u00a0"))
+
+    items = []
+    if unit:
+        items.append(item("", f"Unité : {unit}"))
+    if target is not None:
+        items.append(item("target", f"{target_label} : {_fmt(target, unit, decimals)}"))
+    if baseline is not None:
+        items.append(item("baseline", f"Valeur de référence : {_fmt(baseline, unit, decimals)}"))
+    if not items:
+        return ""
+    return mark_safe('<p class="cls-chart__legend" aria-hidden="true">' + LEGEND_GAP.join(items) + "</p>")
 
 
 def _series_sentence(known, target, target_label, unit, baseline, decimals) -> str:

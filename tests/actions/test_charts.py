@@ -110,7 +110,7 @@ def test_coordinates_never_carry_a_decimal_comma(settings):
 
 def _print_texts(markup):
     """The texts of a print-variant chart: its HTML spans, line breaks as spaces."""
-    return [t.replace("\n", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup)]
+    return [t.replace("\n", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup, re.S)]
 
 
 def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
@@ -144,3 +144,17 @@ def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over
     html = bar_chart([("Ain", 0), ("Allier", None)], title="Couverture", unit="%", empty="aucun département couvert.")
     assert "<svg" not in html and "<table" not in html and "aucun département couvert." in html
     assert "<svg" in bar_chart([("Ain", 0), ("Allier", 1)], title="Couverture")
+
+
+def test_the_print_legend_is_one_paragraph_with_each_item_kept_whole():
+    printed = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, baseline=2, unit="personnes",
+                           print_width_mm=120)
+    legend = re.search(r'<p class="cls-chart__legend" aria-hidden="true">(.*?)</p>', printed).group(1)
+    assert "<li" not in printed and "<br" not in printed
+    text = re.sub(r"<[^>]+>", "", legend)
+    # Items apart by em spaces (where a line may break); inside an item, and after its key, no-break spaces.
+    assert text.split("\u2003\u2003") == ["Unité\u00a0:\u00a0personnes", "\u00a0Cible\u00a0:\u00a08\u00a0personnes",
+                                          "\u00a0Valeur\u00a0de\u00a0référence\u00a0:\u00a02\u00a0personnes"]
+    assert legend.count("cls-chart__key--") == 2
+    screen = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, unit="personnes")
+    assert '<ul class="cls-chart__legend"' in screen  # pages keep their list
