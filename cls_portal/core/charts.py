@@ -17,11 +17,13 @@ never a separator).
 
 With no value at all, both return a sentence (`<p>`) instead of an empty picture.
 
-Print variant (`print_width_mm=120`, the reports): the same picture for a chart printed that wide, its
-texts (ticks, values, years, labels) drawn as HTML over the SVG (`<span class="cls-chart__l">`, placed
-in millimetres) instead of SVG `<text>`, and no screen-reader table (the report prints its own tables).
-WeasyPrint lays out and draws SVG text one letter at a time (issue 19: a quarter of a 40-sheet report's
-time); HTML text is laid out once per label.
+Print variant (`print_width_mm=120`, the reports): the same picture for a chart printed that wide, as
+an SVG image (`data:` URI) with its sentence as alt, and no screen-reader table (the report prints its
+own tables). Its words and its multi-line texts (a series chart's column of ticks, its row of years, a bar
+chart's labels) are HTML over the picture (`<span class="cls-chart__l">`, placed in millimetres): each is
+one box, where WeasyPrint would lay out and draw SVG text one letter at a time. Its short figures (the
+value over each bar, a bar chart's ticks) stay SVG `<text>` in the picture: a few letters there cost less
+than one more HTML element each (issue 19: 485 such boxes were 10 % of a 40-sheet report's time).
 """
 
 from __future__ import annotations
@@ -124,12 +126,15 @@ def _empty(title: str, sentence: str, css_class: str) -> SafeString:
     return format_html('<p class="cls-chart-empty {}"><strong>{}</strong> : {}</p>', css_class, title, sentence)
 
 
-def _svg_open(width: float, height: float, title: str, desc: str) -> str:
+def _svg_open(width: float, height: float, title: str, desc: str, *, image: bool = False) -> str:
+    """`image`: the print variant's picture (an image, not inline SVG: it says its own font, the HTML
+    labels' one, where inline SVG inherits the page's)."""
     ident = _id(title)
+    font = mark_safe(f' font-family="{PRINT_FONT}"') if image else ""
     return (format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="{}" '
                         'height="{}" preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" '
-                        'focusable="false" font-size="{}" class="cls-chart__svg">',
-                        _c(width), _c(height), _c(width), _c(height), ident, ident, FONT_SIZE)
+                        'focusable="false" font-size="{}"{} class="cls-chart__svg">',
+                        _c(width), _c(height), _c(width), _c(height), ident, ident, FONT_SIZE, font)
             + format_html('<title id="{}-t">{}</title><desc id="{}-d">{}</desc>', ident, title, ident, desc))
 
 
@@ -142,6 +147,8 @@ def _baseline(line_height: float = LINE_HEIGHT) -> float:
     return (line_height - 1.164 * FONT_SIZE) / 2 + 0.928 * FONT_SIZE
 
 
+# The print variant's font, for its HTML labels (report.css, .cls-chart__l) and its SVG texts alike.
+PRINT_FONT = "DejaVu Sans"
 # DejaVu Sans advances, in em: its digits are all as wide (tabular), so a row of years is one line of text.
 DIGIT_WIDTH, SPACE_WIDTH = 0.6362, 0.3179
 
@@ -158,12 +165,17 @@ class _Texts:
     def __init__(self, width: float, print_width_mm: float | None):
         self.mm = print_width_mm / width if print_width_mm else None  # millimetres per SVG unit
         self.spans: list[str] = []
+        self.figures: list[str] = []  # print variant: SVG texts drawn last, over the lines
 
-    def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR) -> str:
-        """SVG markup for the picture ("" in the print variant, where the text becomes a span). A list of
-        lines is drawn as `<tspan>`s, one per line."""
+    def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR, figure=False) -> str:
+        """SVG markup for the picture ("" in the print variant, where the text becomes a span, unless it is
+        a short `figure`: a value or a tick, kept as SVG text). A list of lines is drawn as `<tspan>`s, one
+        per line."""
         if self.mm is None and isinstance(lines, str):
             return _text(x, y, lines, anchor=anchor, fill=fill)
+        if figure and isinstance(lines, str):
+            self.figures.append(_text(x, y, lines, anchor=anchor, fill=fill))
+            return ""
         lines = [lines] if isinstance(lines, str) else list(lines)
         if self.mm is None:
             return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill,
@@ -214,9 +226,11 @@ class _Texts:
     def plot(self, svg: str, desc: str) -> str:
         """The picture, with its texts over it in the print variant. There the SVG is an image (a `data:`
         URI, read by WeasyPrint's XML parser, not one more HTML subtree to parse and style) whose `alt` is
-        the chart's sentence."""
+        the chart's sentence. Its figures (SVG texts) come last: over the grid, the bars and the lines."""
         if self.mm is None:
             return svg
+        assert svg.endswith("</svg>")
+        svg = svg[:-len("</svg>")] + "".join(self.figures) + "</svg>"
         return (f'<div class="cls-chart__plot" style="font-size:{css_number(FONT_SIZE * self.mm, 3)}mm">'
                 + format_html('<img class="cls-chart__svg" src="data:image/svg+xml;charset=utf-8,{}" alt="{}">',
                               quote(svg, safe=" =:;,/()'-"), desc)
@@ -252,7 +266,7 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
     axis_y = y
     height = axis_y + LINE_HEIGHT + 8
     desc = description or "; ".join(f"{label} : {labels[label]}" for label, _ in items) + "."
-    parts = [_svg_open(width, height, title, desc)]
+    parts = [_svg_open(width, height, title, desc, image=bool(print_width_mm))]
     texts = _Texts(width, print_width_mm)
     n_ticks = int(round(top / step))
     for k in range(n_ticks + 1):
@@ -261,7 +275,8 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
                                  _c(tx), _c(gap / 2), _c(tx), _c(axis_y), GRID_COLOUR if k else AXIS_COLOUR))
         if k in (0, n_ticks) or n_ticks <= 5:
             tick = format_number(step * k, unit="%" if unit == "%" else "")
-            parts.append(texts.add(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR))
+            parts.append(texts.add(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR,
+                                   figure=True))
     for label, value, lines, ry, row_h in rows:
         first = ry + (row_h - len(lines) * LINE_HEIGHT) / 2 + FONT_SIZE
         parts.append(texts.add(label_w, first, lines, anchor="end"))
@@ -269,7 +284,8 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
         bar_y = ry + (row_h - bar_height) / 2
         parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                  _c(plot_x), _c(bar_y), _c(w), bar_height, BAR_COLOUR))
-        parts.append(texts.add(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label]))
+        parts.append(texts.add(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label],
+                               figure=True))
     parts.append("</svg>")
     table = "" if print_width_mm else _table(title, ["Libellé", f"Valeur{f' ({unit})' if unit else ''}"],
                                              [(label, labels[label]) for label, _ in items])
@@ -303,7 +319,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
     def y_of(value) -> float:
         return base_y - _f(value) / top * plot_h
 
-    parts = [_svg_open(width, height, title, sentence)]
+    parts = [_svg_open(width, height, title, sentence, image=bool(print_width_mm))]
     texts = _Texts(width, print_width_mm)
     ticks_done = texts.column(margin_left - 5, base_y - plot_h + FONT_SIZE * 0.35, tick_labels[::-1],
                               plot_h / n_ticks, fill=AXIS_COLOUR)
@@ -318,7 +334,8 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
                                      _c(ty), _c(width - margin_right), _c(ty),
                                      AXIS_COLOUR if k == 0 else GRID_COLOUR))
         if not ticks_done:
-            parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR))
+            parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR,
+                                   figure=True))
     n = max(1, len(points))
     slot = plot_w / n
     bar_w = min(48.0, slot * 0.6)
@@ -332,7 +349,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
             else:
                 parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                          _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
-            parts.append(texts.add(cx, vy - 4, _fmt(value, "", decimals), anchor="middle"))
+            parts.append(texts.add(cx, vy - 4, _fmt(value, "", decimals), anchor="middle", figure=True))
         if not years_done:
             parts.append(texts.add(cx, height - 8, year, anchor="middle"))
     if grid:

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import pytest
@@ -109,8 +110,14 @@ def test_coordinates_never_carry_a_decimal_comma(settings):
 
 
 def _print_texts(markup):
-    """The texts of a print-variant chart: its HTML spans, line breaks as spaces."""
+    """The HTML texts of a print-variant chart: its spans, line breaks as spaces."""
     return [t.replace("\n", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup, re.S)]
+
+
+def _picture(markup):
+    """The SVG of a print-variant chart, read back from its data: URI."""
+    src = re.search(r'<img class="cls-chart__svg" src="data:image/svg\+xml;charset=utf-8,([^"]*)"', markup).group(1)
+    return ElementTree.fromstring(unquote(src))
 
 
 def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
@@ -119,11 +126,16 @@ def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
     screen = series_chart(points, **kwargs)
     printed = series_chart(points, **kwargs, print_width_mm=120)
     screen_texts = sorted(t.text for t in _svg(screen).iter(f"{NS}text"))
-    assert "<text" not in printed and 'src="data:image/svg+xml;' in printed and "fr-sr-only" not in printed
-    assert sorted(" ".join(_print_texts(printed)).split()) == sorted(" ".join(screen_texts).split())
+    assert 'src="data:image/svg+xml;' in printed and "fr-sr-only" not in printed
+    picture = _picture(printed)
+    figures = [t.text for t in picture.iter(f"{NS}text")]
+    assert sorted(" ".join(_print_texts(printed) + figures).split()) == sorted(" ".join(screen_texts).split())
     # The years share one line of text, the ticks one box: fewer boxes for WeasyPrint to lay out.
     assert "2021 2022 2023" in _print_texts(printed)
-    assert len(_print_texts(printed)) == 4  # ticks, years, two values
+    assert len(_print_texts(printed)) == 2  # ticks, years
+    # The values over the bars stay in the picture, drawn last (over the target line), in the labels' font.
+    assert figures == ["120", "180,5"] and list(picture)[-1].tag == f"{NS}text"
+    assert picture.get("font-family") == "DejaVu Sans" and "font-family" not in _svg(screen).attrib
     assert 'alt="Valeurs : 2021 : 120, 2023 : 180,5.' in printed
     # A "#" (the colours) would end the data: URI for a browser: every one is percent-encoded.
     src = re.search(r'src="(data:[^"]*)"', printed).group(1)
@@ -135,7 +147,7 @@ def test_the_print_variant_keeps_long_labels_whole_and_other_labels_apart():
     printed = bar_chart(items, title="Fiches", print_width_mm=120)
     texts = _print_texts(printed)
     assert "Un libellé assez long pour passer à la ligne suivante" in " ".join(texts)
-    assert "12" in texts and "Court" in texts and "<text" not in printed
+    assert "Court" in texts and "12" in [t.text for t in _picture(printed).iter(f"{NS}text")]
     series = series_chart([("T1", 1), ("T2", 2)], title="Trimestres", print_width_mm=120)
     assert "T1" in _print_texts(series) and "T2" in _print_texts(series)  # not years: one span each
 
