@@ -170,3 +170,15 @@ def test_the_print_legend_is_one_paragraph_with_each_item_kept_whole():
     assert legend.count("cls-chart__key--") == 2
     screen = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, unit="personnes")
     assert '<ul class="cls-chart__legend"' in screen  # pages keep their list
+
+
+def test_the_print_figures_are_placed_from_their_start_by_the_fonts_advances():
+    # An SVG text anchored in its middle costs WeasyPrint a group of its own: the print variant centres it.
+    printed = series_chart([(2024, Decimal("1234.5")), (2025, 7)], title="Montants", print_width_mm=120)
+    screen = series_chart([(2024, Decimal("1234.5")), (2025, 7)], title="Montants")
+    figures = list(_picture(printed).iter(f"{NS}text"))
+    assert [t.text for t in figures] == ["1\u00a0234,5", "7"] and all(t.get("text-anchor") == "start" for t in figures)
+    centres = {t.text: float(t.get("x")) for t in _svg(screen).iter(f"{NS}text") if t.get("text-anchor") == "middle"}
+    for t in figures:  # DejaVu Sans: digits 0.6362 em, comma and no-break space 0.3179 em; 14 units a em
+        width = sum(0.6362 if c.isdigit() else 0.3179 for c in t.text) * 14
+        assert abs(float(t.get("x")) + width / 2 - centres[t.text]) < 0.1
