@@ -387,8 +387,14 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
                                  'stroke-dasharray="6 4"></line>', _c(margin_left), _c(y_of(target)),
                                  _c(width - margin_right), _c(y_of(target)), TARGET_COLOUR))
+    if print_width_mm:
+        legend, keys, extra = _print_legend(unit, target, target_label, baseline, decimals, print_width_mm,
+                                            width / print_width_mm, height)
+        parts.append(keys)
+        parts[0] = _svg_open(width, height + extra, title, sentence, image=True)
+    else:
+        legend = _legend(unit, target, target_label, baseline, decimals)
     parts.append("</svg>")
-    legend = (_print_legend if print_width_mm else _legend)(unit, target, target_label, baseline, decimals)
     rows = [(year, _fmt(v, unit, decimals)) for year, v in points]
     if baseline is not None:
         rows.append(("Valeur de référence", _fmt(baseline, unit, decimals)))
@@ -413,28 +419,73 @@ def _legend(unit, target, target_label, baseline, decimals) -> str:
     return format_html('<ul class="cls-chart__legend" aria-hidden="true">{}</ul>', mark_safe("".join(items)))
 
 
-LEGEND_GAP = "\u2003\u2003"  # two em spaces between the items of a print legend
+# The print legend (report.css, .cls-chart__legend): Marianne 8 pt, lines 1.4 high, as wide as the chart.
+LEGEND_PT, LEGEND_LINE_PT, MM_PER_PT = 8, 11.2, 25.4 / 72
+LEGEND_GAP = "\u2003\u2003"  # between two items (2.16 em in Marianne)
+LEGEND_KEY = "\u2003\u2003\u2003"  # a key's room before its text (3.24 em: 9.1 mm), the key 8 mm in it
+KEY_WIDTH_MM = 8
+# Under the picture (an inline image, .cls-chart__plot's font: Marianne, 14 units, line-height 1.4), its
+# line keeps 0.35 em below; the legend then starts 1 mm lower (its margin).
+PLOT_GAP_EM, LEGEND_MARGIN_MM = 0.35, 1
 
 
-def _print_legend(unit, target, target_label, baseline, decimals) -> str:
-    """The legend of a print chart: one paragraph (no list, no item elements for WeasyPrint to style and
-    lay out), each item kept on one line by no-break spaces, two em spaces between items (where a line
-    may break), the keys as small inline boxes."""
-    def item(key: str, text: str) -> str:
-        # After a key, a no-break space first: no line break between the key and its text.
-        box = format_html('<span class="cls-chart__key cls-chart__key--{}"></span>\u00a0', key) if key else ""
-        return box + escape(text.replace(" ", "\u00a0"))
+@functools.lru_cache(maxsize=1)
+def _legend_advances() -> dict[int, float]:
+    """Advance width (em) of each character of Marianne Regular, the legend's font, read from its file."""
+    from fontTools.ttLib import TTFont
 
+    from cls_portal.pdf import static_path
+
+    font = TTFont(static_path("reports/fonts/Marianne-Regular.woff"), lazy=True)
+    hmtx, upem = font["hmtx"], font["head"].unitsPerEm
+    return {cp: hmtx[glyph][0] / upem for cp, glyph in font.getBestCmap().items()}
+
+
+def _legend_width_mm(text: str) -> float:
+    advances = _legend_advances()
+    return sum(advances.get(ord(c), 0.6) for c in text) * LEGEND_PT * MM_PER_PT  # 0.6 em: not in Marianne
+
+
+def _print_legend(unit, target, target_label, baseline, decimals, width_mm: float, units_per_mm: float,
+                  plot_height: float) -> tuple[str, str, float]:
+    """The legend of a print chart as one paragraph and no other element: (its HTML, its keys as SVG,
+    the height they add to the picture, in chart units).
+
+    Its lines are made here (two em spaces between items, a new line when the next item would not fit the
+    chart's width; `white-space: pre`), a key's room is three em spaces before its text, where Marianne's
+    advances put it. The picture grows down under the legend and draws the keys there, as it draws its
+    target (dashed) and baseline (dotted) lines; the paragraph goes back up over it (negative margin, one
+    class per number of lines), so the figure keeps its height. A key as an inline box of its own cost
+    WeasyPrint more than the legend's text (192 of them: 8 % of a 40-sheet report's time)."""
     items = []
     if unit:
-        items.append(item("", f"Unité : {unit}"))
+        items.append(("", f"Unité : {unit}"))
     if target is not None:
-        items.append(item("target", f"{target_label} : {_fmt(target, unit, decimals)}"))
+        items.append(("target", f"{target_label} : {_fmt(target, unit, decimals)}"))
     if baseline is not None:
-        items.append(item("baseline", f"Valeur de référence : {_fmt(baseline, unit, decimals)}"))
+        items.append(("baseline", f"Valeur de référence : {_fmt(baseline, unit, decimals)}"))
     if not items:
-        return ""
-    return mark_safe('<p class="cls-chart__legend" aria-hidden="true">' + LEGEND_GAP.join(items) + "</p>")
+        return "", "", 0.0
+    lines, keys = [""], []  # keys: (key, x in mm, line)
+    for key, text in items:
+        item = (LEGEND_KEY if key else "") + text
+        if lines[-1] and _legend_width_mm(lines[-1] + LEGEND_GAP + item) > width_mm:
+            lines.append("")
+        if lines[-1]:
+            lines[-1] += LEGEND_GAP
+        if key:
+            keys.append((key, _legend_width_mm(lines[-1]), len(lines) - 1))
+        lines[-1] += item
+    line_mm = LEGEND_LINE_PT * MM_PER_PT
+    top_mm = PLOT_GAP_EM * FONT_SIZE / units_per_mm + LEGEND_MARGIN_MM  # the legend's top under the picture
+    svg = "".join(
+        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="{}"></line>',
+                    _c(x * units_per_mm), _c(y), _c((x + KEY_WIDTH_MM) * units_per_mm), _c(y),
+                    TARGET_COLOUR if key == "target" else AXIS_COLOUR, "6 4" if key == "target" else "2 3")
+        for key, x, n in keys for y in [plot_height + (top_mm + (n + 0.5) * line_mm + 0.15) * units_per_mm])
+    over = f" cls-chart__legend--{len(lines)}" if keys else ""  # back up over the picture's keys
+    html = format_html('<p class="cls-chart__legend{}" aria-hidden="true">{}</p>', over, "\n".join(lines))
+    return html, svg, (top_mm + len(lines) * line_mm) * units_per_mm if keys else 0.0
 
 
 def _series_sentence(known, target, target_label, unit, baseline, decimals) -> str:

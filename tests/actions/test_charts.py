@@ -158,18 +158,33 @@ def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over
     assert "<svg" in bar_chart([("Ain", 0), ("Allier", 1)], title="Couverture")
 
 
-def test_the_print_legend_is_one_paragraph_with_each_item_kept_whole():
+def test_the_print_legend_is_one_paragraph_whose_keys_the_picture_draws():
     printed = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, baseline=2, unit="personnes",
                            print_width_mm=120)
-    legend = re.search(r'<p class="cls-chart__legend" aria-hidden="true">(.*?)</p>', printed).group(1)
-    assert "<li" not in printed and "<br" not in printed
-    text = re.sub(r"<[^>]+>", "", legend)
-    # Items apart by em spaces (where a line may break); inside an item, and after its key, no-break spaces.
-    assert text.split("\u2003\u2003") == ["Unité\u00a0:\u00a0personnes", "\u00a0Cible\u00a0:\u00a08\u00a0personnes",
-                                          "\u00a0Valeur\u00a0de\u00a0référence\u00a0:\u00a02\u00a0personnes"]
-    assert legend.count("cls-chart__key--") == 2
+    legend = re.search(r'<p class="cls-chart__legend cls-chart__legend--(\d)" aria-hidden="true">(.*?)</p>', printed,
+                       re.S)
+    assert "<li" not in printed and "<br" not in printed and "cls-chart__key" not in printed
+    lines = legend.group(2).split("\n")
+    assert int(legend.group(1)) == len(lines)  # the paragraph goes back up over as many lines of keys
+    items = [i for line in lines for i in re.split("\u2003+", line) if i]  # em spaces: gaps and keys' room
+    assert items == ["Unité : personnes", "Cible : 8\u00a0personnes", "Valeur de référence : 2\u00a0personnes"]
+    # The keys: lines drawn as the chart's own target and baseline lines, under the plot (240 units high).
+    keys = [k for k in _picture(printed).iter(f"{NS}line") if float(k.get("y1")) > 240]
+    assert [(k.get("stroke"), k.get("stroke-dasharray")) for k in keys] == [("#c9191e", "6 4"), ("#666666", "2 3")]
+    assert float(_picture(printed).get("height")) > 240
+    # A legend that does not fit one line of the chart goes on; its keys follow their lines.
+    long = series_chart([(2024, 3)], title="A", target=8, baseline=2, unit="personnes accompagnées par le dispositif",
+                        print_width_mm=120)
+    text = re.search(r'cls-chart__legend--(\d)" aria-hidden="true">(.*?)</p>', long, re.S)
+    assert int(text.group(1)) == text.group(2).count("\n") + 1 == 3  # one item a line here
+    ys = sorted(float(k.get("y1")) for k in _picture(long).iter(f"{NS}line") if float(k.get("y1")) > 240)
+    assert len(ys) == 2 and ys[1] - ys[0] > 10
+    # Without a key, the paragraph stays under the picture; pages keep their list and keys.
+    only_unit = series_chart([(2024, 3)], title="A", unit="%", print_width_mm=120)
+    assert '<p class="cls-chart__legend" aria-hidden="true">Unité : %</p>' in only_unit
+    assert float(_picture(only_unit).get("height")) == 240
     screen = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, unit="personnes")
-    assert '<ul class="cls-chart__legend"' in screen  # pages keep their list
+    assert '<ul class="cls-chart__legend"' in screen and "cls-chart__key--target" in screen
 
 
 def test_the_print_figures_are_placed_from_their_start_by_the_fonts_advances():
