@@ -454,8 +454,8 @@ def _print_legend(unit, target, target_label, baseline, decimals, width_mm: floa
     Its lines are made here (two em spaces between items, a new line when the next item would not fit the
     chart's width; `white-space: pre`), a key's room is three em spaces before its text, where Marianne's
     advances put it. The picture grows down under the legend and draws the keys there, as it draws its
-    target (dashed) and baseline (dotted) lines; the paragraph goes back up over it (negative margin, one
-    class per number of lines), so the figure keeps its height. A key as an inline box of its own cost
+    target (dashed) and baseline (dotted) lines; the paragraph goes back up over it (a negative margin),
+    so the figure keeps its height. A key as an inline box of its own cost
     WeasyPrint more than the legend's text (192 of them: 8 % of a 40-sheet report's time)."""
     items = []
     if unit:
@@ -483,8 +483,10 @@ def _print_legend(unit, target, target_label, baseline, decimals, width_mm: floa
                     _c(x * units_per_mm), _c(y), _c((x + KEY_WIDTH_MM) * units_per_mm), _c(y),
                     TARGET_COLOUR if key == "target" else AXIS_COLOUR, "6 4" if key == "target" else "2 3")
         for key, x, n in keys for y in [plot_height + (top_mm + (n + 0.5) * line_mm + 0.15) * units_per_mm])
-    over = f" cls-chart__legend--{len(lines)}" if keys else ""  # back up over the picture's keys
-    html = format_html('<p class="cls-chart__legend{}" aria-hidden="true">{}</p>', over, "\n".join(lines))
+    # With keys, back up over them: the line under the picture and the legend's own lines.
+    over = (format_html(' style="margin-top:-{}mm"', css_number(top_mm - LEGEND_MARGIN_MM + len(lines) * line_mm, 3))
+            if keys else "")
+    html = format_html('<p class="cls-chart__legend" aria-hidden="true"{}>{}</p>', over, "\n".join(lines))
     return html, svg, (top_mm + len(lines) * line_mm) * units_per_mm if keys else 0.0
 
 

@@ -161,11 +161,12 @@ def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over
 def test_the_print_legend_is_one_paragraph_whose_keys_the_picture_draws():
     printed = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, baseline=2, unit="personnes",
                            print_width_mm=120)
-    legend = re.search(r'<p class="cls-chart__legend cls-chart__legend--(\d)" aria-hidden="true">(.*?)</p>', printed,
-                       re.S)
+    legend = re.search(r'<p class="cls-chart__legend" aria-hidden="true" style="margin-top:-([\d.]+)mm">(.*?)</p>',
+                       printed, re.S)
     assert "<li" not in printed and "<br" not in printed and "cls-chart__key" not in printed
     lines = legend.group(2).split("\n")
-    assert int(legend.group(1)) == len(lines)  # the paragraph goes back up over as many lines of keys
+    # The paragraph goes back up over the line under the picture (0.35 x 3 mm) and its lines (11.2 pt each).
+    assert abs(float(legend.group(1)) - (1.05 + len(lines) * 11.2 * 25.4 / 72)) < 0.001
     items = [i for line in lines for i in re.split("\u2003+", line) if i]  # em spaces: gaps and keys' room
     assert items == ["Unité : personnes", "Cible : 8\u00a0personnes", "Valeur de référence : 2\u00a0personnes"]
     # The keys: lines drawn as the chart's own target and baseline lines, under the plot (240 units high).
@@ -175,8 +176,8 @@ def test_the_print_legend_is_one_paragraph_whose_keys_the_picture_draws():
     # A legend that does not fit one line of the chart goes on; its keys follow their lines.
     long = series_chart([(2024, 3)], title="A", target=8, baseline=2, unit="personnes accompagnées par le dispositif",
                         print_width_mm=120)
-    text = re.search(r'cls-chart__legend--(\d)" aria-hidden="true">(.*?)</p>', long, re.S)
-    assert int(text.group(1)) == text.group(2).count("\n") + 1 == 3  # one item a line here
+    text = re.search(r'style="margin-top:-([\d.]+)mm">(.*?)</p>', long, re.S)
+    assert text.group(2).count("\n") == 2 and float(text.group(1)) > 12.9  # one item a line here
     ys = sorted(float(k.get("y1")) for k in _picture(long).iter(f"{NS}line") if float(k.get("y1")) > 240)
     assert len(ys) == 2 and ys[1] - ys[0] > 10
     # Without a key, the paragraph stays under the picture; pages keep their list and keys.
