@@ -38,6 +38,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.db import connection  # noqa: E402
+
 from bench.report_timing import one_run  # noqa: E402
 from bench.reports import YEAR, contract_with_40_sheets  # noqa: E402
 from cls_portal.pdf import html_to_pdf, static_path  # noqa: E402
@@ -128,7 +130,8 @@ def measure(repeat: int) -> dict:
                 f"{r['chromium_cpu']:.2f} | {r['portal'] / r['chromium']:.2f} |")
 
     lines = [
-        f"Contrat « {contract.nom} » ({contract.fiches.count()} fiches), rapport d'activité {YEAR} : le même HTML "
+        f"Contrat « {contract.nom} » ({contract.fiches.count()} fiches ; base {connection.vendor}, "
+        f"{type(contract).objects.count()} contrats), rapport d'activité {YEAR} : le même HTML "
         f"(`reports.rendering.render_html`), produit en PDF par le portail (`cls_portal.pdf.html_to_pdf`, WeasyPrint, "
         f"PDF balisé, dans un processus déjà chaud comme un worker) et par Chromium (`{CHROMIUM} --headless "
         f"--print-to-pdf`, démarrage du processus compris, feuille de style du rapport liée). {repeat} tours "

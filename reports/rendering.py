@@ -18,7 +18,8 @@ from .enums import ReportKind
 
 STYLESHEETS = ["reports/report.css"]
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with a structure tree (WeasyPrint 70 writes it cleanly)
-# Printed width of a chart (`.chart` in report.css): the charts draw their texts as HTML placed for it.
+# Printed width of a chart (`.chart` in report.css, the class of the chart's own <figure> or sentence: no
+# wrapper element): the charts draw their texts as HTML placed for it.
 CHART_WIDTH_MM = 120
 TEMPLATES = {ReportKind.ACTIVITE: "reports/pdf/activite.html", ReportKind.FINANCIER: "reports/pdf/financier.html",
              ReportKind.EVALUATION: "reports/pdf/evaluation.html"}
@@ -29,7 +30,7 @@ def _indicator_chart(fiche_code: str, ind: dict):
     if not ind["historique"] and ind["cible"] is None:
         return ""
     return series_chart(ind["historique"], title=f"Fiche {fiche_code} — {ind['libelle']}", target=ind["cible"],
-                        baseline=ind["reference"], unit=ind["unite"], print_width_mm=CHART_WIDTH_MM)
+                        baseline=ind["reference"], unit=ind["unite"], print_width_mm=CHART_WIDTH_MM, css_class="chart")
 
 
 def _charts(kind: str, data: dict) -> dict:
@@ -43,11 +44,11 @@ def _charts(kind: str, data: dict) -> dict:
                                                        for ind in fiche["indicateurs"]]
         if plan["status_counts"]:
             charts["status"] = bar_chart(plan["status_counts"], title="Fiches actions par statut", unit="",
-                                         print_width_mm=CHART_WIDTH_MM)
+                                         print_width_mm=CHART_WIDTH_MM, css_class="chart")
     elif kind == ReportKind.FINANCIER and data["actions"]["funders"]:
         charts["funders"] = bar_chart([(f["financeur"], f["montant"]) for f in data["actions"]["funders"]],
                                       title="Financement des actions par financeur", unit="€",
-                                      print_width_mm=CHART_WIDTH_MM)
+                                      print_width_mm=CHART_WIDTH_MM, css_class="chart")
     return charts
 
 

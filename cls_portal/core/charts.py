@@ -17,15 +17,18 @@ never a separator).
 
 With no value at all, both return a sentence (`<p>`) instead of an empty picture.
 
-Print variant (`print_width_mm=120`, the reports): the same picture for a chart printed that wide, its
-texts (ticks, values, years, labels) drawn as HTML over the SVG (`<span class="cls-chart__l">`, placed
-in millimetres) instead of SVG `<text>`, and no screen-reader table (the report prints its own tables).
-WeasyPrint lays out and draws SVG text one letter at a time (issue 19: a quarter of a 40-sheet report's
-time); HTML text is laid out once per label.
+Print variant (`print_width_mm=120`, the reports): the same picture for a chart printed that wide, as
+an SVG image (`data:` URI) with its sentence as alt, and no screen-reader table (the report prints its
+own tables). Its words and its multi-line texts (a series chart's column of ticks, its row of years, a bar
+chart's labels) are HTML over the picture (`<span class="cls-chart__l">`, placed in millimetres): each is
+one box, where WeasyPrint would lay out and draw SVG text one letter at a time. Its short figures (the
+value over each bar, a bar chart's ticks) stay SVG `<text>` in the picture: a few letters there cost less
+than one more HTML element each (issue 19: 485 such boxes were 10 % of a 40-sheet report's time).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
@@ -124,12 +127,15 @@ def _empty(title: str, sentence: str, css_class: str) -> SafeString:
     return format_html('<p class="cls-chart-empty {}"><strong>{}</strong> : {}</p>', css_class, title, sentence)
 
 
-def _svg_open(width: float, height: float, title: str, desc: str) -> str:
+def _svg_open(width: float, height: float, title: str, desc: str, *, image: bool = False) -> str:
+    """`image`: the print variant's picture (an image, not inline SVG: it says its own font, the HTML
+    labels' one, where inline SVG inherits the page's)."""
     ident = _id(title)
+    font = mark_safe(f' font-family="{PRINT_FONT}"') if image else ""
     return (format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="{}" '
                         'height="{}" preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" '
-                        'focusable="false" font-size="{}" class="cls-chart__svg">',
-                        _c(width), _c(height), _c(width), _c(height), ident, ident, FONT_SIZE)
+                        'focusable="false" font-size="{}"{} class="cls-chart__svg">',
+                        _c(width), _c(height), _c(width), _c(height), ident, ident, FONT_SIZE, font)
             + format_html('<title id="{}-t">{}</title><desc id="{}-d">{}</desc>', ident, title, ident, desc))
 
 
@@ -142,8 +148,35 @@ def _baseline(line_height: float = LINE_HEIGHT) -> float:
     return (line_height - 1.164 * FONT_SIZE) / 2 + 0.928 * FONT_SIZE
 
 
+# The print variant's font, for its HTML labels (report.css, .cls-chart__l) and its SVG texts alike.
+PRINT_FONT = "DejaVu Sans"
 # DejaVu Sans advances, in em: its digits are all as wide (tabular), so a row of years is one line of text.
 DIGIT_WIDTH, SPACE_WIDTH = 0.6362, 0.3179
+
+
+def _lines(lines: Sequence[str]) -> SafeString:
+    """Lines of a print label, one box: newlines in a `white-space: pre` span (report.css), not `<br>`
+    elements (each one styled and laid out by WeasyPrint: 416 of them in a 40-sheet report)."""
+    return mark_safe("\n".join(escape(line) for line in lines))
+
+
+@functools.lru_cache(maxsize=1)
+def _print_advances() -> dict[int, float]:
+    """Advance width (em) of each character of the print variant's font, read from the report's own copy."""
+    from fontTools.ttLib import TTFont
+
+    from cls_portal.pdf import static_path
+
+    font = TTFont(static_path("reports/fonts/DejaVuSans.ttf"), lazy=True)
+    hmtx, upem = font["hmtx"], font["head"].unitsPerEm
+    return {cp: hmtx[glyph][0] / upem for cp, glyph in font.getBestCmap().items()}
+
+
+def _print_text_width(text: str) -> float:
+    """Width of an SVG text of the print variant, in chart units: WeasyPrint places its letters one by one,
+    each at the advance of the one before (no kerning)."""
+    advances = _print_advances()
+    return sum(advances.get(ord(c), CHAR_WIDTH) for c in text) * FONT_SIZE
 
 
 class _Texts:
@@ -152,12 +185,20 @@ class _Texts:
     def __init__(self, width: float, print_width_mm: float | None):
         self.mm = print_width_mm / width if print_width_mm else None  # millimetres per SVG unit
         self.spans: list[str] = []
+        self.figures: list[str] = []  # print variant: SVG texts drawn last, over the lines
 
-    def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR) -> str:
-        """SVG markup for the picture ("" in the print variant, where the text becomes a span). A list of
-        lines is drawn as `<tspan>`s, one per line."""
+    def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR, figure=False) -> str:
+        """SVG markup for the picture ("" in the print variant, where the text becomes a span, unless it is
+        a short `figure`: a value or a tick, kept as SVG text). A list of lines is drawn as `<tspan>`s, one
+        per line."""
         if self.mm is None and isinstance(lines, str):
             return _text(x, y, lines, anchor=anchor, fill=fill)
+        if figure and isinstance(lines, str):
+            # Placed from its start: WeasyPrint draws an SVG text anchored elsewhere in a group of its own
+            # (one more PDF object; 12 % of the picture's drawing time).
+            shift = {"start": 0, "middle": 0.5, "end": 1}[anchor] * _print_text_width(lines)
+            self.figures.append(_text(x - shift, y, lines, fill=fill))
+            return ""
         lines = [lines] if isinstance(lines, str) else list(lines)
         if self.mm is None:
             return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill,
@@ -176,8 +217,7 @@ class _Texts:
         place += f";width:{css_number(box, 2)}mm"
         colour = "" if fill == TEXT_COLOUR else f";color:{fill}"
         self.spans.append(format_html('<span class="cls-chart__l" style="top:{}mm;{}{}">{}</span>',
-                                      css_number(top, 2), place, colour,
-                                      mark_safe("<br>".join(escape(line) for line in lines))))
+                                      css_number(top, 2), place, colour, _lines(lines)))
         return ""
 
     def column(self, x, first_y, lines: Sequence[str], step: float, *, fill=TEXT_COLOUR) -> bool:
@@ -190,7 +230,7 @@ class _Texts:
             '<span class="cls-chart__l" style="top:{}mm;left:{}mm;width:{}mm;text-align:right;line-height:{}mm;'
             'color:{}">{}</span>', css_number((first_y - _baseline(step)) * self.mm, 2),
             css_number(x * self.mm - box, 2), css_number(box, 2), css_number(step * self.mm, 3), fill,
-            mark_safe("<br>".join(escape(line) for line in lines))))
+            _lines(lines)))
         return True
 
     def years(self, first_x, y, years: Sequence[str], step: float) -> bool:
@@ -209,9 +249,11 @@ class _Texts:
     def plot(self, svg: str, desc: str) -> str:
         """The picture, with its texts over it in the print variant. There the SVG is an image (a `data:`
         URI, read by WeasyPrint's XML parser, not one more HTML subtree to parse and style) whose `alt` is
-        the chart's sentence."""
+        the chart's sentence. Its figures (SVG texts) come last: over the grid, the bars and the lines."""
         if self.mm is None:
             return svg
+        assert svg.endswith("</svg>")
+        svg = svg[:-len("</svg>")] + "".join(self.figures) + "</svg>"
         return (f'<div class="cls-chart__plot" style="font-size:{css_number(FONT_SIZE * self.mm, 3)}mm">'
                 + format_html('<img class="cls-chart__svg" src="data:image/svg+xml;charset=utf-8,{}" alt="{}">',
                               quote(svg, safe=" =:;,/()'-"), desc)
@@ -247,7 +289,7 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
     axis_y = y
     height = axis_y + LINE_HEIGHT + 8
     desc = description or "; ".join(f"{label} : {labels[label]}" for label, _ in items) + "."
-    parts = [_svg_open(width, height, title, desc)]
+    parts = [_svg_open(width, height, title, desc, image=bool(print_width_mm))]
     texts = _Texts(width, print_width_mm)
     n_ticks = int(round(top / step))
     for k in range(n_ticks + 1):
@@ -256,7 +298,8 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
                                  _c(tx), _c(gap / 2), _c(tx), _c(axis_y), GRID_COLOUR if k else AXIS_COLOUR))
         if k in (0, n_ticks) or n_ticks <= 5:
             tick = format_number(step * k, unit="%" if unit == "%" else "")
-            parts.append(texts.add(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR))
+            parts.append(texts.add(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR,
+                                   figure=True))
     for label, value, lines, ry, row_h in rows:
         first = ry + (row_h - len(lines) * LINE_HEIGHT) / 2 + FONT_SIZE
         parts.append(texts.add(label_w, first, lines, anchor="end"))
@@ -264,7 +307,8 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
         bar_y = ry + (row_h - bar_height) / 2
         parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                  _c(plot_x), _c(bar_y), _c(w), bar_height, BAR_COLOUR))
-        parts.append(texts.add(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label]))
+        parts.append(texts.add(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label],
+                               figure=True))
     parts.append("</svg>")
     table = "" if print_width_mm else _table(title, ["Libellé", f"Valeur{f' ({unit})' if unit else ''}"],
                                              [(label, labels[label]) for label, _ in items])
@@ -298,7 +342,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
     def y_of(value) -> float:
         return base_y - _f(value) / top * plot_h
 
-    parts = [_svg_open(width, height, title, sentence)]
+    parts = [_svg_open(width, height, title, sentence, image=bool(print_width_mm))]
     texts = _Texts(width, print_width_mm)
     ticks_done = texts.column(margin_left - 5, base_y - plot_h + FONT_SIZE * 0.35, tick_labels[::-1],
                               plot_h / n_ticks, fill=AXIS_COLOUR)
@@ -313,7 +357,8 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
                                      _c(ty), _c(width - margin_right), _c(ty),
                                      AXIS_COLOUR if k == 0 else GRID_COLOUR))
         if not ticks_done:
-            parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR))
+            parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR,
+                                   figure=True))
     n = max(1, len(points))
     slot = plot_w / n
     bar_w = min(48.0, slot * 0.6)
@@ -327,7 +372,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
             else:
                 parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                          _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
-            parts.append(texts.add(cx, vy - 4, _fmt(value, "", decimals), anchor="middle"))
+            parts.append(texts.add(cx, vy - 4, _fmt(value, "", decimals), anchor="middle", figure=True))
         if not years_done:
             parts.append(texts.add(cx, height - 8, year, anchor="middle"))
     if grid:
@@ -342,8 +387,14 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
                                  'stroke-dasharray="6 4"></line>', _c(margin_left), _c(y_of(target)),
                                  _c(width - margin_right), _c(y_of(target)), TARGET_COLOUR))
+    if print_width_mm:
+        legend, keys, extra = _print_legend(unit, target, target_label, baseline, decimals, print_width_mm,
+                                            width / print_width_mm, height)
+        parts.append(keys)
+        parts[0] = _svg_open(width, height + extra, title, sentence, image=True)
+    else:
+        legend = _legend(unit, target, target_label, baseline, decimals)
     parts.append("</svg>")
-    legend = _legend(unit, target, target_label, baseline, decimals)
     rows = [(year, _fmt(v, unit, decimals)) for year, v in points]
     if baseline is not None:
         rows.append(("Valeur de référence", _fmt(baseline, unit, decimals)))
@@ -366,6 +417,77 @@ def _legend(unit, target, target_label, baseline, decimals) -> str:
     if not items:
         return ""
     return format_html('<ul class="cls-chart__legend" aria-hidden="true">{}</ul>', mark_safe("".join(items)))
+
+
+# The print legend (report.css, .cls-chart__legend): Marianne 8 pt, lines 1.4 high, as wide as the chart.
+LEGEND_PT, LEGEND_LINE_PT, MM_PER_PT = 8, 11.2, 25.4 / 72
+LEGEND_GAP = "\u2003\u2003"  # between two items (2.16 em in Marianne)
+LEGEND_KEY = "\u2003\u2003\u2003"  # a key's room before its text (3.24 em: 9.1 mm), the key 8 mm in it
+KEY_WIDTH_MM = 8
+# Under the picture (an inline image, .cls-chart__plot's font: Marianne, 14 units, line-height 1.4), its
+# line keeps 0.35 em below; the legend then starts 1 mm lower (its margin).
+PLOT_GAP_EM, LEGEND_MARGIN_MM = 0.35, 1
+
+
+@functools.lru_cache(maxsize=1)
+def _legend_advances() -> dict[int, float]:
+    """Advance width (em) of each character of Marianne Regular, the legend's font, read from its file."""
+    from fontTools.ttLib import TTFont
+
+    from cls_portal.pdf import static_path
+
+    font = TTFont(static_path("reports/fonts/Marianne-Regular.woff"), lazy=True)
+    hmtx, upem = font["hmtx"], font["head"].unitsPerEm
+    return {cp: hmtx[glyph][0] / upem for cp, glyph in font.getBestCmap().items()}
+
+
+def _legend_width_mm(text: str) -> float:
+    advances = _legend_advances()
+    return sum(advances.get(ord(c), 0.6) for c in text) * LEGEND_PT * MM_PER_PT  # 0.6 em: not in Marianne
+
+
+def _print_legend(unit, target, target_label, baseline, decimals, width_mm: float, units_per_mm: float,
+                  plot_height: float) -> tuple[str, str, float]:
+    """The legend of a print chart as one paragraph and no other element: (its HTML, its keys as SVG,
+    the height they add to the picture, in chart units).
+
+    Its lines are made here (two em spaces between items, a new line when the next item would not fit the
+    chart's width; `white-space: pre`), a key's room is three em spaces before its text, where Marianne's
+    advances put it. The picture grows down under the legend and draws the keys there, as it draws its
+    target (dashed) and baseline (dotted) lines; the paragraph goes back up over it (a negative margin),
+    so the figure keeps its height. A key as an inline box of its own cost
+    WeasyPrint more than the legend's text (192 of them: 8 % of a 40-sheet report's time)."""
+    items = []
+    if unit:
+        items.append(("", f"Unité : {unit}"))
+    if target is not None:
+        items.append(("target", f"{target_label} : {_fmt(target, unit, decimals)}"))
+    if baseline is not None:
+        items.append(("baseline", f"Valeur de référence : {_fmt(baseline, unit, decimals)}"))
+    if not items:
+        return "", "", 0.0
+    lines, keys = [""], []  # keys: (key, x in mm, line)
+    for key, text in items:
+        item = (LEGEND_KEY if key else "") + text
+        if lines[-1] and _legend_width_mm(lines[-1] + LEGEND_GAP + item) > width_mm:
+            lines.append("")
+        if lines[-1]:
+            lines[-1] += LEGEND_GAP
+        if key:
+            keys.append((key, _legend_width_mm(lines[-1]), len(lines) - 1))
+        lines[-1] += item
+    line_mm = LEGEND_LINE_PT * MM_PER_PT
+    top_mm = PLOT_GAP_EM * FONT_SIZE / units_per_mm + LEGEND_MARGIN_MM  # the legend's top under the picture
+    svg = "".join(
+        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="{}"></line>',
+                    _c(x * units_per_mm), _c(y), _c((x + KEY_WIDTH_MM) * units_per_mm), _c(y),
+                    TARGET_COLOUR if key == "target" else AXIS_COLOUR, "6 4" if key == "target" else "2 3")
+        for key, x, n in keys for y in [plot_height + (top_mm + (n + 0.5) * line_mm + 0.15) * units_per_mm])
+    # With keys, back up over them: the line under the picture and the legend's own lines.
+    over = (format_html(' style="margin-top:-{}mm"', css_number(top_mm - LEGEND_MARGIN_MM + len(lines) * line_mm, 3))
+            if keys else "")
+    html = format_html('<p class="cls-chart__legend" aria-hidden="true"{}>{}</p>', over, "\n".join(lines))
+    return html, svg, (top_mm + len(lines) * line_mm) * units_per_mm if keys else 0.0
 
 
 def _series_sentence(known, target, target_label, unit, baseline, decimals) -> str:

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import pytest
@@ -109,8 +110,14 @@ def test_coordinates_never_carry_a_decimal_comma(settings):
 
 
 def _print_texts(markup):
-    """The texts of a print-variant chart: its HTML spans, line breaks as spaces."""
-    return [t.replace("<br>", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup)]
+    """The HTML texts of a print-variant chart: its spans, line breaks as spaces."""
+    return [t.replace("\n", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup, re.S)]
+
+
+def _picture(markup):
+    """The SVG of a print-variant chart, read back from its data: URI."""
+    src = re.search(r'<img class="cls-chart__svg" src="data:image/svg\+xml;charset=utf-8,([^"]*)"', markup).group(1)
+    return ElementTree.fromstring(unquote(src))
 
 
 def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
@@ -119,11 +126,16 @@ def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
     screen = series_chart(points, **kwargs)
     printed = series_chart(points, **kwargs, print_width_mm=120)
     screen_texts = sorted(t.text for t in _svg(screen).iter(f"{NS}text"))
-    assert "<text" not in printed and 'src="data:image/svg+xml;' in printed and "fr-sr-only" not in printed
-    assert sorted(" ".join(_print_texts(printed)).split()) == sorted(" ".join(screen_texts).split())
+    assert 'src="data:image/svg+xml;' in printed and "fr-sr-only" not in printed
+    picture = _picture(printed)
+    figures = [t.text for t in picture.iter(f"{NS}text")]
+    assert sorted(" ".join(_print_texts(printed) + figures).split()) == sorted(" ".join(screen_texts).split())
     # The years share one line of text, the ticks one box: fewer boxes for WeasyPrint to lay out.
     assert "2021 2022 2023" in _print_texts(printed)
-    assert len(_print_texts(printed)) == 4  # ticks, years, two values
+    assert len(_print_texts(printed)) == 2  # ticks, years
+    # The values over the bars stay in the picture, drawn last (over the target line), in the labels' font.
+    assert figures == ["120", "180,5"] and list(picture)[-1].tag == f"{NS}text"
+    assert picture.get("font-family") == "DejaVu Sans" and "font-family" not in _svg(screen).attrib
     assert 'alt="Valeurs : 2021 : 120, 2023 : 180,5.' in printed
     # A "#" (the colours) would end the data: URI for a browser: every one is percent-encoded.
     src = re.search(r'src="(data:[^"]*)"', printed).group(1)
@@ -135,7 +147,7 @@ def test_the_print_variant_keeps_long_labels_whole_and_other_labels_apart():
     printed = bar_chart(items, title="Fiches", print_width_mm=120)
     texts = _print_texts(printed)
     assert "Un libellé assez long pour passer à la ligne suivante" in " ".join(texts)
-    assert "12" in texts and "Court" in texts and "<text" not in printed
+    assert "Court" in texts and "12" in [t.text for t in _picture(printed).iter(f"{NS}text")]
     series = series_chart([("T1", 1), ("T2", 2)], title="Trimestres", print_width_mm=120)
     assert "T1" in _print_texts(series) and "T2" in _print_texts(series)  # not years: one span each
 
@@ -144,3 +156,45 @@ def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over
     html = bar_chart([("Ain", 0), ("Allier", None)], title="Couverture", unit="%", empty="aucun département couvert.")
     assert "<svg" not in html and "<table" not in html and "aucun département couvert." in html
     assert "<svg" in bar_chart([("Ain", 0), ("Allier", 1)], title="Couverture")
+
+
+def test_the_print_legend_is_one_paragraph_whose_keys_the_picture_draws():
+    printed = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, baseline=2, unit="personnes",
+                           print_width_mm=120)
+    legend = re.search(r'<p class="cls-chart__legend" aria-hidden="true" style="margin-top:-([\d.]+)mm">(.*?)</p>',
+                       printed, re.S)
+    assert "<li" not in printed and "<br" not in printed and "cls-chart__key" not in printed
+    lines = legend.group(2).split("\n")
+    # The paragraph goes back up over the line under the picture (0.35 x 3 mm) and its lines (11.2 pt each).
+    assert abs(float(legend.group(1)) - (1.05 + len(lines) * 11.2 * 25.4 / 72)) < 0.001
+    items = [i for line in lines for i in re.split("\u2003+", line) if i]  # em spaces: gaps and keys' room
+    assert items == ["Unité : personnes", "Cible : 8\u00a0personnes", "Valeur de référence : 2\u00a0personnes"]
+    # The keys: lines drawn as the chart's own target and baseline lines, under the plot (240 units high).
+    keys = [k for k in _picture(printed).iter(f"{NS}line") if float(k.get("y1")) > 240]
+    assert [(k.get("stroke"), k.get("stroke-dasharray")) for k in keys] == [("#c9191e", "6 4"), ("#666666", "2 3")]
+    assert float(_picture(printed).get("height")) > 240
+    # A legend that does not fit one line of the chart goes on; its keys follow their lines.
+    long = series_chart([(2024, 3)], title="A", target=8, baseline=2, unit="personnes accompagnées par le dispositif",
+                        print_width_mm=120)
+    text = re.search(r'style="margin-top:-([\d.]+)mm">(.*?)</p>', long, re.S)
+    assert text.group(2).count("\n") == 2 and float(text.group(1)) > 12.9  # one item a line here
+    ys = sorted(float(k.get("y1")) for k in _picture(long).iter(f"{NS}line") if float(k.get("y1")) > 240)
+    assert len(ys) == 2 and ys[1] - ys[0] > 10
+    # Without a key, the paragraph stays under the picture; pages keep their list and keys.
+    only_unit = series_chart([(2024, 3)], title="A", unit="%", print_width_mm=120)
+    assert '<p class="cls-chart__legend" aria-hidden="true">Unité : %</p>' in only_unit
+    assert float(_picture(only_unit).get("height")) == 240
+    screen = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, unit="personnes")
+    assert '<ul class="cls-chart__legend"' in screen and "cls-chart__key--target" in screen
+
+
+def test_the_print_figures_are_placed_from_their_start_by_the_fonts_advances():
+    # An SVG text anchored in its middle costs WeasyPrint a group of its own: the print variant centres it.
+    printed = series_chart([(2024, Decimal("1234.5")), (2025, 7)], title="Montants", print_width_mm=120)
+    screen = series_chart([(2024, Decimal("1234.5")), (2025, 7)], title="Montants")
+    figures = list(_picture(printed).iter(f"{NS}text"))
+    assert [t.text for t in figures] == ["1\u00a0234,5", "7"] and all(t.get("text-anchor") == "start" for t in figures)
+    centres = {t.text: float(t.get("x")) for t in _svg(screen).iter(f"{NS}text") if t.get("text-anchor") == "middle"}
+    for t in figures:  # DejaVu Sans: digits 0.6362 em, comma and no-break space 0.3179 em; 14 units a em
+        width = sum(0.6362 if c.isdigit() else 0.3179 for c in t.text) * 14
+        assert abs(float(t.get("x")) + width / 2 - centres[t.text]) < 0.1

@@ -150,3 +150,21 @@ def test_the_fetcher_serves_the_report_fonts():
         assert response.read(4) == b"\x00\x01\x00\x00"
     finally:
         response.close()
+
+
+def test_the_collector_makes_fewer_passes_while_rendering_and_gets_its_thresholds_back(monkeypatch):
+    import gc
+
+    import weasyprint
+
+    seen = []
+    real_write_pdf = weasyprint.HTML.write_pdf
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf",
+                        lambda self, *a, **k: seen.append(gc.get_threshold()) or real_write_pdf(self, *a, **k))
+    before = gc.get_threshold()
+    assert pdf_module.html_to_pdf("<p>Texte</p>", stylesheets=["reports/report.css"]).startswith(b"%PDF")
+    assert seen == [(max(pdf_module.GC_FIRST_GENERATION_THRESHOLD, before[0]), *before[1:])]
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError), pdf_module._fewer_gc_passes():
+        raise ValueError  # a failed rendering gives them back too
+    assert gc.get_threshold() == before
