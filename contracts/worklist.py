@@ -4,8 +4,9 @@ app's source uses: the contracts an audience looks after, and the département a
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Subquery
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 
@@ -33,11 +34,20 @@ def departement_of(field: str = "pk") -> Subquery:
     return Subquery(through.order_by("delegation__departement_id").values("delegation__departement_id")[:1])
 
 
+def contract_departements():
+    """(contract id, code of its first département) of every contract with a département: what
+    `departement_of` gives one row (`worklist.contract_departements`, for the roll-up's counting statement)."""
+    return (Contract.delegations.through.objects.order_by().values("contract_id")
+            .annotate(dep=Min("delegation__departement_id")).values_list("contract_id", "dep"))
+
+
 def rollup(audience: str, field: str = "contract_id"):
     """A `Pending`'s `departement` (the code of each row's contract's first département) for the regional
     roll-up only: the délégation's list does not show it, and the menu's count never reads it (a subquery
-    spared). The work lists give it to the rows as `dep`; items read it with `departement(row)`."""
-    return departement_of(field) if audience == REGION else None
+    spared), as a function building the subquery, called only when rows are read (the roll-up's counts join
+    `contract_departements` instead). The work lists give it to the rows as `dep`; items read it with
+    `departement(row)`."""
+    return partial(departement_of, field) if audience == REGION else None
 
 
 def departement(row) -> str:

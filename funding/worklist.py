@@ -113,7 +113,7 @@ def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
 
     contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).only("nom").order_by("nom")
     return [Pending(contracts_without_dialogue(contracts, today.year), item, departement=rollup(audience, "pk"),
-                    contract_name="nom", **kind)]
+                    contract="pk", contract_name="nom", **kind)]
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

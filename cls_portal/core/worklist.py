@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from cls_portal.core.registry import Registry
+from cls_portal.core.registry import Registry, Slot
 
 DELEGATION = "delegation"
 REGION = "region"
@@ -69,11 +70,14 @@ class Pending:
     queryset: QuerySet
     item: Callable[[object], WorkItem]
     # The regional roll-up (`RollUp`), set by the regional team's sources only (the menu's count never reads
-    # it): an expression of each row's département code, given to the rows as `dep`; then what each item of
-    # the kind says (its `WorkItem`'s kind, label and rank: the roll-up counts and orders without building
+    # it): an expression of each row's département code, given to the rows as `dep` (or a function of no
+    # argument returning it, called only when rows are read), and the field holding
+    # the row's contract id (the counting statement joins it to `contract_departements`); then what each item
+    # of the kind says (its `WorkItem`'s kind, label and rank: the roll-up counts and orders without building
     # items), the field holding the contract's name (the first sort key) and the due date's field or
     # expression (the second; None when the kind has none). A kind without `departement` is read whole.
     departement: Any = None
+    contract: str = "contract_id"
     kind: str = ""
     label: str = ""
     rank: int = 50
@@ -84,6 +88,10 @@ class Pending:
 Source = Callable[[object, str, dt.date], Iterable[Pending]]
 
 sources = Registry("core.worklist.sources")
+# () -> a `values_list` queryset of (contract id, code of its first département), the département a
+# `Pending.departement` gives each row (the contracts app provides it): the roll-up's counting statement joins
+# it once instead of one subquery per kind.
+contract_departements = Slot("core.worklist.contract_departements")
 
 
 def register(source: Source) -> Source:
@@ -132,7 +140,10 @@ def items_for(user, audience: str, today: dt.date | None = None) -> list[WorkIte
 
 
 def _with_departement(p: Pending) -> QuerySet:
-    return p.queryset if p.departement is None else p.queryset.annotate(dep=p.departement)
+    """The rows of `p`, each with its département code as `dep` when `p` is rolled up."""
+    if p.departement is None:
+        return p.queryset
+    return p.queryset.annotate(dep=p.departement() if callable(p.departement) else p.departement)
 
 
 def count_for(user, audience: str, today: dt.date) -> int:
@@ -187,18 +198,26 @@ class RollUp:
         self._cells: dict[tuple[int, str], int] | None = None
 
     def _counted(self) -> dict[tuple[int, str], int]:
-        """(index of the kind in `rolled`, département code or "") -> items; one statement."""
+        """(index of the kind in `rolled`, département code or "") -> items; one statement: every kind's rows'
+        contract ids (the querysets compiled plainly: compiling a département subquery into each kind cost
+        more than the SQL), joined to their contracts' départements and counted."""
         if self._cells is None:
             self._cells = {}
             parts, params = [], []
             for i, p in enumerate(self.rolled):
-                sql, p_params = (p.queryset.order_by().annotate(_wl_dep=p.departement).values("_wl_dep")
-                                 .annotate(_wl_n=Count("pk")).values_list("_wl_dep", "_wl_n").query.sql_with_params())
-                parts.append(f"SELECT {i}, w{i}.* FROM ({sql}) w{i}")
+                sql, p_params = (p.queryset.order_by().annotate(wl_cid=F(p.contract)).values_list("wl_cid")
+                                 .query.sql_with_params())
+                parts.append(f"SELECT {i} AS wl_kind, w{i}.wl_cid FROM ({sql}) w{i}")
                 params.extend(p_params)
             if parts:
+                # The département of each (kind, contract) counted, not of each row nor of every contract.
+                dep, dep_params = (contract_departements().filter(contract_id=RawSQL("wl_g.wl_cid", []))
+                                   .values_list("dep").query.sql_with_params())
                 with connection.cursor() as cursor:
-                    cursor.execute(" UNION ALL ".join(parts), params)
+                    cursor.execute(f"SELECT wl_kind, wl_dep, SUM(wl_n) FROM (SELECT wl_kind, ({dep}) AS wl_dep, wl_n "
+                                   f"FROM (SELECT w.wl_kind, w.wl_cid, COUNT(*) AS wl_n FROM "
+                                   f"({' UNION ALL '.join(parts)}) w GROUP BY w.wl_kind, w.wl_cid) wl_g) wl_d "
+                                   f"GROUP BY wl_kind, wl_dep", [*dep_params, *params])
                     for i, dep, n in cursor.fetchall():
                         key = (i, dep or "")
                         self._cells[key] = self._cells.get(key, 0) + n
@@ -279,7 +298,7 @@ class Slices(Sequence):
         for p, n in self.segments:
             lo, hi = max(start, first), min(stop, first + n)
             if lo < hi:
-                rows = p.queryset.annotate(dep=p.departement)
+                rows = _with_departement(p)
                 if self.departement is not None:
                     rows = rows.filter(dep=self.departement) if self.departement else rows.filter(dep__isnull=True)
                 out.extend(p.item(row) for row in rows.order_by(*_order(p))[lo - first:hi - first])
