@@ -184,9 +184,11 @@ class Figure:
     hint: str = ""
 
 
-def list_url(scope: Scope, **filters) -> str:
+def list_url(scope: Scope, base: str | None = None, **filters) -> str:
+    """The contract list (`base`: its path, when the caller reversed it once for many links: a `reverse()`
+    costs more than the rest of a link) filtered on the scope and `filters`."""
     query = {**scope.params, **{k: v for k, v in filters.items() if v not in (None, "")}}
-    return reverse("regional:contracts") + "?" + urlencode(query, doseq=True)
+    return (base or reverse("regional:contracts")) + "?" + urlencode(query, doseq=True)
 
 
 def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | None = None) -> dict:
@@ -233,8 +235,9 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     qpv = qpv_coverage(scope, at)
     funding = funding_selectors.dashboard_funding(scope.contracts, day.year)
     dated = {"au": at.isoformat()} if at else {}
-    u = lambda **kw: list_url(scope, **kw)  # noqa: E731
-    ud = lambda **kw: list_url(scope, **dated, **kw)  # noqa: E731  (figures that depend on the date)
+    base = reverse("regional:contracts")  # once for the page's ~40 links
+    u = lambda **kw: list_url(scope, base, **kw)  # noqa: E731
+    ud = lambda **kw: list_url(scope, base, **dated, **kw)  # noqa: E731  (figures that depend on the date)
 
     figures = {
         "total": Figure("Contrats (toutes phases)", agg["total"], u()),
