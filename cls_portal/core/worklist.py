@@ -200,7 +200,8 @@ class RollUp:
     def _counted(self) -> dict[tuple[int, str], int]:
         """(index of the kind in `rolled`, département code or "") -> items; one statement: every kind's rows'
         contract ids (the querysets compiled plainly: compiling a département subquery into each kind cost
-        more than the SQL), joined to their contracts' départements and counted."""
+        more than the SQL), counted per kind and contract, each (kind, contract) given its contract's
+        département (`contract_departements`), then summed per kind and département."""
         if self._cells is None:
             self._cells = {}
             parts, params = [], []
@@ -218,9 +219,9 @@ class RollUp:
                                    f"FROM (SELECT w.wl_kind, w.wl_cid, COUNT(*) AS wl_n FROM "
                                    f"({' UNION ALL '.join(parts)}) w GROUP BY w.wl_kind, w.wl_cid) wl_g) wl_d "
                                    f"GROUP BY wl_kind, wl_dep", [*dep_params, *params])
-                    for i, dep, n in cursor.fetchall():
+                    for i, dep, n in cursor.fetchall():  # SUM() is a numeric on PostgreSQL: int()
                         key = (i, dep or "")
-                        self._cells[key] = self._cells.get(key, 0) + n
+                        self._cells[key] = self._cells.get(key, 0) + int(n)
         return self._cells
 
     @property
