@@ -49,14 +49,16 @@ SHEET_FIELDS = ("numero", "titre", "axe__numero", "contract__nom")
 def sheets_to_review(user, audience) -> Pending:
     fiche_url = url_maker("actions:fiche_detail")
 
+    kind = dict(kind="fiche_a_revoir", label="Fiche action à relire", rank=20)
+
     def item(f):
-        return WorkItem("fiche_a_revoir", "Fiche action à relire", _title(f), fiche_url(f.pk), f.contract_id,
-                        f.contract.nom, departement(f), f.updated_at.date(), f"Soumise le {f.updated_at:%d/%m/%Y}",
-                        fiche_id=f.pk, rank=20)
+        return WorkItem(title=_title(f), url=fiche_url(f.pk), contract_id=f.contract_id, contract=f.contract.nom,
+                        departement=departement(f), due=f.updated_at.date(),
+                        detail=f"Soumise le {f.updated_at:%d/%m/%Y}", fiche_id=f.pk, **kind)
 
     sheets = FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
     return Pending(sheets.select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item,
-                   departement=rollup(audience))
+                   departement=rollup(audience), due="updated_at", **kind)
 
 
 def sheets_sent_back(user) -> Pending:

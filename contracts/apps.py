@@ -32,3 +32,4 @@ class ContractsConfig(AppConfig):
         from . import worklist as work_items
 
         worklist.register(work_items.source)
+        worklist.contract_departements.provide(work_items.contract_departements)

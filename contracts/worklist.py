@@ -4,8 +4,9 @@ app's source uses: the contracts an audience looks after, and the département a
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Subquery
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 
@@ -33,11 +34,20 @@ def departement_of(field: str = "pk") -> Subquery:
     return Subquery(through.order_by("delegation__departement_id").values("delegation__departement_id")[:1])
 
 
+def contract_departements():
+    """(contract id, code of its first département) of every contract with a département: what
+    `departement_of` gives one row (`worklist.contract_departements`, for the roll-up's counting statement)."""
+    return (Contract.delegations.through.objects.order_by().values("contract_id")
+            .annotate(dep=Min("delegation__departement_id")).values_list("contract_id", "dep"))
+
+
 def rollup(audience: str, field: str = "contract_id"):
     """A `Pending`'s `departement` (the code of each row's contract's first département) for the regional
     roll-up only: the délégation's list does not show it, and the menu's count never reads it (a subquery
-    spared). The work lists give it to the rows as `dep`; items read it with `departement(row)`."""
-    return departement_of(field) if audience == REGION else None
+    spared), as a function building the subquery, called only when rows are read (the roll-up's counts join
+    `contract_departements` instead). The work lists give it to the rows as `dep`; items read it with
+    `departement(row)`."""
+    return partial(departement_of, field) if audience == REGION else None
 
 
 def departement(row) -> str:
@@ -52,14 +62,17 @@ def _transition_label(name) -> str:
 def proposals_to_decide(user, audience) -> Pending:
     contract_url = url_maker("contracts:detail")
 
+    kind = dict(kind="proposition_a_decider", label="Changement de phase à décider", rank=10)
+
     def item(p):
         who = p.proposed_by.get_full_name() or str(p.proposed_by) if p.proposed_by else ""
-        return WorkItem("proposition_a_decider", "Changement de phase à décider", _transition_label(p.transition),
-                        contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, departement(p),
-                        p.proposed_at.date(), f"Proposé par {who}" if who else "", rank=10)
+        return WorkItem(title=_transition_label(p.transition), url=contract_url(p.contract_id) + "#cycle",
+                        contract_id=p.contract_id, contract=p.contract.nom, departement=departement(p),
+                        due=p.proposed_at.date(), detail=f"Proposé par {who}" if who else "", **kind)
 
     qs = TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
-    return Pending(qs.select_related("contract", "proposed_by"), item, departement=rollup(audience))
+    return Pending(qs.select_related("contract", "proposed_by"), item, departement=rollup(audience),
+                   due="proposed_at", **kind)
 
 
 def proposals_refused(user) -> Pending:
@@ -83,14 +96,17 @@ def proposals_refused(user) -> Pending:
 def steps_overdue(user, audience, today) -> Pending:
     retroplanning_url = url_maker("contracts:retroplanning")
 
+    kind = dict(kind="etape_en_retard", label="Étape en retard", rank=60)
+
     def item(s):
-        return WorkItem("etape_en_retard", "Étape en retard", s.titre, retroplanning_url(s.contract_id), s.contract_id,
-                        s.contract.nom, departement(s), s.date_prevue, f"Prévue le {s.date_prevue:%d/%m/%Y}", rank=60)
+        return WorkItem(title=s.titre, url=retroplanning_url(s.contract_id), contract_id=s.contract_id,
+                        contract=s.contract.nom, departement=departement(s), due=s.date_prevue,
+                        detail=f"Prévue le {s.date_prevue:%d/%m/%Y}", **kind)
 
     steps = (Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS), date_prevue__lt=today)
              .exclude(statut=StepStatus.REALISEE))
     return Pending(steps.select_related("contract").only("titre", "date_prevue", "contract__nom")
-                   .order_by("date_prevue", "id"), item, departement=rollup(audience))
+                   .order_by("date_prevue", "id"), item, departement=rollup(audience), due="date_prevue", **kind)
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

@@ -22,14 +22,16 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
         return []
     detail_url = url_maker("diagnostics:detail")
 
+    rank = 20 if statut == Statut.SOUMIS else 10
+
     def item(d):
         detail = (f"Soumis le {d.soumis_le:%d/%m/%Y}" if statut == Statut.SOUMIS and d.soumis_le
                   else d.commentaire_revue)
         return WorkItem(kind, label, f"Diagnostic local de santé (version {d.numero})",
                         detail_url(d.pk), d.contract_id, d.contract.nom, departement(d),
-                        d.soumis_le.date() if d.soumis_le else None, detail,
-                        rank=20 if statut == Statut.SOUMIS else 10)
+                        d.soumis_le.date() if d.soumis_le else None, detail, rank=rank)
 
     diagnostics = Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
     return [Pending(diagnostics.select_related("contract").only("numero", "soumis_le", "commentaire_revue",
-                                                                "contract__nom"), item, departement=rollup(audience))]
+                                                                "contract__nom"), item, departement=rollup(audience),
+                    kind=kind, label=label, rank=rank, due="soumis_le")]

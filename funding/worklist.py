@@ -36,11 +36,12 @@ def _years(user, audience):
             .order_by("contract__nom", "annee"))
 
 
-def _item(kind, label, url, detail, since=None):
+def _pending(rows, audience, kind, label, url, detail, since=None, due=None) -> Pending:
+    """One kind of year to handle (`since`: the item's date, from the row's field `due`)."""
     def item(a):
         return WorkItem(kind, label, f"Poste de coordination {a.annee}", url(a), a.contract_id, a.contract.nom,
                         departement(a), since(a) if since else None, detail(a), rank=35)
-    return item
+    return Pending(rows, item, departement=rollup(audience), kind=kind, label=label, rank=35, due=due)
 
 
 def years_to_handle(user, audience) -> list[Pending]:
@@ -58,29 +59,27 @@ def years_to_handle(user, audience) -> list[Pending]:
             return year_page
         step_url = url_maker(f"funding:{step}")
         return lambda a: step_url(a.pk)
-    asked = _item("financement_a_instruire", "Demande de financement à instruire",
-                  year_page,
-                  lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}", lambda a: a.deposee_le.date())
-    to_decide = _item("financement_a_decider", "Demande de financement à décider",
-                      act("year_decide"),
-                      lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
-                      lambda a: a.instruite_le.date() if a.instruite_le else None)
-    payment = _item("versement_du", "Versement à enregistrer", act("year_payment"),
-                    lambda a: f"Reste à verser : {format_euros(a.montant_accorde - a.total_verse)}")
-    check = _item("bilan_a_verifier", "Bilan financier à vérifier",
-                  act("year_statement"),
-                  lambda a: "Bilan saisi par le coordinateur" + (
-                      f", à reverser : {format_euros(a.montant_a_reverser)}" if a.montant_a_reverser else ""))
     by_coordinator = BilanFinancier.objects.filter(
         annee=OuterRef("pk"),
         recorded_by__in=Contract.coordinators.through.objects.filter(contract_id=OuterRef(OuterRef("contract_id")))
         .values("user_id"))
     return [
-        Pending(years.filter(statut=Statut.DEPOSEE), asked, departement=rollup(audience)),
-        Pending(years.filter(statut=Statut.EN_INSTRUCTION), to_decide, departement=rollup(audience)),
-        Pending(years.filter(statut=Statut.DECIDEE, montant_accorde__isnull=False,
-                             total_verse__lt=F("montant_accorde")), payment, departement=rollup(audience)),
-        Pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), check, departement=rollup(audience)),
+        _pending(years.filter(statut=Statut.DEPOSEE), audience, "financement_a_instruire",
+                 "Demande de financement à instruire", year_page,
+                 lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}", lambda a: a.deposee_le.date(),
+                 due="deposee_le"),
+        _pending(years.filter(statut=Statut.EN_INSTRUCTION), audience, "financement_a_decider",
+                 "Demande de financement à décider", act("year_decide"),
+                 lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
+                 lambda a: a.instruite_le.date() if a.instruite_le else None, due="instruite_le"),
+        _pending(years.filter(statut=Statut.DECIDEE, montant_accorde__isnull=False,
+                              total_verse__lt=F("montant_accorde")), audience, "versement_du",
+                 "Versement à enregistrer", act("year_payment"),
+                 lambda a: f"Reste à verser : {format_euros(a.montant_accorde - a.total_verse)}"),
+        _pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), audience, "bilan_a_verifier",
+                 "Bilan financier à vérifier", act("year_statement"),
+                 lambda a: "Bilan saisi par le coordinateur" + (
+                     f", à reverser : {format_euros(a.montant_a_reverser)}" if a.montant_a_reverser else "")),
     ]
 
 
@@ -105,14 +104,16 @@ def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
     # The délégation records the dialogue; the coordinator and the region see it on the funding page.
     url = url_maker("funding:dialogue") if audience == DELEGATION else _contract_url_maker()
 
+    kind = dict(kind="dialogue_a_tenir", label=f"Dialogue de gestion {today.year} à tenir", rank=45)
+
     def item(c):
-        return WorkItem("dialogue_a_tenir", f"Dialogue de gestion {today.year} à tenir",
-                        f"Dialogue de gestion {today.year}", url(c.pk), c.pk, c.nom,
-                        departement(c), deadline, f"Échéance du {deadline:%d/%m/%Y} passée", rank=45)
+        return WorkItem(title=f"Dialogue de gestion {today.year}", url=url(c.pk), contract_id=c.pk,
+                        contract=c.nom, departement=departement(c), due=deadline,
+                        detail=f"Échéance du {deadline:%d/%m/%Y} passée", **kind)
 
     contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).only("nom").order_by("nom")
     return [Pending(contracts_without_dialogue(contracts, today.year), item, departement=rollup(audience, "pk"),
-                    contract="pk", contract_name="nom")]
+                    contract="pk", contract_name="nom", **kind)]
 
 
 def source(user, audience: str, today: dt.date) -> list[Pending]:

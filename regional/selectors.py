@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from actions.models import Axe, ChampAction, FicheAction, Indicateur, ValeurIndicateur
 from cls_portal.accounts.models import Role
-from cls_portal.core.worklist import Summary
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
 from contracts.models import QPV, Contract
@@ -185,9 +184,11 @@ class Figure:
     hint: str = ""
 
 
-def list_url(scope: Scope, **filters) -> str:
+def list_url(scope: Scope, base: str | None = None, **filters) -> str:
+    """The contract list (`base`: its path, when the caller reversed it once for many links: a `reverse()`
+    costs more than the rest of a link) filtered on the scope and `filters`."""
     query = {**scope.params, **{k: v for k, v in filters.items() if v not in (None, "")}}
-    return reverse("regional:contracts") + "?" + urlencode(query, doseq=True)
+    return (base or reverse("regional:contracts")) + "?" + urlencode(query, doseq=True)
 
 
 def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | None = None) -> dict:
@@ -234,8 +235,9 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     qpv = qpv_coverage(scope, at)
     funding = funding_selectors.dashboard_funding(scope.contracts, day.year)
     dated = {"au": at.isoformat()} if at else {}
-    u = lambda **kw: list_url(scope, **kw)  # noqa: E731
-    ud = lambda **kw: list_url(scope, **dated, **kw)  # noqa: E731  (figures that depend on the date)
+    base = reverse("regional:contracts")  # once for the page's ~40 links
+    u = lambda **kw: list_url(scope, base, **kw)  # noqa: E731
+    ud = lambda **kw: list_url(scope, base, **dated, **kw)  # noqa: E731  (figures that depend on the date)
 
     figures = {
         "total": Figure("Contrats (toutes phases)", agg["total"], u()),
@@ -346,32 +348,33 @@ def value_years(indicateurs) -> list[int]:
                       .values_list("annee", flat=True).distinct()))
 
 
-WORK_SHOWN = 10  # items of one kind shown per département on the regional view; the rest on the work list
+NO_DEPARTEMENT = "aucun"  # the work list's filter value for the items of contracts without a département
 
 
-def work_by_departement(summary: Summary) -> tuple[list[dict], list]:
-    """The regional team's work list (`worklist.summary_for`, `WORK_SHOWN` items a group) rolled up by
-    département, each with its items grouped by what to do (the first `WORK_SHOWN` of a group listed, with the
-    group's count: a large région has thousands of items, which the paginated work list shows), and the report
-    campaigns in progress apart. One query (the départements' names)."""
-    per_dep: dict[str, list] = {}
-    for group in summary.groups:
-        per_dep.setdefault(group.departement, []).append(group)
-    names = dict(Departement.objects.filter(code__in=[c for c in per_dep if c]).values_list("code", "nom"))
-    rows = [{"code": code, "nom": names.get(code, "Sans département"), "count": sum(g.count for g in groups),
-             "groups": [{"label": g.label, "kind": g.kind, "count": g.count, "items": g.items,
-                         "more": max(g.count - WORK_SHOWN, 0)} for g in groups]}
-            for code, groups in per_dep.items()]
-    return rows, summary.whole
-
-
-def work_filtered(items, *, departement: str = "", kind: str = "") -> list:
-    """The regional team's pending items of one département and one kind (both optional), campaigns aside."""
-    return [i for i in items if i.kind != "campagne_en_cours" and (not departement or i.departement == departement)
-            and (not kind or i.kind == kind)]
-
-
-def work_departement_names(codes) -> list[tuple[str, str]]:
-    """(code, « Calvados (14) ») of the départements of the work list, « Sans département » for items without."""
+def work_table(rollup) -> dict:
+    """The regional view's steering table of the work list (`worklist.RollUp`): one row per département with
+    items (« Sans département » last), one column per kind with items (in the list's order) and the total,
+    each number linking to the work list filtered on its cell. Counts only (one statement, no item read),
+    plus one query: the départements' names."""
+    cells, kinds = rollup.cells, rollup.kinds
+    codes = sorted({dep for _, dep in cells}, key=lambda c: (c == "", c))
     names = dict(Departement.objects.filter(code__in=[c for c in codes if c]).values_list("code", "nom"))
-    return [(c, f"{names[c]} ({c})" if c in names else "Sans département") for c in sorted(codes)]
+    base = reverse("regional:work")
+    rows = []
+    for code in codes:
+        value = code or NO_DEPARTEMENT
+        nom = names.get(code, "Sans département") if code else "Sans département"
+        row_cells = [{"count": cells.get((k.kind, code), 0), "label": k.label,
+                      "url": f"{base}?{urlencode({'departement': value, 'quoi': k.kind})}"} for k in kinds]
+        rows.append({"code": code, "nom": f"{nom} ({code})" if code in names else nom, "cells": row_cells,
+                     "count": sum(c["count"] for c in row_cells),
+                     "url": f"{base}?{urlencode({'departement': value})}"})
+    return {"kinds": kinds, "rows": rows}
+
+
+def work_departement_choices(rollup) -> list[tuple[str, str]]:
+    """The work list's département filter: (code, « Calvados (14) ») of the départements with items, and
+    « Sans département » (`NO_DEPARTEMENT`) when contracts without one have some. One query."""
+    codes = sorted({dep for _, dep in rollup.cells}, key=lambda c: (c == "", c))
+    names = dict(Departement.objects.filter(code__in=[c for c in codes if c]).values_list("code", "nom"))
+    return [(c, f"{names[c]} ({c})") if c in names else (c or NO_DEPARTEMENT, "Sans département") for c in codes]

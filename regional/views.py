@@ -28,13 +28,17 @@ def dashboard(request):
     at = date_form.day() if date_form.is_bound else None
     data = selectors.dashboard_data(scope, at=at)
     cov = data["coverage"]
-    work = (worklist.summary_for(request.user, worklist.REGION, timezone.localdate(), shown=selectors.WORK_SHOWN)
-            if request.user.has_role(Role.REGION) else worklist.Summary(0, [], []))
-    work_departements, work_campaigns = selectors.work_by_departement(work)
+    show_work = request.user.has_role(Role.REGION)
+    if show_work:
+        work = worklist.RollUp(request.user, worklist.REGION, timezone.localdate())
+        work_campaigns, work_table = work.whole(), selectors.work_table(work)
+        work_count = work.count + len(work_campaigns)
+    else:
+        work_campaigns, work_table, work_count = [], None, 0
     return render(request, "regional/dashboard.html", {
-        **data, "scope": scope, "date_form": date_form, "show_work": request.user.has_role(Role.REGION),
-        "work_count": work.count, "show_qpv_link": permissions.can_manage_qpv(request.user)[0],
-        "work_departements": work_departements, "work_campaigns": work_campaigns,
+        **data, "scope": scope, "date_form": date_form, "show_work": show_work,
+        "work_count": work_count, "show_qpv_link": permissions.can_manage_qpv(request.user)[0],
+        "work_table": work_table, "work_campaigns": work_campaigns,
         "coverage_chart": charts.bar_chart(
             [(d.nom, (d.share or 0) * 100) for d in cov.departements], unit="%", decimals=1,
             title=f"Part de la population couverte par un CLS actif, par département — {scope.label}"
@@ -52,23 +56,32 @@ WORK_PAGE_SIZE = 50
 
 
 def work_list(request):
-    """Everything that waits for the regional team, by département and kind, 50 a page (the regional view
-    lists the first items of each kind and links here)."""
+    """Everything that waits for the regional team in its départements (campaigns aside, on the regional
+    view), filtered by département and kind, 50 a page: counted per kind and département in one statement,
+    and only the page's rows read (SQL OFFSET/LIMIT, one query per kind the page shows)."""
     require(permissions.can_view_dashboard(request.user))
     require(permissions.can_view_work(request.user))
-    items = [i for i in worklist.items_for(request.user, worklist.REGION, timezone.localdate())
-             if i.kind != "campagne_en_cours"]
-    departements = dict(selectors.work_departement_names({i.departement for i in items}))
-    kinds = {i.kind: i.label for i in sorted(items, key=lambda i: i.rank)}
-    form = forms.WorkFilterForm(request.GET or None, departements=sorted(departements.items()),
-                                kinds=list(kinds.items()))
+    work = worklist.RollUp(request.user, worklist.REGION, timezone.localdate())
+    departements = selectors.work_departement_choices(work)
+    kinds = [(k.kind, k.label) for k in work.kinds]
+    form = forms.WorkFilterForm(request.GET or None, departements=departements, kinds=kinds)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    shown = selectors.work_filtered(items, departement=data.get("departement", ""), kind=data.get("quoi", ""))
+    departement = data.get("departement") or None
+    shown = work.items(departement=None if departement is None else
+                       "" if departement == selectors.NO_DEPARTEMENT else departement, kind=data.get("quoi", ""))
     page = Paginator(shown, WORK_PAGE_SIZE).get_page(request.GET.get("page"))
-    what = " — ".join(x for x in (kinds.get(data.get("quoi", "")), departements.get(data.get("departement", "")))
+    per_kind = shown.counts()
+    groups: list[dict] = []  # the page's items under their kind's heading
+    for i, item in enumerate(page.object_list, start=page.start_index() - 1):
+        if not groups or groups[-1]["kind"] != item.kind:
+            start, count = per_kind[item.kind]
+            groups.append({"kind": item.kind, "label": item.label, "count": count, "continued": i > start,
+                           "items": []})
+        groups[-1]["items"].append(item)
+    what = " — ".join(x for x in (dict(kinds).get(data.get("quoi", "")), dict(departements).get(departement))
                       if x)
     return render(request, "regional/work_list.html", {
-        "form": form, "page_obj": page, "count": len(shown), "filtered": bool(what),
+        "form": form, "page_obj": page, "groups": groups, "count": page.paginator.count, "filtered": bool(what),
         "title": "À traiter dans vos départements" + (f" — {what}" if what else ""),
         "breadcrumbs": [("Vue régionale", reverse("regional:dashboard") + "#a-traiter"), ("À traiter", None)],
     })

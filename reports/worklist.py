@@ -27,15 +27,18 @@ def ready_to_publish(user, audience) -> Pending:
     published_since = same.filter(published=True, requested_at__gte=OuterRef("requested_at"))
     detail_url = url_maker("reports:detail")
 
+    kind = dict(kind="rapport_a_publier", label="Rapport prêt à publier", rank=50)
+
     def item(r):
-        return WorkItem("rapport_a_publier", "Rapport prêt à publier", f"{r.get_kind_display()} {r.year}",
-                        detail_url(r.pk), r.contract_id, r.contract.nom, departement(r),
-                        r.finished_at.date() if r.finished_at else None, rank=50)
+        return WorkItem(title=f"{r.get_kind_display()} {r.year}", url=detail_url(r.pk), contract_id=r.contract_id,
+                        contract=r.contract.nom, departement=departement(r),
+                        due=r.finished_at.date() if r.finished_at else None, **kind)
 
     ready = (Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
              .exclude(Exists(newer_ready)).exclude(Exists(published_since)))
     return Pending(ready.select_related("contract").only("kind", "year", "finished_at", "contract__nom")
-                   .order_by("contract__nom", "-year"), item, departement=rollup(audience))
+                   .order_by("contract__nom", "-year"), item, departement=rollup(audience), due="finished_at",
+                   **kind)
 
 
 def campaigns_running(user) -> Pending:

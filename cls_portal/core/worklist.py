@@ -17,23 +17,25 @@ and the function that turns one of its rows into one item. The landing pages eva
 query each); the menu counts every queryset's rows in a single SQL statement. Both read the same querysets,
 so the count and the list cannot disagree.
 
-A roll-up page (the regional view) shows only the first items of each kind per département with the kind's
-count: `summary_for` counts them in SQL and reads only the items of the first contracts of each département,
-instead of building every item to count them.
+The regional team's pages roll its items up by département (`RollUp`): the regional view shows only how many
+items of each kind wait in each département, counted in one SQL statement, and its work list reads one page of
+items at a time in SQL, instead of building every item of the région.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.urls import reverse
 
-from cls_portal.core.registry import Registry
+from cls_portal.core.registry import Registry, Slot
 
 DELEGATION = "delegation"
 REGION = "region"
@@ -67,18 +69,29 @@ class Pending:
 
     queryset: QuerySet
     item: Callable[[object], WorkItem]
-    # The regional roll-up: an expression of each row's département code, given to the rows as `dep` (set by
-    # the regional team's sources only; the menu's count never reads it). `summary_for` reads the rows of a
-    # kind without one whole (report campaigns: few); it ranks the others by the field holding their
-    # contract's id and the one holding its name (the first sort key).
+    # The regional roll-up (`RollUp`), set by the regional team's sources only (the menu's count never reads
+    # it): an expression of each row's département code, given to the rows as `dep` (or a function of no
+    # argument returning it, called only when rows are read), and the field holding
+    # the row's contract id (the counting statement joins it to `contract_departements`); then what each item
+    # of the kind says (its `WorkItem`'s kind, label and rank: the roll-up counts and orders without building
+    # items), the field holding the contract's name (the first sort key) and the due date's field or
+    # expression (the second; None when the kind has none). A kind without `departement` is read whole.
     departement: Any = None
     contract: str = "contract_id"
+    kind: str = ""
+    label: str = ""
+    rank: int = 50
     contract_name: str = "contract__nom"
+    due: Any = None
 
 
 Source = Callable[[object, str, dt.date], Iterable[Pending]]
 
 sources = Registry("core.worklist.sources")
+# () -> a `values_list` queryset of (contract id, code of its first département), the département a
+# `Pending.departement` gives each row (the contracts app provides it): the roll-up's counting statement joins
+# it once instead of one subquery per kind.
+contract_departements = Slot("core.worklist.contract_departements")
 
 
 def register(source: Source) -> Source:
@@ -127,7 +140,10 @@ def items_for(user, audience: str, today: dt.date | None = None) -> list[WorkIte
 
 
 def _with_departement(p: Pending) -> QuerySet:
-    return p.queryset if p.departement is None else p.queryset.annotate(dep=p.departement)
+    """The rows of `p`, each with its département code as `dep` when `p` is rolled up."""
+    if p.departement is None:
+        return p.queryset
+    return p.queryset.annotate(dep=p.departement() if callable(p.departement) else p.departement)
 
 
 def count_for(user, audience: str, today: dt.date) -> int:
@@ -150,85 +166,145 @@ def count_for(user, audience: str, today: dt.date) -> int:
         return cursor.fetchone()[0]
 
 
-@dataclass
-class Group:
-    """The items of one kind in one département: how many, and the first `shown` of them."""
+@dataclass(frozen=True)
+class Kind:
+    """A kind of item of a roll-up: what its items say (`WorkItem.kind`, `label`, `rank`)."""
 
-    departement: str
-    label: str
     kind: str
+    label: str
     rank: int
-    count: int
-    items: list[WorkItem]
 
 
-@dataclass
-class Summary:
-    count: int  # every item, as `count_for`
-    groups: list[Group]  # by département code, then as `by_kind` orders them
-    whole: list[WorkItem]  # the items of the kinds read whole (no département roll-up), sorted
+def _order(p: Pending) -> list:
+    """The rows of a rolled-up kind in the roll-up's order: contract name case-insensitively, due date (none
+    last), pk; deterministic, so SQL pages never repeat nor skip a row."""
+    name = Lower(p.contract_name)
+    due = [] if p.due is None else [(F(p.due) if isinstance(p.due, str) else p.due).asc(nulls_last=True)]
+    return [name.asc(), *due, "pk"]
 
 
-def summary_for(user, audience: str, today: dt.date | None = None, *, shown: int) -> Summary:
-    """The work list rolled up by département and kind: each group's count and its first `shown` items in the
-    order of `items_for` (the items a slice of `items_for` would give). One query counts every kind's items per
-    contract (with the contract's name and département); then each kind reads only the items of the contracts
-    that can hold the group's first `shown`: the first contracts by name (the first sort key) until `shown`
-    items are before the next name. The count is remembered for the menu (`count_for`)."""
-    today = today or dt.date.today()
-    pendings = pending_for(user, audience, today)
-    rolled = [p for p in pendings if p.departement is not None]
-    # (kind, département) -> [(lower-cased name, contract id, items)]
-    per_group: dict[tuple[int, str], list[tuple[str, int, int]]] = {}
-    departements: dict[int, str | None] = {}  # contract id -> its département: the rows read get it from here
-    if rolled:
-        parts, params = [], []
-        for i, p in enumerate(rolled):
-            sql, p_params = (p.queryset.order_by().annotate(_wl_dep=p.departement)
-                             .values(p.contract, p.contract_name, "_wl_dep").annotate(_wl_n=Count("pk"))
-                             .values_list(p.contract, p.contract_name, "_wl_dep", "_wl_n").query.sql_with_params())
-            parts.append(f"SELECT {i}, w{i}.* FROM ({sql}) w{i}")
-            params.extend(p_params)
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for i, contract_id, name, dep, n in cursor.fetchall():
-                per_group.setdefault((i, dep or ""), []).append((name.lower(), contract_id, n))
-                departements[contract_id] = dep
-    total = 0
-    counts: dict[tuple[int, str], int] = {}
-    needed: dict[int, set] = {}
-    for (i, dep), contracts in per_group.items():
-        contracts.sort()
-        before, name_before = 0, None
-        for name, contract_id, n in contracts:
-            if name != name_before and before >= shown:
-                break
-            needed.setdefault(i, set()).add(contract_id)
-            before, name_before = before + n, name
-        counts[(i, dep)] = sum(n for _, _, n in contracts)
-        total += counts[(i, dep)]
-    groups: dict[tuple[str, str], Group] = {}
-    for i, p in enumerate(rolled):
-        # `or [0]`: a kind with nothing still reads its (empty) query, so the page's query count is constant.
-        rows = list(p.queryset.filter(**{f"{p.contract}__in": sorted(needed.get(i, ())) or [0]}))
-        for row in rows:
-            row.dep = departements[getattr(row, p.contract)]
-        items = [p.item(row) for row in rows]
-        for item in items:
-            key = (item.departement, item.label)
-            if key not in groups:
-                groups[key] = Group(item.departement, item.label, item.kind, item.rank, 0, [])
-            groups[key].items.append(item)
-        for dep in {item.departement for item in items}:  # a kind's items share one label: its group's
-            groups[(dep, items[0].label)].count += counts[(i, dep)]
-    for group in groups.values():
-        group.items = sorted(group.items, key=lambda i: i.sort_key)[:shown]
-    whole = sorted((p.item(row) for p in pendings if p.departement is None for row in p.queryset),
-                   key=lambda i: i.sort_key)
-    total += len(whole)
-    user.__dict__.setdefault("_worklist_counts", {})[(audience, today)] = total
-    ordered = sorted(groups.values(), key=lambda g: (g.departement, g.rank, g.items[0].sort_key))
-    return Summary(total, ordered, whole)
+class RollUp:
+    """The work list of an audience whose sources roll their items up by département (the regional team):
+    one SQL statement counts the items of each kind per département (`cells`), and `items()` reads a slice of
+    the list in SQL (OFFSET/LIMIT), one query per kind the slice overlaps. The kinds without a roll-up (report
+    campaigns: few) are read whole by `whole()`. Order: kinds by rank then label (a kind's items come from one
+    `Pending`, which declares its kind, label, rank and due date), then `_order`."""
+
+    def __init__(self, user, audience: str, today: dt.date | None = None):
+        self.user, self.audience, self.today = user, audience, today or dt.date.today()
+        pendings = pending_for(user, audience, self.today)
+        self.rolled = sorted((p for p in pendings if p.departement is not None), key=lambda p: (p.rank, p.label))
+        self.others = [p for p in pendings if p.departement is None]
+        self._cells: dict[tuple[int, str], int] | None = None
+
+    def _counted(self) -> dict[tuple[int, str], int]:
+        """(index of the kind in `rolled`, département code or "") -> items; one statement: every kind's rows'
+        contract ids (the querysets compiled plainly: compiling a département subquery into each kind cost
+        more than the SQL), counted per kind and contract, each (kind, contract) given its contract's
+        département (`contract_departements`), then summed per kind and département."""
+        if self._cells is None:
+            self._cells = {}
+            parts, params = [], []
+            for i, p in enumerate(self.rolled):
+                sql, p_params = (p.queryset.order_by().annotate(wl_cid=F(p.contract)).values_list("wl_cid")
+                                 .query.sql_with_params())
+                parts.append(f"SELECT {i} AS wl_kind, w{i}.wl_cid FROM ({sql}) w{i}")
+                params.extend(p_params)
+            if parts:
+                # The département of each (kind, contract) counted, not of each row nor of every contract.
+                dep, dep_params = (contract_departements().filter(contract_id=RawSQL("wl_g.wl_cid", []))
+                                   .values_list("dep").query.sql_with_params())
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT wl_kind, wl_dep, SUM(wl_n) FROM (SELECT wl_kind, ({dep}) AS wl_dep, wl_n "
+                                   f"FROM (SELECT w.wl_kind, w.wl_cid, COUNT(*) AS wl_n FROM "
+                                   f"({' UNION ALL '.join(parts)}) w GROUP BY w.wl_kind, w.wl_cid) wl_g) wl_d "
+                                   f"GROUP BY wl_kind, wl_dep", [*dep_params, *params])
+                    for i, dep, n in cursor.fetchall():  # SUM() is a numeric on PostgreSQL: int()
+                        key = (i, dep or "")
+                        self._cells[key] = self._cells.get(key, 0) + int(n)
+        return self._cells
+
+    @property
+    def kinds(self) -> list[Kind]:
+        """The rolled-up kinds with at least one item, in the list's order."""
+        counted = {i for i, _ in self._counted()}
+        seen: dict[str, Kind] = {}
+        for i, p in enumerate(self.rolled):
+            if i in counted:
+                seen.setdefault(p.kind, Kind(p.kind, p.label, p.rank))
+        return list(seen.values())
+
+    @property
+    def cells(self) -> dict[tuple[str, str], int]:
+        """(kind, département code or "" for none) -> number of items, the cells with items only."""
+        out: dict[tuple[str, str], int] = {}
+        for (i, dep), n in self._counted().items():
+            key = (self.rolled[i].kind, dep)
+            out[key] = out.get(key, 0) + n
+        return out
+
+    @property
+    def count(self) -> int:
+        """The rolled-up items (not those read whole)."""
+        return sum(self._counted().values())
+
+    def whole(self) -> list[WorkItem]:
+        """The items of the kinds without a roll-up, sorted; remembers the whole count for the menu
+        (`count_for`), which then reads nothing."""
+        items = sorted((p.item(row) for p in self.others for row in p.queryset), key=lambda i: i.sort_key)
+        counts = self.user.__dict__.setdefault("_worklist_counts", {})
+        counts[(self.audience, self.today)] = self.count + len(items)
+        return items
+
+    def items(self, *, departement: str | None = None, kind: str = "") -> Slices:
+        """The rolled-up items of one département ("" for those without; None: every one) and one kind ("":
+        every one), as a sequence sized from the counts and sliced in SQL (for `Paginator`)."""
+        segments = [(p, sum(n for (j, dep), n in self._counted().items()
+                            if j == i and (departement is None or dep == departement)))
+                    for i, p in enumerate(self.rolled) if not kind or p.kind == kind]
+        return Slices([(p, n) for p, n in segments if n], departement)
+
+
+class Slices(Sequence):
+    """A roll-up's items, kind after kind (each `(Pending, its number of items)`): its length is the sum of
+    the counts; a slice reads, for each kind it overlaps, only its rows (OFFSET/LIMIT), one query a kind."""
+
+    def __init__(self, segments: list[tuple[Pending, int]], departement: str | None):
+        self.segments, self.departement = segments, departement
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self.segments)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """kind -> (position of its first item in the sequence, its number of items)."""
+        out: dict[str, tuple[int, int]] = {}
+        first = 0
+        for p, n in self.segments:
+            start, count = out.get(p.kind, (first, 0))
+            out[p.kind] = (start, count + n)
+            first += n
+        return out
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            items = self[index:index + 1] if index >= 0 else self[len(self) + index:len(self) + index + 1]
+            if not items:
+                raise IndexError(index)
+            return items[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("step")
+        out: list[WorkItem] = []
+        first = 0  # the position of the segment's first item in the whole list
+        for p, n in self.segments:
+            lo, hi = max(start, first), min(stop, first + n)
+            if lo < hi:
+                rows = _with_departement(p)
+                if self.departement is not None:
+                    rows = rows.filter(dep=self.departement) if self.departement else rows.filter(dep__isnull=True)
+                out.extend(p.item(row) for row in rows.order_by(*_order(p))[lo - first:hi - first])
+            first += n
+        return out
 
 
 def by_kind(items: Iterable[WorkItem]) -> list[tuple[str, list[WorkItem]]]:
