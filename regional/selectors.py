@@ -7,22 +7,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     Exists,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -310,17 +307,25 @@ def q_contract_in_champ(champ_id) -> Q:
 
 def fiches_by_champ(scope: Scope) -> list[Figure]:
     """Sheets of the scope's contracts per field of action (a sheet counts in each of its fields, once in
-    each), each linking to the sheet list filtered by that field. One query."""
-    fiches = FicheAction.objects.filter(contract__in=scope.contracts.values("pk"))
-    on_sheet = FicheAction.champs.through.objects.filter(champaction_id=OuterRef(OuterRef("pk"))).values(
-        "ficheaction_id")
-    on_axe = Axe.champs.through.objects.filter(champaction_id=OuterRef(OuterRef("pk"))).values("axe_id")
-    count = (fiches.filter(Q(pk__in=on_sheet) | Q(axe_id__in=on_axe)).order_by()
-             .annotate(n=Func(F("pk"), function="COUNT")).values("n"))
-    rows = ChampAction.objects.annotate(n=Coalesce(Subquery(count, output_field=IntegerField()), 0)).order_by(
-        "ordre", "libelle")
+    each), each linking to the sheet list filtered by that field. One query: the (field, sheet) pairs set on the
+    sheet or on its axe, deduplicated by a UNION, counted per field and joined to the fields' list. (A count per
+    field through two correlated IN subqueries took 7.4 ms of PostgreSQL at 1 255 contracts, the pairs 2 ms.)"""
+    contracts = scope.contracts.order_by().values("pk")
+    on_sheet = (FicheAction.champs.through.objects.filter(ficheaction__contract__in=contracts).order_by()
+                .values_list("champaction_id", "ficheaction_id"))
+    on_axe = (FicheAction.objects.filter(contract__in=contracts, axe__champs__isnull=False).order_by()
+              .values_list("axe__champs", "pk"))
+    pairs, params = on_sheet.union(on_axe).query.sql_with_params()  # UNION: each (field, sheet) once
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.{q('id')}, c.{q('libelle')}, c.{q('actif')}, COALESCE(p.n, 0) "
+            f"FROM {q(ChampAction._meta.db_table)} c LEFT JOIN (SELECT u.{q('champaction_id')} AS champ, COUNT(*) AS n "
+            f"FROM ({pairs}) u GROUP BY u.{q('champaction_id')}) p ON p.champ = c.{q('id')} "
+            f"ORDER BY c.{q('ordre')}, c.{q('libelle')}", params)
+        rows = cursor.fetchall()
     base = reverse("regional:fiches") + "?" + urlencode({**scope.params}, doseq=True)
-    return [Figure(c.libelle, c.n, f"{base}&champ={c.pk}") for c in rows if c.actif or c.n]
+    return [Figure(libelle, int(n), f"{base}&champ={pk}") for pk, libelle, actif, n in rows if actif or n]
 
 
 def champs_with_counts() -> list[ChampAction]:
