@@ -329,3 +329,6 @@ current_version  # resources: the latest version, kept by the services, read by 
 my_invitation  # network/views.py event_list: read by network/_event_rows.html
 empty_label  # actions/forms.py: set on the resource field, read by Django's ModelChoiceField
 quoi  # regional/forms.py WorkFilterForm: a filter read as cleaned_data["quoi"] (the kind of item)
+
+# --- Reports leave out sheets abandoned before their validation: the flag is read by the ORM by string ----------
+abandonnee_apres_validation  # unused variable (actions/models.py:106), read in actions.permissions.reported_plan_scope
