@@ -400,9 +400,7 @@ def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
         if name == "soumettre":
             fiche.nb_soumissions += 1
         elif name == "abandonner":
-            # The row is locked and not saved yet: it still holds the status the sheet is abandoned from.
-            before = FicheAction.objects.filter(pk=fiche.pk).values_list("statut", flat=True).get()
-            fiche.abandonnee_apres_validation = before in VALIDATED_STATUSES
+            fiche.abandonnee_apres_validation = ctx.source in VALIDATED_STATUSES
 
     fiche = FICHES.fire(transition, pk=fiche_id, actor=actor, comment=ctx_comment, apply=apply,
                         history_comment=commentaire)

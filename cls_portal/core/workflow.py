@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import models, transaction
@@ -38,13 +38,15 @@ SYSTEM = "systeme"  # a transition a background job fires (no user)
 
 @dataclass(frozen=True)
 class Context:
-    """What guards may look at besides the object: who acts (and as what), when, with which comment."""
+    """What guards may look at besides the object: who acts (and as what), when, with which comment; and, for
+    the caller's `apply`, the state the object leaves (`source`, set by `fire`)."""
 
     actor: Any = None
     today: dt.date | None = None
     comment: str = ""
     roles: frozenset = frozenset()
     extra: dict = field(default_factory=dict)
+    source: Any = None
 
     def acts_as(self, role: str) -> bool:
         return role in self.roles
@@ -196,9 +198,10 @@ class Workflow:
         In one transaction: lock the row (`lock(pk)` if given, e.g. with related rows), check who fires
         it (unless `check_actor` is False: the caller already answered 403), the state, the comment and
         the guards; set the target state; `apply(obj, ctx)` performs the transition's effects on the
-        locked object and returns extra changes for the history (it may raise DomainError: nothing is
-        saved); save (with a new version for versioned rows); write the transition's history event (or
-        `event`, when the event depends on the outcome: a decision that replaces another).
+        locked object (`ctx.source`: the state it left) and returns extra changes for the history (it may
+        raise DomainError: nothing is saved); save (with a new version for versioned rows); write the
+        transition's history event (or `event`, when the event depends on the outcome: a decision that
+        replaces another).
         """
         t = name if isinstance(name, Transition) else self.get(name)
         with transaction.atomic():
@@ -215,7 +218,7 @@ class Workflow:
             old = self.state_of(obj)
             if t.target is not None:
                 setattr(obj, self.field, t.target)
-            effects = apply(obj, ctx) if apply is not None else None
+            effects = apply(obj, replace(ctx, source=old)) if apply is not None else None
             if isinstance(obj, VersionedModel):
                 bump(obj)
             obj.save()
