@@ -160,14 +160,15 @@ def _lines(lines: Sequence[str]) -> SafeString:
     return mark_safe("\n".join(escape(line) for line in lines))
 
 
-@functools.lru_cache(maxsize=1)
-def _print_advances() -> dict[int, float]:
-    """Advance width (em) of each character of the print variant's font, read from the report's own copy."""
+@functools.lru_cache(maxsize=2)
+def _advances(font_file: str) -> dict[int, float]:
+    """Advance width (em) of each character of a font of the reports (`reports/fonts/…`), read from its file:
+    DejaVu Sans for the print variant's SVG texts, Marianne for the print legend."""
     from fontTools.ttLib import TTFont
 
     from cls_portal.pdf import static_path
 
-    font = TTFont(static_path("reports/fonts/DejaVuSans.ttf"), lazy=True)
+    font = TTFont(static_path(f"reports/fonts/{font_file}"), lazy=True)
     hmtx, upem = font["hmtx"], font["head"].unitsPerEm
     return {cp: hmtx[glyph][0] / upem for cp, glyph in font.getBestCmap().items()}
 
@@ -175,7 +176,7 @@ def _print_advances() -> dict[int, float]:
 def _print_text_width(text: str) -> float:
     """Width of an SVG text of the print variant, in chart units: WeasyPrint places its letters one by one,
     each at the advance of the one before (no kerning)."""
-    advances = _print_advances()
+    advances = _advances("DejaVuSans.ttf")
     return sum(advances.get(ord(c), CHAR_WIDTH) for c in text) * FONT_SIZE
 
 
@@ -429,20 +430,8 @@ KEY_WIDTH_MM = 8
 PLOT_GAP_EM, LEGEND_MARGIN_MM = 0.35, 1
 
 
-@functools.lru_cache(maxsize=1)
-def _legend_advances() -> dict[int, float]:
-    """Advance width (em) of each character of Marianne Regular, the legend's font, read from its file."""
-    from fontTools.ttLib import TTFont
-
-    from cls_portal.pdf import static_path
-
-    font = TTFont(static_path("reports/fonts/Marianne-Regular.woff"), lazy=True)
-    hmtx, upem = font["hmtx"], font["head"].unitsPerEm
-    return {cp: hmtx[glyph][0] / upem for cp, glyph in font.getBestCmap().items()}
-
-
 def _legend_width_mm(text: str) -> float:
-    advances = _legend_advances()
+    advances = _advances("Marianne-Regular.woff")
     return sum(advances.get(ord(c), 0.6) for c in text) * LEGEND_PT * MM_PER_PT  # 0.6 em: not in Marianne
 
 
