@@ -36,7 +36,7 @@ def _check(data: dict) -> None:
 
 
 def _value(data: dict, field: str):
-    return data.get(field) or None if field in TYPED_FIELDS else (data.get(field) or "").strip()
+    return (data.get(field) or None) if field in TYPED_FIELDS else (data.get(field) or "").strip()
 
 
 def _when(event: Event) -> str:

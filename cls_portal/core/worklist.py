@@ -70,8 +70,8 @@ class Pending:
     queryset: QuerySet
     item: Callable[[object], WorkItem]
     # The regional roll-up (`RollUp`), set by the regional team's sources only (the menu's count never reads
-    # it): an expression of each row's département code, given to the rows as `dep` (or a function of no
-    # argument returning it, called only when rows are read), and the field holding
+    # it): a function of no argument building the expression of each row's département code, called only when
+    # rows are read and given to them as `dep` (`contracts.worklist.rollup`), and the field holding
     # the row's contract id (the counting statement joins it to `contract_departements`); then what each item
     # of the kind says (its `WorkItem`'s kind, label and rank: the roll-up counts and orders without building
     # items), the field holding the contract's name (the first sort key) and the due date's field or
@@ -141,9 +141,7 @@ def items_for(user, audience: str, today: dt.date | None = None) -> list[WorkIte
 
 def _with_departement(p: Pending) -> QuerySet:
     """The rows of `p`, each with its département code as `dep` when `p` is rolled up."""
-    if p.departement is None:
-        return p.queryset
-    return p.queryset.annotate(dep=p.departement() if callable(p.departement) else p.departement)
+    return p.queryset if p.departement is None else p.queryset.annotate(dep=p.departement())
 
 
 def count_for(user, audience: str, today: dt.date) -> int:

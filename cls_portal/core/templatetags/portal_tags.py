@@ -74,7 +74,7 @@ def pluralize(value, arg="s"):
 def work_items(items, show_contract=True):
     """The `<li>` of work-list items (`cls_portal.core.worklist.WorkItem`): what to open, on which contract (with
     `show_contract`), and the detail. Written here rather than as a template loop, which took some 20 µs an item
-    (the regional view lists up to ten per kind and département, some 350 in a large région)."""
+    (the délégation's dashboard and the coordinator's page list every item waiting for them)."""
     return format_html_join("", '<li data-work-item="{}"><a href="{}">{}{}</a>{}</li>', (
         (item.kind, item.url, format_html("{} — ", item.contract) if show_contract and item.contract else "",
          item.title, format_html(' <span class="cls-muted">· {}</span>', item.detail) if item.detail else "")
