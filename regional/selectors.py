@@ -356,30 +356,48 @@ def value_years(indicateurs) -> list[int]:
 NO_DEPARTEMENT = "aucun"  # the work list's filter value for the items of contracts without a département
 
 
+def work_departement_choices(rollup) -> list[tuple[str, str]]:
+    """The départements with items in the work list (`worklist.RollUp`), as the filter offers them: (code,
+    « Calvados (14) »), and (`NO_DEPARTEMENT`, « Sans département ») last when contracts without one have some.
+    One query (the names)."""
+    codes = sorted({dep for _, dep in rollup.cells}, key=lambda c: (c == "", c))
+    names = dict(Departement.objects.filter(code__in=[c for c in codes if c]).values_list("code", "nom"))
+    return [(c, f"{names[c]} ({c})") if c in names else (c or NO_DEPARTEMENT, "Sans département") for c in codes]
+
+
 def work_table(rollup) -> dict:
     """The regional view's steering table of the work list (`worklist.RollUp`): one row per département with
-    items (« Sans département » last), one column per kind with items (in the list's order) and the total,
-    each number linking to the work list filtered on its cell. Counts only (one statement, no item read),
-    plus one query: the départements' names."""
+    items (as `work_departement_choices` names them), one column per kind with items (in the list's order)
+    and the total, each number linking to the work list filtered on its cell. Counts only (one statement, no
+    item read), plus one query: the départements' names."""
     cells, kinds = rollup.cells, rollup.kinds
-    codes = sorted({dep for _, dep in cells}, key=lambda c: (c == "", c))
-    names = dict(Departement.objects.filter(code__in=[c for c in codes if c]).values_list("code", "nom"))
     base = reverse("regional:work")
     rows = []
-    for code in codes:
-        value = code or NO_DEPARTEMENT
-        nom = names.get(code, "Sans département") if code else "Sans département"
+    for value, nom in work_departement_choices(rollup):
+        code = "" if value == NO_DEPARTEMENT else value
         row_cells = [{"count": cells.get((k.kind, code), 0), "label": k.label,
                       "url": f"{base}?{urlencode({'departement': value, 'quoi': k.kind})}"} for k in kinds]
-        rows.append({"code": code, "nom": f"{nom} ({code})" if code in names else nom, "cells": row_cells,
-                     "count": sum(c["count"] for c in row_cells),
+        rows.append({"code": code, "nom": nom, "cells": row_cells, "count": sum(c["count"] for c in row_cells),
                      "url": f"{base}?{urlencode({'departement': value})}"})
     return {"kinds": kinds, "rows": rows}
 
 
-def work_departement_choices(rollup) -> list[tuple[str, str]]:
-    """The work list's département filter: (code, « Calvados (14) ») of the départements with items, and
-    « Sans département » (`NO_DEPARTEMENT`) when contracts without one have some. One query."""
-    codes = sorted({dep for _, dep in rollup.cells}, key=lambda c: (c == "", c))
-    names = dict(Departement.objects.filter(code__in=[c for c in codes if c]).values_list("code", "nom"))
-    return [(c, f"{names[c]} ({c})") if c in names else (c or NO_DEPARTEMENT, "Sans département") for c in codes]
+def work_items(rollup, *, departement: str = "", kind: str = ""):
+    """The work list's items for the filter's values (`departement`: a code, `NO_DEPARTEMENT`, or "" for
+    every one; `kind`: "" for every one), sliced in SQL (`worklist.Slices`)."""
+    return rollup.items(departement=None if not departement else "" if departement == NO_DEPARTEMENT
+                        else departement, kind=kind)
+
+
+def work_page_groups(page, items) -> list[dict]:
+    """The items of one page of `items` (a `Paginator` page) under their kind's heading: its label, its
+    number of items in the whole list, and whether it began on an earlier page."""
+    per_kind = items.counts()
+    groups: list[dict] = []
+    for i, item in enumerate(page.object_list, start=page.start_index() - 1):
+        if not groups or groups[-1]["kind"] != item.kind:
+            start, count = per_kind[item.kind]
+            groups.append({"kind": item.kind, "label": item.label, "count": count, "continued": i > start,
+                           "items": []})
+        groups[-1]["items"].append(item)
+    return groups

@@ -66,22 +66,13 @@ def work_list(request):
     kinds = [(k.kind, k.label) for k in work.kinds]
     form = forms.WorkFilterForm(request.GET or None, departements=departements, kinds=kinds)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    departement = data.get("departement") or None
-    shown = work.items(departement=None if departement is None else
-                       "" if departement == selectors.NO_DEPARTEMENT else departement, kind=data.get("quoi", ""))
+    departement, kind = data.get("departement", ""), data.get("quoi", "")
+    shown = selectors.work_items(work, departement=departement, kind=kind)
     page = Paginator(shown, WORK_PAGE_SIZE).get_page(request.GET.get("page"))
-    per_kind = shown.counts()
-    groups: list[dict] = []  # the page's items under their kind's heading
-    for i, item in enumerate(page.object_list, start=page.start_index() - 1):
-        if not groups or groups[-1]["kind"] != item.kind:
-            start, count = per_kind[item.kind]
-            groups.append({"kind": item.kind, "label": item.label, "count": count, "continued": i > start,
-                           "items": []})
-        groups[-1]["items"].append(item)
-    what = " — ".join(x for x in (dict(kinds).get(data.get("quoi", "")), dict(departements).get(departement))
-                      if x)
+    what = " — ".join(x for x in (dict(kinds).get(kind), dict(departements).get(departement)) if x)
     return render(request, "regional/work_list.html", {
-        "form": form, "page_obj": page, "groups": groups, "count": page.paginator.count, "filtered": bool(what),
+        "form": form, "page_obj": page, "groups": selectors.work_page_groups(page, shown),
+        "count": page.paginator.count, "filtered": bool(what),
         "title": "À traiter dans vos départements" + (f" — {what}" if what else ""),
         "breadcrumbs": [("Vue régionale", reverse("regional:dashboard") + "#a-traiter"), ("À traiter", None)],
     })
