@@ -5,8 +5,8 @@ layout mode (lines top to bottom, pages split on form feeds). On every page:
 - a table's caption is followed, on the same page, by the table's header and its first row (it ended page
   5 alone, its table on page 6, before `caption { break-after: avoid }`);
 - a table's header row is not the page's last line;
-- a sheet's heading (h4) is followed by more than its status badges, an axis' heading (h3) by its first
-  sheet's heading;
+- a sheet's heading (h4) is not a page's last line, an axis' heading (h3) is followed by its first sheet's
+  heading;
 - a chart's caption is on the page of its chart (its row of years).
 """
 
@@ -86,9 +86,9 @@ def heading_problems(pages, data) -> list[str]:
             found = _find(pages, heading)
             if len(found) != 1:
                 problems.append(f"sheet heading found {len(found)} times: {heading!r}")
-            # The heading, its line of badges, then at least one line of the sheet.
-            problems += [f"page {page + 1}: {heading!r} ends the page with no more than its badges"
-                         for page, i in found if len(pages[page]) - i < 3]
+            # Its line of badges at least follows it (`.sheet h4 + p { break-before: avoid }`).
+            problems += [f"page {page + 1}: {heading!r} ends the page alone" for page, i in found
+                         if i == len(pages[page]) - 1]
     return problems
 
 
@@ -122,6 +122,10 @@ def test_a_chart_caption_stays_with_its_chart(pages):
     assert chart_problems(pages, fixture_data()) == []
 
 
+def test_a_heading_never_ends_a_page_alone(pages):
+    assert heading_problems(pages, fixture_data()) == []
+
+
 def test_the_checks_see_a_stranded_caption_a_lone_header_a_lone_heading_and_a_split_chart():
     """What pages 5 and 6 looked like before: the checks must flag them."""
     data = fixture_data()
@@ -134,8 +138,8 @@ def test_the_checks_see_a_stranded_caption_a_lone_header_a_lone_heading_and_a_sp
         f"page 1: {caption!r} followed by [], not its header and first row"]
     assert caption_problems([[caption, header, f"{first_cell} 10 (2021) 100"]], [(caption, header, first_cell)]) == []
     assert header_problems([[caption, header], [f"{first_cell} 10"]]) == ["page 1 ends with a table header"]
-    lone = [["…", heading, "En cours En cours, conforme au calendrier"], ["Réalisé en 2025 : …"]]
-    assert f"page 1: {heading!r} ends the page with no more than its badges" in heading_problems(lone, data)
+    lone = [["…", heading], ["En cours En cours, conforme au calendrier", "Réalisé en 2025 : …"]]
+    assert f"page 1: {heading!r} ends the page alone" in heading_problems(lone, data)
     chart = f"Fiche {fiche['code']} — {fiche['indicateurs'][0]['libelle']}"
     assert f"page 1: chart {fiche['code']} {fiche['indicateurs'][0]['libelle']!r} split from its caption" in (
         chart_problems([["…", chart], ["100", "2021 2022 2023 2024 2025"]], data))
