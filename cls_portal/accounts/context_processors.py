@@ -22,5 +22,5 @@ def portal(request):
         ],
         "home_url": reverse("accounts:home"),
         "nb_unread_notifications": unread,
-        "accessibility_status": rgaa.conformity_label(rgaa.current().rate()),
+        "accessibility_status": rgaa.current_status(),
     }

@@ -201,3 +201,10 @@ def load(directory: Path | None = None) -> Audit:
 def current() -> Audit:
     """The audit shipped with the code (read once per process)."""
     return load()
+
+
+@lru_cache(maxsize=1)
+def current_status() -> str:
+    """The footer's « Accessibilité : … » of the audit shipped with the code, worked out once per process
+    (every page shows it: its rate walks ~100 criteria × the sample's pages)."""
+    return conformity_label(current().rate())

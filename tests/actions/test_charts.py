@@ -198,3 +198,35 @@ def test_the_print_figures_are_placed_from_their_start_by_the_fonts_advances():
     for t in figures:  # DejaVu Sans: digits 0.6362 em, comma and no-break space 0.3179 em; 14 units a em
         width = sum(0.6362 if c.isdigit() else 0.3179 for c in t.text) * 14
         assert abs(float(t.get("x")) + width / 2 - centres[t.text]) < 0.1
+
+
+class TestMemo:
+    """A chart drawn again with the same arguments is the same picture, reused; any difference that prints
+    differently draws anew (issue 19: charts memoised per worker process)."""
+
+    def test_same_arguments_reuse_the_drawing(self):
+        items = [("Calvados", Decimal("12.5")), ("Orne", Decimal("3"))]
+        first = bar_chart(items, title="Couverture", unit="%")
+        assert bar_chart(list(items), title="Couverture", unit="%") is first
+
+    def test_values_that_print_differently_are_not_confused(self):
+        # Equal as numbers (one key for a plain dict), not as arguments: each keeps its own drawing, the one an
+        # unmemoised call makes.
+        values = [Decimal("1.0"), Decimal("1.00"), 1, 1.0, True]
+        drawn = [series_chart([(2024, v)], title="Taux", decimals=None) for v in values]
+        assert len({id(d) for d in drawn}) == len(values)
+        for v, d in zip(values, drawn, strict=True):
+            assert d == series_chart.__wrapped__([(2024, v)], title="Taux", decimals=None)
+
+    def test_a_changed_value_or_title_draws_anew(self):
+        base = bar_chart([("Calvados", 10)], title="A")
+        assert bar_chart([("Calvados", 11)], title="A") != base
+        assert bar_chart([("Calvados", 10)], title="B") != base
+        assert bar_chart([("Calvados", 10)], title="A", unit="%") != base
+
+    def test_the_memo_is_bounded(self):
+        from cls_portal.core import charts
+
+        for i in range(charts.CHART_MEMO_SIZE + 20):
+            bar_chart([("x", i + 1)], title=f"borne {i}")
+        assert len(charts._memo) <= charts.CHART_MEMO_SIZE
