@@ -104,8 +104,9 @@ def measure(repeat: int) -> dict:
           f"{med[name] / chromium_s:.2f} |" for name, drops, *_ in variants],
         f"| Chromium (HTML tel quel) | — | {chromium_s:.2f} | — | 1.00 |", "",
         (f"Tous les leviers tirés à la fois, le portail est à {every / chromium_s:.2f}× Chromium : "
-         + ("l'objectif « au plus le temps de Chromium » n'est à portée d'aucun de ces changements du document, pas même de "
-            "ceux qui retirent l'accessibilité du PDF, ses pieds de page et les renvois du sommaire."
+         + ("l'objectif « au plus le temps de Chromium » n'est à portée d'aucun de ces changements du "
+            "document, pas même de ceux qui retirent l'accessibilité du PDF, ses pieds de page et les "
+            "renvois du sommaire."
             if every > chromium_s else
             "ces leviers suffiraient en temps, mais au prix de ce qu'ils retirent au lecteur.")),
     ]
