@@ -6,8 +6,9 @@
   posted elsewhere that redirected here), as one list of errors, each with the id of the field it links
   to. `base.html` turns it into the page title's « Erreur : » prefix and the error summary at the top of
   the page, which receives focus (static/js/page.js).
-- `marks_required(context)`: a form of the page marks a required field with an asterisk, so the page says
-  what the asterisk means before its forms (RGAA 11.10).
+- `place_required_note(html)`: the page's content shows a required field's asterisk, so the page says what
+  the asterisk means (RGAA 11.10), once, just before the first form that shows one: after the page's `<h1>`
+  and its intro, never above them, and below the error summary, which `base.html` keeps first in `<main>`.
 - `page_title(context, title)`: the view's `title`, then the filters applied to the list (the filter
   set's form, or any form of the context whose class says `describes_page = True`), then the page
   number (`page_obj`), then the error prefix: « Erreur : 2 champs à corriger – Contrats locaux de
@@ -133,20 +134,30 @@ def form_errors(context) -> PageErrors:
     return PageErrors(unique)
 
 
-def marks_required(context) -> bool:
-    """Does a form of the page mark a field as required (the asterisk of dsfr_crispy/field.html)? Then
-    base.html says what the asterisk means before the forms (RGAA 11.10)."""
-    for item, _title in _forms_in(context):
-        if isinstance(item, django_filters.FilterSet):
-            candidates = [item.form]
-        elif isinstance(item, BaseFormSet):
-            candidates = [item.empty_form, *item.forms]
-        else:
-            candidates = [item]
-        for form in candidates:
-            if any(f.required and not f.widget.is_hidden for f in form.fields.values()):
-                return True
-    return False
+# The asterisk of a required field as dsfr_crispy/field.html and _input_group.html draw it (the only templates
+# that draw one): what the note explains. Read from the rendered page rather than from the view's context, so
+# the note follows what a person sees: a required field drawn by hand or by an inclusion tag counts, a form of
+# the context the template does not draw (or draws only in part) does not.
+REQUIRED_MARK = 'aria-hidden="true">*</span>'
+REQUIRED_NOTE = ('<p class="fr-text--sm fr-mb-2w" id="champs-obligatoires">'
+                 "Les champs marqués d'un astérisque (*) sont obligatoires.</p>\n")
+
+
+def place_required_note(html: str) -> str:
+    """`html` (the content block of a page) with the asterisk's note before the first form that shows one; if
+    that asterisk is outside any form, right after the `<h1>` before it (or first, without one). Unchanged when
+    no asterisk is shown. Two string searches over markup already rendered: nothing to parse, nothing to query.
+    Template text only: the content people type is escaped (`&lt;form`), so it never looks like a tag here."""
+    mark = html.find(REQUIRED_MARK)
+    if mark < 0:
+        return html
+    form = max(html.rfind("<form ", 0, mark), html.rfind("<form>", 0, mark))
+    if form >= 0 and html.find("</form>", form, mark) < 0:
+        at = form
+    else:
+        h1 = html.rfind("</h1>", 0, mark)
+        at = h1 + len("</h1>") if h1 >= 0 else 0
+    return f"{html[:at]}{REQUIRED_NOTE}{html[at:]}"
 
 
 # --- Titles ---------------------------------------------------------------------------------------------

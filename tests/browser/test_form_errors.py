@@ -1,7 +1,7 @@
 """Browser: every form of the demo (one page per distinct form template, tests/browser/form_cases.py),
 submitted with an error, says so the way a screen reader hears it: the title starts with « Erreur : » and
-the count, focus is on the error summary at the top, and each of its links leads to a field of the page
-(a click puts focus in that field)."""
+the count, focus is on the error summary at the top (above the h1 and the asterisk's note), and each of its
+links leads to a field of the page (a click puts focus in that field)."""
 
 import re
 
@@ -11,6 +11,17 @@ from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import login
 from tests.browser.form_cases import cases
 
+# Where the page has put what it says above the fields, as a screen reader meets it: the error summary first in
+# <main>, then the h1, then the asterisk's note right before the form of the first asterisk (RGAA 11.10).
+ORDER = """() => {
+  const main = document.querySelector('main'), notes = document.querySelectorAll('#champs-obligatoires');
+  const h1 = main.querySelector('h1'), note = notes[0];
+  const star = [...main.querySelectorAll('span[aria-hidden=true]')].find(s => s.textContent.trim() === '*');
+  const follows = (a, b) => !!(a && b && (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING));
+  return {first: main.firstElementChild && main.firstElementChild.id, notes: notes.length,
+          noteAfterH1: follows(h1, note), noteBeforeStarForm: !!(note && star && star.closest('form')
+                       && note.nextElementSibling === star.closest('form'))};
+}"""
 TITLE = re.compile(r"^Erreur : \d+ (champs? à corriger|erreurs? à corriger) – ")
 
 
@@ -60,6 +71,8 @@ def test_every_form_rejected_says_so_in_the_title_and_focuses_a_summary_linking_
             except Exception as err:
                 raise AssertionError(f"{where} : envoi impossible ({err})") from err
             assert TITLE.match(page.title()), f"{where} : titre « {page.title()} »"
+            assert page.evaluate(ORDER) == {"first": "erreurs", "notes": 1, "noteAfterH1": True,
+                                            "noteBeforeStarForm": True}, f"{where} : {page.evaluate(ORDER)}"
             summary = page.locator("#erreurs")
             expect(summary).to_be_visible()
             assert page.evaluate("document.activeElement && document.activeElement.id") == "erreurs", where

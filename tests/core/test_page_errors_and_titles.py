@@ -138,20 +138,3 @@ def test_filter_values_are_shown_as_people_read_them():
     assert filters_applied(form) == ["Recherche : « bayeux »", "Depuis : 01/03/2026", "Année : 2026",
                                      "Phase : Préalable, Signé", "Actifs seulement"]
     assert filters_applied(F(data={})) == []  # nothing chosen, nothing said
-
-
-class _Optional(PortalForm):
-    note = forms.CharField(label="Note", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)  # required but hidden: no asterisk shown
-
-
-def test_the_asterisk_is_explained_before_the_forms_that_use_it(client):
-    from cls_portal.core.page import marks_required
-
-    assert marks_required(Context({"form": _Form()}))
-    assert not marks_required(Context({"form": _Optional()}))
-    assert marks_required(Context({"rows": [{"formset": formset_factory(_Form, extra=1)(), "title": "Lignes"}]}))
-    assert not marks_required(Context({"title": "Aide"}))
-    note = "Les champs marqués d'un astérisque (*) sont obligatoires."
-    assert note in client.get(reverse("accounts:login")).content.decode().replace("&#x27;", "'")
-    assert note not in client.get(reverse("legal:help")).content.decode().replace("&#x27;", "'")

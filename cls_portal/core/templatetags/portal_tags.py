@@ -13,7 +13,7 @@ from cls_portal.core.formatting import (
     format_percent,
     is_plural,
 )
-from cls_portal.core.page import form_errors, marks_required
+from cls_portal.core.page import form_errors, place_required_note
 from cls_portal.core.page import page_title as build_page_title
 
 register = template.Library()
@@ -100,10 +100,22 @@ def page_errors(context):
     return form_errors(context)
 
 
-@register.simple_tag(takes_context=True)
-def page_marks_required(context):
-    """True when a form of the page marks a required field (`cls_portal.core.page.marks_required`)."""
-    return marks_required(context)
+class RequiredNoteNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return place_required_note(self.nodelist.render(context))
+
+
+@register.tag
+def required_note(parser, token):
+    """`{% required_note %}…{% endrequired_note %}`: what it wraps (base.html's content block), with the note
+    « Les champs marqués d'un astérisque (*) sont obligatoires. » before the first form that shows an
+    asterisk (`cls_portal.core.page.place_required_note`), so that no page template has to place it."""
+    nodelist = parser.parse(("endrequired_note",))
+    parser.delete_first_token()
+    return RequiredNoteNode(nodelist)
 
 
 @register.simple_tag(takes_context=True)
