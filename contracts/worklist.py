@@ -17,7 +17,15 @@ from .workflow import TRANSITIONS
 
 def scope(user, audience: str):
     """The contracts `audience` looks after for `user`, as a queryset (used as a subquery, never evaluated
-    alone): a délégation its départements', the regional team its régions', a coordinator his own."""
+    alone): a délégation its départements', the regional team its régions', a coordinator his own. Built once
+    per request and audience (every kind of item filters on it), kept on the user object like the work list."""
+    memo = user.__dict__.setdefault("_worklist_scopes", {})
+    if audience not in memo:
+        memo[audience] = _scope(user, audience)
+    return memo[audience]
+
+
+def _scope(user, audience: str):
     qs = Contract.objects.all()
     if audience == DELEGATION:
         return qs if user.is_portal_admin else qs.in_departements(user.departement_codes())

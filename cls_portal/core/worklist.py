@@ -31,7 +31,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -209,14 +208,16 @@ class RollUp:
                 parts.append(f"SELECT {i} AS wl_kind, w{i}.wl_cid FROM ({sql}) w{i}")
                 params.extend(p_params)
             if parts:
-                # The département of each (kind, contract) counted, not of each row nor of every contract.
-                dep, dep_params = (contract_departements().filter(contract_id=RawSQL("wl_g.wl_cid", []))
-                                   .values_list("dep").query.sql_with_params())
+                # The département of each (kind, contract) counted: joined from every contract's first
+                # département, grouped in one pass over the délégations (a subquery per (kind, contract) was
+                # ~5 of the statement's ~8 ms for a région of 165 contracts, EXPLAIN ANALYZE).
+                dep_sql, dep_params = contract_departements().query.sql_with_params()
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT wl_kind, wl_dep, SUM(wl_n) FROM (SELECT wl_kind, ({dep}) AS wl_dep, wl_n "
-                                   f"FROM (SELECT w.wl_kind, w.wl_cid, COUNT(*) AS wl_n FROM "
-                                   f"({' UNION ALL '.join(parts)}) w GROUP BY w.wl_kind, w.wl_cid) wl_g) wl_d "
-                                   f"GROUP BY wl_kind, wl_dep", [*dep_params, *params])
+                    cursor.execute(f"SELECT wl_g.wl_kind, wl_d.dep, SUM(wl_g.wl_n) FROM (SELECT w.wl_kind, "
+                                   f"w.wl_cid, COUNT(*) AS wl_n FROM ({' UNION ALL '.join(parts)}) w "
+                                   f"GROUP BY w.wl_kind, w.wl_cid) wl_g LEFT JOIN ({dep_sql}) wl_d "
+                                   f"ON wl_d.contract_id = wl_g.wl_cid GROUP BY wl_g.wl_kind, wl_d.dep",
+                                   [*params, *dep_params])
                     for i, dep, n in cursor.fetchall():  # SUM() is a numeric on PostgreSQL: int()
                         key = (i, dep or "")
                         self._cells[key] = self._cells.get(key, 0) + int(n)
