@@ -100,3 +100,20 @@ def replace_section(path: Path, title: str, lines: list[str]):
                      len(sections) - 1)
         sections.insert(after + 1, block)
     path.write_text("\n## ".join(sections).rstrip("\n") + "\n", encoding="utf-8")
+
+
+def section_main(measure, default_repeat: int):
+    """The command line of a bench script that measures one section (report_vs_chromium.py, report_levers.py):
+    `--repeat N`, `--write` (replace its section of RESULTS.md), its JSON result on stdout."""
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=default_repeat)
+    parser.add_argument("--write", action="store_true", help="remplacer sa section de bench/RESULTS.md")
+    args = parser.parse_args()
+    result = measure(args.repeat)
+    if args.write:
+        replace_section(Path(__file__).resolve().parent / "RESULTS.md", result["title"], result["lines"])
+    json.dump(result, sys.stdout)

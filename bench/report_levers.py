@@ -14,8 +14,6 @@ section of bench/RESULTS.md.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import re
 import shutil
@@ -32,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.report import section_main  # noqa: E402
 from bench.report_vs_chromium import chromium_html, chromium_pdf  # noqa: E402
 from bench.reports import YEAR, contract_with_40_sheets  # noqa: E402
 from cls_portal.pdf import html_to_pdf  # noqa: E402
@@ -115,16 +114,7 @@ def measure(repeat: int) -> dict:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="remplacer sa section de bench/RESULTS.md")
-    args = parser.parse_args()
-    result = measure(args.repeat)
-    if args.write:
-        from bench.report import replace_section
-
-        replace_section(Path(__file__).resolve().parent / "RESULTS.md", result["title"], result["lines"])
-    json.dump(result, sys.stdout)
+    section_main(measure, 3)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,6 @@ Run by bench/run.py (part `reports`) on the largest data set; prints one JSON do
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import resource
 import shutil
@@ -40,6 +38,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from bench.report import section_main  # noqa: E402
 from bench.report_timing import one_run  # noqa: E402
 from bench.reports import YEAR, contract_with_40_sheets  # noqa: E402
 from cls_portal.pdf import html_to_pdf, static_path  # noqa: E402
@@ -166,16 +165,7 @@ def measure(repeat: int) -> dict:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPORT_REPEAT", "5")))
-    parser.add_argument("--write", action="store_true", help="remplacer sa section de bench/RESULTS.md")
-    args = parser.parse_args()
-    result = measure(args.repeat)
-    if args.write:
-        from bench.report import replace_section
-
-        replace_section(Path(__file__).resolve().parent / "RESULTS.md", result["title"], result["lines"])
-    json.dump(result, sys.stdout)
+    section_main(measure, int(os.environ.get("BENCH_REPORT_REPEAT", "5")))
 
 
 if __name__ == "__main__":
