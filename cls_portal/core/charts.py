@@ -267,7 +267,9 @@ class _Texts:
 # each worker process keeps the last CHART_MEMO_SIZE it drew. A dashboard viewed again with unchanged figures
 # reuses its pictures (issue 19: the regional view's three charts were ~3 ms of its ~50 ms). The key holds
 # each value's type and text, so 1, 1.0, Decimal("1.0") and Decimal("1.00"), which print differently, are
-# different keys; an argument that cannot be keyed (a list among the keywords) is drawn, not memoised.
+# different keys; an argument that cannot be keyed (a list among the keywords) is drawn, not memoised. The
+# print variant is never memoised: a report's charts are drawn once (a report whose data did not change is
+# reused whole), so keeping them would only push the pages' charts out.
 CHART_MEMO_SIZE = 256
 _memo: OrderedDict = OrderedDict()
 _memo_lock = threading.Lock()
@@ -285,6 +287,8 @@ def _key_of(value):
 def _memoised(draw):
     @functools.wraps(draw)
     def chart(items, **kwargs):
+        if kwargs.get("print_width_mm"):
+            return draw(items, **kwargs)
         try:
             key = (draw.__name__, _key_of([(str(label), value) for label, value in items]),
                    tuple(sorted((name, _key_of(str(v) if name in _WORDS else v)) for name, v in kwargs.items())))

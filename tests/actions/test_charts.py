@@ -230,3 +230,12 @@ class TestMemo:
         for i in range(charts.CHART_MEMO_SIZE + 20):
             bar_chart([("x", i + 1)], title=f"borne {i}")
         assert len(charts._memo) <= charts.CHART_MEMO_SIZE
+
+    def test_print_charts_are_not_kept(self):
+        from cls_portal.core import charts
+
+        charts._memo.clear()
+        first = series_chart([(2024, 3)], title="Rapport, fiche 1.1", print_width_mm=120)
+        assert not charts._memo
+        assert series_chart([(2024, 3)], title="Rapport, fiche 1.1", print_width_mm=120) == first
+
