@@ -29,7 +29,9 @@ from funding import selectors as funding_selectors
 from .enums import ReportKind
 
 # Bump when the templates change what a given set of data looks like: old files are not reused.
-LAYOUT_VERSION = 5  # 4: print charts draw their texts as HTML (issue 19); 5: a table's caption keeps with its table
+# 4: print charts draw their texts as HTML (issue 19); 5: a table's caption keeps with its table; 6: a sheet's
+# heading and its badges keep with its first lines.
+LAYOUT_VERSION = 6
 
 ZERO = Decimal("0")
 

@@ -5,8 +5,9 @@ layout mode (lines top to bottom, pages split on form feeds). On every page:
 - a table's caption is followed, on the same page, by the table's header and its first row (it ended page
   5 alone, its table on page 6, before `caption { break-after: avoid }`);
 - a table's header row is not the page's last line;
-- a sheet's heading (h4) is not a page's last line, an axis' heading (h3) is followed by its first sheet's
-  heading;
+- a sheet's heading (h4) is followed on its page by its line of badges and the first line of what follows
+  (the heading and its badges ended 7 pages before `.sheet__status { break-after: avoid }`), an axis' heading
+  (h3) by its first sheet's heading;
 - a chart's caption is on the page of its chart (its row of years).
 """
 
@@ -86,9 +87,11 @@ def heading_problems(pages, data) -> list[str]:
             found = _find(pages, heading)
             if len(found) != 1:
                 problems.append(f"sheet heading found {len(found)} times: {heading!r}")
-            # Its line of badges at least follows it (`.sheet h4 + p { break-before: avoid }`).
+            # Its line of badges and the first line of what follows are on its page (`.sheet__status`).
             problems += [f"page {page + 1}: {heading!r} ends the page alone" for page, i in found
                          if i == len(pages[page]) - 1]
+            problems += [f"page {page + 1}: {heading!r} and its badges end the page" for page, i in found
+                         if i == len(pages[page]) - 2]
     return problems
 
 
@@ -140,6 +143,8 @@ def test_the_checks_see_a_stranded_caption_a_lone_header_a_lone_heading_and_a_sp
     assert header_problems([[caption, header], [f"{first_cell} 10"]]) == ["page 1 ends with a table header"]
     lone = [["…", heading], ["En cours En cours, conforme au calendrier", "Réalisé en 2025 : …"]]
     assert f"page 1: {heading!r} ends the page alone" in heading_problems(lone, data)
+    badges = [["…", heading, "En cours En cours, conforme au calendrier"], ["Réalisé en 2025 : …"]]
+    assert f"page 1: {heading!r} and its badges end the page" in heading_problems(badges, data)
     chart = f"Fiche {fiche['code']} — {fiche['indicateurs'][0]['libelle']}"
     assert f"page 1: chart {fiche['code']} {fiche['indicateurs'][0]['libelle']!r} split from its caption" in (
         chart_problems([["…", chart], ["100", "2021 2022 2023 2024 2025"]], data))

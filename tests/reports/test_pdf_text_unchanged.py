@@ -7,6 +7,13 @@ extracted from the PDF that the code of `main` produced from it before the repor
 WeasyPrint, whitespace normalised. The PDF rendered now must hold the same words, each as many times
 (every figure, label, heading, chart value and axis tick), and the headings in the same order. Only where
 a chart's labels sit in the text flow may move (the print charts draw them as HTML), hence a multiset.
+
+What depends on where the pages break rather than on what the report says is read apart, so that a better
+page break (a sheet's heading kept with its first lines) is not taken for lost content: each page's footer
+(the contract's name and « Page n / N »), the page numbers of the table of contents, and a table's header
+row, which WeasyPrint repeats on each page the table runs over. Each has its own test: every page but the
+cover has its footer with the right numbers, every entry of the contents gives the page its heading is on,
+every table has its header.
 """
 
 import datetime as dt
@@ -85,12 +92,64 @@ def rendered_text(raw_text):
     return normalise(raw_text)
 
 
+FOOTER = re.compile(r"Page (\d+) / (\d+)")
+# A table's header row, with a word found nowhere else in the report: how many times the header was drawn.
+HEADERS = (("Indicateur Référence Valeur 2025 Cible Cible atteinte", "atteinte"), ("Statut Fiches", "Statut"))
+
+
+def _times(words: str, n: int) -> Counter:
+    return Counter({word: count * n for word, count in Counter(words.split()).items()})
+
+
+def content_words(text: str, title: str) -> Counter:
+    """The words of a normalised text, less what depends on the page breaks: the footers (the contract's
+    name and « Page n / N » on each page), the page numbers of the contents, the header rows of the tables
+    (drawn again on each page a table runs over)."""
+    footers = len(FOOTER.findall(text))
+    words = Counter(re.sub(r" … \d+", " …", FOOTER.sub(" ", text)).split())
+    furniture = _times(title, footers)
+    for header, sentinel in HEADERS:
+        furniture += _times(header, words[sentinel])
+    assert not furniture - words, f"page furniture not found in the text: {dict(furniture - words)}"
+    return words - furniture
+
+
 def test_the_report_holds_the_same_words_as_before(raw_text, rendered_text):
+    title = fixture_data()["cover"]["nom"]
     expected = normalise((FIXTURES / "activity_40_sheets.expected.txt").read_text(encoding="utf-8"))
-    before, now = Counter(expected.split(" ")), Counter(rendered_text.split(" "))
+    before, now = content_words(expected, title), content_words(rendered_text, title)
     missing, extra = before - now, now - before
     assert not missing and not extra, f"missing: {dict(missing.most_common(20))}; extra: {dict(extra.most_common(20))}"
     assert raw_text.count("\f") > 40  # every page still there (form feed after each)
+
+
+def test_every_page_but_the_cover_has_its_footer(raw_text):
+    pages = raw_text.split("\f")[:-1]  # a form feed ends each page
+    title = normalise(fixture_data()["cover"]["nom"])
+    assert not FOOTER.search(pages[0])
+    for number, page in enumerate(pages[1:], start=2):
+        text = normalise(page)
+        assert FOOTER.findall(text) == [(str(number), str(len(pages)))], f"page {number}"
+        assert title in text, f"page {number}"
+
+
+def test_every_table_has_its_header(rendered_text):
+    plan = fixture_data()["plan"]
+    tables = sum(1 for axe in plan["axes"] for fiche in axe["fiches"] if fiche["indicateurs"])
+    assert rendered_text.count(HEADERS[0][0]) >= 1
+    assert Counter(rendered_text.split())["atteinte"] >= tables == 40
+    assert rendered_text.count(HEADERS[1][0]) >= 1
+
+
+def test_the_contents_give_the_page_of_each_heading(raw_text):
+    pages = [normalise(page) for page in raw_text.split("\f")[:-1]]
+    contents = pages[1]
+    entries = re.findall(r"(\S.*?) … (\d+)", contents[contents.index("Sommaire") + len("Sommaire"):])
+    assert len(entries) >= 8  # the sections, the axes
+    for heading, number in entries:
+        heading = heading.strip()
+        found = [n for n, page in enumerate(pages[2:], start=3) if heading in page]
+        assert found and found[0] == int(number), f"{heading!r}: contents say {number}, found on {found[:3]}"
 
 
 def test_the_headings_come_in_the_same_order(rendered_text):
@@ -105,9 +164,15 @@ def test_the_headings_come_in_the_same_order(rendered_text):
 
 def test_the_comparison_fails_when_a_figure_or_a_heading_is_lost(rendered_text):
     expected = (FIXTURES / "activity_40_sheets.expected.txt").read_text(encoding="utf-8")
-    words = Counter(rendered_text.split(" "))
+    title = fixture_data()["cover"]["nom"]
+    words = content_words(rendered_text, title)
     sheet = _headings(fixture_data())[7]
     assert sheet in expected and sheet in rendered_text
-    lost_heading = Counter(rendered_text.replace(sheet, "", 1).split(" "))
-    lost_figure = Counter(rendered_text.replace(" 2023 ", " ", 1).split(" "))
+    lost_heading = content_words(rendered_text.replace(sheet, "", 1), title)
+    lost_figure = content_words(rendered_text.replace(" 2023 ", " ", 1), title)
+    lost_footer = content_words(re.sub(r" Page 7 / \d+ ", " ", rendered_text, count=1), title)
+    header_cut = content_words(rendered_text.replace(" Statut Fiches ", " Statut ", 1), title)
     assert words - lost_heading and words - lost_figure  # the multiset comparison sees both
+    # Page furniture is read apart (the tests above), but not blindly: the contract's name without its « Page
+    # n / N » is content, and a header row with a word missing is not a header row.
+    assert lost_footer - words and words - header_cut
