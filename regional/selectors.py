@@ -19,7 +19,6 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -205,12 +204,20 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
                        _act=report_published(ReportKind.ACTIVITE, last_year),
                        _fin=report_published(ReportKind.FINANCIER, last_year),
                        _expected=_flag(q_report_expected(last_year))).values_list(
-        "_active", "_planned", "_coord", "_cofunded", "_act", "_fin", "_expected", "clsm", "qpv", "nb_qpv")
+        "_active", "_planned", "_coord", "_cofunded", "_act", "_fin", "_expected", "clsm", "qpv", "nb_qpv", "phase",
+        "date_signature")
     agg = dict.fromkeys(("total", "active", "cofunded", "clsm", "qpv_contracts", "posts_planned", "posts_filled",
                          "posts_vacant", "reports_expected", "act_published", "fin_published"), 0)
     agg["nb_qpv"] = None
-    for active, planned, coord, cofunded, act, fin, expected, clsm, qpv, nb_qpv in rows:
+    # The contracts per phase and per year of signature are counted from the same rows too (a GROUP BY query
+    # each cost 0.5 and 0.7 ms, mostly building their SQL, for two columns more here).
+    by_phase: dict[str, int] = {}
+    by_year: dict[int, int] = {}
+    for active, planned, coord, cofunded, act, fin, expected, clsm, qpv, nb_qpv, phase, signed_on in rows:
         agg["total"] += 1
+        by_phase[phase] = by_phase.get(phase, 0) + 1
+        if signed_on is not None:
+            by_year[signed_on.year] = by_year.get(signed_on.year, 0) + 1
         if active:
             agg["active"] += 1
             agg["cofunded"] += bool(cofunded)
@@ -225,9 +232,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
             agg["reports_expected"] += 1
             agg["act_published"] += bool(act)
             agg["fin_published"] += bool(fin)
-    by_phase = dict(qs.values_list("phase").annotate(n=Count("pk")))
-    signed = list(qs.filter(date_signature__isnull=False).annotate(y=ExtractYear("date_signature"))
-                  .values_list("y").annotate(n=Count("pk")).order_by("y"))
+    signed = sorted(by_year.items())
     cov = scope.coverage(at)
     qpv = qpv_coverage(scope, at)
     funding = funding_selectors.dashboard_funding(scope.contracts, day.year)
