@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem, url_maker
 from contracts.enums import Phase
-from contracts.worklist import departement, rollup, scope
+from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import FicheStatut
 from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur
@@ -56,7 +56,7 @@ def sheets_to_review(user, audience) -> Pending:
                         departement=departement(f), due=f.updated_at.date(),
                         detail=f"Soumise le {f.updated_at:%d/%m/%Y}", fiche_id=f.pk, **kind)
 
-    sheets = FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
+    sheets = FicheAction.objects.filter(in_scope(user, audience), statut=FicheStatut.SOUMISE)
     return Pending(sheets.select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item,
                    departement=rollup(audience), due="updated_at", **kind)
 

@@ -17,7 +17,7 @@ from cls_portal.core.formatting import format_euros
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract
-from contracts.worklist import departement, rollup, scope
+from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import Statut
 from .models import AnneeFinancement, BilanFinancier
@@ -37,7 +37,7 @@ YEAR_FIELDS = ("annee", "deposee_le", "instruite_le", "demande_ars", "montant_ac
 
 
 def _years(user, audience):
-    return (AnneeFinancement.objects.filter(contract__in=scope(user, audience)).select_related("contract")
+    return (AnneeFinancement.objects.filter(in_scope(user, audience)).select_related("contract")
             .only(*YEAR_FIELDS).order_by("contract__nom", "annee"))
 
 
@@ -97,7 +97,7 @@ def years_to_handle(user, audience) -> list[Pending]:
         return [_pending(years.filter(rest, statut=statut), audience, **kind, due=due)
                 for statut, rest, kind, due in kinds]
     # The délégation's list: the four kinds in one query, each row's kind told by its status (one query instead
-    # of four: 3 ms less of the délégation's dashboard at 1 255 contracts, mostly the SQL built for each).
+    # of four: 1.8 ms less of the délégation's work list at 1 255 contracts, mostly the SQL built for each).
     by_status = {statut: _item(**kind) for statut, _, kind, _ in kinds}
     return [Pending(years.filter(reduce(or_, (Q(rest, statut=statut) for statut, rest, _, _ in kinds)))
                     .only(*YEAR_FIELDS, "statut"), lambda a: by_status[a.statut](a))]

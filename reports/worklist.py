@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
-from contracts.worklist import departement, rollup, scope
+from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import ANNUAL_KINDS, UNFINISHED, ReportStatus
 from .models import Report, ReportCampaign, campaign_progress_annotations
@@ -34,7 +34,7 @@ def ready_to_publish(user, audience) -> Pending:
                         contract=r.contract.nom, departement=departement(r),
                         due=r.finished_at.date() if r.finished_at else None, **kind)
 
-    ready = (Report.objects.filter(contract__in=scope(user, audience), status=ReportStatus.PRET, published=False)
+    ready = (Report.objects.filter(in_scope(user, audience), status=ReportStatus.PRET, published=False)
              .exclude(Exists(newer_ready)).exclude(Exists(published_since)))
     return Pending(ready.select_related("contract").only("kind", "year", "finished_at", "contract__nom")
                    .order_by("contract__nom", "-year"), item, departement=rollup(audience), due="finished_at",
