@@ -78,7 +78,8 @@ def rollup(audience: str, field: str = "contract_id"):
 
 
 def departement(row) -> str:
-    return getattr(row, "dep", None) or ""
+    """The row's `dep` (a model instance, or a dict for a `Pending` read as `values`)."""
+    return (row.get("dep") if isinstance(row, dict) else getattr(row, "dep", None)) or ""
 
 
 def _transition_label(name) -> str:
