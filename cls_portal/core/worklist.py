@@ -15,7 +15,8 @@ number of queries whatever the number of contracts (the landing pages pin their 
 The menu shows the count on every page, so each source does not return items but `Pending` rows: a queryset
 and the function that turns one of its rows into one item. The landing pages evaluate the querysets (one
 query each); the menu counts every queryset's rows in a single SQL statement. Both read the same querysets,
-so the count and the list cannot disagree.
+so the count and the list cannot disagree. A kind with long lists may have its rows read as dicts of the few
+fields its items print (`Pending.values`) rather than as model instances.
 
 The regional team's pages roll its items up by département (`RollUp`): the regional view shows only how many
 items of each kind wait in each département, counted in one SQL statement, and its work list reads one page of
