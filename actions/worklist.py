@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem, url_maker
 from contracts.enums import Phase
-from contracts.worklist import departement, rollup, scope
+from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import FicheStatut
 from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur
@@ -51,14 +51,16 @@ def sheets_to_review(user, audience) -> Pending:
 
     kind = dict(kind="fiche_a_revoir", label="Fiche action à relire", rank=20)
 
-    def item(f):
-        return WorkItem(title=_title(f), url=fiche_url(f.pk), contract_id=f.contract_id, contract=f.contract.nom,
-                        departement=departement(f), due=f.updated_at.date(),
-                        detail=f"Soumise le {f.updated_at:%d/%m/%Y}", fiche_id=f.pk, **kind)
+    def item(f):  # a row of `values` (a délégation may have a hundred sheets to review)
+        return WorkItem(title=f"Fiche {f['axe__numero']}.{f['numero']} — {f['titre']}", url=fiche_url(f["pk"]),
+                        contract_id=f["contract_id"], contract=f["contract__nom"], departement=departement(f),
+                        due=f["updated_at"].date(), detail=f"Soumise le {f['updated_at']:%d/%m/%Y}",
+                        fiche_id=f["pk"], **kind)
 
-    sheets = FicheAction.objects.filter(statut=FicheStatut.SOUMISE, contract__in=scope(user, audience))
-    return Pending(sheets.select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item,
-                   departement=rollup(audience), due="updated_at", **kind)
+    sheets = FicheAction.objects.filter(in_scope(user, audience), statut=FicheStatut.SOUMISE)
+    return Pending(sheets, item, departement=rollup(audience), due="updated_at",
+                   values=("pk", "contract_id", "numero", "titre", "axe__numero", "contract__nom", "updated_at"),
+                   **kind)
 
 
 def sheets_sent_back(user) -> Pending:

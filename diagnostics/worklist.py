@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
-from contracts.worklist import departement, rollup, scope
+from contracts.worklist import departement, in_scope, rollup
 
 from .enums import Statut
 from .models import Diagnostic
@@ -31,7 +31,7 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
                         detail_url(d.pk), d.contract_id, d.contract.nom, departement(d),
                         d.soumis_le.date() if d.soumis_le else None, detail, rank=rank)
 
-    diagnostics = Diagnostic.objects.filter(statut=statut, contract__in=scope(user, audience))
+    diagnostics = Diagnostic.objects.filter(in_scope(user, audience), statut=statut)
     return [Pending(diagnostics.select_related("contract").only("numero", "soumis_le", "commentaire_revue",
                                                                 "contract__nom"), item, departement=rollup(audience),
                     kind=kind, label=label, rank=rank, due="soumis_le")]

@@ -8,14 +8,16 @@ that is over, dialogues de gestion to hold. Pilots and elected officials never s
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
 from cls_portal.core.formatting import format_euros
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract
-from contracts.worklist import departement, rollup, scope
+from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import Statut
 from .models import AnneeFinancement, BilanFinancier
@@ -29,19 +31,28 @@ def _contract_url_maker():
     return lambda contract_id, year=None: f"{page(contract_id)}#annee-{year}" if year else page(contract_id)
 
 
+# The columns the items of a year read.
+YEAR_FIELDS = ("annee", "deposee_le", "instruite_le", "demande_ars", "montant_accorde", "total_verse",
+               "montant_a_reverser", "contract__nom")
+
+
 def _years(user, audience):
-    return (AnneeFinancement.objects.filter(contract__in=scope(user, audience)).select_related("contract")
-            .only("annee", "deposee_le", "instruite_le", "demande_ars", "montant_accorde", "total_verse",
-                  "montant_a_reverser", "contract__nom")
-            .order_by("contract__nom", "annee"))
+    return (AnneeFinancement.objects.filter(in_scope(user, audience)).select_related("contract")
+            .only(*YEAR_FIELDS).order_by("contract__nom", "annee"))
+
+
+def _item(kind, label, url, detail, since=None):
+    """How a year of one kind reads as a `WorkItem` (`since`: the item's date)."""
+    def item(a):
+        return WorkItem(kind, label, f"Poste de coordination {a.annee}", url(a), a.contract_id, a.contract.nom,
+                        departement(a), since(a) if since else None, detail(a), rank=35)
+    return item
 
 
 def _pending(rows, audience, kind, label, url, detail, since=None, due=None) -> Pending:
     """One kind of year to handle (`since`: the item's date, from the row's field `due`)."""
-    def item(a):
-        return WorkItem(kind, label, f"Poste de coordination {a.annee}", url(a), a.contract_id, a.contract.nom,
-                        departement(a), since(a) if since else None, detail(a), rank=35)
-    return Pending(rows, item, departement=rollup(audience), kind=kind, label=label, rank=35, due=due)
+    return Pending(rows, _item(kind, label, url, detail, since), departement=rollup(audience), kind=kind,
+                   label=label, rank=35, due=due)
 
 
 def years_to_handle(user, audience) -> list[Pending]:
@@ -63,24 +74,33 @@ def years_to_handle(user, audience) -> list[Pending]:
         annee=OuterRef("pk"),
         recorded_by__in=Contract.coordinators.through.objects.filter(contract_id=OuterRef(OuterRef("contract_id")))
         .values("user_id"))
-    return [
-        _pending(years.filter(statut=Statut.DEPOSEE), audience, "financement_a_instruire",
-                 "Demande de financement à instruire", year_page,
-                 lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}", lambda a: a.deposee_le.date(),
-                 due="deposee_le"),
-        _pending(years.filter(statut=Statut.EN_INSTRUCTION), audience, "financement_a_decider",
-                 "Demande de financement à décider", act("year_decide"),
-                 lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
-                 lambda a: a.instruite_le.date() if a.instruite_le else None, due="instruite_le"),
-        _pending(years.filter(statut=Statut.DECIDEE, montant_accorde__isnull=False,
-                              total_verse__lt=F("montant_accorde")), audience, "versement_du",
-                 "Versement à enregistrer", act("year_payment"),
-                 lambda a: f"Reste à verser : {format_euros(a.montant_accorde - a.total_verse)}"),
-        _pending(years.filter(Exists(by_coordinator), statut=Statut.SOLDEE), audience, "bilan_a_verifier",
-                 "Bilan financier à vérifier", act("year_statement"),
-                 lambda a: "Bilan saisi par le coordinateur" + (
-                     f", à reverser : {format_euros(a.montant_a_reverser)}" if a.montant_a_reverser else "")),
+    # Each kind: the status its years are in (one status a kind: a year is of one kind at most), the rest of its
+    # filter, what its items say (`_item`), the field of its due date (the roll-up's order).
+    kinds = [
+        (Statut.DEPOSEE, Q(), dict(
+            kind="financement_a_instruire", label="Demande de financement à instruire", url=year_page,
+            detail=lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
+            since=lambda a: a.deposee_le.date()), "deposee_le"),
+        (Statut.EN_INSTRUCTION, Q(), dict(
+            kind="financement_a_decider", label="Demande de financement à décider", url=act("year_decide"),
+            detail=lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
+            since=lambda a: a.instruite_le.date() if a.instruite_le else None), "instruite_le"),
+        (Statut.DECIDEE, Q(montant_accorde__isnull=False, total_verse__lt=F("montant_accorde")), dict(
+            kind="versement_du", label="Versement à enregistrer", url=act("year_payment"),
+            detail=lambda a: f"Reste à verser : {format_euros(a.montant_accorde - a.total_verse)}"), None),
+        (Statut.SOLDEE, Q(Exists(by_coordinator)), dict(
+            kind="bilan_a_verifier", label="Bilan financier à vérifier", url=act("year_statement"),
+            detail=lambda a: "Bilan saisi par le coordinateur" + (
+                f", à reverser : {format_euros(a.montant_a_reverser)}" if a.montant_a_reverser else "")), None),
     ]
+    if audience == REGION:  # the roll-up counts and reads each kind apart: one `Pending` a kind
+        return [_pending(years.filter(rest, statut=statut), audience, **kind, due=due)
+                for statut, rest, kind, due in kinds]
+    # The délégation's list: the four kinds in one query, each row's kind told by its status (one query instead
+    # of four: 1.8 ms less of the délégation's work list at 1 255 contracts, mostly the SQL built for each).
+    by_status = {statut: _item(**kind) for statut, _, kind, _ in kinds}
+    return [Pending(years.filter(reduce(or_, (Q(rest, statut=statut) for statut, rest, _, _ in kinds)))
+                    .only(*YEAR_FIELDS, "statut"), lambda a: by_status[a.statut](a))]
 
 
 def statements_due(user, today: dt.date) -> Pending:
