@@ -1,5 +1,7 @@
 """Write bench/RESULTS.md from the JSON results of bench/run.py: every figure next to its target."""
 
+import datetime as dt
+import os
 from pathlib import Path
 
 
@@ -59,8 +61,8 @@ def _stamp(results) -> str:
     start = results["started"][:16].replace("T", " à ")
     end = results["finished"][11:16] if results.get("finished") else "en cours"
     load = f" (charge moyenne à la fin : {results['load_at_end']})" if results.get("load_at_end") else ""
-    return (f"Passe du {start} → {end}{load} : `{results['command']}` (équivaut à "
-            f"`make bench BENCH_ARGS=\"…\"`) ; machine : {results['machine']}.")
+    same = " (équivaut à `make bench BENCH_ARGS=\"…\"`)" if results["command"].startswith("python bench/run.py") else ""
+    return f"Passe du {start} → {end} UTC{load} : `{results['command']}`{same} ; machine : {results['machine']}."
 
 
 def sections_of(results) -> list[tuple[str, list[str]]]:
@@ -107,7 +109,11 @@ def write_markdown(results, path: Path):
     run's list of failed measurements."""
     sections = sections_of(results)
     if sections:
-        merge(path, sections, drop=() if results.get("errors") else (FAILURES,))
+        # The pages of the smaller sizes of this run: a checkpoint wrote them while the bigger ones were measured.
+        vendor = "PostgreSQL" if results["postgres"] else "SQLite"
+        done = [s for s in results["sizes"] if s in results["by_size"]]
+        stale = tuple(f"Pages ({s} contrats, {vendor})" for s in done if s != max(done))
+        merge(path, sections, drop=stale + (() if results.get("errors") else (FAILURES,)))
 
 
 def _split(text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -163,7 +169,16 @@ def section_main(measure, default_repeat: int):
     parser.add_argument("--repeat", type=int, default=default_repeat)
     parser.add_argument("--write", action="store_true", help="remplacer sa section de bench/RESULTS.md")
     args = parser.parse_args()
+    started = dt.datetime.now(dt.UTC).isoformat()
     result = measure(args.repeat)
     if args.write:
-        replace_section(Path(__file__).resolve().parent / "RESULTS.md", result["title"], result["lines"])
+        from django.db import connection
+
+        from bench.run import machine
+
+        stamp = _stamp({"started": started, "finished": dt.datetime.now(dt.UTC).isoformat(),
+                        "load_at_end": round(os.getloadavg()[0], 1),
+                        "machine": machine(postgres=connection.vendor == "postgresql"),
+                        "command": " ".join(["python", f"bench/{Path(sys.argv[0]).name}", *sys.argv[1:]])})
+        replace_section(Path(__file__).resolve().parent / "RESULTS.md", result["title"], [stamp, "", *result["lines"]])
     json.dump(result, sys.stdout)

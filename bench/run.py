@@ -125,7 +125,8 @@ def main():
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     parts = args.only.split(",")
-    results = {"sizes": sizes, "postgres": args.postgres, "parts": parts, "started": dt.datetime.now().isoformat(),
+    results = {"sizes": sizes, "postgres": args.postgres, "parts": parts,
+               "started": dt.datetime.now(dt.UTC).isoformat(),
                "machine": machine(args.postgres), "command": " ".join(["python bench/run.py", *sys.argv[1:]]),
                "by_size": {}, "errors": [], "repeat": int(os.environ.get("BENCH_REPEAT", "30"))}
     envs = {}
@@ -184,7 +185,7 @@ def main():
         results["campaign"] = attempt("campagne Celery", run_json, "campaign.py", largest,
                                       "--postgres" if args.postgres else "--sqlite")
         checkpoint()
-    results["finished"] = dt.datetime.now().isoformat()
+    results["finished"] = dt.datetime.now(dt.UTC).isoformat()
     results["load_at_end"] = round(os.getloadavg()[0], 1)
     checkpoint()
     print(f"Résultats : {RESULTS}")

@@ -46,7 +46,7 @@ def test_a_run_replaces_what_it_measured_and_keeps_the_rest(tmp_path):
     write_markdown(_results(), path)
     text = path.read_text(encoding="utf-8")
     assert "Ancien tableau des pages." not in text and "| Une page | 9 | 9 | 9 | 30.0 | 40.0 | 2.50 |" in text
-    assert "Passe du 2026-12-04 à 22:48 → 22:51 : `python bench/run.py --only seed,pages`" in text
+    assert "Passe du 2026-12-04 à 22:48 → 22:51 UTC : `python bench/run.py --only seed,pages` (équivaut à" in text
     # The notes under the pages stay under them, after the new table; unmeasured sections stay as they were.
     assert text.index("| Une page |") < text.index("### Note écrite à la main (3/12)\n\nCe qui a changé, et pourquoi.")
     assert text.index("Ce qui a changé") < text.index("## Rapport de 40 fiches") < text.index("## Charge")
@@ -55,6 +55,18 @@ def test_a_run_replaces_what_it_measured_and_keeps_the_rest(tmp_path):
     assert FAILURES not in text and "Ancien préambule." not in text
     assert text.index("## Jeu de données") < text.index("## Pages (1255 contrats, PostgreSQL)")
     assert text.count("\n## ") == 4
+
+
+def test_the_pages_of_the_smaller_size_written_by_a_checkpoint_go_at_the_end(tmp_path):
+    path = tmp_path / "RESULTS.md"
+    path.write_text(BEFORE, encoding="utf-8")
+    first = _results()
+    first["by_size"] = {100: first["by_size"][100]}
+    write_markdown(first, path)  # the checkpoint after the first size
+    assert "## Pages (100 contrats, PostgreSQL)" in path.read_text(encoding="utf-8")
+    write_markdown(_results(), path)
+    text = path.read_text(encoding="utf-8")
+    assert "## Pages (100 contrats, PostgreSQL)" not in text and "## Pages (1255 contrats, PostgreSQL)" in text
 
 
 def test_a_failed_measurement_is_listed_and_an_empty_run_writes_nothing(tmp_path):
