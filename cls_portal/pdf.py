@@ -7,6 +7,7 @@ leak a request to a third party nor hang on one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import gc
@@ -105,6 +106,21 @@ def _prepared(stylesheets: tuple[str, ...]):
     css = [weasyprint.CSS(filename=str(static_path(s)), url_fetcher=fetcher, font_config=font_config)
            for s in stylesheets]
     return fetcher, font_config, css
+
+
+def release_fonts() -> None:
+    """Drop what `_prepared` keeps, its font configuration first. WeasyPrint copies the stylesheets' fonts into a
+    temporary folder (`weasyprint-…` in the system's temporary directory, 2.5 MB) and removes it when that
+    configuration is collected. Kept for the life of the process, it was collected only at interpreter
+    shutdown, when WeasyPrint's module globals are already gone (« 'NoneType' object is not callable » in its
+    `__del__`): every process that rendered a report left its folder behind (63 after one run of the test
+    suite). Called at exit, and by each Celery prefork child before it exits (`cls_portal.celery`: a child
+    leaves by `os._exit`, which runs no exit handler)."""
+    _prepared.cache_clear()
+    gc.collect()  # the configuration may sit in reference cycles (CSS objects, Pango maps)
+
+
+atexit.register(release_fonts)
 
 
 def html_to_pdf(html: str, *, stylesheets: list[str] = (), pdf_variant: str | None = None) -> bytes:
