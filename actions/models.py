@@ -54,6 +54,11 @@ class Axe(VersionedModel):
         return f"Axe {self.numero} — {self.titre}"
 
 
+def sheet_code(axe_numero: int, numero: int) -> str:
+    """A sheet's code, '2.3': its axe's number, then its number within the axe (`FicheAction.code`)."""
+    return f"{axe_numero}.{numero}"
+
+
 class FicheAction(VersionedModel):
     contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="fiches")
     axe = models.ForeignKey(Axe, on_delete=models.PROTECT, related_name="fiches")
@@ -126,7 +131,7 @@ class FicheAction(VersionedModel):
     @property
     def code(self) -> str:
         """'2.3': axe number then the sheet's number within it (reads axe: select_related it)."""
-        return f"{self.axe.numero}.{self.numero}"
+        return sheet_code(self.axe.numero, self.numero)
 
 
 class PartenaireFiche(models.Model):

@@ -17,7 +17,7 @@ from contracts.enums import Phase
 from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import FicheStatut
-from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur
+from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur, sheet_code
 
 # Sheets that run during a year and owe its follow-up.
 RUNNING = [FicheStatut.VALIDEE, FicheStatut.EN_COURS]
@@ -37,8 +37,8 @@ def fiches_of_pilot(user):
     return FicheAction.objects.filter(piloted_q(user)).values("pk")
 
 
-def _title(f):
-    return f"Fiche {f.code} — {f.titre}"
+def _title(code: str, titre: str) -> str:
+    return f"Fiche {code} — {titre}"
 
 
 # The columns an item reads (a sheet has some forty, its contract more: building them all was most of the time
@@ -52,7 +52,7 @@ def sheets_to_review(user, audience) -> Pending:
     kind = dict(kind="fiche_a_revoir", label="Fiche action à relire", rank=20)
 
     def item(f):  # a row of `values` (a délégation may have a hundred sheets to review)
-        return WorkItem(title=f"Fiche {f['axe__numero']}.{f['numero']} — {f['titre']}", url=fiche_url(f["pk"]),
+        return WorkItem(title=_title(sheet_code(f["axe__numero"], f["numero"]), f["titre"]), url=fiche_url(f["pk"]),
                         contract_id=f["contract_id"], contract=f["contract__nom"], departement=departement(f),
                         due=f["updated_at"].date(), detail=f"Soumise le {f['updated_at']:%d/%m/%Y}",
                         fiche_id=f["pk"], **kind)
@@ -67,7 +67,7 @@ def sheets_sent_back(user) -> Pending:
     fiche_url = url_maker("actions:fiche_detail")
 
     def item(f):
-        return WorkItem("fiche_a_modifier", "Fiche à modifier (demande de la délégation)", _title(f),
+        return WorkItem("fiche_a_modifier", "Fiche à modifier (demande de la délégation)", _title(f.code, f.titre),
                         fiche_url(f.pk), f.contract_id, f.contract.nom, due=f.updated_at.date(), fiche_id=f.pk,
                         rank=10)
 
@@ -87,7 +87,7 @@ def followups_missing(fiches, today: dt.date) -> Pending:
     suivi_url = url_maker("actions:suivi_edit")
 
     def item(f):
-        return WorkItem("suivi_manquant", f"Suivi annuel {year} à saisir", _title(f),
+        return WorkItem("suivi_manquant", f"Suivi annuel {year} à saisir", _title(f.code, f.titre),
                         suivi_url(f.pk, year), f.contract_id, f.contract.nom,
                         due=dt.date(year + 1, 1, 1), fiche_id=f.pk, rank=30)
 
@@ -105,7 +105,7 @@ def values_missing(fiches, today: dt.date) -> Pending:
 
     def item(f):
         n = f.missing_values
-        return WorkItem("indicateur_sans_valeur", f"Indicateurs sans valeur {year}", _title(f),
+        return WorkItem("indicateur_sans_valeur", f"Indicateurs sans valeur {year}", _title(f.code, f.titre),
                         suivi_url(f.pk, year), f.contract_id, f.contract.nom,
                         due=dt.date(year + 1, 1, 1), detail=f"{n} indicateur{'s' if n > 1 else ''} sans valeur {year}",
                         fiche_id=f.pk, rank=30)
@@ -119,7 +119,7 @@ def milestones_overdue(fiches, today: dt.date) -> Pending:
 
     def item(j):
         f = j.fiche
-        return WorkItem("jalon_en_retard", "Jalon en retard", _title(f), fiche_url(f.pk), f.contract_id,
+        return WorkItem("jalon_en_retard", "Jalon en retard", _title(f.code, f.titre), fiche_url(f.pk), f.contract_id,
                         f.contract.nom, due=j.date_prevue,
                         detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk, rank=60)
 
