@@ -40,6 +40,8 @@ class ReportStatus(models.TextChoices):
 
 # A job in one of these states is still expected to produce a file.
 UNFINISHED = [ReportStatus.EN_ATTENTE, ReportStatus.EN_COURS]
+# A job in one of these states is over (a campaign's `nb_done`).
+FINISHED = [ReportStatus.PRET, ReportStatus.ECHEC]
 
 
 class ReportEvent(models.TextChoices):

@@ -1,10 +1,13 @@
 """Annual reports: one row per production job (the request creates it, the Celery task fills it in)."""
 
+from functools import reduce
+from operator import add
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from .enums import UNFINISHED, ReportKind, ReportStatus
+from .enums import FINISHED, UNFINISHED, ReportKind, ReportStatus
 
 
 def report_upload_to(instance, filename):
@@ -42,10 +45,11 @@ class ReportCampaign(models.Model):
         scope = self.departement or self.region or "France entière"
         return f"Campagne {self.year} — {scope}"
 
-    # Progress, from `campaign_progress_annotations()` (one query for a list of campaigns).
+    # Progress, from `campaign_progress_annotations()` (one query for a list of campaigns) or, for `nb_done` and
+    # `nb_unfinished` alone, `campaign_done_annotations()`.
     @property
     def nb_done(self) -> int:
-        return self.nb_pret + self.nb_echec
+        return sum(getattr(self, f"nb_{s.value}") for s in FINISHED)
 
     @property
     def nb_unfinished(self) -> int:
@@ -56,12 +60,23 @@ class ReportCampaign(models.Model):
         return round(100 * self.nb_done / self.nb_total) if self.nb_total else 100
 
 
-def campaign_progress_annotations():
-    """Counts per state for a queryset of campaigns (one query, whatever the number of reports)."""
+def campaign_progress_annotations(states=ReportStatus):
+    """Counts per state for a queryset of campaigns (one query, whatever the number of reports): `nb_total` and
+    `nb_<state>` for each of `states` (all of them by default)."""
     return {
         "nb_total": Count("reports"),
-        **{f"nb_{s.value}": Count("reports", filter=Q(reports__status=s)) for s in ReportStatus},
+        **{f"nb_{s.value}": Count("reports", filter=Q(reports__status=s)) for s in states},
     }
+
+
+def campaign_done_annotations():
+    """The counts `nb_done` and `nb_unfinished` read, and no other: the work list's running campaigns (every state's
+    count and an EXISTS on the unfinished reports cost 0.4 ms more of SQL building, on every regional view)."""
+    return campaign_progress_annotations(FINISHED)
+
+
+# A campaign some of whose reports are not finished, on a queryset annotated with `campaign_done_annotations()`.
+Q_CAMPAIGN_RUNNING = Q(nb_total__gt=reduce(add, (F(f"nb_{s.value}") for s in FINISHED)))
 
 
 class Report(models.Model):
