@@ -48,6 +48,8 @@ def _pages_section(results):
 
 
 FAILURES = "Mesures en échec"
+# Sections a bench no longer writes under that title (its measurement has another section now): a run drops them.
+RETIRED = ("Campagne : 100 rapports par de vrais workers Celery (Redis)",)
 PREAMBLE = [
     "# Résultats des bancs d'essai", "",
     "`bench/run.py` (`make bench`) remplace ici les sections qu'il vient de mesurer, chacune datée de sa passe, "
@@ -113,7 +115,7 @@ def write_markdown(results, path: Path):
         vendor = "PostgreSQL" if results["postgres"] else "SQLite"
         done = [s for s in results["sizes"] if s in results["by_size"]]
         stale = tuple(f"Pages ({s} contrats, {vendor})" for s in done if s != max(done))
-        merge(path, sections, drop=stale + (() if results.get("errors") else (FAILURES,)))
+        merge(path, sections, drop=stale + RETIRED + (() if results.get("errors") else (FAILURES,)))
 
 
 def _split(text: str) -> tuple[str, list[tuple[str, str]]]:

@@ -89,3 +89,16 @@ def test_one_section_goes_after_the_report_or_in_place(tmp_path):
     titles = [line for line in text.splitlines() if line.startswith("## ")]
     assert titles == ["## Rapport d'activité d'un contrat de 40 fiches", "## Leviers", "## Charge"]
     assert "Second." in text and "Premier." not in text
+
+
+def test_a_section_whose_bench_changed_title_goes(tmp_path):
+    """The Celery campaign bench measures a region's campaign now: its former section does not stay beside it."""
+    path = tmp_path / "RESULTS.md"
+    path.write_text(BEFORE + "\n## Campagne : 100 rapports par de vrais workers Celery (Redis)\n\nAncienne campagne.\n",
+                    encoding="utf-8")
+    campaign = {"title": "Campagne : les rapports d'une région", "lines": ["Nouvelle campagne."]}
+    write_markdown(_results(campaign=campaign), path)
+    text = path.read_text(encoding="utf-8")
+    assert "Ancienne campagne." not in text and "100 rapports par de vrais workers" not in text
+    assert "## Campagne : les rapports d'une région\n\nPasse du 2026-12-04 à 22:48" in text
+    assert "Nouvelle campagne." in text
