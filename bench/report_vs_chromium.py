@@ -153,7 +153,8 @@ def measure(repeat: int) -> dict:
         f"{'✅ atteint' if ok_fast else '❌ non atteint'} ({med['portal']:.2f} s, {ratio:.2f}× Chromium).", "",
         f"Campagne nationale projetée : {CONTRACTS} contrats × 2 rapports (activité + financier du même contrat, "
         f"données + HTML + PDF : médiane {contract_s:.2f} s par contrat sur {len(per_contract)} mesures), "
-        f"{WORKERS} workers à {SCALING}× le débit d'un seul (mesuré par la campagne Celery) : "
+        f"{WORKERS} workers à {SCALING:g}× le débit d'un seul (la campagne Celery en mesure 2,08×, section "
+        "« Campagne ») : "
         f"{rate:.1f} rapports / min, **{campaign_min:.0f} min** au temps écoulé mesuré (charge {med['load']:.1f}) ; "
         f"{campaign_cpu_min:.0f} min au temps processeur ({contract_cpu:.2f} s par contrat), si les deux workers "
         f"ont les deux cœurs pour eux. Objectif < {TARGET_CAMPAIGN_MIN} min — "
