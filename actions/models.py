@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from cls_portal.core.collation import FRENCH
 from cls_portal.core.concurrency import VersionedModel
 
 from .enums import (
@@ -24,7 +25,7 @@ class ChampAction(models.Model):
     """A field of action (accès aux soins, santé mentale…): the reference list that the regional teams keep
     (`/region/champs/`), set on axes and sheets, by which the regional lists filter and count."""
 
-    libelle = models.CharField("libellé", max_length=120, unique=True)
+    libelle = models.CharField("libellé", max_length=120, unique=True, db_collation=FRENCH)
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
     actif = models.BooleanField("proposé dans les formulaires", default=True)
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from cls_portal.accounts.models import Role
+from cls_portal.core.collation import FRENCH
 from cls_portal.core.concurrency import VersionedModel
 
 from . import registry
@@ -65,7 +66,7 @@ class QPV(models.Model):
     imports (the project ships no national list): official code, name, département, population if known."""
 
     code = models.CharField("code officiel", max_length=12, unique=True)
-    nom = models.CharField("nom du quartier", max_length=200)
+    nom = models.CharField("nom du quartier", max_length=200, db_collation=FRENCH)
     departement = models.ForeignKey("territories.Departement", on_delete=models.PROTECT, related_name="+",
                                     verbose_name="département")
     population = models.PositiveIntegerField("population", null=True, blank=True)
@@ -80,7 +81,7 @@ class QPV(models.Model):
 
 
 class Contract(VersionedModel):
-    nom = models.CharField("nom du contrat", max_length=255)
+    nom = models.CharField("nom du contrat", max_length=255, db_collation=FRENCH)
     collectivite = models.ForeignKey(
         "territories.Organisation", on_delete=models.PROTECT, related_name="contracts_portes",
         verbose_name="collectivité porteuse",
@@ -409,7 +410,7 @@ class Step(VersionedModel):
 class Instance(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="instances")
     type = models.CharField("type d'instance", max_length=20, choices=InstanceType.choices)
-    nom = models.CharField("nom", max_length=200)
+    nom = models.CharField("nom", max_length=200, db_collation=FRENCH)
     mission = models.TextField("mission", blank=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cls_portal.core.collation import FRENCH
 from cls_portal.core.concurrency import VersionedModel
 from contracts.models import Contract
 
@@ -184,7 +185,7 @@ class PolitiqueCroisee(DiagnosticChild):
 
 class RessourceLocale(DiagnosticChild):
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="ressources")
-    nom = models.CharField("ressource (acteur, structure, dispositif)", max_length=200)
+    nom = models.CharField("ressource (acteur, structure, dispositif)", max_length=200, db_collation=FRENCH)
     description = models.TextField("description", blank=True)
     organisation = models.ForeignKey("territories.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name="organisation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cls_portal.core.collation import french_key
 from cls_portal.core.exports import Column
 from cls_portal.core.formatting import format_number
 
@@ -13,7 +14,7 @@ def _deps(c):
 def _champs(fiche) -> str:
     """The sheet's fields of action: its own and its axe's, once each."""
     names = {c.libelle: c.ordre for c in [*fiche.champs.all(), *fiche.axe.champs.all()]}
-    return ", ".join(sorted(names, key=lambda n: (names[n], n)))
+    return ", ".join(sorted(names, key=lambda n: (names[n], french_key(n))))
 
 
 def _people(users):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actions.enums import FicheStatut
 from actions.models import ChampAction, FicheAction, Indicateur
+from cls_portal.core.collation import french_key
 from cls_portal.core.query import IdFilter, PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
@@ -43,7 +44,7 @@ def scoped_choices(user):
     if user is None or not user.is_authenticated or user.is_portal_admin:
         return _departement_choices(), _region_choices()
     deps = list(departements_for(user))
-    regions = sorted({(d.region_id, d.region.nom) for d in deps}, key=lambda r: r[1])
+    regions = sorted({(d.region_id, d.region.nom) for d in deps}, key=lambda r: french_key(r[1]))
     return [(d.code, str(d)) for d in deps], regions
 
 

@@ -23,6 +23,7 @@ from actions.enums import FicheStatut
 from actions.models import Axe, FicheAction, Financement, Indicateur, LigneBudget, PartenaireFiche, ValeurIndicateur
 from actions.periods import completeness
 from actions.permissions import reported_plan_scope, validated_plan_scope
+from cls_portal.core.collation import french_key
 from contracts.enums import SignatoryRole
 from funding import selectors as funding_selectors
 
@@ -50,7 +51,7 @@ def _signatories(contract) -> list[str]:
 def _cover(contract, year) -> dict:
     perimeter = contract.communes.aggregate(population=Sum("population"), n=Count("code"))
     departements = sorted({d.departement.nom for d in
-                           contract.delegations.select_related("departement")})
+                           contract.delegations.select_related("departement")}, key=french_key)
     return {
         "nom": contract.nom,
         "year": year,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cls_portal.core.collation import FRENCH
 from cls_portal.core.concurrency import VersionedModel
 
 from .enums import ResourceCategory
@@ -30,7 +31,7 @@ class ResourceQuerySet(models.QuerySet):
 class Resource(VersionedModel):
     region = models.ForeignKey("territories.Region", on_delete=models.PROTECT, related_name="+",
                                verbose_name="région")
-    titre = models.CharField("titre", max_length=255)
+    titre = models.CharField("titre", max_length=255, db_collation=FRENCH)
     description = models.TextField("description", blank=True)
     categorie = models.CharField("catégorie", max_length=32, choices=ResourceCategory.choices)
     # The latest version, kept by the services (a page shows it without a query per row).

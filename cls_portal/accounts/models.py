@@ -11,6 +11,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from cls_portal.core.collation import FRENCH
+
 
 class Role(models.TextChoices):
     COORDINATEUR = "coordinateur", "Coordinateur ou coordinatrice de CLS"
@@ -22,6 +24,9 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
+    # Names in French order (cls_portal.core.collation): the people lists sort by them.
+    first_name = models.CharField("prénom", max_length=150, blank=True, db_collation=FRENCH)
+    last_name = models.CharField("nom", max_length=150, blank=True, db_collation=FRENCH)
     email = models.EmailField("adresse électronique", blank=True, db_index=True)
     # Notification preferences: keys are notification kinds, value False = no e-mail for that kind.
     email_preferences = models.JSONField("préférences d'e-mails", default=dict, blank=True)

@@ -32,9 +32,10 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate
 from django.urls import reverse
 
+from cls_portal.core.collation import FRENCH, french_key
 from cls_portal.core.registry import Registry, Slot
 
 DELEGATION = "delegation"
@@ -60,7 +61,7 @@ class WorkItem:
 
     @property
     def sort_key(self):
-        return (self.contract.lower(), self.due or dt.date.max, self.label, self.title)
+        return (french_key(self.contract), self.due or dt.date.max, self.label, self.title)
 
 
 @dataclass(frozen=True)
@@ -185,9 +186,9 @@ class Kind:
 
 
 def _order(p: Pending) -> list:
-    """The rows of a rolled-up kind in the roll-up's order: contract name case-insensitively, due date (none
-    last), pk; deterministic, so SQL pages never repeat nor skip a row."""
-    name = Lower(p.contract_name)
+    """The rows of a rolled-up kind in the roll-up's order: contract name in French order (`collation`), due
+    date (none last), pk; deterministic, so SQL pages never repeat nor skip a row."""
+    name = Collate(F(p.contract_name), FRENCH)
     due = [] if p.due is None else [(F(p.due) if isinstance(p.due, str) else p.due).asc(nulls_last=True)]
     return [name.asc(), *due, "pk"]
 

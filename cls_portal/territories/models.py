@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 
+from cls_portal.core.collation import FRENCH
+
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
-    nom = models.CharField("nom", max_length=120)
+    nom = models.CharField("nom", max_length=120, db_collation=FRENCH)
 
     class Meta:
         verbose_name = "région"
@@ -23,7 +25,7 @@ class Region(models.Model):
 
 class Departement(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
-    nom = models.CharField("nom", max_length=120)
+    nom = models.CharField("nom", max_length=120, db_collation=FRENCH)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
 
     class Meta:
@@ -43,7 +45,7 @@ class EPCI(models.Model):
         ("MET69", "Métropole de Lyon"),
     ]
     code = models.CharField("SIREN", max_length=9, primary_key=True)
-    nom = models.CharField("nom", max_length=200)
+    nom = models.CharField("nom", max_length=200, db_collation=FRENCH)
     type = models.CharField("type", max_length=8, choices=TYPES)
 
     class Meta:
@@ -63,7 +65,7 @@ class Commune(models.Model):
     arrondissements are not imported: their population is already in their parent commune."""
 
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
-    nom = models.CharField("nom", max_length=200, db_index=True)
+    nom = models.CharField("nom", max_length=200, db_index=True, db_collation=FRENCH)
     population = models.PositiveIntegerField("population municipale", default=0)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
@@ -79,7 +81,7 @@ class Commune(models.Model):
 
 class ARS(models.Model):
     region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="ars")
-    nom = models.CharField("nom", max_length=120)
+    nom = models.CharField("nom", max_length=120, db_collation=FRENCH)
     email = models.EmailField("adresse de contact CLS", blank=True)
 
     class Meta:
@@ -96,7 +98,7 @@ class Delegation(models.Model):
 
     departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="delegation")
     ars = models.ForeignKey(ARS, on_delete=models.PROTECT, related_name="delegations")
-    nom = models.CharField("nom", max_length=160)
+    nom = models.CharField("nom", max_length=160, db_collation=FRENCH)
     email = models.EmailField("adresse de contact", blank=True)
 
     class Meta:
@@ -182,7 +184,7 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Organisation(models.Model):
-    nom = models.CharField("nom", max_length=200)
+    nom = models.CharField("nom", max_length=200, db_collation=FRENCH)
     type = models.CharField("type", max_length=24, choices=OrganisationType.choices)
     email = models.EmailField("e-mail", blank=True)
     siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret],

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from actions.enums import FicheStatut
 from cls_portal.core import worklist
+from cls_portal.core.collation import french_key
 from contracts.enums import Phase
 from contracts.models import Contract, Step
 from tests import factories as f
@@ -71,19 +72,14 @@ def whole_list(user):
     return items
 
 
-def ascii_name(item):
-    return item.contract.isascii()
-
-
 def assert_in_order(items):
-    """Kinds by rank (each kind's items together); within a kind, contract names case-insensitively (checked
-    on the ASCII names: SQLite's LOWER() folds only those, and PostgreSQL's collation orders accents its way),
-    then due date (none last)."""
+    """Kinds by rank (each kind's items together); within a kind, contract names in French order (accents and
+    case second: `french_key`, the order of the database's `french` collation), then due date (none last)."""
     kinds = [i.kind for i in items]
     assert [k for n, k in enumerate(kinds) if n == 0 or kinds[n - 1] != k] == list(dict.fromkeys(kinds))
     assert [i.rank for i in items] == sorted(i.rank for i in items)
     for kind in dict.fromkeys(kinds):
-        keys = [(i.contract.lower(), i.due or dt.date.max) for i in items if i.kind == kind and ascii_name(i)]
+        keys = [(french_key(i.contract), i.due or dt.date.max) for i in items if i.kind == kind]
         assert keys == sorted(keys), kind
 
 
