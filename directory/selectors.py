@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from actions.enums import VALIDATED_STATUSES
 from actions.models import Axe, FicheAction
+from cls_portal.core.collation import fold_query
 from cls_portal.territories.models import ARS, Commune, Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract, Instance, InstanceMember, Meeting
@@ -41,7 +42,7 @@ def public_contracts():
 
 def directory(*, region: str = "", departement: str = "", q: str = ""):
     """Active contracts of a région or a département, whose name or collectivité matches `q`, or that cover
-    a commune `q` names (its name or INSEE code)."""
+    a commune `q` names (its name or INSEE code). Names match without accents nor case (`fold_query`)."""
     qs = public_contracts()
     if region:
         qs = qs.filter(ars__region_id=region)
@@ -49,7 +50,9 @@ def directory(*, region: str = "", departement: str = "", q: str = ""):
         qs = qs.in_departements([departement])
     if q:
         covering = Contract.communes.through.objects.filter(commune__in=_communes_q(q)).values("contract_id")
-        qs = qs.filter(Q(nom__icontains=q) | Q(collectivite__nom__icontains=q) | Q(pk__in=covering))
+        words = fold_query(q)
+        qs = qs.filter(Q(nom_recherche__contains=words) | Q(collectivite__nom_recherche__contains=words)
+                       | Q(pk__in=covering))
     return qs.order_by("departement_code", "nom", "pk")
 
 
@@ -57,11 +60,12 @@ INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 
 
 def _communes_q(q: str):
-    """Communes named by `q`: its INSEE code, else a part of its name (ids, as a subquery)."""
+    """Communes named by `q`: its INSEE code, else a part of its name, accents and case aside (« evreux »
+    names « Évreux »), as a subquery of ids."""
     q = q.strip()
     if INSEE.match(q):
         return Commune.objects.filter(code=q.upper()).values("code")
-    return Commune.objects.filter(nom__icontains=q).values("code")
+    return Commune.objects.filter(nom_recherche__contains=fold_query(q)).values("code")
 
 
 def communes_found(q: str, limit: int = 10) -> list[Commune]:
@@ -71,7 +75,7 @@ def communes_found(q: str, limit: int = 10) -> list[Commune]:
     q = q.strip()
     if len(q) < 2:
         return []
-    exact = Case(When(nom__iexact=q, then=Value(0)), default=Value(1), output_field=IntegerField())
+    exact = Case(When(nom_recherche=fold_query(q), then=Value(0)), default=Value(1), output_field=IntegerField())
     return list(Commune.objects.filter(code__in=_communes_q(q)).select_related("departement__delegation")
                 .annotate(exact=exact).order_by("exact", "-population", "nom")
                 .prefetch_related(Prefetch("contracts", to_attr="active_contracts",

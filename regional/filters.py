@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions.enums import FicheStatut
 from actions.models import ChampAction, FicheAction, Indicateur
-from cls_portal.core.collation import french_key
+from cls_portal.core.collation import fold_query, french_key
 from cls_portal.core.query import IdFilter, PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
@@ -97,7 +97,8 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
         fields: list = []
 
     def filter_q(self, qs, name, value):
-        return qs.filter(Q(nom__icontains=value) | Q(collectivite__nom__icontains=value))
+        words = fold_query(value)  # names without accents nor case: « evreux » finds « Évreux »
+        return qs.filter(Q(nom_recherche__contains=words) | Q(collectivite__nom_recherche__contains=words))
 
     def filter_departement(self, qs, name, value):
         return qs.filter(in_departements_q(value)) if value else qs
@@ -155,7 +156,7 @@ class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Filte
         fields: list = []
 
     def filter_q(self, qs, name, value):
-        return qs.filter(Q(titre__icontains=value) | Q(contract__nom__icontains=value))
+        return qs.filter(Q(titre__icontains=value) | Q(contract__nom_recherche__contains=fold_query(value)))
 
     def filter_departement(self, qs, name, value):
         if not value:
@@ -177,7 +178,7 @@ class IndicateurFilter(FicheFilter):
 
     def filter_q(self, qs, name, value):
         return qs.filter(Q(libelle__icontains=value) | Q(fiche__titre__icontains=value)
-                         | Q(fiche__contract__nom__icontains=value))
+                         | Q(fiche__contract__nom_recherche__contains=fold_query(value)))
 
     def filter_departement(self, qs, name, value):
         if not value:

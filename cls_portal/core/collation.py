@@ -11,6 +11,12 @@ ORDER BY on them is French whatever the database's own locale:
   (`register_sqlite`, wired in `CoreConfig.ready`), comparing `french_key`. A connection Django did not open
   (the `sqlite3` shell) does not know it and refuses to sort those columns.
 
+Searching: `fold` is a name as people type it (lowercase, no accents, ligatures spelled out, hyphens and
+apostrophes as spaces): « Saint-Étienne » and « L'Haÿ-les-Roses » fold to « saint etienne » and « l hay les roses ».
+The searched columns keep their folded name in a generated column (`Folded`: the same folding in SQL, made by
+the database on every write, bulk ones included), and a search compares it with the folded words typed:
+« evreux » finds « Évreux ».
+
 `french_key` is also the order of names sorted in Python. It follows ICU's French order on what names hold:
 letters first without accents or case (œ as « oe »), then accents, then case (lowercase first); spaces and
 punctuation before letters. ICU orders the punctuation marks among themselves its own way (a hyphen before
@@ -21,6 +27,8 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+
+from django.db.models import CharField, Func
 
 FRENCH = "french"
 
@@ -42,6 +50,53 @@ def french_compare(a: str, b: str) -> int:
 
 def register_sqlite(connection, **kwargs) -> None:
     """`connection_created` receiver (its sender, the backend's class, comes in `kwargs`): SQLite connections
-    learn the `french` collation."""
+    learn the `french` collation and the `cls_fold` function (`Folded`)."""
     if connection.vendor == "sqlite":
         connection.connection.create_collation(FRENCH, french_compare)
+        connection.connection.create_function("cls_fold", 1, fold, deterministic=True)
+
+
+# The folding, one character for one (SQL's translate()): every lowercase letter of Latin-1 and Latin
+# Extended-A that is an ASCII letter with marks, mapped to that letter; hyphens and apostrophes to spaces.
+# The ligatures, one character for two, are spelled out first (SQL's replace()). Python and SQL fold alike
+# because both read these two strings.
+def _unmarked(c: str) -> str:
+    return "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
+
+
+_MARKED = [c for c in map(chr, range(0xE0, 0x180))
+           if c == c.lower() and len(_unmarked(c)) == 1 and _unmarked(c).isascii() and _unmarked(c) != c]
+FOLD_FROM, FOLD_TO = "".join(_MARKED) + "-'’", "".join(map(_unmarked, _MARKED)) + "   "
+_SPELLED = (("œ", "oe"), ("æ", "ae"), ("ß", "ss"))
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold(text) -> str:
+    """`text` as it is searched: lowercase, letters without their accents, « œ » as « oe », hyphens and
+    apostrophes as spaces (`Folded` does the same in SQL)."""
+    text = str(text or "").lower()
+    for ligature, spelled in _SPELLED:
+        text = text.replace(ligature, spelled)
+    return text.translate(_FOLD)
+
+
+def fold_query(text) -> str:
+    """What a person typed, folded, its spaces collapsed (« saint  etienne » finds « Saint-Étienne »)."""
+    return " ".join(fold(text).split())
+
+
+class Folded(Func):
+    """`fold` of a text column, in SQL: translate(replace(lower(x), 'œ', 'oe')…) on PostgreSQL (immutable, so a
+    generated column may hold it), the `cls_fold` function registered on each SQLite connection there."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **_):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "sqlite":
+            return f"cls_fold({sql})", params
+        sql = f"lower({sql})"
+        for ligature, spelled in _SPELLED:
+            sql = f"replace({sql}, '{ligature}', '{spelled}')"
+        quoted_from = FOLD_FROM.replace("'", "''")
+        return f"translate({sql}, '{quoted_from}', '{FOLD_TO}')", params

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from cls_portal.core.collation import FRENCH, french_key
-from cls_portal.territories.models import Region
+from cls_portal.core.collation import FRENCH, fold, fold_query, french_key
+from cls_portal.territories.models import Commune, Region
 from contracts.models import Contract
 from tests import factories as f
 
@@ -46,3 +46,28 @@ def test_the_databases_order_is_the_python_keys():
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT nom FROM ({values}) t ORDER BY nom COLLATE "{FRENCH}"', list(reversed(NAMES)))
         assert [row[0] for row in cursor.fetchall()] == NAMES
+
+
+def test_a_name_folds_as_people_type_it():
+    assert fold("Saint-Étienne") == "saint etienne"
+    assert fold("L'Haÿ-les-Roses") == "l hay les roses"
+    assert fold("Châlons-en-Champagne") == "chalons en champagne"
+    assert fold("Œuilly") == "oeuilly" and fold("ÉVREUX") == "evreux"
+    assert fold("Saint-Pierre-et-Miquelon’s") == "saint pierre et miquelon s"
+    assert fold_query("  Saint   étienne ") == "saint etienne"
+
+
+TRICKY = ["Évreux", "L'Haÿ-les-Roses", "Œuilly", "Saint-Étienne-de-Tinée", "Châtel-Guyon", "Cœuvres-et-Valsery",
+          "Plœmeur", "Aÿ-Champagne", "Montréal-la-Cluse", "Saint-Martin-d’Hères", "Îles-de-Glénan", "Éçé Ùñïçødé"]
+
+
+@pytest.mark.django_db
+def test_the_database_folds_names_as_python_does():
+    """The generated column (SQL on PostgreSQL, the registered function on SQLite) and `fold` agree."""
+    dep = f.DepartementFactory()
+    for n, name in enumerate(TRICKY):
+        f.CommuneFactory(code=f"9{n:04d}", nom=name, departement=dep)
+    folded = dict(Commune.objects.filter(departement=dep).values_list("nom", "nom_recherche"))
+    assert folded == {name: fold(name) for name in TRICKY}
+    Commune.objects.filter(code="90000").update(nom="Évry-Courcouronnes")  # an update folds the new name
+    assert Commune.objects.get(code="90000").nom_recherche == "evry courcouronnes"

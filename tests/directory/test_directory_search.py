@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from contracts.enums import Phase
 from tests import factories as f
@@ -90,3 +91,28 @@ def test_the_site_root_sends_an_anonymous_visitor_to_the_directory(client):
     assert response.status_code == 302 and response["Location"] == reverse("directory:index")
     page = client.get(response["Location"])
     assert page.status_code == 200 and 'href="/connexion/"' in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["evreux", "EVREUX", "Évreux", "  évreux "])
+def test_a_name_typed_without_its_accents_finds_the_commune_and_its_cls(client, world, typed):
+    """A resident types « evreux » for Évreux, « saint etienne » for Saint-Étienne: accents, case, hyphens and
+    extra spaces aside (the name is folded by the database, `nom_recherche`). The commune named exactly comes
+    first, before a bigger one whose name holds it."""
+    own = world.own
+    evreux = f.CommuneFactory(departement=own.departement, nom="Évreux", code="27229", epci=None, population=46000)
+    f.CommuneFactory(departement=own.departement, nom="Le Vieil-Évreux", code="27684", epci=None, population=900000)
+    contract = f.ContractFactory(nom="CLS d'Évreux Portes de Normandie", ars=own.delegation.ars,
+                                 delegations=[own.delegation], communes=[evreux], epci=None)
+    html = client.get(reverse("directory:index"), {"q": typed}).content.decode()
+    assert escape(contract.nom) in _commune_line(html, "27229")
+    assert html.index('data-commune="27229"') < html.index('data-commune="27684"')
+
+
+def test_a_contract_or_collectivite_named_without_accents_is_found(client, world):
+    own = world.own
+    org = f.OrganisationFactory(nom="Communauté d'agglomération Seine-Eure")
+    contract = f.ContractFactory(nom="CLS de l'Agglomération Seine-Eure 2024-2028", ars=own.delegation.ars,
+                                 delegations=[own.delegation], collectivite=org)
+    for typed in ("agglomeration seine eure", "communaute d'agglomeration", "SEINE-EURE"):
+        html = client.get(reverse("directory:index"), {"q": typed}).content.decode()
+        assert reverse("directory:contract", args=[contract.pk]) in html, typed

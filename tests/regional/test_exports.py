@@ -148,3 +148,20 @@ def test_a_multi_departement_contract_shows_its_population_per_departement(clien
     assert "Calvados : 3 000 ; Manche : 1 200" in text
     cov = coverage(region_code="28", at=dt.date(2025, 1, 1))
     assert cov.total.covered == 4200 and {d.code: d.covered for d in cov.departements} == {"14": 3000, "50": 1200}
+
+
+@pytest.mark.django_db
+def test_the_regional_lists_search_names_without_accents(client, world):
+    """« evreux » finds « CLS d'Évreux » in the regional contract list and its sheets
+    (the names' folded column, `nom_recherche`)."""
+    own = world.own
+    contract = f.ContractFactory(nom="CLS d'Évreux Portes de Normandie", ars=own.delegation.ars,
+                                 delegations=[own.delegation],
+                                 communes=[f.CommuneFactory(departement=own.departement, population=500)])
+    f.FicheActionFactory(contract=contract, titre="Prévenir les chutes")
+    client.force_login(own.people["region"])
+    for url in ("regional:contracts", "regional:fiches"):
+        html = client.get(reverse(url), {"q": "EVREUX portes"}).content.decode()
+        assert "Évreux Portes de Normandie" in html, url
+        html = client.get(reverse(url), {"q": "evreux sud"}).content.decode()
+        assert "Évreux Portes de Normandie" not in html, url
