@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cls_portal.core import history, uploads
+from cls_portal.core.collation import fold_query
 from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
 from cls_portal.core.validation import DATE_MIN, check_date
@@ -238,14 +239,15 @@ def organisation_create(*, actor, region_code: str, nom: str, type: str, siret: 
                         departement=None) -> Organisation:
     """A partner organisation of région `region_code` (the caller checked the actor may create one there).
 
-    Preconditions: a name; the département, when given, is in the région; name and type not taken.
+    Preconditions: a name; the département, when given, is in the région; name and type not taken (accents,
+    case, hyphens and apostrophes aside: « Communaute de communes » is « Communauté de Communes »).
     """
     nom = " ".join((nom or "").split())
     if not nom:
         raise DomainError("Indiquez le nom de l'organisation.", field="nom")
     if departement is not None and departement.region_id != region_code:
         raise DomainError("Ce département n'est pas dans la région.", field="departement")
-    existing = Organisation.objects.filter(nom__iexact=nom, type=type).first()
+    existing = Organisation.objects.filter(nom_recherche=fold_query(nom), type=type).order_by("pk").first()
     if existing is not None:
         where = "" if Organisation.objects.in_region(region_code).filter(pk=existing.pk).exists() \
             else " (dans une autre région : précisez le nom, par exemple avec la commune)"

@@ -16,6 +16,7 @@ from django import forms
 
 from actions.enums import AxeType, IndicateurType
 from actions.models import Axe, FicheAction
+from cls_portal.core.collation import fold_query
 from cls_portal.core.tabular import ImportColumn, ImportPreview, RowError, normalise_header, parse_import
 from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Organisation
@@ -83,7 +84,8 @@ class PlanRowForm(PortalForm):
         name = self.cleaned_data["pilote_organisation"].strip()
         if not name:
             return None
-        org = Organisation.objects.filter(nom__iexact=name).order_by("pk").first()
+        # Accents, case, hyphens and apostrophes aside: a spreadsheet typed « Centre hospitalier d'Evreux ».
+        org = Organisation.objects.filter(nom_recherche=fold_query(name)).order_by("pk").first()
         if org is None:
             raise forms.ValidationError(f"aucune organisation « {name} » n'est connue du portail : "
                                         "vérifiez son nom ou laissez la case vide.")

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from actions.models import Axe, FicheAction, Indicateur
 from cls_portal.core.models import HistoryEntry
 from imports.plan import COLUMNS
+from tests import factories as f
 
 GOOD = [
     [2, "Prévention et promotion de la santé", "Thématique", 1, "Dépistage organisé des cancers",
@@ -115,6 +116,21 @@ def test_rows_inconsistent_with_each_other_or_the_plan(coordinator, world, chang
     html = _upload(coordinator, world.own.contract, xlsx(rows)).content.decode().replace("&#x27;", "'")
     assert message in html.replace("&quot;", '"')
     assert "Confirmer l'import" not in html and counts() == before
+
+
+@pytest.mark.django_db
+def test_a_pilot_organisation_typed_without_accents_is_recognised(coordinator, world):
+    """« CENTRE HOSPITALIER D'EVREUX VERNON » in the spreadsheet is the portal's « Centre hospitalier
+    d'Évreux-Vernon » (accents, case, hyphens and apostrophes aside)."""
+    org = f.OrganisationFactory(nom="Centre hospitalier d'Évreux-Vernon", type="etablissement")
+    rows = [list(r) for r in GOOD]
+    rows[0][7] = "CENTRE HOSPITALIER D'EVREUX VERNON"
+    response = _upload(coordinator, world.own.contract, xlsx(rows))
+    assert "Confirmer l'import" in response.content.decode().replace("&#x27;", "'")
+    token = response.context["token"]
+    coordinator.post(reverse("imports:plan_confirm", args=[world.own.contract.pk]), {"token": token})
+    fiche = FicheAction.objects.get(contract=world.own.contract, axe__numero=2, numero=1)
+    assert fiche.pilote_organisation == org
 
 
 @pytest.mark.django_db
