@@ -156,7 +156,8 @@ class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Filte
         fields: list = []
 
     def filter_q(self, qs, name, value):
-        return qs.filter(Q(titre__icontains=value) | Q(contract__nom_recherche__contains=fold_query(value)))
+        words = fold_query(value)  # accents, case, hyphens and apostrophes aside
+        return qs.filter(Q(titre_recherche__contains=words) | Q(contract__nom_recherche__contains=words))
 
     def filter_departement(self, qs, name, value):
         if not value:
@@ -177,8 +178,9 @@ class IndicateurFilter(FicheFilter):
         fields: list = []
 
     def filter_q(self, qs, name, value):
-        return qs.filter(Q(libelle__icontains=value) | Q(fiche__titre__icontains=value)
-                         | Q(fiche__contract__nom_recherche__contains=fold_query(value)))
+        words = fold_query(value)
+        return qs.filter(Q(libelle_recherche__contains=words) | Q(fiche__titre_recherche__contains=words)
+                         | Q(fiche__contract__nom_recherche__contains=words))
 
     def filter_departement(self, qs, name, value):
         if not value:

@@ -51,13 +51,14 @@ def _display(value):
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
-    """Concrete, non-relational-m2m field values of `obj` as JSON-friendly values (foreign keys: ids)."""
+    """Concrete, non-relational-m2m field values of `obj` as JSON-friendly values (foreign keys: ids), generated
+    columns aside."""
     data = {}
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in ("id", "version", "created_at", "updated_at"):
-            continue
+        if f.name in ("id", "version", "created_at", "updated_at") or f.generated:
+            continue  # generated columns (a name as searched) follow their source: never a change of their own
         if f.is_relation:
             data[f.name] = _display(getattr(obj, f.attname))
         else:

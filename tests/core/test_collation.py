@@ -71,3 +71,10 @@ def test_the_database_folds_names_as_python_does():
     assert folded == {name: fold(name) for name in TRICKY}
     Commune.objects.filter(code="90000").update(nom="Évry-Courcouronnes")  # an update folds the new name
     assert Commune.objects.get(code="90000").nom_recherche == "evry courcouronnes"
+
+
+def test_the_folded_name_is_never_a_change_of_its_own():
+    """History and conflict messages list what a person changed: the generated column follows `nom`."""
+    from cls_portal.core.history import snapshot
+
+    assert "nom" in snapshot(Contract(nom="CLS d'Évreux")) and "nom_recherche" not in snapshot(Contract(nom="x"))

@@ -152,16 +152,22 @@ def test_a_multi_departement_contract_shows_its_population_per_departement(clien
 
 @pytest.mark.django_db
 def test_the_regional_lists_search_names_without_accents(client, world):
-    """« evreux » finds « CLS d'Évreux » in the regional contract list and its sheets
+    """« evreux » finds « CLS d'Évreux » in the regional contract list, its sheets and their indicators
     (the names' folded column, `nom_recherche`)."""
     own = world.own
     contract = f.ContractFactory(nom="CLS d'Évreux Portes de Normandie", ars=own.delegation.ars,
                                  delegations=[own.delegation],
                                  communes=[f.CommuneFactory(departement=own.departement, population=500)])
-    f.FicheActionFactory(contract=contract, titre="Prévenir les chutes")
+    fiche = f.FicheActionFactory(contract=contract, titre="Prévenir les chutes à domicile")
+    Indicateur.objects.create(fiche=fiche, libelle="Nombre d'ateliers d'équilibre")
     client.force_login(own.people["region"])
-    for url in ("regional:contracts", "regional:fiches"):
+    for url in ("regional:contracts", "regional:fiches", "regional:indicateurs"):
         html = client.get(reverse(url), {"q": "EVREUX portes"}).content.decode()
         assert "Évreux Portes de Normandie" in html, url
         html = client.get(reverse(url), {"q": "evreux sud"}).content.decode()
         assert "Évreux Portes de Normandie" not in html, url
+    # Sheet titles and indicator labels likewise.
+    for url, typed in (("regional:fiches", "prevenir les chutes a domicile"),
+                       ("regional:indicateurs", "ateliers d equilibre")):
+        html = client.get(reverse(url), {"q": typed}).content.decode()
+        assert "Prévenir les chutes à domicile" in html, url
