@@ -48,6 +48,8 @@ def directory(*, region: str = "", departement: str = "", q: str = ""):
         qs = qs.filter(ars__region_id=region)
     if departement:
         qs = qs.in_departements([departement])
+    if q and not fold_query(q):  # only punctuation (« - », « ' »): nothing is named by it
+        return qs.none()
     if q:
         covering = Contract.communes.through.objects.filter(commune__in=_communes_q(q)).values("contract_id")
         words = fold_query(q)
@@ -73,7 +75,7 @@ def communes_found(q: str, limit: int = 10) -> list[Commune]:
     that cover it (`active_contracts`), whether it lies in an EPCI's perimeter or is listed one by one. Two
     queries; none when `q` is too short to name a commune."""
     q = q.strip()
-    if len(q) < 2:
+    if len(fold_query(q)) < 2:
         return []
     exact = Case(When(nom_recherche=fold_query(q), then=Value(0)), default=Value(1), output_field=IntegerField())
     return list(Commune.objects.filter(code__in=_communes_q(q)).select_related("departement__delegation")

@@ -116,3 +116,11 @@ def test_a_contract_or_collectivite_named_without_accents_is_found(client, world
     for typed in ("agglomeration seine eure", "communaute d'agglomeration", "SEINE-EURE"):
         html = client.get(reverse("directory:index"), {"q": typed}).content.decode()
         assert reverse("directory:contract", args=[contract.pk]) in html, typed
+
+
+def test_punctuation_alone_names_nothing(client, world):
+    """« -- » or « ' » fold to nothing: no commune listed, no contract matched (not every one of them)."""
+    for typed in ("--", "' '"):
+        response = client.get(reverse("directory:index"), {"q": typed})
+        html = response.content.decode()
+        assert "data-commune=" not in html and world.own.contract.nom not in html, typed
