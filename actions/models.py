@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from cls_portal.core.collation import FRENCH, Folded
+from cls_portal.core.collation import FRENCH, folded_column
 from cls_portal.core.concurrency import VersionedModel
 
 from .enums import (
@@ -65,9 +65,8 @@ class FicheAction(VersionedModel):
     axe = models.ForeignKey(Axe, on_delete=models.PROTECT, related_name="fiches")
     numero = models.PositiveSmallIntegerField("numéro dans l'axe")
     titre = models.CharField("titre", max_length=255)
-    # The title as searched (« prevention » finds « Prévention »): made by the database (collation.Folded).
-    titre_recherche = models.GeneratedField(expression=Folded("titre"), output_field=models.CharField(max_length=255),
-                                            db_persist=True, verbose_name="titre sans accents")
+    # The title as searched (« prevention » finds « Prévention »): made by the database from `titre`.
+    titre_recherche = folded_column("titre", 255, "titre sans accents")
     statut = models.CharField("statut", max_length=16, choices=FicheStatut.choices, default=FicheStatut.BROUILLON,
                               db_index=True)
     champs = models.ManyToManyField(ChampAction, blank=True, related_name="fiches", verbose_name="champs d'action")
@@ -218,9 +217,7 @@ class Financement(models.Model):
 class Indicateur(models.Model):
     fiche = models.ForeignKey(FicheAction, on_delete=models.CASCADE, related_name="indicateurs")
     libelle = models.CharField("libellé", max_length=255)
-    libelle_recherche = models.GeneratedField(  # searched, as FicheAction.titre_recherche
-        expression=Folded("libelle"), output_field=models.CharField(max_length=255), db_persist=True,
-        verbose_name="libellé sans accents")
+    libelle_recherche = folded_column("libelle", 255, "libellé sans accents")  # searched
     type = models.CharField("type", max_length=12, choices=IndicateurType.choices, default=IndicateurType.PROCESSUS)
     unite = models.CharField("unité", max_length=40, blank=True)
     valeur_reference = models.DecimalField("valeur de référence", max_digits=14, decimal_places=2, null=True,

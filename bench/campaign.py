@@ -165,12 +165,10 @@ def main():
     every_min = 2 * every / rounds[1]["per_minute"]
     ok_national = national_min < TARGET_NATIONAL_MIN and not any(r["failed"] for r in rounds)
 
-    def n(value, decimals=None):
-        return format_number(value, decimals)
-
+    sheets_here, sheets_all = format_number(mean_sheets(contracts), 1), format_number(mean_sheets(national), 1)
     lines = [f"Campagne {YEAR} de la région {region.nom} : rapports d'activité et financier de ses "
-             f"{len(contracts)} contrats en cours ({rounds[0]['reports']} rapports, {n(mean_sheets(contracts), 1)} "
-             f"fiches par contrat en moyenne, {n(mean_sheets(national), 1)} pour la France entière), demandés par "
+             f"{len(contracts)} contrats en cours ({rounds[0]['reports']} rapports, {sheets_here} fiches par contrat "
+             f"en moyenne, {sheets_all} pour la France entière), demandés par "
              "`campaign_start` comme le bouton de l'équipe régionale, produits par `celery -A cls_portal worker "
              "--concurrency N` (prefork) sur Redis, base PostgreSQL ; chrono du lancement au dernier rapport prêt, "
              "après une chauffe d'un rapport par processus. Aucun rapport n'est réutilisé : tout est à produire.", "",
@@ -182,8 +180,9 @@ def main():
     lines += ["", f"Objectif : 2 processus ≥ {TARGET}× le débit d'un seul — {'✅ atteint' if ok else '❌ non atteint'} "
                   f"({ratio:.2f}×, sur {os.cpu_count()} cœurs partagés avec la base et le processus qui mesure).", "",
               f"Campagne nationale {YEAR} projetée au débit mesuré de 2 workers ({rounds[1]['per_minute']} rapports / "
-              f"min) : {n(len(national))} contrats en cours × 2 rapports = {n(national_reports)} rapports, "
-              f"**{national_min:.0f} min** ({every_min:.0f} min si les {n(every)} contrats du jeu de "
+              f"min) : {format_number(len(national))} contrats en cours × 2 rapports = "
+              f"{format_number(national_reports)} rapports, "
+              f"**{national_min:.0f} min** ({every_min:.0f} min si les {format_number(every)} contrats du jeu de "
               f"données étaient tous en cours). Objectif < {TARGET_NATIONAL_MIN} min — "
               f"{'✅ atteint' if ok_national else '❌ non atteint'}."]
     json.dump({"title": TITLE, "lines": lines, "rounds": rounds, "ratio": round(ratio, 2), "target_met": ok,

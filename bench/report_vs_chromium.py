@@ -14,7 +14,7 @@ Run by bench/run.py (part `reports`) on the largest data set; prints one JSON do
   on both; wall-clock medians, the CPU seconds of each (this process / Chromium's process tree) and the
   1-minute load next to them.
 - Campaign: 1 255 contracts × (activity + financial report of the same contract, data + HTML + PDF), on
-  2 worker processes at twice the rate of one (the Celery campaign bench measured 2.08× on 5/12).
+  2 worker processes at twice the rate of one (the ideal; bench/campaign.py measures the real one).
 """
 
 from __future__ import annotations
@@ -49,9 +49,8 @@ TITLE = "Rapport de 40 fiches : le portail et Chromium côte à côte"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CONTRACTS = 1255
 WORKERS = 2
-# 2 worker processes against one: bench/campaign.py measured 2.08× on 5/12 (a region's campaign, both kinds; 1.91×
-# on 23/11 with activity reports only), counted here as 2, the most two processes can give on 2 cores. That
-# section projects the national campaign from the rate it measures; this one from one process' rate.
+# 2 worker processes against one, counted as 2 (the ideal on 2 cores): this projection starts from one process'
+# rate; bench/campaign.py measures the rate of 2 real workers (1.93× to 2.08× on 5/12) and projects from it.
 SCALING = 2.0
 TARGET_SECONDS, TARGET_CAMPAIGN_MIN = 3.0, 45
 
@@ -153,8 +152,8 @@ def measure(repeat: int) -> dict:
         f"{'✅ atteint' if ok_fast else '❌ non atteint'} ({med['portal']:.2f} s, {ratio:.2f}× Chromium).", "",
         f"Campagne nationale projetée : {CONTRACTS} contrats × 2 rapports (activité + financier du même contrat, "
         f"données + HTML + PDF : médiane {contract_s:.2f} s par contrat sur {len(per_contract)} mesures), "
-        f"{WORKERS} workers à {SCALING:g}× le débit d'un seul (la campagne Celery en mesure 2,08×, section "
-        "« Campagne ») : "
+        f"{WORKERS} workers comptés à {SCALING:g}× le débit d'un seul (l'idéal ; la section « Campagne » mesure "
+        "le débit de vrais workers) : "
         f"{rate:.1f} rapports / min, **{campaign_min:.0f} min** au temps écoulé mesuré (charge {med['load']:.1f}) ; "
         f"{campaign_cpu_min:.0f} min au temps processeur ({contract_cpu:.2f} s par contrat), si les deux workers "
         f"ont les deux cœurs pour eux. Objectif < {TARGET_CAMPAIGN_MIN} min — "

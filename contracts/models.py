@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from cls_portal.accounts.models import Role
-from cls_portal.core.collation import FRENCH, Folded
+from cls_portal.core.collation import FRENCH, folded_column
 from cls_portal.core.concurrency import VersionedModel
 
 from . import registry
@@ -82,9 +82,8 @@ class QPV(models.Model):
 
 class Contract(VersionedModel):
     nom = models.CharField("nom du contrat", max_length=255, db_collation=FRENCH)
-    # The name as searched (« evreux » finds « Évreux »): made by the database from `nom` (collation.Folded).
-    nom_recherche = models.GeneratedField(expression=Folded("nom"), output_field=models.CharField(max_length=255),
-                                          db_persist=True, verbose_name="nom sans accents")
+    # The name as searched (« evreux » finds « Évreux »): made by the database from `nom`.
+    nom_recherche = folded_column("nom", 255, "nom sans accents")
     collectivite = models.ForeignKey(
         "territories.Organisation", on_delete=models.PROTECT, related_name="contracts_portes",
         verbose_name="collectivité porteuse",

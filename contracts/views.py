@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cls_portal.accounts.models import Role
 from cls_portal.core import worklist
-from cls_portal.core.collation import fold_query
+from cls_portal.core.collation import search_q
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.files import open_stored
@@ -681,7 +681,7 @@ def organisation_list(request):
         qs = qs | Organisation.objects.in_region(r.code)
     query = (request.GET.get("q") or "").strip()[:100]
     if query:
-        qs = qs.filter(nom_recherche__contains=fold_query(query))  # « evreux » finds « Évreux »
+        qs = qs.filter(search_q(query, "nom_recherche"))  # « evreux » finds « Évreux »
     page = Paginator(qs.select_related("departement").order_by("nom"), 50).get_page(request.GET.get("page"))
     title = "Organisations partenaires" + (f" – recherche « {query} »" if query else "")
     return render(request, "contracts/organisation_list.html", {

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from actions.enums import VALIDATED_STATUSES
 from actions.models import Axe, FicheAction
-from cls_portal.core.collation import fold_query
+from cls_portal.core.collation import fold_query, search_q
 from cls_portal.territories.models import ARS, Commune, Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES
 from contracts.models import Contract, Instance, InstanceMember, Meeting
@@ -42,19 +42,15 @@ def public_contracts():
 
 def directory(*, region: str = "", departement: str = "", q: str = ""):
     """Active contracts of a région or a département, whose name or collectivité matches `q`, or that cover
-    a commune `q` names (its name or INSEE code). Names match without accents nor case (`fold_query`)."""
+    a commune `q` names (its name or INSEE code). Names match without accents nor case (`search_q`)."""
     qs = public_contracts()
     if region:
         qs = qs.filter(ars__region_id=region)
     if departement:
         qs = qs.in_departements([departement])
-    if q and not fold_query(q):  # only punctuation (« - », « ' »): nothing is named by it
-        return qs.none()
     if q:
         covering = Contract.communes.through.objects.filter(commune__in=_communes_q(q)).values("contract_id")
-        words = fold_query(q)
-        qs = qs.filter(Q(nom_recherche__contains=words) | Q(collectivite__nom_recherche__contains=words)
-                       | Q(pk__in=covering))
+        qs = qs.filter(search_q(q, "nom_recherche", "collectivite__nom_recherche") | Q(pk__in=covering))
     return qs.order_by("departement_code", "nom", "pk")
 
 
@@ -67,7 +63,7 @@ def _communes_q(q: str):
     q = q.strip()
     if INSEE.match(q):
         return Commune.objects.filter(code=q.upper()).values("code")
-    return Commune.objects.filter(nom_recherche__contains=fold_query(q)).values("code")
+    return Commune.objects.filter(search_q(q, "nom_recherche")).values("code")
 
 
 def communes_found(q: str, limit: int = 10) -> list[Commune]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from actions.enums import FicheStatut
 from actions.models import ChampAction, FicheAction, Indicateur
-from cls_portal.core.collation import fold_query, french_key
+from cls_portal.core.collation import french_key, search_q
 from cls_portal.core.query import IdFilter, PortalFilterSetMixin, YearFilter
 from cls_portal.territories.models import Departement, Region
 from contracts.enums import Phase
@@ -97,8 +96,7 @@ class ContractFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Fi
         fields: list = []
 
     def filter_q(self, qs, name, value):
-        words = fold_query(value)  # names without accents nor case: « evreux » finds « Évreux »
-        return qs.filter(Q(nom_recherche__contains=words) | Q(collectivite__nom_recherche__contains=words))
+        return qs.filter(search_q(value, "nom_recherche", "collectivite__nom_recherche"))
 
     def filter_departement(self, qs, name, value):
         return qs.filter(in_departements_q(value)) if value else qs
@@ -156,8 +154,7 @@ class FicheFilter(ScopedChoicesMixin, PortalFilterSetMixin, django_filters.Filte
         fields: list = []
 
     def filter_q(self, qs, name, value):
-        words = fold_query(value)  # accents, case, hyphens and apostrophes aside
-        return qs.filter(Q(titre_recherche__contains=words) | Q(contract__nom_recherche__contains=words))
+        return qs.filter(search_q(value, "titre_recherche", "contract__nom_recherche"))
 
     def filter_departement(self, qs, name, value):
         if not value:
@@ -178,9 +175,8 @@ class IndicateurFilter(FicheFilter):
         fields: list = []
 
     def filter_q(self, qs, name, value):
-        words = fold_query(value)
-        return qs.filter(Q(libelle_recherche__contains=words) | Q(fiche__titre_recherche__contains=words)
-                         | Q(fiche__contract__nom_recherche__contains=words))
+        return qs.filter(search_q(value, "libelle_recherche", "fiche__titre_recherche",
+                                  "fiche__contract__nom_recherche"))
 
     def filter_departement(self, qs, name, value):
         if not value:

@@ -13,9 +13,9 @@ ORDER BY on them is French whatever the database's own locale:
 
 Searching: `fold` is a name as people type it (lowercase, no accents, ligatures spelled out, hyphens and
 apostrophes as spaces): « Saint-Étienne » and « L'Haÿ-les-Roses » fold to « saint etienne » and « l hay les roses ».
-The searched columns keep their folded name in a generated column (`Folded`: the same folding in SQL, made by
-the database on every write, bulk ones included), and a search compares it with the folded words typed:
-« evreux » finds « Évreux ».
+The searched columns keep their folded name in a generated column (`folded_column`: `Folded`, the same folding
+in SQL, made by the database on every write, bulk ones included), and a search compares it with the folded
+words typed (`search_q`): « evreux » finds « Évreux ».
 
 `french_key` is also the order of names sorted in Python. It follows ICU's French order on what names hold:
 letters first without accents or case (œ as « oe »), then accents, then case (lowercase first); spaces and
@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from django.db.models import CharField, Func
+from django.db.models import CharField, Func, GeneratedField, Q
 
 FRENCH = "french"
 
@@ -100,3 +100,21 @@ class Folded(Func):
             sql = f"replace({sql}, '{ligature}', '{spelled}')"
         quoted_from = FOLD_FROM.replace("'", "''")
         return f"translate({sql}, '{quoted_from}', '{FOLD_TO}')", params
+
+
+def folded_column(source: str, max_length: int, verbose_name: str) -> GeneratedField:
+    """The generated column holding `fold(source)`, the one searches read (`search_q`)."""
+    return GeneratedField(expression=Folded(source), output_field=CharField(max_length=max_length),
+                          db_persist=True, verbose_name=verbose_name)
+
+
+def search_q(typed, *columns: str) -> Q:
+    """Rows whose folded `columns` (`folded_column`s, through relations too) hold the words `typed`, accents,
+    case, hyphens and apostrophes aside. Punctuation alone (« -- ») names nothing: no row, rather than every one."""
+    words = fold_query(typed)
+    if not words:
+        return Q(pk__in=[])
+    q = Q()
+    for column in columns:
+        q |= Q(**{f"{column}__contains": words})
+    return q

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 
-from cls_portal.core.collation import FRENCH, Folded
+from cls_portal.core.collation import FRENCH, folded_column
 
 
 class Region(models.Model):
@@ -66,9 +66,8 @@ class Commune(models.Model):
 
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField("nom", max_length=200, db_index=True, db_collation=FRENCH)
-    # The name as searched (« evreux » finds « Évreux »): made by the database from `nom` (collation.Folded).
-    nom_recherche = models.GeneratedField(expression=Folded("nom"), output_field=models.CharField(max_length=200),
-                                          db_persist=True, verbose_name="nom sans accents")
+    # The name as searched (« evreux » finds « Évreux »): made by the database from `nom`.
+    nom_recherche = folded_column("nom", 200, "nom sans accents")
     population = models.PositiveIntegerField("population municipale", default=0)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
@@ -188,8 +187,7 @@ class OrganisationQuerySet(models.QuerySet):
 
 class Organisation(models.Model):
     nom = models.CharField("nom", max_length=200, db_collation=FRENCH)
-    nom_recherche = models.GeneratedField(expression=Folded("nom"), output_field=models.CharField(max_length=200),
-                                          db_persist=True, verbose_name="nom sans accents")  # searched
+    nom_recherche = folded_column("nom", 200, "nom sans accents")  # searched
     type = models.CharField("type", max_length=24, choices=OrganisationType.choices)
     email = models.EmailField("e-mail", blank=True)
     siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret],

@@ -166,6 +166,8 @@ def test_the_regional_lists_search_names_without_accents(client, world):
         assert "Évreux Portes de Normandie" in html, url
         html = client.get(reverse(url), {"q": "evreux sud"}).content.decode()
         assert "Évreux Portes de Normandie" not in html, url
+        html = client.get(reverse(url), {"q": "--"}).content.decode()  # punctuation alone names nothing
+        assert "Évreux Portes de Normandie" not in html, url
     # Sheet titles and indicator labels likewise.
     for url, typed in (("regional:fiches", "prevenir les chutes a domicile"),
                        ("regional:indicateurs", "ateliers d equilibre")):
