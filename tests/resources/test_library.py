@@ -102,7 +102,7 @@ def test_readers_are_the_regions_coordinators_pilots_and_ars_staff(world):
 def test_search_by_words_and_category_archived_hidden_unless_asked(client, world):
     team = world.own.people["region"]
     kit = _new(world.own)
-    charte = _new(world.own, titre="Charte graphique", description="Partenariat avec l'ARS",
+    charte = _new(world.own, titre="Charte graphique", description="Partenariat avec l'ARS en Région",
                   categorie=ResourceCategory.CHARTE_GRAPHIQUE)
     services.resource_set_archived(actor=team, resource=charte, archived=True)
     client.force_login(world.own.people["coordinateur"])
@@ -116,6 +116,12 @@ def test_search_by_words_and_category_archived_hidden_unless_asked(client, world
     assert titles("?categorie=guide") == [world.own.resource.titre]
     assert titles("?q=partenariat") == []
     assert titles("?q=partenariat&archivees=on") == ["Charte graphique"]
+    # Accents, case, hyphens and apostrophes aside, each word in the title or the description; punctuation
+    # alone names nothing.
+    assert titles("?q=PARTENARIAT+l+ars&archivees=on") == ["Charte graphique"]
+    assert titles("?q=CHARTE+ars+region&archivees=on") == ["Charte graphique"]
+    assert titles("?q=charte+absent&archivees=on") == []
+    assert titles("?q=--&archivees=on") == []
 
 
 @pytest.mark.django_db
