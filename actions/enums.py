@@ -19,6 +19,9 @@ class FicheStatut(models.TextChoices):
 
 # Statuses that count as "validated" for the contract's signature guard.
 VALIDATED_STATUSES = [FicheStatut.VALIDEE, FicheStatut.EN_COURS, FicheStatut.REALISEE, FicheStatut.REPORTEE]
+# Statuses out of the plan: the signature guards leave an abandoned sheet aside (a working group's idea dropped
+# before signature neither blocks it nor needs a pilot).
+DROPPED_STATUSES = [FicheStatut.ABANDONNEE]
 # The coordinator edits a sheet freely in these statuses (a submitted sheet is frozen under review).
 EDITABLE_STATUSES = [FicheStatut.BROUILLON, FicheStatut.A_MODIFIER]
 

@@ -5,6 +5,8 @@
 - `renewal`: `fn(*, actor, old, new) -> int` copies what a new generation takes over from the previous one
   and returns how many items it copied (actions: the unfinished sheets).
 - `validated_sheet_statuses`: the sheet statuses that count as validated for the lifecycle guards (actions).
+- `dropped_sheet_statuses`: the sheet statuses out of the plan, which the signature guards leave aside (actions:
+  an abandoned sheet).
 - `timeline_groups`: `fn(contract, today) -> (title, [timeline.Item]) | None`, extra rows of the
   rétroplanning (actions: the sheets with their period and milestones).
 - `meeting_sheets`: `fn(contract) -> {meeting_id: [label]}`, the sheets each meeting worked on (actions).
@@ -15,5 +17,6 @@ from cls_portal.core.registry import Registry, Slot
 visibility = Registry("contracts.registry.visibility")
 renewal = Registry("contracts.registry.renewal")
 validated_sheet_statuses = Slot("contracts.registry.validated_sheet_statuses")
+dropped_sheet_statuses = Slot("contracts.registry.dropped_sheet_statuses")
 timeline_groups = Registry("contracts.registry.timeline_groups")
 meeting_sheets = Registry("contracts.registry.meeting_sheets")

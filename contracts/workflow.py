@@ -54,15 +54,21 @@ def engagement_confirme(contract, ctx):
     return None
 
 
+def _plan_sheets(contract):
+    """The sheets of the plan to sign: an abandoned one is out of it (`registry.dropped_sheet_statuses`)."""
+    return contract.fiches.exclude(statut__in=registry.dropped_sheet_statuses.get())
+
+
 def au_moins_une_fiche(contract, ctx):
-    if not contract.fiches.exists():
-        return "Le plan d'action doit comporter au moins une fiche action."
+    if not _plan_sheets(contract).exists():
+        return ("Le plan d'action doit comporter au moins une fiche action (les fiches abandonnées n'en font plus "
+                "partie).")
     return None
 
 
 def fiches_toutes_validees(contract, ctx):
-    pending = list(contract.fiches.exclude(statut__in=registry.validated_sheet_statuses.get()).select_related("axe")
-                   .order_by("axe__numero", "numero")[:5])
+    pending = list(_plan_sheets(contract).exclude(statut__in=registry.validated_sheet_statuses.get())
+                   .select_related("axe").order_by("axe__numero", "numero")[:5])
     if pending:
         codes = ", ".join(f.code for f in pending)
         return f"Toutes les fiches actions doivent être validées (non validées : {codes})."
@@ -70,7 +76,7 @@ def fiches_toutes_validees(contract, ctx):
 
 
 def fiches_avec_pilote(contract, ctx):
-    missing = list(contract.fiches.filter(pilote_personne__isnull=True, pilote_organisation__isnull=True)
+    missing = list(_plan_sheets(contract).filter(pilote_personne__isnull=True, pilote_organisation__isnull=True)
                    .select_related("axe").order_by("axe__numero", "numero")[:5])
     if missing:
         codes = ", ".join(f.code for f in missing)

@@ -132,6 +132,23 @@ def test_signature_refused_with_reason(setup, broken, reason):
     assert any(reason in r for r in workflow.failed_guards(t, s.contract, workflow.GuardContext(dt.date.today())))
 
 
+def test_an_abandoned_sheet_leaves_the_plan_to_sign(setup):
+    """A working group's idea dropped before signature (abandoned, never validated, no pilot) neither blocks the
+    signature nor needs a pilot; a plan of abandoned sheets alone is no plan."""
+    s = setup(Phase.DIAGNOSTIC)
+    dropped = s.add_fiche(statut=FicheStatut.ABANDONNEE, pilote=False)
+    s.add_signatories()
+    s.upload(DocumentType.CONTRAT_SIGNE, date_document=dt.date(2024, 6, 1))
+    with pytest.raises(DomainError) as exc:
+        services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="signer")
+    assert "au moins une fiche action (les fiches abandonnées n'en font plus partie)" in exc.value.message
+    s.add_fiche(statut=FicheStatut.VALIDEE)
+    _propose_and_validate(s, "signer")
+    assert s.contract.phase == Phase.MISE_EN_OEUVRE
+    dropped.refresh_from_db()
+    assert dropped.statut == FicheStatut.ABANDONNEE
+
+
 # --- ouvrir_evaluation_finale: mise en œuvre -> évaluation finale -----------------------------------
 
 def test_final_evaluation_opens_in_last_year(setup, today):

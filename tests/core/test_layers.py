@@ -32,4 +32,5 @@ def test_the_action_plan_fills_the_registries_of_the_layers_below():
     assert (Role.PILOTE, actions_selectors.contracts_piloted_by) in list(contracts_registry.visibility)
     assert actions_services.plan_copy_unfinished in list(contracts_registry.renewal)
     assert contracts_registry.validated_sheet_statuses.get() == actions_enums.VALIDATED_STATUSES
+    assert contracts_registry.dropped_sheet_statuses.get() == actions_enums.DROPPED_STATUSES
     assert diagnostics_registry.axe_for_priorite.get() == actions_services.axe_create_for_priorite
