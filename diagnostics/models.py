@@ -222,7 +222,7 @@ class ActeurCartographie(DiagnosticChild):
                               help_text="À remplir si l'acteur n'est pas dans la liste des organisations.")
     role_potentiel = models.TextField("Rôle potentiel dans le projet", blank=True)
     apports = models.TextField("Apports au projet (points forts, capacités)", blank=True)
-    interet_partenaire = models.TextField("Intérêt pour le partenaire", blank=True)
+    interet_partenaire = models.TextField("Intérêt pour le projet (ce qu'il apporte au partenaire)", blank=True)
     risque = models.TextField("Risque pour le projet", blank=True)
 
     class Meta:

@@ -51,7 +51,7 @@ def test_detail_shows_every_section_and_the_exact_actor_grid(client, world):
         assert f'href="#{anchor}"' in page and f'id="{anchor}"' in page
     assert ('<th scope="col">Acteur/Partenaire</th><th scope="col">Rôle potentiel dans le projet</th>'
             '<th scope="col">Apports au projet (points forts, capacités)</th><th scope="col">Intérêt pour le '
-            'partenaire</th><th scope="col">Risque pour le projet</th>') in page
+            'projet (ce qu\'il apporte au partenaire)</th><th scope="col">Risque pour le projet</th>') in page
     assert "Modifier" not in page and "Créer l'axe" not in page  # read-only for an elected official
     assert "16\u00a0250 habitants" in page
 
