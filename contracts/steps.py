@@ -82,11 +82,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-# The default plan (fiche pratique n°5): the préalable takes 6 months to a year before signature, the
-# diagnostic and the plan follow; signature comes 20 months after the start.
-# « Avant la signature : 6 mois à 1 an » (fiche pratique n°5): the default plan takes the year.
+# « Avant la signature : 6 mois à 1 an » (fiche pratique n°5): the préalable, the diagnostic and the plan
+# together. The default plan takes the year; an expected signature sooner than 6 months is refused.
 DEFAULT_PLAN_MONTHS = 12
-MIN_PLAN_MONTHS = 6  # the préalable alone
+MIN_PLAN_MONTHS = 6
 MAX_PLAN_MONTHS = 48
 
 

@@ -69,7 +69,9 @@ def test_default_plan_puts_signature_a_year_after_the_start(world):
     ({"collectivite_code": "52121"}, "collectivite_code", "n'est ni le SIREN d'un EPCI"),
     ({"communes": "{other}"}, "communes", "ne sont pas dans la région Normandie"),
     ({"communes": "99999"}, "communes", "Codes de communes inconnus : 99999."),
-    ({"date_signature_prevue": "2026-03-01"}, "date_signature_prevue", "au moins 6 mois après"),
+    ({"date_signature_prevue": "2026-03-01"}, "date_signature_prevue",
+     "La fiche pratique compte 6 mois à un an avant la signature (phase préalable, diagnostic et plan d'action) : "
+     "prévoyez la signature au moins 6 mois après le début de la démarche."),
     ({}, "collectivite", "Choisissez la collectivité porteuse"),
 ])
 def test_bad_creation_input_is_shown_next_to_its_field_and_creates_nothing(world, data, field, message):
