@@ -184,6 +184,40 @@ def check_money(field: str, value) -> Refus | None:
     return None
 
 
+@dataclass(frozen=True)
+class AutreGeneration:
+    """The same year's request of the post under another generation of the contract (a renewal and the contract
+    it follows): the contract's name, the months it counts, what the ARS gives it (granted, else asked)."""
+
+    contrat: str
+    mois: int
+    ars: Decimal
+
+
+def refus_meme_poste(regle: Regle, *, annee: int, mois, demande_ars, autres: list[AutreGeneration]) -> list[Refus]:
+    """One coordination post, one year: when a renewal and the contract it follows both ask for the same year (the
+    old one ends in March, the new one starts then), their months together stay within 12 and the ARS's shares
+    within the annual cap. Without this, the same post could be funded twice in one year."""
+    if not autres:
+        return []
+    refus = []
+    mois_autres = sum(a.mois for a in autres)
+    ars_autres = sum((Decimal(a.ars) for a in autres), ZERO)
+    ailleurs = " ; ".join(f"« {a.contrat} » : {a.mois} mois, {format_euros(a.ars)} de l'ARS" for a in autres)
+    if int(mois) + mois_autres > 12:
+        refus.append(Refus("mois_pourvus",
+                           f"Le poste de coordination est aussi financé en {annee} par un autre contrat de la même "
+                           f"démarche ({ailleurs}) : un même poste compte au plus 12 mois par an, soit "
+                           f"{max(12 - mois_autres, 0)} mois au plus ici."))
+    if Decimal(demande_ars) + ars_autres > regle.plafond_annuel:
+        reste = max(regle.plafond_annuel - ars_autres, ZERO)
+        refus.append(Refus("demande_ars",
+                           f"Le poste de coordination est aussi financé en {annee} par un autre contrat de la même "
+                           f"démarche ({ailleurs}) : l'ARS donne au plus {format_euros(regle.plafond_annuel)} par an "
+                           f"pour un même poste, soit {format_euros(reste)} au plus ici."))
+    return refus
+
+
 def validate_demande(regle: Regle, *, etp, mois, cout_salaire, cout_charges, cout_fonctionnement,
                      demande_ars, demande_collectivite, demande_autres) -> list[Refus]:
     """Every reason to refuse a year's request, each with its field. Empty list: the request is valid."""

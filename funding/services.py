@@ -53,6 +53,21 @@ def _validate_demande(regle: rules.Regle, values: dict) -> None:
         raise DomainError(refus[0].message, field=refus[0].field or "demande_autres", code="regle")
 
 
+def _check_same_post(contract, annee: int, values: dict) -> None:
+    """The other generations of the contract (the one it renews, the one renewing it) asking for the same year
+    share the post: `rules.refus_meme_poste`."""
+    ids = [i for i in (contract.previous_id, Contract.objects.filter(previous=contract).values_list("pk", flat=True)
+                       .first()) if i]
+    autres = [rules.AutreGeneration(nom, mois, accorde if accorde is not None else demande)
+              for nom, mois, accorde, demande in AnneeFinancement.objects.filter(contract_id__in=ids, annee=annee)
+              .order_by("contract__generation").values_list("contract__nom", "mois_pourvus", "montant_accorde",
+                                                            "demande_ars")]
+    refus = rules.refus_meme_poste(rule_for(contract.ars.region_id, annee), annee=annee, mois=values["mois_pourvus"],
+                                   demande_ars=values["demande_ars"], autres=autres)
+    if refus:
+        raise DomainError(refus[0].message, field=refus[0].field, code="regle")
+
+
 def _url(annee) -> str:
     return reverse("funding:contract", kwargs={"contract_pk": annee.contract_id}) + f"#annee-{annee.annee}"
 
@@ -133,6 +148,7 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
         raise DomainError(f"Une demande existe déjà pour {annee} : modifiez-la plutôt que d'en créer une autre.",
                           field="annee")
     _validate_demande(rule_for(contract.ars.region_id, annee), values)
+    _check_same_post(contract, int(annee), values)
     _check_engagement(contract, int(annee), values["demande_ars"], field="demande_ars", what="La demande à l'ARS")
     obj = AnneeFinancement.objects.create(contract=contract, annee=annee, statut=Statut.DEPOSEE, deposee_par=actor,
                                           **values)
@@ -151,6 +167,7 @@ def annee_update(*, actor, annee_id: int, expected_version: int | None, **values
         new = {k: values[k] for k in DEMANDE_FIELDS if k in values}
         merged = {k: new.get(k, getattr(obj, k)) for k in DEMANDE_FIELDS}
         _validate_demande(rule_for(obj.contract.ars.region_id, obj.annee), merged)
+        _check_same_post(obj.contract, obj.annee, merged)
         _check_engagement(obj.contract, obj.annee, merged["demande_ars"], field="demande_ars",
                           what="La demande à l'ARS")
         changes = {k: [getattr(obj, k), v] for k, v in merged.items() if getattr(obj, k) != v}
