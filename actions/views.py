@@ -23,7 +23,7 @@ from . import forms, permissions, selectors, services
 from .enums import Acteur
 from .filters import FicheFilter
 from .models import Axe, FicheAction
-from .workflow import TRANSITIONS
+from .workflow import FICHES, TRANSITIONS
 
 
 def _crumbs(contract, *tail):
@@ -226,12 +226,15 @@ def _transition_form(transition, data=None):
 
 def _transition_forms(user, fiche, refused=None):
     """One form per transition the user may fire; `refused` (a bound form) takes its transition's place, so a
-    refused review keeps what was typed, with the reason next to the field."""
+    refused review keeps what was typed, with the reason next to the field. A transition whose prerequisites are
+    not met (`blocked`: their reasons) shows them instead of a button that could only be refused."""
     out = []
     for t in selectors.fiche_transitions(fiche):
         if permissions.can_fire(user, fiche, t)[0]:
-            form = refused if refused is not None and refused.transition.name == t.name else _transition_form(t)
-            out.append({"transition": t, "form": form})
+            mine = refused is not None and refused.transition.name == t.name
+            form = refused if mine else _transition_form(t)
+            blocked = [] if mine else [g.reason for g in FICHES.guard_states(t, fiche) if not g.met]
+            out.append({"transition": t, "form": form, "blocked": blocked})
     return out
 
 

@@ -30,7 +30,26 @@ def _wrong_state(t, fiche) -> str:
     return f"Impossible de « {t.label.lower()} » une fiche « {fiche.get_statut_display().lower()} »."
 
 
+def _added_by_avenant(fiche, ctx):
+    """« Le CLS étant un outil souple et modulable, son contenu peut être ajusté ou enrichi tout au long de sa mise
+    en œuvre. […] Un avenant au CLS intégrant ces modifications est alors rédigé et paraphé par l'ensemble des
+    signataires » (fiche pratique n°5): after signature a new sheet joins the signed plan, and may be validated,
+    once an avenant in force (initialled by every signatory) adds it. Before signature, no avenant."""
+    from contracts.enums import ACTIVE_PHASES, PlanChangeKind
+
+    contract = fiche.contract
+    if contract.phase not in ACTIVE_PHASES:
+        return None
+    if fiche.avenant_changes.filter(kind=PlanChangeKind.AJOUT,
+                                    avenant__plan_version__lte=contract.plan_version).exists():
+        return None
+    return ("Le contrat est signé : une fiche ajoutée au plan d'action n'est validée qu'une fois en vigueur "
+            "l'avenant qui l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et "
+            "versions » de la page du contrat).")
+
+
 COMPLETE = Guard("Fiche complète (objectifs, pilote, calendrier, indicateurs avec une cible)", _complete)
+ADDED_BY_AVENANT = Guard("Contrat signé : un avenant en vigueur ajoute la fiche au plan", _added_by_avenant)
 S = FicheStatut
 
 FICHES = Workflow(
@@ -42,7 +61,7 @@ FICHES = Workflow(
         Transition("demander_modification", "Demander des modifications", (S.SOUMISE,), S.A_MODIFIER,
                    by=(Acteur.DELEGATION,), event=ActionEvent.FICHE_MODIFICATIONS_DEMANDEES, comment_required=True),
         Transition("valider", "Valider la fiche", (S.SOUMISE,), S.VALIDEE, by=(Acteur.DELEGATION,),
-                   event=ActionEvent.FICHE_VALIDEE, hints={"button_class": ""}),
+                   event=ActionEvent.FICHE_VALIDEE, guards=(ADDED_BY_AVENANT,), hints={"button_class": ""}),
         Transition("demarrer", "Démarrer l'action", (S.VALIDEE, S.REPORTEE), S.EN_COURS, by=(Acteur.PILOTAGE,),
                    event=ActionEvent.FICHE_DEMARREE),
         Transition("terminer", "Déclarer réalisée", (S.EN_COURS,), S.REALISEE, by=(Acteur.PILOTAGE,),

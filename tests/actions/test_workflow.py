@@ -3,13 +3,13 @@ from django.urls import reverse
 
 from actions import permissions
 from actions.enums import ActionEvent, FicheStatut, Section
-from actions.models import CommentaireRevue
+from actions.models import CommentaireRevue, FicheAction
 from actions.workflow import TRANSITIONS
 from cls_portal.core.errors import DomainError
 from cls_portal.core.history import history_for
 from cls_portal.notifications.models import Notification
 from tests import factories as f
-from tests.worlds.actions import complete_fiche
+from tests.worlds.actions import added_by_avenant, complete_fiche
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,13 @@ def test_full_review_round_with_history_comments_and_notifications(client, world
 
     _fire(client, fiche, "soumettre", commentaire="Public précisé.")
     client.force_login(dd)
+    # The world's contract is signed: the new sheet joins the plan through an avenant in force.
+    r = _fire(client, fiche, "valider")
+    page = r.content.decode()
+    assert "une fiche ajoutée au plan d&#x27;action n&#x27;est validée qu&#x27;une fois en vigueur" in page
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.SOUMISE
+    added_by_avenant(fiche, own.people["region"])
     _fire(client, fiche, "valider")
     fiche.refresh_from_db()
     assert fiche.statut == FicheStatut.VALIDEE and fiche.nb_soumissions == 2
@@ -188,3 +195,55 @@ def test_a_refused_transition_or_comment_keeps_what_was_typed(client, world):
                                                                                 "commentaire": "Merci."})
     assert r.status_code == 302 and r["Location"].endswith("#revue")
     assert CommentaireRevue.objects.filter(fiche=fiche, section=Section.BUDGET, texte="Merci.").exists()
+
+
+def test_after_signature_a_new_sheet_is_validated_once_an_avenant_in_force_adds_it(world):
+    """Fiche pratique n°5: the plan may be enriched during its implementation, through an avenant initialled by
+    every signatory. Before signature, no avenant."""
+    from actions import services
+    from contracts import services as contract_services
+    from contracts.enums import Phase
+    from contracts.models import Contract
+
+    own = world.own
+    dd = own.people["delegation"]
+    fiche = complete_fiche(own.fiche)
+    services.fiche_transition(actor=own.people["coordinateur"], fiche_id=fiche.pk, name="soumettre")
+    assert own.contract.phase in (Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE)
+    with pytest.raises(DomainError) as err:
+        services.fiche_transition(actor=dd, fiche_id=fiche.pk, name="valider")
+    assert err.value.message == (
+        "Le contrat est signé : une fiche ajoutée au plan d'action n'est validée qu'une fois en vigueur l'avenant qui "
+        "l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et versions » de la page "
+        "du contrat).")
+    # An avenant still waiting for its signatories' initials is not in force yet.
+    avenant = added_by_avenant(fiche, own.people["region"], initialled=False)
+    with pytest.raises(DomainError, match="une fois en vigueur"):
+        services.fiche_transition(actor=dd, fiche_id=fiche.pk, name="valider")
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.SOUMISE
+    contract_services.avenant_initials_add(actor=own.people["region"], avenant=avenant,
+                                           signataires=list(own.contract.signatories.all()))
+    assert services.fiche_transition(actor=dd, fiche_id=fiche.pk, name="valider").statut == FicheStatut.VALIDEE
+
+    # Before signature the plan is still being written: the délégation validates without any avenant.
+    other = complete_fiche(f.FicheActionFactory(axe=fiche.axe, numero=9, pilote_personne=fiche.pilote_personne,
+                                                pilote_organisation=fiche.pilote_organisation))
+    Contract.objects.filter(pk=own.contract.pk).update(phase=Phase.DIAGNOSTIC)
+    services.fiche_transition(actor=own.people["coordinateur"], fiche_id=other.pk, name="soumettre")
+    assert services.fiche_transition(actor=dd, fiche_id=other.pk, name="valider").statut == FicheStatut.VALIDEE
+
+
+def test_the_sheet_page_says_why_validation_waits_instead_of_offering_a_button(client, world):
+    own = world.own
+    fiche = complete_fiche(own.fiche)
+    FicheAction.objects.filter(pk=fiche.pk).update(statut=FicheStatut.SOUMISE)
+    client.force_login(own.people["delegation"])
+    url = reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})
+    html = client.get(url).content.decode().replace("&#x27;", "'")
+    assert "<strong>Valider la fiche</strong> : pas encore possible." in html
+    assert "n'est validée qu'une fois en vigueur l'avenant qui l'ajoute" in html
+    assert ">Valider la fiche</button>" not in html and ">Demander des modifications</button>" in html
+    added_by_avenant(fiche, own.people["region"])
+    html = client.get(url).content.decode()
+    assert ">Valider la fiche</button>" in html and "pas encore possible" not in html

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from actions.enums import FicheStatut
 from actions.models import CommentaireRevue, FicheAction
 from cls_portal.accounts.models import Role
+from contracts.enums import Phase
 from tests import factories as f
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import login
@@ -28,8 +29,10 @@ def test_coordinator_submits_delegation_asks_change_then_validates(page):
     cpam = f.OrganisationFactory(nom="CPAM du Calvados", type="cpam", departement=dep)  # région-limited lists
     f.with_role(f.UserFactory(username="pilote", first_name="Julie", last_name="Bernard"), Role.PILOTE,
                 organisation=cpam)
+    # The plan is being written (before signature: no avenant needed to validate a sheet).
     contract = f.ContractFactory(nom="Contrat local de santé de Bayeux Intercom", collectivite=collectivite,
-                                 ars=delegation.ars, delegations=[delegation], coordinators=[coord], referent=ars14,
+                                 phase=Phase.DIAGNOSTIC, ars=delegation.ars, delegations=[delegation],
+                                 coordinators=[coord], referent=ars14,
                                  communes=[f.CommuneFactory(departement=dep, population=13000)])
     f.AxeFactory(contract=contract, numero=1, titre="Prévention et promotion de la santé")
 

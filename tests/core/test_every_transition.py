@@ -11,7 +11,7 @@ from contracts.workflow import PROPOSALS
 from diagnostics.workflow import REVIEW
 from funding.workflow import YEARS
 from reports.workflow import JOBS
-from tests.worlds.actions import complete_fiche
+from tests.worlds.actions import added_by_avenant, complete_fiche
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,11 @@ def _object(world, key):
     own = world.own
     from diagnostics.models import Diagnostic
 
-    return {"fiches": lambda: complete_fiche(own.fiche), "diagnostic": lambda: Diagnostic.objects.get(
+    def fiche():  # the world's contract is signed: an avenant in force adds its new sheet to the plan
+        added_by_avenant(complete_fiche(own.fiche), world.users["admin"])
+        return own.fiche
+
+    return {"fiches": fiche, "diagnostic": lambda: Diagnostic.objects.get(
                 pk=own.diagnostic.pk),
             "financement": lambda: own.funding_request, "rapport": lambda: own.report_draft,
             "proposition": lambda: own.proposal}[key]()

@@ -1,6 +1,6 @@
 from tests import factories as f
 from tests.permission_cases import Case
-from tests.worlds.actions import complete_fiche
+from tests.worlds.actions import added_by_avenant, complete_fiche
 
 VIEW_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200, "region": 200,
              "elu": 200}
@@ -42,8 +42,10 @@ CASES = [
     Case("actions:fiche_edit", EDIT_PLAN, kwargs=lambda t: {"pk": t.fiche.pk}),
     # A sheet under review is frozen, even for its coordinator.
     Case("actions:fiche_edit", {"anonymous": 302}, kwargs=lambda t: {"pk": t.fiche_soumise.pk}),
+    # The contract is signed: an avenant in force adds the sheet to the plan, so that a permitted validation validates.
     Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "delegation": 302},
          kwargs=lambda t: {"pk": t.fiche_soumise.pk, "name": "valider"}, method="post",
+         setup=lambda t: added_by_avenant(t.fiche_soumise, t.people["region"]),
          data=lambda t: {"commentaire": "Fiche complète."}),
     Case("actions:fiche_transition", {"anonymous": 302, "admin": 302, "coordinateur": 302},
          kwargs=lambda t: {"pk": t.fiche.pk, "name": "soumettre"}, method="post",

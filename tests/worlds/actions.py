@@ -24,6 +24,18 @@ def complete_fiche(fiche, *, cible=Decimal("100")):
     return fiche
 
 
+def added_by_avenant(fiche, actor, *, initialled=True):
+    """An avenant adding `fiche` to the signed plan (« Fiche ajoutée »), initialled by every signatory of the
+    contract (in force), or by none (`initialled=False`: waiting for initials, unless there is no signatory)."""
+    from contracts import services
+    from contracts.enums import PlanChangeKind, SignatoryRole
+
+    signataires = list(fiche.contract.signatories.exclude(role=SignatoryRole.PARTENAIRE)) if initialled else []
+    return services.avenant_create(actor=actor, contract=fiche.contract, date=dt.date(2024, 9, 1),
+                                   objet=f"Ajout de la fiche {fiche.code}", signataires=signataires,
+                                   changes=[{"kind": PlanChangeKind.AJOUT, "fiche": fiche}])
+
+
 def extend(world, tenant):
     pilote = tenant.people["pilote"]
     axe = tenant.extra["axe"]
