@@ -66,6 +66,7 @@ def directory(request):
         "france_map": _france_map(coverage, departement),
         "coverage": [coverage[d.code] for d in choices["departements"] if d.code in coverage],
         "title": _directory_title(choices, region=region, departement=departement, q=q),
+        "today": timezone.localdate(),
     })
 
 
@@ -84,6 +85,7 @@ def directory_contract(request, pk):
     return render(request, "directory/contract.html", {
         "contract": contract, "axes": selectors.public_axes(contract),
         "reports": selectors.published_reports(contract), "title": f"{contract.nom} – annuaire public",
+        "today": timezone.localdate(),
         "breadcrumbs": [("Annuaire des contrats locaux de santé", reverse("directory:index")), (contract.nom, None)],
     })
 
@@ -97,12 +99,13 @@ def summary(request, pk):
     for row in plan.axes:
         for fiche in row.fiches:
             fiche.avancement_label = Avancement(fiche.dernier_avancement).label if fiche.dernier_avancement else ""
-    ctx = contract_workflow.GuardContext(timezone.localdate())
+    today = timezone.localdate()
+    ctx = contract_workflow.GuardContext(today)
     next_steps = [{"transition": t, "guards": contract_workflow.LIFECYCLE.guard_states(t, contract, ctx)}
                   for t in contract_workflow.transitions_from(contract.phase)]
     return render(request, "directory/summary.html", {
-        "contract": contract, "meetings": list(selectors.meetings_held(contract, timezone.localdate())),
-        "next_steps": next_steps,
+        "contract": contract, "meetings": list(selectors.meetings_held(contract, today)),
+        "next_steps": next_steps, "today": today,
         "plan": plan, "reports": selectors.published_reports(contract),
         "is_pilot": request.user.has_role(Role.PILOTE), "title": f"{contract.nom} — synthèse",
         "breadcrumbs": [("Contrats", reverse("contracts:list")), (contract.nom, None)],

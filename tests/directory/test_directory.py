@@ -1,5 +1,6 @@
 """Public directory: active contracts by département, published content only (a crawl proves it)."""
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -132,3 +133,23 @@ def test_a_multi_departement_contract_appears_under_each_with_its_population_spl
     manche = " ".join(unescape(client.get(reverse("directory:index") + "?region=28&departement=50")
                                .content.decode()).split())
     assert manche.count('data-entry="') == 1 and "1 contrat signé et actif" in manche
+
+
+@pytest.mark.django_db
+def test_a_contract_past_its_end_says_so_instead_of_until(client, world):
+    """Signed, not closed yet (final evaluation, renewal), but past its end: « arrivé à échéance le », not « jusqu'au »
+    a date already past; a running contract keeps « jusqu'au »."""
+    from contracts.models import Contract
+
+    own, other = world.own, world.other
+    Contract.objects.filter(pk=own.contract.pk).update(date_signature="2019-03-15", duree_annees=3)
+    other.contract.refresh_from_db()
+    assert other.contract.date_fin > dt.date.today()
+    index = unescape(client.get(reverse("directory:index")).content.decode())
+    assert "Signé le 15/03/2019, arrivé à échéance le 14/03/2022." in index
+    assert f"Signé le {other.contract.date_signature:%d/%m/%Y}, jusqu'au {other.contract.date_fin:%d/%m/%Y}." in index
+    page = unescape(client.get(reverse("directory:contract", args=[own.contract.pk])).content.decode())
+    assert "Signé le 15/03/2019, arrivé à échéance le 14/03/2022 (3 ans)</dd>" in page
+    client.force_login(own.people["elu"])
+    summary = unescape(client.get(reverse("directory:summary", args=[own.contract.pk])).content.decode())
+    assert "Signé le 15/03/2019, arrivé à échéance le 14/03/2022</dd>" in summary
