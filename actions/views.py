@@ -20,10 +20,10 @@ from contracts.tabs import tabs_for
 from resources import permissions as resource_permissions
 
 from . import forms, permissions, selectors, services
-from .enums import Acteur
+from .enums import Acteur, FicheStatut
 from .filters import FicheFilter
 from .models import Axe, FicheAction
-from .workflow import FICHES, TRANSITIONS
+from .workflow import ADDED_BY_AVENANT, FICHES, TRANSITIONS
 
 
 def _crumbs(contract, *tail):
@@ -261,6 +261,10 @@ def _fiche_page(request, fiche, *, resource_form=None, refused_transition=None, 
     can_manage = permissions.can_edit_plan(request.user, contract)[0]
     if can_manage and resource_form is None:
         resource_form = forms.FicheResourceForm(fiche=fiche, auto_id="id_ressource_%s")
+    # The coordinator of a signed contract writing a new sheet learns early that it joins the plan by an avenant
+    # (the délégation reads it where « Valider la fiche » waits).
+    unvalidated = (FicheStatut.BROUILLON, FicheStatut.A_MODIFIER, FicheStatut.SOUMISE)
+    avenant_needed = can_manage and fiche.statut in unvalidated and ADDED_BY_AVENANT(fiche, None) is not None
     return render(request, "actions/fiche_detail.html", {
         "fiche": fiche, "contract": contract, "title": f"Fiche {fiche.code} — {fiche.titre}",
         "missing": missing, "completeness": selectors.completeness_percent(missing),
@@ -276,6 +280,7 @@ def _fiche_page(request, fiche, *, resource_form=None, refused_transition=None, 
         "comment_form": refused_comment or forms.CommentaireForm(auto_id="id_comment_%s"),
         "suivi_years": [{"annee": y, "suivi": suivis.get(y)} for y in years],
         "pilot_warning": services.pilot_is_coordinator(contract, fiche.pilote_personne),
+        "avenant_needed": avenant_needed,
         "can_open_resources": resource_permissions.can_view_library(request.user)[0],
         "resource_form": resource_form if can_manage else None,
         "breadcrumbs": _crumbs(contract, _plan_crumb(contract), (f"Fiche {fiche.code}", None)),

@@ -244,6 +244,13 @@ def test_the_sheet_page_says_why_validation_waits_instead_of_offering_a_button(c
     assert "<strong>Valider la fiche</strong> : pas encore possible." in html
     assert "n'est validée qu'une fois en vigueur l'avenant qui l'ajoute" in html
     assert ">Valider la fiche</button>" not in html and ">Demander des modifications</button>" in html
+    # The coordinator learns it on the sheet; the délégation reads it where « Valider la fiche » waits.
+    notice = "cette nouvelle fiche rejoint le plan par un avenant qui l'ajoute"
+    assert notice not in html
+    client.force_login(own.people["coordinateur"])
+    assert notice in client.get(url).content.decode().replace("&#x27;", "'")
     added_by_avenant(fiche, own.people["region"])
+    assert notice not in client.get(url).content.decode().replace("&#x27;", "'")
+    client.force_login(own.people["delegation"])
     html = client.get(url).content.decode()
     assert ">Valider la fiche</button>" in html and "pas encore possible" not in html
