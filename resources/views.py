@@ -27,7 +27,8 @@ def _crumbs(*extra):
 
 def _form_page(request, form, heading, *, resource=None, multipart=False, conflict=None):
     return render(request, "core/form_page.html", {
-        "form": form, "title": heading, "heading": heading, "multipart": multipart, "conflict": conflict,
+        "form": form, "title": f"{heading} « {resource.titre} »" if resource else heading, "heading": heading,
+        "multipart": multipart, "conflict": conflict,
         "subtitle": f"{resource.titre} — {resource.get_categorie_display()}" if resource else "",
         "cancel": reverse("resources:detail", args=[resource.pk]) if resource else reverse("resources:list"),
         "breadcrumbs": _crumbs(*([(resource.titre, reverse("resources:detail", args=[resource.pk]))]

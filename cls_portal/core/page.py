@@ -220,6 +220,11 @@ def page_title(context, title: str | None = None) -> str:
     site = str(context.get("site_name") or "")
     title = context.get("title") if title is None else title
     parts = [str(title)] if title else []
+    # A page of one contract (its steps, documents, funding, sheets…) names it, unless its title already does:
+    # « Ajouter une étape » of two contracts are two pages (WCAG 2.4.2), which the full crawl checks.
+    contract_name = str(getattr(context.get("contract"), "nom", "") or "")
+    if contract_name and parts and contract_name not in parts[0]:
+        parts.append(contract_name)
     filters = [f for form in _filter_forms(context) for f in filters_applied(form)]
     if filters:
         parts.append(", ".join(filters))

@@ -2,8 +2,8 @@
 
 In CI (`make test`): a bounded sample, one page per view (URL pattern) and at most `CRAWL_MAX_PAGES`
 (default 10) pages per role, for six roles. `make crawl` (CRAWL=full): every demo account, every page
-reachable from the landing page (up to 400 per role). PNGs in var/screens/<role>/<width>/, and a summary
-in var/screens/summary.txt.
+reachable from the landing page (up to 400 per role); `CRAWL_ROLES=admin,ars14` (`anonyme` for the public) keeps
+those accounts only. PNGs in var/screens/<role>/<width>/, and a summary in var/screens/summary.txt.
 """
 
 import os
@@ -21,6 +21,10 @@ ALL_ROLES = ["admin", "coordinateur", "coordinateur2", "coordinatrice-langres", 
 @pytest.mark.slow
 def test_every_page_each_role_reaches_reads_right(demo, browser, live_server):
     roles = ALL_ROLES if FULL else SAMPLE_ROLES
+    if os.environ.get("CRAWL_ROLES"):
+        wanted = {name.strip() for name in os.environ["CRAWL_ROLES"].split(",")}
+        roles = [r for r in roles if (r or "anonyme") in wanted]
+        assert roles, f"CRAWL_ROLES : aucun compte parmi {', '.join(r or 'anonyme' for r in ALL_ROLES)}"
     per_pattern = None if FULL else 1
     max_pages = 400 if FULL else int(os.environ.get("CRAWL_MAX_PAGES", "10"))
     problems, summary = [], []

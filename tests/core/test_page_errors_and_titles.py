@@ -91,6 +91,24 @@ def test_the_page_number_is_in_the_title_of_a_list_of_several_pages():
         "Fiches actions – Portail")
 
 
+@pytest.mark.django_db
+def test_a_page_of_one_contract_names_it_in_its_title(client, world):
+    """« Ajouter une étape » of two contracts are two pages (WCAG 2.4.2): the title names the contract, unless it
+    already does (the contract's own page)."""
+    own, other = world.own, world.other
+    client.force_login(world.users["admin"])
+
+    def title(url):
+        return re.search(r"<title>(.*?)</title>", client.get(url).content.decode(), re.S).group(1).strip()
+
+    assert title(reverse("contracts:step_add", args=[own.contract.pk])) == (
+        f"Ajouter une étape – {own.contract.nom} – Portail des contrats locaux de santé")
+    assert title(reverse("contracts:step_add", args=[other.contract.pk])) == (
+        f"Ajouter une étape – {other.contract.nom} – Portail des contrats locaux de santé")
+    assert title(reverse("contracts:detail", args=[own.contract.pk])).count(own.contract.nom) == 1
+    assert page_title(Context({"title": "Fiches actions", "site_name": "Portail"})) == "Fiches actions – Portail"
+
+
 def test_a_filter_form_outside_django_filter_says_it_describes_the_page(client, world):
     client.force_login(world.users["region"])
     html = client.get(reverse("diagnostics:list"), {"statut": "nope"}).content.decode()
