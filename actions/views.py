@@ -20,7 +20,7 @@ from contracts.tabs import tabs_for
 from resources import permissions as resource_permissions
 
 from . import forms, permissions, selectors, services
-from .enums import Acteur, FicheStatut
+from .enums import EDITABLE_STATUSES, Acteur, FicheStatut
 from .filters import FicheFilter
 from .models import Axe, FicheAction
 from .workflow import ADDED_BY_AVENANT, FICHES, TRANSITIONS
@@ -263,8 +263,8 @@ def _fiche_page(request, fiche, *, resource_form=None, refused_transition=None, 
         resource_form = forms.FicheResourceForm(fiche=fiche, auto_id="id_ressource_%s")
     # The coordinator of a signed contract writing a new sheet learns early that it joins the plan by an avenant
     # (the délégation reads it where « Valider la fiche » waits).
-    unvalidated = (FicheStatut.BROUILLON, FicheStatut.A_MODIFIER, FicheStatut.SOUMISE)
-    avenant_needed = can_manage and fiche.statut in unvalidated and ADDED_BY_AVENANT(fiche, None) is not None
+    avenant_needed = (can_manage and fiche.statut in [*EDITABLE_STATUSES, FicheStatut.SOUMISE]
+                      and ADDED_BY_AVENANT(fiche, None) is not None)
     return render(request, "actions/fiche_detail.html", {
         "fiche": fiche, "contract": contract, "title": f"Fiche {fiche.code} — {fiche.titre}",
         "missing": missing, "completeness": selectors.completeness_percent(missing),

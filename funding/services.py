@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,17 +54,18 @@ def _validate_demande(regle: rules.Regle, values: dict) -> None:
         raise DomainError(refus[0].message, field=refus[0].field or "demande_autres", code="regle")
 
 
-def _check_same_post(contract, annee: int, values: dict) -> None:
+def _check_same_post(contract, annee: int, values: dict, regle: rules.Regle) -> None:
     """The other generations of the contract (the one it renews, the one renewing it) asking for the same year
-    share the post: `rules.refus_meme_poste`."""
-    ids = [i for i in (contract.previous_id, Contract.objects.filter(previous=contract).values_list("pk", flat=True)
-                       .first()) if i]
+    share the post: `rules.refus_meme_poste`. One query."""
+    neighbours = Q(contract__previous=contract)  # the generation renewing it
+    if contract.previous_id:
+        neighbours |= Q(contract_id=contract.previous_id)
     autres = [rules.AutreGeneration(nom, mois, accorde if accorde is not None else demande)
-              for nom, mois, accorde, demande in AnneeFinancement.objects.filter(contract_id__in=ids, annee=annee)
+              for nom, mois, accorde, demande in AnneeFinancement.objects.filter(neighbours, annee=annee)
               .order_by("contract__generation").values_list("contract__nom", "mois_pourvus", "montant_accorde",
                                                             "demande_ars")]
-    refus = rules.refus_meme_poste(rule_for(contract.ars.region_id, annee), annee=annee, mois=values["mois_pourvus"],
-                                   demande_ars=values["demande_ars"], autres=autres)
+    refus = rules.refus_meme_poste(regle, annee=annee, mois=values["mois_pourvus"], demande_ars=values["demande_ars"],
+                                   autres=autres)
     if refus:
         raise DomainError(refus[0].message, field=refus[0].field, code="regle")
 
@@ -147,8 +149,9 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
     if AnneeFinancement.objects.filter(contract=contract, annee=annee).exists():
         raise DomainError(f"Une demande existe déjà pour {annee} : modifiez-la plutôt que d'en créer une autre.",
                           field="annee")
-    _validate_demande(rule_for(contract.ars.region_id, annee), values)
-    _check_same_post(contract, int(annee), values)
+    regle = rule_for(contract.ars.region_id, annee)
+    _validate_demande(regle, values)
+    _check_same_post(contract, int(annee), values, regle)
     _check_engagement(contract, int(annee), values["demande_ars"], field="demande_ars", what="La demande à l'ARS")
     obj = AnneeFinancement.objects.create(contract=contract, annee=annee, statut=Statut.DEPOSEE, deposee_par=actor,
                                           **values)
@@ -166,8 +169,9 @@ def annee_update(*, actor, annee_id: int, expected_version: int | None, **values
     def apply(obj, ctx):
         new = {k: values[k] for k in DEMANDE_FIELDS if k in values}
         merged = {k: new.get(k, getattr(obj, k)) for k in DEMANDE_FIELDS}
-        _validate_demande(rule_for(obj.contract.ars.region_id, obj.annee), merged)
-        _check_same_post(obj.contract, obj.annee, merged)
+        regle = rule_for(obj.contract.ars.region_id, obj.annee)
+        _validate_demande(regle, merged)
+        _check_same_post(obj.contract, obj.annee, merged, regle)
         _check_engagement(obj.contract, obj.annee, merged["demande_ars"], field="demande_ars",
                           what="La demande à l'ARS")
         changes = {k: [getattr(obj, k), v] for k, v in merged.items() if getattr(obj, k) != v}
