@@ -54,9 +54,22 @@ def _validate_demande(regle: rules.Regle, values: dict) -> None:
         raise DomainError(refus[0].message, field=refus[0].field or "demande_autres", code="regle")
 
 
+def _lock_post(contract) -> None:
+    """Serialise the requests of one coordination post: the contract's row and its neighbouring generations'
+    (the one it renews, the one renewing it) are locked, in the order of their keys (no deadlock), until the
+    request is saved. Two generations filing or amending the same year at the same instant would otherwise both
+    read the other's year before it is saved, and together pass the 12 months or the annual cap
+    (`_check_same_post`); the second now reads the first's saved request. On SQLite, writers already wait for
+    each other (IMMEDIATE transactions)."""
+    post = Q(pk=contract.pk) | Q(previous_id=contract.pk)
+    if contract.previous_id:
+        post |= Q(pk=contract.previous_id)
+    list(Contract.objects.select_for_update().filter(post).order_by("pk").values_list("pk", flat=True))
+
+
 def _check_same_post(contract, annee: int, values: dict, regle: rules.Regle) -> None:
     """The other generations of the contract (the one it renews, the one renewing it) asking for the same year
-    share the post: `rules.refus_meme_poste`. One query."""
+    share the post: `rules.refus_meme_poste`. One query; the caller holds `_lock_post`."""
     neighbours = Q(contract__previous=contract)  # the generation renewing it
     if contract.previous_id:
         neighbours |= Q(contract_id=contract.previous_id)
@@ -146,6 +159,7 @@ def annee_create(*, actor, contract, annee: int, today: dt.date | None = None, *
     refusal = year_refusal(contract, int(annee), today=today)
     if refusal:
         raise DomainError(refusal, field="annee")
+    _lock_post(contract)  # also makes the check below safe from a double submission
     if AnneeFinancement.objects.filter(contract=contract, annee=annee).exists():
         raise DomainError(f"Une demande existe déjà pour {annee} : modifiez-la plutôt que d'en créer une autre.",
                           field="annee")
@@ -171,6 +185,7 @@ def annee_update(*, actor, annee_id: int, expected_version: int | None, **values
         merged = {k: new.get(k, getattr(obj, k)) for k in DEMANDE_FIELDS}
         regle = rule_for(obj.contract.ars.region_id, obj.annee)
         _validate_demande(regle, merged)
+        _lock_post(obj.contract)
         _check_same_post(obj.contract, obj.annee, merged, regle)
         _check_engagement(obj.contract, obj.annee, merged["demande_ars"], field="demande_ars",
                           what="La demande à l'ARS")
