@@ -89,14 +89,12 @@ def perimeters_at(day: dt.date, contracts):
 
 
 def annotate_for_lists(qs, today: dt.date, *, population: bool = True):
-    """Population, next deadline, overdue steps, pending proposals: one subquery each (no row blow-up).
+    """Population, next deadline, overdue steps: one subquery each (no row blow-up).
     `population=False`: the population is only an alias (a list may sort on it without printing it)."""
     open_steps = Step.objects.filter(contract=OuterRef("pk")).exclude(statut=StepStatus.REALISEE).order_by()
     next_deadline = (open_steps.filter(date_prevue__gte=today).values("contract")
                      .annotate(m=Min("date_prevue")).values("m"))
     overdue = open_steps.filter(date_prevue__lt=today).values("contract").annotate(n=Count("id")).values("n")
-    pending = (TransitionProposal.objects.filter(contract=OuterRef("pk"), status=ProposalStatus.PENDING)
-               .order_by().values("contract").annotate(n=Count("id")).values("n"))
     pop = (Commune.objects.filter(contracts=OuterRef("pk")).order_by().values("contracts")
            .annotate(s=Sum("population")).values("s"))
     pop = Coalesce(Subquery(pop, output_field=IntegerField()), Value(0))
@@ -104,7 +102,6 @@ def annotate_for_lists(qs, today: dt.date, *, population: bool = True):
     return qs.annotate(
         next_deadline=Subquery(next_deadline),
         overdue_steps=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
-        pending_proposals=Coalesce(Subquery(pending, output_field=IntegerField()), Value(0)),
     )
 
 

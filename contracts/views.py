@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -112,6 +114,11 @@ def delegation_dashboard(request):
     filterset, rows = _filtered(request, qs, deps)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     items = worklist.items_for(user, worklist.DELEGATION, today)
+    # Each contract's row counts what waits for the délégation on it: the items listed above, of every kind.
+    waiting = Counter(i.contract_id for i in items)
+    page.object_list = list(page.object_list)
+    for c in page.object_list:
+        c.work_count = waiting[c.pk]
     return render(request, "contracts/delegation_dashboard.html", {
         "page_obj": page, "filter": filterset, "today": today, "title": "Tableau de bord de la délégation",
         "work_groups": worklist.by_kind(items), "work_count": len(items),

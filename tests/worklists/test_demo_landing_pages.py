@@ -247,3 +247,28 @@ def test_the_review_queue_is_linked_from_the_delegation_dashboard(client, demo):
     client.force_login(User.objects.get(username="ars14"))
     html = client.get(reverse("contracts:delegation_dashboard")).content.decode()
     assert f'href="{reverse("actions:review_queue")}"' in html
+
+
+WORK_ITEM_TEXT = re.compile(r'<li data-work-item="[a-z_]+"><a href="[^"]+">(?P<text>[^<]+)</a>')
+ROW = re.compile(r'<tr data-contract="(?P<pk>\d+)" data-work-count="(?P<n>\d+)">\s*<td><a href="[^"]+">(?P<nom>[^<]+)</a>'
+                 r'.*?</tr>', re.S)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("username", ["ars14", "ars50"])
+def test_each_contract_of_the_delegation_dashboard_counts_what_waits_on_it(client, demo, username):
+    """The table's « À traiter » column agrees with the list above it: each row counts the listed items that name
+    its contract (all kinds: sheets, funding, phase changes, overdue steps…), not the phase changes alone."""
+    from html import unescape
+
+    _more_pending_states()
+    client.force_login(User.objects.get(username=username))
+    html = client.get(reverse("contracts:delegation_dashboard")).content.decode()
+    listed = [unescape(m["text"]) for m in WORK_ITEM_TEXT.finditer(html)]
+    rows = list(ROW.finditer(html))
+    assert rows and listed
+    for row in rows:
+        nom = unescape(row["nom"])
+        assert int(row["n"]) == sum(1 for text in listed if text.startswith(f"{nom} — ")), nom
+        assert ('href="#a-traiter"' in row[0]) == (int(row["n"]) > 0)
+    assert sum(int(row["n"]) for row in rows) == len(listed)  # every listed item belongs to a row of the table
