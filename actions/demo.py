@@ -6,6 +6,8 @@ Idempotent: a contract that already has axes is left alone.
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from cls_portal.core import history
 from cls_portal.territories.models import Organisation, OrganisationType
 from contracts.enums import Phase
@@ -169,7 +171,7 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
     coord = contract.coordinators.first()
     actor = coord or users["admin"]
     priorites = list(Priorite.objects.filter(diagnostic__contract=contract, axe__isnull=True).order_by("ordre"))
-    start = contract.date_signature or dt.date.today()
+    start = contract.date_signature or timezone.localdate()
     for a, (titre, type_, description, keywords, fiches) in enumerate(spec, start=1):
         axe = Axe.objects.create(contract=contract, numero=a, titre=titre, type=type_, description=description)
         axe.champs.set(ChampAction.objects.filter(libelle__in={c for k, c in DEMO_CHAMPS if k in titre.lower()}))

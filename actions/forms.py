@@ -1,9 +1,9 @@
-import datetime as dt
 
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.fields import BoundedModelMultipleChoiceField
@@ -331,7 +331,7 @@ class SuiviForm(VersionFormMixin):
     def __init__(self, *args, indicateurs=(), annee=None, today=None, year_values=None, **kwargs):
         super().__init__(*args, **kwargs)
         year_values = year_values or {}
-        self.annee, self.today = annee, today or dt.date.today()
+        self.annee, self.today = annee, today or timezone.localdate()
         self.indicateur_fields = []
         for ind in indicateurs:
             unit = f" ({ind.unite})" if ind.unite else ""

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.charts import series_chart
@@ -66,7 +67,7 @@ def contract_years(contract, today: dt.date | None = None) -> list[int]:
     """Years of implementation (signature year → end or this year). Empty before signature."""
     if not contract.date_signature:
         return []
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     last = min(contract.date_signature.year + contract.duree_annees - 1, today.year)
     return list(range(contract.date_signature.year, max(last, contract.date_signature.year) + 1))
 

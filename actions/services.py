@@ -654,7 +654,7 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
     history line naming each indicator, old and new value. Sheets are locked while writing. Returns the counts
     {"creees", "modifiees", "inchangees"}.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     seen = set()
     for ind, annee, _ in valeurs:
         if (ind.pk, annee) in seen:

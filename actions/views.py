@@ -1,6 +1,5 @@
 """Thin views: fetch through a user-scoped selector (404), check a predicate (403), call one service."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -372,7 +371,7 @@ def followup_year(request, contract_pk):
     if annee in years:
         pass
     elif years:
-        annee = years[-1] if dt.date.today().year > years[-1] or len(years) == 1 else years[-2]
+        annee = years[-1] if timezone.localdate().year > years[-1] or len(years) == 1 else years[-2]
     else:
         annee = None
     rows = selectors.followup_year(contract, annee) if annee else []

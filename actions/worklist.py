@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem, url_maker
 from contracts.enums import Phase
@@ -54,7 +55,8 @@ def sheets_to_review(user, audience) -> Pending:
     def item(f):  # a row of `values` (a délégation may have a hundred sheets to review)
         return WorkItem(title=_title(sheet_code(f["axe__numero"], f["numero"]), f["titre"]), url=fiche_url(f["pk"]),
                         contract_id=f["contract_id"], contract=f["contract__nom"], departement=departement(f),
-                        due=f["updated_at"].date(), detail=f"Soumise le {f['updated_at']:%d/%m/%Y}",
+                        due=timezone.localdate(f["updated_at"]),
+                        detail=f"Soumise le {timezone.localdate(f['updated_at']):%d/%m/%Y}",
                         fiche_id=f["pk"], **kind)
 
     sheets = FicheAction.objects.filter(in_scope(user, audience), statut=FicheStatut.SOUMISE)
@@ -68,8 +70,8 @@ def sheets_sent_back(user) -> Pending:
 
     def item(f):
         return WorkItem("fiche_a_modifier", "Fiche à modifier (demande de la délégation)", _title(f.code, f.titre),
-                        fiche_url(f.pk), f.contract_id, f.contract.nom, due=f.updated_at.date(), fiche_id=f.pk,
-                        rank=10)
+                        fiche_url(f.pk), f.contract_id, f.contract.nom, due=timezone.localdate(f.updated_at),
+                        fiche_id=f.pk, rank=10)
 
     return Pending(FicheAction.objects.filter(statut=FicheStatut.A_MODIFIER, contract__in=scope(user, COORDINATEUR))
                    .select_related("axe", "contract").only(*SHEET_FIELDS, "updated_at"), item)

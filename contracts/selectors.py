@@ -40,7 +40,7 @@ def life_years(contract, today: dt.date | None = None) -> tuple[int, int]:
     if contract.date_signature:
         start = contract.date_signature.year
         return start, start + contract.duree_annees
-    year = (today or dt.date.today()).year
+    year = (today or timezone.localdate()).year
     return year - 1, year + 5
 
 
@@ -122,7 +122,7 @@ def nb_communes_subquery():
 
 def contract_list_for_user(user, today: dt.date | None = None):
     """Contracts the user may see, annotated for list pages (constant number of queries)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     qs = (
         Contract.objects.visible_to(user)
         .select_related("collectivite", "ars", "referent")

@@ -7,6 +7,7 @@ import datetime as dt
 from functools import partial
 
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 
@@ -96,7 +97,7 @@ def proposals_to_decide(user, audience) -> Pending:
         who = p.proposed_by.get_full_name() or str(p.proposed_by) if p.proposed_by else ""
         return WorkItem(title=_transition_label(p.transition), url=contract_url(p.contract_id) + "#cycle",
                         contract_id=p.contract_id, contract=p.contract.nom, departement=departement(p),
-                        due=p.proposed_at.date(), detail=f"Proposé par {who}" if who else "", **kind)
+                        due=timezone.localdate(p.proposed_at), detail=f"Proposé par {who}" if who else "", **kind)
 
     qs = TransitionProposal.objects.filter(in_scope(user, audience), status=ProposalStatus.PENDING)
     # Only the columns the item reads (with every column of the contract and of the user, building the SQL took
@@ -116,7 +117,7 @@ def proposals_refused(user) -> Pending:
     def item(p):
         return WorkItem("proposition_refusee", "Proposition refusée par la délégation", _transition_label(p.transition),
                         contract_url(p.contract_id) + "#cycle", p.contract_id, p.contract.nom, "",
-                        p.decided_at.date() if p.decided_at else None,
+                        timezone.localdate(p.decided_at) if p.decided_at else None,
                         f"Motif : {p.decision_comment}" if p.decision_comment else "Aucun motif indiqué.", rank=10)
 
     return Pending(TransitionProposal.objects.filter(status=ProposalStatus.REFUSED,

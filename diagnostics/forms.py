@@ -1,6 +1,5 @@
-import datetime
-
 from django import forms
+from django.utils import timezone
 
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.tabular import ImportColumn, normalise_header
@@ -53,7 +52,7 @@ class IndicateurForm(PortalModelForm):
 
     def clean_annee(self):
         annee = self.cleaned_data.get("annee")
-        this_year = datetime.date.today().year
+        this_year = timezone.localdate().year
         if annee is not None and not (1950 <= annee <= this_year + 1):
             raise forms.ValidationError(f"L'année doit être comprise entre 1950 et {this_year + 1}.")
         return annee

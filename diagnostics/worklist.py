@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.worklist import departement, in_scope, rollup
 
@@ -25,11 +27,11 @@ def source(user, audience: str, today: dt.date) -> list[Pending]:
     rank = 20 if statut == Statut.SOUMIS else 10
 
     def item(d):
-        detail = (f"Soumis le {d.soumis_le:%d/%m/%Y}" if statut == Statut.SOUMIS and d.soumis_le
+        detail = (f"Soumis le {timezone.localdate(d.soumis_le):%d/%m/%Y}" if statut == Statut.SOUMIS and d.soumis_le
                   else d.commentaire_revue)
         return WorkItem(kind, label, f"Diagnostic local de santé (version {d.numero})",
                         detail_url(d.pk), d.contract_id, d.contract.nom, departement(d),
-                        d.soumis_le.date() if d.soumis_le else None, detail, rank=rank)
+                        timezone.localdate(d.soumis_le) if d.soumis_le else None, detail, rank=rank)
 
     diagnostics = Diagnostic.objects.filter(in_scope(user, audience), statut=statut)
     return [Pending(diagnostics.select_related("contract").only("numero", "soumis_le", "commentaire_revue",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.utils import timezone
 
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.errors import DomainError
@@ -130,7 +131,7 @@ class DialogueForm(PortalForm):
 def _rule_latest_start():
     from .services import RULE_YEARS_AHEAD
 
-    return dt.date(dt.date.today().year + RULE_YEARS_AHEAD, 12, 31)
+    return dt.date(timezone.localdate().year + RULE_YEARS_AHEAD, 12, 31)
 
 
 class RegleForm(PortalForm):

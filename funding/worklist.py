@@ -12,6 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from cls_portal.core.formatting import format_euros
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
@@ -80,11 +81,11 @@ def years_to_handle(user, audience) -> list[Pending]:
         (Statut.DEPOSEE, Q(), dict(
             kind="financement_a_instruire", label="Demande de financement à instruire", url=year_page,
             detail=lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
-            since=lambda a: a.deposee_le.date()), "deposee_le"),
+            since=lambda a: timezone.localdate(a.deposee_le)), "deposee_le"),
         (Statut.EN_INSTRUCTION, Q(), dict(
             kind="financement_a_decider", label="Demande de financement à décider", url=act("year_decide"),
             detail=lambda a: f"Demandé à l'ARS : {format_euros(a.demande_ars)}",
-            since=lambda a: a.instruite_le.date() if a.instruite_le else None), "instruite_le"),
+            since=lambda a: timezone.localdate(a.instruite_le) if a.instruite_le else None), "instruite_le"),
         (Statut.DECIDEE, Q(montant_accorde__isnull=False, total_verse__lt=F("montant_accorde")), dict(
             kind="versement_du", label="Versement à enregistrer", url=act("year_payment"),
             detail=lambda a: f"Reste à verser : {format_euros(a.montant_accorde - a.total_verse)}"), None),

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
 from contracts.enums import ACTIVE_PHASES
@@ -33,7 +34,7 @@ def ready_to_publish(user, audience) -> Pending:
     def item(r):
         return WorkItem(title=f"{r.get_kind_display()} {r.year}", url=detail_url(r.pk), contract_id=r.contract_id,
                         contract=r.contract.nom, departement=departement(r),
-                        due=r.finished_at.date() if r.finished_at else None, **kind)
+                        due=timezone.localdate(r.finished_at) if r.finished_at else None, **kind)
 
     ready = (Report.objects.filter(in_scope(user, audience), status=ReportStatus.PRET, published=False)
              .exclude(Exists(superseded)))
@@ -50,8 +51,8 @@ def campaigns_running(user) -> Pending:
     def item(c):
         return WorkItem("campagne_en_cours", "Campagne de rapports en cours", str(c),
                         reverse("reports:campaign", args=[c.pk]), None, "", c.departement_id or "",
-                        c.started_at.date(), f"{c.nb_done} rapport{'s' if c.nb_done > 1 else ''} sur {c.nb_total}",
-                        rank=55)
+                        timezone.localdate(c.started_at),
+                        f"{c.nb_done} rapport{'s' if c.nb_done > 1 else ''} sur {c.nb_total}", rank=55)
 
     return Pending(qs.annotate(**campaign_done_annotations()).filter(Q_CAMPAIGN_RUNNING).order_by("-started_at"),
                    item)

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .formatting import format_euros, format_number, format_time
 from .models import HistoryEntry
@@ -249,7 +250,8 @@ def _person(user) -> str:
 def _format_date(value) -> str:
     try:
         if isinstance(value, str) and _ISO_DATETIME.match(value):
-            return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y à %H:%M")
+            moment = dt.datetime.fromisoformat(value)  # stored in UTC: read in the portal's time zone
+            return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%d/%m/%Y à %H:%M")
         if isinstance(value, str) and _ISO_DATE.match(value):
             return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
     except ValueError:

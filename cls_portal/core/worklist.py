@@ -34,6 +34,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.functions import Collate
 from django.urls import reverse
+from django.utils import timezone
 
 from cls_portal.core.collation import FRENCH, french_key
 from cls_portal.core.registry import Registry, Slot
@@ -135,7 +136,7 @@ def pending_for(user, audience: str, today: dt.date) -> list[Pending]:
 def items_for(user, audience: str, today: dt.date | None = None) -> list[WorkItem]:
     """Every pending item of `audience` for `user`, sorted by contract then due date: one query per kind of
     item, memoised on the user object (i.e. per request)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     cache = user.__dict__.setdefault("_worklist_cache", {})
     key = (audience, today)
     if key not in cache:
@@ -201,7 +202,7 @@ class RollUp:
     `Pending`, which declares its kind, label, rank and due date), then `_order`."""
 
     def __init__(self, user, audience: str, today: dt.date | None = None):
-        self.user, self.audience, self.today = user, audience, today or dt.date.today()
+        self.user, self.audience, self.today = user, audience, today or timezone.localdate()
         pendings = pending_for(user, audience, self.today)
         self.rolled = sorted((p for p in pendings if p.departement is not None), key=lambda p: (p.rank, p.label))
         self.others = [p for p in pendings if p.departement is None]
