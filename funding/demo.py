@@ -6,12 +6,14 @@ vacancy. Caux Seine Agglo (2nd generation, 2024): the ARS paid more than its sha
 Idempotent: a year already present is left alone.
 """
 
+import contextlib
 import datetime as dt
 from decimal import Decimal as D
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from cls_portal.core.demo_clock import happened_on
 from cls_portal.territories.models import Region
 
 from . import services
@@ -78,33 +80,46 @@ def seed(ctx):
         if year > today.year + 1 or AnneeFinancement.objects.filter(contract=contract, annee=year).exists():
             continue
         dd, coord = delegation.get(key, admin), coordinator.get(key, admin)
-        annee = services.annee_create(
-            actor=coord, contract=contract, annee=year, today=max(today, dt.date(year, 1, 1)), etp=D(etp),
-            mois_pourvus=months, cout_salaire=D(salary), cout_charges=D(charges), cout_fonctionnement=D(operating),
-            demande_ars=D(ars), demande_collectivite=D(coll), demande_autres=D(others), autres_partenaires=partners)
+        decided = decision if isinstance(decision, tuple) else None
+        # Each step on its day (`happened_on`): a decided year was filed six weeks before its decision and taken
+        # up three weeks before it; a year still waiting was filed and taken up today.
+        filed = decided[1] - dt.timedelta(days=42) if decided else today
+        with happened_on(filed, 9, 15) if filed < today else contextlib.nullcontext():
+            annee = services.annee_create(
+                actor=coord, contract=contract, annee=year, today=max(filed, dt.date(year, 1, 1)), etp=D(etp),
+                mois_pourvus=months, cout_salaire=D(salary), cout_charges=D(charges),
+                cout_fonctionnement=D(operating), demande_ars=D(ars), demande_collectivite=D(coll),
+                demande_autres=D(others), autres_partenaires=partners)
         if decision is None:
             continue
-        services.annee_instruct(actor=dd, annee_id=annee.pk, expected_version=None)
-        if decision == "instruire":
+        taken_up = decided[1] - dt.timedelta(days=21) if decided else today
+        with happened_on(taken_up, 14) if taken_up < today else contextlib.nullcontext():
+            services.annee_instruct(actor=dd, annee_id=annee.pk, expected_version=None)
+        if decided is None:
             continue
-        amount, date = decision
-        services.decision_record(
-            actor=dd, annee_id=annee.pk, expected_version=None, montant_accorde=D(amount), date_decision=date,
-            document=ContentFile(PDF, name=f"decision-{key}-{year}.pdf"), today=max(today, date),
-            motif="Arrêté de la directrice générale de l'ARS.")
+        amount, date = decided
+        with happened_on(date, 11):
+            services.decision_record(
+                actor=dd, annee_id=annee.pk, expected_version=None, montant_accorde=D(amount), date_decision=date,
+                document=ContentFile(PDF, name=f"decision-{key}-{year}.pdf"), today=date,
+                motif="Arrêté de la directrice générale de l'ARS.")
         for pay_date, pay in payments:
-            services.versement_record(actor=dd, annee_id=annee.pk, date=pay_date, montant=D(pay),
-                                      reference=f"Mandat {pay_date.year}-{pay_date.month:02d}{pay_date.day:02d}",
-                                      today=max(today, pay_date))
+            with happened_on(pay_date, 16):
+                services.versement_record(actor=dd, annee_id=annee.pk, date=pay_date, montant=D(pay),
+                                          reference=f"Mandat {pay_date.year}-{pay_date.month:02d}{pay_date.day:02d}",
+                                          today=pay_date)
         if statement:
             s_etp, s_months, s_cost, s_coll = statement
-            services.bilan_record(actor=coord, annee_id=annee.pk, expected_version=None, etp_reel=D(s_etp),
-                                  mois_pourvus_reels=s_months, cout_reel=D(s_cost),
-                                  part_collectivite_reelle=D(s_coll),
-                                  commentaire="Bilan certifié par le comptable public.")
+            certified = min(dt.date(year + 1, 3, 31), today)  # the statement of a year, certified the spring after
+            with happened_on(certified, 10) if certified < today else contextlib.nullcontext():
+                services.bilan_record(actor=coord, annee_id=annee.pk, expected_version=None, etp_reel=D(s_etp),
+                                      mois_pourvus_reels=s_months, cout_reel=D(s_cost),
+                                      part_collectivite_reelle=D(s_coll),
+                                      commentaire="Bilan certifié par le comptable public.")
     for key, year, date, participants, conclusions, amount in DIALOGUES:
         if date > today or DialogueGestion.objects.filter(contract=contracts[key], annee=year).exists():
             continue
-        services.dialogue_record(actor=delegation[key], contract=contracts[key], annee=year, date=date,
-                                 participants=participants, conclusions=conclusions, montant_convenu=D(amount),
-                                 today=today)
+        with happened_on(date, 15):
+            services.dialogue_record(actor=delegation[key], contract=contracts[key], annee=year, date=date,
+                                     participants=participants, conclusions=conclusions, montant_convenu=D(amount),
+                                     today=date)
