@@ -21,7 +21,7 @@ from tests.diagnostics.factories import DiagnosticFactory
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["actions", "cls_portal", "contracts", "diagnostics", "directory", "funding", "imports", "network", "people",
         "regional", "reports", "resources"]
-AFTER_MIDNIGHT_IN_PARIS = dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.timezone.utc)  # 6 December, 00:30 in Paris
+AFTER_MIDNIGHT_IN_PARIS = dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC)  # 6 December, 00:30 in Paris
 
 
 @pytest.mark.django_db
