@@ -3,12 +3,14 @@
 Idempotent: a contract that already has axes is left alone.
 """
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
 
 from cls_portal.core import history
+from cls_portal.core.demo_clock import happened_on
 from cls_portal.territories.models import Organisation, OrganisationType
 from contracts.enums import Phase
 from diagnostics.models import Priorite
@@ -150,16 +152,24 @@ def _org(nom, type_, dep=None):
     return org
 
 
-def _values(baseline, target, years, progress_end):
-    """Plausible yearly values moving from baseline towards target (reaching `progress_end` of the gap)."""
+def _values(baseline, target, years, progress_end, unit):
+    """Plausible yearly values moving from baseline towards target (reaching `progress_end` of the gap): a rate to
+    a tenth, a count (doctors, workshops, people…) in whole units (never « 1,9 médecins »)."""
     baseline, target = Decimal(str(baseline)), Decimal(str(target))
     n = len(years)
     out = []
     for i, year in enumerate(years):
         share = Decimal(str(progress_end)) * (i + 1) / n
-        out.append((year, (baseline + (target - baseline) * share).quantize(Decimal("1") if target >= 10
-                                                                            else Decimal("0.1"))))
+        out.append((year, (baseline + (target - baseline) * share).quantize(Decimal("0.1") if unit == "%"
+                                                                            else Decimal("1"))))
     return out
+
+
+def _on(signed, days_before_signature=None, day=None):
+    """`happened_on` the given day (or so many days before the signature), if the contract is signed and the day
+    is past; otherwise now."""
+    when = day or (signed - dt.timedelta(days=days_before_signature) if signed else None)
+    return happened_on(when) if when and when < timezone.localdate() else contextlib.nullcontext()
 
 
 def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, comment_author=None):
@@ -243,7 +253,7 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                     else "Données de l'Assurance maladie (SNDS)" if unit == "%" else "Rapport d'activité du porteur")
                 if running:
                     progress = 1.05 if statut == S.REALISEE else 0.45 if statut == S.REPORTEE else 0.75
-                    for year, value in _values(base, target, value_years, progress):
+                    for year, value in _values(base, target, value_years, progress, unit):
                         ValeurIndicateur.objects.create(indicateur=ind, annee=year, valeur=value,
                                                         saisi_par=pilot or actor,
                                                         commentaire="Chiffre consolidé pour le bilan annuel.")
@@ -261,11 +271,16 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                         difficultes=("Disponibilité des intervenants ; mobilisation du public en zone rurale."
                                      if statut == S.REPORTEE else "Pas de difficulté majeure."),
                         perspectives="Poursuivre et élargir aux communes non encore touchées.")
-            history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_CREEE,
-                           changes={"statut": [None, S.BROUILLON]})
+            # The sheet's history as it happened: written, submitted and validated in the months before the
+            # signature, started when its action began (a contract not signed yet: its sheets are of these days).
+            signed = contract.date_signature
+            with _on(signed, 150):
+                history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_CREEE,
+                               changes={"statut": [None, S.BROUILLON]})
             if statut != S.BROUILLON:
-                history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_SOUMISE,
-                               changes={"statut": [S.BROUILLON, S.SOUMISE]})
+                with _on(signed, 100 - n):
+                    history.record(actor=actor, obj=fiche, event=ActionEvent.FICHE_SOUMISE,
+                                   changes={"statut": [S.BROUILLON, S.SOUMISE]})
             if statut == S.A_MODIFIER and comment_author:
                 CommentaireRevue.objects.create(
                     fiche=fiche, auteur=comment_author, section="indicateurs", transition="demander_modification",
@@ -274,11 +289,13 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                 history.record(actor=comment_author, obj=fiche, event=ActionEvent.FICHE_MODIFICATIONS_DEMANDEES,
                                changes={"statut": [S.SOUMISE, S.A_MODIFIER]})
             elif statut not in (S.BROUILLON, S.SOUMISE) and comment_author:
-                history.record(actor=comment_author, obj=fiche, event=ActionEvent.FICHE_VALIDEE,
-                               changes={"statut": [S.SOUMISE, S.VALIDEE]})
+                with _on(signed, 60 - n):
+                    history.record(actor=comment_author, obj=fiche, event=ActionEvent.FICHE_VALIDEE,
+                                   changes={"statut": [S.SOUMISE, S.VALIDEE]})
                 if statut != S.VALIDEE:
-                    history.record(actor=pilot or actor, obj=fiche, event=ActionEvent.FICHE_DEMARREE,
-                                   changes={"statut": [S.VALIDEE, S.EN_COURS]})
+                    with _on(signed, day=max(fiche.date_debut, signed) if signed else None):
+                        history.record(actor=pilot or actor, obj=fiche, event=ActionEvent.FICHE_DEMARREE,
+                                       changes={"statut": [S.VALIDEE, S.EN_COURS]})
 
 
 def _quarterly_indicator(fiche, actor, last_year):
