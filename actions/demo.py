@@ -148,15 +148,16 @@ def _org(nom, type_, dep=None):
     return org
 
 
-def _values(baseline, target, years, progress_end):
-    """Plausible yearly values moving from baseline towards target (reaching `progress_end` of the gap)."""
+def _values(baseline, target, years, progress_end, unit=""):
+    """Plausible yearly values moving from baseline towards target (reaching `progress_end` of the gap). Counts
+    are whole (« 4 médecins », not « 3,8 »); only a small rate keeps a decimal (« 7,8 % »)."""
     baseline, target = Decimal(str(baseline)), Decimal(str(target))
     n = len(years)
     out = []
     for i, year in enumerate(years):
         share = Decimal(str(progress_end)) * (i + 1) / n
-        out.append((year, (baseline + (target - baseline) * share).quantize(Decimal("1") if target >= 10
-                                                                            else Decimal("0.1"))))
+        out.append((year, (baseline + (target - baseline) * share).quantize(
+            Decimal("0.1") if unit == "%" and target < 10 else Decimal("1"))))
     return out
 
 
@@ -241,7 +242,7 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                     else "Données de l'Assurance maladie (SNDS)" if unit == "%" else "Rapport d'activité du porteur")
                 if running:
                     progress = 1.05 if statut == S.REALISEE else 0.45 if statut == S.REPORTEE else 0.75
-                    for year, value in _values(base, target, value_years, progress):
+                    for year, value in _values(base, target, value_years, progress, unit):
                         ValeurIndicateur.objects.create(indicateur=ind, annee=year, valeur=value,
                                                         saisi_par=pilot or actor,
                                                         commentaire="Chiffre consolidé pour le bilan annuel.")
