@@ -152,16 +152,16 @@ def _org(nom, type_, dep=None):
     return org
 
 
-def _values(baseline, target, years, progress_end, unit):
-    """Plausible yearly values moving from baseline towards target (reaching `progress_end` of the gap): a rate to
-    a tenth, a count (doctors, workshops, people…) in whole units (never « 1,9 médecins »)."""
+def _values(baseline, target, years, progress_end, unit=""):
+    """Plausible yearly values moving from baseline towards target (reaching `progress_end` of the gap). Counts
+    are whole (« 4 médecins », not « 3,8 »); only a small rate keeps a decimal (« 7,8 % »)."""
     baseline, target = Decimal(str(baseline)), Decimal(str(target))
     n = len(years)
     out = []
     for i, year in enumerate(years):
         share = Decimal(str(progress_end)) * (i + 1) / n
-        out.append((year, (baseline + (target - baseline) * share).quantize(Decimal("0.1") if unit == "%"
-                                                                            else Decimal("1"))))
+        out.append((year, (baseline + (target - baseline) * share).quantize(
+            Decimal("0.1") if unit == "%" and target < 10 else Decimal("1"))))
     return out
 
 

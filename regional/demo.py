@@ -21,11 +21,13 @@ def seed(ctx):
     flers = Commune.objects.filter(code="61169").first()
     if flers is None:
         return
-    ville, _ = Organisation.objects.get_or_create(nom="Ville de Flers", type=OrganisationType.COMMUNE,
-                                                  defaults={"commune": flers})
-    contract_services.contract_create(
-        actor=users.get("admin"), nom=FLERS_VILLE, collectivite=ville, ars=ARS.objects.get(region_id="28"),
-        commune_codes=[flers.code], prs="PRS Normandie 2023-2028", duree_annees=5,
-        date_debut_prealable=dt.date(2023, 2, 1), phase=Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 1, 25),
-        qpv=True, nb_qpv=1,
+    Organisation.objects.get_or_create(nom="Ville de Flers", type=OrganisationType.COMMUNE,
+                                       defaults={"commune": flers})
+    # Brought in already signed, as the regional team's import does: the steps before the signature are done
+    # (created as « à venir », they stood in every list as six « étapes en retard » of a contract signed in 2024).
+    contract = contract_services.contract_import_existing(
+        actor=users.get("admin"), ars=ARS.objects.get(region_id="28"), nom=FLERS_VILLE, collectivite_code=flers.code,
+        commune_codes=[flers.code], phase=Phase.MISE_EN_OEUVRE, date_debut_prealable=dt.date(2023, 2, 1),
+        date_signature=dt.date(2024, 1, 25), duree_annees=5,
     )
+    Contract.objects.filter(pk=contract.pk).update(prs="PRS Normandie 2023-2028", qpv=True, nb_qpv=1)

@@ -31,8 +31,9 @@ from .enums import ReportKind
 
 # Bump when the templates change what a given set of data looks like: old files are not reused.
 # 4: print charts draw their texts as HTML (issue 19); 5: a table's caption keeps with its table; 6: a sheet's
-# heading and its badges keep with its first lines.
-LAYOUT_VERSION = 6
+# heading and its badges keep with its first lines; 7: a value never under a chart line, « toutes réalisées », not
+# « dont 0 en cours ».
+LAYOUT_VERSION = 7
 
 ZERO = Decimal("0")
 

@@ -412,6 +412,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
     slot = plot_w / n
     bar_w = min(48.0, slot * 0.6)
     years_done = texts.years(margin_left + slot / 2, height - 8, [year for year, _ in points], slot)
+    lines_y = [y_of(v) for v in (target, baseline) if v is not None]
     for i, (year, value) in enumerate(points):
         cx = margin_left + i * slot + slot / 2
         if to_decimal(value) is not None:
@@ -421,7 +422,8 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
             else:
                 parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                          _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
-            parts.append(texts.add(cx, vy - 4, _fmt(value, "", decimals), anchor="middle", figure=True))
+            label_y, fill = _value_label_place(vy, base_y, lines_y)
+            parts.append(texts.add(cx, label_y, _fmt(value, "", decimals), anchor="middle", fill=fill, figure=True))
         if not years_done:
             parts.append(texts.add(cx, height - 8, year, anchor="middle"))
     if grid:
@@ -451,6 +453,33 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         rows.append((target_label, _fmt(target, unit, decimals)))
     table = "" if print_width_mm else _table(title, ["Année", f"Valeur{f' ({unit})' if unit else ''}"], rows)
     return _figure(title, texts.plot("".join(parts), sentence), table, css_class, legend)
+
+
+# A value's figures (digits, a comma) from their baseline: up to 0.73 em above it, 0.12 em below (DejaVu Sans),
+# and the target and baseline lines are 2 units thick.
+FIGURE_ASCENT, FIGURE_DESCENT, LINE_HALF_WIDTH = 0.73 * FONT_SIZE, 0.12 * FONT_SIZE, 1.0
+
+
+def _value_label_place(bar_top: float, base_y: float, lines_y: Sequence[float]) -> tuple[float, str]:
+    """Where a bar's value is written (its baseline) and in which colour: over the bar, unless the target or
+    the baseline line runs through it there (« 13 » under a target of 14 read as a struck-out figure); then
+    inside the top of the bar, in white, if the bar is tall enough and no line crosses it there; else just over
+    the line."""
+    def crossed(y: float) -> bool:
+        return any(y - FIGURE_ASCENT - LINE_HALF_WIDTH <= ly <= y + FIGURE_DESCENT + LINE_HALF_WIDTH
+                   for ly in lines_y)
+
+    above = bar_top - 4
+    if not crossed(above):
+        return above, TEXT_COLOUR
+    inside = bar_top + 4 + FIGURE_ASCENT
+    if inside + FIGURE_DESCENT + 2 <= base_y and not crossed(inside):
+        return inside, "#ffffff"
+    y = above
+    while crossed(y):  # over the lowest line that crosses it, then over the next one if need be
+        y = min(ly for ly in lines_y if y - FIGURE_ASCENT - LINE_HALF_WIDTH <= ly <= y + FIGURE_DESCENT
+                + LINE_HALF_WIDTH) - LINE_HALF_WIDTH - FIGURE_DESCENT - 2
+    return (y, TEXT_COLOUR) if y >= FIGURE_ASCENT else (above, TEXT_COLOUR)  # never out of the picture
 
 
 def _legend(unit, target, target_label, baseline, decimals) -> str:

@@ -239,3 +239,43 @@ class TestMemo:
         assert not charts._memo
         assert series_chart([(2024, 3)], title="Rapport, fiche 1.1", print_width_mm=120) == first
 
+
+
+def _crossings(svg):
+    """The value figures (centred texts that are not years) that a dashed or dotted line runs through."""
+    lines = [float(line.get("y1")) for line in svg.iter(f"{NS}line") if line.get("stroke-dasharray")]
+    crossed = []
+    for t in svg.iter(f"{NS}text"):
+        if (t.text or "").isdigit() and len(t.text) == 4:
+            continue  # a year under the axis
+        if t.get("text-anchor") == "end":
+            continue  # a tick
+        y = float(t.get("y"))
+        if any(y - 0.73 * FONT_SIZE - 1 <= ly <= y + 0.12 * FONT_SIZE + 1 for ly in lines):
+            crossed.append(t.text)
+    return crossed
+
+
+@pytest.mark.parametrize("print_width_mm", [None, 120])
+@pytest.mark.parametrize("values,target,baseline", [
+    ((11, 13), 14, 9),  # « 13 » just under the target: the dashed line ran through it (report, fiche 1.2)
+    ((Decimal("32"), Decimal("34")), 35, Decimal("29.4")),
+    ((Decimal("0.5"), Decimal("1")), Decimal("1.2"), Decimal("1.1")),  # a short bar under both lines
+    ((9, 10), 10, 0),
+])
+def test_no_line_runs_through_a_value(values, target, baseline, print_width_mm):
+    chart = series_chart(list(zip((2024, 2025), values, strict=True)), title="T", target=target,
+                         baseline=baseline, unit="professionnels", print_width_mm=print_width_mm)
+    svg = _picture(chart) if print_width_mm else _svg(chart)
+    figures = [t for t in svg.iter(f"{NS}text") if t.get("text-anchor") != "end"]
+    assert len([t for t in figures if not (t.text.isdigit() and len(t.text) == 4)]) == 2
+    assert _crossings(svg) == []
+    assert all(float(t.get("y")) - 0.73 * FONT_SIZE >= 0 for t in figures)
+
+
+def test_a_value_far_from_the_lines_stays_over_its_bar_in_the_text_colour():
+    svg = _svg(series_chart([(2024, 40), (2025, 60)], title="T", target=100, baseline=10))
+    bars = {float(r.get("x")): float(r.get("y")) for r in svg.iter(f"{NS}rect")}
+    values = [t for t in svg.iter(f"{NS}text") if t.get("text-anchor") == "middle" and t.text in ("40", "60")]
+    assert [t.get("fill") for t in values] == ["#161616", "#161616"]
+    assert sorted(float(t.get("y")) + 4 for t in values) == sorted(bars.values())

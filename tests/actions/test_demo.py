@@ -61,3 +61,16 @@ def test_demo_pages_render_for_each_role(demo, client):
     assert "Réduire l&#x27;exposition au radon" in queue.content.decode()
     followup = client.get(pages[1])
     assert followup.context["manquants"] >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_counts_are_whole_numbers(demo):
+    """The activity report and the summary read « Médecins généralistes installés : 3,8 / 5 médecins »,
+    « COPIL annuels tenus : 1,3 ; 2,6 ; 3,9 ; 5,2 réunions »: a count is a whole number; only a rate (%) may
+    carry a decimal."""
+    values = ValeurIndicateur.objects.select_related("indicateur")
+    fractional = {(v.indicateur.libelle, str(v.valeur)) for v in values
+                  if v.indicateur.unite != "%" and v.valeur != v.valeur.to_integral_value()}
+    assert fractional == set()
+    rate = values.filter(indicateur__libelle__startswith="Part des 18-25 ans").values_list("valeur", flat=True)
+    assert any(v != v.to_integral_value() for v in rate)  # « 7,8 % »: a small rate keeps its decimal

@@ -110,7 +110,7 @@ def test_the_statement_at_a_date_is_the_one_computed_by_hand(client, region):
     assert figures["posts_planned"].value == 4
     assert figures["posts_filled"].value == 3
     assert figures["posts_vacant"].value == 1
-    assert ("Au 26 mars 2025, 2 CLS signés et actifs, couvrant 80 % de la population de la région ; "
+    assert ("Au 26 mars 2025, 2 CLS signés et actifs, couvrant 80,0 % de la population de la région ; "
             "3 coordinateurs en poste sur 4 postes prévus.") in _text(response.content.decode())
     # Each figure's list, at the same date, holds exactly what it counts.
     for key in ("active", "posts_planned", "posts_filled", "posts_vacant", "cofunded", "clsm"):
@@ -211,7 +211,7 @@ def test_the_normandie_statement_of_march_2025(client):
                                                                                             population=0)])
     client.force_login(user)
     response = client.get(reverse("regional:dashboard"), {"au": "2025-03-26"})
-    assert ("Au 26 mars 2025, 21 CLS signés et actifs, couvrant 52 % de la population de la région ; "
+    assert ("Au 26 mars 2025, 21 CLS signés et actifs, couvrant 52,0 % de la population de la région ; "
             "23 coordinateurs en poste sur 30 postes prévus.") in _text(response.content.decode())
     # The same région today: the contract signed in May 2025 is active, its post planned.
     today = client.get(reverse("regional:dashboard")).context["figures"]
@@ -231,3 +231,20 @@ def test_a_future_or_unreadable_date_is_refused_next_to_the_field(client, region
     # A French date typed by hand reads as the ISO one.
     response = client.get(reverse("regional:dashboard"), {"au": "26/03/2025"})
     assert response.context["at"] == AT
+
+
+@pytest.mark.django_db
+def test_the_statement_and_the_card_give_the_same_share_of_the_population(client):
+    """One CLS of 1 000 inhabitants in a région of 250 000: the sentence at the top said « couvrant 0 % de la
+    population » (rounded to the unit) while the card under it said « 0,4 % de la population couverte »."""
+    reg = f.RegionFactory(code="44", nom="Grand Est")
+    dep = f.DepartementFactory(code="52", nom="Haute-Marne", region=reg)
+    dd = f.DelegationFactory(departement=dep)
+    f.CommuneFactory(departement=dep, population=249000)
+    f.ContractFactory(ars=dd.ars, delegations=[dd], communes=[f.CommuneFactory(departement=dep, population=1000)],
+                      date_signature=dt.date(2024, 6, 20), date_lettre_intention=dt.date(2023, 6, 1))
+    client.force_login(f.with_role(f.UserFactory(), Role.REGION, region=reg))
+    text = _text(client.get(reverse("regional:dashboard")).content.decode())
+    assert "1 CLS signé et actif, couvrant 0,4 % de la population de la région" in text
+    assert "0,4 % de la population couverte" in text
+    assert "couvrant 0 %" not in text
