@@ -267,7 +267,7 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                         fiche=fiche, annee=year, saisi_par=pilot or actor,
                         avancement=(Avancement.REALISEE if statut == S.REALISEE and i == len(suivi_years) - 1
                                     else Avancement.EN_RETARD if statut == S.REPORTEE else Avancement.EN_COURS),
-                        realise=f"{year} : actions conduites comme prévu avec {org}.",
+                        realise=f"Actions conduites comme prévu avec {org}.",
                         difficultes=("Disponibilité des intervenants ; mobilisation du public en zone rurale."
                                      if statut == S.REPORTEE else "Pas de difficulté majeure."),
                         perspectives="Poursuivre et élargir aux communes non encore touchées.")
