@@ -39,3 +39,11 @@ def test_on_a_phone_the_elu_sees_each_report_and_its_download_link(demo, page):
     label = link.evaluate("a => getComputedStyle(a.closest('td'), '::before').content")
     assert label == '"Fichier : "', label
     assert_accessible(page)
+    # the contract's reports
+    row.get_by_role("link", name="Contrat local de santé de Bayeux Intercom 2024-2028", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rapports annuels")
+    link = page.get_by_role("row").filter(has_text="Rapport d'activité").get_by_role("link", name="Télécharger")
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
