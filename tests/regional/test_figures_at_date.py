@@ -248,3 +248,19 @@ def test_the_statement_and_the_card_give_the_same_share_of_the_population(client
     assert "1 CLS signé et actif, couvrant 0,4 % de la population de la région" in text
     assert "0,4 % de la population couverte" in text
     assert "couvrant 0 %" not in text
+
+
+@pytest.mark.django_db
+def test_a_year_without_any_funding_decision_says_so(client):
+    """The funding card read « 0 € engagés par l'ARS en 2026 pour le poste de coordination de 0 contrat ; 0 € déjà
+    versés » before the year's first decision."""
+    reg = f.RegionFactory(code="44", nom="Grand Est")
+    dep = f.DepartementFactory(code="52", nom="Haute-Marne", region=reg)
+    dd = f.DelegationFactory(departement=dep)
+    f.ContractFactory(ars=dd.ars, delegations=[dd], communes=[f.CommuneFactory(departement=dep, population=1000)],
+                      date_signature=dt.date(2024, 6, 20), date_lettre_intention=dt.date(2023, 6, 1))
+    client.force_login(f.with_role(f.UserFactory(), Role.REGION, region=reg))
+    text = _text(client.get(reverse("regional:dashboard")).content.decode())
+    year = timezone.localdate().year
+    assert f"Aucun financement engagé par l'ARS en {year}" in text
+    assert "de 0 contrat" not in text and "engagés par l'ARS" not in text
