@@ -126,7 +126,7 @@ def seed(ctx):
             region_code = "44" if key == "langres" else "28"
             contract = services.contract_create(
                 actor=users["admin"], nom=nom, collectivite=orgs[key], ars=ars[region_code], epci=epci,
-                prs="PRS Grand Est 2018-2028" if region_code == "44" else "PRS Normandie 2023-2028",
+                prs=_prs(region_code, signature or debut),
                 duree_annees=duree, date_debut_prealable=debut, coordinators=coordinators.get(key, []),
                 referent=referents.get(key), generation=generation, phase=phase, date_signature=signature,
                 previous=contracts.get("caux1") if key == "caux2" else None, **flags,
@@ -154,6 +154,15 @@ def _pdf(title: str):
             "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
     slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:60].strip("-")
     return SimpleUploadedFile(f"{slug}.pdf", body.encode("utf-8"), content_type="application/pdf")
+
+
+def _prs(region_code: str, day) -> str:
+    """The regional health plan a demo contract names: for Normandie, the PRS 2018-2023 for a contract signed (or
+    prepared) before 2024, its 2023-2028 successor after (a contract signed in 2022 no longer reads « PRS Normandie
+    2023-2028 »)."""
+    if region_code == "44":
+        return "PRS Grand Est 2018-2028"
+    return "PRS Normandie 2018-2023" if day and day < dt.date(2024, 1, 1) else "PRS Normandie 2023-2028"
 
 
 def _at(day):

@@ -24,3 +24,16 @@ def test_the_town_contract_signed_in_2024_has_no_step_before_its_signature_left_
     today = timezone.localdate()
     overdue = [s.titre for s in contract.steps.all() if s.is_overdue(today)]
     assert all(s.startswith("Évaluation continue") for s in overdue), overdue
+
+
+@pytest.mark.django_db
+def test_each_demo_contract_names_the_regional_health_plan_of_its_time():
+    """Flers Agglo, signed in February 2022, read « PRS Normandie 2023-2028 »."""
+    from tests.demo import seed_demo_data
+
+    seed_demo_data()
+    prs = dict(Contract.objects.values_list("nom", "prs"))
+    assert prs["Contrat local de santé de Flers Agglo 2022-2026"] == "PRS Normandie 2018-2023"
+    assert prs["Contrat local de santé de Caux Seine Agglo 2020-2022"] == "PRS Normandie 2018-2023"
+    assert prs["Contrat local de santé de Bayeux Intercom 2024-2028"] == "PRS Normandie 2023-2028"
+    assert prs["Contrat local de santé du Grand Langres 2023-2027"] == "PRS Grand Est 2018-2028"
