@@ -250,8 +250,8 @@ def test_the_review_queue_is_linked_from_the_delegation_dashboard(client, demo):
 
 
 WORK_ITEM_TEXT = re.compile(r'<li data-work-item="[a-z_]+"><a href="[^"]+">(?P<text>[^<]+)</a>')
-ROW = re.compile(r'<tr data-contract="(?P<pk>\d+)" data-work-count="(?P<n>\d+)">\s*<td><a href="[^"]+">(?P<nom>[^<]+)</a>'
-                 r'.*?</tr>', re.S)
+ROW = re.compile(r'<tr data-contract="(?P<pk>\d+)" data-work-count="(?P<n>\d+)">'
+                 r'\s*<td><a href="[^"]+">(?P<nom>[^<]+)</a>.*?</tr>', re.S)
 
 
 @pytest.mark.slow
