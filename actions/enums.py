@@ -153,3 +153,4 @@ class ActionEvent(models.TextChoices):
     CHAMP_CREE = "champ_action_cree", "Champ d'action ajouté"
     CHAMP_MODIFIE = "champ_action_modifie", "Champ d'action modifié"
     RESSOURCE_SUIVIE = "fiche_ressource_suivie", "Ressource régionale suivie par une fiche"
+    JALON_REALISE = "fiche_jalon_realise", "Réalisation d'un jalon enregistrée"

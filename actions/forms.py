@@ -75,6 +75,11 @@ class FicheResourceForm(PortalForm):
         self.initial.setdefault("ressource", fiche.ressource_id)
 
 
+class JalonRealiseForm(PortalForm):
+    date_realisee = forms.DateField(label="Date de réalisation", widget=DATE,
+                                    help_text="Le jour où le jalon a été atteint (pas une date future).")
+
+
 class FicheForm(VersionFormMixin, forms.ModelForm):
     axe = forms.ModelChoiceField(label="Axe", queryset=None, empty_label=None)
 

@@ -34,6 +34,7 @@ SENTENCES = {
     E.CHAMP_CREE: "Champ d'action « {champ} » ajouté à la liste de référence",
     E.CHAMP_MODIFIE: "Champ d'action « {champ} » modifié",
     E.RESSOURCE_SUIVIE: "Ressource régionale suivie par la fiche {fiche} modifiée",
+    E.JALON_REALISE: "Réalisation du jalon « {jalon} » de la fiche {fiche} enregistrée",
 }
 
 REVIEW = {E.FICHE_MODIFICATIONS_DEMANDEES, E.FICHE_COMMENTEE}
@@ -58,7 +59,7 @@ def _review(user, contract):
 def register():
     history.register_events(E, sentences=SENTENCES, audience={None: "plan", **{e: "revue_fiche" for e in REVIEW}},
                             edits={E.AXE_MODIFIE, E.FICHE_MODIFIEE, E.SUIVI_ENREGISTRE, E.VALEURS_IMPORTEES,
-                                   E.CHAMP_MODIFIE, E.RESSOURCE_SUIVIE})
+                                   E.CHAMP_MODIFIE, E.RESSOURCE_SUIVIE, E.JALON_REALISE})
     history.register_audience("plan", _plan)
     history.register_audience("revue_fiche", _review)
     history.register_subject(Axe, lambda a: {"axe": a.numero, "titre": a.titre})
@@ -67,5 +68,5 @@ def register():
     history.register_labels({
         "copilotes": "Co-pilotes", "partenaires": "Partenaires", "jalons": "Jalons",
         "lignes_budget": "Lignes de budget", "financements": "Financements", "indicateurs": "Indicateurs",
-        "axes": "Axes", "fiches": "Fiches actions",
+        "axes": "Axes", "fiches": "Fiches actions", "date_realisee": "Date de réalisation",
     })

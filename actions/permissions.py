@@ -166,6 +166,16 @@ def can_fill_suivi(user, fiche) -> Result:
     return OK
 
 
+def can_record_milestone(user, fiche) -> Result:
+    """The day a milestone is reached is implementation follow-up: whoever fills the annual follow-up records it
+    (the coordinator and the sheet's pilots, on a validated sheet), without an avenant after signature."""
+    if not (_manages(user, fiche.contract) or is_pilot(user, fiche)):
+        return False, "Seuls le coordinateur et les pilotes de la fiche indiquent la réalisation de ses jalons."
+    if fiche.statut not in VALIDATED_STATUSES:
+        return False, "La réalisation des jalons se suit sur les fiches validées par la délégation."
+    return OK
+
+
 def can_review(user) -> Result:
     """The review queue of the délégation."""
     if user.is_portal_admin or user.has_role(Role.DELEGATION):

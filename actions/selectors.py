@@ -31,6 +31,7 @@ from .models import (
     FicheAction,
     Financement,
     Indicateur,
+    Jalon,
     LigneBudget,
     PartenaireFiche,
     SuiviAnnuel,
@@ -224,6 +225,12 @@ def fiche_get_for_user(user, pk) -> FicheAction:
 def fiche_get_for_edit(user, pk) -> FicheAction:
     qs = _fiche_base(user).prefetch_related("communes", "indicateurs")
     return get_object_or_404(qs, pk=pk)
+
+
+def jalon_get_for_user(user, pk) -> Jalon:
+    """A milestone of a sheet `user` may open (with its sheet and contract), or 404."""
+    return get_object_or_404(Jalon.objects.select_related("fiche__axe", "fiche__contract")
+                             .filter(fiche__contract__in=Contract.objects.visible_to(user)), pk=pk)
 
 
 def fiche_get_detail(user, pk) -> FicheAction:

@@ -374,6 +374,26 @@ def fiche_set_resource(*, actor, fiche: FicheAction, ressource) -> FicheAction:
     return fiche
 
 
+@transaction.atomic
+def jalon_record_done(*, actor, jalon_id: int, date_realisee: dt.date, today: dt.date | None = None) -> Jalon:
+    """Record (or correct) the day a milestone of a running sheet was reached: implementation follow-up, like the
+    annual follow-up, so no avenant is needed after signature. Preconditions: the caller checked
+    `can_record_milestone`. Rules: the sheet is validated by the délégation; the day is not in the future."""
+    today = today or timezone.localdate()
+    jalon = Jalon.objects.select_for_update().select_related("fiche").get(pk=jalon_id)
+    if jalon.fiche.statut not in VALIDATED_STATUSES:
+        raise DomainError("La réalisation des jalons se suit sur les fiches validées par la délégation.")
+    if date_realisee > today:
+        raise DomainError(f"Un jalon ne peut pas être déclaré réalisé à une date future "
+                          f"(aujourd'hui : {today:%d/%m/%Y}).", field="date_realisee")
+    old = jalon.date_realisee
+    jalon.date_realisee = date_realisee
+    jalon.save(update_fields=["date_realisee"])
+    history.record(actor=actor, obj=jalon.fiche, event=ActionEvent.JALON_REALISE,
+                   changes={"date_realisee": [old, date_realisee]}, context={"jalon": jalon.libelle})
+    return jalon
+
+
 def pilot_is_coordinator(contract, pilote) -> bool:
     """The source prefers a pilot who is not the coordinator: the form warns (never blocks)."""
     return pilote is not None and any(u.pk == pilote.pk for u in contract.coordinators.all())

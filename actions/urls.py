@@ -20,6 +20,7 @@ urlpatterns = [
     path("fiches/<int:pk>/statut/<slug:name>/", views.fiche_transition, name="fiche_transition"),
     path("fiches/<int:pk>/commentaire/", views.fiche_comment, name="fiche_comment"),
     path("fiches/<int:pk>/suivi/<int:annee>/", views.suivi_edit, name="suivi_edit"),
+    path("jalons/<int:pk>/realisation/", views.jalon_done, name="jalon_done"),
     path("revue/", views.review_queue, name="review_queue"),
     path("mes-fiches/", views.my_sheets, name="my_sheets"),
 ]

@@ -275,6 +275,7 @@ def _fiche_page(request, fiche, *, resource_form=None, refused_transition=None, 
         "transitions": _transition_forms(request.user, fiche, refused_transition),
         "can_edit": can_edit, "edit_reason": edit_reason if can_manage else "",
         "can_suivi": permissions.can_fill_suivi(request.user, fiche)[0],
+        "can_milestones": permissions.can_record_milestone(request.user, fiche)[0],
         "can_comment": permissions.can_comment(request.user, fiche)[0],
         "comment_form": refused_comment or forms.CommentaireForm(auto_id="id_comment_%s"),
         "suivi_years": [{"annee": y, "suivi": suivis.get(y)} for y in years],
@@ -360,6 +361,32 @@ def suivi_edit(request, pk, annee):
         "breadcrumbs": _crumbs(contract, _plan_crumb(contract),
                                (f"Fiche {fiche.code}", reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})),
                                (title, None)),
+    })
+
+
+def jalon_done(request, pk):
+    """The day a milestone of a running sheet was reached (the pilot's « Jalon en retard » leads here)."""
+    jalon = selectors.jalon_get_for_user(request.user, pk)
+    fiche, contract = jalon.fiche, jalon.fiche.contract
+    require(permissions.can_record_milestone(request.user, fiche))
+    form = forms.JalonRealiseForm(request.POST or None, initial={"date_realisee": jalon.date_realisee})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jalon_record_done(actor=request.user, jalon_id=jalon.pk,
+                                       date_realisee=form.cleaned_data["date_realisee"])
+        except DomainError as err:
+            apply_domain_error(form, err)
+        else:
+            messages.success(request, f"La réalisation du jalon « {jalon.libelle} » est enregistrée.")
+            return redirect(reverse("actions:fiche_detail", args=[fiche.pk]) + "#calendrier")
+    fiche_url = reverse("actions:fiche_detail", args=[fiche.pk])
+    title = f"Réalisation du jalon « {jalon.libelle} »"
+    return render(request, "core/form_page.html", {
+        "form": form, "contract": contract, "title": f"{title} — fiche {fiche.code}", "heading": title,
+        "subtitle": f"Fiche {fiche.code} — {fiche.titre}",
+        "intro": f"Prévu le {jalon.date_prevue:%d/%m/%Y}.", "hidden": {}, "conflict": None, "multipart": False,
+        "cancel": fiche_url + "#calendrier",
+        "breadcrumbs": _crumbs(contract, _plan_crumb(contract), (f"Fiche {fiche.code}", fiche_url), (title, None)),
     })
 
 

@@ -117,11 +117,11 @@ def values_missing(fiches, today: dt.date) -> Pending:
 
 
 def milestones_overdue(fiches, today: dt.date) -> Pending:
-    fiche_url = url_maker("actions:fiche_detail")
+    jalon_url = url_maker("actions:jalon_done")  # where the pilot records the day it was reached
 
     def item(j):
         f = j.fiche
-        return WorkItem("jalon_en_retard", "Jalon en retard", _title(f.code, f.titre), fiche_url(f.pk), f.contract_id,
+        return WorkItem("jalon_en_retard", "Jalon en retard", _title(f.code, f.titre), jalon_url(j.pk), f.contract_id,
                         f.contract.nom, due=j.date_prevue,
                         detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk, rank=60)
 

@@ -304,7 +304,7 @@ def solde(regle: Regle, *, etp, mois: int, cout_reel: Decimal, part_collectivite
     verse = cents(Decimal(verse))
     a_reverser = max(verse - due, ZERO)
     reste = max(due - verse, ZERO)
-    text = "; ".join(raisons) + f". Part due par l'ARS : {format_euros(due)}, versé : {format_euros(verse)}"
+    text = " ; ".join(raisons) + f". Part due par l'ARS : {format_euros(due)}, versé : {format_euros(verse)}"
     if a_reverser:
         text += f", à reverser : {format_euros(a_reverser)}."
     elif reste:

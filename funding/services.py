@@ -448,8 +448,10 @@ def bilan_record(*, actor, annee_id: int, expected_version: int | None, etp_reel
         obj.montant_a_reverser = result.a_reverser
         return {f"bilan_{k}": v for k, v in changes.items()}
 
+    # The statement's comment is one of its fields (« Commentaire : old → new » on a correction): not repeated
+    # as the row's quoted comment.
     YEARS.fire("bilan", pk=annee_id, actor=actor, expected_version=expected_version,
-               submitted={"cout_reel": cout_reel}, apply=apply, history_comment=commentaire)
+               submitted={"cout_reel": cout_reel}, apply=apply, history_comment="")
     return created["bilan"]
 
 

@@ -52,8 +52,9 @@ def _invite(*, actor, event: Event) -> list:
     Invitation.objects.bulk_create([Invitation(event=event, user=u) for u in people])
     if people:
         notify(users=people, kind="reseau", title=f"Invitation : {event.titre}, {_when(event)}",
-               body=f"{event.get_type_display()} du réseau régional des coordinateurs"
-                    + (f", à {event.lieu}" if event.lieu else "") + ".",
+               # The place is free text (« Caen, siège de l'ARS », « en visioconférence »): labelled, never
+               # glued after « à ».
+               body=event.get_type_display() + (f". Lieu : {event.lieu}" if event.lieu else "") + ".",
                url=reverse("network:event_detail", args=[event.pk]))
         history.record(actor=actor, obj=event, event=NetworkEvent.INVITATIONS,
                        changes={"invites": [None, [str(u) for u in people]]})

@@ -99,5 +99,20 @@
       }
     }
   }
+  // 8. a table's visible caption stands above the table, not under its header row (a positioned <table> made
+  //    DSFR's absolutely placed captions slide under the <thead>: the diagnostic's themes had no visible title)
+  for (const cap of document.querySelectorAll('.fr-table:not(.fr-table--no-caption) caption:not(.fr-sr-only)')) {
+    const head = cap.parentElement.querySelector('thead') || cap.parentElement.querySelector('tr');
+    if (!head) continue;
+    const c = cap.getBoundingClientRect(), h = head.getBoundingClientRect();
+    if (c.height > 0 && c.bottom > h.top + 1 && c.top < h.bottom - 1)
+      push('titre de tableau caché sous son en-tête', JSON.stringify(cap.textContent.trim().slice(0, 60)));
+  }
+  // 9. a button written with its words beside its icon shows them (DSFR clips the icon buttons of a
+  //    fr-btns-group that does not declare fr-btns-group--icon-left/right to a bare square)
+  for (const b of document.querySelectorAll('.fr-btn[class*="fr-btn--icon-"]')) {
+    if (b.offsetWidth > 0 && b.scrollWidth > b.clientWidth + 1 && getComputedStyle(b).overflow === 'hidden')
+      push('bouton réduit à son icône', JSON.stringify(b.textContent.trim().slice(0, 60)));
+  }
   return out;
 }

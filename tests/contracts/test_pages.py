@@ -298,3 +298,18 @@ def test_a_refused_instance_or_member_keeps_what_was_typed(client, setup):
                     {"personne": "Dr Claire Martin", "role": "Médecin généraliste"})
     assert r.status_code == 302 and r["Location"].endswith("#gouvernance")
     assert copil.members.get().personne == "Dr Claire Martin"
+
+
+def test_my_cls_names_a_meetings_place_after_lieu(client, world):
+    """The place is free text: « le 30/12/2026 à Maison de santé », « à En visioconférence » read wrong."""
+    from django.utils import timezone
+
+    from contracts.models import Instance, Meeting
+
+    contract = world.own.contract
+    instance = Instance.objects.create(contract=contract, type=InstanceType.COPIL, nom="Comité de pilotage")
+    Meeting.objects.create(contract=contract, instance=instance, lieu="En visioconférence",
+                           date=timezone.localdate() + dt.timedelta(days=10))
+    client.force_login(world.own.people["coordinateur"])
+    html = client.get(reverse("contracts:my_cls")).content.decode()
+    assert "— lieu : En visioconférence" in html and "à En visioconférence" not in html

@@ -188,6 +188,9 @@ def test_statement_explains_recovery():
     s = solde(NORMANDIE, etp=D("1"), mois=9, cout_reel=D("46000"), part_collectivite_reelle=D("27250"),
               accorde=D("23000"), verse=D("23000"))
     assert "Part due par l'ARS : 18 750 €, versé : 23 000 €, à reverser : 4 250 €." in plain(s.explication)
+    # French punctuation: a space before each semicolon (« …sur 9 mois; montant accordé » read wrong)
+    assert "; " not in plain(s.explication).replace(" ; ", "")
+    assert " ; montant accordé : 23 000 €" in plain(s.explication)
 
 
 # Properties. Input generation is cheap, but the suite runs in parallel workers on loaded machines: no timing checks.

@@ -242,6 +242,26 @@ def test_statement_recovery_and_correction(world):
     assert err.value.field == "part_collectivite_reelle" and "dépassent le coût réel" in err.value.message
 
 
+def test_statement_comment_is_shown_once_in_the_history(world):
+    """The year's history read « Commentaire : Bilan certifié… » and, under it, « « Bilan certifié… » » again."""
+    from cls_portal.core.history import line
+
+    t = world.own
+    annee = t.funding_year
+    services.bilan_record(actor=t.people["coordinateur"], annee_id=annee.pk, expected_version=annee.version,
+                          etp_reel=D("1"), mois_pourvus_reels=12, cout_reel=D("46000"),
+                          part_collectivite_reelle=D("23000"), commentaire="Bilan certifié par le comptable public.")
+    annee.refresh_from_db()
+    services.bilan_record(actor=t.people["coordinateur"], annee_id=annee.pk, expected_version=annee.version,
+                          etp_reel=D("1"), mois_pourvus_reels=12, cout_reel=D("46000"),
+                          part_collectivite_reelle=D("23000"), commentaire="Bilan certifié, version signée.")
+    first, correction = [line(e) for e in history_for(annee).filter(action=FundingEvent.BILAN).order_by("pk")]
+    shown = [" ".join([*first.details, first.comment]), " ".join([*correction.details, correction.comment])]
+    assert shown[0].count("Bilan certifié par le comptable public.") == 1
+    assert "Commentaire : Bilan certifié par le comptable public. → Bilan certifié, version signée." in shown[1]
+    assert shown[1].count("version signée") == 1
+
+
 def test_dialogue_record_and_contracts_without_one(world):
     t = world.own
     assert set(contracts_without_dialogue(Contract.objects.all(), 2026)) == {t.contract, world.other.contract}

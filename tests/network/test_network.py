@@ -120,12 +120,27 @@ def test_an_event_invites_the_regions_coordinators_and_notifies_them(world):
     assert world.other.people["coordinateur"].pk not in invited
     note = Notification.objects.get(user=newcomer, kind="reseau")
     assert note.title == "Invitation : Journée de formation, le 10/02/2027"
+    assert note.body == "Journée de formation. Lieu : Rouen."
     # Inviting again adds only those who took up their post since.
     with pytest.raises(DomainError, match="déjà invités"):
         services.event_invite(actor=team, event=event)
     later = _coordinators(own, 1)[0]
     assert services.event_invite(actor=team, event=event) == 1
     assert event.invitations.filter(user=later).exists()
+
+
+@pytest.mark.django_db
+def test_an_invitation_names_its_place_whatever_its_wording(world):
+    """The form suggests « en visioconférence » as a place: the notification read « …, à En visioconférence »."""
+    own, team = world.own, world.own.people["region"]
+    services.event_create(actor=team, region=own.region, data={
+        "titre": "Préparer l'évaluation", "type": EventType.REUNION, "date": dt.date(2027, 2, 10),
+        "lieu": "En visioconférence"})
+    services.event_create(actor=team, region=own.region, data={
+        "titre": "Sans lieu", "type": EventType.ECHANGE, "date": dt.date(2027, 3, 10)})
+    bodies = set(Notification.objects.filter(user=own.people["coordinateur"], kind="reseau",
+                                             title__contains=", le 10/0").values_list("body", flat=True))
+    assert bodies == {"Réunion régionale des coordinateurs. Lieu : En visioconférence.", "Échange de pratiques."}
 
 
 @pytest.mark.django_db

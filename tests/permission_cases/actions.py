@@ -1,3 +1,5 @@
+import datetime as dt
+
 from tests import factories as f
 from tests.permission_cases import Case
 from tests.worlds.actions import added_by_avenant, complete_fiche
@@ -7,6 +9,14 @@ VIEW_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200,
 EDIT_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200}
 EDIT_PLAN_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302}
 
+
+
+def _jalon(fiche):
+    """A milestone of `fiche`, past due and not reached (made on first use)."""
+    from actions.models import Jalon
+
+    return Jalon.objects.get_or_create(fiche=fiche, libelle="Bilan en COPIL",
+                                       defaults={"date_prevue": dt.date(2025, 6, 30)})[0]
 
 
 def _second_axe(t):
@@ -61,6 +71,15 @@ CASES = [
     # The pilot fills the follow-up of their own sheets only.
     Case("actions:suivi_edit", {"anonymous": 302, "admin": 200, "coordinateur": 200},
          kwargs=lambda t: {"pk": t.fiche_autre.pk, "annee": 2024}),
+    # The day a milestone is reached: the coordinator and the sheet's own pilots, on a validated sheet (no avenant).
+    Case("actions:jalon_done", {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200},
+         kwargs=lambda t: {"pk": _jalon(t.fiche_validee).pk}),
+    Case("actions:jalon_done", {"anonymous": 302, "admin": 302, "coordinateur": 302, "pilote": 302},
+         kwargs=lambda t: {"pk": _jalon(t.fiche_validee).pk}, method="post",
+         data=lambda t: {"date_realisee": "2025-07-02"}),
+    Case("actions:jalon_done", {"anonymous": 302, "admin": 200, "coordinateur": 200},
+         kwargs=lambda t: {"pk": _jalon(t.fiche_autre).pk}),
+    Case("actions:jalon_done", {"anonymous": 302}, kwargs=lambda t: {"pk": _jalon(t.fiche_soumise).pk}),
     Case("actions:review_queue", {"anonymous": 302, "admin": 200, "delegation": 200}),
     Case("actions:my_sheets", {"anonymous": 302, "admin": 200, "pilote": 200}),
 ]
