@@ -313,3 +313,17 @@ def test_my_cls_names_a_meetings_place_after_lieu(client, world):
     client.force_login(world.own.people["coordinateur"])
     html = client.get(reverse("contracts:my_cls")).content.decode()
     assert "— lieu : En visioconférence" in html and "à En visioconférence" not in html
+
+
+def test_the_summary_names_a_held_meetings_place_after_lieu(client, world):
+    """The read-only summary (elected officials, pilots) listed « Comité de pilotage le 12/03/2025 à En
+    visioconférence »."""
+    from contracts.models import Instance, Meeting
+
+    contract = world.own.contract
+    instance = Instance.objects.create(contract=contract, type=InstanceType.COPIL, nom="Comité de pilotage")
+    Meeting.objects.create(contract=contract, instance=instance, lieu="En visioconférence",
+                           date=dt.date(2025, 3, 12))
+    client.force_login(world.own.people["elu"])
+    html = client.get(reverse("directory:summary", args=[contract.pk])).content.decode()
+    assert "le 12/03/2025 — lieu : En visioconférence" in html and "à En visioconférence" not in html
