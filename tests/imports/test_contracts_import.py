@@ -213,3 +213,18 @@ def test_oe_typed_without_the_ligature_is_the_same_phase(region_client, world, t
     assert _errors(response) == {} and response.context["nb_new"] == 0
     confirm(region_client, response)
     assert snapshot() == before
+
+
+def test_the_confirmation_message_agrees_in_french(region_client, world, territory):
+    """It read « 3 contrat(s) importé(s), 0 déjà présent(s) laissé(s) tel(s) quel(s) ; 4 adresse(s) … »."""
+    from django.contrib.messages import get_messages
+
+    response = upload(region_client, xlsx(good_rows(territory)))
+    done = confirm(region_client, response)
+    assert [str(m) for m in get_messages(done.wsgi_request)] == [
+        "3 contrats importés, 0 déjà présent laissé tel quel ; 4 contacts (coordinateurs et référents) à inviter "
+        "depuis la page « Personnes » de chaque contrat."]
+    done = confirm(region_client, upload(region_client, xlsx(good_rows(territory)[:1])))
+    assert [str(m) for m in get_messages(done.wsgi_request)] == [
+        "0 contrat importé, 1 déjà présent laissé tel quel ; 0 contact (coordinateurs et référents) à inviter "
+        "depuis la page « Personnes » de chaque contrat."]
