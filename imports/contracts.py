@@ -30,7 +30,7 @@ from contracts.enums import Phase
 from contracts.models import Contract
 from contracts.selectors import territory_for_code
 
-from .plan import DATE_FORMATS
+from .plan import ImportDateField
 
 # A région runs a few dozen CLS (Normandie: 21); the cap bounds the preview kept in the session.
 MAX_ROWS = 500
@@ -124,11 +124,11 @@ class ContractRowForm(PortalForm):
     collectivite = forms.CharField(label="Collectivité porteuse", max_length=20)
     communes = forms.CharField(label="Communes", required=False)
     phase = forms.CharField(label="Phase")
-    date_debut_prealable = forms.DateField(label="Début de la phase préalable", required=False,
-                                           input_formats=DATE_FORMATS)
-    date_lettre_intention = forms.DateField(label="Lettre d'intention", required=False, input_formats=DATE_FORMATS)
-    date_signature = forms.DateField(label="Signature", required=False, input_formats=DATE_FORMATS)
-    date_fin = forms.DateField(label="Fin", required=False, input_formats=DATE_FORMATS)
+    # Labels as the template's column headers: an error names the column the person will look for.
+    date_debut_prealable = ImportDateField(label="Début de la phase préalable", required=False)
+    date_lettre_intention = ImportDateField(label="Date de la lettre d'intention", required=False)
+    date_signature = ImportDateField(label="Date de signature", required=False)
+    date_fin = ImportDateField(label="Date de fin", required=False)
     coordinateurs = forms.CharField(label="E-mails des coordinateurs", required=False)
     referents = forms.CharField(label="E-mails des référents ARS", required=False)
 
@@ -187,7 +187,7 @@ class ContractRowForm(PortalForm):
             elif duree(signature, fin) not in (3, 4, 5):
                 self.add_error("date_fin", "un CLS dure de 3 à 5 ans à partir de sa signature "
                                            f"(ici du {signature:%d/%m/%Y} au {fin:%d/%m/%Y}).")
-        if phase in SIGNED_PHASES and not signature:
+        if phase in SIGNED_PHASES and not signature and "date_signature" not in self.errors:
             self.add_error("date_signature", f"un contrat en « {Phase(phase).label} » est signé : indiquez la date "
                                              "de signature.")
         if phase in (Phase.PREALABLE, Phase.DIAGNOSTIC) and signature:

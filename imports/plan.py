@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from actions.enums import AxeType, IndicateurType
 from actions.models import Axe, FicheAction
@@ -43,6 +44,21 @@ COLUMNS = [
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
 
 
+class ImportDateField(forms.DateField):
+    """A date cell of an imported file. Django's « Saisissez une date valide. » does not say which cell text
+    was refused nor how to write it: the person fixing the spreadsheet needs both (« 31/02/2023 », « 2028 »)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=DATE_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(f"« {value} » n'est pas une date valide (format JJ/MM/AAAA, "
+                                  "par exemple 15/03/2021).", code="invalid") from None
+
+
 def _choice(value: str, choices, label: str):
     if not value:
         return ""
@@ -63,8 +79,8 @@ class PlanRowForm(PortalForm):
     objectif_general = forms.CharField(label="Objectif général", required=False)
     public_cible = forms.CharField(label="Public cible", required=False)
     pilote_organisation = forms.CharField(label="Organisation pilote", required=False, max_length=200)
-    date_debut = forms.DateField(label="Date de début", required=False, input_formats=DATE_FORMATS)
-    date_fin = forms.DateField(label="Date de fin", required=False, input_formats=DATE_FORMATS)
+    date_debut = ImportDateField(label="Date de début", required=False)
+    date_fin = ImportDateField(label="Date de fin", required=False)
     indicateur = forms.CharField(label="Indicateur", required=False, max_length=255)
     indicateur_type = forms.CharField(label="Type d'indicateur", required=False)
     unite = forms.CharField(label="Unité", required=False, max_length=40)

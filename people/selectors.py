@@ -93,8 +93,10 @@ def pending_contacts_of(contract: Contract, user) -> list[dict]:
     return out
 
 
-def partner_organisations():
-    return Organisation.objects.order_by("nom")
+def partner_organisations(contract: Contract):
+    """The organisations a pilot of this contract may represent: those of its région (as every organisation
+    list of a form, `OrganisationQuerySet.offered`)."""
+    return Organisation.objects.offered(contract.ars.region_id)
 
 
 def sheets_of(contract: Contract):

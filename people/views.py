@@ -28,7 +28,7 @@ def _confirm(request, contract, question: str, action: str):
 def _page(request, contract, form=None, handover=None):
     roles = permissions.roles_grantable(request.user, contract)
     if form is None and roles:
-        form = ContractInvitationForm(roles=roles, organisations=selectors.partner_organisations(),
+        form = ContractInvitationForm(roles=roles, organisations=selectors.partner_organisations(contract),
                                       sheets=selectors.sheets_of(contract))
     can_hand_over = permissions.coordinates(request.user, contract)
     if handover is None and can_hand_over:
@@ -53,7 +53,7 @@ def people(request, pk):
         return _page(request, contract)
     roles = permissions.roles_grantable(request.user, contract)
     require((bool(roles), "Vous ne pouvez inviter personne dans ce contrat."))
-    form = ContractInvitationForm(request.POST, roles=roles, organisations=selectors.partner_organisations(),
+    form = ContractInvitationForm(request.POST, roles=roles, organisations=selectors.partner_organisations(contract),
                                   sheets=selectors.sheets_of(contract))
     if form.is_valid():
         data = form.cleaned_data

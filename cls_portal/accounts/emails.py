@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cls_portal.notifications import mail
 
-from .models import Invitation
+from .models import Invitation, User
 
 
 def invitation_link(invitation: Invitation) -> str:
@@ -26,7 +26,10 @@ def invitation_email_send(*, invitation_id: int, token: str) -> bool:
         "invitation": invitation, "link": invitation_link(invitation),
         "login_url": mail.absolute_url(reverse("accounts:login")),
         "expires": timezone.localtime(invitation.expires_at),
-        "sender": invitation.invited_by,
+        "sender": invitation.sender_name(), "scope": invitation.scope_text(),
+        # Someone already on the portal (a délégation agent named référent of an imported contract) signs in
+        # and accepts: "choose a password" would be refused for his address.
+        "has_account": User.objects.filter(email__iexact=invitation.email).exists(),
     })
     mail.send(to=invitation.email, subject="[Portail CLS] Invitation : " + invitation.get_role_display(), body=body)
     Invitation.objects.filter(pk=invitation.pk, token=token, sent_at__isnull=True).update(sent_at=timezone.now())

@@ -160,6 +160,29 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} — {self.get_role_display()}"
 
+    def scope_text(self) -> str:
+        """Where the role is held, as the e-mail and the pages say it: « pour le « CLS de … » », « pour la
+        région Normandie », « pour les départements Manche (50) et Orne (61) ». Reads `departements` (prefetch
+        it for a list)."""
+        if self.contract_id:
+            return f"pour le « {self.contract} »"
+        if self.region_id:
+            return f"pour la région {self.region}"
+        deps = [str(d) for d in sorted(self.departements.all(), key=lambda d: d.code)]
+        if not deps:
+            return ""
+        if len(deps) == 1:
+            return f"pour le département {deps[0]}"
+        return f"pour les départements {', '.join(deps[:-1])} et {deps[-1]}"
+
+    def sender_name(self) -> str:
+        """Who invites, by name; an account without a name (the first administrator, created by
+        `createsuperuser`) by its address rather than its login."""
+        user = self.invited_by
+        if user is None:
+            return ""
+        return user.get_full_name() or user.email or "L'administrateur du portail"
+
     def status(self, now=None) -> str:
         from django.utils import timezone
 

@@ -32,7 +32,8 @@ def start_page_for(user) -> str:
 def invitations_managed_by(user):
     """Invitations `user` may see, resend or revoke outside a contract page: those he sent, and (administrators)
     all of them; regional staff also those of their région's délégations. Anything else answers 404."""
-    qs = Invitation.objects.select_related("invited_by", "region", "organisation", "contract", "accepted_by")
+    qs = Invitation.objects.select_related("invited_by", "region", "organisation", "contract", "accepted_by") \
+        .prefetch_related("departements")  # the scope of each délégation invitation (`Invitation.scope_text`)
     if user.is_portal_admin:
         return qs
     q = Q(invited_by=user)

@@ -150,11 +150,13 @@ def invitation_accept(request, token):
                 messages.error(request, err.message)
             user = None
         if user is not None:
-            messages.success(request, f"Bienvenue : vous êtes désormais {invitation.get_role_display().lower()} "
-                                      "sur le portail.")
+            scope = invitation.scope_text()
+            messages.success(request, f"Bienvenue : vous avez désormais le rôle « {invitation.get_role_display()} »"
+                                      + (f" {scope}" if scope else "") + " sur le portail.")
             return redirect("accounts:home")
     return render(request, "accounts/invitation_accept.html", {
         "invitation": invitation, "problem": problem, "form": form, "signed_in": signed_in,
+        "has_account": bool(form is not None and services.users_with_email(invitation.email).exists()),
         "proconnect_enabled": settings.PROCONNECT_ENABLED, "title": "Invitation au portail",
         "proconnect_url": reverse("accounts:proconnect_login") + "?" + "next=" + reverse("accounts:home"),
     }, status=410 if problem and invitation is not None else 404 if invitation is None else 200)

@@ -100,7 +100,7 @@ def export_response(objects: Iterable, columns: list[Column], fmt: str, basename
         ws = wb.create_sheet(basename[:31])
         ws.append([c.label for c in columns])
         for row in _rows(objects, columns):
-            ws.append([_xlsx_cell(v) for v in row])
+            ws.append([_xlsx_cell(v, ws) for v in row])
         buf = io.BytesIO()
         wb.save(buf)
         response = HttpResponse(
@@ -120,7 +120,24 @@ def export_response(objects: Iterable, columns: list[Column], fmt: str, basename
     return response
 
 
-def _xlsx_cell(value):
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+def _xlsx_cell(value, ws=None):
+    # Dates stay dates in a spreadsheet (sorted and filtered as dates, not as « 01/07/2022 » text, which sorts by
+    # day), shown the French way; an aware datetime in local time (Excel has no time zones).
+    if isinstance(value, dt.date) and ws is not None:
+        from openpyxl.cell import WriteOnlyCell
+
+        if isinstance(value, dt.datetime):
+            value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+            fmt = DATETIME_FORMAT
+        else:
+            fmt = DATE_FORMAT
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = fmt
+        return cell
     value = _cell(value)
     if isinstance(value, str):
         # Input is cleaned of control characters (core.validation); rows saved before that, or written by

@@ -124,9 +124,15 @@ class ImportPreview:
         return cleaned
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
 def normalise_header(text) -> str:
     """`' Valeur  Département (%)'` -> `valeur_departement`: lower case, no accents, words joined by `_`."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii").lower()
+    # œ and æ have no decomposition: without this, « Mise en œuvre » and « Mise en oeuvre » (as typed on most
+    # keyboards) would both lose the letters and never match each other.
+    text = str(text or "").translate(_LIGATURES)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     if "(" in text:
         text = text.split("(", 1)[0]
     out, sep = [], False

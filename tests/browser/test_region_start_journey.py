@@ -120,7 +120,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     shot(page, "import-preview")
     assert_accessible(page)
     page.get_by_role("button", name="Confirmer l'import").click()
-    expect(page.get_by_text("3 contrat(s) importé(s)")).to_be_visible()
+    expect(page.get_by_text("3 contrats importés, 0 déjà présent laissé tel quel")).to_be_visible()
     honfleur = Contract.objects.get(nom="CLS du Pays de Honfleur (Calvados)")
     assert sorted(honfleur.communes.values_list("code", flat=True)) == ["14001", "14041", "14202"]
     assert honfleur.epci is None
@@ -152,7 +152,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     page.get_by_role("button", name="Confirmer l'import").click()
-    expect(page.get_by_text("Import terminé : 2 année(s) créée(s), 0 modifiée(s), 0 inchangée(s).")).to_be_visible()
+    expect(page.get_by_text("Import terminé : 2 années créées, 0 modifiée, 0 inchangée.")).to_be_visible()
     bayeux = Contract.objects.get(nom="CLS de Bayeux Intercom")
     page.goto(f"/financements/cls/{bayeux.pk}/")
     expect(page.get_by_text("Règle Normandie en vigueur depuis le 01/01/2022 : 50 %").first).to_be_visible()
@@ -267,7 +267,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     page.get_by_role("button", name="Confirmer l'import").click()
-    expect(page.get_by_text("Import terminé : 1 valeur(s) créée(s), 0 modifiée(s), 0 inchangée(s).")).to_be_visible()
+    expect(page.get_by_text("Import terminé : 1 valeur créée, 0 modifiée, 0 inchangée.")).to_be_visible()
 
     admin_urls = [u for u in requested if "/admin/" in u]
     assert not admin_urls, admin_urls

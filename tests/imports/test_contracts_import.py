@@ -181,3 +181,50 @@ def test_a_confirmation_that_fails_saves_nothing(region_client, world, territory
     assert response.status_code == 302
     assert snapshot() == before
     assert not Contract.objects.filter(nom="CLS du Bessin").exists()
+
+
+def test_a_bad_date_names_its_column_its_text_and_the_expected_format(region_client, world, territory):
+    """A 31 February and a year alone read « Signature : Saisissez une date valide. ; Signature : un contrat en
+    « Mise en œuvre et évaluation » est signé : indiquez la date de signature. ; Fin : Saisissez une date
+    valide. »: no cell text, no format, column names unlike the headers, and a second error contradicting
+    the file (the signature was given, it was just not a date)."""
+    row = ["CLS dates", territory["b"].code, "", "Mise en œuvre et évaluation", "", "12/03/2022", "31/02/2023",
+           "2028", "", ""]
+    errors = _errors(upload(region_client, xlsx([row])))
+    assert errors[2] == ("Date de signature : « 31/02/2023 » n'est pas une date valide (format JJ/MM/AAAA, par "
+                         "exemple 15/03/2021). ; Date de fin : « 2028 » n'est pas une date valide (format "
+                         "JJ/MM/AAAA, par exemple 15/03/2021).")
+
+
+def test_oe_typed_without_the_ligature_is_the_same_phase(region_client, world, territory):
+    """« Mise en oeuvre » (as most keyboards type it) was refused as an unknown phase, the list of phases
+    beside it showing « Mise en œuvre et évaluation » as the only difference."""
+    rows = good_rows(territory)
+    rows[0][3] = "Mise en oeuvre et évaluation"
+    rows[1][3] = "EVALUATION FINALE"
+    response = upload(region_client, xlsx(rows))
+    assert _errors(response) == {}
+    confirm(region_client, response)
+    assert Contract.objects.get(nom="CLS du Bessin").phase == Phase.MISE_EN_OEUVRE
+    # A contract name written with or without the ligature is the same contract: re-uploading changes nothing.
+    rows[1][0] = "CLS du coeur de Bocage"
+    before = snapshot()
+    response = upload(region_client, xlsx(rows))
+    assert _errors(response) == {} and response.context["nb_new"] == 0
+    confirm(region_client, response)
+    assert snapshot() == before
+
+
+def test_the_confirmation_message_agrees_in_french(region_client, world, territory):
+    """It read « 3 contrat(s) importé(s), 0 déjà présent(s) laissé(s) tel(s) quel(s) ; 4 adresse(s) … »."""
+    from django.contrib.messages import get_messages
+
+    response = upload(region_client, xlsx(good_rows(territory)))
+    done = confirm(region_client, response)
+    assert [str(m) for m in get_messages(done.wsgi_request)] == [
+        "3 contrats importés, 0 déjà présent laissé tel quel ; 4 contacts (coordinateurs et référents) à inviter "
+        "depuis la page « Personnes » de chaque contrat."]
+    done = confirm(region_client, upload(region_client, xlsx(good_rows(territory)[:1])))
+    assert [str(m) for m in get_messages(done.wsgi_request)] == [
+        "0 contrat importé, 1 déjà présent laissé tel quel ; 0 contact (coordinateurs et référents) à inviter "
+        "depuis la page « Personnes » de chaque contrat."]

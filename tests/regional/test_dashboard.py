@@ -194,3 +194,23 @@ def test_a_long_work_list_is_counted_here_and_paginated_on_its_page(client, worl
     # Not the délégation's list: it has its own dashboard.
     client.force_login(own.people["delegation"])
     assert client.get(reverse("regional:work")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_region_without_contracts_says_how_to_bring_it_into_service(client, world):
+    """The first visit of a regional team after `import_territories` read « Rien n'attend dans vos départements
+    pour le moment. », 0 everywhere, and no word of what to do; and « 0 habitants … (0 communes sur 2 644) »."""
+    region = f.RegionFactory(code="99", nom="Région neuve")
+    f.DelegationFactory(departement=f.DepartementFactory(code="9N", nom="Département neuf", region=region))
+    agent = f.with_role(f.UserFactory(username="equipe-neuve"), "region", region=region)
+    client.force_login(agent)
+    html = client.get(reverse("regional:dashboard")).content.decode()
+    assert "Aucun contrat dans la région pour le moment" in html
+    for name in ("accounts:invitations", "imports:contracts", "funding:rules"):
+        assert f'href="{reverse(name)}"' in html
+    assert "0 habitant sur" in html and "(0 commune sur" in html
+    # A région with contracts, or figures at a past date, is not told to start.
+    client.force_login(world.own.people["region"])
+    assert "data-empty-region" not in client.get(reverse("regional:dashboard")).content.decode()
+    client.force_login(agent)
+    assert "data-empty-region" not in client.get(reverse("regional:dashboard") + "?au=2024-01-01").content.decode()

@@ -173,3 +173,20 @@ def test_the_regional_lists_search_names_without_accents(client, world):
                        ("regional:indicateurs", "ateliers d equilibre")):
         html = client.get(reverse(url), {"q": typed}).content.decode()
         assert "Prévenir les chutes à domicile" in html, url
+
+
+@pytest.mark.django_db
+def test_xlsx_dates_are_dates_shown_the_french_way(client, world):
+    """The regional export wrote « 01/07/2022 » as text: a spreadsheet sorted the signatures by day of the month
+    and could not filter them by year. Dates are date cells now, formatted JJ/MM/AAAA; the CSV keeps the text."""
+    import datetime as dt
+
+    contract = world.own.contract
+    client.force_login(world.own.people["region"])
+    url = reverse("regional:contracts_export") + "?format=xlsx&colonnes=nom&colonnes=date_signature&colonnes=date_fin"
+    ws = load_workbook(io.BytesIO(client.get(url).content)).worksheets[0]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == contract.nom)
+    assert row[1].value == dt.datetime.combine(contract.date_signature, dt.time())  # openpyxl reads datetimes
+    assert row[1].number_format == "DD/MM/YYYY" and row[2].number_format == "DD/MM/YYYY"
+    rows = csv_rows(client.get(url.replace("xlsx", "csv")))
+    assert [r[1] for r in rows if r[0] == contract.nom] == [contract.date_signature.strftime("%d/%m/%Y")]
