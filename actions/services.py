@@ -430,7 +430,11 @@ def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
     CommentaireRevue.objects.bulk_create([
         CommentaireRevue(fiche=fiche, auteur=actor, section=section, texte=text, transition=name, tour=tour)
         for section, text in comments])
-    _notify_transition(fiche, name, commentaire)
+    # The notification says everything the délégation wrote: a request for changes may hold only comments per
+    # section, and the coordinator's e-mail then read the sheet's title and a link, nothing of what to change.
+    body = "\n\n".join(text if section == Section.GENERAL else f"{Section(section).label} : {text}"
+                         for section, text in comments)
+    _notify_transition(fiche, name, body)
     return fiche
 
 
