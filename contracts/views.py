@@ -233,6 +233,7 @@ def contract_detail(request, pk):
         "can_edit": workflow.COORDINATEUR in roles,
         "can_validate": workflow.DELEGATION in roles,
         "can_plan_steps": permissions.can_plan_steps(user, contract)[0],
+        "can_edit_step": permissions.can_edit_step(user, contract)[0],
         "can_record_recruitment": permissions.can_record_recruitment(user, contract)[0],
         "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
         "comment_form": forms.CommentForm(),
@@ -508,7 +509,7 @@ def signatory_remove(request, pk, signatory_pk):
 # --- steps and governance ---------------------------------------------------------------------------
 
 def step_edit(request, pk, step_pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
+    contract = _contract(request, pk, permissions.can_edit_step)
     step = get_object_or_404(Step, contract=contract, pk=step_pk)
     form = forms.StepForm(request.POST or None, instance=step)
     done = _save(request, form, contract, lambda d: services.step_update(
