@@ -151,7 +151,7 @@ def expected_for_pilot(user, today) -> Counter:
     out = _followups(list(fiches.values()), today)
     for j in Jalon.objects.filter(fiche_id__in=fiches, date_realisee__isnull=True, date_prevue__lt=today):
         if j.fiche.statut in (FicheStatut.VALIDEE, FicheStatut.EN_COURS):
-            out["jalon_en_retard", reverse("actions:fiche_detail", args=[j.fiche_id])] += 1
+            out["jalon_en_retard", reverse("actions:jalon_done", args=[j.pk])] += 1
     return out
 
 
