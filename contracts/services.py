@@ -574,7 +574,8 @@ def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: s
     t = workflow.LIFECYCLE.get(proposal.transition)
     record = _fire_phase(actor=actor, contract=contract, t=t, proposal=proposal,
                          ctx=_context(actor, contract, comment, by_delegation=True), date_signature=date_signature)
-    notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
+    notify(users=selectors.decision_recipients(contract, proposal), kind="phase_contrat",
+           url=_cycle_url(contract), body=comment,
            title=f"{contract.nom} : « {t.label} » validé par la délégation départementale")
     return record
 
@@ -585,7 +586,8 @@ def proposal_refuse(*, actor, contract: Contract, proposal_pk: int, comment: str
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     proposal = workflow.PROPOSALS.fire("refuser", pk=proposal_pk, actor=actor, comment=comment,
                                        lock=_pending_lock(contract), apply=_decided(actor), contract_id=contract.pk)
-    notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
+    notify(users=selectors.decision_recipients(contract, proposal), kind="phase_contrat",
+           url=_cycle_url(contract), body=comment,
            title=f"{contract.nom} : proposition « {workflow.LIFECYCLE.get(proposal.transition).label} » refusée")
     return proposal
 

@@ -366,11 +366,15 @@ def proposal_decide(request, pk, proposal_pk):
               "comment": form.cleaned_data["comment"]}
     try:
         if form.cleaned_data["decision"] == "valider":
-            services.proposal_validate(**kwargs, date_signature=form.cleaned_data.get("date_signature"))
-            messages.success(request, "La proposition est validée : le contrat change de phase.")
+            proposal = services.proposal_validate(
+                **kwargs, date_signature=form.cleaned_data.get("date_signature")).proposal
+            done = "La proposition est validée : le contrat change de phase"
         else:
-            services.proposal_refuse(**kwargs)
-            messages.success(request, "La proposition est refusée ; le coordinateur en est informé.")
+            proposal = services.proposal_refuse(**kwargs)
+            done = "La proposition est refusée"
+        # Named: the contract may have no coordinator yet (the proposal's author, an admin, hears of it).
+        told = ", ".join(str(u) for u in selectors.decision_recipients(contract, proposal))
+        messages.success(request, f"{done} ; la décision est notifiée à {told}." if told else f"{done}.")
     except DomainError as err:
         _remember_attempt(request, contract, "decision", kwargs["comment"], err)
         messages.error(request, "Décision impossible : voyez la raison dans le cycle de vie du contrat.")
