@@ -953,6 +953,8 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
             raise DomainError("Une fiche action citée n'appartient pas à ce contrat.", field="changes")
     if any(s.contract_id != contract.pk for s in signataires):
         raise DomainError("Un signataire cité n'appartient pas à ce contrat.", field="signataires")
+    if any(s.role == SignatoryRole.PARTENAIRE for s in signataires):
+        raise DomainError("Seuls les signataires de ce contrat paraphent ses avenants.", field="signataires")
     if document is not None and (document.contract_id != contract.pk or document.type != DocumentType.AVENANT):
         raise DomainError("Le document signé doit être un avenant déposé sur ce contrat.", field="document")
     waiting = contract.avenants.filter(plan_version__gt=contract.plan_version).first()

@@ -20,7 +20,7 @@ from cls_portal.core.query import query_id
 from cls_portal.territories.models import Departement, Organisation
 
 from . import forms, permissions, registry, selectors, services, timeline, workflow
-from .enums import DocumentType, Phase, PlanChangeKind
+from .enums import DocumentType, Phase, PlanChangeKind, SignatoryRole
 from .filters import ContractFilter
 from .models import Document, Signatory, Step
 from .tabs import tabs_for
@@ -554,7 +554,8 @@ def meeting_add(request, pk):
 def avenant_add(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     fiches = {str(f.pk): f for f in contract.fiches.select_related("axe")}
-    sigs = {str(s.pk): s for s in selectors.signatories(contract)}
+    # The partners associated with the contract did not sign it: they do not initial its avenants.
+    sigs = {str(s.pk): s for s in selectors.signatories(contract).exclude(role=SignatoryRole.PARTENAIRE)}
     docs = {str(d.pk): d for d in contract.documents.current().filter(type=DocumentType.AVENANT)}
     form = forms.AvenantForm(request.POST or None, fiches=fiches.values(), signatories=sigs.values(),
                              documents=docs.values())

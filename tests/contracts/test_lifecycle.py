@@ -278,3 +278,23 @@ def test_proposals_and_decisions_are_notified_in_app_and_by_email(setup, mailout
     s.contract.delegations.set([s.delegation])
     assert set(selectors.reviewers(s.contract)) == {s.ars_user, colleague}
     assert elsewhere not in selectors.reviewers(s.contract)
+
+
+def test_a_partner_does_not_initial_an_avenant(client, setup):
+    """The coordinator's avenant form offered the contract's associated partners (« Association Addictions France
+    — Calvados (Partenaire associé) ») among those who initialled it, and the avenant then read « Paraphé par :
+    Association Addictions France », while the initials recorded afterwards refused partners."""
+    from django.urls import reverse
+
+    s = setup(Phase.MISE_EN_OEUVRE)
+    collectivite, = s.add_signatories(roles=(SignatoryRole.COLLECTIVITE,))
+    partner = services.signatory_add(actor=s.coordinateur, contract=s.contract, role=SignatoryRole.PARTENAIRE,
+                                     organisation=f.OrganisationFactory(nom="Association Addictions France"))
+    fiche = s.add_fiche(statut=FicheStatut.SOUMISE)
+    client.force_login(s.coordinateur)
+    html = client.get(reverse("contracts:avenant_add", args=[s.contract.pk])).content.decode()
+    assert "Bayeux Intercom" in html and "Association Addictions France" not in html
+    with pytest.raises(DomainError, match="Seuls les signataires") as err:
+        services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 6, 1), objet="Ajout",
+                                changes=[{"kind": "ajout", "fiche": fiche}], signataires=[collectivite, partner])
+    assert err.value.field == "signataires"
