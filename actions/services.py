@@ -149,6 +149,11 @@ def _next_numero(axe: Axe) -> int:
     return (FicheAction.objects.filter(axe=axe).aggregate(m=Max("numero"))["m"] or 0) + 1
 
 
+def _count(n: int, one: str, many: str = "") -> str:
+    """« 1 ajout », « 2 mises à jour »; empty for none."""
+    return f"{n} {one if n == 1 else (many or one + 's')}" if n else ""
+
+
 def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
     """Apply formset rows: {"jalons": [{"id": obj|None, "DELETE": bool, field: value...}]}. Returns a summary,
     plus one change per partner whose commitments changed and per indicator whose year figures were recomputed.
@@ -174,10 +179,15 @@ def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
                 added += 1
             else:
                 before = model.objects.get(pk=obj.pk)  # the row as stored (the form changed `obj` in place)
-                changed += 1
             for f in fields:
                 if f in row:  # a caller that does not know a field (an import) leaves its default or value
                     setattr(obj, f, row[f])
+            if before is not None:
+                # The form sends back every stored row: one left as it was is neither saved nor told (the
+                # history read « 4 mise(s) à jour » of budget lines nobody had touched).
+                if all(getattr(before, f) == getattr(obj, f) for f in fields):
+                    continue
+                changed += 1
             if name == "indicateurs" and before is not None and before.frequence != obj.frequence:
                 annees = sorted(set(ValeurPeriode.objects.filter(indicateur=obj).values_list("annee", flat=True)))
                 if annees:
@@ -188,8 +198,10 @@ def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:
                 summary.update(_commitment_changes(before, obj))
             if name == "indicateurs" and before is not None and before.agregation != obj.agregation:
                 summary.update(_recompute_years(obj))
-        if added or deleted or changed:
-            summary[name] = [None, f"{added} ajout(s), {changed} mise(s) à jour, {deleted} suppression(s)"]
+        counts = [_count(added, "ajout"), _count(changed, "mise à jour", "mises à jour"),
+                  _count(deleted, "suppression")]
+        if any(counts):
+            summary[name] = [None, ", ".join(c for c in counts if c)]
     return summary
 
 
@@ -430,7 +442,11 @@ def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
     CommentaireRevue.objects.bulk_create([
         CommentaireRevue(fiche=fiche, auteur=actor, section=section, texte=text, transition=name, tour=tour)
         for section, text in comments])
-    _notify_transition(fiche, name, commentaire)
+    # The notification says everything the délégation wrote: a request for changes may hold only comments per
+    # section, and the coordinator's e-mail then read the sheet's title and a link, nothing of what to change.
+    body = "\n\n".join(text if section == Section.GENERAL else f"{Section(section).label} : {text}"
+                         for section, text in comments)
+    _notify_transition(fiche, name, body)
     return fiche
 
 

@@ -135,6 +135,14 @@ def can_plan_steps(user, contract) -> Result:
     return False, "Seule la délégation départementale du contrat ajoute, retire ou réordonne ses étapes."
 
 
+def can_edit_step(user, contract) -> Result:
+    """A step's dates and status: the coordinator, and the délégation, which plans the steps and follows the
+    overdue ones in its work list (a contract in its phase préalable often has no coordinator yet)."""
+    if user.is_portal_admin or _is_coordinator(user, contract) or _is_delegation(user, contract):
+        return OK
+    return False, "Seuls le coordinateur et la délégation départementale du contrat modifient ses étapes."
+
+
 def can_record_recruitment(user, contract) -> Result:
     """The ARS's part in the coordinator's recruitment: the délégation of the contract."""
     if user.is_portal_admin or _is_delegation(user, contract):

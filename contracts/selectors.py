@@ -188,6 +188,15 @@ def reviewers(contract) -> list:
                                                 memberships__departements__in=deps).distinct())
 
 
+def decision_recipients(contract, proposal) -> list:
+    """Who hears of the délégation's decision on a proposal: the contract's coordinators and the proposal's
+    author (an admin proposes for a contract that has no coordinator yet, in its phase préalable)."""
+    users = list(contract.coordinators.all())
+    if proposal.proposed_by_id and all(u.pk != proposal.proposed_by_id for u in users):
+        users.append(proposal.proposed_by)
+    return users
+
+
 def contract_get_for_user(user, pk) -> Contract:
     """The contract if `user` may see it, else 404 (never 403: another tenant's object does not exist)."""
     qs = (

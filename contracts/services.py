@@ -574,7 +574,8 @@ def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: s
     t = workflow.LIFECYCLE.get(proposal.transition)
     record = _fire_phase(actor=actor, contract=contract, t=t, proposal=proposal,
                          ctx=_context(actor, contract, comment, by_delegation=True), date_signature=date_signature)
-    notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
+    notify(users=selectors.decision_recipients(contract, proposal), kind="phase_contrat",
+           url=_cycle_url(contract), body=comment,
            title=f"{contract.nom} : « {t.label} » validé par la délégation départementale")
     return record
 
@@ -585,7 +586,8 @@ def proposal_refuse(*, actor, contract: Contract, proposal_pk: int, comment: str
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     proposal = workflow.PROPOSALS.fire("refuser", pk=proposal_pk, actor=actor, comment=comment,
                                        lock=_pending_lock(contract), apply=_decided(actor), contract_id=contract.pk)
-    notify(users=contract.coordinators.all(), kind="phase_contrat", url=_cycle_url(contract), body=comment,
+    notify(users=selectors.decision_recipients(contract, proposal), kind="phase_contrat",
+           url=_cycle_url(contract), body=comment,
            title=f"{contract.nom} : proposition « {workflow.LIFECYCLE.get(proposal.transition).label} » refusée")
     return proposal
 
@@ -951,6 +953,8 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
             raise DomainError("Une fiche action citée n'appartient pas à ce contrat.", field="changes")
     if any(s.contract_id != contract.pk for s in signataires):
         raise DomainError("Un signataire cité n'appartient pas à ce contrat.", field="signataires")
+    if any(s.role == SignatoryRole.PARTENAIRE for s in signataires):
+        raise DomainError("Seuls les signataires de ce contrat paraphent ses avenants.", field="signataires")
     if document is not None and (document.contract_id != contract.pk or document.type != DocumentType.AVENANT):
         raise DomainError("Le document signé doit être un avenant déposé sur ce contrat.", field="document")
     waiting = contract.avenants.filter(plan_version__gt=contract.plan_version).first()

@@ -20,7 +20,7 @@ from cls_portal.core.query import query_id
 from cls_portal.territories.models import Departement, Organisation
 
 from . import forms, permissions, registry, selectors, services, timeline, workflow
-from .enums import DocumentType, Phase, PlanChangeKind
+from .enums import DocumentType, Phase, PlanChangeKind, SignatoryRole
 from .filters import ContractFilter
 from .models import Document, Signatory, Step
 from .tabs import tabs_for
@@ -233,6 +233,7 @@ def contract_detail(request, pk):
         "can_edit": workflow.COORDINATEUR in roles,
         "can_validate": workflow.DELEGATION in roles,
         "can_plan_steps": permissions.can_plan_steps(user, contract)[0],
+        "can_edit_step": permissions.can_edit_step(user, contract)[0],
         "can_record_recruitment": permissions.can_record_recruitment(user, contract)[0],
         "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
         "comment_form": forms.CommentForm(),
@@ -365,11 +366,15 @@ def proposal_decide(request, pk, proposal_pk):
               "comment": form.cleaned_data["comment"]}
     try:
         if form.cleaned_data["decision"] == "valider":
-            services.proposal_validate(**kwargs, date_signature=form.cleaned_data.get("date_signature"))
-            messages.success(request, "La proposition est validée : le contrat change de phase.")
+            proposal = services.proposal_validate(
+                **kwargs, date_signature=form.cleaned_data.get("date_signature")).proposal
+            done = "La proposition est validée : le contrat change de phase"
         else:
-            services.proposal_refuse(**kwargs)
-            messages.success(request, "La proposition est refusée ; le coordinateur en est informé.")
+            proposal = services.proposal_refuse(**kwargs)
+            done = "La proposition est refusée"
+        # Named: the contract may have no coordinator yet (the proposal's author, an admin, hears of it).
+        told = ", ".join(str(u) for u in selectors.decision_recipients(contract, proposal))
+        messages.success(request, f"{done} ; la décision est notifiée à {told}." if told else f"{done}.")
     except DomainError as err:
         _remember_attempt(request, contract, "decision", kwargs["comment"], err)
         messages.error(request, "Décision impossible : voyez la raison dans le cycle de vie du contrat.")
@@ -508,7 +513,7 @@ def signatory_remove(request, pk, signatory_pk):
 # --- steps and governance ---------------------------------------------------------------------------
 
 def step_edit(request, pk, step_pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
+    contract = _contract(request, pk, permissions.can_edit_step)
     step = get_object_or_404(Step, contract=contract, pk=step_pk)
     form = forms.StepForm(request.POST or None, instance=step)
     done = _save(request, form, contract, lambda d: services.step_update(
@@ -549,7 +554,8 @@ def meeting_add(request, pk):
 def avenant_add(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
     fiches = {str(f.pk): f for f in contract.fiches.select_related("axe")}
-    sigs = {str(s.pk): s for s in selectors.signatories(contract)}
+    # The partners associated with the contract did not sign it: they do not initial its avenants.
+    sigs = {str(s.pk): s for s in selectors.signatories(contract).exclude(role=SignatoryRole.PARTENAIRE)}
     docs = {str(d.pk): d for d in contract.documents.current().filter(type=DocumentType.AVENANT)}
     form = forms.AvenantForm(request.POST or None, fiches=fiches.values(), signatories=sigs.values(),
                              documents=docs.values())

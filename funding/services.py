@@ -386,6 +386,12 @@ def versement_record(*, actor, annee_id: int, date: dt.date, montant: Decimal, r
             raise DomainError("Le montant versé doit être supérieur à 0 €.", field="montant")
         if date > today:
             raise DomainError("La date du versement ne peut pas être dans le futur.", field="date")
+        # The ARS pays what a decision granted: a payment dated before the year's first decision is a typo (the
+        # délégation recorded one on 01/01/2025 for a year decided on 18/03/2025).
+        first = obj.decisions.order_by("date_decision").values_list("date_decision", flat=True).first()
+        if first is not None and date < first:
+            raise DomainError(f"Le versement ne peut pas précéder la décision de financement du {first:%d/%m/%Y}.",
+                              field="date")
         total = obj.total_verse + montant
         if total > obj.montant_accorde:
             raise DomainError(f"Ce versement porterait le total versé à {format_euros(total)}, au-delà du montant "

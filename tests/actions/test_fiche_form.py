@@ -123,6 +123,35 @@ def test_children_are_updated_and_deleted(client, world):
     assert fiche.jalons.count() == 0 and fiche.indicateurs.count() == 1
 
 
+
+def test_history_tells_only_the_rows_that_changed(client, world):
+    """The coordinator adds one indicator to a sheet with a milestone, a budget line and a funding: the history
+    read « Jalons : 0 ajout(s), 1 mise(s) à jour, 0 suppression(s) » (and the same for the budget and the
+    funding), every stored row sent back by the form being counted as updated. Now: « Indicateurs : 1 ajout »."""
+    from cls_portal.core.history import history_for
+
+    own = world.own
+    client.force_login(own.people["coordinateur"])
+    client.post(reverse("actions:fiche_create", kwargs={"contract_pk": own.contract.pk}), _payload(own))
+    fiche = FicheAction.objects.get(titre="Bus santé itinérant")
+    url = reverse("actions:fiche_edit", kwargs={"pk": fiche.pk})
+    data = _payload(own, version=fiche.version, **{
+        "jalons-0-id": fiche.jalons.get().pk,
+        "indicateurs-0-id": fiche.indicateurs.get().pk,
+        "lignes_budget-0-id": fiche.lignes_budget.get().pk,
+        "financements-0-id": fiche.financements.get().pk,
+        "indicateurs-1-libelle": "Tournées réalisées", "indicateurs-1-type": "processus",
+        "indicateurs-1-unite": "tournées", "indicateurs-1-cible": "20", "indicateurs-1-annee_cible": "2027",
+        "indicateurs-1-frequence": "annuelle", "indicateurs-1-hausse_attendue": "on",
+    })
+    data["indicateurs-TOTAL_FORMS"] = "2"
+    r = client.post(url, _management(data, fiche))
+    assert r.status_code == 302, [f["formset"].errors for f in r.context["formsets"]]
+    assert fiche.indicateurs.count() == 2
+    edit = history_for(fiche).filter(action="fiche_modifiee").get()
+    assert edit.changes == {"indicateurs": [None, "1 ajout"]}
+
+
 def test_budget_totals_per_year_and_funder():
     lignes = [LigneBudget(annee=2025, type="personnel", montant_prevu=Decimal("1000.10"),
                           montant_realise=Decimal("900")),

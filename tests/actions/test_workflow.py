@@ -254,3 +254,20 @@ def test_the_sheet_page_says_why_validation_waits_instead_of_offering_a_button(c
     client.force_login(own.people["delegation"])
     html = client.get(url).content.decode()
     assert ">Valider la fiche</button>" in html and "pas encore possible" not in html
+
+
+def test_changes_asked_by_section_only_reach_the_coordinator_in_the_notification(client, world):
+    """The délégation may ask for changes with comments per section and no general comment: the coordinator's
+    notification (and e-mail) used to be empty, a title and a link, nothing of what to change."""
+    own = world.own
+    fiche = complete_fiche(own.fiche)
+    client.force_login(own.people["coordinateur"])
+    _fire(client, fiche, "soumettre")
+    client.force_login(own.people["delegation"])
+    _fire(client, fiche, "demander_modification", section_indicateurs="Ajoutez un indicateur de résultat.",
+          section_budget="Le budget 2026 manque.")
+    fiche.refresh_from_db()
+    assert fiche.statut == FicheStatut.A_MODIFIER
+    note = Notification.objects.get(user=own.people["coordinateur"], title__contains="Modifications demandées")
+    assert "Indicateurs : Ajoutez un indicateur de résultat." in note.body
+    assert "Budget et financements : Le budget 2026 manque." in note.body

@@ -87,6 +87,27 @@ def test_one_pending_proposal_at_a_time_and_refusal_needs_a_reason(setup):
     services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
 
 
+def test_the_author_of_a_proposal_hears_of_the_decision_when_the_contract_has_no_coordinator(client, setup):
+    """Pré-Bocage Intercom has no coordinator yet; the admin proposed to leave the phase préalable. ars14 refused
+    it and read « La proposition est refusée ; le coordinateur en est informé »: nobody was told."""
+    from django.urls import reverse
+
+    from cls_portal.notifications.models import Notification
+
+    s = setup(Phase.PREALABLE)
+    s.ready_to_leave_prealable()
+    s.contract.coordinators.clear()
+    s.admin.first_name, s.admin.last_name = "Alice", "Administratrice"
+    s.admin.save()
+    proposal = services.transition_propose(actor=s.admin, contract=s.contract, transition="engager")
+    client.force_login(s.ars_user)
+    r = client.post(reverse("contracts:proposal_decide", args=[s.contract.pk, proposal.pk]),
+                    {"decision": "refuser", "comment": "La délibération manque."}, follow=True)
+    assert "La proposition est refusée ; la décision est notifiée à Alice Administratrice." in r.content.decode()
+    note = Notification.objects.get(user=s.admin, title__contains="refusée")
+    assert note.body == "La délibération manque."
+
+
 def test_wrong_phase_is_refused(setup):
     s = setup(Phase.DIAGNOSTIC)
     with pytest.raises(DomainError, match="n'est pas en « Phase préalable »"):
@@ -257,3 +278,23 @@ def test_proposals_and_decisions_are_notified_in_app_and_by_email(setup, mailout
     s.contract.delegations.set([s.delegation])
     assert set(selectors.reviewers(s.contract)) == {s.ars_user, colleague}
     assert elsewhere not in selectors.reviewers(s.contract)
+
+
+def test_a_partner_does_not_initial_an_avenant(client, setup):
+    """The coordinator's avenant form offered the contract's associated partners (« Association Addictions France
+    — Calvados (Partenaire associé) ») among those who initialled it, and the avenant then read « Paraphé par :
+    Association Addictions France », while the initials recorded afterwards refused partners."""
+    from django.urls import reverse
+
+    s = setup(Phase.MISE_EN_OEUVRE)
+    collectivite, = s.add_signatories(roles=(SignatoryRole.COLLECTIVITE,))
+    partner = services.signatory_add(actor=s.coordinateur, contract=s.contract, role=SignatoryRole.PARTENAIRE,
+                                     organisation=f.OrganisationFactory(nom="Association Addictions France"))
+    fiche = s.add_fiche(statut=FicheStatut.SOUMISE)
+    client.force_login(s.coordinateur)
+    html = client.get(reverse("contracts:avenant_add", args=[s.contract.pk])).content.decode()
+    assert "Bayeux Intercom" in html and "Association Addictions France" not in html
+    with pytest.raises(DomainError, match="Seuls les signataires") as err:
+        services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 6, 1), objet="Ajout",
+                                changes=[{"kind": "ajout", "fiche": fiche}], signataires=[collectivite, partner])
+    assert err.value.field == "signataires"

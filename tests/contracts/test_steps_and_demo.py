@@ -48,6 +48,31 @@ def test_overdue_steps_flagged_and_step_edit(client, setup):
         dt.date(2030, 1, 1))
 
 
+def test_delegation_clears_an_overdue_step_of_a_contract_without_coordinator(client, setup):
+    """Pré-Bocage Intercom, in its phase préalable, has no coordinator yet: « Étape en retard · Engagement de la
+    collectivité » stayed in the délégation's work list, and the step's form answered 403 (« Seul le coordinateur
+    du contrat peut le modifier ») although the délégation adds, removes and reorders the steps."""
+    from cls_portal.core.worklist import DELEGATION, items_for
+
+    s = setup(Phase.PREALABLE)
+    s.contract.coordinators.clear()
+    step = s.contract.steps.get(kind=StepKind.ENGAGEMENT)
+    today = dt.date(2023, 6, 1)
+    assert any(i.kind == "etape_en_retard" and i.title == step.titre for i in items_for(s.ars_user, DELEGATION, today))
+    client.force_login(s.ars_user)
+    html = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    url = reverse("contracts:step_edit", args=[s.contract.pk, step.pk])
+    assert f'href="{url}"' in html
+    r = client.post(url, {"titre": step.titre, "date_debut_prevue": "2023-01-10", "date_prevue": "2023-04-10",
+                          "date_realisee": "2023-05-20", "statut": "realisee", "version": step.version})
+    assert r.status_code == 302
+    step.refresh_from_db()
+    assert step.statut == StepStatus.REALISEE and step.date_realisee == dt.date(2023, 5, 20)
+    s.ars_user.__dict__.pop("_worklist_cache")  # memoised per request
+    assert not any(i.kind == "etape_en_retard" and i.title == step.titre
+                   for i in items_for(s.ars_user, DELEGATION, today))
+
+
 def test_retroplanning_page(client, setup):
     s = setup(Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 3, 15))
     copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL,

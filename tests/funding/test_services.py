@@ -195,6 +195,20 @@ def test_payment_needs_a_decision(world):
                                   date=dt.date(2025, 3, 1), montant=D("1"), today=TODAY)
 
 
+def test_payment_cannot_precede_the_decision(world):
+    """The délégation typed 01/01/2025 for a payment of a year decided on 01/02/2025: it was recorded."""
+    t = world.own
+    annee = instructed(t)
+    decide(t, annee, date=dt.date(2025, 2, 1))
+    with pytest.raises(DomainError) as err:
+        services.versement_record(actor=t.people["delegation"], annee_id=annee.pk, date=dt.date(2025, 1, 1),
+                                  montant=D("1000"), today=TODAY)
+    assert err.value.field == "date" and "décision de financement du 01/02/2025" in err.value.message
+    # The decision's own day is fine.
+    services.versement_record(actor=t.people["delegation"], annee_id=annee.pk, date=dt.date(2025, 2, 1),
+                              montant=D("1000"), today=TODAY)
+
+
 def test_concurrent_edits_are_detected(world):
     """Two people open the same request (version 1); the second save is refused, nothing is lost silently."""
     t = world.own

@@ -19,6 +19,7 @@ SIGNED_IN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200,
 READ = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 403, "delegation": 200, "region": 200,
         "elu": 403}
 EDIT = {"anonymous": 302, "admin": 200, "coordinateur": 200}
+BOTH = {"anonymous": 302, "admin": 200, "coordinateur": 200, "delegation": 200}
 EDIT_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302}
 DECIDE_POST = {"anonymous": 302, "admin": 302, "delegation": 302}
 BOTH_POST = {"anonymous": 302, "admin": 302, "coordinateur": 302, "delegation": 302}
@@ -134,7 +135,7 @@ CASES = [
          data=lambda t: {"moyens_droit_commun": "Une chargée de prévention", "financement": "", "ingenierie": ""}),
     Case("contracts:signatory_remove", EDIT_POST,
          kwargs=lambda t: {"pk": t.contract.pk, "signatory_pk": t.signatory.pk}, method="post", data=lambda t: {}),
-    Case("contracts:step_edit", EDIT, kwargs=lambda t: {"pk": t.contract.pk, "step_pk": t.step.pk}),
+    Case("contracts:step_edit", BOTH, kwargs=lambda t: {"pk": t.contract.pk, "step_pk": t.step.pk}),
     Case("contracts:instance_add", EDIT, kwargs=pk),
     Case("contracts:member_add", EDIT, kwargs=lambda t: {"pk": t.contract.pk, "instance_pk": t.instance.pk}),
     Case("contracts:instance_add", EDIT_POST, kwargs=pk, method="post",
