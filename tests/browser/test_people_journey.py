@@ -27,7 +27,8 @@ def territory(transactional_db):
                                  delegations=[delegation], communes=[f.CommuneFactory(departement=dep)])
     axe = f.AxeFactory(contract=contract, numero=1, titre="Accès aux soins")
     fiche = f.FicheActionFactory(axe=axe, numero=1, titre="Maison de santé de Bayeux")
-    f.OrganisationFactory(nom="CPAM du Calvados", type="cpam")
+    # an organisation of the région: a pilot's organisation is chosen among those of the contract's région
+    f.OrganisationFactory(nom="CPAM du Calvados", type="cpam", departement=dep)
     admin = f.UserFactory(username="admin", is_staff=True, is_superuser=True)
     admin.set_password(PASSWORD)
     admin.save()
