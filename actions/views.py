@@ -125,7 +125,8 @@ def plan_submit(request, contract_pk):
     require(permissions.can_submit_plan(request.user, contract))
     try:
         submitted, skipped = services.plan_submit(actor=request.user, contract=contract)
-        messages.success(request, f"{len(submitted)} fiche(s) soumise(s) à la délégation.")
+        n = len(submitted)
+        messages.success(request, f"{n} fiche{'s' if n > 1 else ''} soumise{'s' if n > 1 else ''} à la délégation.")
         for fiche, missing in skipped:
             messages.warning(request, f"Fiche {fiche.code} non soumise : il manque {', '.join(missing)}.")
     except DomainError as err:

@@ -571,8 +571,9 @@ def avenant_add(request, pk):
                                 document=docs.get(d["document"]))
 
     done = _save(request, form, contract, record,
-                 success="L'avenant a été enregistré. Il entre en vigueur (et le plan d'action change de version) "
-                         "quand tous les signataires l'ont paraphé.", anchor="#avenants")
+                 success="L'avenant a été enregistré : la liste des avenants dit s'il est en vigueur ou quels "
+                         "paraphes il attend (il entre en vigueur, et le plan d'action change de version, quand tous "
+                         "les signataires l'ont paraphé).", anchor="#avenants")
     return done or _form_page(request, contract, form, "Enregistrer un avenant")
 
 

@@ -155,7 +155,7 @@ def test_submit_whole_plan_submits_complete_sheets_and_reports_the_others(client
     assert plan.context["submittable"] == 1
     r = client.post(reverse("actions:plan_submit", kwargs={"contract_pk": own.contract.pk}), follow=True)
     html = r.content.decode()
-    assert "1 fiche(s) soumise(s)" in html and f"Fiche {own.fiche.code} non soumise" in html
+    assert "1 fiche soumise à la délégation" in html and f"Fiche {own.fiche.code} non soumise" in html
     ready.refresh_from_db()
     own.fiche.refresh_from_db()
     assert ready.statut == FicheStatut.SOUMISE and own.fiche.statut == FicheStatut.BROUILLON

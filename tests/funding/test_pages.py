@@ -180,6 +180,9 @@ def test_rules_page_region_creates_a_version_for_its_region_only(client, world):
     assert (rule.taux, rule.plafond_annuel, rule.etp_minimum) == (D("0.4"), D("22000"), D("0.5"))
     html = plain(client.get(reverse("funding:rules")))
     assert "40 %" in html and "22 000 €" in html
+    # The page said « Sans règle propre, une région applique les chiffres de la Normandie », which rule_for refuses.
+    assert "applique les chiffres de la Normandie" not in html
+    assert "la règle d'une autre région ne s'applique jamais" in " ".join(html.split())
 
 
 def test_home_for_delegation_lists_what_to_instruct(client, world):
