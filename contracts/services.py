@@ -199,7 +199,8 @@ def contract_import_existing(*, actor, ars, nom: str, collectivite_code: str, co
 
     Preconditions: the row passed `imports.contracts.ContractRowForm` (codes in the région, dates in order,
     signed phases with a signature date). The steps of the method are laid out from the start to the
-    signature; those of the phases already behind the contract are marked done (on their planned date).
+    signature; those of the phases already behind the contract, and the yearly reviews of past years, are marked
+    done (on their planned date).
     `contacts` ({"coordinateur": [e-mails], "referent": [...]}) are kept as pending contacts, to be
     turned into invitations once people can be invited.
     """
@@ -223,8 +224,13 @@ def contract_import_existing(*, actor, ars, nom: str, collectivite_code: str, co
         date_lettre_intention=date_lettre_intention, engagement_confirme=phase != Phase.PREALABLE)
     order = list(Phase.values)
     today = _today()
+    # The yearly reviews of years before this one (« Évaluation continue 2023 » of a contract signed in 2022) were
+    # held before the portal followed the contract: done on their planned date, as the phases behind it, instead
+    # of a région's first dashboard opening on three to seven « étapes en retard » per imported contract.
+    before_this_year = dt.date(today.year, 1, 1)
     for st in contract.steps.all():
-        if order.index(st.phase) < order.index(phase) and st.date_prevue:
+        past_review = st.kind == StepKind.EVALUATION_CONTINUE and st.date_prevue and st.date_prevue < before_this_year
+        if (order.index(st.phase) < order.index(phase) or past_review) and st.date_prevue:
             st.statut, st.date_realisee = StepStatus.REALISEE, min(st.date_prevue, today)
             st.save(update_fields=["statut", "date_realisee"])
     if phase == Phase.CLOS:

@@ -228,3 +228,24 @@ def test_the_confirmation_message_agrees_in_french(region_client, world, territo
     assert [str(m) for m in get_messages(done.wsgi_request)] == [
         "0 contrat importé, 1 déjà présent laissé tel quel ; 0 contact (coordinateurs et référents) à inviter "
         "depuis la page « Personnes » de chaque contrat."]
+
+
+def test_the_yearly_reviews_of_past_years_are_not_left_overdue(region_client, world, territory):
+    """A CLS signed in October 2022 came in with « Évaluation continue 2022, 2023, 2024, 2025 » all « à venir », so
+    overdue: the région's first dashboard opened on dozens of « étapes en retard » of years the portal never
+    followed. Those reviews are done on their planned date, as the phases behind the contract; this year's and
+    later ones are still to come."""
+    from django.utils import timezone
+
+    confirm(region_client, upload(region_client, xlsx(good_rows(territory))))
+    bessin = Contract.objects.get(nom="CLS du Bessin")
+    this_year = timezone.localdate().year
+    reviews = {s.annee: s for s in bessin.steps.filter(kind=StepKind.EVALUATION_CONTINUE)}
+    assert reviews and min(reviews) < this_year <= max(reviews)
+    for year, step in reviews.items():
+        if year < this_year:
+            assert (step.statut, step.date_realisee) == (StepStatus.REALISEE, step.date_prevue), year
+        else:
+            assert step.statut == StepStatus.A_VENIR, year
+    overdue = [s.titre for s in bessin.steps.all() if s.is_overdue(timezone.localdate())]
+    assert not any(t.startswith("Évaluation continue") and str(this_year) not in t for t in overdue), overdue
