@@ -337,3 +337,6 @@ quoi  # regional/forms.py WorkFilterForm: a filter read as cleaned_data["quoi"] 
 
 # --- Reports leave out sheets abandoned before their validation: the flag is read by the ORM by string ----------
 abandonnee_apres_validation  # unused variable (actions/models.py:106), read in actions.permissions.reported_plan_scope
+
+# --- XLSX exports: a date cell's display format, read by openpyxl when it writes the sheet ----------------------------
+number_format  # unused attribute (cls_portal/core/exports.py): openpyxl writes it as the cell's number format
