@@ -22,6 +22,7 @@ class ActionsConfig(AppConfig):
         contracts_registry.renewal.register(services.plan_copy_unfinished)
         contracts_registry.validated_sheet_statuses.provide(enums.VALIDATED_STATUSES)
         contracts_registry.dropped_sheet_statuses.provide(enums.DROPPED_STATUSES)
+        contracts_registry.amendable_sheet_statuses.provide(enums.AMENDABLE_STATUSES)
         contracts_registry.timeline_groups.register(selectors.timeline_sheets)
         contracts_registry.meeting_sheets.register(selectors.meeting_sheets)
         diagnostics_registry.axe_for_priorite.provide(services.axe_create_for_priorite)

@@ -147,7 +147,7 @@ def test_a_meeting_that_fails_after_its_minutes_upload_leaves_no_file(setup, set
 def test_avenant_increments_plan_version(setup):
     s = setup(Phase.MISE_EN_OEUVRE)
     signatories = s.add_signatories()
-    fiche = s.add_fiche()
+    fiche = s.add_fiche(statut=FicheStatut.BROUILLON)  # written after signature: an avenant adds it
     doc = s.upload(DocumentType.AVENANT)
     a1 = services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12),
                                  objet="Ajout d'une fiche santé mentale",
