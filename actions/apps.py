@@ -20,6 +20,7 @@ class ActionsConfig(AppConfig):
         contracts_registry.visibility.register((Role.PILOTE, selectors.contracts_piloted_by))
         resources_registry.member_regions.register((Role.PILOTE, selectors.piloted_region_codes))
         contracts_registry.renewal.register(services.plan_copy_unfinished)
+        contracts_registry.avenant_in_force.register(services.fiches_retire_by_avenant)
         contracts_registry.validated_sheet_statuses.provide(enums.VALIDATED_STATUSES)
         contracts_registry.dropped_sheet_statuses.provide(enums.DROPPED_STATUSES)
         contracts_registry.amendable_sheet_statuses.provide(enums.AMENDABLE_STATUSES)

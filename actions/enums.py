@@ -149,6 +149,7 @@ class ActionEvent(models.TextChoices):
     FICHE_TERMINEE = "fiche_terminee", "Fiche déclarée réalisée"
     FICHE_REPORTEE = "fiche_reportee", "Fiche reportée"
     FICHE_ABANDONNEE = "fiche_abandonnee", "Fiche abandonnée"
+    FICHE_RETIREE_PAR_AVENANT = "fiche_retiree_par_avenant", "Fiche retirée du plan par un avenant"
     FICHE_COMMENTEE = "fiche_commentee", "Commentaire de revue"
     SUIVI_ENREGISTRE = "fiche_suivi_enregistre", "Suivi annuel enregistré"
     PLAN_IMPORTE = "plan_importe", "Plan d'action importé"

@@ -1010,7 +1010,15 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
     history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE,
                    changes={"plan_version": [previous, contract.plan_version]} if in_force else {},
                    comment=objet if in_force else f"{objet} — en attente de paraphes")
+    if in_force:
+        _apply_in_force(actor=actor, avenant=avenant)
     return avenant
+
+
+def _apply_in_force(*, actor, avenant: Avenant) -> None:
+    """The apps above apply an avenant that has just come into force (actions: the sheets it retires)."""
+    for apply in registry.avenant_in_force:
+        apply(actor=actor, avenant=avenant)
 
 
 # The avenant form's list of each kind of change: where an error on a sheet is shown.
@@ -1047,7 +1055,8 @@ def _missing_initials(contract: Contract, initialled) -> list[Signatory]:
 
 @transaction.atomic
 def avenant_initials_add(*, actor, avenant: Avenant, signataires) -> Avenant:
-    """Record initials on an avenant; the last one missing puts it in force (the plan's version increases)."""
+    """Record initials on an avenant; the last one missing puts it in force: the plan's version increases and the
+    apps above apply it (`registry.avenant_in_force`: the sheets it retires are abandoned)."""
     contract = Contract.objects.select_for_update().get(pk=avenant.contract_id)
     avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
     if any(s.contract_id != contract.pk or s.role == SignatoryRole.PARTENAIRE for s in signataires):
@@ -1064,6 +1073,8 @@ def avenant_initials_add(*, actor, avenant: Avenant, signataires) -> Avenant:
         contract.save()
         changes["plan_version"] = [contract.plan_version - 1, contract.plan_version]
     history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_PARAPHE, changes=changes)
+    if "plan_version" in changes:
+        _apply_in_force(actor=actor, avenant=avenant)
     return avenant
 
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from actions.models import FicheAction
 from actions.permissions import AVENANT_REASON, can_edit_fiche, needs_avenant
 from actions.services import fiche_update
-from cls_portal.core.permissions import OK
 from cls_portal.core.errors import DomainError
+from cls_portal.core.permissions import OK
 from contracts.enums import PlanChangeKind
 from contracts.models import Avenant, AvenantChange, Contract
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from actions.enums import FicheStatut
 from cls_portal.accounts.models import Role
 from cls_portal.accounts.selectors import start_page_for
-from actions.enums import FicheStatut
 from contracts import services
 from contracts.enums import DocumentType, InstanceType, Phase
 from contracts.models import Document
