@@ -1007,8 +1007,10 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
         AvenantChange(avenant=avenant, kind=ch["kind"], fiche=ch.get("fiche"), description=ch.get("description", ""))
         for ch in changes
     ])
-    history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE,
-                   changes={"plan_version": [previous, contract.plan_version]} if in_force else {},
+    changes = {"paraphes": [None, _organisations(signataires) or None]}
+    if in_force:
+        changes["plan_en_vigueur"] = [previous, contract.plan_version]
+    history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE, changes=changes,
                    comment=objet if in_force else f"{objet} — en attente de paraphes")
     if in_force:
         _apply_in_force(actor=actor, avenant=avenant)
@@ -1046,6 +1048,11 @@ def _check_avenant_sheets(contract: Contract, changes: list[dict]) -> None:
             raise DomainError(refusal, field=field)
 
 
+def _organisations(signatories) -> str:
+    """« ARS Normandie, Préfecture du Calvados »: who initialled, for the history ("" for nobody)."""
+    return ", ".join(s.organisation.nom for s in signatories)
+
+
 def _missing_initials(contract: Contract, initialled) -> list[Signatory]:
     """The contract's signatories (partners aside) who have not initialled."""
     done = {s.pk for s in initialled}
@@ -1066,14 +1073,14 @@ def avenant_initials_add(*, actor, avenant: Avenant, signataires) -> Avenant:
     if not new:
         raise DomainError("Cochez au moins un signataire qui n'a pas encore paraphé.", field="signataires")
     avenant.signataires.add(*new)
-    changes = {"paraphes": [None, ", ".join(str(s.organisation) for s in new)]}
+    changes = {"paraphes": [None, _organisations(new)]}
     if avenant.plan_version == contract.plan_version + 1 and not _missing_initials(contract, avenant.signataires.all()):
         contract.plan_version += 1
         bump(contract)
         contract.save()
-        changes["plan_version"] = [contract.plan_version - 1, contract.plan_version]
+        changes["plan_en_vigueur"] = [contract.plan_version - 1, contract.plan_version]
     history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_PARAPHE, changes=changes)
-    if "plan_version" in changes:
+    if "plan_en_vigueur" in changes:
         _apply_in_force(actor=actor, avenant=avenant)
     return avenant
 
