@@ -22,6 +22,9 @@ VALIDATED_STATUSES = [FicheStatut.VALIDEE, FicheStatut.EN_COURS, FicheStatut.REA
 # Statuses out of the plan: the signature guards leave an abandoned sheet aside (a working group's idea dropped
 # before signature neither blocks it nor needs a pilot).
 DROPPED_STATUSES = [FicheStatut.ABANDONNEE]
+# Statuses of a sheet of the signed plan that an avenant may still modify or retire (« Fiche modifiée », « Fiche
+# retirée »): neither done (the action is over) nor abandoned (already out of the plan).
+AMENDABLE_STATUSES = [FicheStatut.VALIDEE, FicheStatut.EN_COURS, FicheStatut.REPORTEE]
 # The coordinator edits a sheet freely in these statuses (a submitted sheet is frozen under review).
 EDITABLE_STATUSES = [FicheStatut.BROUILLON, FicheStatut.A_MODIFIER]
 
@@ -146,6 +149,7 @@ class ActionEvent(models.TextChoices):
     FICHE_TERMINEE = "fiche_terminee", "Fiche déclarée réalisée"
     FICHE_REPORTEE = "fiche_reportee", "Fiche reportée"
     FICHE_ABANDONNEE = "fiche_abandonnee", "Fiche abandonnée"
+    FICHE_RETIREE_PAR_AVENANT = "fiche_retiree_par_avenant", "Fiche retirée du plan par un avenant"
     FICHE_COMMENTEE = "fiche_commentee", "Commentaire de revue"
     SUIVI_ENREGISTRE = "fiche_suivi_enregistre", "Suivi annuel enregistré"
     PLAN_IMPORTE = "plan_importe", "Plan d'action importé"

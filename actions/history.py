@@ -27,6 +27,9 @@ SENTENCES = {
     E.FICHE_TERMINEE: "Fiche {fiche} déclarée réalisée",
     E.FICHE_REPORTEE: "Fiche {fiche} reportée",
     E.FICHE_ABANDONNEE: "Fiche {fiche} abandonnée",
+    # " par <who>" follows: the person who recorded the avenant, or its last initials, putting it in force.
+    E.FICHE_RETIREE_PAR_AVENANT: "Fiche {fiche} retirée du plan d'action par l'avenant n°{avenant} du {date_avenant} : "
+                                 "entrée en vigueur de l'avenant enregistrée",
     E.FICHE_COMMENTEE: "Commentaire de revue sur la fiche {fiche}",
     E.SUIVI_ENREGISTRE: "Suivi annuel {annee} de la fiche {fiche} enregistré",
     E.PLAN_IMPORTE: "Plan d'action importé depuis un fichier",

@@ -10,11 +10,14 @@ from django.db.models import Q
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.permissions import OK, Result
-from contracts.enums import ACTIVE_PHASES
+from contracts.enums import ACTIVE_PHASES, PlanChangeKind
 from contracts.permissions import is_coordinator, is_delegation, is_region
 
 from .enums import VALIDATED_STATUSES, Acteur, FicheStatut
 from .models import FicheAction
+
+# The changes of an avenant that reopen a validated sheet for editing (a retirement withdraws it instead).
+REOPENING_CHANGES = [PlanChangeKind.AJOUT, PlanChangeKind.MODIFICATION]
 
 
 def is_pilot(user, fiche) -> bool:
@@ -88,14 +91,21 @@ def can_edit_plan(user, contract) -> Result:
 
 
 def needs_avenant(fiche) -> bool:
-    """After signature a validated sheet is part of the signed plan: it changes only through an avenant in
-    force (initialled by every signatory: its version is the contract's or older) that lists it."""
-    return (fiche.contract.phase in ACTIVE_PHASES and fiche.statut in VALIDATED_STATUSES
-            and not fiche.avenant_changes.filter(avenant__plan_version__lte=fiche.contract.plan_version).exists())
+    """After signature a validated sheet is part of the signed plan and is locked. An avenant reopens it only if
+    it adds or modifies it (« Fiche ajoutée », « Fiche modifiée »; a « Fiche retirée » withdraws it, see
+    `services.fiches_retire_by_avenant`) and only while that avenant is the latest in force: its version is the
+    contract's plan version (an avenant waiting for initials carries a later version and reopens nothing yet).
+    Once a later avenant is in force, the sheet is locked again unless that one lists it too."""
+    contract = fiche.contract
+    if contract.phase not in ACTIVE_PHASES or fiche.statut not in VALIDATED_STATUSES:
+        return False
+    return not fiche.avenant_changes.filter(kind__in=REOPENING_CHANGES, avenant__contract_id=contract.pk,
+                                            avenant__plan_version=contract.plan_version).exists()
 
 
-AVENANT_REASON = ("Le contrat est signé : une fiche validée ne se modifie que par un avenant qui la mentionne "
-                  "(onglet du contrat). Le suivi annuel et les valeurs des indicateurs restent modifiables.")
+AVENANT_REASON = ("Le contrat est signé : une fiche validée ne se modifie que si le dernier avenant en vigueur "
+                  "l'ajoute ou la modifie (« Fiche ajoutée » ou « Fiche modifiée » : section « Avenants et versions » "
+                  "de la page du contrat). Le suivi annuel et les valeurs des indicateurs restent modifiables.")
 
 
 def can_edit_fiche(user, fiche) -> Result:

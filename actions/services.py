@@ -25,7 +25,7 @@ from contracts.enums import InstanceType
 from contracts.models import Contract
 from diagnostics.models import Priorite
 
-from .enums import VALIDATED_STATUSES, ActionEvent, AxeType, FicheStatut, Section
+from .enums import AMENDABLE_STATUSES, VALIDATED_STATUSES, ActionEvent, AxeType, FicheStatut, Section
 from .models import (
     Axe,
     ChampAction,
@@ -448,6 +448,31 @@ def fiche_transition(*, actor, fiche_id: int, name: str, commentaire: str = "",
                          for section, text in comments)
     _notify_transition(fiche, name, body)
     return fiche
+
+
+@transaction.atomic
+def fiches_retire_by_avenant(*, actor, avenant) -> list[FicheAction]:
+    """The sheets an avenant in force retires (« Fiche retirée ») leave the plan: each becomes « abandonnée »
+    (abandoned after its validation: the reports keep it), with a history line naming the avenant; the avenant's
+    object is the comment. `actor`: who recorded the avenant, or its last initials, putting it in force.
+
+    Preconditions: `avenant` is in force; called by contracts (`registry.avenant_in_force`) inside the transaction
+    that puts it in force. Idempotent: a sheet already abandoned is left alone, and so is one done since the
+    avenant was written (its action is over: nothing left to withdraw).
+    """
+    from contracts.enums import PlanChangeKind
+
+    abandon = TRANSITIONS["abandonner"]
+    ids = avenant.changes.filter(kind=PlanChangeKind.RETRAIT, fiche__isnull=False).values("fiche_id")
+    retired = []
+    for pk in FicheAction.objects.filter(pk__in=ids, statut__in=AMENDABLE_STATUSES).order_by("pk").values_list(
+            "pk", flat=True):
+        retired.append(FICHES.fire(
+            abandon, pk=pk, actor=actor, check_actor=False, comment=avenant.objet or f"Avenant n°{avenant.numero}",
+            apply=lambda fiche, ctx: setattr(fiche, "abandonnee_apres_validation", ctx.source in VALIDATED_STATUSES),
+            event=ActionEvent.FICHE_RETIREE_PAR_AVENANT,
+            context={"avenant": avenant.numero, "date_avenant": f"{avenant.date:%d/%m/%Y}"}))
+    return retired
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Dep
 from .enums import DocumentType, InstanceType, Phase, SignatoryRole
 from .models import QPV, Contract, Instance, Meeting, Step
 from .selectors import territory_for_code
+from .services import FUTURE_AVENANT, FUTURE_DOCUMENT, check_not_future
 from .steps import DEFAULT_PLAN_MONTHS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,6 +95,19 @@ def _today():
     return timezone.localdate()
 
 
+def _not_after_today(value, message):
+    """A day that has already come; otherwise `message` (the service's, which checks it again)."""
+    try:
+        return check_not_future(value, message=message, today=_today())
+    except DomainError as err:
+        raise forms.ValidationError(err.message) from None
+
+
+def _max_today(field):
+    # The date picker offers no day after today (the window of the input rules stops at 2100).
+    field.widget.attrs["max"] = _today().isoformat()
+
+
 class DecisionForm(PortalForm):
     decision = forms.ChoiceField(label="Décision", choices=[("valider", "Valider"), ("refuser", "Refuser")])
     comment = forms.CharField(label="Commentaire (obligatoire en cas de refus)", required=False, widget=TEXTAREA,
@@ -110,10 +124,14 @@ class DocumentForm(PortalForm):
 
     def __init__(self, *args, supersedes=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _max_today(self.fields["date_document"])
         if supersedes is not None:
             self.fields["type"].required = False
             self.fields["type"].widget = forms.HiddenInput()
             self.initial.setdefault("titre", supersedes.titre)
+
+    def clean_date_document(self):
+        return _not_after_today(self.cleaned_data["date_document"], FUTURE_DOCUMENT)
 
 
 def region_organisations(contract):
@@ -234,25 +252,59 @@ class MeetingForm(PortalModelForm):
 
 
 class AvenantForm(PortalForm):
-    date = forms.DateField(label="Date de l'avenant", widget=DATE)
+    """An avenant: its date, object, the sheets it adds, modifies or retires (each list offers only the sheets
+    where that change makes sense, `selectors.avenant_sheet_options`; a sheet in one list only), the
+    signatories who already initialled it and its signed document."""
+
+    date = forms.DateField(label="Date de l'avenant", widget=DATE, help_text="Le jour de sa signature.")
     objet = forms.CharField(label="Objet", widget=TEXTAREA)
-    ajouts = forms.MultipleChoiceField(label="Fiches ajoutées", required=False, widget=forms.CheckboxSelectMultiple)
-    modifications = forms.MultipleChoiceField(label="Fiches modifiées", required=False,
-                                              widget=forms.CheckboxSelectMultiple)
-    retraits = forms.MultipleChoiceField(label="Fiches retirées", required=False, widget=forms.CheckboxSelectMultiple)
+    ajouts = forms.MultipleChoiceField(
+        label="Fiches ajoutées", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Les fiches écrites depuis la signature, pas encore dans le plan signé (brouillon, soumise ou à "
+                  "modifier) : la délégation les valide une fois l'avenant en vigueur.")
+    modifications = forms.MultipleChoiceField(
+        label="Fiches modifiées", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Les fiches du plan signé encore en œuvre (validées, en cours ou reportées) : elles redeviennent "
+                  "modifiables tant que cet avenant est le dernier en vigueur.")
+    retraits = forms.MultipleChoiceField(
+        label="Fiches retirées", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Les fiches du plan signé encore en œuvre (validées, en cours ou reportées) : elles passent "
+                  "« abandonnées » quand l'avenant entre en vigueur.")
     autres = forms.CharField(label="Autres modifications du plan (une par ligne)", required=False, widget=TEXTAREA)
     signataires = forms.MultipleChoiceField(label="Signataires ayant paraphé l'avenant", required=False,
                                             widget=forms.CheckboxSelectMultiple)
     document = forms.ChoiceField(label="Avenant signé (document déposé)", required=False)
 
-    def __init__(self, *args, fiches=(), signatories=(), documents=(), **kwargs):
+    SHEET_LISTS = {"ajouts": "ajout", "modifications": "modification", "retraits": "retrait"}
+    ONCE = " Une fiche figure dans une seule des trois listes."
+
+    def __init__(self, *args, sheets=None, signatories=(), documents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(f.pk), str(f)) for f in fiches]
-        for name in ("ajouts", "modifications", "retraits"):
-            self.fields[name].choices = choices
+        _max_today(self.fields["date"])
+        sheets = sheets or {}
+        for name, kind in self.SHEET_LISTS.items():
+            field = self.fields[name]
+            field.choices = [(str(f.pk), str(f)) for f in sheets.get(kind, ())]
+            field.help_text += self.ONCE if field.choices else " Aucune fiche du contrat ne s'y prête aujourd'hui."
         self.fields["signataires"].choices = [(str(s.pk), str(s)) for s in signatories]
         self.fields["document"].choices = [("", "— Aucun pour l'instant —")] + [
             (str(d.pk), f"{d.titre} (v{d.version_doc})") for d in documents]
+
+    def clean_date(self):
+        return _not_after_today(self.cleaned_data["date"], FUTURE_AVENANT)
+
+    def clean(self):
+        data = super().clean()
+        labels = {pk: label for name in self.SHEET_LISTS for pk, label in self.fields[name].choices}
+        seen = {}
+        for name in self.SHEET_LISTS:
+            twice = [pk for pk in data.get(name) or () if pk in seen]
+            if twice:
+                self.add_error(name, "Une fiche ne figure qu'une fois dans un avenant : " + " ; ".join(
+                    f"{labels[pk]} est déjà cochée dans « {self.fields[seen[pk]].label} »" for pk in twice) + ".")
+            for pk in data.get(name) or ():
+                seen.setdefault(pk, name)
+        return data
 
 
 class AvenantInitialsForm(PortalForm):

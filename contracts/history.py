@@ -49,7 +49,8 @@ SENTENCES = {
     E.MEMBRE_AJOUTE: "Membre ajouté à l'instance « {instance} » : {membre}",
     E.REUNION_ENREGISTREE: "Réunion enregistrée : {reunion}",
     E.AVENANT_ENREGISTRE: "Avenant n°{numero} enregistré",
-    E.AVENANT_PARAPHE: "Avenant n°{numero} paraphé",
+    # " par <who>" follows: the person who recorded the initials, often of other signatories (listed below it).
+    E.AVENANT_PARAPHE: "Paraphes de l'avenant n°{numero} enregistrés",
     E.QPV_ENREGISTRE: "Quartier prioritaire « {qpv} » enregistré dans le référentiel régional",
     E.QPV_IMPORTES: "Quartiers prioritaires importés dans le référentiel régional",
 }
@@ -81,7 +82,8 @@ def register():
         "communes": "Communes du périmètre", "communes_ajoutees": "Communes ajoutées",
         "communes_retirees": "Communes retirées", "fiches_reprises": "Fiches actions reprises",
         "document": "Document", "rang": "Rang dans la démarche", "qpv_crees": "QPV ajoutés",
-        "qpv_modifies": "QPV mis à jour",
+        "qpv_modifies": "QPV mis à jour", "paraphes": "Signataires qui ont paraphé",
+        "plan_en_vigueur": "Version du plan d'action en vigueur",
     })
     history.register_formatters({"contracts.phasetransition.phase": _phase_label})
 

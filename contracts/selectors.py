@@ -16,9 +16,19 @@ from cls_portal.core.errors import DomainError
 from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import EPCI, Commune, Delegation, Departement, Region
 
-from .enums import ACTIVE_PHASES, SIGNED_DOCUMENT_TYPES, Phase, ProposalStatus, SignatoryRole, StepStatus
+from . import registry
+from .enums import (
+    ACTIVE_PHASES,
+    SIGNED_DOCUMENT_TYPES,
+    Phase,
+    PlanChangeKind,
+    ProposalStatus,
+    SignatoryRole,
+    StepStatus,
+)
 from .models import (
     Avenant,
+    AvenantChange,
     Contract,
     CoordinatorTerm,
     Document,
@@ -288,6 +298,46 @@ def timeline(contract, proposal_list=None) -> list[TimelineEntry]:
         title = f"Changement de phase : {t.get_from_phase_display()} → {t.get_to_phase_display()}"
         entries.append(TimelineEntry(t.at, "phase", title, t.actor, "" if t.proposal_id else t.comment))
     return sorted(entries, key=lambda e: (e.at, {"proposition": 0, "refus": 1, "validation": 1, "phase": 2}[e.kind]))
+
+
+def sheets_added_by_avenant(contract) -> set[int]:
+    """The sheets an avenant of `contract` already adds to the plan (« Fiche ajoutée »)."""
+    return set(AvenantChange.objects.filter(avenant__contract=contract, kind=PlanChangeKind.AJOUT,
+                                            fiche__isnull=False).values_list("fiche_id", flat=True))
+
+
+def avenant_sheet_refusal(fiche, kind: str, *, added: set[int]) -> str | None:
+    """Why a new avenant cannot list `fiche` as a change of `kind` (None: it can), in French.
+
+    « Fiche ajoutée »: a sheet written after signature, not yet in the signed plan (neither validated nor
+    dropped) and that no earlier avenant adds (`added`, from `sheets_added_by_avenant`). « Fiche modifiée » and
+    « Fiche retirée »: a sheet of the signed plan still carried out (`registry.amendable_sheet_statuses`: validated,
+    running or postponed), not one already done or abandoned. Statuses come from the action plan (registry).
+    """
+    statut = fiche.get_statut_display().lower()
+    if kind == PlanChangeKind.AJOUT:
+        if fiche.pk in added:
+            return f"La fiche {fiche.code} est déjà ajoutée au plan par un avenant précédent."
+        if fiche.statut in registry.validated_sheet_statuses.get():
+            return (f"La fiche {fiche.code} fait déjà partie du plan signé ({statut}) : un avenant la modifie ou la "
+                    "retire, il ne l'ajoute pas.")
+        if fiche.statut in registry.dropped_sheet_statuses.get():
+            return f"La fiche {fiche.code} est {statut} : un avenant ne l'ajoute pas au plan."
+        return None
+    if fiche.statut in registry.amendable_sheet_statuses.get():
+        return None
+    if fiche.statut in registry.validated_sheet_statuses.get() or fiche.statut in registry.dropped_sheet_statuses.get():
+        return f"La fiche {fiche.code} est {statut} : un avenant ne la modifie ni ne la retire plus."
+    return (f"La fiche {fiche.code} n'est pas validée ({statut}) : un avenant ne modifie ou ne retire que les fiches "
+            "du plan signé.")
+
+
+def avenant_sheet_options(contract) -> dict[str, list]:
+    """The sheets a new avenant of `contract` may list, by kind of change (see `avenant_sheet_refusal`)."""
+    added = sheets_added_by_avenant(contract)
+    sheets = list(contract.fiches.select_related("axe").order_by("axe__numero", "numero"))
+    return {kind: [f for f in sheets if avenant_sheet_refusal(f, kind, added=added) is None]
+            for kind in PlanChangeKind.values}
 
 
 def in_force(contract, avenant_list) -> list:

@@ -39,6 +39,7 @@ from .enums import (
     DocumentType,
     InstanceType,
     Phase,
+    PlanChangeKind,
     ProposalStatus,
     SignatoryRole,
     StepKind,
@@ -82,6 +83,21 @@ def _delegations_for(communes) -> list[Delegation]:
 
 def _today():
     return timezone.localdate()
+
+
+FUTURE_DOCUMENT = "Un document ne peut pas être daté d'un jour à venir (aujourd'hui : {today})."
+FUTURE_AVENANT = ("Un avenant est daté du jour de sa signature, pas d'un jour à venir (aujourd'hui : {today}) : "
+                  "enregistrez-le une fois signé.")
+
+
+def check_not_future(value: dt.date | None, *, message: str, today: dt.date | None = None,
+                     field: str | None = None) -> dt.date | None:
+    """A day that has already come (a document's date, the day an avenant was signed); DomainError with
+    `message` (French, « {today} » filled in) on `field` otherwise. None passes."""
+    today = today or _today()
+    if value is not None and value > today:
+        raise DomainError(message.format(today=f"{today:%d/%m/%Y}"), field=field)
+    return value
 
 
 # --- contract ---------------------------------------------------------------------------------------
@@ -738,7 +754,9 @@ def step_move(*, actor, step: Step, direction: str) -> Step:
 def document_upload(*, actor, contract: Contract, type: str, titre: str, fichier, date_document=None,
                     supersedes: Document | None = None) -> Document:
     """Store a checked file. Preconditions: accepted content type (sniffed), not empty, under the size
-    limit, harmless name; `supersedes` (a current document of the same contract) gets a new version."""
+    limit, harmless name; `supersedes` (a current document of the same contract) gets a new version; the
+    document's date, if any, is not in the future."""
+    check_not_future(date_document, message=FUTURE_DOCUMENT, field="date_document")
     checked = uploads.check_upload(fichier)
     version_doc = 1
     if supersedes is not None:
@@ -899,10 +917,14 @@ def meeting_create(*, actor, contract: Contract, instance: Instance, date: dt.da
                    revue_annuelle: bool = False, fichier=None) -> Meeting:
     """Record a meeting. The yearly COPIL review marks that year's continuous-evaluation step done.
 
-    Preconditions: the instance belongs to the contract; only a COPIL holds the yearly review.
+    Preconditions: the instance belongs to the contract; only a COPIL holds the yearly review; the minutes'
+    file (a document dated the meeting's day) comes once the meeting has taken place.
     """
     if instance.contract_id != contract.pk:
         raise DomainError("Cette instance n'appartient pas à ce contrat.", field="instance")
+    if fichier is not None:
+        check_not_future(date, field="fichier", message="Le compte rendu se dépose une fois la réunion tenue : "
+                                                        "cette réunion est à venir (aujourd'hui : {today}).")
     if revue_annuelle and instance.type != InstanceType.COPIL:
         raise DomainError("Seul le comité de pilotage (COPIL) tient la revue annuelle.", field="revue_annuelle")
     doc = None
@@ -940,23 +962,27 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
                    signataires=(), document: Document | None = None) -> Avenant:
     """A numbered amendment; the plan's version increases by one.
 
-    Preconditions: the contract is signed and not closed; at least one plan change; sheets and
-    signatories belong to the contract; the signed document is an avenant of this contract; no earlier
-    avenant still waits for initials.
+    Preconditions: the contract is signed and not closed; the avenant's date (the day it was signed) is neither
+    before the contract's signature nor in the future; at least one plan change; sheets and signatories belong to
+    the contract; each sheet is listed once, and only where it makes sense (`selectors.avenant_sheet_refusal`:
+    added, a sheet not yet in the signed plan; modified or retired, one of the plan still carried out); the
+    signed document is an avenant of this contract; no earlier avenant still waits for initials.
 
     An avenant is in force only once every signatory of the contract (partners aside) has initialled it:
     until then the plan's version does not change (the avenant carries the version it will make), and
-    `avenant_initials_add` records the missing initials.
+    `avenant_initials_add` records the missing initials. In force, the apps above apply it
+    (`registry.avenant_in_force`: the sheets it retires are abandoned).
     """
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.phase not in (Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE):
         raise DomainError("Un avenant ne peut être conclu que sur un contrat signé et en cours.")
+    check_not_future(date, message=FUTURE_AVENANT, field="date")
+    if contract.date_signature and date < contract.date_signature:
+        raise DomainError(f"Un avenant suit la signature du contrat ({contract.date_signature:%d/%m/%Y}) : il ne "
+                          "peut pas être daté d'avant.", field="date")
     if not changes:
         raise DomainError("Indiquez au moins une modification du plan d'action.", field="changes")
-    for ch in changes:
-        fiche = ch.get("fiche")
-        if fiche is not None and fiche.contract_id != contract.pk:
-            raise DomainError("Une fiche action citée n'appartient pas à ce contrat.", field="changes")
+    _check_avenant_sheets(contract, changes)
     if any(s.contract_id != contract.pk for s in signataires):
         raise DomainError("Un signataire cité n'appartient pas à ce contrat.", field="signataires")
     if any(s.role == SignatoryRole.PARTENAIRE for s in signataires):
@@ -981,10 +1007,50 @@ def avenant_create(*, actor, contract: Contract, date: dt.date, objet: str, chan
         AvenantChange(avenant=avenant, kind=ch["kind"], fiche=ch.get("fiche"), description=ch.get("description", ""))
         for ch in changes
     ])
-    history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE,
-                   changes={"plan_version": [previous, contract.plan_version]} if in_force else {},
+    changes = {"paraphes": [None, _organisations(signataires) or None]}
+    if in_force:
+        changes["plan_en_vigueur"] = [previous, contract.plan_version]
+    history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_ENREGISTRE, changes=changes,
                    comment=objet if in_force else f"{objet} — en attente de paraphes")
+    if in_force:
+        _apply_in_force(actor=actor, avenant=avenant)
     return avenant
+
+
+def _apply_in_force(*, actor, avenant: Avenant) -> None:
+    """The apps above apply an avenant that has just come into force (actions: the sheets it retires)."""
+    for apply in registry.avenant_in_force:
+        apply(actor=actor, avenant=avenant)
+
+
+# The avenant form's list of each kind of change: where an error on a sheet is shown.
+AVENANT_LISTS = {PlanChangeKind.AJOUT: "ajouts", PlanChangeKind.MODIFICATION: "modifications",
+                 PlanChangeKind.RETRAIT: "retraits"}
+
+
+def _check_avenant_sheets(contract: Contract, changes: list[dict]) -> None:
+    """Each sheet of the contract, listed once, where its status allows (DomainError on the list of its kind)."""
+    added = selectors.sheets_added_by_avenant(contract)
+    seen = {}
+    for ch in changes:
+        fiche, kind = ch.get("fiche"), ch["kind"]
+        if fiche is None:
+            continue
+        field = AVENANT_LISTS.get(kind, "changes")
+        if fiche.contract_id != contract.pk:
+            raise DomainError("Une fiche action citée n'appartient pas à ce contrat.", field=field)
+        if fiche.pk in seen:
+            raise DomainError(f"Une fiche ne figure qu'une fois dans un avenant : la fiche {fiche.code} est déjà "
+                              f"citée comme « {PlanChangeKind(seen[fiche.pk]).label} ».", field=field)
+        seen[fiche.pk] = kind
+        refusal = selectors.avenant_sheet_refusal(fiche, kind, added=added)
+        if refusal:
+            raise DomainError(refusal, field=field)
+
+
+def _organisations(signatories) -> str:
+    """« ARS Normandie, Préfecture du Calvados »: who initialled, for the history ("" for nobody)."""
+    return ", ".join(s.organisation.nom for s in signatories)
 
 
 def _missing_initials(contract: Contract, initialled) -> list[Signatory]:
@@ -996,7 +1062,8 @@ def _missing_initials(contract: Contract, initialled) -> list[Signatory]:
 
 @transaction.atomic
 def avenant_initials_add(*, actor, avenant: Avenant, signataires) -> Avenant:
-    """Record initials on an avenant; the last one missing puts it in force (the plan's version increases)."""
+    """Record initials on an avenant; the last one missing puts it in force: the plan's version increases and the
+    apps above apply it (`registry.avenant_in_force`: the sheets it retires are abandoned)."""
     contract = Contract.objects.select_for_update().get(pk=avenant.contract_id)
     avenant = Avenant.objects.select_for_update().get(pk=avenant.pk)
     if any(s.contract_id != contract.pk or s.role == SignatoryRole.PARTENAIRE for s in signataires):
@@ -1006,13 +1073,15 @@ def avenant_initials_add(*, actor, avenant: Avenant, signataires) -> Avenant:
     if not new:
         raise DomainError("Cochez au moins un signataire qui n'a pas encore paraphé.", field="signataires")
     avenant.signataires.add(*new)
-    changes = {"paraphes": [None, ", ".join(str(s.organisation) for s in new)]}
+    changes = {"paraphes": [None, _organisations(new)]}
     if avenant.plan_version == contract.plan_version + 1 and not _missing_initials(contract, avenant.signataires.all()):
         contract.plan_version += 1
         bump(contract)
         contract.save()
-        changes["plan_version"] = [contract.plan_version - 1, contract.plan_version]
+        changes["plan_en_vigueur"] = [contract.plan_version - 1, contract.plan_version]
     history.record(actor=actor, obj=avenant, event=ContractEvent.AVENANT_PARAPHE, changes=changes)
+    if "plan_en_vigueur" in changes:
+        _apply_in_force(actor=actor, avenant=avenant)
     return avenant
 
 

@@ -553,11 +553,12 @@ def meeting_add(request, pk):
 
 def avenant_add(request, pk):
     contract = _contract(request, pk, permissions.can_edit_contract)
-    fiches = {str(f.pk): f for f in contract.fiches.select_related("axe")}
+    sheets = selectors.avenant_sheet_options(contract)
+    fiches = {str(f.pk): f for kind in sheets.values() for f in kind}
     # The partners associated with the contract did not sign it: they do not initial its avenants.
     sigs = {str(s.pk): s for s in selectors.signatories(contract).exclude(role=SignatoryRole.PARTENAIRE)}
     docs = {str(d.pk): d for d in contract.documents.current().filter(type=DocumentType.AVENANT)}
-    form = forms.AvenantForm(request.POST or None, fiches=fiches.values(), signatories=sigs.values(),
+    form = forms.AvenantForm(request.POST or None, sheets=sheets, signatories=sigs.values(),
                              documents=docs.values())
 
     def record(d):

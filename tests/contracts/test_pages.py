@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from actions.enums import FicheStatut
 from cls_portal.accounts.models import Role
 from cls_portal.accounts.selectors import start_page_for
 from contracts import services
@@ -29,13 +30,14 @@ def test_contract_page_shows_every_section(client, setup):
     s = setup(Phase.MISE_EN_OEUVRE, date_signature=dt.date(2024, 3, 15))
     signatories = s.add_signatories()
     fiche = s.add_fiche()
+    new_sheet = s.add_fiche(statut=FicheStatut.SOUMISE)
     copil = services.instance_create(actor=s.coordinateur, contract=s.contract, type=InstanceType.COPIL,
                                      nom="COPIL du CLS du Bessin")
     services.member_add(actor=s.coordinateur, instance=copil, personne="M. le Maire", role="Président")
     services.meeting_create(actor=s.coordinateur, contract=s.contract, instance=copil, date=dt.date(2025, 6, 3),
                             lieu="Salle du conseil, Bayeux", revue_annuelle=True)
     services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12), objet="Ajout",
-                            changes=[{"kind": "ajout", "fiche": fiche}], signataires=signatories)
+                            changes=[{"kind": "ajout", "fiche": new_sheet}], signataires=signatories)
     services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2026, 2, 9), objet="Retrait",
                             changes=[{"kind": "retrait", "fiche": fiche}], signataires=signatories)
     client.force_login(s.coordinateur)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from actions.enums import FicheStatut
 from actions.models import FicheAction
-from cls_portal.core import uploads
+from cls_portal.core import history, uploads
 from cls_portal.core.errors import DomainError
 from cls_portal.core.models import HistoryEntry
 from contracts import services
@@ -147,7 +147,7 @@ def test_a_meeting_that_fails_after_its_minutes_upload_leaves_no_file(setup, set
 def test_avenant_increments_plan_version(setup):
     s = setup(Phase.MISE_EN_OEUVRE)
     signatories = s.add_signatories()
-    fiche = s.add_fiche()
+    fiche = s.add_fiche(statut=FicheStatut.BROUILLON)  # written after signature: an avenant adds it
     doc = s.upload(DocumentType.AVENANT)
     a1 = services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12),
                                  objet="Ajout d'une fiche santé mentale",
@@ -176,7 +176,8 @@ def test_an_avenant_is_in_force_only_when_every_signatory_initialled_it(setup, c
     assert (a1.plan_version, s.contract.plan_version) == (2, 1)
     client.force_login(s.coordinateur)
     page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
-    assert "pas encore en vigueur : il manque le paraphe de Préfecture du Calvados." in page
+    # « il manque le paraphe de Préfecture du Calvados » lacked its article: the names are listed instead
+    assert "Avenant pas encore en vigueur. Paraphe manquant&nbsp;: Préfecture du Calvados." in page
     assert "version 1 (contrat initial)" in page
     # no second avenant while the first waits
     with pytest.raises(DomainError, match="L'avenant n°1 attend encore des paraphes"):
@@ -192,8 +193,26 @@ def test_an_avenant_is_in_force_only_when_every_signatory_initialled_it(setup, c
     assert s.contract.plan_version == 2 and a1.signataires.count() == 3
     page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
     assert "version 2 (avenant n°1 du 12/05/2025)" in page and "pas encore en vigueur" not in page
-    lines = [e.action for e in HistoryEntry.objects.filter(contract_id=s.contract.pk).order_by("id")]
-    assert lines[-2:] == ["contrat_avenant_enregistre", "contrat_avenant_paraphe"]
+    entries = list(HistoryEntry.objects.filter(contract_id=s.contract.pk).order_by("id"))
+    assert [e.action for e in entries[-2:]] == ["contrat_avenant_enregistre", "contrat_avenant_paraphe"]
+    # « Avenant n°1 paraphé par <coordinator> » said the coordinator initialled it: he recorded the préfecture's
+    created, initialled = history.lines(entries[-2:])
+    assert created.sentence == f"Avenant n°1 enregistré par {s.coordinateur}"
+    assert created.details == ["Signataires qui ont paraphé : Bayeux Intercom, ARS Normandie"]
+    assert initialled.sentence == f"Paraphes de l'avenant n°1 enregistrés par {s.coordinateur}"
+    assert initialled.details == ["Signataires qui ont paraphé : Préfecture du Calvados",
+                                  "Version du plan d'action en vigueur : 1 → 2"]
+
+
+def test_the_missing_initials_are_listed_without_a_broken_de(setup, client):
+    s = setup(Phase.MISE_EN_OEUVRE)
+    collectivite, ars, prefecture = s.add_signatories()
+    services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 5, 12), objet="Ajout",
+                            changes=[{"kind": "ajout", "description": "Fiche 3.1"}], signataires=[collectivite])
+    client.force_login(s.coordinateur)
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert "Avenant pas encore en vigueur. Paraphes manquants&nbsp;: ARS Normandie, Préfecture du Calvados." in page
+    assert "paraphes de ARS" not in page and "il manque" not in page
 
 
 def test_avenant_refused_before_signature(setup):
