@@ -252,7 +252,7 @@ def test_action_funding_rollup_is_read_only_and_consistent(client, world):
     client.force_login(world.own.people["delegation"])
     html = plain(client.get(contract_url(world.own)))
     assert "ARS — appel à projets : 8 000 €" in html and "CPAM / Assurance maladie : 3 000 €" in html
-    assert "-1 000 € (budget non couvert)" in html
+    assert "\u22121 000 € (budget non couvert)" in html
 
 
 def _more_contracts(tenant, n):
