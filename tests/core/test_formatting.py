@@ -131,10 +131,9 @@ def test_every_font_of_the_pages_and_pdfs_has_the_minus_sign():
     import glob
     from pathlib import Path
 
+    import dsfr
     from django.conf import settings
     from fontTools.ttLib import TTFont
-
-    import dsfr
 
     fonts = [*glob.glob(str(Path(settings.BASE_DIR) / "static/reports/fonts/*.[wt][ot][ff]*")),
              *glob.glob(str(Path(dsfr.__file__).parent / "static/dsfr/dist/fonts/Marianne-*.woff2"))]
