@@ -340,3 +340,7 @@ abandonnee_apres_validation  # unused variable (actions/models.py:106), read in 
 
 # --- XLSX exports: a date cell's display format, read by openpyxl when it writes the sheet ----------------------------
 number_format  # unused attribute (cls_portal/core/exports.py): openpyxl writes it as the cell's number format
+
+# --- The dialogue de gestion's preparation: the years before and after, read by funding/contract.html -------------
+precedente  # unused property (funding/selectors.py), read by funding/templates/funding/contract.html
+suivante  # unused property (funding/selectors.py), read by funding/templates/funding/contract.html

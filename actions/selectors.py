@@ -358,6 +358,11 @@ def suivi_for(fiche, annee: int) -> SuiviAnnuel | None:
     return SuiviAnnuel.objects.filter(fiche=fiche, annee=annee).first()
 
 
+def suivi_before(fiche, annee: int) -> SuiviAnnuel | None:
+    """The sheet's latest follow-up of a year before `annee` (None: none)."""
+    return SuiviAnnuel.objects.filter(fiche=fiche, annee__lt=annee).order_by("-annee").first()
+
+
 def valeurs_for(fiche, annee: int) -> dict[int, ValeurIndicateur]:
     return {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
 

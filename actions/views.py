@@ -337,13 +337,17 @@ def suivi_edit(request, pk, annee):
     valeurs = selectors.valeurs_for(fiche, annee)
     initial = {f: getattr(suivi, f) for f in services.SUIVI_FIELDS} if suivi else {}
     initial["version"] = suivi.version if suivi else 0
+    hint = ""
+    if suivi is None:  # a saved follow-up keeps its value; a new one starts from what is known of the sheet
+        initial["avancement"], hint = forms.avancement_initial(fiche.statut, annee,
+                                                                 selectors.suivi_before(fiche, annee))
     for ind_id, v in valeurs.items():
         initial[f"valeur_{ind_id}"], initial[f"commentaire_{ind_id}"] = v.valeur, v.commentaire
     for (ind_id, n), p in selectors.periodes_for(fiche, annee).items():
         initial[f"periode_{ind_id}_{n}"] = p.valeur
     indicateurs = list(fiche.indicateurs.all())
     form = forms.SuiviForm(request.POST or None, initial=initial, indicateurs=indicateurs, annee=annee,
-                           year_values=valeurs, today=services.period_today())
+                           year_values=valeurs, today=services.period_today(), avancement_hint=hint)
     if request.method == "POST" and form.is_valid():
         try:
             services.suivi_save(actor=request.user, fiche=fiche, annee=annee,

@@ -30,6 +30,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _date_between(field, earliest: dt.date | None, what: str) -> None:
+    """Say under the label which days a date may take (the service refuses the others), and limit the
+    browser's date picker to them."""
+    today = timezone.localdate()
+    field.help_text = (f"Entre le {earliest:%d/%m/%Y} ({what}) et aujourd'hui." if earliest and earliest <= today
+                       else "Aujourd'hui au plus tard.")
+    field.widget.attrs["max"] = today.isoformat()
+    if earliest:
+        field.widget.attrs["min"] = earliest.isoformat()
+
+
 class AnneeForm(VersionFormMixin):
     """Request of one year. `rule_lookup(year)` returns the rule in force or raises the `DomainError` that
     refuses the year (see `funding.selectors.request_rule`)."""
@@ -91,9 +102,18 @@ class DecisionForm(VersionFormMixin):
     motif = forms.CharField(label="Motivation", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="Obligatoire pour une décision qui en remplace une autre.")
 
-    def __init__(self, *args, remplace: bool = False, **kwargs):
+    def __init__(self, *args, remplace: bool = False, annee: int, deposee: dt.date | None, **kwargs):
+        """`annee`: the year decided; `deposee`: the day its request was filed (`models.request_filed_on`)."""
         super().__init__(*args, **kwargs)
-        self.remplace = remplace
+        self.remplace, self.annee, self.deposee = remplace, annee, deposee
+        _date_between(self.fields["date_decision"], deposee, "jour de la demande")
+
+    def clean_date_decision(self):
+        value = self.cleaned_data["date_decision"]
+        refus = rules.refus_date_decision(value, annee=self.annee, deposee=self.deposee, today=timezone.localdate())
+        if refus:
+            raise forms.ValidationError(refus, code="date_decision")
+        return value
 
     def clean(self):
         data = super().clean()
@@ -106,6 +126,19 @@ class VersementForm(PortalForm):
     date = forms.DateField(label="Date du versement", widget=DateInput())
     montant = money("Montant versé")
     reference = forms.CharField(label="Référence (mandat, titre)", required=False, max_length=120)
+
+    def __init__(self, *args, decision: dt.date | None, **kwargs):
+        """`decision`: the date of the year's first decision (`models.first_decision_date`)."""
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        _date_between(self.fields["date"], decision, "date de la décision")
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        refus = rules.refus_date_versement(value, decision=self.decision, today=timezone.localdate())
+        if refus:
+            raise forms.ValidationError(refus, code="date_versement")
+        return value
 
 
 class BilanForm(VersionFormMixin):

@@ -94,6 +94,33 @@ def sans_regle(year: int, *, region_nom: str, premiere_regle: dt.date | None) ->
     return None
 
 
+def refus_date_decision(date_decision: dt.date, *, annee: int, deposee: dt.date | None, today: dt.date) -> str | None:
+    """Why a decision on the request of `annee` cannot bear `date_decision` (None: it can). `deposee`: the day
+    the request was filed (None when unknown: a year brought in by the import). The ARS decides on a request
+    it has received, and a decision is recorded once signed: never before the request, never after today."""
+    if date_decision > today:
+        return (f"La date de la décision ne peut pas être dans le futur : une décision s'enregistre une fois "
+                f"signée (au plus tard le {today:%d/%m/%Y}).")
+    if deposee is not None and date_decision < deposee:
+        return (f"La décision ne peut pas précéder la demande de financement, déposée le {deposee:%d/%m/%Y} : "
+                f"vérifiez la date de la décision signée.")
+    if date_decision.year < annee - 1:
+        return f"Une décision pour {annee} ne peut pas dater d'avant {annee - 1}."
+    return None
+
+
+def refus_date_versement(date: dt.date, *, decision: dt.date | None, today: dt.date) -> str | None:
+    """Why a payment cannot be recorded as made on `date` (None: it can). `decision`: the date of the year's first
+    decision. The ARS pays what a decision granted, and records a payment once made."""
+    if date > today:
+        return (f"La date du versement ne peut pas être dans le futur : un versement s'enregistre une fois effectué "
+                f"(au plus tard le {today:%d/%m/%Y}).")
+    # The délégation recorded one on 01/01/2025 for a year decided on 18/03/2025: a typo.
+    if decision is not None and date < decision:
+        return f"Le versement ne peut pas précéder la décision de financement du {decision:%d/%m/%Y}."
+    return None
+
+
 def cents(value: Decimal) -> Decimal:
     """Truncate to the cent (see module docstring)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_DOWN)

@@ -131,6 +131,32 @@ def contract_dialogues(contract) -> list[DialogueGestion]:
 
 
 @dataclass
+class PreparationDialogue:
+    """What the coordinator brings to the year's dialogue de gestion, which the délégation records: the post's
+    statement of the year before and the request of the year after, each with where it stands."""
+
+    annee: int
+    delegations: list
+    bilan: AnneeFinancement | None  # the year before, if filed: its statement is due once decided
+    demande: AnneeFinancement | None  # the year after, if already filed
+
+    @property
+    def precedente(self) -> int:
+        return self.annee - 1
+
+    @property
+    def suivante(self) -> int:
+        return self.annee + 1
+
+
+def dialogue_preparation(contract, vues: list[AnneeVue], today: dt.date) -> PreparationDialogue:
+    """From the years already read for the page (`contract_funding`): one query, the contract's délégations."""
+    by_year = {v.annee.annee: v.annee for v in vues}
+    return PreparationDialogue(annee=today.year, delegations=list(contract.delegations.order_by("departement_id")),
+                               bilan=by_year.get(today.year - 1), demande=by_year.get(today.year + 1))
+
+
+@dataclass
 class LigneFinanceurs:
     annee: int
     par_financeur: list  # [(label, amount)]

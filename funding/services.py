@@ -32,6 +32,8 @@ from .models import (
     RegleFinancement,
     Versement,
     contract_start,
+    first_decision_date,
+    request_filed_on,
     rule_for,
     year_refusal,
 )
@@ -325,7 +327,8 @@ def decision_record(*, actor, annee_id: int, expected_version: int | None, monta
 
     A decided amount is never edited: the previous decision stays, linked to the one that replaces it.
     Refused: an amount above the ARS maximum of the request, below what was already paid, not to the cent;
-    a decision dated in the future; no signed document.
+    a decision dated in the future or before the request was filed (`rules.refus_date_decision`); no signed
+    document.
     """
     today = today or _today()
     created = {}
@@ -346,11 +349,9 @@ def decision_record(*, actor, annee_id: int, expected_version: int | None, monta
         if montant_accorde < obj.total_verse:
             raise DomainError(f"Le montant accordé ne peut pas être inférieur à ce qui a déjà été versé "
                               f"({format_euros(obj.total_verse)}).", field="montant_accorde")
-        if date_decision > today:
-            raise DomainError("La date de la décision ne peut pas être dans le futur.", field="date_decision")
-        if date_decision.year < obj.annee - 1:
-            raise DomainError(f"Une décision pour {obj.annee} ne peut pas dater d'avant {obj.annee - 1}.",
-                              field="date_decision")
+        refus = rules.refus_date_decision(date_decision, annee=obj.annee, deposee=request_filed_on(obj), today=today)
+        if refus:
+            raise DomainError(refus, field="date_decision")
         _check_document(document)
         current = obj.decisions.filter(remplacee_par__isnull=True).order_by("-created_at", "-id").first()
         created["decision"] = Decision.objects.create(
@@ -374,7 +375,8 @@ def decision_record(*, actor, annee_id: int, expected_version: int | None, monta
 @transaction.atomic
 def versement_record(*, actor, annee_id: int, date: dt.date, montant: Decimal, reference: str = "",
                      today: dt.date | None = None) -> Versement:
-    """Record a payment. The year's row is locked, so two payments at once cannot exceed the granted amount."""
+    """Record a payment. The year's row is locked, so two payments at once cannot exceed the granted amount.
+    Refused: a payment dated in the future or before the year's first decision (`rules.refus_date_versement`)."""
     today = today or _today()
     created = {}
 
@@ -384,14 +386,9 @@ def versement_record(*, actor, annee_id: int, date: dt.date, montant: Decimal, r
             raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant versé"), field="montant")
         if montant <= 0:
             raise DomainError("Le montant versé doit être supérieur à 0 €.", field="montant")
-        if date > today:
-            raise DomainError("La date du versement ne peut pas être dans le futur.", field="date")
-        # The ARS pays what a decision granted: a payment dated before the year's first decision is a typo (the
-        # délégation recorded one on 01/01/2025 for a year decided on 18/03/2025).
-        first = obj.decisions.order_by("date_decision").values_list("date_decision", flat=True).first()
-        if first is not None and date < first:
-            raise DomainError(f"Le versement ne peut pas précéder la décision de financement du {first:%d/%m/%Y}.",
-                              field="date")
+        refus = rules.refus_date_versement(date, decision=first_decision_date(obj), today=today)
+        if refus:
+            raise DomainError(refus, field="date")
         total = obj.total_verse + montant
         if total > obj.montant_accorde:
             raise DomainError(f"Ce versement porterait le total versé à {format_euros(total)}, au-delà du montant "

@@ -16,12 +16,14 @@ from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
 from cls_portal.core.files import open_stored
 from cls_portal.core.formatting import format_euros
 from cls_portal.core.permissions import require
+from cls_portal.core.query import query_year
 from cls_portal.territories.models import Region
+from contracts.permissions import is_coordinator
 from contracts.selectors import departements_for
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, rules, selectors, services
-from .models import Decision, RegleFinancement, rule_for, rule_or_none
+from .models import Decision, RegleFinancement, first_decision_date, request_filed_on, rule_for, rule_or_none
 from .workflow import YEARS, etape_possible
 
 PER_PAGE = 25
@@ -72,18 +74,24 @@ def contract_funding(request, contract_pk):
     today = timezone.localdate()
     dialogues = selectors.contract_dialogues(contract)
     deadline = services.dialogue_deadline(today.year)
+    annees = selectors.contract_funding(contract)
+    can_dialogue = permissions.can_record_dialogue(user, contract)[0]
+    held = any(d.annee == today.year for d in dialogues)
+    # The coordinator prepares the year's dialogue that the délégation records: the page says so, and what to bring.
+    preparation = (selectors.dialogue_preparation(contract, annees, today)
+                   if contract.is_active and not held and not can_dialogue and is_coordinator(user, contract)
+                   else None)
     return render(request, "funding/contract.html", {
         "contract": contract, "title": f"Financement — {contract.nom}",
-        "annees": selectors.contract_funding(contract),
-        "dialogues": dialogues,
+        "annees": annees,
+        "dialogues": dialogues, "preparation": preparation,
         "engagement": selectors.engagement_rows(contract),
-        "missing_dialogue": contract.is_active and today > deadline
-        and not any(d.annee == today.year for d in dialogues),
+        "missing_dialogue": contract.is_active and today > deadline and not held,
         "actions_funding": selectors.action_funding_rollup(contract),
         "can_request": permissions.can_request(user, contract)[0],
         "can_instruct": permissions.can_instruct(user, contract)[0],
         "can_statement": permissions.can_record_statement(user, contract)[0],
-        "can_dialogue": permissions.can_record_dialogue(user, contract)[0],
+        "can_dialogue": can_dialogue,
         "contract_tabs": tabs_for(user, contract), "breadcrumbs": _crumbs(contract),
         "dialogue_deadline": deadline, "today": today,
     })
@@ -93,7 +101,8 @@ def year_create(request, contract_pk):
     contract = selectors.contract_for_user(request.user, contract_pk)
     require(permissions.can_request(request.user, contract))
     form = forms.AnneeForm(request.POST or None, rule_lookup=lambda y: selectors.request_rule(contract, y),
-                           initial={"annee": timezone.localdate().year, "mois_pourvus": 12, "etp": 1})
+                           initial={"annee": query_year(request.GET) or timezone.localdate().year, "mois_pourvus": 12,
+                                    "etp": 1})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("annee", "version")}
         try:
@@ -151,6 +160,7 @@ def year_decide(request, pk):
         return back
     current = annee.decisions.filter(remplacee_par__isnull=True).first()
     form = forms.DecisionForm(request.POST or None, request.FILES or None, remplace=current is not None,
+                              annee=annee.annee, deposee=request_filed_on(annee),
                               initial={"version": annee.version, "montant_accorde": annee.demande_ars,
                                        "date_decision": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -179,8 +189,8 @@ def year_payment(request, pk):
     annee, back = _annee_for_step(request, pk, permissions.can_instruct, "verser")
     if back:
         return back
-    form = forms.VersementForm(request.POST or None, initial={"date": timezone.localdate(),
-                                                              "montant": annee.reste_a_verser})
+    form = forms.VersementForm(request.POST or None, decision=first_decision_date(annee),
+                               initial={"date": timezone.localdate(), "montant": annee.reste_a_verser})
     if request.method == "POST" and form.is_valid():
         try:
             services.versement_record(actor=request.user, annee_id=annee.pk, **form.cleaned_data)

@@ -2,7 +2,8 @@
 
 Délégation and region: requests to instruct, to decide, payments due, statements filed by the coordinator to
 check, dialogues de gestion to hold once the deadline has passed. Coordinator: statements due for a year
-that is over, dialogues de gestion to hold. Pilots and elected officials never see funding items.
+that is over, dialogues de gestion to prepare (the délégation records them). Pilots and elected officials never
+see funding items.
 """
 
 from __future__ import annotations
@@ -119,18 +120,33 @@ def statements_due(user, today: dt.date) -> Pending:
 
 
 def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
+    """Active contracts without this year's dialogue de gestion once the deadline is past. The délégation holds
+    it and records it (its link opens the form). The coordinator cannot record it, but the collectivité is the
+    other party: the item is « à préparer », and leads to the funding page's dialogue section, which says who
+    records it and what to bring. The regional team follows (the same section)."""
     deadline = dialogue_deadline(today.year)
     if today <= deadline:
         return []
-    # The délégation records the dialogue; the coordinator and the region see it on the funding page.
-    url = url_maker("funding:dialogue") if audience == DELEGATION else _contract_url_maker()
+    if audience == DELEGATION:
+        url = url_maker("funding:dialogue")
+        kind = dict(kind="dialogue_a_tenir", label=f"Dialogue de gestion {today.year} à tenir", rank=45)
+        detail = f"Échéance du {deadline:%d/%m/%Y} passée"
+    else:
+        page = _contract_url_maker()
 
-    kind = dict(kind="dialogue_a_tenir", label=f"Dialogue de gestion {today.year} à tenir", rank=45)
+        def url(pk):
+            return f"{page(pk)}#dialogue"
+        if audience == COORDINATEUR:
+            kind = dict(kind="dialogue_a_preparer", label=f"Dialogue de gestion {today.year} à préparer", rank=45)
+            detail = (f"Échéance du {deadline:%d/%m/%Y} passée : fixez une date avec la délégation, qui en saisit "
+                      f"le compte rendu")
+        else:
+            kind = dict(kind="dialogue_a_tenir", label=f"Dialogue de gestion {today.year} à tenir", rank=45)
+            detail = f"Échéance du {deadline:%d/%m/%Y} passée"
 
     def item(c):
         return WorkItem(title=f"Dialogue de gestion {today.year}", url=url(c.pk), contract_id=c.pk,
-                        contract=c.nom, departement=departement(c), due=deadline,
-                        detail=f"Échéance du {deadline:%d/%m/%Y} passée", **kind)
+                        contract=c.nom, departement=departement(c), due=deadline, detail=detail, **kind)
 
     contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).only("nom").order_by("nom")
     return [Pending(contracts_without_dialogue(contracts, today.year), item, departement=rollup(audience, "pk"),

@@ -13,10 +13,14 @@ populations, counts, indicator values) are formatted explicitly, through this mo
 
 One thousands separator everywhere: `THOUSANDS` (U+00A0, no-break space, the separator of Django's own
 French locale; every font of the DSFR and of the PDFs has its glyph, which is not true of U+202F).
+A negative quantity takes the minus sign `MINUS` (U+2212, « −8 100 € »), as French typography wants, not the
+hyphen-minus. That is for what people read only: what a machine reads back (CSV/XLSX cells through
+`spreadsheet_number` or raw values, CSS through `css_number`, form values through the fields' `prepare_value`)
+keeps ASCII, and `cls_portal.core.numbers` reads both signs back (a figure copied from a page).
 
     format_number(1234567.5) == "1 234 567,5"            format_euros(25000) == "25 000 €"
     format_number(2.456, 1) == "2,5"                       format_percent(Decimal("0.5")) == "50 %"
-    format_date_long(date(2026, 3, 1)) == "1er mars 2026"
+    format_date_long(date(2026, 3, 1)) == "1er mars 2026"    format_euros(-8100) == "−8 100 €"
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from django.utils import timezone
 THOUSANDS = "\u00a0"  # the one thousands separator, also the space before a unit (€, %)
 NBSP = THOUSANDS
 DECIMAL = ","
+MINUS = "\u2212"  # the minus sign of what people read (never in CSV, XLSX, CSS or form values)
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
@@ -42,7 +47,7 @@ def _group(int_part: str) -> str:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     groups.insert(0, digits)
-    return ("-" if neg else "") + THOUSANDS.join(groups)
+    return (MINUS if neg else "") + THOUSANDS.join(groups)
 
 
 def to_decimal(value) -> Decimal | None:

@@ -2,13 +2,16 @@
 
     parse_decimal("25 000,50 €") == Decimal("25000.50")      # decimal comma or point, spaces, NBSP, €
     parse_decimal("35,5") == Decimal("35.5")
+    parse_decimal("−8 100") == Decimal("-8100")               # the minus sign the pages print (U+2212), or "-"
     parse_integer("2 025") == 2025
     parse_decimal("1_000")  -> NumberError                   # Python's own Decimal()/int() accept it
     parse_decimal("١٢٣")    -> NumberError                   # ... and these Arabic-Indic digits
     parse_decimal("1e308"), "NaN", "Infinity", "²"  -> NumberError
 
-Only ASCII digits, one optional leading sign, at most one decimal separator (comma or point),
-spaces (normal, non-breaking, narrow) as thousands separators, a trailing `€` or `%` ignored.
+Only ASCII digits, one optional leading sign (`+`, `-`, or the minus sign U+2212 that
+`cls_portal.core.formatting` prints: a figure copied from a page reads back), at most one decimal
+separator (comma or point), spaces (normal, non-breaking, narrow) as thousands separators, a trailing
+`€` or `%` ignored.
 Display is `cls_portal.core.formatting`'s business; this module only reads.
 """
 
@@ -19,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 MAX_CHARS = 40
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
+MINUS = "\u2212"
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
@@ -36,7 +40,8 @@ def _clean(text, *, units: str) -> str:
     for unit in units:
         if text.endswith(unit):
             text = text[: -len(unit)].rstrip()
-    return _SPACES.sub("", text)
+    text = _SPACES.sub("", text)
+    return "-" + text[1:] if text.startswith(MINUS) else text
 
 
 def parse_decimal(text, *, max_digits: int | None = None) -> Decimal:

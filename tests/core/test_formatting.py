@@ -2,14 +2,16 @@ from decimal import Decimal
 
 import pytest
 
-from cls_portal.core.formatting import NBSP, format_euros, format_number, format_percent
+from cls_portal.core.formatting import MINUS, NBSP, format_euros, format_number, format_percent
 
 
 @pytest.mark.parametrize("value,expected", [
     (Decimal("25000"), f"25{NBSP}000{NBSP}€"),
     (Decimal("12500.50"), f"12{NBSP}500,50{NBSP}€"),
     (Decimal("0"), f"0{NBSP}€"),
-    (Decimal("-1234.5"), f"-1{NBSP}234,50{NBSP}€"),
+    (Decimal("-1234.5"), f"{MINUS}1{NBSP}234,50{NBSP}€"),
+    (Decimal("-8100"), f"{MINUS}8{NBSP}100{NBSP}€"),
+    (Decimal("-0.001"), f"0{NBSP}€"),
     (Decimal("999.999"), f"1{NBSP}000{NBSP}€"),
 ])
 def test_euros(value, expected):
@@ -82,3 +84,60 @@ def test_css_numbers_use_a_point():
     assert css_number(14.285714) == "14.29"
     assert css_number(Decimal("100.00")) == "100"
     assert css_number(None) == "0"
+
+
+# --- negative quantities: the minus sign for people, ASCII for machines ------------------------------------------
+
+def test_people_read_a_minus_sign_with_the_same_spaces_as_a_positive_amount():
+    assert MINUS == "\u2212"
+    assert format_euros(Decimal("-8100")) == "\u22128\u00a0100\u00a0€"
+    assert format_euros(Decimal("-8100")) == MINUS + format_euros(Decimal("8100"))
+    assert format_number(Decimal("-1234567.5")) == f"{MINUS}1{NBSP}234{NBSP}567,5"
+    assert format_percent(Decimal("-0.05")) == f"{MINUS}5{NBSP}%"
+    html = _render("{{ e|euros }} ; {{ n|nombre }}", e=Decimal("-19400"), n=-3)
+    assert html == f"{MINUS}19{NBSP}400{NBSP}€ ; {MINUS}3" and "-" not in html
+
+
+def test_machines_read_ascii():
+    from cls_portal.core.exports import _csv_text, _xlsx_cell
+    from cls_portal.core.formatting import spreadsheet_number
+
+    assert spreadsheet_number(Decimal("-8100.5")) == "-8100,5"
+    assert _csv_text(Decimal("-8100")) == "-8100"
+    assert _xlsx_cell(Decimal("-8100")) == Decimal("-8100")  # a number cell, not text
+    assert css_number(-1.5) == "-1.5" and _render("{{ x|css }}", x=-14.2857) == "-14.29"
+
+
+def test_a_form_shows_a_negative_value_in_ascii_and_reads_back_what_a_page_prints():
+    from django import forms
+
+    from cls_portal.core.fields import FrenchDecimalField
+    from cls_portal.core.validation import PortalForm
+
+    class F(PortalForm):
+        valeur = forms.DecimalField(max_digits=14, decimal_places=2, localize=True)
+        montant = FrenchDecimalField()
+
+    form = F(initial={"valeur": Decimal("-8100.50"), "montant": Decimal("-12")})
+    html = str(form["valeur"]) + str(form["montant"])
+    assert 'value="-8100,50"' in html and 'value="-12"' in html and MINUS not in html
+    for typed in ("−8 100", "-8100", format_number(Decimal("-8100")), format_euros(Decimal("-8100"))):
+        form = F({"valeur": typed, "montant": typed})
+        assert form.is_valid(), (typed, form.errors)
+        assert form.cleaned_data == {"valeur": Decimal("-8100"), "montant": Decimal("-8100")}
+
+
+def test_every_font_of_the_pages_and_pdfs_has_the_minus_sign():
+    import glob
+    from pathlib import Path
+
+    import dsfr
+    from django.conf import settings
+    from fontTools.ttLib import TTFont
+
+    fonts = [*glob.glob(str(Path(settings.BASE_DIR) / "static/reports/fonts/*.[wt][ot][ff]*")),
+             *glob.glob(str(Path(dsfr.__file__).parent / "static/dsfr/dist/fonts/Marianne-*.woff2"))]
+    assert len(fonts) >= 8
+    for path in fonts:
+        cmap = TTFont(path).getBestCmap()
+        assert ord(MINUS) in cmap and ord(NBSP) in cmap, path

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contracts.models import Contract
 from funding import services
@@ -14,7 +15,7 @@ from funding.enums import Statut
 from funding.models import AnneeFinancement, Decision, RegleFinancement
 from tests import factories as f
 from tests.queries import assert_snapshot_queries
-from tests.worlds.funding import TODAY, pdf
+from tests.worlds.funding import TODAY, filed_on, pdf
 
 
 def plain(response) -> str:
@@ -90,6 +91,7 @@ def test_request_filed_then_instructed_decided_paid(client, world):
     annee = AnneeFinancement.objects.get(contract=t.contract, annee=2024)
     assert response.status_code == 302 and response["Location"].endswith("#annee-2024")
     assert (annee.cout_salaire, annee.demande_autres) == (D("32000"), D("0"))
+    filed_on(annee, dt.date(2024, 1, 10))  # the story's calendar: filed in January, decided in February
     client.force_login(t.people["delegation"])
     client.post(reverse("funding:year_instruct", args=[annee.pk]), {"version": annee.version})
     annee.refresh_from_db()
@@ -109,6 +111,39 @@ def test_request_filed_then_instructed_decided_paid(client, world):
     decision = Decision.objects.get(annee=annee)
     response = client.get(reverse("funding:decision_document", args=[decision.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_decision_and_payment_dates_are_refused_next_to_their_field(client, world):
+    """The form refuses at once, with the PDF still to upload, a decision dated before the request or after
+    today, and a payment after today or before the decision; the page says when the request was filed."""
+    t = world.own
+    annee = t.funding_year  # filed on 20/01/2025, decided on 10/03/2025
+    client.force_login(t.people["delegation"])
+    page = plain(client.get(reverse("funding:year_decide", args=[annee.pk])))
+    assert "Entre le 20/01/2025 (jour de la demande) et aujourd'hui." in page and 'min="2025-01-20"' in page
+    page = plain(client.get(reverse("funding:year_payment", args=[annee.pk])))
+    assert "Entre le 10/03/2025 (date de la décision) et aujourd'hui." in page
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    for day, message in (("2025-01-19", "La décision ne peut pas précéder la demande de financement, déposée "
+                                        "le 20/01/2025 : vérifiez la date de la décision signée."),
+                         (tomorrow.isoformat(), "La date de la décision ne peut pas être dans le futur : une "
+                                                "décision s'enregistre une fois signée (au plus tard le "
+                                                f"{timezone.localdate():%d/%m/%Y}).")):
+        response = client.post(reverse("funding:year_decide", args=[annee.pk]), {
+            "version": annee.version, "montant_accorde": "23000", "date_decision": day, "motif": "Rectification",
+            "document": pdf()})
+        assert response.status_code == 200
+        assert response.context["form"].errors["date_decision"] == [message]
+        assert message.replace("'", "&#x27;") in response.content.decode()
+    for day, fragment in ((tomorrow.isoformat(), "un versement s'enregistre une fois effectué"),
+                          ("2025-03-09", "ne peut pas précéder la décision de financement du 10/03/2025")):
+        response = client.post(reverse("funding:year_payment", args=[annee.pk]), {"date": day, "montant": "100"})
+        assert response.status_code == 200 and fragment in response.context["form"].errors["date"][0]
+    assert annee.decisions.count() == 1 and annee.versements.count() == 1
+    response = client.post(reverse("funding:year_decide", args=[annee.pk]), {
+        "version": annee.version, "montant_accorde": "23000", "date_decision": "2025-01-20", "motif": "Rectification",
+        "document": pdf()})
+    assert response.status_code == 302
 
 
 def test_superseding_decision_requires_a_reason(client, world):
@@ -252,7 +287,7 @@ def test_action_funding_rollup_is_read_only_and_consistent(client, world):
     client.force_login(world.own.people["delegation"])
     html = plain(client.get(contract_url(world.own)))
     assert "ARS — appel à projets : 8 000 €" in html and "CPAM / Assurance maladie : 3 000 €" in html
-    assert "-1 000 € (budget non couvert)" in html
+    assert "\u22121 000 € (budget non couvert)" in html
 
 
 def _more_contracts(tenant, n):
@@ -291,6 +326,7 @@ def test_contract_page_query_count_does_not_grow(client, world, snapshot, years)
                                   **dict(etp=D("1"), mois_pourvus=12, cout_salaire=D("46000"), cout_charges=D("0"),
                                          cout_fonctionnement=D("0"), demande_ars=D("23000"),
                                          demande_collectivite=D("23000"), demande_autres=D("0")))
+        filed_on(a, dt.date(y, 1, 15))
         services.annee_instruct(actor=t.people["delegation"], annee_id=a.pk, expected_version=None)
         services.decision_record(actor=t.people["delegation"], annee_id=a.pk, expected_version=None,
                                  montant_accorde=D("23000"), date_decision=dt.date(y, 3, 1), document=pdf(),

@@ -141,7 +141,7 @@ def test_valid_request_has_no_refusal():
     (NORMANDIE, dict(mois=None), "mois_pourvus", "un nombre entier de 0 à 12"),
     # negative, absurd, sub-cent, non-Decimal amounts
     (NORMANDIE, dict(cout_charges=D("-11000")), "cout_charges", "Les charges ne peut pas être négatif"),
-    (NORMANDIE, dict(demande_autres=D("-5")), "demande_autres", "ne peut pas être négatif (-5 €)"),
+    (NORMANDIE, dict(demande_autres=D("-5")), "demande_autres", "ne peut pas être négatif (\u22125 €)"),
     (NORMANDIE, dict(cout_salaire=D("1000000.01")), "cout_salaire", "invraisemblable"),
     (NORMANDIE, dict(demande_ars=D("23000.001")), "demande_ars", "au centime près"),
     (NORMANDIE, dict(demande_ars=23000.0), "demande_ars", "doit être un montant en euros"),

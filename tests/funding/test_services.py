@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from cls_portal.core.errors import ConcurrentEditError, DomainError
 from cls_portal.core.history import history_for
@@ -13,7 +14,7 @@ from funding import services
 from funding.enums import FundingEvent, Statut
 from funding.models import AnneeFinancement, Decision, RegleFinancement, rule_for
 from funding.selectors import contracts_without_dialogue, post_year_summary
-from tests.worlds.funding import TODAY, pdf
+from tests.worlds.funding import TODAY, filed_on, pdf
 
 REQUEST = dict(etp=D("1"), mois_pourvus=12, cout_salaire=D("32000"), cout_charges=D("11000"),
                cout_fonctionnement=D("3000"), demande_ars=D("23000"), demande_collectivite=D("23000"),
@@ -24,9 +25,11 @@ def plain(text):
     return text.replace("\u00a0", " ")
 
 
-def file_request(tenant, annee=2024, **overrides):
-    return services.annee_create(actor=tenant.people["coordinateur"], contract=tenant.contract, annee=annee,
-                                 today=TODAY, **{**REQUEST, **overrides})
+def file_request(tenant, annee=2024, filed=None, **overrides):
+    """The request of `annee`, filed on `filed` (by default in the November before the year)."""
+    obj = services.annee_create(actor=tenant.people["coordinateur"], contract=tenant.contract, annee=annee,
+                                today=TODAY, **{**REQUEST, **overrides})
+    return filed_on(obj, filed or dt.date(int(annee) - 1, 11, 15))
 
 
 def decide(tenant, annee, montant=D("23000"), **kw):
@@ -207,6 +210,50 @@ def test_payment_cannot_precede_the_decision(world):
     # The decision's own day is fine.
     services.versement_record(actor=t.people["delegation"], annee_id=annee.pk, date=dt.date(2025, 2, 1),
                               montant=D("1000"), today=TODAY)
+
+
+def test_a_decision_cannot_precede_its_request_nor_be_in_the_future(world):
+    """The délégation typed 09/01/2024 for the decision on a request filed on 10/01/2024: it was recorded."""
+    t = world.own
+    annee = services.annee_instruct(actor=t.people["delegation"], expected_version=None,
+                                    annee_id=file_request(t, filed=dt.date(2024, 1, 10)).pk)
+    with pytest.raises(DomainError) as err:
+        decide(t, annee, date=dt.date(2024, 1, 9))
+    assert err.value.field == "date_decision"
+    assert err.value.message == ("La décision ne peut pas précéder la demande de financement, déposée le "
+                                 "10/01/2024 : vérifiez la date de la décision signée.")
+    with pytest.raises(DomainError) as err:
+        decide(t, annee, date=TODAY + dt.timedelta(days=1))
+    assert err.value.field == "date_decision" and "au plus tard le 01/06/2026" in err.value.message
+    assert not Decision.objects.filter(annee=annee).exists()
+    decide(t, annee, date=dt.date(2024, 1, 10))  # the request's own day is fine
+    # So is today.
+    decide(t, annee, date=TODAY, motif="Correction")
+
+
+def test_an_imported_year_has_no_request_date_to_precede(world):
+    """A past year brought in by the import (its row dates from the import): a correcting decision keeps the
+    date of the paper decision, earlier than the import."""
+    t = world.own
+    services.annee_import(actor=t.people["delegation"], contract=t.contract, annee=2024,
+                          values={k: v for k, v in REQUEST.items() if k != "demande_ars"},
+                          montant_accorde=D("23000"), total_verse=D("0"), today=TODAY)
+    annee = AnneeFinancement.objects.get(contract=t.contract, annee=2024)
+    assert timezone.localdate(annee.deposee_le) > dt.date(2024, 3, 1)
+    decide(t, annee, date=dt.date(2024, 3, 1), montant=D("22000"), motif="Décision rectificative")
+    assert annee.decisions.count() == 2
+
+
+def test_a_payment_cannot_be_recorded_before_it_is_made(world):
+    t = world.own
+    annee = instructed(t)
+    decide(t, annee, date=dt.date(2025, 2, 1))
+    with pytest.raises(DomainError) as err:
+        services.versement_record(actor=t.people["delegation"], annee_id=annee.pk, date=TODAY + dt.timedelta(days=1),
+                                  montant=D("1000"), today=TODAY)
+    assert err.value.field == "date" and "un versement s'enregistre une fois effectué" in err.value.message
+    services.versement_record(actor=t.people["delegation"], annee_id=annee.pk, date=TODAY, montant=D("1000"),
+                              today=TODAY)
 
 
 def test_concurrent_edits_are_detected(world):

@@ -84,7 +84,7 @@ def test_financial_report_text_uses_french_amounts(rendered):
     assert "ARS (fonds d'intervention régional) 1 30 000 €" in text
     assert "CPAM / Assurance maladie 1 6 000 €" in text
     assert "Total 54 000 €" in text  # the 999 € of 2024 is not counted
-    assert "48 000 € 48 000 € 45 250,50 € -2 749,50 €" in text
+    assert "48 000 € 48 000 € 45 250,50 € \u22122 749,50 €" in text
 
 
 def test_rendering_gives_a_pdf_and_its_data_a_fingerprint(rendered):

@@ -77,7 +77,7 @@ def expected_for_reviewers(user, audience, today) -> Counter:
         held = set(DialogueGestion.objects.filter(annee=today.year).values_list("contract_id", flat=True))
         for c in Contract.objects.filter(pk__in=ids, phase__in=ACTIVE_PHASES):
             if c.pk not in held:
-                out["dialogue_a_tenir", reverse("funding:contract", args=[c.pk]) if region
+                out["dialogue_a_tenir", reverse("funding:contract", args=[c.pk]) + "#dialogue" if region
                     else reverse("funding:dialogue", args=[c.pk])] += 1
     reports = list(Report.objects.filter(contract_id__in=ids))
     for r in reports:
@@ -134,7 +134,7 @@ def expected_for_coordinator(user, today) -> Counter:
         held = set(DialogueGestion.objects.filter(annee=today.year).values_list("contract_id", flat=True))
         for c in contracts:
             if c.phase in ACTIVE_PHASES and c.pk not in held:
-                out["dialogue_a_tenir", reverse("funding:contract", args=[c.pk])] += 1
+                out["dialogue_a_preparer", reverse("funding:contract", args=[c.pk]) + "#dialogue"] += 1
     if (today.month, today.day) >= (3, 1):
         year = today.year - 1
         for c in contracts:
