@@ -60,3 +60,15 @@ def test_a_hint_is_read_once_inside_the_label_and_errors_are_the_description():
     assert 'aria-describedby="id_rural-messages"' in html and 'id="id_rural-messages"' in html
     described = re.findall(r'aria-describedby="([^"]*)"', html)
     assert described and all(f'id="{ref}"' in html for value in described for ref in value.split())
+
+
+def test_a_required_group_of_checkboxes_has_its_asterisk_after_its_legend_not_on_a_line_of_its_own():
+    """The legend's asterisk sits after the words, as a label's does: in a `fr-hint-text` (a block in the DSFR) it
+    stood alone on the line under « Signataires qui ont paraphé depuis » (the avenant's initials form)."""
+    class Initials(PortalForm):
+        signataires = forms.MultipleChoiceField(label="Signataires qui ont paraphé depuis",
+                                                choices=[("1", "ARS Normandie")], widget=forms.CheckboxSelectMultiple)
+
+    html = render_crispy_form(Initials())
+    legend = re.search(r"<legend[^>]*>(.*?)</legend>", html, re.S).group(1)
+    assert re.fullmatch(r'\s*Signataires qui ont paraphé depuis <span aria-hidden="true">\*</span>\s*', legend)
