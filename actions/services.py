@@ -17,7 +17,7 @@ from django.utils import timezone
 from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update, snapshot_values
 from cls_portal.core.errors import ConcurrentEditError, DomainError
-from cls_portal.core.formatting import format_number
+from cls_portal.core.formatting import count_label, format_number
 from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
 from contracts import selectors as contract_selectors
@@ -149,9 +149,9 @@ def _next_numero(axe: Axe) -> int:
     return (FicheAction.objects.filter(axe=axe).aggregate(m=Max("numero"))["m"] or 0) + 1
 
 
-def _count(n: int, one: str, many: str = "") -> str:
+def _count(n: int, one: str, many: str | None = None) -> str:
     """« 1 ajout », « 2 mises à jour »; empty for none."""
-    return f"{n} {one if n == 1 else (many or one + 's')}" if n else ""
+    return count_label(n, one, many) if n else ""
 
 
 def _sync_children(fiche: FicheAction, children: dict[str, list[dict]]) -> dict:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from cls_portal.core import worklist
 from cls_portal.core.errors import ConcurrentEditError, DomainError, apply_domain_error
 from cls_portal.core.exports import Column, ColumnChoiceForm, export_response
+from cls_portal.core.formatting import count_label
 from cls_portal.core.permissions import require
 from cls_portal.core.query import query_id, query_year
 from contracts.tabs import tabs_for
@@ -125,8 +126,7 @@ def plan_submit(request, contract_pk):
     require(permissions.can_submit_plan(request.user, contract))
     try:
         submitted, skipped = services.plan_submit(actor=request.user, contract=contract)
-        n = len(submitted)
-        messages.success(request, f"{n} fiche{'s' if n > 1 else ''} soumise{'s' if n > 1 else ''} à la délégation.")
+        messages.success(request, f"{count_label(len(submitted), 'fiche soumise', 'fiches soumises')} à la délégation.")
         for fiche, missing in skipped:
             messages.warning(request, f"Fiche {fiche.code} non soumise : il manque {', '.join(missing)}.")
     except DomainError as err:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cls_portal.core.errors import DomainError, apply_domain_error
-from cls_portal.core.formatting import format_euros, format_number, is_plural
+from cls_portal.core.formatting import count_label, format_euros, format_number
 from cls_portal.core.permissions import require
 from cls_portal.core.tabular import (
     ImportConfirmForm,
@@ -23,11 +23,6 @@ from contracts import permissions as contracts_permissions
 
 from . import contracts as contracts_import
 from . import funding_years, indicators, permissions, plan, selectors, services
-
-
-def _count(n: int, one: str, many: str) -> str:
-    """« 1 contrat importé », « 0 contrat importé », « 3 contrats importés » (not « 3 contrat(s) importé(s) »)."""
-    return f"{n} {many if is_plural(n) else one}"
 
 
 def _import_contract(request, contract_pk):
@@ -79,9 +74,9 @@ def plan_import_confirm(request, contract_pk):
         messages.error(request, err.message)
         return redirect("imports:plan", contract_pk=contract.pk)
     discard_preview(request.session, f"plan-{contract.pk}")
-    messages.success(request, f"Plan d'action importé, en brouillon : {_count(created['axes'], 'axe', 'axes')}, "
-                              f"{_count(created['fiches'], 'fiche', 'fiches')} et "
-                              f"{_count(created['indicateurs'], 'indicateur', 'indicateurs')}.")
+    messages.success(request, f"Plan d'action importé, en brouillon : {count_label(created['axes'], 'axe', 'axes')}, "
+                              f"{count_label(created['fiches'], 'fiche', 'fiches')} et "
+                              f"{count_label(created['indicateurs'], 'indicateur', 'indicateurs')}.")
     return redirect("actions:plan", contract_pk=contract.pk)
 
 
@@ -154,9 +149,9 @@ def contracts_import_confirm(request):
         messages.error(request, err.message)
         return redirect(back)
     discard_preview(request.session, key)
-    kept = _count(created["inchanges"], "déjà présent laissé tel quel", "déjà présents laissés tels quels")
-    contacts = _count(created["contacts"], "contact", "contacts")
-    messages.success(request, f"{_count(created['contrats'], 'contrat importé', 'contrats importés')}, {kept} ; "
+    kept = count_label(created["inchanges"], "déjà présent laissé tel quel", "déjà présents laissés tels quels")
+    contacts = count_label(created["contacts"], "contact", "contacts")
+    messages.success(request, f"{count_label(created['contrats'], 'contrat importé', 'contrats importés')}, {kept} ; "
                               f"{contacts} (coordinateurs et référents) à inviter depuis la page « Personnes » de "
                               "chaque contrat.")
     return redirect("contracts:list")
@@ -197,18 +192,18 @@ HISTORY_IMPORTS = {
                "intro": "Une ligne par valeur : le contrat (son nom sur le portail), le numéro de la fiche, le libellé "
                         "de l'indicateur, l'année et la valeur. Une valeur déjà saisie et identique ne change rien ; "
                         "une valeur différente remplace l'ancienne, que l'historique de la fiche garde.",
-               "done": lambda c: (f"{_count(c['creees'], 'valeur créée', 'valeurs créées')}, "
-                                  f"{_count(c['modifiees'], 'modifiée', 'modifiées')}, "
-                                  f"{_count(c['inchangees'], 'inchangée', 'inchangées')}.")},
+               "done": lambda c: (f"{count_label(c['creees'], 'valeur créée', 'valeurs créées')}, "
+                                  f"{count_label(c['modifiees'], 'modifiée', 'modifiées')}, "
+                                  f"{count_label(c['inchangees'], 'inchangée', 'inchangées')}.")},
     "funding": {"module": funding_years, "lines": _funding_lines, "service": services.funding_years_import,
                 "title": "Importer les années de financement passées", "file": "modele-financements-passes.xlsx",
                 "intro": "Une ligne par contrat et par année du poste de coordination : temps de travail, coût, "
                          "cofinancements, montants accordé et versé par l'ARS. Chaque année est contrôlée comme une "
                          "demande (vie du contrat, règle de la région). Une année identique ne change rien ; une "
                          "année déjà importée puis modifiée est mise à jour, avec son historique.",
-                "done": lambda c: (f"{_count(c['creee'], 'année créée', 'années créées')}, "
-                                   f"{_count(c['modifiee'], 'modifiée', 'modifiées')}, "
-                                   f"{_count(c['inchangee'], 'inchangée', 'inchangées')}.")},
+                "done": lambda c: (f"{count_label(c['creee'], 'année créée', 'années créées')}, "
+                                   f"{count_label(c['modifiee'], 'modifiée', 'modifiées')}, "
+                                   f"{count_label(c['inchangee'], 'inchangée', 'inchangées')}.")},
 }
 
 

@@ -115,6 +115,12 @@ def is_plural(count) -> bool:
         return False
 
 
+def count_label(count: int, one: str, many: str | None = None) -> str:
+    """A count and its words, agreed the French way (`is_plural`): « 0 contrat importé », « 1 fiche »,
+    « 1 234 contrats importés ». `many` defaults to `one` + « s »."""
+    return f"{format_number(count)} {(many or one + 's') if is_plural(count) else one}"
+
+
 def format_date_long(value) -> str:
     """A date written out for a document read by élus: `1er mars 2026`, `15 juin 2025`."""
     if value is None or value == "":

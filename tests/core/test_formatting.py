@@ -141,3 +141,12 @@ def test_every_font_of_the_pages_and_pdfs_has_the_minus_sign():
     for path in fonts:
         cmap = TTFont(path).getBestCmap()
         assert ord(MINUS) in cmap and ord(NBSP) in cmap, path
+
+
+def test_a_count_agrees_with_its_words_the_french_way():
+    from cls_portal.core.formatting import count_label
+
+    assert count_label(0, "contrat importé", "contrats importés") == "0 contrat importé"
+    assert count_label(1, "fiche soumise", "fiches soumises") == "1 fiche soumise"
+    assert count_label(2, "fiche soumise", "fiches soumises") == "2 fiches soumises"
+    assert count_label(1234, "contrat") == f"1{NBSP}234 contrats"
