@@ -41,7 +41,7 @@ SENTENCES = {
     E.DOCUMENT_SUPPRIME: "Document « {titre} » supprimé",
     E.SIGNATAIRE_AJOUTE: "Signataire ou partenaire ajouté : {signataire}",
     E.SIGNATAIRE_RETIRE: "Signataire ou partenaire retiré : {signataire}",
-    E.SIGNATAIRE_ENGAGEMENTS: "Engagements de {signataire} modifiés",
+    E.SIGNATAIRE_ENGAGEMENTS: "Engagements du signataire {signataire} modifiés",
     E.EVALUATION_METHODE: "Méthode de l'évaluation finale modifiée",
     E.PREALABLE_BILAN: "Bilan de la phase préalable modifié",
     E.RECRUTEMENT: "Recrutement du coordinateur : avis de l'ARS ou prise de poste enregistrés",

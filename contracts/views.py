@@ -493,8 +493,8 @@ def signatory_commitments(request, pk, signatory_pk):
         k: getattr(signatory, k) for k in services.SIGNATORY_COMMITMENTS})
     done = _save(request, form, contract,
                  lambda d: services.signatory_commitments_update(actor=request.user, signatory=signatory, **d),
-                 success=f"Engagements de {signatory.organisation} enregistrés.", anchor="#signataires")
-    return done or _form_page(request, contract, form, f"Engagements de {signatory.organisation}")
+                 success=f"Engagements du signataire {signatory.organisation} enregistrés.", anchor="#signataires")
+    return done or _form_page(request, contract, form, f"Engagements du signataire {signatory.organisation}")
 
 
 @require_POST

@@ -241,7 +241,10 @@ def test_partners_commitments_on_the_contract_page_in_history_and_in_the_activit
     collectivite, ars, prefecture = s.add_signatories()
     client.force_login(s.coordinateur)
     url = reverse("contracts:signatory_commitments", args=[s.contract.pk, ars.pk])
-    assert client.get(url).status_code == 200
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    # the organisation's name is free text: the wording must not need its article (« Engagements de ARS … »)
+    assert f"Engagements du signataire {ars.organisation}" in form_page.content.decode()
     response = client.post(url, {"moyens_droit_commun": "Mise à disposition d'une chargée de prévention",
                                  "financement": "Appels à projets prévention : 30 000 € par an", "ingenierie": ""})
     assert response.status_code == 302
@@ -250,6 +253,8 @@ def test_partners_commitments_on_the_contract_page_in_history_and_in_the_activit
     assert "Ingénierie :" not in page  # an empty commitment is not listed
     line = HistoryEntry.objects.filter(action="contrat_signataire_engagements", contract_id=s.contract.pk).get()
     assert line.actor == s.coordinateur
+    from cls_portal.core.history import sentence
+    assert sentence(line).startswith(f"Engagements du signataire {ars.organisation} (")
     client.post(url, {"moyens_droit_commun": "Mise à disposition d'une chargée de prévention",
                       "financement": "Appels à projets prévention : 30 000 € par an", "ingenierie": ""})
     assert HistoryEntry.objects.filter(action="contrat_signataire_engagements").count() == 1  # unchanged: nothing
