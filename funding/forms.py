@@ -103,7 +103,7 @@ class DecisionForm(VersionFormMixin):
                             help_text="Obligatoire pour une décision qui en remplace une autre.")
 
     def __init__(self, *args, remplace: bool = False, annee: int, deposee: dt.date | None, **kwargs):
-        """`annee`: the year decided; `deposee`: the day its request was filed (`models.request_filed_on`)."""
+        """`annee`: the year decided; `deposee`: the day its request was filed (`selectors.request_filed_on`)."""
         super().__init__(*args, **kwargs)
         self.remplace, self.annee, self.deposee = remplace, annee, deposee
         _date_between(self.fields["date_decision"], deposee, "jour de la demande")
@@ -128,7 +128,7 @@ class VersementForm(PortalForm):
     reference = forms.CharField(label="Référence (mandat, titre)", required=False, max_length=120)
 
     def __init__(self, *args, decision: dt.date | None, **kwargs):
-        """`decision`: the date of the year's first decision (`models.first_decision_date`)."""
+        """`decision`: the date of the year's first decision (`selectors.first_decision_date`)."""
         super().__init__(*args, **kwargs)
         self.decision = decision
         _date_between(self.fields["date"], decision, "date de la décision")

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from cls_portal.core.concurrency import VersionedModel
 from cls_portal.core.errors import DomainError
@@ -175,20 +174,6 @@ class AnneeFinancement(VersionedModel):
     @property
     def reste_a_verser(self) -> Decimal:
         return (self.montant_accorde or Decimal("0")) - self.total_verse
-
-
-def request_filed_on(annee: AnneeFinancement) -> dt.date | None:
-    """The day the year's request was filed (« Demande déposée le … »). None for a year brought in by the past
-    years import (its first decision has no signed PDF): its row dates from the import, not from the request."""
-    first = annee.decisions.order_by("created_at", "id").only("document").first()
-    if first is not None and not first.document:
-        return None
-    return timezone.localdate(annee.deposee_le)
-
-
-def first_decision_date(annee: AnneeFinancement) -> dt.date | None:
-    """The date of the year's first decision (None: not decided): no payment precedes it."""
-    return annee.decisions.order_by("date_decision").values_list("date_decision", flat=True).first()
 
 
 def decision_upload_to(instance, filename):

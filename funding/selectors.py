@@ -404,3 +404,18 @@ def engagement_rows(contract) -> list[dict]:
              "demande": years[e.annee].demande_ars if e.annee in years else None,
              "accorde": years[e.annee].montant_accorde if e.annee in years else None}
             for e in engagements(contract)]
+
+
+# --- dates a funding decision or payment is checked against (services and forms) ------------------------
+def request_filed_on(annee: AnneeFinancement) -> dt.date | None:
+    """The day the year's request was filed (« Demande déposée le … »). None for a year brought in by the past
+    years import (its first decision has no signed PDF): its row dates from the import, not from the request."""
+    first = annee.decisions.order_by("created_at", "id").only("document").first()
+    if first is not None and not first.document:
+        return None
+    return timezone.localdate(annee.deposee_le)
+
+
+def first_decision_date(annee: AnneeFinancement) -> dt.date | None:
+    """The date of the year's first decision (None: not decided): no payment precedes it."""
+    return annee.decisions.order_by("date_decision").values_list("date_decision", flat=True).first()

@@ -21,7 +21,7 @@ from cls_portal.notifications.services import notify
 from contracts.enums import Phase
 from contracts.models import Contract
 
-from . import rules
+from . import rules, selectors
 from .enums import FundingEvent, Statut
 from .models import (
     AnneeFinancement,
@@ -32,8 +32,6 @@ from .models import (
     RegleFinancement,
     Versement,
     contract_start,
-    first_decision_date,
-    request_filed_on,
     rule_for,
     year_refusal,
 )
@@ -349,7 +347,8 @@ def decision_record(*, actor, annee_id: int, expected_version: int | None, monta
         if montant_accorde < obj.total_verse:
             raise DomainError(f"Le montant accordé ne peut pas être inférieur à ce qui a déjà été versé "
                               f"({format_euros(obj.total_verse)}).", field="montant_accorde")
-        refus = rules.refus_date_decision(date_decision, annee=obj.annee, deposee=request_filed_on(obj), today=today)
+        refus = rules.refus_date_decision(date_decision, annee=obj.annee, deposee=selectors.request_filed_on(obj),
+                                          today=today)
         if refus:
             raise DomainError(refus, field="date_decision")
         _check_document(document)
@@ -386,7 +385,7 @@ def versement_record(*, actor, annee_id: int, date: dt.date, montant: Decimal, r
             raise DomainError(refus.message.replace("La demande à l'ARS", "Le montant versé"), field="montant")
         if montant <= 0:
             raise DomainError("Le montant versé doit être supérieur à 0 €.", field="montant")
-        refus = rules.refus_date_versement(date, decision=first_decision_date(obj), today=today)
+        refus = rules.refus_date_versement(date, decision=selectors.first_decision_date(obj), today=today)
         if refus:
             raise DomainError(refus, field="date")
         total = obj.total_verse + montant

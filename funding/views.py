@@ -23,7 +23,7 @@ from contracts.selectors import departements_for
 from contracts.tabs import tabs_for
 
 from . import forms, permissions, rules, selectors, services
-from .models import Decision, RegleFinancement, first_decision_date, request_filed_on, rule_for, rule_or_none
+from .models import Decision, RegleFinancement, rule_for, rule_or_none
 from .workflow import YEARS, etape_possible
 
 PER_PAGE = 25
@@ -160,7 +160,7 @@ def year_decide(request, pk):
         return back
     current = annee.decisions.filter(remplacee_par__isnull=True).first()
     form = forms.DecisionForm(request.POST or None, request.FILES or None, remplace=current is not None,
-                              annee=annee.annee, deposee=request_filed_on(annee),
+                              annee=annee.annee, deposee=selectors.request_filed_on(annee),
                               initial={"version": annee.version, "montant_accorde": annee.demande_ars,
                                        "date_decision": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -189,7 +189,7 @@ def year_payment(request, pk):
     annee, back = _annee_for_step(request, pk, permissions.can_instruct, "verser")
     if back:
         return back
-    form = forms.VersementForm(request.POST or None, decision=first_decision_date(annee),
+    form = forms.VersementForm(request.POST or None, decision=selectors.first_decision_date(annee),
                                initial={"date": timezone.localdate(), "montant": annee.reste_a_verser})
     if request.method == "POST" and form.is_valid():
         try:
