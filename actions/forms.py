@@ -13,7 +13,7 @@ from contracts.enums import InstanceType
 from contracts.selectors import life_years
 from resources.models import Resource
 
-from .enums import Agregation, Avancement, FicheStatut, Section
+from .enums import Agregation, Avancement, Section
 from .models import (
     Axe,
     ChampAction,
@@ -320,30 +320,6 @@ class CommentaireForm(PortalForm):
 
     def clean_section(self):
         return self.cleaned_data.get("section") or Section.GENERAL
-
-
-# What a sheet's status says of its progress, and the progress states a follow-up of an earlier year may keep
-# under that status (it can say more: « En cours, en retard » for a running sheet). A validated sheet's status says
-# little (the coordinator may not have marked it started): the last follow-up's state stands unless it is final.
-_PROGRESS_OF_STATUS = {
-    FicheStatut.VALIDEE: (Avancement.NON_DEMARREE, {Avancement.NON_DEMARREE, Avancement.EN_COURS,
-                                                    Avancement.EN_RETARD, Avancement.SUSPENDUE}),
-    FicheStatut.EN_COURS: (Avancement.EN_COURS, {Avancement.EN_COURS, Avancement.EN_RETARD, Avancement.SUSPENDUE}),
-    FicheStatut.REALISEE: (Avancement.REALISEE, {Avancement.REALISEE}),
-    FicheStatut.REPORTEE: (Avancement.SUSPENDUE, {Avancement.SUSPENDUE, Avancement.NON_DEMARREE}),
-    FicheStatut.ABANDONNEE: (Avancement.ABANDONNEE, {Avancement.ABANDONNEE}),
-}
-
-
-def avancement_initial(statut: str, annee: int, previous=None) -> tuple[str, str]:
-    """The progress a year's follow-up not yet saved starts from, and the hint that says where it comes from:
-    the latest earlier follow-up (`previous`, a `SuiviAnnuel`) when the sheet's status has not said otherwise
-    since, else what the status implies (« En cours » for a running sheet). The person checks it and saves."""
-    implied, kept = _PROGRESS_OF_STATUS.get(statut, (Avancement.NON_DEMARREE, {Avancement.NON_DEMARREE}))
-    if previous is not None and previous.avancement in kept:
-        return previous.avancement, f"Proposé d'après le suivi {previous.annee} : à confirmer pour {annee}."
-    status = FicheStatut(statut).label if statut in FicheStatut.values else statut
-    return implied, f"Proposé d'après le statut de la fiche (« {status} ») : à confirmer pour {annee}."
 
 
 class SuiviForm(VersionFormMixin):

@@ -339,8 +339,7 @@ def suivi_edit(request, pk, annee):
     initial["version"] = suivi.version if suivi else 0
     hint = ""
     if suivi is None:  # a saved follow-up keeps its value; a new one starts from what is known of the sheet
-        initial["avancement"], hint = forms.avancement_initial(fiche.statut, annee,
-                                                                 selectors.suivi_before(fiche, annee))
+        initial["avancement"], hint = selectors.suivi_proposal(fiche, annee)
     for ind_id, v in valeurs.items():
         initial[f"valeur_{ind_id}"], initial[f"commentaire_{ind_id}"] = v.valeur, v.commentaire
     for (ind_id, n), p in selectors.periodes_for(fiche, annee).items():

@@ -82,7 +82,7 @@ def test_year_view_pilot_sees_fill_link_only_for_own_sheet(client, world):
 # --- the progress a new year's follow-up starts from ---------------------------------------------------------------
 
 from actions.enums import FicheStatut  # noqa: E402
-from actions.forms import avancement_initial  # noqa: E402
+from actions.selectors import avancement_initial  # noqa: E402
 
 
 class _Suivi:
