@@ -41,6 +41,7 @@ _._funding  # unused method (bench/scale/management/commands/seed_scale.py:265)
 _._indicators  # unused method (bench/scale/management/commands/seed_scale.py:197)
 _._meetings  # unused method (bench/scale/management/commands/seed_scale.py:239)
 _.authenticate  # unused method (cls_portal/accounts/backends.py:9)
+_.expired_on  # unused property (contracts/models.py:276), read by the contract page and lists
 _.forget_roles  # unused method (cls_portal/accounts/models.py:43)
 _.has_add_permission  # unused method (funding/admin.py:9)
 _.has_change_permission  # unused method (funding/admin.py:12)

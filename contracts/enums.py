@@ -9,7 +9,9 @@ class Phase(models.TextChoices):
     CLOS = "clos", "Clos"
 
 
-# Phases in which a contract is signed and running ("signés et actifs" in the ARS figures).
+# Phases of a signed contract not yet closed. In force ("signés et actifs" in the ARS figures) also needs its end
+# date not past: `contracts.models.q_in_force` is the rule; these phases alone say what a signed contract may do
+# (avenants, follow-up) and what it still owes.
 ACTIVE_PHASES = [Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE]
 PHASE_ORDER = [Phase.PREALABLE, Phase.DIAGNOSTIC, Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE, Phase.CLOS]
 

@@ -3,7 +3,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.collation import FRENCH, folded_column
@@ -29,6 +30,108 @@ def in_departements_q(codes, field: str = "pk") -> Q:
     join, no DISTINCT, however many départements a contract spans."""
     through = Contract.delegations.through.objects.filter(delegation__departement_id__in=codes)
     return Q(**{f"{field}__in": through.values("contract_id")})
+
+
+# --- In force on a day: the one rule ---------------------------------------------------------------------------
+#
+# A contract is in force ("signé et actif", "en cours") on day D when it is signed on or before D, not closed on
+# D, and D is not after its end date (`Contract.date_fin`, when it has one). Once its end date is past and nobody
+# has closed it in the portal it is "arrivé à échéance": no longer in force (not counted in the figures, the
+# coverage, the directory) but still in its phase, owing what its years of life owe (the reports and funding of
+# each year it ran: `q_runs_in_year`), its final evaluation and its closing.
+
+DURATIONS = range(3, 6)  # `duree_annees`, 3 to 5 years (the `contract_duree_3_5` constraint)
+
+
+def contract_end(date_signature: dt.date | None, duree_annees: int) -> dt.date | None:
+    """The last day of a contract signed on `date_signature` for `duree_annees` years (the day before the
+    anniversary; a 29 February signature has its anniversary on the 28th). None when unsigned."""
+    if not date_signature:
+        return None
+    if date_signature.year + duree_annees > dt.MAXYEAR:
+        return None  # an implausible date saved before the input rules: no end rather than a 500
+    try:
+        end = date_signature.replace(year=date_signature.year + duree_annees)
+    except ValueError:  # 29 February
+        end = date_signature.replace(year=date_signature.year + duree_annees, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def _first_signature_ending_on_or_after(day: dt.date, years: int) -> dt.date:
+    """The earliest signature date whose contract of `years` years ends on or after `day` (`contract_end` only
+    grows with the signature date, so the contracts not ended before `day` are those signed on or after it)."""
+    if day.year - years <= dt.MINYEAR:
+        return dt.date.min
+    try:
+        first = day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        first = day.replace(year=day.year - years, day=28)
+    while (end := contract_end(first - dt.timedelta(days=1), years)) is None or end >= day:
+        first -= dt.timedelta(days=1)
+    while (end := contract_end(first, years)) is not None and end < day:
+        first += dt.timedelta(days=1)
+    return first
+
+
+def q_not_ended_before(day: dt.date) -> Q:
+    """`Contract.date_fin` is on or after `day`, or the contract has none (unsigned): the SQL twin of
+    `contract_end`, one range on the signature date per duration (the end is computed, not stored)."""
+    q = Q(date_signature__isnull=True)
+    for years in DURATIONS:
+        q |= Q(duree_annees=years, date_signature__gte=_first_signature_ending_on_or_after(day, years))
+    return q
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def q_closed_at(day: dt.date, of: str = "") -> Q:
+    """Closed by the end of `day`: its closure is in the phase history by then. A closed contract without a
+    dated closure (none is left after the backfill migration; test data) counts as closed at any date.
+    `of="previous"`: the same of the contract's previous generation."""
+    prefix = f"{of}__" if of else ""
+    closures = PhaseTransition.objects.filter(contract_id=OuterRef(f"{of}_id" if of else "pk"), to_phase=Phase.CLOS)
+    return (Q(Exists(closures.filter(at__lt=_end_of(day))))
+            | (Q(**{f"{prefix}phase": Phase.CLOS}) & ~Q(Exists(closures))))
+
+
+def q_in_force(day: dt.date | None = None) -> Q:
+    """In force on `day` (see above). None: today, by the current phase (signed and not closed) and the end
+    date; a date: from the dated history (the signature date, the closure in the phase history), so that the
+    figures "au 30/06/2024" count the contracts in force then with the same rule."""
+    if day is None:
+        today = timezone.localdate()
+        return Q(phase__in=ACTIVE_PHASES, date_signature__lte=today) & q_not_ended_before(today)
+    return (Q(phase__in=[*ACTIVE_PHASES, Phase.CLOS], date_signature__lte=day) & ~q_closed_at(day)
+            & q_not_ended_before(day))
+
+
+def in_force_today(phase: str, date_signature: dt.date | None, duree_annees: int, today: dt.date) -> bool:
+    """`q_in_force()` for one contract from its columns (lists that already read them)."""
+    end = contract_end(date_signature, duree_annees)
+    return (phase in ACTIVE_PHASES and date_signature is not None and date_signature <= today
+            and (end is None or today <= end))
+
+
+def q_runs_in_year(year: int) -> Q:
+    """A year of the contract's life: signed by the end of `year` and not ended before it begins. What a year
+    owes (annual reports, the funding year, the dialogue de gestion) is owed for such a year, even once the
+    contract has reached its end date."""
+    return Q(date_signature__lte=dt.date(year, 12, 31)) & q_not_ended_before(dt.date(year, 1, 1))
+
+
+def q_owes_year(year: int) -> Q:
+    """Still owes what `year` asks of a contract (annual reports, a funding decision, the dialogue de gestion):
+    not closed, and `year` a year of its life (`q_runs_in_year`). Once closed, nothing is reminded any more."""
+    return Q(phase__in=ACTIVE_PHASES) & q_runs_in_year(year)
+
+
+def runs_in_year(date_signature: dt.date | None, duree_annees: int, year: int) -> bool:
+    """`q_runs_in_year` for one contract from its columns."""
+    end = contract_end(date_signature, duree_annees)
+    return (date_signature is not None and date_signature <= dt.date(year, 12, 31)
+            and (end is None or end.year >= year))
 
 
 class ContractQuerySet(models.QuerySet):
@@ -57,8 +160,13 @@ class ContractQuerySet(models.QuerySet):
                 q |= Q(pk__in=contract_ids(user))
         return self.filter(q)
 
-    def active(self):
-        return self.filter(phase__in=ACTIVE_PHASES)
+    def active(self, day: dt.date | None = None):
+        """In force today, or on `day` (`q_in_force`)."""
+        return self.filter(q_in_force(day))
+
+    def expired(self, today: dt.date):
+        """Arrived at their end date before `today` and still in a signed phase: neither in force nor closed."""
+        return self.filter(phase__in=ACTIVE_PHASES).exclude(q_not_ended_before(today))
 
 
 class QPV(models.Model):
@@ -158,19 +266,23 @@ class Contract(VersionedModel):
 
     @property
     def date_fin(self) -> dt.date | None:
-        if not self.date_signature:
-            return None
-        if self.date_signature.year + self.duree_annees > dt.MAXYEAR:
-            return None  # an implausible date saved before the input rules: no end rather than a 500
-        try:
-            end = self.date_signature.replace(year=self.date_signature.year + self.duree_annees)
-        except ValueError:  # 29 February
-            end = self.date_signature.replace(year=self.date_signature.year + self.duree_annees, day=28)
-        return end - dt.timedelta(days=1)
+        return contract_end(self.date_signature, self.duree_annees)
 
     @property
     def is_active(self) -> bool:
-        return self.phase in ACTIVE_PHASES
+        """In force today (`q_in_force`): signed, not closed, its end date not past."""
+        return in_force_today(self.phase, self.date_signature, self.duree_annees, timezone.localdate())
+
+    @property
+    def expired_on(self) -> dt.date | None:
+        """Its end date when it has passed while the contract is still in a signed phase ("Arrivé à échéance
+        le …": to evaluate and close); None otherwise."""
+        end = self.date_fin
+        return end if self.phase in ACTIVE_PHASES and end is not None and end < timezone.localdate() else None
+
+    def owes_year(self, year: int) -> bool:
+        """`q_owes_year` for this contract: not closed, and `year` a year of its life."""
+        return self.phase in ACTIVE_PHASES and runs_in_year(self.date_signature, self.duree_annees, year)
 
     def in_last_year(self, today: dt.date) -> bool:
         """Whether `today` falls in the contract's last year (final evaluation window)."""

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,9 +18,7 @@ from cls_portal.territories.models import EPCI, Commune, Delegation, Departement
 
 from . import registry
 from .enums import (
-    ACTIVE_PHASES,
     SIGNED_DOCUMENT_TYPES,
-    Phase,
     PlanChangeKind,
     ProposalStatus,
     SignatoryRole,
@@ -40,6 +38,7 @@ from .models import (
     Step,
     TransitionProposal,
     in_departements_q,
+    q_closed_at,
 )
 
 
@@ -56,29 +55,11 @@ def life_years(contract, today: dt.date | None = None) -> tuple[int, int]:
 
 # --- A contract at a past date (the regional figures "au 26/03/2025") ------------------------------------------
 #
+# In force on a date: `contracts.models.q_in_force(day)`, the one rule (today's too).
 # Read from the dated records only: the signature date (set by the signing transition, or by the import), the
 # closure in the phase history (`PhaseTransition`), the perimeter's periods (`PerimeterPeriod`) and the
 # coordinators' terms (`CoordinatorTerm`). Each is one Q or one subquery: a count at a date costs no more
 # queries than today's.
-
-def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-
-
-def q_closed_at(day: dt.date, of: str = "") -> Q:
-    """Closed by the end of `day`: its closure is in the phase history by then. A closed contract without a
-    dated closure (none is left after the backfill migration; test data) counts as closed at any date.
-    `of="previous"`: the same of the contract's previous generation."""
-    prefix = f"{of}__" if of else ""
-    closures = PhaseTransition.objects.filter(contract_id=OuterRef(f"{of}_id" if of else "pk"), to_phase=Phase.CLOS)
-    return (Q(Exists(closures.filter(at__lt=_end_of(day))))
-            | (Q(**{f"{prefix}phase": Phase.CLOS}) & ~Q(Exists(closures))))
-
-
-def q_active_at(day: dt.date) -> Q:
-    """Signed and active on `day`: signed on or before it, not closed by then."""
-    return Q(phase__in=[*ACTIVE_PHASES, Phase.CLOS], date_signature__lte=day) & ~q_closed_at(day)
-
 
 def q_post_planned_at(day: dt.date) -> Q:
     """A coordination post is planned from the letter of intent (a contract imported signed without its

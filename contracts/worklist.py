@@ -142,9 +142,28 @@ def steps_overdue(user, audience, today) -> Pending:
                    .order_by("date_prevue", "id"), item, departement=rollup(audience), due="date_prevue", **kind)
 
 
+def contracts_expired(user, audience, today) -> Pending:
+    """Contracts past their end date and not closed: no longer in force (not counted in the figures nor the
+    coverage) until the délégation has the final evaluation run and closes them."""
+    contract_url = url_maker("contracts:detail")
+
+    kind = dict(kind="contrat_echu", label="Contrat arrivé à échéance", rank=15)
+
+    def item(c):
+        todo = "clôture à décider" if c.phase == Phase.EVALUATION_FINALE else "évaluation finale puis clôture à mener"
+        return WorkItem(title=f"Arrivé à échéance le {c.date_fin:%d/%m/%Y}", url=contract_url(c.pk) + "#cycle",
+                        contract_id=c.pk, contract=c.nom, departement=departement(c), due=c.date_fin,
+                        detail=f"Plus compté comme actif : {todo}", **kind)
+
+    # One row per contract: the roll-up's order needs no due date (the name comes first).
+    return Pending(scope(user, audience).expired(today).only("nom", "phase", "date_signature", "duree_annees"),
+                   item, departement=rollup(audience, "pk"), contract="pk", contract_name="nom", **kind)
+
+
 def source(user, audience: str, today: dt.date) -> list[Pending]:
     if audience in (DELEGATION, REGION):
-        return [proposals_to_decide(user, audience), steps_overdue(user, audience, today)]
+        return [proposals_to_decide(user, audience), contracts_expired(user, audience, today),
+                steps_overdue(user, audience, today)]
     if audience == COORDINATEUR:
         return [proposals_refused(user), steps_overdue(user, audience, today)]
     return []

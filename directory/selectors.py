@@ -26,9 +26,13 @@ from reports.enums import ReportStatus
 from reports.models import Report
 
 
-def public_contracts():
-    """Active contracts with their public fields only (no people, no funding)."""
-    return (Contract.objects.active()
+def public_contracts(*, in_force: bool = True):
+    """Contracts in force (`Contract.objects.active()`) with their public fields only (no people, no funding).
+    `in_force=False`: every signed contract not closed, also one past its end date (its page, which says
+    « arrivé à échéance le », and its published reports stay reachable by their links; the directory's lists,
+    search, counts and map show only the contracts in force)."""
+    qs = Contract.objects.active() if in_force else Contract.objects.filter(phase__in=ACTIVE_PHASES)
+    return (qs
             .select_related("collectivite", "epci", "ars")
             .only("nom", "collectivite__nom", "epci__nom", "ars__nom", "phase", "date_signature", "duree_annees",
                   "clsm", "qpv", "nb_qpv", "rural", "generation")
@@ -85,7 +89,7 @@ def contacts(*, region: str = "", departement: str = "") -> dict:
     """Every délégation of the région or département (all of them without a filter), with or without an
     active CLS, and how many it follows; and the regional CLS mailboxes of the ARS. Two queries."""
     active = (Contract.delegations.through.objects.filter(delegation_id=OuterRef("pk"),
-                                                          contract__phase__in=ACTIVE_PHASES)
+                                                          contract__in=Contract.objects.active())
               .order_by().values("delegation_id").annotate(n=Count("contract_id")).values("n"))
     delegations = (Delegation.objects.select_related("departement", "ars")
                    .annotate(nb_actifs=Coalesce(Subquery(active, output_field=IntegerField()), 0))
@@ -103,7 +107,7 @@ def coverage_by_departement() -> dict[str, dict]:
     """Per département: population, population covered by an active CLS (each commune once) and the share.
     Two queries."""
     covered_communes = Contract.communes.through.objects.filter(
-        contract__phase__in=ACTIVE_PHASES).values("commune_id")
+        contract__in=Contract.objects.active()).values("commune_id")
     covered = dict(Commune.objects.filter(code__in=covered_communes).order_by().values("departement_id")
                    .annotate(p=Sum("population")).values_list("departement_id", "p"))
     out = {}
@@ -178,7 +182,7 @@ def filter_choices(region: str = "") -> dict:
 
 
 def public_contract(pk) -> Contract:
-    return get_object_or_404(public_contracts(), pk=pk)
+    return get_object_or_404(public_contracts(in_force=False), pk=pk)
 
 
 def public_axes(contract):
@@ -196,9 +200,10 @@ def published_reports(contract):
 
 
 def public_report(pk) -> Report:
-    """A published, ready report of an active contract; anything else does not exist publicly (404)."""
+    """A published, ready report of a signed contract not closed (also past its end date: the reports of the years
+    it ran); anything else does not exist publicly (404)."""
     return get_object_or_404(
-        Report.objects.published().filter(status=ReportStatus.PRET, contract__in=Contract.objects.active())
+        Report.objects.published().filter(status=ReportStatus.PRET, contract__phase__in=ACTIVE_PHASES)
         .exclude(file="").select_related("contract"), pk=pk)
 
 

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from cls_portal.notifications.reminders import Reminder
-from contracts.enums import ACTIVE_PHASES
-from contracts.models import Contract
+from contracts.models import Contract, q_owes_year
 from contracts.reminders import recipients, with_recipients
 
 from .selectors import contracts_without_dialogue
@@ -19,13 +18,14 @@ DIALOGUE_GESTION = "dialogue_gestion"
 
 
 def dialogue_not_held(today: dt.date, run: dict) -> Iterator[Reminder]:
-    """Active contracts with no dialogue de gestion this year once the deadline (DIALOGUE_GESTION_DEADLINE) is past:
+    """Contracts that owe this year's dialogue (`q_owes_year`: not closed, running this year) with none recorded
+    once the deadline (DIALOGUE_GESTION_DEADLINE) is past:
     their coordinators and their délégation (the référent, else the délégation's users)."""
     deadline = dialogue_deadline(today.year)
     if today <= deadline:
         return
     who = recipients(run)
-    contracts = with_recipients(Contract.objects.filter(phase__in=ACTIVE_PHASES))
+    contracts = with_recipients(Contract.objects.filter(q_owes_year(today.year)))
     for contract in contracts_without_dialogue(contracts, today.year):
         yield Reminder(
             DIALOGUE_GESTION, f"contract:{contract.pk}", str(today.year), contract,

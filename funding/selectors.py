@@ -20,7 +20,7 @@ from cls_portal.core.errors import DomainError
 from cls_portal.core.formatting import format_date_long, format_euros, format_number, format_percent
 from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import Delegation
-from contracts.models import Contract, in_departements_q
+from contracts.models import Contract, in_departements_q, q_owes_year
 from contracts.selectors import contract_get_for_user
 
 from . import rules
@@ -242,7 +242,7 @@ def totals_by_departement(user, year: int) -> list[TotauxDepartement]:
                                        postes_pourvus=r["pourvus"], postes_vacants=r["vacants"])
     decided = AnneeFinancement.objects.filter(contract=OuterRef("pk"), annee=year,
                                               statut__in=[Statut.DECIDEE, Statut.SOLDEE])
-    for r in (contracts.active().annotate(decided=Exists(decided)).filter(decided=False)
+    for r in (contracts.filter(q_owes_year(year)).annotate(decided=Exists(decided)).filter(decided=False)
               .values("delegations__departement_id", "delegations__departement__nom")
               .annotate(n=Count("id", distinct=True))):
         code = r["delegations__departement_id"]
@@ -264,7 +264,7 @@ def totals_overall(user, year: int) -> tuple[TotauxDepartement, int]:
     total = TotauxDepartement(code="", nom="Total", demande=r["demande"] or ZERO, engage=r["engage"] or ZERO,
                               verse=r["verse"] or ZERO, a_reverser=r["a_reverser"] or ZERO,
                               postes_pourvus=r["pourvus"], postes_vacants=r["vacants"],
-                              sans_decision=contracts.active().annotate(decided=Exists(decided))
+                              sans_decision=contracts.filter(q_owes_year(year)).annotate(decided=Exists(decided))
                               .filter(decided=False).count())
     multi = (contracts.filter(annees_financement__annee=year).annotate(n=Count("delegations", distinct=True))
              .filter(n__gt=1).count())

@@ -77,16 +77,17 @@ def contract_funding(request, contract_pk):
     annees = selectors.contract_funding(contract)
     can_dialogue = permissions.can_record_dialogue(user, contract)[0]
     held = any(d.annee == today.year for d in dialogues)
+    owes_dialogue = contract.owes_year(today.year)  # this year is one of its life, even past its end date
     # The coordinator prepares the year's dialogue that the délégation records: the page says so, and what to bring.
     preparation = (selectors.dialogue_preparation(contract, annees, today)
-                   if contract.is_active and not held and not can_dialogue and is_coordinator(user, contract)
+                   if owes_dialogue and not held and not can_dialogue and is_coordinator(user, contract)
                    else None)
     return render(request, "funding/contract.html", {
         "contract": contract, "title": f"Financement — {contract.nom}",
         "annees": annees,
         "dialogues": dialogues, "preparation": preparation,
         "engagement": selectors.engagement_rows(contract),
-        "missing_dialogue": contract.is_active and today > deadline and not held,
+        "missing_dialogue": owes_dialogue and today > deadline and not held,
         "actions_funding": selectors.action_funding_rollup(contract),
         "can_request": permissions.can_request(user, contract)[0],
         "can_instruct": permissions.can_instruct(user, contract)[0],

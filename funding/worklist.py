@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from cls_portal.core.formatting import format_euros
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
-from contracts.enums import ACTIVE_PHASES
-from contracts.models import Contract
+from contracts.models import Contract, q_owes_year
 from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import Statut
@@ -148,7 +147,8 @@ def dialogues_due(user, audience, today: dt.date) -> list[Pending]:
         return WorkItem(title=f"Dialogue de gestion {today.year}", url=url(c.pk), contract_id=c.pk,
                         contract=c.nom, departement=departement(c), due=deadline, detail=detail, **kind)
 
-    contracts = scope(user, audience).filter(phase__in=ACTIVE_PHASES).only("nom").order_by("nom")
+    # The year's dialogue is owed by the contracts that run this year, including one whose end date is past.
+    contracts = scope(user, audience).filter(q_owes_year(today.year)).only("nom").order_by("nom")
     return [Pending(contracts_without_dialogue(contracts, today.year), item, departement=rollup(audience, "pk"),
                     contract="pk", contract_name="nom", **kind)]
 

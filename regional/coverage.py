@@ -1,13 +1,14 @@
 """Population covered by active CLS: the national indicator an ARS is held to.
 
-A commune belongs to the covered area when at least one *active* contract (signed and running:
-`contracts.enums.ACTIVE_PHASES`) includes it in its perimeter. Perimeters are united, never added: a
+A commune belongs to the covered area when at least one *active* contract (in force: signed, not closed, its
+end date not past: `contracts.models.q_in_force`) includes it in its perimeter. A contract that reached its end
+date without being closed covers no one any more. Perimeters are united, never added: a
 commune in two contracts counts once. The reference population is the "population municipale" of
 the communes (Etalab's découpage administratif), never a typed figure.
 
 At a past date (`at`), the contracts signed and active on that date count, with their perimeters as they
-were (`contracts.selectors.q_active_at`, `perimeters_at`: the phase history and the dated perimeter periods);
-the population is still the reference one.
+were (`contracts.models.q_in_force(at)`, `contracts.selectors.perimeters_at`: the phase history, the end date and
+the dated perimeter periods); the population is still the reference one.
 
 `coverage()` runs two queries whatever the number of contracts and communes, at a date or not; `combine()` is
 the pure arithmetic on their rows.
@@ -23,9 +24,8 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from cls_portal.territories.models import Commune, Departement
-from contracts.enums import ACTIVE_PHASES
-from contracts.models import Contract
-from contracts.selectors import perimeters_at, q_active_at
+from contracts.models import Contract, q_in_force
+from contracts.selectors import perimeters_at
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def coverage(*, region_code: str | None = None, departement_codes: Iterable[str]
     # The active contracts filtered on `contracts` itself (a Contract queryset), not on its ids as a subquery:
     # 0.3 ms of SQL building and 0.2 ms of PostgreSQL less for a région at 1 255 contracts.
     active = Contract.objects.all() if contracts is None else contracts
-    active = active.filter(phase__in=ACTIVE_PHASES) if at is None else active.filter(q_active_at(at))
+    active = active.filter(q_in_force(at))
     if at is None:
         perimeters = Contract.communes.through.objects.filter(contract__in=active).values("commune_id")
     else:

@@ -28,12 +28,11 @@ from actions.models import Axe, ChampAction, FicheAction, Indicateur, ValeurIndi
 from cls_portal.accounts.models import Role
 from cls_portal.territories.models import Delegation, Departement, Region
 from contracts.enums import ACTIVE_PHASES, Phase
-from contracts.models import QPV, Contract
+from contracts.models import QPV, Contract, in_force_today, q_in_force, q_owes_year, runs_in_year
 from contracts.selectors import (
     coordinators_at,
     nb_communes_subquery,
     population_subquery,
-    q_active_at,
     q_post_planned_at,
 )
 from funding import selectors as funding_selectors
@@ -42,12 +41,11 @@ from reports.models import Report
 
 from .coverage import Coverage, coverage
 
-Q_ACTIVE = Q(phase__in=ACTIVE_PHASES)
-
 
 def q_active(at: dt.date | None = None) -> Q:
-    """Signed and active: today by the phase, on a past date `at` by the dated history."""
-    return Q_ACTIVE if at is None else q_active_at(at)
+    """Signed and active ("en vigueur"): the contracts' rule, `contracts.models.q_in_force`, today (by the phase
+    and the end date) or on a past date `at` (by the dated history and the end date)."""
+    return q_in_force(at)
 
 
 def post_filled(day: dt.date, at: dt.date | None = None):
@@ -65,13 +63,14 @@ def report_published(kind: str, year: int):
 
 
 def q_report_expected(year: int) -> Q:
-    """A report for `year` is expected from active contracts signed by the end of that year."""
-    return Q_ACTIVE & Q(date_signature__lte=dt.date(year, 12, 31))
+    """A report for `year` is expected from the contracts not closed for which `year` is a year of their life
+    (`q_owes_year`): a contract that reached its end date on 31/12/2025 still owes its 2025 reports."""
+    return q_owes_year(year)
 
 
-def report_expected(phase: str, date_signature: dt.date | None, year: int) -> bool:
-    """`q_report_expected` for one contract, from its phase and signature date."""
-    return phase in ACTIVE_PHASES and date_signature is not None and date_signature <= dt.date(year, 12, 31)
+def report_expected(phase: str, date_signature: dt.date | None, duree_annees: int, year: int) -> bool:
+    """`q_report_expected` for one contract, from its columns."""
+    return phase in ACTIVE_PHASES and runs_in_year(date_signature, duree_annees, year)
 
 
 def contracts_for_list(user):
@@ -209,7 +208,8 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     # One row of flags per contract, counted here: the same figures as an aggregate with a filtered COUNT per
     # figure, whose SQL took twice as long to build as the rows take to read (a région has a few hundred
     # contracts, France 1 255). Every flag is a CASE or an EXISTS: never NULL. The flags that the row's own
-    # columns give are read from them: active today (the phase, `q_active`), report expected (`report_expected`)
+    # columns give are read from them: active today (phase, signature and end date: `in_force_today`), report
+    # expected (`report_expected`)
     # and co-funded (the funding year of `day`, one at most, joined with its amounts: `committed`); their CASE and
     # EXISTS cost 1 ms of SQL building.
     flags = dict(_planned=_flag(q_post_planned_at(day)), _coord=post_filled(day, at),
@@ -218,7 +218,7 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     if at is not None:
         flags["_active"] = _flag(q_active(at))
     rows = qs.annotate(**flags).values_list(
-        "_planned", "_coord", "_act", "_fin", "clsm", "qpv", "nb_qpv", "phase", "date_signature",
+        "_planned", "_coord", "_act", "_fin", "clsm", "qpv", "nb_qpv", "phase", "date_signature", "duree_annees",
         "_year__montant_accorde", "_year__total_verse", *(["_active"] if at is not None else []))
     agg = dict.fromkeys(("total", "active", "cofunded", "clsm", "qpv_contracts", "posts_planned", "posts_filled",
                          "posts_vacant", "reports_expected", "act_published", "fin_published"), 0)
@@ -228,10 +228,10 @@ def dashboard_data(scope: Scope, *, today: dt.date | None = None, at: dt.date | 
     by_phase: dict[str, int] = {}
     by_year: dict[int, int] = {}
     granted = []
-    for planned, coord, act, fin, clsm, qpv, nb_qpv, phase, signed_on, amount, paid, *dated_active in rows:
-        active = dated_active[0] if at is not None else phase in ACTIVE_PHASES
+    for planned, coord, act, fin, clsm, qpv, nb_qpv, phase, signed_on, years, amount, paid, *dated_active in rows:
+        active = dated_active[0] if at is not None else in_force_today(phase, signed_on, years, today)
         cofunded = amount is not None
-        expected = report_expected(phase, signed_on, last_year)
+        expected = report_expected(phase, signed_on, years, last_year)
         agg["total"] += 1
         granted.append((amount, paid))
         by_phase[phase] = by_phase.get(phase, 0) + 1

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 
 from cls_portal.notifications.reminders import Reminder
-from contracts.enums import ACTIVE_PHASES
-from contracts.models import Contract
+from contracts.models import Contract, q_owes_year
 from contracts.reminders import recipients, with_recipients
 
 from .enums import ANNUAL_KINDS
@@ -27,8 +26,8 @@ def reports_due(today: dt.date, run: dict) -> Iterator[Reminder]:
         return
     who = recipients(run)
     year = today.year - 1
-    contracts = with_recipients(Contract.objects.filter(phase__in=ACTIVE_PHASES,
-                                                        date_signature__lte=dt.date(year, 12, 31)))
+    # Owed for every year the contract ran, the last one included once its end date is past (`q_owes_year`).
+    contracts = with_recipients(Contract.objects.filter(q_owes_year(year)))
     published = set(Report.objects.published().filter(year=year, contract__in=contracts.values("pk"))
                     .values_list("contract_id", "kind"))
     for contract in contracts:

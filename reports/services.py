@@ -24,7 +24,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
-from contracts.models import Contract
+from contracts.models import Contract, q_runs_in_year
 
 from . import data as report_data_module
 from .enums import ANNUAL_KINDS, KIND_RULES, UNFINISHED, ReportEvent, ReportKind, ReportStatus
@@ -196,13 +196,15 @@ def report_produce_now(*, actor, contract: Contract, kind: str, year: int) -> Re
 
 
 def campaign_contracts(*, year: int, region=None, departement=None):
-    """Contracts running during `year` (signed that year or before, not ended before it) in the scope."""
-    qs = Contract.objects.filter(date_signature__isnull=False, date_signature__year__lte=year)
+    """Contracts running during `year` (`q_runs_in_year`: signed that year or before, not ended before it) in the
+    scope, whatever their phase today: a contract that reached its end date, or was closed, since still has
+    the reports of the years it ran."""
+    qs = Contract.objects.filter(q_runs_in_year(year))
     if region is not None:
         qs = qs.filter(ars__region=region)
     if departement is not None:
         qs = qs.in_departements([departement.pk])
-    return [c for c in qs.order_by("nom") if c.date_fin is None or c.date_fin.year >= year]
+    return list(qs.order_by("nom"))
 
 
 @transaction.atomic

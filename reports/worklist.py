@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, REGION, Pending, WorkItem, url_maker
-from contracts.enums import ACTIVE_PHASES
+from contracts.models import q_owes_year
 from contracts.worklist import departement, in_scope, rollup, scope
 
 from .enums import ANNUAL_KINDS, ReportStatus
@@ -63,7 +63,7 @@ def reports_due(user, today: dt.date) -> list[Pending]:
     if (today.month, today.day) < REPORTS_DUE_FROM:
         return []
     year = today.year - 1
-    contracts = scope(user, COORDINATEUR).filter(phase__in=ACTIVE_PHASES, date_signature__lte=dt.date(year, 12, 31))
+    contracts = scope(user, COORDINATEUR).filter(q_owes_year(year))
     pendings = []
     contract_url = url_maker("reports:contract")
     for kind, label in ((k.value, k.label) for k in ANNUAL_KINDS):

@@ -137,8 +137,9 @@ def test_a_multi_departement_contract_appears_under_each_with_its_population_spl
 
 @pytest.mark.django_db
 def test_a_contract_past_its_end_says_so_instead_of_until(client, world):
-    """Signed, not closed yet (final evaluation, renewal), but past its end: « arrivé à échéance le », not « jusqu'au »
-    a date already past; a running contract keeps « jusqu'au »."""
+    """Signed, not closed yet (final evaluation, renewal), but past its end: no longer in force, so out of the
+    directory's list (a running contract keeps « jusqu'au »); its page, reached by a link, says « arrivé à
+    échéance le », not « jusqu'au » a date already past."""
     from contracts.models import Contract
 
     own, other = world.own, world.other
@@ -146,7 +147,7 @@ def test_a_contract_past_its_end_says_so_instead_of_until(client, world):
     other.contract.refresh_from_db()
     assert other.contract.date_fin > dt.date.today()
     index = unescape(client.get(reverse("directory:index")).content.decode())
-    assert "Signé le 15/03/2019, arrivé à échéance le 14/03/2022." in index
+    assert "15/03/2019" not in index and own.contract.nom not in index
     assert f"Signé le {other.contract.date_signature:%d/%m/%Y}, jusqu'au {other.contract.date_fin:%d/%m/%Y}." in index
     page = unescape(client.get(reverse("directory:contract", args=[own.contract.pk])).content.decode())
     assert "Signé le 15/03/2019, arrivé à échéance le 14/03/2022 (3 ans)</dd>" in page

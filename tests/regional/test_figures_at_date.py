@@ -16,7 +16,7 @@ from django.utils import timezone
 from cls_portal.accounts.models import Role
 from contracts import services as contract_services
 from contracts.enums import Phase
-from contracts.models import Contract, PhaseTransition
+from contracts.models import Contract, PhaseTransition, contract_end
 from contracts.periods import record_coordinator
 from funding.models import AnneeFinancement
 from regional.coverage import coverage
@@ -213,9 +213,12 @@ def test_the_normandie_statement_of_march_2025(client):
     response = client.get(reverse("regional:dashboard"), {"au": "2025-03-26"})
     assert ("Au 26 mars 2025, 21 CLS signés et actifs, couvrant 52,0 % de la population de la région ; "
             "23 coordinateurs en poste sur 30 postes prévus.") in _text(response.content.decode())
-    # The same région today: the contract signed in May 2025 is active, its post planned.
+    # The same région today: the contract signed in May 2025 is active, its post planned; the five-year contracts
+    # signed on 01/03/2021 reached their end on 28/02/2026 and are no longer active, their posts still planned
+    # until they are closed.
+    in_force = 1 + sum(1 for i in range(21) if contract_end(dt.date(2021 + i % 4, 3, 1), 5) >= timezone.localdate())
     today = client.get(reverse("regional:dashboard")).context["figures"]
-    assert (today["active"].value, today["posts_planned"].value) == (22, 31)
+    assert (today["active"].value, today["posts_planned"].value) == (in_force, 31)
 
 
 @pytest.mark.django_db

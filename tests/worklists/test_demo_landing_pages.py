@@ -76,7 +76,7 @@ def expected_for_reviewers(user, audience, today) -> Counter:
     if today > _deadline(today):
         held = set(DialogueGestion.objects.filter(annee=today.year).values_list("contract_id", flat=True))
         for c in Contract.objects.filter(pk__in=ids, phase__in=ACTIVE_PHASES):
-            if c.pk not in held:
+            if c.pk not in held and c.owes_year(today.year):
                 out["dialogue_a_tenir", reverse("funding:contract", args=[c.pk]) + "#dialogue" if region
                     else reverse("funding:dialogue", args=[c.pk])] += 1
     reports = list(Report.objects.filter(contract_id__in=ids))
@@ -92,6 +92,9 @@ def expected_for_reviewers(user, audience, today) -> Counter:
     for s in Step.objects.filter(contract_id__in=ids).exclude(contract__phase=Phase.CLOS):
         if s.statut != StepStatus.REALISEE and s.date_prevue and s.date_prevue < today:
             out["etape_en_retard", reverse("contracts:retroplanning", args=[s.contract_id])] += 1
+    for c in Contract.objects.filter(pk__in=ids, phase__in=ACTIVE_PHASES):
+        if c.date_fin and c.date_fin < today:  # past its end date, not closed
+            out["contrat_echu", reverse("contracts:detail", args=[c.pk]) + "#cycle"] += 1
     return out
 
 
@@ -133,12 +136,12 @@ def expected_for_coordinator(user, today) -> Counter:
     if today > _deadline(today):
         held = set(DialogueGestion.objects.filter(annee=today.year).values_list("contract_id", flat=True))
         for c in contracts:
-            if c.phase in ACTIVE_PHASES and c.pk not in held:
+            if c.owes_year(today.year) and c.pk not in held:
                 out["dialogue_a_preparer", reverse("funding:contract", args=[c.pk]) + "#dialogue"] += 1
     if (today.month, today.day) >= (3, 1):
         year = today.year - 1
         for c in contracts:
-            if c.phase in ACTIVE_PHASES and c.date_signature and c.date_signature <= dt.date(year, 12, 31):
+            if c.owes_year(year):
                 for kind in ANNUAL_KINDS:
                     if not Report.objects.filter(contract=c, year=year, kind=kind, published=True).exists():
                         out["rapport_du", reverse("reports:contract", args=[c.pk])] += 1

@@ -54,6 +54,9 @@ def add_pending(world, n):
         _year(c, TODAY.year, FundStatut.DEPOSEE)
         _year(c, LAST_YEAR, FundStatut.DECIDEE, montant_accorde=D("20000"))
         ReportFactory(contract=c, ready=True)
+        # Past its end date, not closed: "Contrat arrivé à échéance" (the délégation's and the region's lists).
+        f.ContractFactory(nom=f"CLS échu {i:02d}", ars=own.delegation.ars, delegations=[own.delegation],
+                          communes=own.communes, date_signature=dt.date(TODAY.year - 6, 3, 1))
 
 
 PAGES = [("delegation", "contracts:delegation_dashboard"), ("coordinateur", "contracts:my_cls"),
@@ -79,8 +82,9 @@ def test_landing_page_query_count_is_constant_and_pinned(client, world, django_a
     # work list's counts per kind and département (1: the page reads no item, worklist.RollUp; 10 fewer since
     # 04/12, when it read the first items of each of the 10 rolled-up kinds; the contracts per phase and per year
     # of signature, and the ARS funding of the year, are counted from the figures' rows since 05/12: 3 fewer).
-    # delegation: the four kinds of funding years in one query since 05/12 (3 fewer).
-    expected = {"delegation": 15, "coordinateur": 17, "pilote": 8, "region": 13}[role]
+    # delegation: the four kinds of funding years in one query since 05/12 (3 fewer); the contracts past their end
+    # date and not closed, a kind of item of their own since 06/12 (1 more: one query a kind on a list page).
+    expected = {"delegation": 16, "coordinateur": 17, "pilote": 8, "region": 13}[role]
     with django_assert_num_queries(expected):
         html = client.get(url).content.decode()
     assert len(few.captured_queries) == expected
