@@ -18,6 +18,12 @@ def _is_coordinator(user, contract) -> bool:
     return any(u.pk == user.pk for u in contract.coordinators.all())
 
 
+def has_coordinator(contract) -> bool:
+    """Whether anyone coordinates `contract` (the same `coordinators` as `_is_coordinator`). Without one, the
+    délégation changes phase itself instead of waiting for a proposal (`workflow.LIFECYCLE.mode_for`)."""
+    return bool(contract.coordinators.all())
+
+
 def _is_delegation(user, contract) -> bool:
     if not user.has_role(Role.DELEGATION):
         return False
@@ -78,8 +84,9 @@ def can_propose(user, contract, transition: workflow.Transition) -> Result:
 
 
 def can_fire(user, contract, transition: workflow.Transition) -> Result:
-    if transition.mode != "direct":
-        return False, "Ce changement de phase doit être proposé puis validé par la délégation."
+    """A direct transition, or a proposed one on a contract without coordinator (the délégation does it)."""
+    if workflow.LIFECYCLE.mode_for(transition, contract) != "direct":
+        return False, "Ce changement de phase doit être proposé par le coordinateur puis validé par la délégation."
     if lifecycle_roles(user, contract) & set(transition.by):
         return OK
     return False, "Vous ne pouvez pas décider ce changement de phase."

@@ -166,7 +166,10 @@ def _lifecycle(request, contract, roles, pending, attempt) -> dict:
     if pending is None:
         for t in workflow.transitions_from(contract.phase):
             step = box(t, t.name)
-            step["can_act"] = (t.mode == "propose" and can_edit) or (t.mode == "direct" and (can_edit or can_validate))
+            # "direct" also for a proposed transition when the contract has no coordinator (`unproposed`).
+            step["mode"] = workflow.LIFECYCLE.mode_for(t, contract)
+            step["unproposed"] = workflow.LIFECYCLE.unproposed(t, contract)
+            step["can_act"] = bool(roles & set(t.proposed_by if step["mode"] == "propose" else t.by))
             step["missing"] = sum(1 for g in step["guards"] if not g.met)
             steps.append(step)
     decision = box(workflow.LIFECYCLE.get(pending.transition), "decision") if pending else None
@@ -339,13 +342,16 @@ def transition_fire(request, pk, name):
     t = _transition_or_404(name)
     contract = selectors.contract_get_for_user(request.user, pk)
     require(permissions.can_fire(request.user, contract, t))
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
+    form = forms.FireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Changement de phase non enregistré : " + " ".join(
+            str(e) for errors in form.errors.values() for e in errors))
+        return _back(contract, "#cycle")
     by_delegation = permissions.can_validate_contract(request.user, contract)[0]
     comment = form.cleaned_data.get("comment", "")
     try:
         services.transition_fire(actor=request.user, contract=contract, transition=t.name, comment=comment,
-                                 by_delegation=by_delegation)
+                                 by_delegation=by_delegation, date_signature=form.cleaned_data.get("date_signature"))
     except DomainError as err:
         _remember_attempt(request, contract, t.name, comment, err)
         messages.error(request, "Changement de phase impossible : voyez la raison dans le cycle de vie du contrat.")
