@@ -68,6 +68,17 @@ def can_edit_contract(user, contract) -> Result:
     return False, "Seul le coordinateur du contrat peut le modifier."
 
 
+def can_keep_records(user, contract) -> Result:
+    """The contract's identity (dates, engagement of the collectivité) and documents: its coordinator; when it has
+    none, its délégation too, which then changes phase itself (`has_coordinator`): the guards of a phase change
+    read them (the lettre d'intention, addressed to the ARS, its date; the signed contract; the final report)."""
+    if can_edit_contract(user, contract)[0]:
+        return OK
+    if not has_coordinator(contract) and _is_delegation(user, contract):
+        return OK
+    return False, "Seul le coordinateur du contrat (ou, tant qu'il n'y en a pas, la délégation) peut le modifier."
+
+
 def can_validate_contract(user, contract) -> Result:
     """Validation steps (engagement, signature, closure) belong to the délégation référent."""
     if user.is_portal_admin or _is_delegation(user, contract):
@@ -103,7 +114,7 @@ def can_download_document(user, document) -> Result:
 
 
 def can_delete_document(user, document) -> Result:
-    allowed, reason = can_edit_contract(user, document.contract)
+    allowed, reason = can_keep_records(user, document.contract)
     if not allowed:
         return allowed, reason
     if document.type in SIGNED_DOCUMENT_TYPES:

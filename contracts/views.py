@@ -234,6 +234,7 @@ def contract_detail(request, pk):
         "pending_label": workflow.TRANSITIONS[pending.transition].label if pending else "",
         "lifecycle": _lifecycle(request, contract, roles, pending, attempt),
         "can_edit": workflow.COORDINATEUR in roles,
+        "can_keep_records": permissions.can_keep_records(user, contract)[0],
         "can_validate": workflow.DELEGATION in roles,
         "can_plan_steps": permissions.can_plan_steps(user, contract)[0],
         "can_edit_step": permissions.can_edit_step(user, contract)[0],
@@ -268,7 +269,7 @@ def _form_page(request, contract, form, heading, **extra):
 
 
 def contract_edit(request, pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
+    contract = _contract(request, pk, permissions.can_keep_records)
     form = forms.ContractIdentityForm(request.POST or None, instance=contract)
     done = _save(request, form, contract, lambda d: services.contract_update(
         actor=request.user, contract=contract, version=d.get("version"),
@@ -404,7 +405,7 @@ def contract_renew(request, pk):
 # --- documents --------------------------------------------------------------------------------------
 
 def document_upload(request, pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
+    contract = _contract(request, pk, permissions.can_keep_records)
     supersedes = None
     raw = request.GET.get("remplace") or request.POST.get("remplace")
     if raw:

@@ -256,3 +256,34 @@ def test_a_coordinator_named_after_the_page_was_shown_gets_the_proposal_back(cli
     assert client.post(_fire_url(s), {"comment": ""}).status_code == 403
     assert Contract.objects.get(pk=s.contract.pk).phase == Phase.PREALABLE
     assert selectors.pending_in(selectors.proposals(s.contract)) is None
+
+
+# --- day one: what the guards read ------------------------------------------------------------------
+
+def test_on_day_one_the_delegation_records_the_letter_and_leaves_prealable(client, setup):
+    """A région starting from an empty database: the délégation opened the contract, no coordinator is recruited
+    yet. The lettre d'intention is addressed to the ARS: the délégation files it, dates it, confirms the engagement
+    (nobody else can), then leaves the phase préalable."""
+    from contracts.forms import ContractIdentityForm
+    from tests.permission_cases import form_body
+
+    s = _without_coordinator(setup(Phase.PREALABLE), ready=False)
+    client.force_login(s.ars_user)
+    page = client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode()
+    assert reverse("contracts:edit", args=[s.contract.pk]) in page
+    assert reverse("contracts:document_upload", args=[s.contract.pk]) in page
+    r = client.post(reverse("contracts:document_upload", args=[s.contract.pk]),
+                    {"type": DocumentType.LETTRE_INTENTION, "titre": "Lettre d'intention du président",
+                     "date_document": "2023-05-02", "fichier": upload("lettre.pdf")})
+    assert r.status_code == 302
+    body = form_body(ContractIdentityForm(instance=Contract.objects.get(pk=s.contract.pk)),
+                     date_lettre_intention=dt.date(2023, 5, 2), engagement_confirme=True)
+    assert client.post(reverse("contracts:edit", args=[s.contract.pk]), body).status_code == 302
+    assert client.post(_fire_url(s), {"comment": ""}).status_code == 302
+    assert Contract.objects.get(pk=s.contract.pk).phase == Phase.DIAGNOSTIC
+    # Once a coordinator is named, the identity and the documents are his again.
+    s.contract.coordinators.add(s.coordinateur)
+    assert client.get(reverse("contracts:edit", args=[s.contract.pk])).status_code == 403
+    assert client.get(reverse("contracts:document_upload", args=[s.contract.pk])).status_code == 403
+    allowed, reason = permissions.can_keep_records(s.ars_user, Contract.objects.get(pk=s.contract.pk))
+    assert not allowed and "tant qu'il n'y en a pas, la délégation" in reason

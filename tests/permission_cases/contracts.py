@@ -56,6 +56,10 @@ def _ready_to_engage_without_coordinator(t):
     Contract.objects.get(pk=t.contract.pk).coordinators.clear()
 
 
+def _no_coordinator(t):
+    Contract.objects.get(pk=t.contract.pk).coordinators.clear()
+
+
 def _waiting_avenant(t):
     """An avenant of the contract still waiting for an initial (created once, inside the case's savepoint)."""
     c = Contract.objects.get(pk=t.contract.pk)
@@ -99,6 +103,9 @@ CASES = [
     Case("contracts:retroplanning", READ, kwargs=pk),
     Case("contracts:edit", EDIT, kwargs=pk),
     Case("contracts:edit", EDIT_POST, kwargs=pk, method="post", data=_identity),
+    # Without a coordinator, the délégation keeps the identity and the documents the guards of a phase change read.
+    Case("contracts:edit", {**PLAN_STEPS, "coordinateur": 404}, kwargs=pk, setup=_no_coordinator),
+    Case("contracts:document_upload", {**PLAN_STEPS, "coordinateur": 404}, kwargs=pk, setup=_no_coordinator),
     Case("contracts:perimeter", EDIT, kwargs=pk),
     Case("contracts:transition_propose", {"anonymous": 302, "admin": 302, "coordinateur": 302},
          kwargs=lambda t: {"pk": t.contract.pk, "name": "engager"}, method="post", setup=_ready_to_engage,
