@@ -99,6 +99,8 @@ class ContractEvent(models.TextChoices):
     PROPOSITION_TRANSMISE = "contrat_proposition_transmise", "Changement de phase proposé"
     PROPOSITION_REFUSEE = "contrat_proposition_refusee", "Proposition de changement de phase refusée"
     PHASE_CHANGEE = "contrat_phase_changee", "Changement de phase"
+    PHASE_CHANGEE_SANS_PROPOSITION = ("contrat_phase_changee_sans_proposition",
+                                      "Changement de phase par la délégation, sans proposition")
     ETAPE_AJOUTEE = "contrat_etape_ajoutee", "Étape ajoutée"
     ETAPE_MODIFIEE = "contrat_etape_modifiee", "Étape modifiée"
     ETAPE_SUPPRIMEE = "contrat_etape_supprimee", "Étape supprimée"

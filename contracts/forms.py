@@ -116,6 +116,14 @@ class DecisionForm(PortalForm):
     date_windows = {"date_signature": (DATE_MIN, _today)}
 
 
+class FireForm(CommentForm):
+    """A phase change done at once: the comment, and for the signature its date (the délégation signs a contract
+    without coordinator itself, as it validates a proposal)."""
+
+    date_signature = forms.DateField(label="Date de signature du contrat", required=False, widget=DATE)
+    date_windows = {"date_signature": (DATE_MIN, _today)}
+
+
 class DocumentForm(PortalForm):
     type = forms.ChoiceField(label="Type de document", choices=DocumentType.choices)
     titre = forms.CharField(label="Titre", max_length=255)

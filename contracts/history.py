@@ -30,6 +30,9 @@ SENTENCES = {
     E.PROPOSITION_TRANSMISE: "Proposition « {transition} » transmise à la délégation",
     E.PROPOSITION_REFUSEE: "Proposition « {transition} » refusée",
     E.PHASE_CHANGEE: "Contrat passé en « {phase} »",
+    # " par <the délégation's agent>" follows: nobody could propose it, the délégation did it itself.
+    E.PHASE_CHANGEE_SANS_PROPOSITION: ("Changement de phase par la délégation, sans proposition (aucun coordinateur "
+                                       "désigné) : contrat passé en « {phase} »"),
     E.ETAPE_AJOUTEE: "Étape « {titre} » ajoutée",
     E.ETAPE_MODIFIEE: "Étape « {titre} » modifiée",
     E.ETAPE_SUPPRIMEE: "Étape « {titre} » supprimée",

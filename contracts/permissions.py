@@ -18,6 +18,12 @@ def _is_coordinator(user, contract) -> bool:
     return any(u.pk == user.pk for u in contract.coordinators.all())
 
 
+def has_coordinator(contract) -> bool:
+    """Whether anyone coordinates `contract` (the same `coordinators` as `_is_coordinator`). Without one, the
+    délégation changes phase itself instead of waiting for a proposal (`workflow.LIFECYCLE.mode_for`)."""
+    return bool(contract.coordinators.all())
+
+
 def _is_delegation(user, contract) -> bool:
     if not user.has_role(Role.DELEGATION):
         return False
@@ -62,6 +68,17 @@ def can_edit_contract(user, contract) -> Result:
     return False, "Seul le coordinateur du contrat peut le modifier."
 
 
+def can_keep_records(user, contract) -> Result:
+    """The contract's identity (dates, engagement of the collectivité) and documents: its coordinator; when it has
+    none, its délégation too, which then changes phase itself (`has_coordinator`): the guards of a phase change
+    read them (the lettre d'intention, addressed to the ARS, its date; the signed contract; the final report)."""
+    if can_edit_contract(user, contract)[0]:
+        return OK
+    if not has_coordinator(contract) and _is_delegation(user, contract):
+        return OK
+    return False, "Seul le coordinateur du contrat (ou, tant qu'il n'y en a pas, la délégation) peut le modifier."
+
+
 def can_validate_contract(user, contract) -> Result:
     """Validation steps (engagement, signature, closure) belong to the délégation référent."""
     if user.is_portal_admin or _is_delegation(user, contract):
@@ -78,8 +95,9 @@ def can_propose(user, contract, transition: workflow.Transition) -> Result:
 
 
 def can_fire(user, contract, transition: workflow.Transition) -> Result:
-    if transition.mode != "direct":
-        return False, "Ce changement de phase doit être proposé puis validé par la délégation."
+    """A direct transition, or a proposed one on a contract without coordinator (the délégation does it)."""
+    if workflow.LIFECYCLE.mode_for(transition, contract) != "direct":
+        return False, "Ce changement de phase doit être proposé par le coordinateur puis validé par la délégation."
     if lifecycle_roles(user, contract) & set(transition.by):
         return OK
     return False, "Vous ne pouvez pas décider ce changement de phase."
@@ -96,7 +114,7 @@ def can_download_document(user, document) -> Result:
 
 
 def can_delete_document(user, document) -> Result:
-    allowed, reason = can_edit_contract(user, document.contract)
+    allowed, reason = can_keep_records(user, document.contract)
     if not allowed:
         return allowed, reason
     if document.type in SIGNED_DOCUMENT_TYPES:

@@ -522,7 +522,7 @@ def _fire_phase(*, actor, contract: Contract, t: workflow.Transition, ctx, propo
     """Fire a lifecycle transition on the engine, then the steps it completes and its record."""
     old_phase = contract.phase
     contract = workflow.LIFECYCLE.fire(
-        t, pk=contract.pk, actor=actor, ctx=ctx, check_actor=proposal is None,
+        t, pk=contract.pk, actor=actor, ctx=ctx, check_actor=proposal is None, by_proposal=proposal is not None,
         apply=_signature_effects(date_signature) if t.name == "signer" else None,
         context={"phase": Phase(t.target).label, "transition": t.label})
     today = ctx.today
@@ -616,14 +616,23 @@ def proposal_refuse(*, actor, contract: Contract, proposal_pk: int, comment: str
 
 @transaction.atomic
 def transition_fire(*, actor, contract: Contract, transition: str, comment: str = "",
-                    by_delegation: bool = False) -> PhaseTransition:
-    """A direct transition (final evaluation). Preconditions: right phase, guards met, fired by one of
-    the transition's roles (the délégation, before the last year, with a reason)."""
+                    by_delegation: bool = False, date_signature: dt.date | None = None) -> PhaseTransition:
+    """A direct transition: the final evaluation's opening (the délégation, before the last year, with a reason),
+    or a proposed one on a contract without coordinator, which the délégation does itself (the history says there
+    was no proposal). Preconditions: direct on this contract (`workflow.LIFECYCLE.mode_for`), no proposal pending
+    (for a transition normally proposed), right phase, guards met, fired by one of the transition's roles.
+    `date_signature`: as for a validation."""
     t = workflow.LIFECYCLE.get(transition)
-    if t.mode != "direct":
-        raise DomainError("Ce changement de phase doit être proposé puis validé par la délégation.")
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    return _fire_phase(actor=actor, contract=contract, t=t,
+    if workflow.LIFECYCLE.mode_for(t, contract) != "direct":
+        raise DomainError("Ce changement de phase doit être proposé par le coordinateur puis validé par la "
+                          "délégation.")
+    pending = contract.proposals.filter(status=ProposalStatus.PENDING)
+    if workflow.LIFECYCLE.unproposed(t, contract) and pending.exists():
+        # Made before the coordinator left (or by an admin): it is decided as a proposal, never left pending.
+        raise DomainError("Une proposition de changement de phase attend la décision de la délégation "
+                          "départementale : validez-la ou refusez-la.")
+    return _fire_phase(actor=actor, contract=contract, t=t, date_signature=date_signature,
                        ctx=_context(actor, contract, comment, by_delegation=by_delegation))
 
 

@@ -166,7 +166,10 @@ def _lifecycle(request, contract, roles, pending, attempt) -> dict:
     if pending is None:
         for t in workflow.transitions_from(contract.phase):
             step = box(t, t.name)
-            step["can_act"] = (t.mode == "propose" and can_edit) or (t.mode == "direct" and (can_edit or can_validate))
+            # "direct" also for a proposed transition when the contract has no coordinator (`unproposed`).
+            step["mode"] = workflow.LIFECYCLE.mode_for(t, contract)
+            step["unproposed"] = workflow.LIFECYCLE.unproposed(t, contract)
+            step["can_act"] = bool(roles & set(t.proposed_by if step["mode"] == "propose" else t.by))
             step["missing"] = sum(1 for g in step["guards"] if not g.met)
             steps.append(step)
     decision = box(workflow.LIFECYCLE.get(pending.transition), "decision") if pending else None
@@ -231,6 +234,7 @@ def contract_detail(request, pk):
         "pending_label": workflow.TRANSITIONS[pending.transition].label if pending else "",
         "lifecycle": _lifecycle(request, contract, roles, pending, attempt),
         "can_edit": workflow.COORDINATEUR in roles,
+        "can_keep_records": permissions.can_keep_records(user, contract)[0],
         "can_validate": workflow.DELEGATION in roles,
         "can_plan_steps": permissions.can_plan_steps(user, contract)[0],
         "can_edit_step": permissions.can_edit_step(user, contract)[0],
@@ -265,7 +269,7 @@ def _form_page(request, contract, form, heading, **extra):
 
 
 def contract_edit(request, pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
+    contract = _contract(request, pk, permissions.can_keep_records)
     form = forms.ContractIdentityForm(request.POST or None, instance=contract)
     done = _save(request, form, contract, lambda d: services.contract_update(
         actor=request.user, contract=contract, version=d.get("version"),
@@ -339,13 +343,16 @@ def transition_fire(request, pk, name):
     t = _transition_or_404(name)
     contract = selectors.contract_get_for_user(request.user, pk)
     require(permissions.can_fire(request.user, contract, t))
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
+    form = forms.FireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Changement de phase non enregistré : " + " ".join(
+            str(e) for errors in form.errors.values() for e in errors))
+        return _back(contract, "#cycle")
     by_delegation = permissions.can_validate_contract(request.user, contract)[0]
     comment = form.cleaned_data.get("comment", "")
     try:
         services.transition_fire(actor=request.user, contract=contract, transition=t.name, comment=comment,
-                                 by_delegation=by_delegation)
+                                 by_delegation=by_delegation, date_signature=form.cleaned_data.get("date_signature"))
     except DomainError as err:
         _remember_attempt(request, contract, t.name, comment, err)
         messages.error(request, "Changement de phase impossible : voyez la raison dans le cycle de vie du contrat.")
@@ -398,7 +405,7 @@ def contract_renew(request, pk):
 # --- documents --------------------------------------------------------------------------------------
 
 def document_upload(request, pk):
-    contract = _contract(request, pk, permissions.can_edit_contract)
+    contract = _contract(request, pk, permissions.can_keep_records)
     supersedes = None
     raw = request.GET.get("remplace") or request.POST.get("remplace")
     if raw:

@@ -9,6 +9,11 @@ Modes:
 - proposed (`proposed_by`): the coordinator proposes, the délégation (référent) validates, which fires
   the transition. The guards are checked when proposing AND again when validating (the dossier may
   have changed in between). Proposals have their own small workflow (`PROPOSALS`): validated or refused.
+  When the contract has no coordinator (`permissions.has_coordinator`: none named yet in the phase
+  préalable, or the coordinator left), nobody can propose: the délégation fires it directly, with the same
+  guards, and the history says so (`unproposed_event`). When a coordinator is named, the délégation still
+  waits for his proposal: the coordinator carries the dossier, the délégation checks it (two people).
+  A proposal already pending when the coordinator leaves (or when one is named) is still decided as one.
 - direct: fired at once by any of `by`.
 """
 
@@ -126,12 +131,19 @@ def _lifecycle_roles(user, contract) -> set[str]:
     return lifecycle_roles(user, contract)
 
 
+def _has_coordinator(contract, t) -> bool:
+    from .permissions import has_coordinator  # as `_lifecycle_roles`
+
+    return has_coordinator(contract)
+
+
 def _wrong_phase(t, contract) -> str:
     return (f"Le contrat n'est pas en « {Phase(t.source).label} » : ce changement de phase "
             "n'est pas possible.")
 
 
 G = Guard
+NO_PROPOSAL = ContractEvent.PHASE_CHANGEE_SANS_PROPOSITION
 LETTRE_DEPOSEE = G("Lettre d'intention des élus déposée dans les documents du contrat", lettre_intention_deposee)
 LETTRE_DATEE = G("Date de la lettre d'intention renseignée sur la fiche d'identité", lettre_intention_datee)
 ENGAGEMENT = G("Engagement de la collectivité confirmé", engagement_confirme)
@@ -144,22 +156,23 @@ DERNIERE_ANNEE = G("Dernière année du contrat, ou décision motivée de la dé
 RAPPORT_FINAL = G("Rapport d'évaluation finale déposé dans les documents du contrat", rapport_evaluation_finale)
 
 LIFECYCLE = Workflow(
-    model=Contract, field="phase", roles=_lifecycle_roles, wrong_state=_wrong_phase,
+    model=Contract, field="phase", roles=_lifecycle_roles, has_proposer=_has_coordinator, wrong_state=_wrong_phase,
     unknown="Ce changement de phase n'existe pas.",
     transitions=[
         Transition("engager", "Sortir de la phase préalable (engagement de la collectivité)",
                    (Phase.PREALABLE,), Phase.DIAGNOSTIC, by=(DELEGATION,), proposed_by=(COORDINATEUR,),
-                   event=ContractEvent.PHASE_CHANGEE, guards=(LETTRE_DEPOSEE, LETTRE_DATEE, ENGAGEMENT)),
+                   event=ContractEvent.PHASE_CHANGEE, unproposed_event=NO_PROPOSAL,
+                   guards=(LETTRE_DEPOSEE, LETTRE_DATEE, ENGAGEMENT)),
         Transition("signer", "Signature du contrat (entrée en mise en œuvre)",
                    (Phase.DIAGNOSTIC,), Phase.MISE_EN_OEUVRE, by=(DELEGATION,), proposed_by=(COORDINATEUR,),
-                   event=ContractEvent.PHASE_CHANGEE,
+                   event=ContractEvent.PHASE_CHANGEE, unproposed_event=NO_PROPOSAL,
                    guards=(UNE_FICHE, FICHES_VALIDEES, FICHES_PILOTEES, SIGNATAIRES, CONTRAT_SIGNE)),
         Transition("ouvrir_evaluation_finale", "Ouvrir l'évaluation finale",
                    (Phase.MISE_EN_OEUVRE,), Phase.EVALUATION_FINALE, by=(COORDINATEUR, DELEGATION),
                    event=ContractEvent.PHASE_CHANGEE, guards=(DERNIERE_ANNEE,)),
         Transition("clore", "Clore le contrat",
                    (Phase.EVALUATION_FINALE,), Phase.CLOS, by=(DELEGATION,), proposed_by=(COORDINATEUR,),
-                   event=ContractEvent.PHASE_CHANGEE, guards=(RAPPORT_FINAL,)),
+                   event=ContractEvent.PHASE_CHANGEE, unproposed_event=NO_PROPOSAL, guards=(RAPPORT_FINAL,)),
     ],
 )
 

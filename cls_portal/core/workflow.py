@@ -83,6 +83,11 @@ class Transition:
     comment_message: str = "Un commentaire est obligatoire pour cette action."
     # Who proposes it (the délégation then validates, which fires it); empty: fired directly.
     proposed_by: tuple = ()
+    # A proposed transition that nobody can propose (nobody holds a `proposed_by` role on the object, as the
+    # workflow's `has_proposer` says: a contract with no coordinator) is fired directly by `by`, with the same
+    # guards, and writes this event instead of `event` (its sentence says there was no proposal). Empty: the
+    # transition always waits for a proposal.
+    unproposed_event: str = ""
     hints: dict = field(default_factory=dict)  # display only (button style...)
 
     @property
@@ -107,6 +112,7 @@ class Workflow:
 
     def __init__(self, *, model: type[models.Model], field: str, transitions: Iterable[Transition],
                  roles: Callable[[Any, Any], set] | None = None,
+                 has_proposer: Callable[[Any, Transition], bool] | None = None,
                  wrong_state: Callable[[Transition, Any], str] | None = None,
                  unknown: str = "Action inconnue.", refusal: Callable[[list[str]], str] | None = None):
         self.model = model
@@ -117,6 +123,7 @@ class Workflow:
                 raise ValueError(f"Transition en double : {t.name}")
             self.transitions[t.name] = t
         self._roles = roles
+        self._has_proposer = has_proposer
         self._wrong_state = wrong_state
         self._unknown = unknown
         self._refusal = refusal or (lambda reasons: " ".join(reasons))
@@ -149,6 +156,18 @@ class Workflow:
         if user is None or not getattr(user, "is_authenticated", False):
             return {SYSTEM}
         return set(self._roles(user, obj)) if self._roles else set()
+
+    def mode_for(self, t: Transition, obj) -> str:
+        """How `t` happens on `obj`: "propose" (someone proposes, `by` validates) or "direct". A proposed
+        transition with an `unproposed_event` is direct when nobody on `obj` can propose it."""
+        if t.mode == "propose" and t.unproposed_event and self._has_proposer is not None \
+                and not self._has_proposer(obj, t):
+            return "direct"
+        return t.mode
+
+    def unproposed(self, t: Transition, obj) -> bool:
+        """Whether `t`, normally proposed, is fired directly on `obj` because nobody can propose it."""
+        return t.mode == "propose" and self.mode_for(t, obj) == "direct"
 
     def may_fire(self, user, obj, t: Transition) -> tuple[bool, str]:
         """Whether `user` holds one of the roles that fire `t` (or propose it)."""
@@ -192,7 +211,8 @@ class Workflow:
              expected_version=None, submitted=None, check_actor: bool = True,
              apply: Callable[[Any, Context], dict | None] | None = None,
              changes: dict | None = None, history_comment: str | None = None,
-             context: dict | None = None, contract_id=None, lock=None, event: str | None = None):
+             context: dict | None = None, contract_id=None, lock=None, event: str | None = None,
+             by_proposal: bool = False):
         """Fire transition `name` on the row `pk` as `actor`; returns the saved object.
 
         In one transaction: lock the row (`lock(pk)` if given, e.g. with related rows), check who fires
@@ -202,6 +222,9 @@ class Workflow:
         raise DomainError: nothing is saved); save (with a new version for versioned rows); write the
         transition's history event (or `event`, when the event depends on the outcome: a decision that
         replaces another).
+
+        A proposed transition is fired by the validation of its proposal (`by_proposal`), or directly only
+        when nobody on the locked object can propose it (`mode_for`): then its `unproposed_event` is written.
         """
         t = name if isinstance(name, Transition) else self.get(name)
         with transaction.atomic():
@@ -214,6 +237,10 @@ class Workflow:
                 allowed, reason = self.may_fire(actor, obj, t)
                 if not allowed:
                     raise DomainError(reason, code="permission")
+            if t.mode == "propose" and not by_proposal:
+                if self.mode_for(t, obj) != "direct":
+                    raise DomainError(f"« {t.label} » doit être proposé puis validé.", code="proposition")
+                event = event or t.unproposed_event
             self.check(t, obj, ctx)
             old = self.state_of(obj)
             if t.target is not None:

@@ -201,7 +201,7 @@ def test_direct_and_proposed_modes_are_not_mixed(setup):
     s = setup(Phase.MISE_EN_OEUVRE)
     with pytest.raises(DomainError, match="se décide directement"):
         services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="ouvrir_evaluation_finale")
-    with pytest.raises(DomainError, match="proposé puis validé"):
+    with pytest.raises(DomainError, match="proposé par le coordinateur puis validé"):
         services.transition_fire(actor=s.coordinateur, contract=s.contract, transition="signer")
 
 

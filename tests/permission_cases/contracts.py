@@ -50,6 +50,16 @@ def _ready_to_engage(t):
                              type=DocumentType.LETTRE_INTENTION, titre="Lettre d'intention", fichier=upload())
 
 
+def _ready_to_engage_without_coordinator(t):
+    """The same, with no coordinator named yet: the délégation leaves the phase préalable itself."""
+    _ready_to_engage(t)
+    Contract.objects.get(pk=t.contract.pk).coordinators.clear()
+
+
+def _no_coordinator(t):
+    Contract.objects.get(pk=t.contract.pk).coordinators.clear()
+
+
 def _waiting_avenant(t):
     """An avenant of the contract still waiting for an initial (created once, inside the case's savepoint)."""
     c = Contract.objects.get(pk=t.contract.pk)
@@ -93,6 +103,9 @@ CASES = [
     Case("contracts:retroplanning", READ, kwargs=pk),
     Case("contracts:edit", EDIT, kwargs=pk),
     Case("contracts:edit", EDIT_POST, kwargs=pk, method="post", data=_identity),
+    # Without a coordinator, the délégation keeps the identity and the documents the guards of a phase change read.
+    Case("contracts:edit", {**PLAN_STEPS, "coordinateur": 404}, kwargs=pk, setup=_no_coordinator),
+    Case("contracts:document_upload", {**PLAN_STEPS, "coordinateur": 404}, kwargs=pk, setup=_no_coordinator),
     Case("contracts:perimeter", EDIT, kwargs=pk),
     Case("contracts:transition_propose", {"anonymous": 302, "admin": 302, "coordinateur": 302},
          kwargs=lambda t: {"pk": t.contract.pk, "name": "engager"}, method="post", setup=_ready_to_engage,
@@ -100,6 +113,14 @@ CASES = [
     Case("contracts:transition_fire", BOTH_POST,
          kwargs=lambda t: {"pk": t.contract.pk, "name": "ouvrir_evaluation_finale"}, method="post",
          setup=_in_last_year, data=lambda t: {"comment": "Dernière année du contrat."}),
+    # A phase change normally proposed: done directly by the délégation when the contract has no coordinator (the
+    # former coordinator no longer sees it), refused to everyone while a coordinator can propose it.
+    Case("contracts:transition_fire", {**DECIDE_POST, "coordinateur": 404},
+         kwargs=lambda t: {"pk": t.contract.pk, "name": "engager"}, method="post",
+         setup=_ready_to_engage_without_coordinator, data=lambda t: {"comment": "Lettre d'intention reçue."}),
+    Case("contracts:transition_fire", {"anonymous": 302},
+         kwargs=lambda t: {"pk": t.contract.pk, "name": "engager"}, method="post", setup=_ready_to_engage,
+         data=lambda t: {"comment": "Sans attendre la proposition du coordinateur."}),
     Case("contracts:proposal_decide", DECIDE_POST,
          kwargs=lambda t: {"pk": t.contract.pk, "proposal_pk": t.proposal.pk}, method="post",
          setup=_phase(Phase.EVALUATION_FINALE),
