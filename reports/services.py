@@ -24,7 +24,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
-from contracts.models import Contract, q_runs_in_year
+from contracts.models import Contract, q_closed_at, q_runs_in_year
 
 from . import data as report_data_module
 from .enums import ANNUAL_KINDS, KIND_RULES, UNFINISHED, ReportEvent, ReportKind, ReportStatus
@@ -196,10 +196,10 @@ def report_produce_now(*, actor, contract: Contract, kind: str, year: int) -> Re
 
 
 def campaign_contracts(*, year: int, region=None, departement=None):
-    """Contracts running during `year` (`q_runs_in_year`: signed that year or before, not ended before it) in the
-    scope, whatever their phase today: a contract that reached its end date, or was closed, since still has
-    the reports of the years it ran."""
-    qs = Contract.objects.filter(q_runs_in_year(year))
+    """Contracts running during `year` (`q_runs_in_year`: signed that year or before, not ended before it, and not
+    closed before it began) in the scope, whatever their phase today: a contract that reached its end date, or was
+    closed, since still has the reports of the years it ran; one closed early owes none for the years after."""
+    qs = Contract.objects.filter(q_runs_in_year(year)).exclude(q_closed_at(dt.date(year - 1, 12, 31)))
     if region is not None:
         qs = qs.filter(ars__region=region)
     if departement is not None:
