@@ -96,6 +96,21 @@ def test_it_still_owes_the_reports_and_funding_of_its_last_year(normandie):
 
 
 @pytest.mark.django_db
+def test_a_contract_closed_early_is_not_asked_for_the_reports_of_the_years_after(normandie):
+    from django.utils import timezone
+
+    from contracts.models import PhaseTransition
+
+    running, region = normandie["running"], normandie["region"]  # signed 15/03/2024 for 5 years
+    record = PhaseTransition.objects.create(contract=running, transition="clore", from_phase=Phase.EVALUATION_FINALE,
+                                            to_phase=Phase.CLOS)
+    PhaseTransition.objects.filter(pk=record.pk).update(at=timezone.make_aware(dt.datetime(2025, 6, 30, 10, 30)))
+    Contract.objects.filter(pk=running.pk).update(phase=Phase.CLOS)
+    assert running in campaign_contracts(year=2025, region=region)  # closed during 2025: it ran in 2025
+    assert running not in campaign_contracts(year=2026, region=region)
+
+
+@pytest.mark.django_db
 def test_the_delegation_is_told_to_evaluate_and_close_it(client, normandie):
     items = [i for i in worklist.items_for(normandie["delegation"], worklist.DELEGATION)
              if i.kind == "contrat_echu"]
@@ -104,6 +119,10 @@ def test_the_delegation_is_told_to_evaluate_and_close_it(client, normandie):
     client.force_login(normandie["delegation"])
     page = unescape(client.get(reverse("contracts:detail", args=[normandie["expired"].pk])).content.decode())
     assert "Arrivé à échéance le 31/12/2025" in page
+    assert "l'évaluation finale puis la clôture sont à mener" in page
+    Contract.objects.filter(pk=normandie["expired"].pk).update(phase=Phase.EVALUATION_FINALE)
+    page = unescape(client.get(reverse("contracts:detail", args=[normandie["expired"].pk])).content.decode())
+    assert "sa clôture est à décider" in page and "l'évaluation finale puis" not in page  # already under way
     running = unescape(client.get(reverse("contracts:detail", args=[normandie["running"].pk])).content.decode())
     assert "Arrivé à échéance" not in running
     client.force_login(normandie["user"])
