@@ -9,9 +9,10 @@ class ContractsConfig(AppConfig):
         # Imported here: models are loaded only once ready() runs. Declares this app's reminders (see notifications).
         from cls_portal.notifications import reminders
 
-        from .reminders import last_year, overdue_steps
+        from .reminders import contract_ended, last_year, overdue_steps
 
         reminders.register(last_year)
+        reminders.register(contract_ended)
         reminders.register(overdue_steps)
 
         # Coordinators belong to the régions of the contracts they coordinate (the library of resources).

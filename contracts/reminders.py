@@ -18,6 +18,7 @@ from .enums import Phase, StepStatus
 from .models import Contract, Step
 
 DERNIERE_ANNEE = "derniere_annee"
+CONTRAT_ECHU = "contrat_echu"
 ETAPE_EN_RETARD = "etape_en_retard"
 
 
@@ -80,6 +81,22 @@ def last_year(today: dt.date, run: dict) -> Iterator[Reminder]:
             body=f"Le {contract.nom} prend fin le {end:%d/%m/%Y}. Sa dernière année commence : préparez "
                  f"l'évaluation finale avec le COPIL, elle prépare le renouvellement du contrat.",
             url=reverse("contracts:detail", kwargs={"pk": contract.pk}), users=who.both(contract))
+
+
+def contract_ended(today: dt.date, run: dict) -> Iterator[Reminder]:
+    """Contracts past their end date and not closed (`Contract.objects.expired`): no longer counted as in force,
+    they wait for the final evaluation and the closure. Once per contract and end date, the day after it."""
+    who = recipients(run)
+    for contract in with_recipients(Contract.objects.expired(today)).order_by("pk"):
+        end = contract.date_fin
+        todo = ("Sa clôture est à décider par la délégation." if contract.phase == Phase.EVALUATION_FINALE else
+                "Menez l'évaluation finale avec le COPIL, puis la délégation décide sa clôture.")
+        yield Reminder(
+            CONTRAT_ECHU, f"contract:{contract.pk}", end.isoformat(), contract,
+            title=f"Contrat arrivé à échéance — {contract.nom}",
+            body=f"Le {contract.nom} a pris fin le {end:%d/%m/%Y} et n'est pas clos : il n'est plus compté "
+                 f"comme actif dans les chiffres ni dans l'annuaire. {todo}",
+            url=reverse("contracts:detail", kwargs={"pk": contract.pk}) + "#cycle", users=who.both(contract))
 
 
 def overdue_steps(today: dt.date, run: dict) -> Iterator[Reminder]:

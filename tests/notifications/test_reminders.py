@@ -26,13 +26,14 @@ class Kind:
     RAPPORT_DU = reports_reminders.RAPPORT_DU
     DIALOGUE_GESTION = funding_reminders.DIALOGUE_GESTION
     DERNIERE_ANNEE = contracts_reminders.DERNIERE_ANNEE
+    CONTRAT_ECHU = contracts_reminders.CONTRAT_ECHU
     ETAPE_EN_RETARD = contracts_reminders.ETAPE_EN_RETARD
     REVUE_EN_ATTENTE = actions_reminders.REVUE_EN_ATTENTE
 
 
 def test_each_app_registers_its_reminders_with_the_notifications_app():
     assert list(reminders.sources) == [
-        contracts_reminders.last_year, contracts_reminders.overdue_steps,
+        contracts_reminders.last_year, contracts_reminders.contract_ended, contracts_reminders.overdue_steps,
         diagnostics_reminders.diagnostics_waiting_review, actions_reminders.sheets_waiting_review,
         funding_reminders.dialogue_not_held, reports_reminders.reports_due]
     assert diagnostics_reminders.REVUE_EN_ATTENTE == actions_reminders.REVUE_EN_ATTENTE
@@ -97,6 +98,37 @@ def test_contract_entering_its_last_year(world, django_capture_on_commit_callbac
     assert {world.own.people["coordinateur"].email, world.own.people["delegation"].email} <= to
     sent = run(django_capture_on_commit_callbacks, dt.date(2028, 9, 1))
     assert Kind.DERNIERE_ANNEE not in sent
+
+
+@pytest.mark.django_db
+def test_contract_past_its_end_date_and_not_closed(world, django_capture_on_commit_callbacks):
+    from contracts.enums import Phase
+    from contracts.models import Contract
+
+    _clean(world)
+    contract = world.own.contract  # ends 14/03/2029
+    sent = run(django_capture_on_commit_callbacks, dt.date(2029, 3, 14))
+    assert Kind.CONTRAT_ECHU not in sent  # its last day: still in force
+    Contract.objects.filter(pk=world.other.contract.pk).update(phase=Phase.CLOS)  # closed in time: no reminder
+    Contract.objects.filter(pk=contract.pk).update(phase=Phase.EVALUATION_FINALE)
+    mail.outbox.clear()
+    sent = run(django_capture_on_commit_callbacks, dt.date(2029, 3, 15))
+    assert sent[Kind.CONTRAT_ECHU] == 1
+    mails = [m for m in mail.outbox if m.subject.startswith("[Portail CLS] Contrat arrivé à échéance")]
+    assert {m.to[0] for m in mails} == {world.own.people["coordinateur"].email, world.own.people["delegation"].email}
+    note = Notification.objects.get(user=world.own.people["delegation"], title__startswith="Contrat arrivé")
+    assert note.title == f"Contrat arrivé à échéance — {contract.nom}"
+    assert note.body == (f"Le {contract.nom} a pris fin le 14/03/2029 et n'est pas clos : il n'est plus compté comme "
+                         "actif dans les chiffres ni dans l'annuaire. Sa clôture est à décider par la délégation.")
+    assert note.url == f"/cls/{contract.pk}/#cycle"
+    assert Kind.CONTRAT_ECHU not in run(django_capture_on_commit_callbacks, dt.date(2029, 9, 1))  # once
+    # Still in mise en œuvre: the final evaluation comes first.
+    Contract.objects.filter(pk=contract.pk).update(phase=Phase.MISE_EN_OEUVRE)
+    SentReminder.objects.filter(kind=Kind.CONTRAT_ECHU).delete()
+    run(django_capture_on_commit_callbacks, dt.date(2029, 9, 1))
+    note = Notification.objects.filter(user=world.own.people["coordinateur"],
+                                       title__startswith="Contrat arrivé").latest("pk")
+    assert note.body.endswith("Menez l'évaluation finale avec le COPIL, puis la délégation décide sa clôture.")
 
 
 @pytest.mark.django_db
