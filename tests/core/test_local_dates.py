@@ -30,9 +30,11 @@ def test_work_items_are_dated_on_the_local_day(world):
     FicheAction.objects.filter(pk=t.fiche.pk).update(statut=FicheStatut.SOUMISE, updated_at=AFTER_MIDNIGHT_IN_PARIS)
     diagnostic = DiagnosticFactory(contract=t.contract)
     Diagnostic.objects.filter(pk=diagnostic.pk).update(statut=DiagStatut.SOUMIS, soumis_le=AFTER_MIDNIGHT_IN_PARIS)
-    items = {i.kind: i for i in worklist.items_for(world.users["delegation"], worklist.DELEGATION,
-                                                   dt.date(2026, 12, 6))}
-    sheet, diag = items["fiche_a_revoir"], items["diagnostic_a_revoir"]
+    items = worklist.items_for(world.users["delegation"], worklist.DELEGATION, dt.date(2026, 12, 6))
+    # The world holds other submitted sheets, dated the day the test runs: pick this sheet's and diagnostic's items.
+    sheet = next(i for i in items if i.kind == "fiche_a_revoir" and i.fiche_id == t.fiche.pk)
+    diag = next(i for i in items if i.kind == "diagnostic_a_revoir" and i.detail.startswith("Soumis le")
+                and i.contract_id == t.contract.pk and i.title.endswith(f"(version {diagnostic.numero})"))
     assert (sheet.due, sheet.detail) == (dt.date(2026, 12, 6), "Soumise le 06/12/2026")
     assert (diag.due, diag.detail) == (dt.date(2026, 12, 6), "Soumis le 06/12/2026")
 
