@@ -237,9 +237,13 @@ def test_the_yearly_reviews_of_past_years_are_not_left_overdue(region_client, wo
     later ones are still to come."""
     from django.utils import timezone
 
-    confirm(region_client, upload(region_client, xlsx(good_rows(territory))))
-    bessin = Contract.objects.get(nom="CLS du Bessin")
     this_year = timezone.localdate().year
+    rows = good_rows(territory)
+    # Signed four years ago in October, for five years: whatever the year the test runs, past years' reviews and
+    # this year's are all there.
+    rows[0][6:8] = [f"12/10/{this_year - 4}", f"11/10/{this_year + 1}"]
+    confirm(region_client, upload(region_client, xlsx(rows)))
+    bessin = Contract.objects.get(nom="CLS du Bessin")
     reviews = {s.annee: s for s in bessin.steps.filter(kind=StepKind.EVALUATION_CONTINUE)}
     assert reviews and min(reviews) < this_year <= max(reviews)
     for year, step in reviews.items():
