@@ -6,6 +6,7 @@ import re
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,10 +20,19 @@ from funding.enums import Statut as FundStatut
 from funding.models import AnneeFinancement
 from tests import factories as f
 from tests.diagnostics.factories import DiagnosticFactory
+from tests.queries import SNAPSHOT_MOMENT
 from tests.reports.factories import ReportFactory
 
-TODAY = timezone.localdate()
+# The pages run one query per kind of item, and some kinds are due only in a season (last year's reports from
+# 1 March, the dialogue de gestion after 31 October): the counts are pinned on the query snapshots' day.
+TODAY = timezone.localtime(SNAPSHOT_MOMENT).date()
 LAST_YEAR = TODAY.year - 1
+
+
+@pytest.fixture(autouse=True)
+def _on_the_snapshot_day():
+    with time_machine.travel(SNAPSHOT_MOMENT, tick=True):
+        yield
 
 
 def _year(contract, annee, statut, **extra):
