@@ -1,5 +1,6 @@
 """Population coverage: union of active perimeters, per département, constant queries, demo figures."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -83,12 +84,16 @@ def test_coverage_runs_two_queries_whatever_the_size(snapshot, n):
 
 @pytest.mark.django_db
 def test_demo_coverage_is_right_to_the_inhabitant():
-    """Hand computation: the union of the active perimeters' communes, each population added once."""
+    """Hand computation: the union of the active perimeters' communes, each population added once. On a fixed day
+    of the demo's story (1 December 2026): from 1 February 2027 Flers Agglo 2022-2026 has reached its end and
+    no longer overlaps Ville de Flers."""
     from cls_portal.territories.models import Commune, Departement
     from tests.demo import seed_demo_data
 
     seed_demo_data()
-    active = Contract.objects.filter(phase__in=ACTIVE_PHASES, ars__region_id="28").prefetch_related("communes")
+    day = dt.date(2026, 12, 1)
+    active = [c for c in Contract.objects.filter(phase__in=ACTIVE_PHASES, ars__region_id="28")
+              .prefetch_related("communes") if c.date_signature and c.date_signature <= day <= c.date_fin]
     perimeters = [[c.code for c in contract.communes.all()] for contract in active]
     codes = [code for p in perimeters for code in p]
     assert len(codes) > len(set(codes)), "the demo should hold overlapping active perimeters"
@@ -98,7 +103,7 @@ def test_demo_coverage_is_right_to_the_inhabitant():
     naive_sum = sum(population[c] for c in codes)
     expected_total = sum(Commune.objects.filter(region_id="28").values_list("population", flat=True))
 
-    cov = coverage(region_code="28", nom="Normandie")
+    cov = coverage(region_code="28", nom="Normandie", at=day)
     assert cov.total.covered == expected_covered < naive_sum
     assert cov.total.population == expected_total
     assert cov.total.share == (Decimal(expected_covered) / Decimal(expected_total)).quantize(Decimal("0.000001"))
