@@ -177,8 +177,23 @@ def world(request, db, settings):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The full demo data set (Normandie and Grand Est territories only), for journeys."""
-    from tests.demo import seed_demo_data
+def demo(_demo_snapshot_session, transactional_db, settings):
+    """The full demo data set (Normandie and Grand Est territories only), for journeys.
 
-    seed_demo_data()
+    Seeding takes 5 to 10 s and about 30 tests ask for it: each xdist worker seeds once, copies every table
+    of the result (tests/demo.py `DemoSnapshot`), and restores that copy for the next tests, which start
+    from the same flushed database (transactional tests: a flush after each). `tests/core/test_seed_demo.py`
+    runs the seed itself."""
+    from tests.demo import DemoSnapshot
+
+    DemoSnapshot.load(settings.MEDIA_ROOT)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot_session(django_db_setup, django_db_blocker):
+    """Drops the worker's copy of the demo tables at the end of the session (`--reuse-db` keeps the database)."""
+    yield
+    from tests.demo import DemoSnapshot
+
+    with django_db_blocker.unblock():
+        DemoSnapshot.drop()
