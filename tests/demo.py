@@ -1,5 +1,7 @@
 """Demo data for browser tests: territories of Normandie and Grand Est only (fast), then seed_demo."""
 
+import os
+
 from django.core.management import call_command
 
 from cls_portal.territories.importer import import_territories, load_compact
@@ -91,7 +93,8 @@ class DemoSnapshot:
                                    f"FROM {quote(table)}")
             cls.tables = tables
             cls.media = tempfile.mkdtemp(prefix="cls-demo-media-")
-            shutil.copytree(media_root, cls.media, dirs_exist_ok=True)
+            if os.path.isdir(media_root):
+                shutil.copytree(media_root, cls.media, dirs_exist_ok=True)
             return
         with transaction.atomic(), connection.cursor() as cursor:
             for sql in connection.ops.sql_flush(no_style(), [t for t, _, _ in cls.tables]):

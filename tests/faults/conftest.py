@@ -150,7 +150,10 @@ class FaultEnv:
         from celery import Celery
 
         url = broker or self.env["CELERY_BROKER_URL"]
-        app = Celery("faults", broker=url)
+        # set_as_current=False: a new Celery app otherwise becomes the process's current app, and the
+        # `shared_task`s of every later test in this process (e-mails, reports) would publish to this broker
+        # instead of running eagerly under the test settings.
+        app = Celery("faults", broker=url, set_as_current=False)
         # Celery's `broker_url` prefers the CELERY_BROKER_URL environment variable (set in CI) over the
         # argument; the write URL is what publishing uses, and it takes ours.
         app.conf.broker_write_url = url
