@@ -58,9 +58,10 @@ test: setup
 
 # Every page every demo account reaches, in Chromium at 1280 and 390 px (tests/browser/crawl.py): formats,
 # overflow, charts, menu, names, axe-core. `make test` runs a sample (one page per view, 10 per role, 6 roles).
-# PNGs and a summary in var/screens/.
+# PNGs and a summary in var/screens/. One test per role: CRAWL_ARGS="-n 2" crawls two roles at a time.
+CRAWL_ARGS ?= -n 0
 crawl: setup
-	CRAWL=full $(PY) -m pytest tests/browser/test_crawl.py -k every_page -n 0 -p no:cacheprovider
+	CRAWL=full $(PY) -m pytest tests/browser/test_crawl.py -k every_page $(CRAWL_ARGS) -p no:cacheprovider
 
 # A real Celery worker and beat against Redis (CELERY_BROKER_URL, default redis://127.0.0.1:6379/0).
 worker: setup-runtime

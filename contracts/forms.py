@@ -85,7 +85,17 @@ class PerimeterCommunesForm(VersionFormMixin):
         return codes
 
 
-class CommentForm(PortalForm):
+class _LifecycleErrors:
+    """A form of the contract's lifecycle box."""
+
+    @property
+    def refusals(self) -> list:
+        """Its errors that belong to no field drawn (the prerequisites' reasons, the phase, the decision given by
+        the button pressed): drawn above the button, the others next to their field."""
+        return [*self.non_field_errors(), *(e for f in self.hidden_fields() for e in f.errors)]
+
+
+class CommentForm(_LifecycleErrors, PortalForm):
     comment = forms.CharField(label="Commentaire", required=False, widget=TEXTAREA, max_length=4000)
 
 
@@ -108,20 +118,66 @@ def _max_today(field):
     field.widget.attrs["max"] = _today().isoformat()
 
 
-class DecisionForm(PortalForm):
-    decision = forms.ChoiceField(label="Décision", choices=[("valider", "Valider"), ("refuser", "Refuser")])
-    comment = forms.CharField(label="Commentaire (obligatoire en cas de refus)", required=False, widget=TEXTAREA,
-                              max_length=4000)
+SIGNATURE_DATE_HINT = "Laissez vide pour reprendre la date du contrat signé déposé (à défaut : aujourd'hui)."
+
+
+class _SignatureDateMixin(_LifecycleErrors):
+    """The signature date the délégation may give when a phase change signs the contract; the field is there
+    only for the signature (`signing`)."""
+
+    def _signature_date(self, signing: bool):
+        if signing:
+            self.fields["date_signature"].help_text = SIGNATURE_DATE_HINT
+        else:
+            del self.fields["date_signature"]
+
+
+class DecisionForm(_SignatureDateMixin, PortalForm):
+    """The délégation's decision on a pending proposal (`signing`: the proposal is the signature)."""
+
+    # Given by the button pressed (« Valider la proposition », « Refuser la proposition »), never drawn as a field.
+    decision = forms.ChoiceField(label="Décision", choices=[("valider", "Valider"), ("refuser", "Refuser")],
+                                 widget=forms.HiddenInput, error_messages={
+                                     "required": "Choisissez de valider ou de refuser la proposition.",
+                                     "invalid_choice": "Choisissez de valider ou de refuser la proposition."})
+    comment = forms.CharField(label="Commentaire (obligatoire en cas de refus)", required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     date_signature = forms.DateField(label="Date de signature du contrat", required=False, widget=DATE)
     date_windows = {"date_signature": (DATE_MIN, _today)}
 
+    def __init__(self, *args, signing: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "decision-%s")
+        super().__init__(*args, **kwargs)
+        self._signature_date(signing)
 
-class FireForm(CommentForm):
+
+class FireForm(_SignatureDateMixin, CommentForm):
     """A phase change done at once: the comment, and for the signature its date (the délégation signs a contract
     without coordinator itself, as it validates a proposal)."""
 
     date_signature = forms.DateField(label="Date de signature du contrat", required=False, widget=DATE)
     date_windows = {"date_signature": (DATE_MIN, _today)}
+
+    def __init__(self, *args, signing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._signature_date(signing)
+
+
+def transition_form(transition, *, mode: str, unproposed: bool, delegation: bool, data=None):
+    """The form of a next phase change in the contract's lifecycle box, bound to `data` when it was posted: a
+    proposal's comment for the délégation (`mode` "propose"), or a phase change done at once, with the signature
+    date when the délégation signs a contract without coordinator. Its comment says who reads it."""
+    auto_id = f"cycle-{transition.name}-%s"
+    if mode == "propose":
+        form = CommentForm(data, auto_id=auto_id)
+        label = "Commentaire pour la délégation"
+    else:
+        form = FireForm(data, auto_id=auto_id, signing=transition.name == "signer")
+        label = ("Commentaire (facultatif, gardé dans l'historique du contrat)" if unproposed else
+                 "Commentaire (motif, obligatoire avant la dernière année)" if delegation else "Commentaire")
+    form.fields["comment"].label = label
+    form.fields["comment"].widget.attrs["rows"] = 2
+    return form
 
 
 class DocumentForm(PortalForm):

@@ -257,13 +257,23 @@ class TimelineEntry:
     title: str
     actor: object
     comment: str
+    note: str = ""  # how it happened, when it is not the usual way
+
+
+UNPROPOSED_NOTE = "Par la délégation, sans proposition (aucun coordinateur désigné)"
 
 
 def timeline(contract, proposal_list=None) -> list[TimelineEntry]:
     """Proposals, decisions and phase changes of the contract, oldest first (`proposal_list`: the
-    contract's proposals when the caller already read them)."""
+    contract's proposals when the caller already read them).
+
+    A phase change normally proposed that has no proposal and an actor is one the délégation made itself on a
+    contract without coordinator (`workflow.Transition.unproposed_event`): it says so, as the history does.
+    Read from the phase change's own row (no query more): the closures dated by an import or by the backfill
+    migration have no actor, and a proposal is never deleted but with its contract."""
     from . import workflow
 
+    unproposed = {t.name for t in workflow.LIFECYCLE if t.unproposed_event}
     entries = []
     for p in proposals(contract) if proposal_list is None else proposal_list:
         label = workflow.TRANSITIONS[p.transition].label if p.transition in workflow.TRANSITIONS else p.transition
@@ -277,7 +287,9 @@ def timeline(contract, proposal_list=None) -> list[TimelineEntry]:
                                          p.decided_by, p.decision_comment))
     for t in PhaseTransition.objects.filter(contract=contract).select_related("actor"):
         title = f"Changement de phase : {t.get_from_phase_display()} → {t.get_to_phase_display()}"
-        entries.append(TimelineEntry(t.at, "phase", title, t.actor, "" if t.proposal_id else t.comment))
+        note = UNPROPOSED_NOTE if (t.proposal_id is None and t.actor_id is not None
+                                   and t.transition in unproposed) else ""
+        entries.append(TimelineEntry(t.at, "phase", title, t.actor, "" if t.proposal_id else t.comment, note))
     return sorted(entries, key=lambda e: (e.at, {"proposition": 0, "refus": 1, "validation": 1, "phase": 2}[e.kind]))
 
 

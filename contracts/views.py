@@ -141,39 +141,31 @@ def my_cls(request):
 
 # --- contract page ----------------------------------------------------------------------------------
 
-ATTEMPT_KEY = "cycle_attempt"
-
-
-def _remember_attempt(request, contract, name, comment, err: DomainError):
-    """A refused proposal or decision: its reasons and the comment typed, shown again by the contract page
-    (next to the button, the comment kept) after the redirect."""
-    request.session[ATTEMPT_KEY] = {"contract": contract.pk, "name": name, "comment": comment,
-                                    "errors": list(getattr(err, "reasons", None) or [err.message])}
-
-
-def _lifecycle(request, contract, roles, pending, attempt) -> dict:
+def _lifecycle(contract, roles, pending, refused) -> dict:
     """The lifecycle box: for each next transition, its prerequisites with their state (in words), whether
-    this user may act, and a refused attempt's reasons and comment."""
+    this user may act, and its form; `refused`: the form just posted and refused, (name, bound form), shown
+    again with its errors next to its fields and what was typed."""
     can_edit, can_validate = workflow.COORDINATEUR in roles, workflow.DELEGATION in roles
     ctx = workflow.GuardContext(timezone.localdate(), by_delegation=can_validate and not can_edit)
-
-    def box(t, action):
-        mine = attempt if attempt and attempt["name"] == action else None
-        return {"transition": t, "guards": workflow.LIFECYCLE.guard_states(t, contract, ctx),
-                "errors": mine["errors"] if mine else [], "comment": mine["comment"] if mine else ""}
+    posted = dict([refused]) if refused else {}
 
     steps = []
     if pending is None:
         for t in workflow.transitions_from(contract.phase):
-            step = box(t, t.name)
             # "direct" also for a proposed transition when the contract has no coordinator (`unproposed`).
-            step["mode"] = workflow.LIFECYCLE.mode_for(t, contract)
-            step["unproposed"] = workflow.LIFECYCLE.unproposed(t, contract)
-            step["can_act"] = bool(roles & set(t.proposed_by if step["mode"] == "propose" else t.by))
+            mode, unproposed = workflow.LIFECYCLE.mode_for(t, contract), workflow.LIFECYCLE.unproposed(t, contract)
+            step = {"transition": t, "guards": workflow.LIFECYCLE.guard_states(t, contract, ctx), "mode": mode,
+                    "unproposed": unproposed,
+                    "can_act": bool(roles & set(t.proposed_by if mode == "propose" else t.by)),
+                    "form": posted.get(t.name) or forms.transition_form(t, mode=mode, unproposed=unproposed,
+                                                                        delegation=can_validate)}
             step["missing"] = sum(1 for g in step["guards"] if not g.met)
             steps.append(step)
-    decision = box(workflow.LIFECYCLE.get(pending.transition), "decision") if pending else None
-    if decision is not None:
+    decision = None
+    if pending is not None:
+        t = workflow.LIFECYCLE.get(pending.transition)
+        decision = {"transition": t, "guards": workflow.LIFECYCLE.guard_states(t, contract, ctx),
+                    "form": posted.get("decision") or forms.DecisionForm(signing=t.name == "signer")}
         decision["missing"] = sum(1 for g in decision["guards"] if not g.met)
     return {"steps": steps, "decision": decision}
 
@@ -195,11 +187,14 @@ def contract_detail(request, pk):
     if not permissions.can_view_contract(request.user, contract)[0]:
         # Elected officials and pilots see the contract (it is in their menu): its read-only summary.
         return redirect(permissions.SUMMARY_URL_NAME, pk=contract.pk)
+    return _detail_page(request, contract)
+
+
+def _detail_page(request, contract, refused=None):
+    """The contract page; `refused`: a lifecycle form posted and refused, (name, bound form), shown again in the
+    box (`_lifecycle`) and, through the context's `cycle_form`, in the page's error summary and title."""
     user = request.user
     today = timezone.localdate()
-    attempt = request.session.pop(ATTEMPT_KEY, None)
-    if attempt and attempt.get("contract") != contract.pk:
-        attempt = None
     avenant_list = list(selectors.avenants(contract))
     roles = permissions.lifecycle_roles(user, contract)
     proposal_list = selectors.proposals(contract)
@@ -232,7 +227,8 @@ def contract_detail(request, pk):
         "history": selectors.history(contract, user),
         "pending": pending,
         "pending_label": workflow.TRANSITIONS[pending.transition].label if pending else "",
-        "lifecycle": _lifecycle(request, contract, roles, pending, attempt),
+        "lifecycle": _lifecycle(contract, roles, pending, refused),
+        "cycle_form": refused[1] if refused else None,
         "can_edit": workflow.COORDINATEUR in roles,
         "can_keep_records": permissions.can_keep_records(user, contract)[0],
         "can_validate": workflow.DELEGATION in roles,
@@ -240,8 +236,6 @@ def contract_detail(request, pk):
         "can_edit_step": permissions.can_edit_step(user, contract)[0],
         "can_record_recruitment": permissions.can_record_recruitment(user, contract)[0],
         "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
-        "comment_form": forms.CommentForm(),
-        "decision_form": forms.DecisionForm(),
         "signed_types": selectors.SIGNED,
     })
 
@@ -320,22 +314,34 @@ def _transition_or_404(name):
     return t
 
 
+def _cycle_post(request, contract, name, form, call):
+    """A form of the lifecycle box posted: `call(cleaned_data)` runs the service and returns the success message,
+    then back to the box. Refused (a field, a prerequisite, the phase), the contract page is shown again with the
+    form bound: each error next to its field, the prerequisites' reasons above the button, what was typed kept."""
+    if form.is_valid():
+        try:
+            done = call(form.cleaned_data)
+        except DomainError as err:
+            field = {"commentaire": "comment"}.get(err.field, err.field)  # the engine's name for the comment
+            for reason in getattr(err, "reasons", None) or [err.message]:
+                form.add_error(field if field in form.fields else None, reason)
+        else:
+            messages.success(request, done)
+            return _back(contract, "#cycle")
+    return _detail_page(request, contract, refused=(name, form))
+
+
 @require_POST
 def transition_propose(request, pk, name):
     t = _transition_or_404(name)
     contract = selectors.contract_get_for_user(request.user, pk)
     require(permissions.can_propose(request.user, contract, t))
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
-    try:
-        services.transition_propose(actor=request.user, contract=contract, transition=t.name, comment=comment)
-    except DomainError as err:
-        _remember_attempt(request, contract, t.name, comment, err)
-        messages.error(request, "Proposition impossible : voyez ce qui manque dans le cycle de vie du contrat.")
-    else:
-        messages.success(request, "Votre proposition a été transmise à la délégation départementale.")
-    return _back(contract, "#cycle")
+    form = forms.transition_form(t, mode="propose", unproposed=False, delegation=False, data=request.POST)
+
+    def propose(d):
+        services.transition_propose(actor=request.user, contract=contract, transition=t.name, comment=d["comment"])
+        return "Votre proposition a été transmise à la délégation départementale."
+    return _cycle_post(request, contract, t.name, form, propose)
 
 
 @require_POST
@@ -343,49 +349,35 @@ def transition_fire(request, pk, name):
     t = _transition_or_404(name)
     contract = selectors.contract_get_for_user(request.user, pk)
     require(permissions.can_fire(request.user, contract, t))
-    form = forms.FireForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Changement de phase non enregistré : " + " ".join(
-            str(e) for errors in form.errors.values() for e in errors))
-        return _back(contract, "#cycle")
     by_delegation = permissions.can_validate_contract(request.user, contract)[0]
-    comment = form.cleaned_data.get("comment", "")
-    try:
-        services.transition_fire(actor=request.user, contract=contract, transition=t.name, comment=comment,
-                                 by_delegation=by_delegation, date_signature=form.cleaned_data.get("date_signature"))
-    except DomainError as err:
-        _remember_attempt(request, contract, t.name, comment, err)
-        messages.error(request, "Changement de phase impossible : voyez la raison dans le cycle de vie du contrat.")
-    else:
-        messages.success(request, f"{t.label} : c'est fait.")
-    return _back(contract, "#cycle")
+    form = forms.transition_form(t, mode="direct", unproposed=workflow.LIFECYCLE.unproposed(t, contract),
+                                 delegation=by_delegation, data=request.POST)
+
+    def fire(d):
+        services.transition_fire(actor=request.user, contract=contract, transition=t.name, comment=d["comment"],
+                                 by_delegation=by_delegation, date_signature=d.get("date_signature"))
+        return f"{t.label} : c'est fait."
+    return _cycle_post(request, contract, t.name, form, fire)
 
 
 @require_POST
 def proposal_decide(request, pk, proposal_pk):
     contract = _contract(request, pk, permissions.can_validate_contract)
-    form = forms.DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Décision non enregistrée : " + " ".join(
-            str(e) for errors in form.errors.values() for e in errors))
-        return _back(contract, "#cycle")
-    kwargs = {"actor": request.user, "contract": contract, "proposal_pk": proposal_pk,
-              "comment": form.cleaned_data["comment"]}
-    try:
-        if form.cleaned_data["decision"] == "valider":
-            proposal = services.proposal_validate(
-                **kwargs, date_signature=form.cleaned_data.get("date_signature")).proposal
+    signing = contract.proposals.filter(pk=proposal_pk, transition="signer").exists()
+    form = forms.DecisionForm(request.POST, signing=signing)
+
+    def decide(d):
+        kwargs = {"actor": request.user, "contract": contract, "proposal_pk": proposal_pk, "comment": d["comment"]}
+        if d["decision"] == "valider":
+            proposal = services.proposal_validate(**kwargs, date_signature=d.get("date_signature")).proposal
             done = "La proposition est validée : le contrat change de phase"
         else:
             proposal = services.proposal_refuse(**kwargs)
             done = "La proposition est refusée"
         # Named: the contract may have no coordinator yet (the proposal's author, an admin, hears of it).
         told = ", ".join(str(u) for u in selectors.decision_recipients(contract, proposal))
-        messages.success(request, f"{done} ; la décision est notifiée à {told}." if told else f"{done}.")
-    except DomainError as err:
-        _remember_attempt(request, contract, "decision", kwargs["comment"], err)
-        messages.error(request, "Décision impossible : voyez la raison dans le cycle de vie du contrat.")
-    return _back(contract, "#cycle")
+        return f"{done} ; la décision est notifiée à {told}." if told else f"{done}."
+    return _cycle_post(request, contract, "decision", form, decide)
 
 
 @require_POST

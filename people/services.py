@@ -60,7 +60,11 @@ def _coordinator_leave(*, actor, contract: Contract, user, event) -> None:
 @transaction.atomic
 def coordinator_remove(*, actor, contract: Contract, user) -> None:
     """Someone stops coordinating this contract (left, replaced). His history stays. Preconditions: the
-    actor may invite a coordinator for this contract. The last coordinator is removed only by handing over."""
+    actor may invite a coordinator for this contract (the délégation; the view refuses removing oneself: a
+    coordinator who goes hands his coordination over). The last coordinator may be removed too: one who left
+    without a successor named must not keep the contract. The contract then has no coordinator
+    (`contracts.permissions.has_coordinator`): the délégation keeps its records and changes its phase itself until
+    one is invited, and a proposal he left pending is still decided as one."""
     if not contract.coordinators.filter(pk=user.pk).exists():
         raise DomainError("Cette personne ne coordonne pas ce contrat.")
     _coordinator_leave(actor=actor, contract=contract, user=user, event=AccountEvent.ROLE_RETIRE)

@@ -124,7 +124,11 @@ def coordinator_remove(request, pk, user_pk):
                         "Retirer la coordination")
     try:
         people_services.coordinator_remove(actor=request.user, contract=contract, user=user)
-        messages.success(request, f"{user} ne coordonne plus ce contrat : son historique reste dans le portail.")
+        done = f"{user} ne coordonne plus ce contrat : son historique reste dans le portail."
+        if not contract.coordinators.exists():
+            done += (" Le contrat n'a plus de coordinateur : jusqu'à ce qu'un coordinateur soit invité, la "
+                     "délégation tient son identité et ses documents et change elle-même sa phase.")
+        messages.success(request, done)
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("people:people", pk=contract.pk)

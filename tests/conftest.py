@@ -12,6 +12,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from tests.migrated import migrated_postgres, migrated_sqlite  # noqa: E402,F401 (fixtures)
+
 pytest.register_assert_rewrite("tests.queries")  # a query snapshot that differs shows syrupy's diff
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -111,11 +113,28 @@ def _close_shared_world():
         _SharedWorld.atomic = _SharedWorld.world = None
 
 
+def _slow_first(items):
+    """Stable: the tests marked `slow` first, the others in their order."""
+    return sorted(items, key=lambda i: i.get_closest_marker("slow") is None)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
+    # pytest-django has ordered the tests: database, transactional, then no database at all. The world's tests
+    # go first (each xdist worker builds the world once). Within each group the `slow` tests go first, and the
+    # slow tests that use no test database (fault scenarios, upload bombs: subprocesses on databases of their
+    # own) before everything: xdist hands the first quarter of the items out one at a time, alternating
+    # workers, then smaller and smaller chunks, so a minute-long test left at the end keeps one worker busy
+    # alone while the other waits.
     shared = [i for i in items if "world" in getattr(i, "fixturenames", []) and not _is_transactional(i)]
     ids = {id(i) for i in shared}
-    items[:] = shared + [i for i in items if id(i) not in ids]
+    rest = [i for i in items if id(i) not in ids]
+    no_db_slow = [i for i in rest if not _uses_db(i) and i.get_closest_marker("slow")]
+    ids |= {id(i) for i in no_db_slow}
+    db = [i for i in rest if id(i) not in ids and _uses_db(i) and not _is_transactional(i)]
+    transactional = [i for i in rest if id(i) not in ids and _uses_db(i) and _is_transactional(i)]
+    no_db = [i for i in rest if id(i) not in ids and not _uses_db(i)]
+    items[:] = no_db_slow + _slow_first(shared) + _slow_first(db) + _slow_first(transactional) + no_db
     for item in items:
         if _uses_db(item):
             item.fixturenames.insert(0, "_world_scope")
@@ -177,8 +196,23 @@ def world(request, db, settings):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The full demo data set (Normandie and Grand Est territories only), for journeys."""
-    from tests.demo import seed_demo_data
+def demo(_demo_snapshot_session, transactional_db, settings):
+    """The full demo data set (Normandie and Grand Est territories only), for journeys.
 
-    seed_demo_data()
+    Seeding takes 5 to 10 s and about 30 tests ask for it: each xdist worker seeds once, copies every table
+    of the result (tests/demo.py `DemoSnapshot`), and restores that copy for the next tests, which start
+    from the same flushed database (transactional tests: a flush after each). `tests/core/test_seed_demo.py`
+    runs the seed itself."""
+    from tests.demo import DemoSnapshot
+
+    DemoSnapshot.load(settings.MEDIA_ROOT)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot_session(django_db_setup, django_db_blocker):
+    """Drops the worker's copy of the demo tables at the end of the session (`--reuse-db` keeps the database)."""
+    yield
+    from tests.demo import DemoSnapshot
+
+    with django_db_blocker.unblock():
+        DemoSnapshot.drop()

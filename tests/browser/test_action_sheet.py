@@ -17,6 +17,7 @@ def _logout(page):
     page.wait_for_load_state()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_coordinator_submits_delegation_asks_change_then_validates(page):
     dep = f.DepartementFactory(code="14", nom="Calvados", region=f.RegionFactory(code="28", nom="Normandie"))

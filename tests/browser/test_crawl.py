@@ -4,8 +4,13 @@ In CI (`make test`): a bounded sample, one page per view (URL pattern) and at mo
 (default 10) pages per role, for six roles. `make crawl` (CRAWL=full): every demo account, every page
 reachable from the landing page (up to 400 per role); `CRAWL_ROLES=admin,ars14` (`anonyme` for the public) keeps
 those accounts only. PNGs in var/screens/<role>/<width>/, and a summary in var/screens/summary.txt.
+
+One test per role (each crawl is independent: its own sign-in, its own titles), so that xdist workers share
+the roles. Each writes its part of the summary (var/screens/parts/<role>.txt, tagged with the run) and
+rewrites summary.txt from the parts of the run, under a lock: the file reads as one crawl of every role.
 """
 
+import fcntl
 import os
 
 import pytest
@@ -18,27 +23,52 @@ ALL_ROLES = ["admin", "coordinateur", "coordinateur2", "coordinatrice-langres", 
              "ars-normandie", "elu", None]
 
 
-@pytest.mark.slow
-def test_every_page_each_role_reaches_reads_right(demo, browser, live_server):
+def crawl_roles() -> list[str | None]:
     roles = ALL_ROLES if FULL else SAMPLE_ROLES
     if os.environ.get("CRAWL_ROLES"):
         wanted = {name.strip() for name in os.environ["CRAWL_ROLES"].split(",")}
         roles = [r for r in roles if (r or "anonyme") in wanted]
-        assert roles, f"CRAWL_ROLES : aucun compte parmi {', '.join(r or 'anonyme' for r in ALL_ROLES)}"
+    return roles
+
+
+ROLES = crawl_roles()
+PARTS = SCREENS / "parts"
+
+
+def write_summary(run: str, role: str, summary: str, problems: list[str]):
+    """Record this role's part of the run, then rewrite summary.txt from every part of the same run, in
+    the order of ROLES: summary lines, a blank line, the problems."""
+    PARTS.mkdir(parents=True, exist_ok=True)
+    (PARTS / f"{role}.txt").write_text("\n".join([run, summary, *problems]) + "\n", encoding="utf-8")
+    with open(PARTS / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        summaries, all_problems = [], []
+        for name in (r or "anonyme" for r in ROLES):
+            part = PARTS / f"{name}.txt"
+            lines = part.read_text(encoding="utf-8").splitlines() if part.exists() else []
+            if lines[:1] == [run]:
+                summaries.append(lines[1])
+                all_problems += lines[2:]
+        tmp = SCREENS / ".summary.txt.tmp"
+        tmp.write_text("\n".join(summaries + [""] + all_problems) + "\n", encoding="utf-8")
+        os.replace(tmp, SCREENS / "summary.txt")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("username", ROLES or ["?"], ids=lambda r: r or "anonyme")
+def test_every_page_each_role_reaches_reads_right(username, demo, browser, live_server, testrun_uid):
+    assert ROLES, f"CRAWL_ROLES : aucun compte parmi {', '.join(r or 'anonyme' for r in ALL_ROLES)}"
     per_pattern = None if FULL else 1
     max_pages = 400 if FULL else int(os.environ.get("CRAWL_MAX_PAGES", "10"))
-    problems, summary = [], []
-    for username in roles:
-        result = crawl_role(browser, live_server.url, username, per_pattern=per_pattern, max_pages=max_pages)
-        minor = ", ".join(f"{rule} ({n} p.)" for rule, n in sorted(result.minor_axe.items())) or "aucune"
-        summary.append(f"{result.role} : {result.pages} pages, {len(result.visits)} rendus, {result.seconds:.0f} s, "
-                       f"{len(result.problems())} problème(s) ; axe, règles d'impact modéré ou mineur : {minor}")
-        problems += result.problems()
-        if username is not None:
-            assert result.pages >= 3, f"{result.role} : le parcours n'a presque rien trouvé ({result.pages} pages)"
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    (SCREENS / "summary.txt").write_text("\n".join(summary + [""] + problems) + "\n", encoding="utf-8")
-    assert not problems, "\n".join(summary + problems[:80])
+    result = crawl_role(browser, live_server.url, username, per_pattern=per_pattern, max_pages=max_pages)
+    minor = ", ".join(f"{rule} ({n} p.)" for rule, n in sorted(result.minor_axe.items())) or "aucune"
+    summary = (f"{result.role} : {result.pages} pages, {len(result.visits)} rendus, {result.seconds:.0f} s, "
+               f"{len(result.problems())} problème(s) ; axe, règles d'impact modéré ou mineur : {minor}")
+    problems = result.problems()
+    write_summary(testrun_uid, result.role, summary, problems)
+    if username is not None:
+        assert result.pages >= 3, f"{result.role} : le parcours n'a presque rien trouvé ({result.pages} pages)"
+    assert not problems, "\n".join([summary, *problems[:80]])
 
 
 BAD_PAGE = """<!doctype html><html lang="fr"><head><title>x</title></head><body><main>

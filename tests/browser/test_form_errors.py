@@ -5,6 +5,7 @@ links leads to a field of the page (a click puts focus in that field)."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_accessible
@@ -50,6 +51,7 @@ def _break_and_submit(page, case):
                        " el.form.requestSubmit(el.form.querySelector('[type=submit]') || undefined); }")
 
 
+@pytest.mark.slow
 def test_every_form_rejected_says_so_in_the_title_and_focuses_a_summary_linking_to_the_fields(demo, browser,
                                                                                                 live_server):
     pages = {}

@@ -94,6 +94,7 @@ def empty_region(monkeypatch):
     return people
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_region_goes_live_without_the_admin(page, empty_region):
     requested = []

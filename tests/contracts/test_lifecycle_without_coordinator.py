@@ -87,10 +87,11 @@ def test_guards_still_hold_a_missing_letter_is_refused_with_its_reason(client, s
     assert err.value.reasons == ["La lettre d'intention des élus doit être déposée dans les documents du contrat."]
 
     client.force_login(s.ars_user)
-    r = client.post(_fire_url(s), {"comment": "Les élus se sont engagés."}, follow=True)
+    r = client.post(_fire_url(s), {"comment": "Les élus se sont engagés."})
+    assert r.status_code == 200
     box = _box(r.content.decode())
-    assert ("Changement de phase refusé : La lettre d'intention des élus doit être déposée dans les documents du "
-            "contrat.") in box
+    assert re.search(r"Changement de phase refusé :</strong></p> <ul><li>La lettre d'intention des élus doit être "
+                     r"déposée dans les documents du contrat\.</li>", box)
     assert "Les élus se sont engagés.</textarea>" in box
     s.contract.refresh_from_db()
     assert s.contract.phase == Phase.PREALABLE
@@ -287,3 +288,50 @@ def test_on_day_one_the_delegation_records_the_letter_and_leaves_prealable(clien
     assert client.get(reverse("contracts:document_upload", args=[s.contract.pk])).status_code == 403
     allowed, reason = permissions.can_keep_records(s.ars_user, Contract.objects.get(pk=s.contract.pk))
     assert not allowed and "tant qu'il n'y en a pas, la délégation" in reason
+
+
+# --- the contract's « Chronologie » -------------------------------------------------------------------
+
+def _chronology(html: str) -> str:
+    start = html.index('aria-label="Chronologie du contrat"')
+    return re.sub(r"\s+", " ", html[start:html.index("</ol>", start)]).replace("&#x27;", "'")
+
+
+def test_the_chronology_says_the_delegation_changed_phase_without_a_proposal(client, setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    s = _without_coordinator(setup(Phase.PREALABLE))
+    url = reverse("contracts:detail", args=[s.contract.pk])
+    client.force_login(s.ars_user)
+    client.post(_fire_url(s), {"comment": "Lettre reçue le 2 mai."})
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(url).content.decode()
+    chronology = _chronology(html)
+    assert ("<strong>Changement de phase : Phase préalable → Diagnostic et élaboration du plan d'action</strong>"
+            "<br>Par la délégation, sans proposition (aucun coordinateur désigné)<br>") in chronology
+    assert "Paul Durand" in chronology and "« Lettre reçue le 2 mai. »" in chronology
+    # Read from the phase changes already loaded: another one costs no query.
+    PhaseTransition.objects.create(contract=s.contract, transition="engager", from_phase=Phase.PREALABLE,
+                                   to_phase=Phase.DIAGNOSTIC, actor=s.ars_user)
+    with CaptureQueriesContext(connection) as two:
+        html = client.get(url).content.decode()
+    assert _chronology(html).count("Par la délégation, sans proposition") == 2
+    assert len(two.captured_queries) == len(one.captured_queries)
+
+
+def test_the_chronology_says_nothing_of_the_kind_for_a_validated_proposal_or_a_direct_change(client, setup):
+    s = setup(Phase.PREALABLE)
+    s.ready_to_leave_prealable()
+    proposal = services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
+    services.proposal_validate(actor=s.ars_user, contract=s.contract, proposal_pk=proposal.pk)
+    # Opening the final evaluation is always done at once (never proposed), and an imported closure has no actor.
+    today = dt.date.today()
+    in_last_year = today.replace(year=today.year - 5, day=1) + dt.timedelta(days=40)
+    Contract.objects.filter(pk=s.contract.pk).update(phase=Phase.MISE_EN_OEUVRE, date_signature=in_last_year)
+    services.transition_fire(actor=s.coordinateur, contract=s.contract, transition="ouvrir_evaluation_finale")
+    services.record_import_closure(Contract.objects.get(pk=s.contract.pk), dt.date.today())
+    client.force_login(s.ars_user)
+    chronology = _chronology(client.get(reverse("contracts:detail", args=[s.contract.pk])).content.decode())
+    assert chronology.count("Changement de phase :") == 3
+    assert "sans proposition" not in chronology

@@ -96,6 +96,7 @@ def _html(client, url):
     return PER_RESPONSE.sub(r'\1"', response.content.decode())
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_page_is_the_same_with_either_renderer(world):
     pages, seen = 0, set()

@@ -1,8 +1,8 @@
 """Fault scenarios against real services: PostgreSQL on 127.0.0.1:5432 and a real Redis.
 
-Each xdist worker gets a PostgreSQL database of its own (`cls_bench_faults_<worker>_<pid>`, created
-and migrated once per session) and a redis-server of its own on a free port (falling back to a
-database 13-15 of the Redis on 6379 when no redis-server binary is installed), so the scenarios never
+Each xdist worker gets a PostgreSQL database of its own (`cls_bench_faults_<worker>_<pid>`, cloned once per
+session from the run's migrated template, tests/migrated.py) and a redis-server of its own on a free port
+(falling back to a database 13-15 of the Redis on 6379 when no redis-server binary is installed), so the scenarios never
 meet the CI's queue, another xdist worker's, or another checkout running the suite at the same time.
 The steps run in subprocesses (tests/faults/driver.py) so the test, the driver and the Celery worker
 all see the same committed rows. Skipped, with the reason, only when PostgreSQL (or, without a
@@ -11,6 +11,7 @@ redis-server binary, the Redis on 6379) cannot be reached.
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.migrated import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -77,6 +80,33 @@ class FaultEnv:
         pytest.fail("le worker Celery n'a pas démarré en 60 s")
 
     @staticmethod
+    def log_mark(proc) -> int:
+        """Where the worker's log ends now: `wait_handled` looks at what it writes after that."""
+        return len(Path(proc.log_path).read_text(errors="replace"))
+
+    @staticmethod
+    def wait_handled(proc, since: int, *task_names: str, quiet: float = 0.5, timeout: float = 60):
+        """Wait until the worker has logged the end (succeeded, raised, retry) of each task named, once per name
+        given, since `since`, then has had no task pending for `quiet` seconds (every task it received since has
+        ended): what a fixed sleep hoped for, checked. A task that never ends fails the test with the log."""
+        deadline = time.monotonic() + timeout
+        quiet_since = None
+        while time.monotonic() < deadline:
+            text = Path(proc.log_path).read_text(errors="replace")[since:]
+            ended = re.findall(r"Task ([\w.]+)\[[^\]]+\] (?:succeeded|raised|retry)", text)
+            received = len(re.findall(r"Task [\w.]+\[[^\]]+\] received", text))
+            wanted = all(ended.count(name) >= task_names.count(name) for name in set(task_names))
+            if wanted and received == len(ended):
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= quiet:
+                    return
+            else:
+                quiet_since = None
+            assert proc.poll() is None, f"le worker s'est arrêté :\n{text[-3000:]}"
+            time.sleep(0.1)
+        pytest.fail(f"le worker n'a pas fini {', '.join(task_names)} en {timeout} s :\n{text[-3000:]}")
+
+    @staticmethod
     def kill_worker(proc):
         """SIGKILL to the worker and its pool children: no warm shutdown, nothing handed back."""
         os.killpg(proc.pid, signal.SIGKILL)
@@ -120,7 +150,10 @@ class FaultEnv:
         from celery import Celery
 
         url = broker or self.env["CELERY_BROKER_URL"]
-        app = Celery("faults", broker=url)
+        # set_as_current=False: a new Celery app otherwise becomes the process's current app, and the
+        # `shared_task`s of every later test in this process (e-mails, reports) would publish to this broker
+        # instead of running eagerly under the test settings.
+        app = Celery("faults", broker=url, set_as_current=False)
         # Celery's `broker_url` prefers the CELERY_BROKER_URL environment variable (set in CI) over the
         # argument; the write URL is what publishing uses, and it takes ours.
         app.conf.broker_write_url = url
@@ -159,7 +192,7 @@ def _private_redis(tmp):
 
 
 @pytest.fixture(scope="session")
-def fault_env(tmp_path_factory, worker_id):
+def fault_env(request, tmp_path_factory, worker_id):
     if not _reachable(5432):
         pytest.skip("PostgreSQL injoignable sur 127.0.0.1:5432 (scénario de panne avec un vrai worker)")
     tmp = tmp_path_factory.mktemp("faults")
@@ -174,15 +207,9 @@ def fault_env(tmp_path_factory, worker_id):
         redis.Redis.from_url(broker).flushdb()
     # Unique per run: several checkouts of the project may run the suite at the same time.
     name = f"cls_bench_faults_{worker_id}_{os.getpid()}"
-    _psql(f"DROP DATABASE IF EXISTS {name}")
-    _psql(f"CREATE DATABASE {name}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_"))}
-    env.update(DJANGO_SETTINGS_MODULE="cls_portal.settings.test", CELERY_REAL_WORKER="1", CELERY_BROKER_URL=broker,
-               DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}", MEDIA_ROOT=str(tmp / "media"),
-               PYTHONPATH=str(ROOT))
     try:
-        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        url = request.getfixturevalue("migrated_postgres").clone(name)  # tests/migrated.py
+        env = subprocess_env(url, CELERY_REAL_WORKER="1", CELERY_BROKER_URL=broker, MEDIA_ROOT=str(tmp / "media"))
         yield FaultEnv(env=env, tmp=tmp)
     finally:
         if redis_proc is not None:

@@ -1,8 +1,6 @@
 """The broker is down while a user asks for a report (POST of the real form): no error page, the job
 waits, and is produced once the broker is back (the `reports.requeue_reports` beat sweep resends it)."""
 
-import time
-
 import pytest
 
 from tests.faults.conftest import free_port
@@ -25,14 +23,15 @@ def test_report_asked_while_redis_is_down_waits_then_completes_once_redis_is_bac
 
     worker = fault_env.start_worker("w-back")  # Redis is back, a worker listens
     try:
-        time.sleep(2)
-        assert fault_env.state(contract)["reports"][0]["status"] == "en_attente"  # nothing was queued meanwhile
+        fault_env.wait_handled(worker, 0, quiet=2)  # a ready worker with no task for 2 s: nothing was queued
+        assert fault_env.state(contract)["reports"][0]["status"] == "en_attente"
         fault_env.backdate(asked["report"], 61, "requested_at")  # the sweep leaves jobs younger than 60 s alone
         fault_env.send("reports.requeue_reports")
         done = fault_env.wait_for(lambda s: s["reports"][0]["status"] in ("pret", "echec"), contract, timeout=120,
                                   what="rapport produit après le retour de Redis")
+        mark = fault_env.log_mark(worker)
         fault_env.send("reports.requeue_reports")  # a second sweep finds nothing to resend
-        time.sleep(2)
+        fault_env.wait_handled(worker, mark, "reports.requeue_reports")  # it ran, and nothing followed it
     finally:
         fault_env.stop_worker(worker)
     assert done["reports"][0]["status"] == "pret", done

@@ -2,9 +2,10 @@
 one save wins, the seven others get the conflict message with what they typed still on screen, no 500,
 nothing lost (the database holds the winner's value) and one history line.
 
-PostgreSQL: a database of this test's own on 127.0.0.1:5432 (skipped, with the reason, when unreachable,
-as the other fault scenarios). SQLite: a migrated file (Django's IMMEDIATE transactions: writers wait for
-each other instead of failing with "database is locked")."""
+PostgreSQL: a database of this test's own on 127.0.0.1:5432, cloned from the run's migrated template
+(tests/migrated.py; skipped, with the reason, when unreachable, as the other fault scenarios). SQLite: a copy of
+the run's migrated file (Django's IMMEDIATE transactions: writers wait for each other instead of failing with
+"database is locked")."""
 
 import json
 import os
@@ -15,38 +16,31 @@ from pathlib import Path
 import pytest
 
 from tests.faults.conftest import _psql, _reachable
+from tests.migrated import copy_migrated_sqlite, subprocess_env
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env(tmp, url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_"))}
-    env.update(DJANGO_SETTINGS_MODULE="cls_portal.settings.test", DATABASE_URL=url, MEDIA_ROOT=str(tmp / "media"),
-               PYTHONPATH=str(ROOT))
-    return env
-
-
 @pytest.fixture(params=["postgresql", "sqlite"])
 def database(request, tmp_path, worker_id):
+    media = {"MEDIA_ROOT": str(tmp_path / "media")}
     if request.param == "sqlite":
-        yield _env(tmp_path, f"sqlite:///{tmp_path / 'race.db'}")
+        migrated = request.getfixturevalue("migrated_sqlite")
+        yield subprocess_env(copy_migrated_sqlite(migrated, tmp_path / "race.db"), **media)
         return
     if not _reachable(5432):
         pytest.skip("PostgreSQL injoignable sur 127.0.0.1:5432")
     name = f"cls_race_{worker_id}_{os.getpid()}"
-    _psql(f"DROP DATABASE IF EXISTS {name}")
-    _psql(f"CREATE DATABASE {name}")
+    url = request.getfixturevalue("migrated_postgres").clone(name)
     try:
-        yield _env(tmp_path, f"postgres://postgres@127.0.0.1:5432/{name}")
+        yield subprocess_env(url, **media)
     finally:
         _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def test_eight_parallel_saves_of_each_edit_form(database):
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=database,
-                   check=True, capture_output=True)
     out = subprocess.run([sys.executable, "-m", "tests.faults.race_driver"], cwd=ROOT, env=database,
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-4000:]

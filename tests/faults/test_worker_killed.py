@@ -29,11 +29,10 @@ def test_report_interrupted_by_sigkill_is_produced_exactly_once_by_the_next_work
     try:
         # The dead worker's message stays unacknowledged in Redis; nothing picks the job up on its own
         # before the lease, and a live worker does not steal a job that is still within it.
+        mark = fault_env.log_mark(second)
         fault_env.send("reports.requeue_reports")
         fault_env.send("reports.render_report", report)
-        import time
-
-        time.sleep(3)
+        fault_env.wait_handled(second, mark, "reports.requeue_reports", "reports.render_report")
         assert [r["status"] for r in fault_env.state(contract)["reports"]] == ["en_cours"]
 
         # Six minutes later (the lease): the beat sweep hands the job back and the new worker produces it.
@@ -47,9 +46,10 @@ def test_report_interrupted_by_sigkill_is_produced_exactly_once_by_the_next_work
         assert done["ready_entries"] == 1
 
         # The killed worker's message delivered late (Redis visibility timeout): nothing is produced twice.
+        mark = fault_env.log_mark(second)
         fault_env.send("reports.render_report", report)
         fault_env.send("reports.requeue_reports")
-        time.sleep(3)
+        fault_env.wait_handled(second, mark, "reports.render_report", "reports.requeue_reports")
     finally:
         fault_env.stop_worker(second)
     final = fault_env.state(contract)

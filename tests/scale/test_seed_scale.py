@@ -126,3 +126,66 @@ def test_epcis_sharing_a_name_get_distinct_organisations():
     assert contracts[0].collectivite_id != contracts[1].collectivite_id
     assert {c.collectivite.nom for c in contracts} == {f"CC des Quatre Rivières ({first.pk})",
                                                        f"CC des Quatre Rivières ({second.pk})"}
+
+
+def test_closed_contracts_ran_their_course_and_carry_a_dated_closure():
+    """One contract in ten is closed: signed in 2019 or 2020 for 5 years, closed in 2024 or 2025 by the délégation on
+    its coordinator's proposal, with the rows the closure service writes. The figures of a date and a year's report
+    campaign read that closure: one closed during 2025 still owes its 2025 reports, one closed before does not."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cls_portal.core.history import history_for, sentence
+    from contracts.enums import ContractEvent, Phase, ProposalStatus
+    from contracts.models import PhaseTransition, contract_end, q_closed_at, q_in_force
+    from reports.services import campaign_contracts
+
+    _seed(contracts=30, sheets=1)
+    scale = Contract.objects.filter(nom__startswith="CLS échelle")
+    closed = list(scale.filter(phase=Phase.CLOS).order_by("pk"))
+    assert len(closed) == 3
+    closures = {}
+    for c in closed:
+        record = PhaseTransition.objects.get(contract=c)
+        assert (record.transition, record.from_phase, record.to_phase) == ("clore", Phase.EVALUATION_FINALE, Phase.CLOS)
+        assert record.actor == c.referent and record.actor is not None
+        proposal = record.proposal
+        assert proposal.status == ProposalStatus.ACCEPTED and proposal.proposed_by == c.coordinators.get()
+        assert proposal.decided_at == record.at and proposal.proposed_at < record.at
+        day = timezone.localdate(record.at)
+        closures[c.pk] = day
+        end = contract_end(c.date_signature, c.duree_annees)
+        # Closed once its final evaluation is done: in its last year at the earliest.
+        assert end.replace(year=end.year - 1) < day
+        assert f"{c.date_signature.year}-{c.date_signature.year + 4}" in c.nom
+        lines = history_for(c).filter(action=ContractEvent.PHASE_CHANGEE)
+        assert [(sentence(line), line.at) for line in lines] == [
+            (f"Contrat passé en « Clos » par {c.referent.get_full_name()}", record.at)]
+        assert history_for(proposal).get(action=ContractEvent.PROPOSITION_TRANSMISE).at == proposal.proposed_at
+    assert sorted((c.date_signature, closures[c.pk]) for c in closed) == [
+        (dt.date(2019, 3, 15), dt.date(2024, 6, 27)), (dt.date(2020, 3, 15), dt.date(2024, 12, 12)),
+        (dt.date(2020, 3, 15), dt.date(2025, 6, 26))]
+    during_2025 = next(c for c in closed if closures[c.pk].year == 2025)
+
+    # The 2025 campaign: the signed contracts not closed before 2025, the one closed during 2025 among them.
+    campaign = {c.pk for c in campaign_contracts(year=2025)} & set(scale.values_list("pk", flat=True))
+    signed_open = set(scale.filter(phase__in=[Phase.MISE_EN_OEUVRE, Phase.EVALUATION_FINALE])
+                      .values_list("pk", flat=True))
+    assert campaign == signed_open | {during_2025.pk}
+    # Closed at the date of its closure, not before.
+    for c in closed:
+        assert scale.filter(q_closed_at(closures[c.pk]), pk=c.pk).exists()
+        assert not scale.filter(q_closed_at(closures[c.pk] - dt.timedelta(days=1)), pk=c.pk).exists()
+    assert scale.filter(q_in_force(dt.date(2024, 12, 1)), pk=during_2025.pk).exists()
+    assert not scale.filter(q_in_force(dt.date(2025, 12, 1)), phase=Phase.CLOS).exists()
+
+    # Nothing of a closed contract is dated after the year of its closure.
+    for c in closed:
+        after = closures[c.pk].year + 1
+        assert not Meeting.objects.filter(contract=c, date__year__gte=after).exists()
+        assert not AnneeFinancement.objects.filter(contract=c, annee__gte=after).exists()
+        assert not SuiviAnnuel.objects.filter(fiche__contract=c, annee__gte=after).exists()
+        assert not ValeurIndicateur.objects.filter(indicateur__fiche__contract=c, annee__gte=after).exists()
+        assert set(AnneeFinancement.objects.filter(contract=c).values_list("statut", flat=True)) == {"decidee"}
+    assert ValeurIndicateur.objects.filter(indicateur__fiche__contract=during_2025, annee=2025).exists()

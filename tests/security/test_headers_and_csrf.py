@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.security.crawl import get_pages, parse
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_post_form_carries_a_csrf_token_and_pages_send_csp(world):
     seen_forms = 0

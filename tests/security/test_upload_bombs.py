@@ -4,7 +4,6 @@ Django stack, see bomb_driver.py). Before the bounded reader, the 400 MB `.odt` 
 400 MB (the type check inflated the `mimetype` member) and the 300 MB shared string past 600 MB."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from diagnostics.forms import IMPORT_COLUMNS
 from imports.plan import COLUMNS as PLAN_COLUMNS
+from tests.migrated import copy_migrated_sqlite, subprocess_env
 from tests.security import bombs
 
 pytestmark = pytest.mark.slow
@@ -25,13 +25,9 @@ DIAG = [c.label for c in IMPORT_COLUMNS]
 
 
 @pytest.fixture(scope="module")
-def bomb_env(tmp_path_factory):
+def bomb_env(tmp_path_factory, migrated_sqlite):
     tmp = tmp_path_factory.mktemp("bombs")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
-    env.update(DJANGO_SETTINGS_MODULE="cls_portal.settings.test", DATABASE_URL=f"sqlite:///{tmp / 'template.db'}",
-               MEDIA_ROOT=str(tmp / "media"), PYTHONPATH=str(ROOT))
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    env = subprocess_env(copy_migrated_sqlite(migrated_sqlite, tmp / "template.db"), MEDIA_ROOT=str(tmp / "media"))
     files = {
         "odt": bombs.odt_bomb(400), "odt-forged": bombs.odt_bomb(400, forged=True),
         "plan-sst": bombs.xlsx_shared_string_bomb(PLAN, 300),

@@ -9,6 +9,9 @@ same data; other contracts are left alone. Refuses production settings unless --
 Every contract: its EPCI's communes as perimeter, a coordinator, ~40 sheets in 5 axes, 3 indicators
 per sheet with 5 years of values, yearly follow-ups, meetings and funding years (when those apps'
 models are installed). Login for every generated account: password "demo".
+A closed contract (one in ten) ran its course: signed in 2019 or 2020, closed in 2024 or 2025 by the délégation
+on its coordinator's proposal, with the rows the closure service writes (the dated closure is what the figures
+of a past date and a year's report campaign read); nothing of it is dated after its closure.
 """
 
 import datetime as dt
@@ -20,19 +23,29 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from actions.models import Axe, FicheAction
 from cls_portal.accounts.models import Role, RoleMembership
+from cls_portal.core import history
+from cls_portal.core.models import HistoryEntry
 from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Organisation, OrganisationType
-from contracts.enums import Phase
-from contracts.models import Contract, CoordinatorTerm, PerimeterPeriod
+from contracts.enums import ContractEvent, Phase, ProposalStatus
+from contracts.models import Contract, CoordinatorTerm, PerimeterPeriod, PhaseTransition, TransitionProposal
+from contracts.workflow import TRANSITIONS
 
 PREFIX = "CLS échelle"
 PHASES = [Phase.MISE_EN_OEUVRE] * 6 + [Phase.DIAGNOSTIC, Phase.PREALABLE, Phase.EVALUATION_FINALE, Phase.CLOS]
 YEARS = [2021, 2022, 2023, 2024, 2025]
+# The closed contracts, in turn (signature, closure): closed after its end, before 2025 (owes no 2025 report);
+# closed in its last year, before its end, before 2025 (runs in 2025 by its dates, but closed: owes none either);
+# closed after its end, during 2025 (owes the 2025 reports of the months it ran).
+CLOSURES = [(dt.date(2019, 3, 15), dt.date(2024, 6, 27)), (dt.date(2020, 3, 15), dt.date(2024, 12, 12)),
+            (dt.date(2020, 3, 15), dt.date(2025, 6, 26))]
 
 
 class Command(BaseCommand):
@@ -51,12 +64,14 @@ class Command(BaseCommand):
         if opts["contracts"] < 1 or opts["sheets"] < 1:
             raise CommandError("--contracts et --sheets doivent être supérieurs à zéro.")
         self.rng = random.Random(opts["seed"])
+        self.closed_on = {}  # contract id -> closure date
         if not Commune.objects.exists():
             call_command("import_territories", stdout=self.stdout)
         t0 = time.monotonic()
         self._wipe()
         with transaction.atomic():
             contracts = self._contracts(opts["contracts"])
+            self._closures(contracts)
             fiches = self._plan(contracts, opts["sheets"])
             counts = {"contrats": len(contracts), "fiches": len(fiches)}
             for name in ("indicators", "followups", "meetings", "funding"):  # each: only if the app's models exist
@@ -148,15 +163,21 @@ class Command(BaseCommand):
             region = deleg_by_dep[dep].departement.region_id if dep else "11"
             phase = PHASES[i % len(PHASES)]
             signed = phase not in (Phase.PREALABLE, Phase.DIAGNOSTIC)
-            start_year = 2021 + i % 4
+            signature = dt.date(2021 + i % 4, 3, 15) if signed else None
+            if phase == Phase.CLOS:
+                signature = CLOSURES[i // len(PHASES) % len(CLOSURES)][0]
+            start_year = signature.year if signature else 2021 + i % 4
             contracts.append(Contract(
                 nom=f"{PREFIX} {e.nom} {start_year}-{start_year + 4}"[:255], collectivite=orgs[e.code],
                 ars=ars_by_region[region], epci=e, prs="PRS 2023-2028", phase=phase,
                 date_debut_prealable=dt.date(start_year - 1, 3, 1),
-                date_signature=dt.date(start_year, 3, 15) if signed else None, duree_annees=5,
+                date_signature=signature, duree_annees=5,
                 rural=e.type == "CC", qpv=e.type != "CC", nb_qpv=0 if e.type == "CC" else 1 + i % 4,
                 clsm=i % 3 == 0, referent=ref_users.get(dep)))
         Contract.objects.bulk_create(contracts, batch_size=500)
+        for i, c in enumerate(contracts):
+            if c.phase == Phase.CLOS:
+                self.closed_on[c.pk] = CLOSURES[i // len(PHASES) % len(CLOSURES)][1]
         Through = Contract.communes.through
         Through.objects.bulk_create([Through(contract_id=c.pk, commune_id=code)
                                      for c, e in zip(contracts, epcis, strict=True)
@@ -176,6 +197,56 @@ class Command(BaseCommand):
         CoordinatorTerm.objects.bulk_create([CoordinatorTerm(contract_id=c.pk, user_id=u.pk)
                                              for c, u in zip(contracts, users, strict=True)], batch_size=5000)
         return contracts
+
+    # -- closures ----------------------------------------------------------------------------
+    def _closures(self, contracts):
+        """What `contracts.services.proposal_validate` writes when the délégation closes a contract on its
+        coordinator's proposal: the accepted proposal, the dated phase change (`q_closed_at` reads it) and their
+        two history lines, dated (proposed twelve days before the closure). In bulk: a few queries in all."""
+        closed = [c for c in contracts if c.pk in self.closed_on]
+        if not closed:
+            return
+        coordinator = dict(Contract.coordinators.through.objects.filter(contract_id__in=self.closed_on)
+                           .values_list("contract_id", "user_id"))
+        clore = TRANSITIONS["clore"]
+
+        def at(day):
+            return timezone.make_aware(dt.datetime.combine(day, dt.time(11)))
+
+        proposals = [TransitionProposal(
+            contract=c, transition=clore.name, from_phase=clore.source, to_phase=clore.target,
+            status=ProposalStatus.ACCEPTED, proposed_by_id=coordinator.get(c.pk),
+            comment="Rapport d'évaluation finale présenté au comité de pilotage.", decided_by_id=c.referent_id,
+            decided_at=at(self.closed_on[c.pk])) for c in closed]
+        TransitionProposal.objects.bulk_create(proposals)
+        records = [PhaseTransition(contract=c, transition=clore.name, from_phase=clore.source, to_phase=clore.target,
+                                   actor_id=c.referent_id, proposal=p) for c, p in zip(closed, proposals, strict=True)]
+        PhaseTransition.objects.bulk_create(records)
+        for c, p, r in zip(closed, proposals, records, strict=True):  # auto_now_add set them to now
+            p.proposed_at = at(self.closed_on[c.pk] - dt.timedelta(days=12))
+            r.at = p.decided_at
+        TransitionProposal.objects.bulk_update(proposals, ["proposed_at"])
+        PhaseTransition.objects.bulk_update(records, ["at"])
+        types = ContentType.objects.get_for_models(Contract, TransitionProposal)
+        lines = []
+        for c, p in zip(closed, proposals, strict=True):
+            lines.append(HistoryEntry(
+                content_type=types[TransitionProposal], object_id=p.pk, contract_id=c.pk,
+                action=ContractEvent.PROPOSITION_TRANSMISE, actor_id=p.proposed_by_id, comment=p.comment,
+                context=history.subject_of(p)))
+            lines.append(HistoryEntry(
+                content_type=types[Contract], object_id=c.pk, contract_id=c.pk, action=ContractEvent.PHASE_CHANGEE,
+                actor_id=c.referent_id, changes={"phase": [clore.source, clore.target]},
+                context={**history.subject_of(c), "phase": Phase(clore.target).label, "transition": clore.label}))
+        HistoryEntry.objects.bulk_create(lines)
+        for line, when in zip(lines, (w for p in proposals for w in (p.proposed_at, p.decided_at)), strict=True):
+            line.at = when
+        HistoryEntry.objects.bulk_update(lines, ["at"])
+
+    def _last_year(self, contract_id) -> int:
+        """The last year a contract has anything dated: its closure's, else the data set's last."""
+        closed = self.closed_on.get(contract_id)
+        return closed.year if closed else YEARS[-1]
 
     # -- action plan -------------------------------------------------------------------------
     def _plan(self, contracts, per_contract):
@@ -216,15 +287,20 @@ class Command(BaseCommand):
                 values.update({k: v for k, v in optional.items() if k in fields})
                 indicateurs.append(Indicateur(**values))
         Indicateur.objects.bulk_create(indicateurs, batch_size=5000)
-        valeurs = []
+        valeurs, count = [], 0
+        last = {f.pk: self._last_year(f.contract_id) for f in fiches}
         for ind in indicateurs:
+            last_year = last[ind.fiche_id]
             for y, year in enumerate(YEARS):
-                valeurs.append(Valeur(indicateur=ind, annee=year, valeur=Decimal(20 + 18 * y + self.rng.randint(0, 9))))
+                value = Decimal(20 + 18 * y + self.rng.randint(0, 9))  # drawn for every year: the same values
+                if year <= last_year:                                 # whatever the closures
+                    valeurs.append(Valeur(indicateur=ind, annee=year, valeur=value))
+                    count += 1
             if len(valeurs) >= 50_000:
                 Valeur.objects.bulk_create(valeurs, batch_size=5000)
                 valeurs = []
         Valeur.objects.bulk_create(valeurs, batch_size=5000)
-        return {"indicateurs": len(indicateurs), "valeurs": len(indicateurs) * len(YEARS)}
+        return {"indicateurs": len(indicateurs), "valeurs": count}
 
     def _followups(self, contracts, fiches):
         Suivi = _model("actions.SuiviAnnuel")
@@ -234,6 +310,8 @@ class Command(BaseCommand):
         rows = []
         for f in fiches:
             for year in YEARS[-2:]:
+                if year > self._last_year(f.contract_id):
+                    continue
                 values = {"fiche": f, "annee": year}
                 optional = {"avancement": "en_cours", "realise": "Actions conduites comme prévu.",
                             "difficultes": "", "perspectives": "Poursuite en lien avec les partenaires."}
@@ -257,7 +335,7 @@ class Command(BaseCommand):
         for c in contracts:
             first = c.date_signature.year if c.date_signature else YEARS[-1]
             for year in YEARS[-3:]:
-                if year < first:
+                if year < first or year > self._last_year(c.pk):
                     continue
                 rows.append(Meeting(contract=c, instance=copil[c.pk], date=dt.date(year, 6, 15),
                                     lieu="Salle du conseil", ordre_du_jour="Revue annuelle du plan d'action",
@@ -284,12 +362,12 @@ class Command(BaseCommand):
             if not c.date_signature:
                 continue
             for year in YEARS[-3:]:
-                if year < c.date_signature.year:
+                if year < c.date_signature.year or year > self._last_year(c.pk):
                     continue
                 cost = Decimal(42000 + (i % 7) * 1000)
                 salaire, charges, fonct = cost - Decimal(6000), Decimal(4000), Decimal(2000)
                 ars = min(cost / 2, Decimal(25000))
-                past = year < YEARS[-1]
+                past = year < YEARS[-1] or c.pk in self.closed_on  # a closed contract's years are settled
                 row = Annee(contract=c, annee=year, etp=Decimal("1.00"), mois_pourvus=12 if i % 5 else 8,
                             cout_salaire=salaire, cout_charges=charges, cout_fonctionnement=fonct,
                             demande_ars=ars, demande_collectivite=cost - ars, demande_autres=Decimal(0),
