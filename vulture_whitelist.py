@@ -345,3 +345,6 @@ number_format  # unused attribute (cls_portal/core/exports.py): openpyxl writes 
 # --- The dialogue de gestion's preparation: the years before and after, read by funding/contract.html -------------
 precedente  # unused property (funding/selectors.py), read by funding/templates/funding/contract.html
 suivante  # unused property (funding/selectors.py), read by funding/templates/funding/contract.html
+
+# --- The lifecycle box: a refused form's errors that belong to no field drawn, read by includes/cycle_errors.html --
+refusals  # unused property (contracts/forms.py:91)
