@@ -26,7 +26,7 @@ from .models import (
     ValeurPeriode,
 )
 from .periods import completeness, is_future, period_label, periods_per_year
-from .services import CHILDREN, FREQUENCE_LOCKED, future_period_message
+from .services import CHILDREN, FREQUENCE_LOCKED, REFERENCE_YEAR_MIN, future_period_message, indicator_year_refusals
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -201,6 +201,10 @@ class _IndicateurForm(_RowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agregation"].required = False  # only read for a sub-annual indicator
+        if self.contract is not None:
+            first, last = life_years(self.contract)
+            self.fields["annee_cible"].widget.attrs.update(min=first, max=last)
+            self.fields["annee_reference"].widget.attrs.update(min=REFERENCE_YEAR_MIN, max=last)
 
     def clean_agregation(self):
         return self.cleaned_data.get("agregation") or Agregation.SOMME
@@ -214,6 +218,13 @@ class _IndicateurForm(_RowForm):
             if annees and stored.frequence != data["frequence"]:
                 self.add_error("frequence", FREQUENCE_LOCKED.format(libelle=stored.libelle,
                                                                     annees=", ".join(map(str, annees))))
+        if self.contract is not None and not data.get("DELETE"):
+            # Only a year typed now is checked: a row saved before the rule (or imported) stays as it is until
+            # someone changes that year.
+            typed = {name: data.get(name) for name in ("annee_reference", "annee_cible")}
+            for name, message in indicator_year_refusals(self.contract, **typed).items():
+                if name in self.changed_data or (name == "annee_cible" and "annee_reference" in self.changed_data):
+                    self.add_error(name, message)
         if (periods_per_year(data.get("frequence")) and data.get("agregation") == Agregation.SOMME
                 and "%" in (data.get("unite") or "")):
             self.add_error("agregation", "Un pourcentage ne s'additionne pas d'une période à l'autre : choisissez "

@@ -64,6 +64,28 @@ FREQUENCE_LOCKED = ("La fréquence de l'indicateur « {libelle} » ne peut plus 
                     "saisies ({annees}). Effacez-les dans le suivi annuel, ou créez un autre indicateur.")
 
 
+# The earliest year of a figure, the diagnostic's too (diagnostics/forms.py): a reference value may come from an
+# old census, never from before it.
+REFERENCE_YEAR_MIN = 1950
+
+
+def indicator_year_refusals(contract, *, annee_reference: int | None = None,
+                            annee_cible: int | None = None) -> dict[str, str]:
+    """The one rule for an indicator's years, for the sheet form and the plan import: the target year is a year of
+    the contract's life (`contracts.selectors.life_years`) and not before the reference year; the reference year
+    runs from 1950 to the contract's last year. Field name -> French sentence; empty when both are acceptable."""
+    first, last = contract_selectors.life_years(contract)
+    refusals = {}
+    if annee_reference is not None and not REFERENCE_YEAR_MIN <= annee_reference <= last:
+        refusals["annee_reference"] = f"Choisissez une année de référence de {REFERENCE_YEAR_MIN} à {last}."
+    if annee_cible is not None:
+        if not first <= annee_cible <= last:
+            refusals["annee_cible"] = f"Choisissez une année cible du contrat, de {first} à {last}."
+        elif annee_reference is not None and annee_cible < annee_reference:
+            refusals["annee_cible"] = f"L'année cible précède l'année de référence ({annee_reference})."
+    return refusals
+
+
 def period_today() -> dt.date:
     """Today for the period rules (a test freezes it)."""
     return timezone.localdate()

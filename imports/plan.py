@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 
 from actions.enums import AxeType, IndicateurType
 from actions.models import Axe, FicheAction
+from actions.services import indicator_year_refusals
 from cls_portal.core.collation import fold_query
 from cls_portal.core.tabular import ImportColumn, ImportPreview, RowError, normalise_header, parse_import
 from cls_portal.core.validation import PortalForm
@@ -152,6 +153,10 @@ def check_rows(contract, rows: list[tuple[int, dict]]) -> list[RowError]:
         first = fiche_titles.setdefault(key, (number, row["fiche_titre"].strip()))
         if first[1].lower() != row["fiche_titre"].strip().lower():
             errors[number].append(f"la fiche {code} porte un autre titre à la ligne {first[0]} (« {first[1]} »).")
+        if row["indicateur"] and row.get("annee_cible") is not None:
+            refusal = indicator_year_refusals(contract, annee_cible=row["annee_cible"]).get("annee_cible")
+            if refusal:  # the sheet form's rule, said the import's way (after « Ligne n : »)
+                errors[number].append(refusal[0].lower() + refusal[1:])
         if row["indicateur"]:
             ind = (key, row["indicateur"].strip().lower())
             if ind in indicators:

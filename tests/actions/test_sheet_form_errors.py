@@ -78,3 +78,48 @@ def test_budget_year_outside_the_contract_life_is_refused(client, world):
     assert response.status_code == 200
     row = response.context["formsets"][2]["formset"].forms[0]
     assert row.errors["annee"] == [f"Choisissez une année du contrat, de {first} à {last}."]
+
+
+@pytest.mark.parametrize("fields, field, message", [
+    ({"indicateurs-0-annee_cible": "1900"}, "annee_cible", "Choisissez une année cible du contrat, de {first} à {last}."),
+    ({"indicateurs-0-annee_cible": "{after}"}, "annee_cible",
+     "Choisissez une année cible du contrat, de {first} à {last}."),
+    ({"indicateurs-0-annee_reference": "1900"}, "annee_reference", "Choisissez une année de référence de 1950 à {last}."),
+    ({"indicateurs-0-annee_reference": "{last}", "indicateurs-0-annee_cible": "{first}"}, "annee_cible",
+     "L'année cible précède l'année de référence ({last})."),
+])
+def test_indicator_years_outside_the_contract_are_refused_next_to_the_cell(client, world, fields, field, message):
+    from contracts.selectors import life_years
+
+    client.force_login(world.own.people["coordinateur"])
+    first, last = life_years(world.own.contract)
+    years = {"first": first, "last": last, "after": last + 1}
+    response = _create(client, world.own, **{k: v.format(**years) for k, v in fields.items()})
+    assert response.status_code == 200
+    row = response.context["formsets"][4]["formset"].forms[0]
+    assert row.errors[field] == [message.format(**years)]
+    assert not FicheAction.objects.filter(titre="Bus santé itinérant").exists()
+
+
+def test_an_indicator_year_saved_before_the_rule_does_not_block_other_changes(client, world):
+    """A target year out of the contract's life (saved before the rule, or imported) stays until someone types
+    another year: changing the unit of that indicator saves."""
+    from actions.models import Indicateur
+    from contracts.selectors import life_years
+
+    own = world.own
+    client.force_login(own.people["coordinateur"])
+    assert _create(client, own).status_code == 302
+    fiche = FicheAction.objects.get(titre="Bus santé itinérant")
+    ind = fiche.indicateurs.get()
+    Indicateur.objects.filter(pk=ind.pk).update(annee_cible=1990)
+    data = _payload(own, **{"indicateurs-0-annee_cible": "1990", "indicateurs-0-unite": "participants"})
+    data.update({"version": fiche.version, "indicateurs-0-id": str(ind.pk), "indicateurs-INITIAL_FORMS": "1",
+                 "indicateurs-TOTAL_FORMS": "1"})
+    for name in ("partenaires", "jalons", "lignes_budget", "financements"):
+        data[f"{name}-TOTAL_FORMS"] = "0"
+    response = client.post(reverse("actions:fiche_edit", kwargs={"pk": fiche.pk}), data)
+    assert response.status_code == 302, response.context and [f.errors for f in response.context["formsets"][4]["formset"].forms]
+    ind.refresh_from_db()
+    assert (ind.unite, ind.annee_cible) == ("participants", 1990)
+    assert life_years(own.contract)[0] > 1990
