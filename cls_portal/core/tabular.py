@@ -74,7 +74,11 @@ class RowError:
     messages: list[str]
 
     def __str__(self):
-        return f"Ligne {self.row} : " + " ; ".join(self.messages)
+        """« Ligne 4 : la date de fin précède la date de début ; Date : Saisissez une date valide. »: one sentence,
+        its parts joined by « ; » without the full stop each message ends with."""
+        parts = [m.rstrip() for m in self.messages]
+        parts = [p[:-1] if p.endswith(".") and not p.endswith("..") else p for p in parts]
+        return f"Ligne {self.row} : " + " ; ".join(parts) + "."
 
 
 @dataclass

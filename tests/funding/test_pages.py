@@ -347,3 +347,13 @@ def test_export_uses_the_filters_of_the_page(client, world):
     response = client.get(reverse("funding:export"), {"statut": "a_traiter", "format": "csv"})
     lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and ";2026;" in lines[1]
+
+
+def test_rules_page_of_a_region_without_rule_says_requests_wait_for_one(client, world):
+    """The empty table said « les chiffres par défaut s'appliquent » under a paragraph saying a région without a
+    rule gets no request (which is what the request form does)."""
+    RegleFinancement.objects.filter(region=world.own.region).delete()
+    client.force_login(world.own.people["region"])
+    html = plain(client.get(reverse("funding:rules")))
+    assert "Aucune règle enregistrée : aucune demande de financement ne peut être déposée" in html
+    assert "par défaut" not in html

@@ -190,10 +190,17 @@ def test_a_bad_date_names_its_column_its_text_and_the_expected_format(region_cli
     the file (the signature was given, it was just not a date)."""
     row = ["CLS dates", territory["b"].code, "", "Mise en œuvre et évaluation", "", "12/03/2022", "31/02/2023",
            "2028", "", ""]
-    errors = _errors(upload(region_client, xlsx([row])))
+    response = upload(region_client, xlsx([row]))
+    errors = _errors(response)
     assert errors[2] == ("Date de signature : « 31/02/2023 » n'est pas une date valide (format JJ/MM/AAAA, par "
                          "exemple 15/03/2021). ; Date de fin : « 2028 » n'est pas une date valide (format "
                          "JJ/MM/AAAA, par exemple 15/03/2021).")
+    # As the page says it: one sentence, its parts joined by « ; » without a full stop before each.
+    shown = {e.row: str(e) for e in response.context["preview"].errors}
+    assert shown[2] == ("Ligne 2 : Date de signature : « 31/02/2023 » n'est pas une date valide (format JJ/MM/AAAA, "
+                        "par exemple 15/03/2021) ; Date de fin : « 2028 » n'est pas une date valide (format "
+                        "JJ/MM/AAAA, par exemple 15/03/2021).")
+    assert shown[2] in response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
 
 
 def test_oe_typed_without_the_ligature_is_the_same_phase(region_client, world, territory):
