@@ -49,10 +49,12 @@ CHILDREN = {
 
 def perimeter_text(contract) -> str:
     names = list(contract.communes.order_by("nom").values_list("nom", flat=True))
-    head = f"Territoire de {contract.epci.nom}" if contract.epci_id else f"Territoire de {contract.collectivite}"
+    # « Territoire couvert : », not « Territoire de … »: the collectivité's name starts with its kind
+    # (« Territoire de Commune de Falaise »).
+    head = f"Territoire couvert : {contract.epci.nom if contract.epci_id else contract.collectivite}"
     if not names:
         return f"{head}."
-    return f"{head} : {len(names)} commune{'s' if len(names) > 1 else ''} ({', '.join(names)})."
+    return f"{head}, {len(names)} commune{'s' if len(names) > 1 else ''} ({', '.join(names)})."
 
 
 def _ensure_editable(diagnostic: Diagnostic, field: str | None = None) -> None:

@@ -22,7 +22,7 @@ def test_start_fills_the_perimeter_from_the_reference_data(world):
     coordinateur = world.users["coordinateur"]
     diagnostic = services.diagnostic_start(actor=coordinateur, contract=contract)
     assert (diagnostic.population, diagnostic.nb_communes) == (12000 + 3400 + 850, 3)
-    assert diagnostic.perimetre_hypothese.startswith(f"Territoire de {world.own.epci.nom} : 3 communes (")
+    assert diagnostic.perimetre_hypothese.startswith(f"Territoire couvert : {world.own.epci.nom}, 3 communes (")
     assert history_for(diagnostic).get().action == DiagnosticEvent.CREE
     with pytest.raises(DomainError, match="déjà un diagnostic"):
         services.diagnostic_start(actor=coordinateur, contract=contract)
