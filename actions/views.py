@@ -43,9 +43,13 @@ def plan(request, contract_pk):
     plan_data = selectors.plan_for(contract, permissions.plan_scope(request.user, contract))
     plan_submittable = sum(1 for row in plan_data.axes for fi in row.fiches
                            if fi.statut in TRANSITIONS["soumettre"].sources and not fi.missing)
+    can_edit = permissions.can_edit_plan(request.user, contract)[0]
+    # An empty plan points to the diagnostic's priorities still without an axe, if there are any (one query, only
+    # on an empty plan).
+    free_priority = selectors.priorites_for(contract).first() if can_edit and not plan_data.axes else None
     return render(request, "actions/plan.html", {
         "contract": contract, "plan": plan_data, "title": f"Plan d'action — {contract.nom}",
-        "can_edit": permissions.can_edit_plan(request.user, contract)[0],
+        "can_edit": can_edit, "free_priority": free_priority,
         "submittable": plan_submittable,
         "contract_tabs": tabs_for(request.user, contract),
         "breadcrumbs": _crumbs(contract, ("Plan d'action", None)),

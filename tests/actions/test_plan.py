@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.enums import AxeType, FicheStatut
-from actions.models import Axe
+from actions.models import Axe, FicheAction
 from diagnostics.models import Diagnostic, Priorite
 from tests import factories as f
 from tests.actions.factories import IndicateurFactory, ValeurFactory
@@ -116,3 +116,22 @@ def test_plan_page_links_to_the_action_plan_import(client, world):
     client.force_login(world.own.people["coordinateur"])
     html = client.get(reverse("actions:plan", kwargs={"contract_pk": world.own.contract.pk})).content.decode()
     assert reverse("imports:plan", kwargs={"contract_pk": world.own.contract.pk}) in html
+
+
+def test_an_empty_plan_links_to_the_diagnostic_priorities_only_when_some_wait_for_an_axe(client, world):
+    """The empty plan said « créez-les depuis les priorités du diagnostic » with no link, also for a contract
+    without any diagnostic."""
+    own = world.own
+    FicheAction.objects.filter(contract=own.contract).delete()
+    Axe.objects.filter(contract=own.contract).delete()
+    client.force_login(own.people["coordinateur"])
+    url = reverse("actions:plan", kwargs={"contract_pk": own.contract.pk})
+    Priorite.objects.filter(diagnostic__contract=own.contract).delete()
+    html = client.get(url).content.decode()
+    assert "Ajoutez un axe ou importez un plan d'action." in html
+    assert "priorités du diagnostic" not in html
+    diag, _ = Diagnostic.objects.get_or_create(contract=own.contract)
+    Priorite.objects.create(diagnostic=diag, intitule="Santé mentale des jeunes", action_titre="Repérage")
+    html = client.get(url).content.decode()
+    link = reverse("diagnostics:detail", args=[diag.pk]) + "#priorites"
+    assert f'créez les axes depuis les <a href="{link}">priorités du diagnostic</a>.' in html

@@ -81,10 +81,12 @@ def test_budget_year_outside_the_contract_life_is_refused(client, world):
 
 
 @pytest.mark.parametrize("fields, field, message", [
-    ({"indicateurs-0-annee_cible": "1900"}, "annee_cible", "Choisissez une année cible du contrat, de {first} à {last}."),
+    ({"indicateurs-0-annee_cible": "1900"}, "annee_cible",
+     "Choisissez une année cible du contrat, de {first} à {last}."),
     ({"indicateurs-0-annee_cible": "{after}"}, "annee_cible",
      "Choisissez une année cible du contrat, de {first} à {last}."),
-    ({"indicateurs-0-annee_reference": "1900"}, "annee_reference", "Choisissez une année de référence de 1950 à {last}."),
+    ({"indicateurs-0-annee_reference": "1900"}, "annee_reference",
+     "Choisissez une année de référence de 1950 à {last}."),
     ({"indicateurs-0-annee_reference": "{last}", "indicateurs-0-annee_cible": "{first}"}, "annee_cible",
      "L'année cible précède l'année de référence ({last})."),
 ])
@@ -119,7 +121,7 @@ def test_an_indicator_year_saved_before_the_rule_does_not_block_other_changes(cl
     for name in ("partenaires", "jalons", "lignes_budget", "financements"):
         data[f"{name}-TOTAL_FORMS"] = "0"
     response = client.post(reverse("actions:fiche_edit", kwargs={"pk": fiche.pk}), data)
-    assert response.status_code == 302, response.context and [f.errors for f in response.context["formsets"][4]["formset"].forms]
+    assert response.status_code == 302
     ind.refresh_from_db()
     assert (ind.unite, ind.annee_cible) == ("participants", 1990)
     assert life_years(own.contract)[0] > 1990
