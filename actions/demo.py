@@ -205,7 +205,7 @@ def _plan(ctx, key, spec, *, value_years, suivi_years, cpam, final=False, commen
                 objectifs_specifiques="Mobiliser les partenaires locaux ; toucher les publics les plus éloignés.",
                 objectifs_operationnels="Organiser les actions prévues au calendrier ; suivre les indicateurs "
                                         "chaque année en COPIL.",
-                description=f"Action « {ftitre.lower()} » portée par {org} avec les partenaires du CLS.",
+                description=f"Action « {ftitre.lower()} » portée par {org} avec les partenaires du CLS.",
                 public_cible="Habitants du territoire, en priorité les publics vulnérables.",
                 objectif_prs=("Prévention et promotion de la santé" if a == 2 else "Accès à la santé pour tous"),
                 priorite=["haute", "moyenne", "basse"][(a + n) % 3], preexistante=(n == 2),

@@ -133,7 +133,7 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
         if data.get("date_debut") and data.get("date_fin") and data["date_fin"] < data["date_debut"]:
             self.add_error("date_fin", "La date de fin doit suivre la date de début.")
         if not data.get("tout_le_perimetre") and not data.get("communes"):
-            self.add_error("communes", "Cochez les communes concernées, ou « sur tout le périmètre du contrat ».")
+            self.add_error("communes", "Cochez les communes concernées, ou « sur tout le périmètre du contrat ».")
         pilote = data.get("pilote_personne")
         if pilote and (data.get("pilote_nom") or "").strip():
             self.add_error("pilote_nom", "Le pilote a déjà un compte : laissez ce nom vide, ou retirez le compte.")
@@ -228,7 +228,7 @@ class _IndicateurForm(_RowForm):
         if (periods_per_year(data.get("frequence")) and data.get("agregation") == Agregation.SOMME
                 and "%" in (data.get("unite") or "")):
             self.add_error("agregation", "Un pourcentage ne s'additionne pas d'une période à l'autre : choisissez "
-                                         "« dernière période renseignée » ou « moyenne des périodes ».")
+                                         "« dernière période renseignée » ou « moyenne des périodes ».")
         return data
 
 
@@ -317,7 +317,7 @@ class TransitionForm(PortalForm):
                 if value == Section.GENERAL:
                     continue
                 self.fields[f"section_{value}"] = forms.CharField(
-                    label=f"Commentaire sur « {label} »", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                    label=f"Commentaire sur « {label} »", required=False, widget=forms.Textarea(attrs={"rows": 2}))
                 self.section_names.append(f"section_{value}")
 
     def sections(self) -> dict:

@@ -15,10 +15,10 @@ from .enums import ActionEvent as E
 from .models import Axe, ChampAction, FicheAction
 
 SENTENCES = {
-    E.AXE_CREE: "Axe {axe} « {titre} » ajouté au plan d'action",
-    E.AXE_MODIFIE: "Axe {axe} « {titre} » modifié",
-    E.AXE_DEPLACE: "Axe « {titre} » déplacé dans le plan d'action",
-    E.FICHE_CREEE: "Fiche {fiche} « {titre} » créée",
+    E.AXE_CREE: "Axe {axe} « {titre} » ajouté au plan d'action",
+    E.AXE_MODIFIE: "Axe {axe} « {titre} » modifié",
+    E.AXE_DEPLACE: "Axe « {titre} » déplacé dans le plan d'action",
+    E.FICHE_CREEE: "Fiche {fiche} « {titre} » créée",
     E.FICHE_MODIFIEE: "Fiche {fiche} modifiée",
     E.FICHE_SOUMISE: "Fiche {fiche} soumise à la délégation",
     E.FICHE_MODIFICATIONS_DEMANDEES: "Modifications demandées sur la fiche {fiche}",
@@ -34,10 +34,10 @@ SENTENCES = {
     E.SUIVI_ENREGISTRE: "Suivi annuel {annee} de la fiche {fiche} enregistré",
     E.PLAN_IMPORTE: "Plan d'action importé depuis un fichier",
     E.VALEURS_IMPORTEES: "Valeurs des indicateurs de la fiche {fiche} importées depuis un fichier",
-    E.CHAMP_CREE: "Champ d'action « {champ} » ajouté à la liste de référence",
-    E.CHAMP_MODIFIE: "Champ d'action « {champ} » modifié",
+    E.CHAMP_CREE: "Champ d'action « {champ} » ajouté à la liste de référence",
+    E.CHAMP_MODIFIE: "Champ d'action « {champ} » modifié",
     E.RESSOURCE_SUIVIE: "Ressource régionale suivie par la fiche {fiche} modifiée",
-    E.JALON_REALISE: "Réalisation du jalon « {jalon} » de la fiche {fiche} enregistrée",
+    E.JALON_REALISE: "Réalisation du jalon « {jalon} » de la fiche {fiche} enregistrée",
 }
 
 REVIEW = {E.FICHE_MODIFICATIONS_DEMANDEES, E.FICHE_COMMENTEE}

@@ -104,7 +104,7 @@ def needs_avenant(fiche) -> bool:
 
 
 AVENANT_REASON = ("Le contrat est signé : une fiche validée ne se modifie que si le dernier avenant en vigueur "
-                  "l'ajoute ou la modifie (« Fiche ajoutée » ou « Fiche modifiée » : section « Avenants et versions » "
+                  "l'ajoute ou la modifie (« Fiche ajoutée » ou « Fiche modifiée » : section « Avenants et versions » "
                   "de la page du contrat). Le suivi annuel et les valeurs des indicateurs restent modifiables.")
 
 
@@ -115,7 +115,7 @@ def can_edit_fiche(user, fiche) -> Result:
     if fiche.statut == FicheStatut.SOUMISE:
         return False, "La fiche est en cours de revue par la délégation : elle ne peut pas être modifiée."
     if fiche.statut in (FicheStatut.REALISEE, FicheStatut.ABANDONNEE):
-        return False, f"Une fiche « {fiche.get_statut_display().lower()} » ne se modifie plus."
+        return False, f"Une fiche « {fiche.get_statut_display().lower()} » ne se modifie plus."
     if needs_avenant(fiche):
         return False, AVENANT_REASON
     return OK
@@ -197,7 +197,7 @@ def can_view_my_sheets(user) -> Result:
     """« Mes fiches »: the sheets a pilot pilots or co-pilots."""
     if user.is_portal_admin or user.has_role(Role.PILOTE):
         return OK
-    return False, "« Mes fiches » est réservé aux pilotes de fiches actions."
+    return False, "« Mes fiches » est réservé aux pilotes de fiches actions."
 
 
 def can_submit_plan(user, contract) -> Result:

@@ -33,7 +33,7 @@ def sheets_waiting_review(today: dt.date, run: dict) -> Iterator[Reminder]:
         yield Reminder(
             REVUE_EN_ATTENTE, f"fiche:{fiche.pk}", f"tour-{fiche.nb_soumissions}", contract,
             title=f"Fiche {fiche.code} en attente de revue depuis plus de {days} jours",
-            body=f"La fiche action « {fiche.titre} » du {contract.nom} a été soumise le "
+            body=f"La fiche action « {fiche.titre} » du {contract.nom} a été soumise le "
                  f"{timezone.localtime(fiche.updated_at):%d/%m/%Y} et attend votre revue.",
             url=reverse("actions:plan", kwargs={"contract_pk": contract.pk}),
             users=who.delegation(contract))

@@ -384,7 +384,7 @@ def avancement_initial(statut: str, annee: int, previous=None) -> tuple[str, str
     if previous is not None and previous.avancement in kept:
         return previous.avancement, f"Proposé d'après le suivi {previous.annee} : à confirmer pour {annee}."
     status = FicheStatut(statut).label if statut in FicheStatut.values else statut
-    return implied, f"Proposé d'après le statut de la fiche (« {status} ») : à confirmer pour {annee}."
+    return implied, f"Proposé d'après le statut de la fiche (« {status} ») : à confirmer pour {annee}."
 
 
 def suivi_proposal(fiche, annee: int) -> tuple[str, str]:

@@ -60,7 +60,7 @@ CHILDREN = {
     "indicateurs": (Indicateur, ["libelle", "type", "unite", "valeur_reference", "annee_reference", "cible",
                                  "annee_cible", "source", "frequence", "agregation", "hausse_attendue"]),
 }
-FREQUENCE_LOCKED = ("La fréquence de l'indicateur « {libelle} » ne peut plus changer : des valeurs par période sont "
+FREQUENCE_LOCKED = ("La fréquence de l'indicateur « {libelle} » ne peut plus changer : des valeurs par période sont "
                     "saisies ({annees}). Effacez-les dans le suivi annuel, ou créez un autre indicateur.")
 
 
@@ -359,7 +359,7 @@ def fiche_update(*, actor, fiche_id: int, expected_version, data: dict, axe: Axe
     fiche = lock_for_update(FicheAction, fiche_id, expected_version=expected_version,
                             submitted={f: data.get(f) for f in FICHE_FIELDS if f in data})
     if fiche.statut in (FicheStatut.SOUMISE, FicheStatut.REALISEE, FicheStatut.ABANDONNEE):
-        raise DomainError(f"Une fiche « {fiche.get_statut_display().lower()} » ne peut pas être modifiée.")
+        raise DomainError(f"Une fiche « {fiche.get_statut_display().lower()} » ne peut pas être modifiée.")
     if needs_avenant(fiche):
         raise DomainError(AVENANT_REASON)
     _check_group(fiche.contract_id, data.get("groupe_travail"))
@@ -534,7 +534,7 @@ def plan_submit(*, actor, contract: Contract, commentaire: str = "") -> tuple[li
 def _notify_transition(fiche: FicheAction, name: str, commentaire: str) -> None:
     contract = fiche.contract
     url = reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})
-    label = f"fiche {fiche.code} « {fiche.titre} »"
+    label = f"fiche {fiche.code} « {fiche.titre} »"
     if name == "soumettre":
         notify(users=contract_selectors.reviewers(contract), kind="revue_fiche", url=url, body=commentaire,
                title=f"Fiche action soumise à votre revue : {label} ({contract.nom})")
@@ -638,7 +638,7 @@ def _save_periods(*, actor, ind: Indicateur, annee: int, submitted: dict[int, De
     n_max = periods_per_year(ind.frequence)
     for n, valeur in submitted.items():
         if not 1 <= n <= n_max:
-            raise DomainError(f"L'indicateur « {ind.libelle} » n'a pas de période n°{n}.")
+            raise DomainError(f"L'indicateur « {ind.libelle} » n'a pas de période n°{n}.")
         label = period_label(ind.frequence, annee, n)
         current = stored.get(n)
         if valeur is not None and is_future(ind.frequence, annee, n, today):
@@ -663,7 +663,7 @@ def _save_periods(*, actor, ind: Indicateur, annee: int, submitted: dict[int, De
 
 
 def future_period_message(label: str) -> str:
-    return f"« {label} » n'a pas encore commencé : sa valeur se saisira une fois la période ouverte."
+    return f"« {label} » n'a pas encore commencé : sa valeur se saisira une fois la période ouverte."
 
 
 def _num(value) -> str | None:
@@ -741,7 +741,7 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
     seen = set()
     for ind, annee, _ in valeurs:
         if (ind.pk, annee) in seen:
-            raise DomainError(f"L'indicateur « {ind.libelle} » a deux valeurs pour {annee}.", field="fichier")
+            raise DomainError(f"L'indicateur « {ind.libelle} » a deux valeurs pour {annee}.", field="fichier")
         seen.add((ind.pk, annee))
         refusal = valeur_year_refusal(ind.fiche.contract, annee, today=today)
         if refusal:
@@ -749,10 +749,10 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
     seen_periods = set()
     for ind, annee, n, _ in periodes:
         if not 1 <= n <= periods_per_year(ind.frequence):
-            raise DomainError(f"L'indicateur « {ind.libelle} » n'a pas de période n°{n}.", field="fichier")
+            raise DomainError(f"L'indicateur « {ind.libelle} » n'a pas de période n°{n}.", field="fichier")
         label = period_label(ind.frequence, annee, n)
         if (ind.pk, annee, n) in seen_periods:
-            raise DomainError(f"L'indicateur « {ind.libelle} » a deux valeurs pour le {label}.", field="fichier")
+            raise DomainError(f"L'indicateur « {ind.libelle} » a deux valeurs pour le {label}.", field="fichier")
         seen_periods.add((ind.pk, annee, n))
         refusal = valeur_year_refusal(ind.fiche.contract, annee, today=today)
         if refusal or is_future(ind.frequence, annee, n, today):
@@ -774,7 +774,7 @@ def indicateur_valeurs_import(*, actor, valeurs: list[tuple[Indicateur, int, Dec
     to_create, to_update = [], []
     for ind, annee, valeur in valeurs:
         if periods_per_year(ind.frequence) and (ind.pk, annee) in with_periods:
-            raise DomainError(f"L'indicateur « {ind.libelle} » a des valeurs par période en {annee} : importez "
+            raise DomainError(f"L'indicateur « {ind.libelle} » a des valeurs par période en {annee} : importez "
                               "ses périodes, la valeur de l'année en découle.", field="fichier")
         current = existing.get((ind.pk, annee))
         if current is not None and current.valeur == valeur:

@@ -307,7 +307,7 @@ def fiche_transition(request, pk, name):
         except DomainError as err:
             apply_domain_error(form, err)
         else:
-            messages.success(request, f"« {transition.label} » : c'est fait.")
+            messages.success(request, f"« {transition.label} » : c'est fait.")
             return redirect("actions:fiche_detail", pk=fiche.pk)
     return _fiche_page(request, _readable_fiche(request, fiche.pk), refused_transition=form)
 
@@ -385,10 +385,10 @@ def jalon_done(request, pk):
         except DomainError as err:
             apply_domain_error(form, err)
         else:
-            messages.success(request, f"La réalisation du jalon « {jalon.libelle} » est enregistrée.")
+            messages.success(request, f"La réalisation du jalon « {jalon.libelle} » est enregistrée.")
             return redirect(reverse("actions:fiche_detail", args=[fiche.pk]) + "#calendrier")
     fiche_url = reverse("actions:fiche_detail", args=[fiche.pk])
-    title = f"Réalisation du jalon « {jalon.libelle} »"
+    title = f"Réalisation du jalon « {jalon.libelle} »"
     return render(request, "core/form_page.html", {
         "form": form, "contract": contract, "title": f"{title} — fiche {fiche.code}", "heading": title,
         "subtitle": f"Fiche {fiche.code} — {fiche.titre}",

@@ -27,7 +27,7 @@ def _roles(user, fiche):
 
 
 def _wrong_state(t, fiche) -> str:
-    return f"Impossible de « {t.label.lower()} » une fiche « {fiche.get_statut_display().lower()} »."
+    return f"Impossible de « {t.label.lower()} » une fiche « {fiche.get_statut_display().lower()} »."
 
 
 def _added_by_avenant(fiche, ctx):
@@ -44,8 +44,8 @@ def _added_by_avenant(fiche, ctx):
                                     avenant__plan_version__lte=contract.plan_version).exists():
         return None
     return ("Le contrat est signé : une fiche ajoutée au plan d'action n'est validée qu'une fois en vigueur "
-            "l'avenant qui l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et "
-            "versions » de la page du contrat).")
+            "l'avenant qui l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et "
+            "versions » de la page du contrat).")
 
 
 COMPLETE = Guard("Fiche complète (objectifs, pilote, calendrier, indicateurs avec une cible)", _complete)

@@ -123,7 +123,7 @@ def milestones_overdue(fiches, today: dt.date) -> Pending:
         f = j.fiche
         return WorkItem("jalon_en_retard", "Jalon en retard", _title(f.code, f.titre), jalon_url(j.pk), f.contract_id,
                         f.contract.nom, due=j.date_prevue,
-                        detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk, rank=60)
+                        detail=f"« {j.libelle} » prévu le {j.date_prevue:%d/%m/%Y}", fiche_id=f.pk, rank=60)
 
     return Pending(Jalon.objects.filter(fiche__in=fiches.filter(statut__in=RUNNING), date_prevue__lt=today,
                                         date_realisee__isnull=True)

@@ -48,7 +48,7 @@ def _css(html: str, css: str) -> str:
 LEVERS = [
     ("rapport tel quel", "—", lambda h: h, rendering.PDF_VARIANT),
     ("sans PDF balisé", "l'accessibilité du PDF (PDF/UA : structure, textes alternatifs)", lambda h: h, None),
-    ("sans pied de page", "le titre et « Page n / N » de chaque page",
+    ("sans pied de page", "le titre et « Page n / N » de chaque page",
      lambda h: _css(h, "@page{@bottom-left{content:none}@bottom-right{content:none}}"), rendering.PDF_VARIANT),
     ("sans renvois du sommaire", "les numéros de page du sommaire",
      lambda h: _css(h, "nav.toc a::after{content:none}"), rendering.PDF_VARIANT),
@@ -103,7 +103,7 @@ def measure(repeat: int) -> dict:
           f"{med[name] / chromium_s:.2f} |" for name, drops, *_ in variants],
         f"| Chromium (HTML tel quel) | — | {chromium_s:.2f} | — | 1.00 |", "",
         (f"Tous les leviers tirés à la fois, le portail est à {every / chromium_s:.2f}× Chromium : "
-         + ("l'objectif « au plus le temps de Chromium » n'est à portée d'aucun de ces changements du "
+         + ("l'objectif « au plus le temps de Chromium » n'est à portée d'aucun de ces changements du "
             "document, pas même de ceux qui retirent l'accessibilité du PDF, ses pieds de page et les "
             "renvois du sommaire."
             if every > chromium_s else

@@ -131,7 +131,7 @@ def measure(repeat: int) -> dict:
                 f"{r['chromium_cpu']:.2f} | {r['portal'] / r['chromium']:.2f} |")
 
     lines = [
-        f"Contrat « {contract.nom} » ({contract.fiches.count()} fiches ; base {connection.vendor}, "
+        f"Contrat « {contract.nom} » ({contract.fiches.count()} fiches ; base {connection.vendor}, "
         f"{type(contract).objects.count()} contrats), rapport d'activité {YEAR} : le même HTML "
         f"(`reports.rendering.render_html`), produit en PDF par le portail (`cls_portal.pdf.html_to_pdf`, WeasyPrint, "
         f"PDF balisé, dans un processus déjà chaud comme un worker) et par Chromium (`{CHROMIUM} --headless "
@@ -152,7 +152,7 @@ def measure(repeat: int) -> dict:
         f"{'✅ atteint' if ok_fast else '❌ non atteint'} ({med['portal']:.2f} s, {ratio:.2f}× Chromium).", "",
         f"Campagne nationale projetée : {CONTRACTS} contrats × 2 rapports (activité + financier du même contrat, "
         f"données + HTML + PDF : médiane {contract_s:.2f} s par contrat sur {len(per_contract)} mesures), "
-        f"{WORKERS} workers comptés à {SCALING:g}× le débit d'un seul (l'idéal ; la section « Campagne » mesure "
+        f"{WORKERS} workers comptés à {SCALING:g}× le débit d'un seul (l'idéal ; la section « Campagne » mesure "
         "le débit de vrais workers) : "
         f"{rate:.1f} rapports / min, **{campaign_min:.0f} min** au temps écoulé mesuré (charge {med['load']:.1f}) ; "
         f"{campaign_cpu_min:.0f} min au temps processeur ({contract_cpu:.2f} s par contrat), si les deux workers "

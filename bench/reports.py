@@ -52,7 +52,7 @@ def main():
     own = (med["data"] + med["html"]) / total
     ok = own < TARGET
     lines = [
-        f"Contrat « {contract.nom} » ({contract.fiches.count()} fiches, "
+        f"Contrat « {contract.nom} » ({contract.fiches.count()} fiches, "
         f"{Indicateur.objects.filter(fiche__contract=contract).count()} indicateurs), rapport d'activité {YEAR}, "
         f"médiane de {REPEAT} productions après une de chauffe ; découpage : {source}.", "",
         "| étape | médiane (ms) | part du total |", "|---|---|---|",

@@ -238,7 +238,7 @@ def _governance(contract, actor, coordinator_name, partners, orgs, key, today):
     cotech = services.instance_create(actor=actor, contract=contract, type=InstanceType.COTECH,
                                       nom="Comité technique", mission="Prépare les travaux du COPIL.")
     gt = services.instance_create(actor=actor, contract=contract, type=InstanceType.GROUPE_TRAVAIL,
-                                  nom="Groupe de travail « Accès aux soins »")
+                                  nom="Groupe de travail « Accès aux soins »")
     services.member_add(actor=actor, instance=copil, personne="Le président de la collectivité", organisation=orgs[key],
                         role="Co-président")
     services.member_add(actor=actor, instance=copil, personne="La déléguée départementale",

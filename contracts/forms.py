@@ -33,7 +33,7 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
         label="Quartiers prioritaires couverts (QPV)", required=False, queryset=QPV.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Les QPV du référentiel régional (tenu par l'équipe régionale). Quand des QPV sont cochés, "
-                  "« couvre des QPV » et leur nombre en découlent.")
+                  "« couvre des QPV » et leur nombre en découlent.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,7 +333,7 @@ class AvenantForm(PortalForm):
     retraits = forms.MultipleChoiceField(
         label="Fiches retirées", required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Les fiches du plan signé encore en œuvre (validées, en cours ou reportées) : elles passent "
-                  "« abandonnées » quand l'avenant entre en vigueur.")
+                  "« abandonnées » quand l'avenant entre en vigueur.")
     autres = forms.CharField(label="Autres modifications du plan (une par ligne)", required=False, widget=TEXTAREA)
     signataires = forms.MultipleChoiceField(label="Signataires ayant paraphé l'avenant", required=False,
                                             widget=forms.CheckboxSelectMultiple)
@@ -365,7 +365,7 @@ class AvenantForm(PortalForm):
             twice = [pk for pk in data.get(name) or () if pk in seen]
             if twice:
                 self.add_error(name, "Une fiche ne figure qu'une fois dans un avenant : " + " ; ".join(
-                    f"{labels[pk]} est déjà cochée dans « {self.fields[seen[pk]].label} »" for pk in twice) + ".")
+                    f"{labels[pk]} est déjà cochée dans « {self.fields[seen[pk]].label} »" for pk in twice) + ".")
             for pk in data.get(name) or ():
                 seen.setdefault(pk, name)
         return data

@@ -111,6 +111,6 @@ def overdue_steps(today: dt.date, run: dict) -> Iterator[Reminder]:
         yield Reminder(
             ETAPE_EN_RETARD, f"step:{step.pk}", step.date_prevue.isoformat(), contract,
             title=f"Étape en retard — {step.titre}",
-            body=f"L'étape « {step.titre} » du {contract.nom} était prévue pour le {step.date_prevue:%d/%m/%Y} "
+            body=f"L'étape « {step.titre} » du {contract.nom} était prévue pour le {step.date_prevue:%d/%m/%Y} "
                  f"et n'est pas marquée comme réalisée. Mettez à jour le rétroplanning ou réalisez l'étape.",
             url=reverse("contracts:retroplanning", kwargs={"pk": contract.pk}), users=who.both(contract))

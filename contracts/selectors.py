@@ -393,7 +393,7 @@ def territory_for_code(code: str, region_code: str):
         return epci
     commune = Commune.objects.filter(code=code).first() if len(code) == 5 else None
     if commune is None:
-        raise DomainError(f"« {code} » n'est ni le SIREN d'un EPCI (9 chiffres) ni le code INSEE d'une commune "
+        raise DomainError(f"« {code} » n'est ni le SIREN d'un EPCI (9 chiffres) ni le code INSEE d'une commune "
                           "(5 caractères).", field="collectivite_code")
     if commune.region_id != region_code:
         raise DomainError(f"La commune {commune} n'est pas dans la région du contrat.", field="collectivite_code")

@@ -275,7 +275,7 @@ def organisation_create(*, actor, region_code: str, nom: str, type: str, siret: 
     if existing is not None:
         where = "" if Organisation.objects.in_region(region_code).filter(pk=existing.pk).exists() \
             else " (dans une autre région : précisez le nom, par exemple avec la commune)"
-        raise DomainError(f"Une organisation « {existing.nom} » de ce type existe déjà{where}.", field="nom")
+        raise DomainError(f"Une organisation « {existing.nom} » de ce type existe déjà{where}.", field="nom")
     org = Organisation.objects.create(nom=nom, type=type, siret=siret, email=email, region_id=region_code,
                                       departement=departement)
     history.record(actor=actor, obj=org, event=ContractEvent.ORGANISATION_CREEE)
@@ -343,20 +343,20 @@ QPV_CODE = re.compile(r"^[A-Z]{2}[0-9A-Z]{4,10}$")
 def _qpv_row(region_code: str, code: str, nom: str, departement_code: str, population) -> dict:
     code, nom, departement_code = code.strip().upper(), nom.strip(), departement_code.strip().upper()
     if not QPV_CODE.match(code):
-        raise DomainError(f"« {code} » n'est pas un code de QPV (deux lettres puis 4 à 10 lettres ou chiffres, "
+        raise DomainError(f"« {code} » n'est pas un code de QPV (deux lettres puis 4 à 10 lettres ou chiffres, "
                           "par exemple QN01401M).", field="code")
     if not nom:
         raise DomainError("Indiquez le nom du quartier.", field="nom")
     departement = Departement.objects.filter(code=departement_code, region_id=region_code).first()
     if departement is None:
-        raise DomainError(f"Le département « {departement_code} » n'est pas dans la région.", field="departement")
+        raise DomainError(f"Le département « {departement_code} » n'est pas dans la région.", field="departement")
     if population in ("", None):
         population = None
     else:
         try:
             population = int(str(population).replace(" ", "").replace("\u00a0", ""))
         except ValueError:
-            raise DomainError(f"Population « {population} » : un nombre entier d'habitants.",
+            raise DomainError(f"Population « {population} » : un nombre entier d'habitants.",
                               field="population") from None
         if not 0 <= population <= 10_000_000:
             raise DomainError("La population d'un quartier est un nombre d'habitants positif.", field="population")
@@ -561,7 +561,7 @@ def transition_propose(*, actor, contract: Contract, transition: str, comment: s
         raise DomainError("Une proposition attend déjà la décision de la délégation départementale.") from None
     history.record(actor=actor, obj=proposal, event=ContractEvent.PROPOSITION_TRANSMISE, comment=ctx.comment)
     notify(users=selectors.reviewers(contract), kind="phase_contrat", url=_cycle_url(contract), body=comment,
-           title=f"{contract.nom} : proposition « {t.label} » à examiner")
+           title=f"{contract.nom} : proposition « {t.label} » à examiner")
     return proposal
 
 
@@ -598,7 +598,7 @@ def proposal_validate(*, actor, contract: Contract, proposal_pk: int, comment: s
                          ctx=_context(actor, contract, comment, by_delegation=True), date_signature=date_signature)
     notify(users=selectors.decision_recipients(contract, proposal), kind="phase_contrat",
            url=_cycle_url(contract), body=comment,
-           title=f"{contract.nom} : « {t.label} » validé par la délégation départementale")
+           title=f"{contract.nom} : « {t.label} » validé par la délégation départementale")
     return record
 
 
@@ -610,7 +610,7 @@ def proposal_refuse(*, actor, contract: Contract, proposal_pk: int, comment: str
                                        lock=_pending_lock(contract), apply=_decided(actor), contract_id=contract.pk)
     notify(users=selectors.decision_recipients(contract, proposal), kind="phase_contrat",
            url=_cycle_url(contract), body=comment,
-           title=f"{contract.nom} : proposition « {workflow.LIFECYCLE.get(proposal.transition).label} » refusée")
+           title=f"{contract.nom} : proposition « {workflow.LIFECYCLE.get(proposal.transition).label} » refusée")
     return proposal
 
 
@@ -1050,7 +1050,7 @@ def _check_avenant_sheets(contract: Contract, changes: list[dict]) -> None:
             raise DomainError("Une fiche action citée n'appartient pas à ce contrat.", field=field)
         if fiche.pk in seen:
             raise DomainError(f"Une fiche ne figure qu'une fois dans un avenant : la fiche {fiche.code} est déjà "
-                              f"citée comme « {PlanChangeKind(seen[fiche.pk]).label} ».", field=field)
+                              f"citée comme « {PlanChangeKind(seen[fiche.pk]).label} ».", field=field)
         seen[fiche.pk] = kind
         refusal = selectors.avenant_sheet_refusal(fiche, kind, added=added)
         if refusal:

@@ -128,7 +128,7 @@ def delegation_dashboard(request):
 def my_cls(request):
     user = request.user
     if not (user.is_portal_admin or user.has_role(Role.COORDINATEUR)):
-        raise PermissionDenied("« Mon CLS » est réservé aux coordinateurs.")
+        raise PermissionDenied("« Mon CLS » est réservé aux coordinateurs.")
     today = timezone.localdate()
     contracts = list(selectors.coordinator_contracts(user, today))
     items = worklist.items_for(user, worklist.COORDINATEUR, today)
@@ -411,7 +411,7 @@ def document_upload(request, pk):
         actor=request.user, contract=contract, type=d.get("type") or DocumentType.AUTRE, titre=d["titre"],
         fichier=d["fichier"], date_document=d["date_document"], supersedes=supersedes),
         success="Le document a été déposé.", anchor="#documents")
-    heading = f"Nouvelle version de « {supersedes.titre} »" if supersedes else "Déposer un document"
+    heading = f"Nouvelle version de « {supersedes.titre} »" if supersedes else "Déposer un document"
     return done or _form_page(request, contract, form, heading, multipart=True,
                               hidden={"remplace": supersedes.pk} if supersedes else {})
 
@@ -670,7 +670,7 @@ def step_delete(request, pk, step_pk):
     except DomainError as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, f"L'étape « {step.titre} » a été supprimée.")
+        messages.success(request, f"L'étape « {step.titre} » a été supprimée.")
     return _back(contract, "#etapes")
 
 
@@ -682,7 +682,7 @@ def step_move(request, pk, step_pk):
         messages.error(request, "Choisissez de monter ou de descendre l'étape.")
     else:
         services.step_move(actor=request.user, step=step, direction=direction)
-        messages.success(request, f"L'étape « {step.titre} » a été déplacée.")
+        messages.success(request, f"L'étape « {step.titre} » a été déplacée.")
     return _back(contract, "#etapes")
 
 
@@ -697,7 +697,7 @@ def organisation_list(request):
     if query:
         qs = qs.filter(search_q(query, "nom_recherche"))  # « evreux » finds « Évreux »
     page = Paginator(qs.select_related("departement").order_by("nom"), 50).get_page(request.GET.get("page"))
-    title = "Organisations partenaires" + (f" – recherche « {query} »" if query else "")
+    title = "Organisations partenaires" + (f" – recherche « {query} »" if query else "")
     return render(request, "contracts/organisation_list.html", {
         "page_obj": page, "query": query, "regions": regions, "title": title,
         "breadcrumbs": [("Contrats", reverse("contracts:list")), ("Organisations", None)]})
@@ -720,7 +720,7 @@ def organisation_create(request):
         except DomainError as err:
             apply_domain_error(form, err)
         else:
-            messages.success(request, f"L'organisation « {org.nom} » a été créée : elle est proposée dans les "
+            messages.success(request, f"L'organisation « {org.nom} » a été créée : elle est proposée dans les "
                                       f"formulaires des contrats de la région {region.nom}.")
             return redirect(cancel)
     return _page(request, "contracts/create_page.html", form, f"Nouvelle organisation partenaire — {region.nom}",

@@ -138,7 +138,7 @@ def _has_coordinator(contract, t) -> bool:
 
 
 def _wrong_phase(t, contract) -> str:
-    return (f"Le contrat n'est pas en « {Phase(t.source).label} » : ce changement de phase "
+    return (f"Le contrat n'est pas en « {Phase(t.source).label} » : ce changement de phase "
             "n'est pas possible.")
 
 

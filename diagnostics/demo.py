@@ -114,7 +114,7 @@ def _coutances(contract, users):
         "coordination_hypothese": "Un coordinateur à temps plein recruté par la communauté de communes en septembre "
                                   "2025, co-financé par l'ARS Normandie.",
         "actions_existantes": "Maison de santé pluriprofessionnelle de Gavray, transport solidaire, ateliers "
-                              "« Bien vieillir » du CCAS de Coutances, forum santé annuel.",
+                              "« Bien vieillir » du CCAS de Coutances, forum santé annuel.",
         "acteurs_a_associer": "Centre hospitalier de Coutances, CPTS Centre Manche, CPAM de la Manche, conseil "
                               "départemental (PMI, autonomie), Mutualité française Normandie, associations d'aide à "
                               "domicile, établissements scolaires, élus des 49 communes.",

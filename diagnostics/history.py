@@ -28,7 +28,7 @@ SENTENCES = {
     E.COMMENTE: "Commentaire de la délégation sur le diagnostic",
     E.MODIFICATIONS_DEMANDEES: "Modifications demandées sur le diagnostic (version {numero})",
     E.VALIDE: "Diagnostic (version {numero}) validé",
-    E.AXE_CREE: "Axe {axe} créé dans le plan d'action à partir de la priorité « {priorite} »",
+    E.AXE_CREE: "Axe {axe} créé dans le plan d'action à partir de la priorité « {priorite} »",
 }
 
 

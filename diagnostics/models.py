@@ -172,7 +172,7 @@ class PolitiqueCroisee(DiagnosticChild):
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="politiques")
     politique = models.CharField("politique", max_length=16, choices=Politique.choices)
     intitule = models.CharField("intitulé", max_length=200, blank=True,
-                                help_text="Par exemple « PRS Normandie 2023-2028 ».")
+                                help_text="Par exemple « PRS Normandie 2023-2028 ».")
     implications = models.TextField("ce qu'elle implique localement")
 
     class Meta:

@@ -232,7 +232,7 @@ def diagnostic_section(request, pk, section):
             version_form.is_valid()
             version_form.add_error(None, err.message)
         else:
-            messages.success(request, f"« {conf.title} » : modifications enregistrées.")
+            messages.success(request, f"« {conf.title} » : modifications enregistrées.")
             return redirect(reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk}) + f"#{section}")
     return render(request, "diagnostics/section_form.html", {
         "diagnostic": diagnostic, "section": section, "conf": conf, "formset": formset,
@@ -351,7 +351,7 @@ def priorite_create_axe(request, pk, priorite_pk):
     except DomainError as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, f"Axe {axe.numero} « {axe.titre} » créé dans le plan d'action, avec sa "
+        messages.success(request, f"Axe {axe.numero} « {axe.titre} » créé dans le plan d'action, avec sa "
                                   "première fiche action à compléter.")
     return redirect(reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk}) + "#priorites")
 

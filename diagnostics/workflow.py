@@ -32,7 +32,7 @@ def _roles(user, diagnostic):
 
 
 def _wrong_state(t, diagnostic) -> str:
-    return f"Action impossible : le diagnostic est « {diagnostic.get_statut_display()} »."
+    return f"Action impossible : le diagnostic est « {diagnostic.get_statut_display()} »."
 
 
 PRIORITES = Guard("Au moins une priorité retenue", _priorites)

@@ -75,7 +75,7 @@ def _directory_title(choices, *, region, departement, q) -> str:
     the base template."""
     where = (next((d.nom for d in choices["departements"] if d.code == departement), "")
              or next((r.nom for r in choices["regions"] if r.code == region), ""))
-    what = ", ".join(part for part in (where, f"« {q} »" if q else "") if part)
+    what = ", ".join(part for part in (where, f"« {q} »" if q else "") if part)
     return "Annuaire des contrats locaux de santé" + (f" – {what}" if what else "")
 
 

@@ -86,7 +86,7 @@ def sans_regle(year: int, *, region_nom: str, premiere_regle: dt.date | None) ->
     """Why no rule of the région covers `year` (None: one does)."""
     if premiere_regle is None:
         return (f"La région {region_nom} n'a pas encore de règle de financement : l'ARS doit en saisir une "
-                f"(page « Règles de financement ») avant toute demande.")
+                f"(page « Règles de financement ») avant toute demande.")
     if year < premiere_regle.year:
         return (f"Aucune règle de financement de la région {region_nom} ne couvre {year} : sa première règle "
                 f"s'applique à partir du {premiere_regle:%d/%m/%Y}, et la règle d'une autre région ne s'applique "
@@ -230,7 +230,7 @@ def refus_meme_poste(regle: Regle, *, annee: int, mois, demande_ars, autres: lis
     refus = []
     mois_autres = sum(a.mois for a in autres)
     ars_autres = sum((Decimal(a.ars) for a in autres), ZERO)
-    ailleurs = " ; ".join(f"« {a.contrat} » : {a.mois} mois, {format_euros(a.ars)} de l'ARS" for a in autres)
+    ailleurs = " ; ".join(f"« {a.contrat} » : {a.mois} mois, {format_euros(a.ars)} de l'ARS" for a in autres)
     if int(mois) + mois_autres > 12:
         refus.append(Refus("mois_pourvus",
                            f"Le poste de coordination est aussi financé en {annee} par un autre contrat de la même "

@@ -52,8 +52,8 @@ def _annee_for_step(request, pk, predicate, step):
     annee = selectors.annee_get_for_user(request.user, pk)
     require(predicate(request.user, annee.contract))
     if not etape_possible(step, annee.statut):
-        messages.warning(request, f"« {YEARS[step].label} » n'est pas possible : la demande {annee.annee} est à "
-                                  f"l'état « {annee.get_statut_display()} ».")
+        messages.warning(request, f"« {YEARS[step].label} » n'est pas possible : la demande {annee.annee} est à "
+                                  f"l'état « {annee.get_statut_display()} ».")
         return annee, redirect(_contract_url(annee.contract_id, annee.annee))
     return annee, None
 

@@ -25,8 +25,8 @@ def _roles(user, annee):
 
 
 def _wrong_state(t, annee) -> str:
-    return (f"« {t.label} » n'est pas possible : la demande {annee.annee} est à l'état "
-            f"« {annee.get_statut_display()} ».")
+    return (f"« {t.label} » n'est pas possible : la demande {annee.annee} est à l'état "
+            f"« {annee.get_statut_display()} ».")
 
 
 YEARS = Workflow(

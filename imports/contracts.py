@@ -71,7 +71,7 @@ def _emails(text: str) -> list[str]:
         try:
             validate_email(item)
         except ValidationError:
-            raise forms.ValidationError(f"« {item} » n'est pas une adresse électronique valide.") from None
+            raise forms.ValidationError(f"« {item} » n'est pas une adresse électronique valide.") from None
         out.append(item.lower())
     return list(dict.fromkeys(out))
 
@@ -82,7 +82,7 @@ def _phase(value: str) -> str:
         if norm and (norm == normalise_header(key) or norm == normalise_header(label)
                      or normalise_header(label).startswith(norm)):
             return key
-    raise forms.ValidationError(f"« {value} » n'est pas une phase connue ("
+    raise forms.ValidationError(f"« {value} » n'est pas une phase connue ("
                                 + ", ".join(label for _, label in Phase.choices) + ").")
 
 
@@ -188,7 +188,7 @@ class ContractRowForm(PortalForm):
                 self.add_error("date_fin", "un CLS dure de 3 à 5 ans à partir de sa signature "
                                            f"(ici du {signature:%d/%m/%Y} au {fin:%d/%m/%Y}).")
         if phase in SIGNED_PHASES and not signature and "date_signature" not in self.errors:
-            self.add_error("date_signature", f"un contrat en « {Phase(phase).label} » est signé : indiquez la date "
+            self.add_error("date_signature", f"un contrat en « {Phase(phase).label} » est signé : indiquez la date "
                                              "de signature.")
         if phase in (Phase.PREALABLE, Phase.DIAGNOSTIC) and signature:
             self.add_error("phase", "un contrat signé n'est plus en phase préalable ni en diagnostic.")
@@ -241,7 +241,7 @@ def check_rows(region, rows: list[tuple[int, dict]]) -> tuple[list[RowError], se
     for number, row in rows:
         key = _key(row["nom"])
         if key in seen:
-            errors[number].append(f"le contrat « {row['nom']} » figure déjà à la ligne {seen[key]} du fichier.")
+            errors[number].append(f"le contrat « {row['nom']} » figure déjà à la ligne {seen[key]} du fichier.")
             continue
         seen[key] = number
         contract = existing.get(key)
@@ -250,7 +250,7 @@ def check_rows(region, rows: list[tuple[int, dict]]) -> tuple[list[RowError], se
         if _collectivite_matches(contract, row["collectivite"]):
             recognised.add(number)
         else:
-            errors[number].append(f"un contrat « {contract.nom} » existe déjà dans la région, porté par "
+            errors[number].append(f"un contrat « {contract.nom} » existe déjà dans la région, porté par "
                                   f"{contract.collectivite.nom} : doublon, renommez la ligne ou corrigez la "
                                   "collectivité.")
     return [RowError(n, msgs) for n, msgs in sorted(errors.items())], recognised
@@ -305,13 +305,13 @@ def template_xlsx() -> bytes:
         example.append(row)
     help_ws = wb.create_sheet("Aide")
     for line in [
-        "Une ligne par contrat local de santé. Seule la première feuille (« Contrats ») est importée.",
+        "Une ligne par contrat local de santé. Seule la première feuille (« Contrats ») est importée.",
         "Collectivité porteuse : SIREN de l'EPCI (9 chiffres) ou code INSEE de la commune (5 caractères).",
         "Communes : codes INSEE séparés par des espaces, si le périmètre n'est pas l'EPCI entier.",
         "Phases : " + ", ".join(label for _, label in Phase.choices) + ".",
         "Dates au format JJ/MM/AAAA. Un contrat signé a une date de signature ; sa fin vient 3 à 5 ans après.",
         "E-mails : séparés par des espaces ou des points-virgules ; chacun s'invite en un clic depuis l'onglet "
-        "« Personnes » du contrat.",
+        "« Personnes » du contrat.",
         "Un contrat déjà présent dans la région (même nom, même collectivité) est reconnu et laissé tel quel.",
     ]:
         help_ws.append([line])

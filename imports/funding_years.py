@@ -109,7 +109,7 @@ def resolve(region, rows: list[tuple[int, dict]], today: dt.date) -> tuple[list[
     for number, row in rows:
         contract = contracts.get(normalise_header(row["contrat"]))
         if contract is None:
-            errors[number].append(f"aucun contrat « {row['contrat']} » dans la région {region.nom} (le nom doit être "
+            errors[number].append(f"aucun contrat « {row['contrat']} » dans la région {region.nom} (le nom doit être "
                                   "celui du contrat sur le portail).")
             continue
         if (contract.pk, row["annee"]) in seen:

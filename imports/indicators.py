@@ -70,7 +70,7 @@ class ValeurRowForm(PortalForm):
         value = self.cleaned_data["fiche"].replace(" ", "")
         match = re.fullmatch(r"(\d{1,3})\.(\d{1,3})", value)
         if not match:
-            raise forms.ValidationError(f"« {value} » n'est pas un numéro de fiche (axe.fiche, par exemple 2.1).")
+            raise forms.ValidationError(f"« {value} » n'est pas un numéro de fiche (axe.fiche, par exemple 2.1).")
         return value
 
 
@@ -107,12 +107,12 @@ def _period_refusal(ind: Indicateur, annee: int, cell: str, today: dt.date) -> t
         return None, ""
     n_max = periods_per_year(ind.frequence)
     if not n_max:
-        return None, (f"l'indicateur « {ind.libelle} » prend une valeur par an (fréquence de recueil : "
-                      f"{ind.get_frequence_display().lower()}) : laissez la colonne « Période » vide.")
+        return None, (f"l'indicateur « {ind.libelle} » prend une valeur par an (fréquence de recueil : "
+                      f"{ind.get_frequence_display().lower()}) : laissez la colonne « Période » vide.")
     periode = parse_period(ind.frequence, cell)
     if periode is None:
         letter = CODE_LETTER[ind.frequence]
-        return None, (f"« {cell} » n'est pas une période de l'indicateur « {ind.libelle} », recueilli par "
+        return None, (f"« {cell} » n'est pas une période de l'indicateur « {ind.libelle} », recueilli par "
                       f"{NOUN[ind.frequence][0]} : écrivez {letter}1 à {letter}{n_max}.")
     if is_future(ind.frequence, annee, periode, today):
         return None, future_period_message(period_label(ind.frequence, annee, periode))
@@ -133,20 +133,20 @@ def resolve(region, rows: list[tuple[int, dict]], today: dt.date) -> tuple[list[
     for number, row in rows:
         contract = contracts.get(key(row["contrat"]))
         if contract is None:
-            errors[number].append(f"aucun contrat « {row['contrat']} » dans la région {region.nom} (le nom doit être "
+            errors[number].append(f"aucun contrat « {row['contrat']} » dans la région {region.nom} (le nom doit être "
                                   "celui du contrat sur le portail).")
             continue
         sheet = indicateurs.get((contract.pk, row["fiche"]))
         if not sheet:
             codes = sorted({code for (cid, code) in indicateurs if cid == contract.pk})
-            errors[number].append(f"le contrat « {contract.nom} » n'a pas de fiche {row['fiche']} avec des "
+            errors[number].append(f"le contrat « {contract.nom} » n'a pas de fiche {row['fiche']} avec des "
                                   "indicateurs" + (f" (fiches avec indicateurs : {', '.join(codes)})." if codes
                                                    else "."))
             continue
         ind = sheet.get(key(row["indicateur"]))
         if ind is None:
             libelles = [i.libelle for i in sheet.values()]
-            errors[number].append(f"la fiche {row['fiche']} n'a pas d'indicateur « {row['indicateur']} » "
+            errors[number].append(f"la fiche {row['fiche']} n'a pas d'indicateur « {row['indicateur']} » "
                                   f"(indicateurs : {' ; '.join(libelles)}).")
             continue
         refusal = valeur_year_refusal(contract, row["annee"], today=today)
@@ -175,8 +175,8 @@ def resolve(region, rows: list[tuple[int, dict]], today: dt.date) -> tuple[list[
     for n, ind, annee, valeur, periode in resolved:
         if periode is None and periods_per_year(ind.frequence) and (ind.pk, annee) in with_periods:
             plural = NOUN[ind.frequence][1]
-            errors[n].append(f"l'indicateur « {ind.libelle} » a des valeurs par {plural} en {annee} : importez "
-                             f"chacun de ses {plural} (colonne « Période »), la valeur de l'année en découle.")
+            errors[n].append(f"l'indicateur « {ind.libelle} » a des valeurs par {plural} en {annee} : importez "
+                             f"chacun de ses {plural} (colonne « Période »), la valeur de l'année en découle.")
             continue
         old = stored_periods.get((ind.pk, annee, periode)) if periode else existing.get((ind.pk, annee))
         lignes.append(Ligne(n, ind, annee, valeur, old, periode))

@@ -56,7 +56,7 @@ class ImportDateField(forms.DateField):
         try:
             return super().to_python(value)
         except ValidationError:
-            raise ValidationError(f"« {value} » n'est pas une date valide (format JJ/MM/AAAA, "
+            raise ValidationError(f"« {value} » n'est pas une date valide (format JJ/MM/AAAA, "
                                   "par exemple 15/03/2021).", code="invalid") from None
 
 
@@ -67,7 +67,7 @@ def _choice(value: str, choices, label: str):
     for key, text in choices:
         if norm in (normalise_header(key), normalise_header(text)):
             return key
-    raise forms.ValidationError(f"« {value} » n'est pas un {label} connu ("
+    raise forms.ValidationError(f"« {value} » n'est pas un {label} connu ("
                                 + ", ".join(text for _, text in choices) + ").")
 
 
@@ -104,7 +104,7 @@ class PlanRowForm(PortalForm):
         # Accents, case, hyphens and apostrophes aside: a spreadsheet typed « Centre hospitalier d'Evreux ».
         org = Organisation.objects.filter(nom_recherche=fold_query(name)).order_by("pk").first()
         if org is None:
-            raise forms.ValidationError(f"aucune organisation « {name} » n'est connue du portail : "
+            raise forms.ValidationError(f"aucune organisation « {name} » n'est connue du portail : "
                                         "vérifiez son nom ou laissez la case vide.")
         return org.pk
 
@@ -142,25 +142,25 @@ def check_rows(contract, rows: list[tuple[int, dict]]) -> list[RowError]:
     for number, row in rows:
         axe, titre = row["axe_numero"], row["axe_titre"].strip()
         if axe in existing_axes and existing_axes[axe].strip().lower() != titre.lower():
-            errors[number].append(f"l'axe {axe} existe déjà dans le plan sous le titre « {existing_axes[axe]} ».")
+            errors[number].append(f"l'axe {axe} existe déjà dans le plan sous le titre « {existing_axes[axe]} ».")
         first = axe_titles.setdefault(axe, (number, titre))
         if first[1].lower() != titre.lower():
-            errors[number].append(f"l'axe {axe} porte un autre titre à la ligne {first[0]} (« {first[1]} »).")
+            errors[number].append(f"l'axe {axe} porte un autre titre à la ligne {first[0]} (« {first[1]} »).")
         key = (axe, row["fiche_numero"])
         code = f"{axe}.{row['fiche_numero']}"
         if key in existing_fiches:
             errors[number].append(f"la fiche {code} existe déjà dans le plan d'action.")
         first = fiche_titles.setdefault(key, (number, row["fiche_titre"].strip()))
         if first[1].lower() != row["fiche_titre"].strip().lower():
-            errors[number].append(f"la fiche {code} porte un autre titre à la ligne {first[0]} (« {first[1]} »).")
+            errors[number].append(f"la fiche {code} porte un autre titre à la ligne {first[0]} (« {first[1]} »).")
         if row["indicateur"] and row.get("annee_cible") is not None:
             refusal = indicator_year_refusals(contract, annee_cible=row["annee_cible"]).get("annee_cible")
-            if refusal:  # the sheet form's rule, said the import's way (after « Ligne n : »)
+            if refusal:  # the sheet form's rule, said the import's way (after « Ligne n : »)
                 errors[number].append(refusal[0].lower() + refusal[1:])
         if row["indicateur"]:
             ind = (key, row["indicateur"].strip().lower())
             if ind in indicators:
-                errors[number].append(f"l'indicateur « {row['indicateur']} » figure deux fois pour la fiche {code}.")
+                errors[number].append(f"l'indicateur « {row['indicateur']} » figure deux fois pour la fiche {code}.")
             indicators.add(ind)
     return [RowError(n, msgs) for n, msgs in sorted(errors.items())]
 
@@ -224,7 +224,7 @@ def template_xlsx() -> bytes:
     help_ws.append(["Dates au format JJ/MM/AAAA. Organisation pilote : nom exact d'une organisation du portail."])
     help_ws.append(["Types d'axe : " + ", ".join(label for _, label in AxeType.choices)])
     help_ws.append(["Types d'indicateur : " + ", ".join(label for _, label in IndicateurType.choices)])
-    help_ws.append(["Seule la première feuille (« Plan d'action ») est importée."])
+    help_ws.append(["Seule la première feuille (« Plan d'action ») est importée."])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

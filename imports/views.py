@@ -152,7 +152,7 @@ def contracts_import_confirm(request):
     kept = count_label(created["inchanges"], "déjà présent laissé tel quel", "déjà présents laissés tels quels")
     contacts = count_label(created["contacts"], "contact", "contacts")
     messages.success(request, f"{count_label(created['contrats'], 'contrat importé', 'contrats importés')}, {kept} ; "
-                              f"{contacts} (coordinateurs et référents) à inviter depuis la page « Personnes » de "
+                              f"{contacts} (coordinateurs et référents) à inviter depuis la page « Personnes » de "
                               "chaque contrat.")
     return redirect("contracts:list")
 

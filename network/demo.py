@@ -111,7 +111,7 @@ def _news(ctx):
     if not News.objects.filter(region=normandie).exists():
         services.news_publish(
             actor=ctx["users"]["ars-normandie"], region=normandie,
-            titre="Appel à projets « Prévention et promotion de la santé » 2026",
+            titre="Appel à projets « Prévention et promotion de la santé » 2026",
             texte="L'ARS Normandie ouvre son appel à projets annuel. Les actions inscrites dans un contrat local de "
                   "santé sont prioritaires : pensez-y pour les fiches actions en recherche de financement.",
             lien="https://www.normandie.ars.sante.fr/")

@@ -33,7 +33,7 @@ class EventFields(forms.Form):
     heure_fin = forms.TimeField(label="Heure de fin", required=False, widget=_time_widget(),
                                 help_text="Facultative. Format : 12:00.")
     lieu = forms.CharField(label="Lieu", required=False, max_length=255,
-                           help_text="Une adresse, une salle, ou « en visioconférence ».")
+                           help_text="Une adresse, une salle, ou « en visioconférence ».")
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                   help_text="Programme, intervenants, ce qu'il faut préparer.")
 

@@ -6,12 +6,12 @@ from .enums import NetworkEvent as E
 from .models import ContactCard, Event, News
 
 SENTENCES = {
-    E.EVENEMENT_CREE: "Rencontre « {titre} » créée",
-    E.EVENEMENT_MODIFIE: "Rencontre « {titre} » modifiée",
-    E.INVITATIONS: "Coordinateurs invités à « {titre} »",
-    E.PRESENCES: "Présences enregistrées pour « {titre} »",
+    E.EVENEMENT_CREE: "Rencontre « {titre} » créée",
+    E.EVENEMENT_MODIFIE: "Rencontre « {titre} » modifiée",
+    E.INVITATIONS: "Coordinateurs invités à « {titre} »",
+    E.PRESENCES: "Présences enregistrées pour « {titre} »",
     E.COORDONNEES: "Coordonnées de {personne} dans l'annuaire du réseau modifiées",
-    E.ACTUALITE_PUBLIEE: "Actualité « {titre} » publiée dans le réseau",
+    E.ACTUALITE_PUBLIEE: "Actualité « {titre} » publiée dans le réseau",
 }
 
 

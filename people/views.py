@@ -102,7 +102,7 @@ def role_remove(request, pk, membership_pk):
         raise Http404
     require(permissions.can_remove_role(request.user, person.membership, contract=contract))
     if request.POST.get("confirme") != "1":
-        return _confirm(request, contract, f"Retirer le rôle « {person.role} » de {person.user} ?",
+        return _confirm(request, contract, f"Retirer le rôle « {person.role} » de {person.user} ?",
                         "Retirer le rôle")
     services.role_remove(actor=request.user, membership=person.membership, contract=contract)
     messages.success(request, f"Rôle retiré à {person.user} : son historique reste dans le portail.")

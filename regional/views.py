@@ -121,10 +121,10 @@ def champ_list(request):
                 get_object_or_404(ChampAction, pk=data["champ"])
                 champ = actions_services.champ_update(actor=request.user, champ_id=data["champ"],
                                                       libelle=data["libelle"], actif=data["actif"])
-                messages.success(request, f"Le champ d'action « {champ} » est enregistré.")
+                messages.success(request, f"Le champ d'action « {champ} » est enregistré.")
             else:
                 champ = actions_services.champ_create(actor=request.user, libelle=data["libelle"])
-                messages.success(request, f"Le champ d'action « {champ} » est ajouté à la liste.")
+                messages.success(request, f"Le champ d'action « {champ} » est ajouté à la liste.")
             return redirect("regional:champs")
         except DomainError as err:
             apply_domain_error(form, err)

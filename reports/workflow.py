@@ -40,7 +40,7 @@ def _not_published(report, ctx):
 S = ReportStatus
 JOBS = Workflow(
     model=Report, field="status", roles=_roles,
-    wrong_state=lambda t, report: WRONG_STATE.get(t.name, f"« {t.label} » n'est pas possible pour ce rapport."),
+    wrong_state=lambda t, report: WRONG_STATE.get(t.name, f"« {t.label} » n'est pas possible pour ce rapport."),
     transitions=[
         Transition("produire", "Commencer la production", (S.EN_ATTENTE, S.EN_COURS), S.EN_COURS, by=(SYSTEM,)),
         Transition("terminer", "Terminer la production", (S.EN_COURS,), S.PRET, by=(SYSTEM,),

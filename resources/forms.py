@@ -16,7 +16,7 @@ def _today():
 
 
 class VersionForm(PortalForm):
-    libelle = forms.CharField(label="Version", max_length=60, help_text="Par exemple « 2025 » ou « v2 ».")
+    libelle = forms.CharField(label="Version", max_length=60, help_text="Par exemple « 2025 » ou « v2 ».")
     date_version = forms.DateField(label="Date de la version", widget=DATE, initial=_today)
     fichier = forms.FileField(label="Fichier", required=False,
                               help_text=f"{ACCEPTED_LABEL} ; 20 Mo au plus. Un fichier, un lien, ou les deux.")

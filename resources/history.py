@@ -7,11 +7,11 @@ from .enums import ResourceEvent as E
 from .models import Resource
 
 SENTENCES = {
-    E.CREEE: "Ressource « {titre} » créée",
-    E.MODIFIEE: "Ressource « {titre} » modifiée",
-    E.VERSION_AJOUTEE: "Nouvelle version « {version} » de la ressource « {titre} »",
-    E.ARCHIVEE: "Ressource « {titre} » archivée",
-    E.RESTAUREE: "Ressource « {titre} » remise en service",
+    E.CREEE: "Ressource « {titre} » créée",
+    E.MODIFIEE: "Ressource « {titre} » modifiée",
+    E.VERSION_AJOUTEE: "Nouvelle version « {version} » de la ressource « {titre} »",
+    E.ARCHIVEE: "Ressource « {titre} » archivée",
+    E.RESTAUREE: "Ressource « {titre} » remise en service",
 }
 
 

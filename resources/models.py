@@ -63,7 +63,7 @@ class ResourceVersion(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions",
                                  verbose_name="ressource")
     numero = models.PositiveSmallIntegerField("numéro")
-    libelle = models.CharField("version", max_length=60, help_text="Par exemple « 2025 » ou « v2 ».")
+    libelle = models.CharField("version", max_length=60, help_text="Par exemple « 2025 » ou « v2 ».")
     date_version = models.DateField("date de la version")
     fichier = models.FileField("fichier", upload_to=_version_path, max_length=255, blank=True)
     nom_original = models.CharField("nom du fichier", max_length=255, blank=True)

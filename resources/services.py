@@ -28,7 +28,7 @@ def _check(data: dict) -> None:
 def _add_version(*, actor, resource: Resource, libelle: str, date_version: dt.date, fichier=None,
                  lien: str = "") -> ResourceVersion:
     if not (libelle or "").strip():
-        raise DomainError("Nommez la version (par exemple « 2025 » ou « v2 »).", field="libelle")
+        raise DomainError("Nommez la version (par exemple « 2025 » ou « v2 »).", field="libelle")
     if fichier is None and not (lien or "").strip():
         raise DomainError("Joignez un fichier ou indiquez un lien (ou les deux).", field="fichier")
     last = resource.versions.order_by("-numero").values_list("numero", flat=True).first() or 0

@@ -27,7 +27,7 @@ def _crumbs(*extra):
 
 def _form_page(request, form, heading, *, resource=None, multipart=False, conflict=None):
     return render(request, "core/form_page.html", {
-        "form": form, "title": f"{heading} « {resource.titre} »" if resource else heading, "heading": heading,
+        "form": form, "title": f"{heading} « {resource.titre} »" if resource else heading, "heading": heading,
         "multipart": multipart, "conflict": conflict,
         "subtitle": f"{resource.titre} — {resource.get_categorie_display()}" if resource else "",
         "cancel": reverse("resources:detail", args=[resource.pk]) if resource else reverse("resources:list"),

@@ -37,7 +37,7 @@ class UndefinedTemplateVariable(str):
             if origin is not None and hasattr(node, "token"):
                 name = str(getattr(origin, "name", ""))
                 if name.startswith(PROJECT_DIR) and "site-packages" not in name:
-                    raise AssertionError(f"Variable de gabarit non définie « {var} » dans {name}")
+                    raise AssertionError(f"Variable de gabarit non définie « {var} » dans {name}")
                 return ""
             frame = frame.f_back
         return ""

@@ -165,7 +165,7 @@ class Invitation(models.Model):
         région Normandie », « pour les départements Manche (50) et Orne (61) ». Reads `departements` (prefetch
         it for a list)."""
         if self.contract_id:
-            return f"pour le « {self.contract} »"
+            return f"pour le « {self.contract} »"
         if self.region_id:
             return f"pour la région {self.region}"
         deps = [str(d) for d in sorted(self.departements.all(), key=lambda d: d.code)]

@@ -169,11 +169,11 @@ def load(directory: Path | None = None) -> Audit:
                       (r.get("correction") or "").strip())
         where = f"audit.csv, ligne {line}"
         if j.critere not in known_criteria:
-            raise AuditError(f"{where} : critère inconnu « {j.critere} ».")
+            raise AuditError(f"{where} : critère inconnu « {j.critere} ».")
         if j.page != ALL_PAGES and j.page not in known_pages:
-            raise AuditError(f"{where} : page inconnue « {j.page} ».")
+            raise AuditError(f"{where} : page inconnue « {j.page} ».")
         if j.statut not in STATUSES:
-            raise AuditError(f"{where} : statut « {j.statut} » (C, NC ou NA attendu).")
+            raise AuditError(f"{where} : statut « {j.statut} » (C, NC ou NA attendu).")
         if not j.note:
             raise AuditError(f"{where} : chaque jugement porte une note.")
         if j.statut == "NC" and not j.correction:
@@ -181,14 +181,14 @@ def load(directory: Path | None = None) -> Audit:
         target = general if j.page == ALL_PAGES else specific
         key = j.critere if j.page == ALL_PAGES else (j.critere, j.page)
         if key in target:
-            raise AuditError(f"{where} : critère {j.critere} jugé deux fois pour « {j.page} ».")
+            raise AuditError(f"{where} : critère {j.critere} jugé deux fois pour « {j.page} ».")
         target[key] = j
     judgements = {}
     for c in criteria:
         for p in pages:
             j = specific.get((c.numero, p.id)) or general.get(c.numero)
             if j is None:
-                raise AuditError(f"Critère {c.numero} non jugé sur la page « {p.id} ».")
+                raise AuditError(f"Critère {c.numero} non jugé sur la page « {p.id} ».")
             judgements[c.numero, p.id] = j
     try:
         meta = tomllib.loads((directory / "declaration.toml").read_text(encoding="utf-8"))

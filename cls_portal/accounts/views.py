@@ -64,7 +64,7 @@ def invitations(request):
     roles = permissions.roles_grantable(request.user)
     if not roles:
         require((False, "Vous ne pouvez pas inviter de personne hors d'un contrat : les invitations aux rôles "
-                        "d'un CLS se font depuis la page « Personnes » du contrat."))
+                        "d'un CLS se font depuis la page « Personnes » du contrat."))
     regions, departements = selectors.invitation_scope_choices(request.user)
     form = InvitationForm(request.POST or None, roles=roles, regions=regions, departements=departements)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +151,7 @@ def invitation_accept(request, token):
             user = None
         if user is not None:
             scope = invitation.scope_text()
-            messages.success(request, f"Bienvenue : vous avez désormais le rôle « {invitation.get_role_display()} »"
+            messages.success(request, f"Bienvenue : vous avez désormais le rôle « {invitation.get_role_display()} »"
                                       + (f" {scope}" if scope else "") + " sur le portail.")
             return redirect("accounts:home")
     return render(request, "accounts/invitation_accept.html", {

@@ -183,7 +183,7 @@ def _shown(field, value) -> str:
     if isinstance(field, forms.ChoiceField):
         return _choice_label(field, value)
     if isinstance(field, forms.CharField):
-        return f"« {value} »"
+        return f"« {value} »"
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value)  # years and ids as they are: never localised

@@ -255,7 +255,7 @@ def _map_headers(header: list[str], columns: list[ImportColumn]) -> tuple[dict[s
         index[col.key] = i
     missing = [c.label for c in columns if c.required and c.key not in index]
     if missing:
-        expected = ", ".join(f"« {c.label} »" for c in columns)
+        expected = ", ".join(f"« {c.label} »" for c in columns)
         raise TabularError(
             f"Colonne(s) manquante(s) : {', '.join(missing)}. La première ligne du fichier doit contenir les "
             f"en-têtes suivants : {expected}.")
@@ -288,7 +288,7 @@ def _read_csv(data: bytes, max_rows: int) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TabularError("Le fichier CSV doit être encodé en UTF-8. Dans votre tableur, choisissez "
-                           "« Enregistrer sous » puis « CSV UTF-8 ».") from None
+                           "« Enregistrer sous » puis « CSV UTF-8 ».") from None
     sample = text[:8192]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter

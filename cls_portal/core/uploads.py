@@ -332,7 +332,7 @@ def check_upload(uploaded, *, accepted: set[str] | None = None, field: str = "fi
     expected_kind, content_type = allowed[ext]
     if kind != expected_kind:
         raise UploadError(
-            f"Le contenu du fichier ne correspond pas à son extension « {ext} » : il ne s'agit pas d'un fichier "
+            f"Le contenu du fichier ne correspond pas à son extension « {ext} » : il ne s'agit pas d'un fichier "
             f"{expected_kind.upper()} valide. Formats acceptés : {label}.", field=field)
     uploaded.seek(0)
     digest = hashlib.sha256()

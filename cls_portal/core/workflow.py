@@ -191,7 +191,7 @@ class Workflow:
         """State, comment and guards; raises DomainError with the French reason(s)."""
         if self.state_of(obj) not in t.sources:
             raise DomainError(self._wrong_state(t, obj) if self._wrong_state else
-                              f"« {t.label} » n'est pas possible dans l'état actuel.", code="etat")
+                              f"« {t.label} » n'est pas possible dans l'état actuel.", code="etat")
         if t.comment_required and not (ctx.comment or "").strip():
             raise DomainError(t.comment_message, field="commentaire", code="commentaire")
         reasons = self.failed_guards(t, obj, ctx)
@@ -239,7 +239,7 @@ class Workflow:
                     raise DomainError(reason, code="permission")
             if t.mode == "propose" and not by_proposal:
                 if self.mode_for(t, obj) != "direct":
-                    raise DomainError(f"« {t.label} » doit être proposé puis validé.", code="proposition")
+                    raise DomainError(f"« {t.label} » doit être proposé puis validé.", code="proposition")
                 event = event or t.unproposed_event
             self.check(t, obj, ctx)
             old = self.state_of(obj)

@@ -64,7 +64,7 @@ def test_the_welcome_message_keeps_the_role_as_written(client, world):
     assert response.status_code == 302
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     # It read « vous êtes désormais équipe régionale de l'ars sur le portail ».
-    assert message == (f"Bienvenue : vous avez désormais le rôle « Équipe régionale de l'ARS » pour la région "
+    assert message == (f"Bienvenue : vous avez désormais le rôle « Équipe régionale de l'ARS » pour la région "
                        f"{world.own.region} sur le portail.")
 
 

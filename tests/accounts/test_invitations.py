@@ -187,7 +187,7 @@ def test_remove_a_role_keeps_the_person_and_history(client, world):
     # First a confirmation page (RGAA 11.12): nothing removed yet
     page = client.post(url)
     assert page.status_code == 200
-    assert "Retirer le rôle « Élu ou élue » de" in page.content.decode()
+    assert "Retirer le rôle « Élu ou élue » de" in page.content.decode()
     assert RoleMembership.objects.filter(pk=membership.pk).exists()
     assert not HistoryEntry.objects.filter(action="accounts_role_retire", contract_id=contract.pk).exists()
     response = client.post(url, {"confirme": "1"})

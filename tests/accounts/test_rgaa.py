@@ -44,13 +44,13 @@ def test_rate_by_the_rgaa_method_computed_by_hand(tmp_path):
 
 
 @pytest.mark.parametrize("rows, message", [
-    ("1.1,*,C,ok,\n1.2,*,C,ok,\n", "Critère 1.3 non jugé sur la page « p1 »"),
-    ("1.1,*,C,ok,\n1.2,*,C,ok,\n1.3,p1,C,ok,\n", "Critère 1.3 non jugé sur la page « p2 »"),
+    ("1.1,*,C,ok,\n1.2,*,C,ok,\n", "Critère 1.3 non jugé sur la page « p1 »"),
+    ("1.1,*,C,ok,\n1.2,*,C,ok,\n1.3,p1,C,ok,\n", "Critère 1.3 non jugé sur la page « p2 »"),
     ("1.1,*,C,ok,\n1.2,*,NC,défaut,\n1.3,*,NA,ok,\n", "une non-conformité indique sa correction prévue"),
     ("1.1,*,C,ok,\n1.2,*,C,,\n1.3,*,NA,ok,\n", "chaque jugement porte une note"),
-    ("1.1,*,OK,ok,\n", "statut « OK » (C, NC ou NA attendu)"),
-    ("9.9,*,C,ok,\n", "critère inconnu « 9.9 »"),
-    ("1.1,p3,C,ok,\n", "page inconnue « p3 »"),
+    ("1.1,*,OK,ok,\n", "statut « OK » (C, NC ou NA attendu)"),
+    ("9.9,*,C,ok,\n", "critère inconnu « 9.9 »"),
+    ("1.1,p3,C,ok,\n", "page inconnue « p3 »"),
     ("1.1,*,C,ok,\n1.1,*,NA,ok,\n", "critère 1.1 jugé deux fois"),
 ])
 def test_an_incomplete_or_inconsistent_audit_is_refused_with_its_row(tmp_path, rows, message):

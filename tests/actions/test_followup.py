@@ -113,7 +113,7 @@ def test_progress_starts_from_the_year_before_or_the_sheets_status(statut, previ
     value, hint = avancement_initial(statut, 2025, _Suivi(2024, previous) if previous else None)
     assert value == expected
     assert hint == ("Proposé d'après le suivi 2024 : à confirmer pour 2025." if previous and value == previous else
-                    f"Proposé d'après le statut de la fiche (« {FicheStatut(statut).label} ») : à confirmer pour 2025.")
+                    f"Proposé d'après le statut de la fiche (« {FicheStatut(statut).label} ») : à confirmer pour 2025.")
 
 
 def _selected(response):
@@ -129,7 +129,7 @@ def test_a_running_sheets_new_follow_up_does_not_say_not_started(client, world):
     assert _selected(r) == Avancement.EN_COURS
     html = r.content.decode()
     assert '<option value="en_cours" selected>' in html
-    assert "Proposé d'après le statut de la fiche (« En cours ») : à confirmer pour 2024." in html
+    assert "Proposé d'après le statut de la fiche (« En cours ») : à confirmer pour 2024." in html
     # The year after starts from that year's follow-up, saved « en retard ».
     SuiviFactory(fiche=fiche, annee=2024, avancement=Avancement.EN_RETARD)
     r = client.get(_url(fiche, 2025))

@@ -98,7 +98,7 @@ def test_a_period_not_begun_is_refused(world):
     ind = IndicateurFactory(fiche=world.own.fiche_validee, frequence=Frequence.TRIMESTRIELLE)
     with pytest.raises(DomainError) as err:
         _save(world, ind, 2026, {2: D("5"), 3: D("5")}, MAY_2026)
-    assert "« 3e trimestre 2026 » n'a pas encore commencé" in err.value.message
+    assert "« 3e trimestre 2026 » n'a pas encore commencé" in err.value.message
     assert err.value.field == f"periode_{ind.pk}_3"
     assert not ValeurPeriode.objects.filter(indicateur=ind).exists()
 

@@ -39,14 +39,14 @@ def test_the_pilot_clears_an_overdue_milestone_from_the_item_it_links_to(client,
     assert item.url == reverse("actions:jalon_done", args=[jalon.pk])
     client.force_login(pilote)
     page = client.get(item.url).content.decode()
-    assert "Réalisation du jalon « Bilan en COPIL »" in page and "Prévu le 30/06/2025." in page
+    assert "Réalisation du jalon « Bilan en COPIL »" in page and "Prévu le 30/06/2025." in page
     r = client.post(item.url, {"date_realisee": "2025-07-02"})
     assert r.status_code == 302 and r["Location"].endswith("#calendrier")
     jalon.refresh_from_db()
     assert jalon.date_realisee == dt.date(2025, 7, 2)
     assert _overdue(pilote) == []
     entry = line(history_for(world.own.fiche_validee).get(action=ActionEvent.JALON_REALISE))
-    assert entry.sentence.startswith("Réalisation du jalon « Bilan en COPIL » de la fiche 1.12 enregistrée")
+    assert entry.sentence.startswith("Réalisation du jalon « Bilan en COPIL » de la fiche 1.12 enregistrée")
     assert entry.details == ["Date de réalisation : 02/07/2025"]
 
 

@@ -214,7 +214,7 @@ def test_after_signature_a_new_sheet_is_validated_once_an_avenant_in_force_adds_
         services.fiche_transition(actor=dd, fiche_id=fiche.pk, name="valider")
     assert err.value.message == (
         "Le contrat est signé : une fiche ajoutée au plan d'action n'est validée qu'une fois en vigueur l'avenant qui "
-        "l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et versions » de la page "
+        "l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et versions » de la page "
         "du contrat).")
     # An avenant still waiting for its signatories' initials is not in force yet.
     avenant = added_by_avenant(fiche, own.people["region"], initialled=False)

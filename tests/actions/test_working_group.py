@@ -14,7 +14,7 @@ from contracts.enums import InstanceType
 pytestmark = pytest.mark.django_db
 
 
-def _group_and_meeting(tenant, nom="Groupe de travail « Santé mentale »"):
+def _group_and_meeting(tenant, nom="Groupe de travail « Santé mentale »"):
     coord = tenant.people["coordinateur"]
     group = contract_services.instance_create(actor=coord, contract=tenant.contract, type=InstanceType.GROUPE_TRAVAIL,
                                               nom=nom)
@@ -33,7 +33,7 @@ def test_sheet_group_and_meetings_shown_on_the_sheet_and_the_contract_page(clien
     assert fiche.groupe_travail == group and list(fiche.reunions.all()) == [meeting]
     client.force_login(own.people["coordinateur"])
     sheet = client.get(reverse("actions:fiche_detail", args=[fiche.pk])).content.decode()
-    assert "Groupe de travail « Santé mentale » ; travaillée en réunion le 12/03/2025" in sheet.replace("&quot;", '"')
+    assert "Groupe de travail « Santé mentale » ; travaillée en réunion le 12/03/2025" in sheet.replace("&quot;", '"')
     page = client.get(reverse("contracts:detail", args=[own.contract.pk])).content.decode()
     assert f"Fiches travaillées : {fiche.code} {fiche.titre}" in page
 

@@ -99,7 +99,7 @@ def title_problem(titles: dict, page, path: str) -> str | None:
     text = page.evaluate(MAIN_TEXT_JS)
     first = titles.setdefault(title, (path, text))
     if first[1] != text:
-        return f"titre déjà porté par {first[0]} pour un autre contenu : « {title} »"
+        return f"titre déjà porté par {first[0]} pour un autre contenu : « {title} »"
     return None
 
 

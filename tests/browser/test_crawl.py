@@ -120,7 +120,7 @@ def test_a_title_shared_by_two_different_pages_is_a_problem(browser):
     assert title_problem(titles, page, "/contrats/?page=1") is None  # same content: same title is right
     page.set_content("<html><head><title>Contrats</title></head><body><main><h1>Contrats</h1><p>C, D</p></main>")
     assert title_problem(titles, page, "/contrats/?page=2") == (
-        "titre déjà porté par /contrats/ pour un autre contenu : « Contrats »")
+        "titre déjà porté par /contrats/ pour un autre contenu : « Contrats »")
     page.set_content("<html><head><title>Contrats – page 2</title></head><body><main><p>C, D</p></main>")
     assert title_problem(titles, page, "/contrats/?page=2") is None
     context.close()

@@ -72,7 +72,7 @@ def test_every_form_rejected_says_so_in_the_title_and_focuses_a_summary_linking_
                 _break_and_submit(page, case)
             except Exception as err:
                 raise AssertionError(f"{where} : envoi impossible ({err})") from err
-            assert TITLE.match(page.title()), f"{where} : titre « {page.title()} »"
+            assert TITLE.match(page.title()), f"{where} : titre « {page.title()} »"
             assert page.evaluate(ORDER) == {"first": "erreurs", "notes": 1, "noteAfterH1": True,
                                             "noteBeforeStarForm": True}, f"{where} : {page.evaluate(ORDER)}"
             summary = page.locator("#erreurs")

@@ -77,7 +77,7 @@ def test_people_journey_without_admin(page, live_server, settings, smtp, oidc_pr
     link = mailbox.last_link_to("rita.region@ars.sante.fr")
     assert link.startswith(live_server.url + "/invitation/")
     _accept_by_password(page, link)
-    expect(page.get_by_text("vous avez désormais le rôle « Équipe régionale de l'ARS » pour la région Normandie")) \
+    expect(page.get_by_text("vous avez désormais le rôle « Équipe régionale de l'ARS » pour la région Normandie")) \
         .to_be_visible()
     page.get_by_role("link", name="Inviter").first.click()
     _fill_invitation(page, "dan.delegation@ars.sante.fr", "Dan", "Delegation",

@@ -189,8 +189,8 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     titles = list(new.steps.order_by("ordre").values_list("titre", flat=True))
     assert titles.index("Forum santé avec les habitants") == titles.index(
         "Validation du plan d'action et signature du CLS") + 1
-    page.get_by_role("button", name="Monter « Forum santé avec les habitants »").click()
-    expect(page.get_by_text("L'étape « Forum santé avec les habitants » a été déplacée.")).to_be_visible()
+    page.get_by_role("button", name="Monter « Forum santé avec les habitants »").click()
+    expect(page.get_by_text("L'étape « Forum santé avec les habitants » a été déplacée.")).to_be_visible()
     titles = list(new.steps.order_by("ordre").values_list("titre", flat=True))
     assert titles.index("Forum santé avec les habitants") + 1 == titles.index(
         "Validation du plan d'action et signature du CLS")
@@ -225,7 +225,7 @@ def test_a_region_goes_live_without_the_admin(page, empty_region):
     shot(page, "organisation-create")
     assert_accessible(page)
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("L'organisation « CCAS de Bayeux » a été créée")).to_be_visible()
+    expect(page.get_by_text("L'organisation « CCAS de Bayeux » a été créée")).to_be_visible()
     page.goto(f"/plan-action/contrat/{bayeux.pk}/")
     page.get_by_role("link", name="Ajouter un axe").click()
     page.get_by_label("Titre").first.fill("Accès aux droits et aux soins")

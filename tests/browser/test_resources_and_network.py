@@ -29,7 +29,7 @@ def test_the_regional_team_keeps_the_library_and_the_networks_attendance(page, d
     page.get_by_label("Date de la version").fill("2025-09-01")
     page.locator("#id_lien").fill("https://www.normandie.ars.sante.fr/fiche-7")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Version « v2 » du 01/09/2025")).to_be_visible()
+    expect(page.get_by_text("Version « v2 » du 01/09/2025")).to_be_visible()
 
     # The meeting of 25 March 2025: Thomas Marie came after all.
     page.goto("/reseau/rencontres/")

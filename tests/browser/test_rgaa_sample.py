@@ -119,7 +119,7 @@ def _visit(browser, base_url, sample: rgaa.SamplePage) -> dict:
             page.keyboard.press("Tab")
             focus = page.evaluate(FOCUS_JS)
             if focus and not focus["visible"]:
-                found["10.7"].append(f"focus invisible sur {focus['tag']} « {focus['text']} »")
+                found["10.7"].append(f"focus invisible sur {focus['tag']} « {focus['text']} »")
         # 10.12: WCAG text spacing, nothing cut and nothing pushed sideways
         page.goto(path)
         page.add_style_tag(content=SPACING_CSS)

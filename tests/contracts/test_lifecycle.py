@@ -110,7 +110,7 @@ def test_the_author_of_a_proposal_hears_of_the_decision_when_the_contract_has_no
 
 def test_wrong_phase_is_refused(setup):
     s = setup(Phase.DIAGNOSTIC)
-    with pytest.raises(DomainError, match="n'est pas en « Phase préalable »"):
+    with pytest.raises(DomainError, match="n'est pas en « Phase préalable »"):
         services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager")
 
 
@@ -257,7 +257,7 @@ def test_proposals_and_decisions_are_notified_in_app_and_by_email(setup, mailout
         proposal = services.transition_propose(actor=s.coordinateur, contract=s.contract, transition="engager",
                                                comment="Lettre reçue")
     note = Notification.objects.get(user=s.ars_user, kind="phase_contrat")
-    assert "proposition « " in note.title and "à examiner" in note.title and note.url.endswith("#cycle")
+    assert "proposition « " in note.title and "à examiner" in note.title and note.url.endswith("#cycle")
     assert [m.to for m in mailoutbox] == [[s.ars_user.email]]
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -184,7 +184,7 @@ def test_coordinator_creates_a_collectivite_service_offered_in_the_region_only(w
     # Accents, hyphens and apostrophes aside too: « Sérvice-jeunesse test » is the same organisation.
     response = client.post(reverse("contracts:organisation_create"), {
         "nom": "Sérvice-jeunesse  test", "type": OrganisationType.SERVICE_JEUNESSE})
-    assert "« Service jeunesse test » de ce type existe déjà" in response.context["form"].errors["nom"][0]
+    assert "« Service jeunesse test » de ce type existe déjà" in response.context["form"].errors["nom"][0]
     listing = client.get(reverse("contracts:organisation_list")).content.decode()
     assert "Service jeunesse test" in listing and world.other.pilote_org.nom not in listing
 

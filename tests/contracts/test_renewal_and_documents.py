@@ -53,9 +53,9 @@ def test_accepted_types_are_sniffed(name, content):
 
 
 @pytest.mark.parametrize("name,content,message", [
-    ("rapport.pdf", EXE, "ne correspond pas à son extension « .pdf »"),
-    ("tableau.xlsx", DOCX, "ne correspond pas à son extension « .xlsx »"),
-    ("texte.odt", ODS, "ne correspond pas à son extension « .odt »"),
+    ("rapport.pdf", EXE, "ne correspond pas à son extension « .pdf »"),
+    ("tableau.xlsx", DOCX, "ne correspond pas à son extension « .xlsx »"),
+    ("texte.odt", ODS, "ne correspond pas à son extension « .odt »"),
     ("photo.png", JPEG, "ne correspond pas"),
     ("script.exe", EXE, "Ce type de fichier n'est pas accepté"),
     ("vide.pdf", b"", "Le fichier est vide"),

@@ -153,6 +153,6 @@ def test_filter_values_are_shown_as_people_read_them():
         actif = forms.BooleanField(label="Actifs seulement", required=False)
 
     form = F(data={"q": "bayeux", "depuis": "01/03/2026", "annee": "2026", "phases": ["a", "b"], "actif": "on"})
-    assert filters_applied(form) == ["Recherche : « bayeux »", "Depuis : 01/03/2026", "Année : 2026",
+    assert filters_applied(form) == ["Recherche : « bayeux »", "Depuis : 01/03/2026", "Année : 2026",
                                      "Phase : Préalable, Signé", "Actifs seulement"]
     assert filters_applied(F(data={})) == []  # nothing chosen, nothing said

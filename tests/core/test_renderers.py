@@ -21,12 +21,12 @@ FAST, SLOW = FastRenderer(), DjangoTemplates()
 
 WIDGETS = [
     (forms.Select(choices=[("", "---------"), ("a", "A & B"), ("b", "<b>")]), "b"),
-    (forms.Select(choices=[("Groupe « 1 »", [(1, "un"), (2, "deux")]), (3, "trois")]), 2),
+    (forms.Select(choices=[("Groupe « 1 »", [(1, "un"), (2, "deux")]), (3, "trois")]), 2),
     (forms.Select(choices=[(2024, 2024), (2025, 2025)], attrs={"class": "fr-select", "disabled": True}), 2025),
     (forms.Select(choices=[(1, 12345)], attrs={"data-x": False, "required": True}), None),
     (forms.SelectMultiple(choices=[("x", "X"), ("y", "Y"), ("z", 'Z "quoted"')]), ["x", "z"]),
     (forms.NullBooleanSelect(), True),
-    (forms.TextInput(attrs={"maxlength": 200, "placeholder": "Nom « officiel »"}), "O'Brien & <Cie>"),
+    (forms.TextInput(attrs={"maxlength": 200, "placeholder": "Nom « officiel »"}), "O'Brien & <Cie>"),
     (forms.TextInput(), None),
     (forms.TextInput(), ""),
     (forms.NumberInput(attrs={"step": "0.01", "min": 0}), Decimal("25000.50")),

@@ -67,7 +67,7 @@ def test_a_real_odt_is_still_accepted():
 def test_funding_decision_html_named_pdf_is_refused():
     err = _refused(b"<html><script>alert(1)</script></html>", name="decision.pdf", accepted={".pdf"},
                    field="document")
-    assert "ne correspond pas à son extension « .pdf »" in err.message and err.field == "document"
+    assert "ne correspond pas à son extension « .pdf »" in err.message and err.field == "document"
     assert _refused(PDF, name="decision.docx", accepted={".pdf"}, field="document").message.startswith(
         "Ce type de fichier n'est pas accepté. Formats acceptés : PDF.")
 

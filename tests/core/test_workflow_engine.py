@@ -16,7 +16,7 @@ def _table(guard_result=None):
     return Workflow(
         model=FicheAction, field="statut", roles=lambda user, fiche: {"coord"} if user.username.endswith("coordinateur")
         else set(),
-        wrong_state=lambda t, fiche: f"Pas depuis « {fiche.get_statut_display()} ».",
+        wrong_state=lambda t, fiche: f"Pas depuis « {fiche.get_statut_display()} ».",
         transitions=[
             Transition("go", "Avancer", (FicheStatut.BROUILLON,), FicheStatut.SOUMISE, by=("coord",),
                        event=ActionEvent.FICHE_SOUMISE,
@@ -39,7 +39,7 @@ def test_fire_locks_checks_saves_and_writes_the_typed_event(world):
 
 
 @pytest.mark.parametrize("case,message", [
-    ("wrong_state", "Pas depuis « Soumise »."),
+    ("wrong_state", "Pas depuis « Soumise »."),
     ("guard", "Il manque A."),
     ("comment", "Pourquoi ?"),
     ("actor", "Vous ne pouvez pas effectuer cette action."),

@@ -126,7 +126,7 @@ def test_bad_rows_each_get_a_french_message_and_nothing_is_created(region_client
     assert "Aucun EPCI n'a le SIREN 200999999" in errors[5]
     assert f"hors de la région Normandie : {other_commune}" in errors[6]
     assert "figure déjà à la ligne 2 du fichier" in errors[7]
-    assert "« jean.dupont@ » n'est pas une adresse électronique valide" in errors[8]
+    assert "« jean.dupont@ » n'est pas une adresse électronique valide" in errors[8]
     assert "la signature précède la lettre d'intention" in errors[9]
     assert "existe déjà dans la région" in errors[10]
     assert set(errors) == {5, 6, 7, 8, 9, 10} and response.context["token"] == ""
@@ -192,13 +192,13 @@ def test_a_bad_date_names_its_column_its_text_and_the_expected_format(region_cli
            "2028", "", ""]
     response = upload(region_client, xlsx([row]))
     errors = _errors(response)
-    assert errors[2] == ("Date de signature : « 31/02/2023 » n'est pas une date valide (format JJ/MM/AAAA, par "
-                         "exemple 15/03/2021). ; Date de fin : « 2028 » n'est pas une date valide (format "
+    assert errors[2] == ("Date de signature : « 31/02/2023 » n'est pas une date valide (format JJ/MM/AAAA, par "
+                         "exemple 15/03/2021). ; Date de fin : « 2028 » n'est pas une date valide (format "
                          "JJ/MM/AAAA, par exemple 15/03/2021).")
     # As the page says it: one sentence, its parts joined by « ; » without a full stop before each.
     shown = {e.row: str(e) for e in response.context["preview"].errors}
-    assert shown[2] == ("Ligne 2 : Date de signature : « 31/02/2023 » n'est pas une date valide (format JJ/MM/AAAA, "
-                        "par exemple 15/03/2021) ; Date de fin : « 2028 » n'est pas une date valide (format "
+    assert shown[2] == ("Ligne 2 : Date de signature : « 31/02/2023 » n'est pas une date valide (format JJ/MM/AAAA, "
+                        "par exemple 15/03/2021) ; Date de fin : « 2028 » n'est pas une date valide (format "
                         "JJ/MM/AAAA, par exemple 15/03/2021).")
     assert shown[2] in response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
 
@@ -230,11 +230,11 @@ def test_the_confirmation_message_agrees_in_french(region_client, world, territo
     done = confirm(region_client, response)
     assert [str(m) for m in get_messages(done.wsgi_request)] == [
         "3 contrats importés, 0 déjà présent laissé tel quel ; 4 contacts (coordinateurs et référents) à inviter "
-        "depuis la page « Personnes » de chaque contrat."]
+        "depuis la page « Personnes » de chaque contrat."]
     done = confirm(region_client, upload(region_client, xlsx(good_rows(territory)[:1])))
     assert [str(m) for m in get_messages(done.wsgi_request)] == [
         "0 contrat importé, 1 déjà présent laissé tel quel ; 0 contact (coordinateurs et référents) à inviter "
-        "depuis la page « Personnes » de chaque contrat."]
+        "depuis la page « Personnes » de chaque contrat."]
 
 
 def test_the_yearly_reviews_of_past_years_are_not_left_overdue(region_client, world, territory):

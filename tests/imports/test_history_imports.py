@@ -4,6 +4,7 @@ bounded reading."""
 
 import datetime as dt
 import io
+import re
 import tracemalloc
 from decimal import Decimal as D
 
@@ -51,7 +52,8 @@ def confirm(client, kind, response):
 
 
 def errors(response):
-    return {e.row: " ; ".join(e.messages).replace("\u00a0", " ") for e in response.context["preview"].errors}
+    return {e.row: re.sub(r"(?<!«)\u00a0(?!»)", " ", " ; ".join(e.messages))  # numbers' separators: plain spaces
+            for e in response.context["preview"].errors}
 
 
 def history(event):
@@ -115,9 +117,9 @@ def test_values_bad_rows_each_get_a_french_message_and_nothing_is_saved(region_c
     before = values_state()
     response = upload(region_client, "values", xlsx(indicators.COLUMNS, rows))
     e = errors(response)
-    assert "aucun contrat « CLS inconnu » dans la région Normandie" in e[5]
+    assert "aucun contrat « CLS inconnu » dans la région Normandie" in e[5]
     assert "n'a pas de fiche 9.9" in e[6]
-    assert "n'a pas d'indicateur « Indicateur inconnu »" in e[7]
+    assert "n'a pas d'indicateur « Indicateur inconnu »" in e[7]
     assert "2019 n'est pas une année de mise en œuvre du contrat (2024 à" in e[8]
     assert "est dans le futur" in e[9]
     assert "Valeur : Saisissez un nombre" in e[10]
@@ -215,7 +217,7 @@ def test_funding_bad_rows_each_get_a_french_message_and_nothing_is_saved(region_
     response = upload(region_client, "funding", xlsx(funding_years.COLUMNS, rows))
     e = errors(response)
     assert "Montant ARS versé : Le total versé (24 000 €) dépasse le montant accordé" in e[2]
-    assert "aucun contrat « CLS inconnu »" in e[3]
+    assert "aucun contrat « CLS inconnu »" in e[3]
     assert "2021 précède la lettre d'intention du contrat (01/01/2023)" in e[4]
     assert "est dans le futur" in e[5]
     assert "dépasse le maximum de 25 000 €" in e[6] and "Règle Normandie en vigueur depuis le 01/01/2020" in e[6]

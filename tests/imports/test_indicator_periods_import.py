@@ -48,8 +48,8 @@ def test_period_rows_that_cannot_be_are_refused_in_french(region_client, world):
         rows.append([nom, "1.12", "Personnes reçues", this_year, 5, "T4"])
     e = errors(upload(region_client, "values", xlsx(indicators.COLUMNS, rows)))
     assert "a des valeurs par trimestres en 2024 : importez chacun de ses trimestres" in e[2]
-    assert "prend une valeur par an (fréquence de recueil : annuelle) : laissez la colonne « Période » vide" in e[3]
-    assert "« T5 » n'est pas une période" in e[4] and "T1 à T4" in e[4]
+    assert "prend une valeur par an (fréquence de recueil : annuelle) : laissez la colonne « Période » vide" in e[3]
+    assert "« T5 » n'est pas une période" in e[4] and "T1 à T4" in e[4]
     assert "la valeur 1er trimestre 2025 de cet indicateur figure déjà à la ligne 5" in e[6]
     if len(rows) == 6:
         assert "n'a pas encore commencé" in e[7]

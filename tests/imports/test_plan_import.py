@@ -107,7 +107,7 @@ def test_one_bad_row_saves_nothing_and_is_reported(coordinator, world):
     (lambda rows: rows[2].__setitem__(0, 1), "Ligne 4 : l'axe 1 existe déjà dans le plan sous le titre"),
     (lambda rows: rows[1].__setitem__(10, "Taux de participation au dépistage"), "figure deux fois"),
     (lambda rows: rows[2].__setitem__(13, "12"), "Ligne 4 : Indicateur : renseignez le libellé"),
-    (lambda rows: rows[0].__setitem__(7, "Organisation inconnue"), "aucune organisation « Organisation inconnue »"),
+    (lambda rows: rows[0].__setitem__(7, "Organisation inconnue"), "aucune organisation « Organisation inconnue »"),
     # the sheet form's rule for a target year (actions.services.indicator_year_refusals)
     (lambda rows: rows[0].__setitem__(15, 2001), "Ligne 2 : choisissez une année cible du contrat, de"),
 ])

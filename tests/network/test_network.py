@@ -161,7 +161,7 @@ def test_attendance_is_recorded_from_the_day_of_the_event_with_its_history(world
                                       presences={past_invitation.pk: Presence.EXCUSE}) == 0  # nothing changed
     line = history.lines(history.history_for(own.event))[0]
     coord = own.people["coordinateur"].get_full_name()
-    assert line.sentence == f"Présences enregistrées pour « {own.event.titre} » par {team.get_full_name()}"
+    assert line.sentence == f"Présences enregistrées pour « {own.event.titre} » par {team.get_full_name()}"
     assert line.details == [f"Présences : {coord} : non renseigné → Excusé"]
 
 

@@ -161,7 +161,7 @@ def test_closed_contracts_ran_their_course_and_carry_a_dated_closure():
         assert f"{c.date_signature.year}-{c.date_signature.year + 4}" in c.nom
         lines = history_for(c).filter(action=ContractEvent.PHASE_CHANGEE)
         assert [(sentence(line), line.at) for line in lines] == [
-            (f"Contrat passé en « Clos » par {c.referent.get_full_name()}", record.at)]
+            (f"Contrat passé en « Clos » par {c.referent.get_full_name()}", record.at)]
         assert history_for(proposal).get(action=ContractEvent.PROPOSITION_TRANSMISE).at == proposal.proposed_at
     assert sorted((c.date_signature, closures[c.pk]) for c in closed) == [
         (dt.date(2019, 3, 15), dt.date(2024, 6, 27)), (dt.date(2020, 3, 15), dt.date(2024, 12, 12)),

@@ -73,8 +73,8 @@ FICHE_CODE = re.compile(r"\b[Ff]iches? \d+\.\d+\b")
 
 def _problems(line: str, codes: set[str]) -> list[str]:
     text = FICHE_CODE.sub("Fiche", line)
-    found = [f"{kind} « {m.group(0)} »" for kind, rx in RAW for m in [rx.search(text)] if m]
-    found += [f"code « {w} »" for w in re.findall(r"\b[a-z]+\b", text) if w in codes]
+    found = [f"{kind} « {m.group(0)} »" for kind, rx in RAW for m in [rx.search(text)] if m]
+    found += [f"code « {w} »" for w in re.findall(r"\b[a-z]+\b", text) if w in codes]
     return found
 
 

@@ -24,7 +24,7 @@ def test_a_script_in_html_named_pdf_is_refused_as_funding_decision(world):
                                        content_type="application/pdf")})
     assert response.status_code == 200
     errors = response.context["form"].errors["document"]
-    assert errors == ["Le contenu du fichier ne correspond pas à son extension « .pdf » : il ne s'agit pas d'un "
+    assert errors == ["Le contenu du fichier ne correspond pas à son extension « .pdf » : il ne s'agit pas d'un "
                       "fichier PDF valide. Formats acceptés : PDF."]
     assert annee.decisions.count() == before
 

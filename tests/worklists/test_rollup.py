@@ -122,7 +122,7 @@ def test_the_regional_view_shows_the_counts_per_departement_and_kind(client, wor
         tds = re.findall(r"<td>(.*?)</td>", cells, re.S)
         assert len(tds) == len(kinds) + 1
         for td in tds[:-1]:
-            link = re.search(r'href="([^"]+)">(\d+)<span class="fr-sr-only"> éléments? « (.*?) », ', td)
+            link = re.search(r'href="([^"]+)">(\d+)<span class="fr-sr-only"> éléments? « (.*?) », ', td)
             if link is None:
                 assert "—" in td and "href" not in td
                 continue

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     help = "Reconstruit le fichier compact des territoires depuis le paquet npm d'Etalab."
 
     def add_arguments(self, parser):
-        parser.add_argument("--package-dir", help="Dossier « package » décompressé du paquet npm.")
+        parser.add_argument("--package-dir", help="Dossier « package » décompressé du paquet npm.")
         parser.add_argument("--output", default=str(DATA_FILE))
 
     def handle(self, *args, **opts):
