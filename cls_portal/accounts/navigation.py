@@ -22,6 +22,11 @@ NAV_ITEMS = [
     ("Inviter", "accounts:invitations", [Role.REGION, Role.DELEGATION]),
 ]
 
+# A person's own pages: what they coordinate, what they pilot. An administrator who holds neither role would find
+# them empty, so the menu offers them to the role's holders only (the administrator still reaches every contract
+# through « Contrats » and the délégation's dashboard).
+PERSONAL = {"contracts:my_cls", "actions:my_sheets"}
+
 # Landing pages whose menu entry shows the number of items waiting (cls_portal.core.worklist): url name ->
 # (the role that must hold it, the work list's audience).
 NAV_COUNTS = {
@@ -43,7 +48,8 @@ def navigation_for(user, current_path: str) -> list[dict]:
     roles = user.roles()
     items = []
     for label, url_name, allowed in NAV_ITEMS:
-        if allowed is not None and not (user.is_portal_admin or roles & set(allowed)):
+        admin_sees = user.is_portal_admin and url_name not in PERSONAL
+        if allowed is not None and not (admin_sees or roles & set(allowed)):
             continue
         try:
             url = reverse(url_name)
