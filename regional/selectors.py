@@ -119,8 +119,15 @@ def dashboard_scope(user, region_code: str | None = None) -> Scope:
         if not user.is_portal_admin:
             regions = regions.filter(code__in=user.region_codes())
         regions = list(regions)
-        region = next((r for r in regions if r.code == region_code), None) if region_code else (
-            regions[0] if regions else None)
+        if not region_code and user.is_portal_admin:
+            # An administrator holds no région: open on the one with the most contracts (the first in alphabetical
+            # order, Auvergne-Rhône-Alpes, showed zeros to a portal used by one région).
+            busiest = (contracts.values("ars__region_id").annotate(n=Count("pk")).order_by("-n", "ars__region_id")
+                       .values_list("ars__region_id", flat=True).first())
+            region = next((r for r in regions if r.code == busiest), regions[0] if regions else None)
+        else:
+            region = next((r for r in regions if r.code == region_code), None) if region_code else (
+                regions[0] if regions else None)
         if region is None:
             raise Http404("Région inconnue.")
         return Scope(label=region.nom, region=region, departement_codes=None,

@@ -214,3 +214,24 @@ def test_a_region_without_contracts_says_how_to_bring_it_into_service(client, wo
     assert "data-empty-region" not in client.get(reverse("regional:dashboard")).content.decode()
     client.force_login(agent)
     assert "data-empty-region" not in client.get(reverse("regional:dashboard") + "?au=2024-01-01").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_administrator_opens_the_regional_view_on_the_region_with_the_most_contracts(client, world):
+    """An administrator holds no région: the view opened on the first in alphabetical order (Auvergne-Rhône-Alpes,
+    zeros everywhere on a portal used by Normandie). It now opens on the région with the most contracts; a région
+    asked for by its code is still the one shown."""
+    from django.contrib.auth import get_user_model
+
+    from contracts.models import Contract
+    from regional.selectors import dashboard_scope
+
+    first, last = sorted([world.own, world.other], key=lambda side: side.region.nom)
+    # The région last in alphabetical order gets the most contracts.
+    for _ in range(Contract.objects.filter(ars__region=first.region).count() + 1):
+        f.ContractFactory(ars=last.contract.ars, collectivite=last.contract.collectivite)
+    admin = get_user_model().objects.create_superuser("admin-region", "admin-region@example.org", "x")
+    assert dashboard_scope(admin).region == last.region
+    assert dashboard_scope(admin, first.region.code).region == first.region
+    client.force_login(admin)
+    assert client.get(reverse("regional:dashboard")).context["scope"].region == last.region
