@@ -45,6 +45,11 @@ def rules_of_region(region_id) -> list[RegleFinancement]:
     return list(RegleFinancement.objects.filter(region_id=region_id).select_related("region").order_by("-valid_from"))
 
 
+def region_has_rule():
+    """A condition on a `Region` queryset: whether the région has a funding rule (a version, whatever its date)."""
+    return Q(Exists(RegleFinancement.objects.filter(region=OuterRef("pk"))))
+
+
 def pick_rule(versions: list[RegleFinancement], year: int) -> rules.Regle | None:
     """Same answer as `models.rule_or_none`, from versions already loaded (newest first)."""
     for v in versions:

@@ -35,8 +35,10 @@ def dashboard(request):
         work_count = work.count + len(work_campaigns)
     else:
         work_campaigns, work_table, work_count = [], None, 0
+    setup = (selectors.setup_steps(scope.region, bool(data["figures"]["total"].value))
+             if show_work and at is None and scope.region else None)
     return render(request, "regional/dashboard.html", {
-        **data, "scope": scope, "date_form": date_form, "show_work": show_work,
+        **data, "scope": scope, "date_form": date_form, "show_work": show_work, "setup": setup,
         "work_count": work_count, "show_qpv_link": permissions.can_manage_qpv(request.user)[0],
         "work_table": work_table, "work_campaigns": work_campaigns,
         "coverage_chart": charts.bar_chart(

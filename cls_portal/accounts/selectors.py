@@ -1,10 +1,10 @@
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from cls_portal.territories.models import Departement, Region
 
 from . import registry
-from .models import Invitation, Role
+from .models import Invitation, Role, RoleMembership
 
 # Start pages by role, most specific first. Apps may add entries (url names) as their pages land.
 START_PAGES = [
@@ -58,3 +58,12 @@ def invitation_scope_choices(user):
 def invitation_by_token(token: str):
     return Invitation.objects.select_related("invited_by", "region", "organisation", "contract").filter(
         token=token).first()
+
+
+def delegation_in_region():
+    """A condition on a `Region` queryset: whether one of its délégations has an agent, or an invitation to
+    become one still open (the regional view's set-up list)."""
+    agent = RoleMembership.objects.filter(role=Role.DELEGATION, departements__region=OuterRef("pk"))
+    invited = Invitation.objects.pending().filter(role=Role.DELEGATION, departements__region=OuterRef("pk"))
+    return Q(Exists(agent)) | Q(Exists(invited))
+

@@ -1,6 +1,7 @@
 """Regional dashboard: right figures for the user's scope, links to the contracts behind them,
 charts with text alternatives, and a query count that does not grow with the number of contracts."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 from html import unescape
@@ -235,3 +236,39 @@ def test_an_administrator_opens_the_regional_view_on_the_region_with_the_most_co
     assert dashboard_scope(admin, first.region.code).region == first.region
     client.force_login(admin)
     assert client.get(reverse("regional:dashboard")).context["scope"].region == last.region
+
+
+@pytest.mark.django_db
+def test_the_set_up_list_stays_until_its_three_steps_are_done(client, world):
+    """The set-up list vanished with the first imported contract, while the funding rule was still missing (so no
+    coordinator could ask for funding): it now stays, each step done marked « Fait », until all three are."""
+    from cls_portal.accounts.models import Invitation
+    from funding.models import RegleFinancement
+
+    region = f.RegionFactory(code="98", nom="Région en cours")
+    departement = f.DepartementFactory(code="9M", nom="Département en cours", region=region)
+    delegation = f.DelegationFactory(departement=departement)
+    agent = f.with_role(f.UserFactory(username="equipe-en-cours"), "region", region=region)
+    client.force_login(agent)
+    url = reverse("regional:dashboard")
+
+    def callout():
+        html = client.get(url).content.decode()
+        match = re.search(r"<div[^>]*data-empty-region>(.*?)</div>", html, re.S)
+        return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", match.group(1)))).strip() if match else None
+
+    f.ContractFactory(nom="CLS importé", ars=delegation.ars, delegations=[delegation])
+    text = callout()
+    assert text.startswith("Mise en service de la région : 2 étapes restent à faire")
+    assert "inviter les agents des délégations départementales" in text
+    assert "Fait CLS existants importés" in text
+    assert "saisir la règle de financement du poste de coordination : sans elle, aucun coordinateur" in text
+    invitation = Invitation.objects.create(email="agent@example.org", role="delegation", invited_by=agent,
+                                           expires_at=timezone.now() + dt.timedelta(days=7))
+    invitation.departements.set([departement])
+    text = callout()
+    assert text.startswith("Mise en service de la région : une étape reste à faire")
+    assert "Fait agents des délégations départementales invités" in text
+    RegleFinancement.objects.create(region=region, valid_from=dt.date(2020, 1, 1), taux=Decimal("0.5"),
+                                    plafond_annuel=Decimal("25000"), cout_reference=Decimal("50000"))
+    assert callout() is None

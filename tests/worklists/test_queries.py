@@ -94,7 +94,8 @@ def test_landing_page_query_count_is_constant_and_pinned(client, world, django_a
     # of signature, and the ARS funding of the year, are counted from the figures' rows since 05/12: 3 fewer).
     # delegation: the four kinds of funding years in one query since 05/12 (3 fewer); the contracts past their end
     # date and not closed, a kind of item of their own since 06/12 (1 more: one query a kind on a list page).
-    expected = {"delegation": 16, "coordinateur": 17, "pilote": 8, "region": 13}[role]
+    # region: the set-up list's flags (délégation agents invited, a funding rule) since 06/12, one query (1 more).
+    expected = {"delegation": 16, "coordinateur": 17, "pilote": 8, "region": 14}[role]
     with django_assert_num_queries(expected):
         html = client.get(url).content.decode()
     assert len(few.captured_queries) == expected
