@@ -20,7 +20,7 @@ from contracts.tabs import tabs_for
 from resources import permissions as resource_permissions
 
 from . import forms, permissions, selectors, services
-from .enums import EDITABLE_STATUSES, Acteur, FicheStatut
+from .enums import EDITABLE_STATUSES, Acteur, ActionEvent, FicheStatut
 from .filters import FicheFilter
 from .models import Axe, FicheAction
 from .workflow import ADDED_BY_AVENANT, FICHES, TRANSITIONS
@@ -307,7 +307,9 @@ def fiche_transition(request, pk, name):
         except DomainError as err:
             apply_domain_error(form, err)
         else:
-            messages.success(request, f"« {transition.label} » : c'est fait.")
+            # What happened, as the history says it (« Fiche soumise à la délégation (fiche 1.2). »), not the
+            # button's label followed by « c'est fait ».
+            messages.success(request, f"{ActionEvent(transition.event).label} (fiche {fiche.code}).")
             return redirect("actions:fiche_detail", pk=fiche.pk)
     return _fiche_page(request, _readable_fiche(request, fiche.pk), refused_transition=form)
 

@@ -34,9 +34,11 @@ def test_full_review_round_with_history_comments_and_notifications(client, world
     fiche = complete_fiche(own.fiche)
     coord, dd = own.people["coordinateur"], own.people["delegation"]
     client.force_login(coord)
-    _fire(client, fiche, "soumettre", commentaire="Première version.")
+    r = _fire(client, fiche, "soumettre", commentaire="Première version.")
     fiche.refresh_from_db()
     assert fiche.statut == FicheStatut.SOUMISE and fiche.nb_soumissions == 1
+    # What happened, said as the history says it (it read « « Soumettre à la délégation » : c'est fait. »).
+    assert [str(m) for m in r.context["messages"]] == [f"Fiche soumise à la délégation (fiche {fiche.code})."]
     assert Notification.objects.filter(user=dd, title__contains="soumise à votre revue").exists()
 
     client.force_login(dd)
