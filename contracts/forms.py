@@ -46,6 +46,7 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
         self.fields["referent"].queryset = get_user_model().objects.filter(
             memberships__role=Role.DELEGATION, memberships__departements__in=deps).distinct().order_by("last_name")
         self.fields["duree_annees"].widget.attrs.update(min=3, max=5)
+        _max_today(self.fields["date_lettre_intention"])  # the service says why (`dates.check_letter_date`)
         self.initial.setdefault("version", contract.version)
 
     def clean_duree_annees(self):

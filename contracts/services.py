@@ -30,7 +30,7 @@ from cls_portal.territories.models import (
     Region,
 )
 
-from . import registry, selectors, workflow
+from . import dates, registry, selectors, workflow
 from . import steps as method
 from .enums import (
     SIGNATORY_ROLES,
@@ -303,6 +303,7 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
     for name in ("date_debut_prealable", "date_lettre_intention"):
         if data.get(name):
             check_date(data[name], field=name)
+    _check_milestones(obj, data)
     if "duree_annees" in data and not 3 <= int(data["duree_annees"]) <= 5:
         raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
     if data.get("nb_qpv") and not data.get("qpv", obj.qpv):
@@ -327,6 +328,17 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
         obj.save()
         history.record(actor=actor, obj=obj, event=ContractEvent.IDENTITE_MODIFIEE, changes=changes)
     return obj
+
+
+def _check_milestones(obj: Contract, data: dict) -> None:
+    """The start of the préalable and the letter of intent changed by `data` stay in order with the other dates
+    (`dates`): checked on what is edited, so that a contract saved before these rules still opens and saves."""
+    debut = data.get("date_debut_prealable", obj.date_debut_prealable)
+    lettre = data.get("date_lettre_intention", obj.date_lettre_intention)
+    if lettre and lettre != obj.date_lettre_intention:
+        dates.check_letter_date(lettre, debut=debut, signature=obj.date_signature, today=_today())
+    if debut and debut != obj.date_debut_prealable:
+        dates.check_start_date(debut, lettre=lettre, signature=obj.date_signature)
 
 
 def _contract_qpvs(contract: Contract, qpvs) -> list[QPV]:
@@ -500,17 +512,20 @@ def _context(actor, contract, comment="", by_delegation=False) -> workflow.Conte
 
 def _signature_effects(date_signature: dt.date | None = None):
     """The contract becomes signed. Its signature date is the one the délégation gives, else the signed
-    document's (when plausible), else today."""
+    document's (when plausible), else today; never before the letter of intent nor the start of the phase
+    préalable (`dates.check_signature_date`: otherwise the contract could be over the day it is signed)."""
     def apply(contract: Contract, ctx) -> dict:
         old_date = contract.date_signature
+        order = {"debut": contract.date_debut_prealable, "lettre": contract.date_lettre_intention, "today": ctx.today}
         if date_signature:
-            contract.date_signature = check_date(date_signature, lower=DATE_MIN, upper=ctx.today,
-                                                 field="date_signature")
+            check_date(date_signature, lower=DATE_MIN, upper=ctx.today, field="date_signature")
+            contract.date_signature = dates.check_signature_date(date_signature, **order)
         elif not contract.date_signature:
             signed = contract.documents.filter(type=DocumentType.CONTRAT_SIGNE, superseded_by__isnull=True).first()
             signed_on = signed.date_document if signed and signed.date_document else None
-            in_window = signed_on and DATE_MIN <= signed_on <= ctx.today
-            contract.date_signature = signed_on if in_window else ctx.today
+            bound = dates.signature_lower_bound(debut=order["debut"], lettre=order["lettre"])
+            in_window = signed_on and DATE_MIN <= signed_on <= ctx.today and (bound is None or signed_on >= bound[0])
+            contract.date_signature = dates.check_signature_date(signed_on if in_window else ctx.today, **order)
         if contract.date_signature != old_date:
             return {"date_signature": [old_date, contract.date_signature]}
         return {}
