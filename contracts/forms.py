@@ -2,6 +2,8 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.html import format_html
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.concurrency import VersionFormMixin
@@ -12,7 +14,7 @@ from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Dep
 from .enums import DocumentType, InstanceType, Phase, SignatoryRole
 from .models import QPV, Contract, Instance, Meeting, Step
 from .selectors import territory_for_code
-from .services import FUTURE_AVENANT, FUTURE_DOCUMENT, check_not_future
+from .services import FUTURE_AVENANT, FUTURE_DOCUMENT, FUTURE_SIGNATURE, check_not_future
 from .steps import DEFAULT_PLAN_MONTHS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -216,6 +218,15 @@ class SignatoryForm(PortalForm):
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = region_organisations(contract)
+        self.fields["organisation"].help_text = format_html(
+            "Signataires obligatoires : la collectivité porteuse ({}), l'ARS du contrat ({}) et une préfecture. "
+            "Une organisation manque à la liste (la préfecture, un partenaire) : "
+            '<a href="{}">créez-la dans les organisations partenaires</a>, puis revenez à ce formulaire.',
+            contract.collectivite, contract.ars, reverse("contracts:organisation_create"))
+        _max_today(self.fields["date_signature"])
+
+    def clean_date_signature(self):
+        return _not_after_today(self.cleaned_data["date_signature"], FUTURE_SIGNATURE)
 
 
 class EvaluationMethodForm(VersionFormMixin):

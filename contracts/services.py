@@ -833,9 +833,14 @@ def document_delete(*, actor, document: Document) -> None:
 def signatory_add(*, actor, contract: Contract, organisation, role: str, representant: str = "",
                   date_signature=None, moyens_droit_commun: str = "", financement: str = "",
                   ingenierie: str = "") -> Signatory:
-    """Add a signatory or partner. Preconditions: only signatories have a signature date; no duplicate."""
+    """Add a signatory or partner. Preconditions: the organisation fits a mandatory role (`_check_signatory_role`);
+    only signatories have a signature date, a day that has come; no duplicate."""
     if date_signature and role not in SIGNATORY_ROLES:
         raise DomainError("Seuls les signataires ont une date de signature.", field="date_signature")
+    if date_signature:
+        check_date(date_signature, field="date_signature")
+        check_not_future(date_signature, message=FUTURE_SIGNATURE, field="date_signature")
+    _check_signatory_role(contract, organisation, role)
     if Signatory.objects.filter(contract=contract, organisation=organisation, role=role).exists():
         raise DomainError("Cette organisation figure déjà avec ce rôle.", field="organisation")
     commitments = {"moyens_droit_commun": moyens_droit_commun, "financement": financement, "ingenierie": ingenierie}
@@ -845,6 +850,27 @@ def signatory_add(*, actor, contract: Contract, organisation, role: str, represe
                    changes={"representant": [None, representant], "date_signature": [None, date_signature],
                             **{k: [None, v] for k, v in commitments.items() if v}})
     return s
+
+
+FUTURE_SIGNATURE = ("Une date de signature ne peut pas être un jour à venir (aujourd'hui : {today}) : "
+                    "enregistrez-la une fois le contrat signé.")
+
+
+def _check_signatory_role(contract: Contract, organisation, role: str) -> None:
+    """The mandatory signatories are the contract's own: its collectivité porteuse, its ARS (an organisation of type
+    « ARS » of the contract's région), a préfecture. Any organisation may be another signatory or a partner."""
+    if role == SignatoryRole.COLLECTIVITE and organisation.pk != contract.collectivite_id:
+        raise DomainError(f"La collectivité signataire obligatoire est la collectivité porteuse du contrat "
+                          f"({contract.collectivite}) ; {organisation} peut signer comme « Autre signataire ».",
+                          field="organisation")
+    if role == SignatoryRole.ARS and (organisation.type != OrganisationType.ARS or not Organisation.objects.in_region(
+            contract.ars.region_id).filter(pk=organisation.pk).exists()):
+        raise DomainError(f"L'ARS signataire obligatoire est l'ARS du contrat ({contract.ars}) : {organisation} "
+                          f"n'en est pas une ({organisation.get_type_display()}).", field="organisation")
+    if role == SignatoryRole.PREFECTURE and organisation.type != OrganisationType.PREFECTURE:
+        raise DomainError(f"Choisissez une préfecture : {organisation} n'en est pas une "
+                          f"({organisation.get_type_display()}). Si elle manque à la liste, créez-la avec le type "
+                          "« Préfecture ».", field="organisation")
 
 
 SIGNATORY_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
@@ -906,9 +932,18 @@ def signatory_commitments_update(*, actor, signatory: Signatory, **values) -> Si
     return signatory
 
 
+def signatory_removable(signatory: Signatory, contract: Contract) -> bool:
+    """Whether a signatory row may be removed (no avenant initialled, `signatory_remove` checks it too): until the
+    contract is signed its rows are a declaration being prepared, a mistake among them is corrected by removing
+    it; once the contract is signed, those who signed it stay on record."""
+    return not (signatory.date_signature and contract.date_signature)
+
+
 @transaction.atomic
 def signatory_remove(*, actor, signatory: Signatory) -> None:
-    if signatory.avenants_paraphes.exists() or signatory.date_signature:
+    """Remove a signatory or partner. Preconditions: no avenant initialled; not a signatory of a signed contract
+    (`signatory_removable`)."""
+    if signatory.avenants_paraphes.exists() or not signatory_removable(signatory, signatory.contract):
         raise DomainError("Un signataire qui a signé le contrat ou paraphé un avenant ne peut pas être retiré.")
     history.record(actor=actor, obj=signatory, event=ContractEvent.SIGNATAIRE_RETIRE)
     signatory.delete()
