@@ -282,8 +282,9 @@ def organisation_create(*, actor, region_code: str, nom: str, type: str, siret: 
     return org
 
 
-# The signature date is not among them: the délégation sets it when it validates the signature.
-IDENTITY_FIELDS = ["nom", "prs", "referent", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
+# The signature date is not among them: the délégation sets it when it validates the signature; nor the référent,
+# whom the ARS names (`contract_set_referent`).
+IDENTITY_FIELDS = ["nom", "prs", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
                    "duree_annees", "date_lettre_intention", "engagement_confirme"]
 
 
@@ -298,6 +299,9 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
     if "date_signature" in data and data["date_signature"] != obj.date_signature:
         raise DomainError("La date de signature est renseignée par la délégation départementale quand elle valide "
                           "la signature du contrat.", field="date_signature")
+    if "referent" in data and getattr(data["referent"], "pk", data["referent"]) != obj.referent_id:
+        raise DomainError("Le référent ARS est désigné par la délégation départementale ou l'équipe régionale "
+                          "(« Désigner le référent » sur la page du contrat).", field="referent")
     qpvs_in = data.get("qpvs")
     data = {k: v for k, v in data.items() if k in IDENTITY_FIELDS}
     for name in ("date_debut_prealable", "date_lettre_intention"):
@@ -327,6 +331,29 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
         bump(obj)
         obj.save()
         history.record(actor=actor, obj=obj, event=ContractEvent.IDENTITE_MODIFIEE, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def contract_set_referent(*, actor, contract: Contract, referent, version: int | None = None) -> Contract:
+    """Name the contract's ARS référent, or none (`referent` None); optimistic concurrency on `version`.
+
+    Preconditions (the caller checked `permissions.can_designate_referent`): the référent is a délégation agent of
+    one of the contract's départements (`selectors.referent_candidates`). The history line says who named whom,
+    and when; the same référent again writes nothing.
+    """
+    obj = lock_for_update(Contract, contract.pk, expected_version=version, submitted={"referent": referent})
+    if referent is not None and not selectors.referent_candidates(obj).filter(pk=referent.pk).exists():
+        raise DomainError(f"{referent.get_full_name() or referent.username} n'est pas un agent de la délégation "
+                          "départementale d'un département du contrat.", field="referent")
+    if (referent.pk if referent else None) == obj.referent_id:
+        return obj
+    old = history.snapshot(obj, ["referent"])
+    obj.referent = referent
+    bump(obj)
+    obj.save()
+    history.record(actor=actor, obj=obj, event=ContractEvent.REFERENT_DESIGNE,
+                   changes=history.diff(old, history.snapshot(obj, ["referent"])))
     return obj
 
 
