@@ -26,7 +26,7 @@ SENTENCES = {
     E.CREE_PAR_RENOUVELLEMENT: "Contrat « {nom} » créé par renouvellement de « {precedent} »",
     E.RENOUVELE: "Renouvellement préparé : contrat de génération suivante « {suivant} »",
     E.IDENTITE_MODIFIEE: "Identité du contrat modifiée",
-    E.REFERENT_DESIGNE: "Référent ARS du contrat désigné",
+    E.REFERENT_DESIGNE: "Référent ARS du contrat modifié",
     E.PERIMETRE_MODIFIE: "Périmètre du contrat modifié",
     E.PROPOSITION_TRANSMISE: "Proposition « {transition} » transmise à la délégation",
     E.PROPOSITION_REFUSEE: "Proposition « {transition} » refusée",

@@ -46,10 +46,10 @@ def test_the_delegation_names_the_referent_once_a_coordinator_exists(setup):
     # Who and when, in words, on the référent's page and in the contract's history.
     page = client.get(url)
     line = page.context["designations"][0]
-    assert line.sentence.startswith("Référent ARS du contrat désigné par ")
+    assert line.sentence.startswith("Référent ARS du contrat modifié par ")
     assert any("Claire Martin" in d for d in line.details)
     assert line.at is not None
-    assert "Référent ARS du contrat désigné par" in client.get(
+    assert "Référent ARS du contrat modifié par" in client.get(
         reverse("contracts:detail", args=[s.contract.pk])).content.decode()
 
 
