@@ -9,7 +9,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -238,17 +238,14 @@ def contract_import_existing(*, actor, ars, nom: str, collectivite_code: str, co
         duree_annees=duree_annees, date_debut_prealable=date_debut_prealable, event=ContractEvent.IMPORTE,
         phase=phase, date_signature=date_signature, date_signature_prevue=prevue,
         date_lettre_intention=date_lettre_intention, engagement_confirme=phase != Phase.PREALABLE)
-    order = list(Phase.values)
     today = _today()
+    steps_close(contract=contract, today=today, phases=method.phases_behind(phase))
     # The yearly reviews of years before this one (« Évaluation continue 2023 » of a contract signed in 2022) were
     # held before the portal followed the contract: done on their planned date, as the phases behind it, instead
     # of a région's first dashboard opening on three to seven « étapes en retard » per imported contract.
     before_this_year = dt.date(today.year, 1, 1)
-    for st in contract.steps.all():
-        past_review = st.kind == StepKind.EVALUATION_CONTINUE and st.date_prevue and st.date_prevue < before_this_year
-        if (order.index(st.phase) < order.index(phase) or past_review) and st.date_prevue:
-            st.statut, st.date_realisee = StepStatus.REALISEE, min(st.date_prevue, today)
-            st.save(update_fields=["statut", "date_realisee"])
+    steps_close(contract=contract, today=today, kinds=[StepKind.EVALUATION_CONTINUE],
+                planned_before=before_this_year)
     if phase == Phase.CLOS:
         record_import_closure(contract, today)
     PendingContact.objects.bulk_create([
@@ -568,10 +565,10 @@ def _fire_phase(*, actor, contract: Contract, t: workflow.Transition, ctx, propo
         apply=_signature_effects(date_signature) if t.name == "signer" else None,
         context={"phase": Phase(t.target).label, "transition": t.label})
     today = ctx.today
-    done = {"engager": StepKind.ENGAGEMENT, "signer": StepKind.SIGNATURE, "clore": StepKind.EVALUATION_FINALE}
-    if t.name in done:
-        contract.steps.filter(kind=done[t.name]).exclude(statut=StepStatus.REALISEE).update(
-            statut=StepStatus.REALISEE, date_realisee=today)
+    if t.name in method.DONE_BY_TRANSITION:
+        steps_close(contract=contract, today=today, kinds=[method.DONE_BY_TRANSITION[t.name]], on=today)
+    # The steps of the phases left behind would otherwise stay « à venir », then « en retard ».
+    steps_close(contract=contract, today=today, phases=method.phases_behind(t.target))
     if t.name == "signer":
         steps_plan_after_signature(contract=contract)
     if t.name == "ouvrir_evaluation_finale":
@@ -694,6 +691,23 @@ def steps_create_defaults(*, contract: Contract) -> list[Step]:
     if contract.date_signature:
         steps_plan_after_signature(contract=contract)
     return created
+
+
+def steps_close(*, contract: Contract, today: dt.date, phases=(), kinds=(), planned_before: dt.date | None = None,
+                on: dt.date | None = None) -> int:
+    """Mark done the steps of `contract` not done yet, of `phases` or of `kinds` (`steps.DONE_BY_TRANSITION`,
+    `steps.phases_behind`, `steps.DONE_BY_DIAGNOSTIC`), planned before `planned_before` if given: done `on` that day,
+    else on their planned date (today when it is still to come or unknown). Inside the caller's transaction; a
+    completion that follows from a recorded event (phase change, validation, import) writes no line of its own.
+    Returns how many steps it completed."""
+    q = Q(phase__in=list(phases)) | Q(kind__in=list(kinds))
+    steps = contract.steps.filter(q).exclude(statut=StepStatus.REALISEE)
+    if planned_before is not None:
+        steps = steps.filter(date_prevue__lt=planned_before)
+    if on is not None:
+        return steps.update(statut=StepStatus.REALISEE, date_realisee=on)
+    done = steps.filter(date_prevue__lte=today).update(statut=StepStatus.REALISEE, date_realisee=F("date_prevue"))
+    return done + steps.update(statut=StepStatus.REALISEE, date_realisee=today)
 
 
 def steps_plan_after_signature(*, contract: Contract) -> None:
