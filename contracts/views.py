@@ -122,6 +122,8 @@ def delegation_dashboard(request):
     return render(request, "contracts/delegation_dashboard.html", {
         "page_obj": page, "filter": filterset, "today": today, "title": "Tableau de bord de la délégation",
         "work_groups": worklist.by_kind(items), "work_count": len(items),
+        # From an empty database, the way to the délégation's first contract.
+        "can_create": permissions.can_create_contract(user)[0],
     })
 
 
