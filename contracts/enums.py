@@ -95,6 +95,7 @@ class ContractEvent(models.TextChoices):
     CREE_PAR_RENOUVELLEMENT = "contrat_cree_par_renouvellement", "Contrat créé par renouvellement"
     RENOUVELE = "contrat_renouvele", "Contrat renouvelé"
     IDENTITE_MODIFIEE = "contrat_identite_modifiee", "Identité du contrat modifiée"
+    REFERENT_DESIGNE = "contrat_referent_designe", "Référent ARS désigné"
     PERIMETRE_MODIFIE = "contrat_perimetre_modifie", "Périmètre modifié"
     PROPOSITION_TRANSMISE = "contrat_proposition_transmise", "Changement de phase proposé"
     PROPOSITION_REFUSEE = "contrat_proposition_refusee", "Proposition de changement de phase refusée"

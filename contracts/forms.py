@@ -2,6 +2,8 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.html import format_html
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.concurrency import VersionFormMixin
@@ -11,8 +13,8 @@ from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Dep
 
 from .enums import DocumentType, InstanceType, Phase, SignatoryRole
 from .models import QPV, Contract, Instance, Meeting, Step
-from .selectors import territory_for_code
-from .services import FUTURE_AVENANT, FUTURE_DOCUMENT, check_not_future
+from .selectors import referent_candidates, territory_for_code
+from .services import FUTURE_AVENANT, FUTURE_DOCUMENT, FUTURE_SIGNATURE, check_not_future
 from .steps import DEFAULT_PLAN_MONTHS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,7 +25,8 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = Contract
         # No signature date: the délégation sets it when it validates the signature (DecisionForm).
-        fields = ["nom", "prs", "referent", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
+        # No référent either: the ARS names him (ReferentForm).
+        fields = ["nom", "prs", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
                   "date_lettre_intention", "engagement_confirme", "duree_annees"]
         widgets = {"date_debut_prealable": DATE, "date_lettre_intention": DATE}
         help_texts = {"duree_annees": "De 3 à 5 ans ; la date de fin est calculée à partir de la date de signature, "
@@ -38,14 +41,12 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         contract = self.instance
-        deps = [d.departement_id for d in contract.delegations.all()]
         self.fields["qpvs"].queryset = QPV.objects.filter(departement__region_id=contract.ars.region_id).order_by(
             "departement_id", "nom")
         if contract.pk:
             self.initial.setdefault("qpvs", [q.pk for q in contract.qpvs.all()])
-        self.fields["referent"].queryset = get_user_model().objects.filter(
-            memberships__role=Role.DELEGATION, memberships__departements__in=deps).distinct().order_by("last_name")
         self.fields["duree_annees"].widget.attrs.update(min=3, max=5)
+        _max_today(self.fields["date_lettre_intention"])  # the service says why (`dates.check_letter_date`)
         self.initial.setdefault("version", contract.version)
 
     def clean_duree_annees(self):
@@ -53,6 +54,19 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
         if not 3 <= value <= 5:
             raise forms.ValidationError("La durée d'un CLS est de 3 à 5 ans.")
         return value
+
+
+class ReferentForm(VersionFormMixin):
+    referent = forms.ModelChoiceField(
+        label="Référent ARS", required=False, queryset=None, empty_label="— À désigner —",
+        help_text="Les agents de la délégation départementale des départements du contrat. Il reçoit les dossiers "
+                  "soumis à la revue de l'ARS (diagnostic, fiches actions, rapports).")
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = referent_candidates(contract)
+        self.initial.setdefault("referent", contract.referent_id)
+        self.initial.setdefault("version", contract.version)
 
 
 class PerimeterEpciForm(VersionFormMixin):
@@ -215,6 +229,15 @@ class SignatoryForm(PortalForm):
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = region_organisations(contract)
+        self.fields["organisation"].help_text = format_html(
+            "Signataires obligatoires : la collectivité porteuse ({}), l'ARS du contrat ({}) et une préfecture. "
+            "Une organisation manque à la liste (la préfecture, un partenaire) : "
+            '<a href="{}">créez-la dans les organisations partenaires</a>, puis revenez à ce formulaire.',
+            contract.collectivite, contract.ars, reverse("contracts:organisation_create"))
+        _max_today(self.fields["date_signature"])
+
+    def clean_date_signature(self):
+        return _not_after_today(self.cleaned_data["date_signature"], FUTURE_SIGNATURE)
 
 
 class EvaluationMethodForm(VersionFormMixin):

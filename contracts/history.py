@@ -26,6 +26,7 @@ SENTENCES = {
     E.CREE_PAR_RENOUVELLEMENT: "Contrat « {nom} » créé par renouvellement de « {precedent} »",
     E.RENOUVELE: "Renouvellement préparé : contrat de génération suivante « {suivant} »",
     E.IDENTITE_MODIFIEE: "Identité du contrat modifiée",
+    E.REFERENT_DESIGNE: "Référent ARS du contrat modifié",
     E.PERIMETRE_MODIFIE: "Périmètre du contrat modifié",
     E.PROPOSITION_TRANSMISE: "Proposition « {transition} » transmise à la délégation",
     E.PROPOSITION_REFUSEE: "Proposition « {transition} » refusée",
@@ -66,7 +67,7 @@ def _phase_label(code):
 def register():
     # Everything on the contract page is for whoever may open it (the page answers 403 to the others).
     history.register_events(E, sentences=SENTENCES, audience="contrat",
-                            edits={E.IDENTITE_MODIFIEE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE,
+                            edits={E.IDENTITE_MODIFIEE, E.REFERENT_DESIGNE, E.ETAPE_MODIFIEE, E.PERIMETRE_MODIFIE,
                                    E.SIGNATAIRE_ENGAGEMENTS, E.EVALUATION_METHODE,
                                    E.PREALABLE_BILAN, E.RECRUTEMENT})
     history.register_audience("contrat", lambda user, contract: True)

@@ -79,6 +79,16 @@ def can_keep_records(user, contract) -> Result:
     return False, "Seul le coordinateur du contrat (ou, tant qu'il n'y en a pas, la délégation) peut le modifier."
 
 
+def can_designate_referent(user, contract) -> Result:
+    """The contract's ARS référent is an agent of the délégation départementale, named by the ARS: the délégation of
+    the contract, or the regional team (which also names him when it opens or imports a contract). Not the
+    coordinator, who works for the collectivité."""
+    if user.is_portal_admin or _is_delegation(user, contract) or _is_region(user, contract):
+        return OK
+    return False, ("Le référent ARS du contrat est désigné par l'ARS : la délégation départementale du contrat ou "
+                   "l'équipe régionale.")
+
+
 def can_validate_contract(user, contract) -> Result:
     """Validation steps (engagement, signature, closure) belong to the délégation référent."""
     if user.is_portal_admin or _is_delegation(user, contract):

@@ -239,6 +239,23 @@ def history(contract, user, limit=50) -> list:
     return core_history.lines(entries.select_related("actor", "content_type").order_by("-at", "-id")[:limit])
 
 
+def referent_candidates(contract):
+    """Who may be the contract's ARS référent: the délégation agents of one of its départements (the référent of a
+    CLS is an agent of the délégation départementale, fiche pratique n°5)."""
+    deps = [d.departement_id for d in contract.delegations.all()]
+    return get_user_model().objects.filter(
+        memberships__role=Role.DELEGATION, memberships__departements__in=deps).distinct().order_by(
+        "last_name", "first_name", "username")
+
+
+def referent_history(contract) -> list:
+    """Who named each référent of the contract, and when: the history lines that changed it (newest first)."""
+    from cls_portal.core import history as core_history
+
+    entries = HistoryEntry.objects.filter(contract_id=contract.pk, changes__has_key="referent")
+    return core_history.lines(entries.select_related("actor", "content_type").order_by("-at", "-id")[:20])
+
+
 def proposals(contract) -> list[TransitionProposal]:
     """Every phase-change proposal of the contract, with who proposed and who decided (one query)."""
     return list(TransitionProposal.objects.filter(contract=contract).select_related("proposed_by", "decided_by")

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from cls_portal.territories.models import (
     Region,
 )
 
-from . import registry, selectors, workflow
+from . import dates, registry, selectors, workflow
 from . import steps as method
 from .enums import (
     SIGNATORY_ROLES,
@@ -238,17 +238,14 @@ def contract_import_existing(*, actor, ars, nom: str, collectivite_code: str, co
         duree_annees=duree_annees, date_debut_prealable=date_debut_prealable, event=ContractEvent.IMPORTE,
         phase=phase, date_signature=date_signature, date_signature_prevue=prevue,
         date_lettre_intention=date_lettre_intention, engagement_confirme=phase != Phase.PREALABLE)
-    order = list(Phase.values)
     today = _today()
+    steps_close(contract=contract, today=today, phases=method.phases_behind(phase))
     # The yearly reviews of years before this one (« Évaluation continue 2023 » of a contract signed in 2022) were
     # held before the portal followed the contract: done on their planned date, as the phases behind it, instead
     # of a région's first dashboard opening on three to seven « étapes en retard » per imported contract.
     before_this_year = dt.date(today.year, 1, 1)
-    for st in contract.steps.all():
-        past_review = st.kind == StepKind.EVALUATION_CONTINUE and st.date_prevue and st.date_prevue < before_this_year
-        if (order.index(st.phase) < order.index(phase) or past_review) and st.date_prevue:
-            st.statut, st.date_realisee = StepStatus.REALISEE, min(st.date_prevue, today)
-            st.save(update_fields=["statut", "date_realisee"])
+    steps_close(contract=contract, today=today, kinds=[StepKind.EVALUATION_CONTINUE],
+                planned_before=before_this_year)
     if phase == Phase.CLOS:
         record_import_closure(contract, today)
     PendingContact.objects.bulk_create([
@@ -282,8 +279,9 @@ def organisation_create(*, actor, region_code: str, nom: str, type: str, siret: 
     return org
 
 
-# The signature date is not among them: the délégation sets it when it validates the signature.
-IDENTITY_FIELDS = ["nom", "prs", "referent", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
+# The signature date is not among them: the délégation sets it when it validates the signature; nor the référent,
+# whom the ARS names (`contract_set_referent`).
+IDENTITY_FIELDS = ["nom", "prs", "rural", "qpv", "nb_qpv", "clsm", "date_debut_prealable",
                    "duree_annees", "date_lettre_intention", "engagement_confirme"]
 
 
@@ -298,11 +296,15 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
     if "date_signature" in data and data["date_signature"] != obj.date_signature:
         raise DomainError("La date de signature est renseignée par la délégation départementale quand elle valide "
                           "la signature du contrat.", field="date_signature")
+    if "referent" in data and getattr(data["referent"], "pk", data["referent"]) != obj.referent_id:
+        raise DomainError("Le référent ARS est désigné par la délégation départementale ou l'équipe régionale "
+                          "(« Désigner le référent » sur la page du contrat).", field="referent")
     qpvs_in = data.get("qpvs")
     data = {k: v for k, v in data.items() if k in IDENTITY_FIELDS}
     for name in ("date_debut_prealable", "date_lettre_intention"):
         if data.get(name):
             check_date(data[name], field=name)
+    _check_milestones(obj, data)
     if "duree_annees" in data and not 3 <= int(data["duree_annees"]) <= 5:
         raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
     if data.get("nb_qpv") and not data.get("qpv", obj.qpv):
@@ -327,6 +329,40 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
         obj.save()
         history.record(actor=actor, obj=obj, event=ContractEvent.IDENTITE_MODIFIEE, changes=changes)
     return obj
+
+
+@transaction.atomic
+def contract_set_referent(*, actor, contract: Contract, referent, version: int | None = None) -> Contract:
+    """Name the contract's ARS référent, or none (`referent` None); optimistic concurrency on `version`.
+
+    Preconditions (the caller checked `permissions.can_designate_referent`): the référent is a délégation agent of
+    one of the contract's départements (`selectors.referent_candidates`). The history line says who named whom,
+    and when; the same référent again writes nothing.
+    """
+    obj = lock_for_update(Contract, contract.pk, expected_version=version, submitted={"referent": referent})
+    if referent is not None and not selectors.referent_candidates(obj).filter(pk=referent.pk).exists():
+        raise DomainError(f"{referent.get_full_name() or referent.username} n'est pas un agent de la délégation "
+                          "départementale d'un département du contrat.", field="referent")
+    if (referent.pk if referent else None) == obj.referent_id:
+        return obj
+    old = history.snapshot(obj, ["referent"])
+    obj.referent = referent
+    bump(obj)
+    obj.save()
+    history.record(actor=actor, obj=obj, event=ContractEvent.REFERENT_DESIGNE,
+                   changes=history.diff(old, history.snapshot(obj, ["referent"])))
+    return obj
+
+
+def _check_milestones(obj: Contract, data: dict) -> None:
+    """The start of the préalable and the letter of intent changed by `data` stay in order with the other dates
+    (`dates`): checked on what is edited, so that a contract saved before these rules still opens and saves."""
+    debut = data.get("date_debut_prealable", obj.date_debut_prealable)
+    lettre = data.get("date_lettre_intention", obj.date_lettre_intention)
+    if lettre and lettre != obj.date_lettre_intention:
+        dates.check_letter_date(lettre, debut=debut, signature=obj.date_signature, today=_today())
+    if debut and debut != obj.date_debut_prealable:
+        dates.check_start_date(debut, lettre=lettre, signature=obj.date_signature)
 
 
 def _contract_qpvs(contract: Contract, qpvs) -> list[QPV]:
@@ -500,17 +536,20 @@ def _context(actor, contract, comment="", by_delegation=False) -> workflow.Conte
 
 def _signature_effects(date_signature: dt.date | None = None):
     """The contract becomes signed. Its signature date is the one the délégation gives, else the signed
-    document's (when plausible), else today."""
+    document's (when plausible), else today; never before the letter of intent nor the start of the phase
+    préalable (`dates.check_signature_date`: otherwise the contract could be over the day it is signed)."""
     def apply(contract: Contract, ctx) -> dict:
         old_date = contract.date_signature
+        order = {"debut": contract.date_debut_prealable, "lettre": contract.date_lettre_intention, "today": ctx.today}
         if date_signature:
-            contract.date_signature = check_date(date_signature, lower=DATE_MIN, upper=ctx.today,
-                                                 field="date_signature")
+            check_date(date_signature, lower=DATE_MIN, upper=ctx.today, field="date_signature")
+            contract.date_signature = dates.check_signature_date(date_signature, **order)
         elif not contract.date_signature:
             signed = contract.documents.filter(type=DocumentType.CONTRAT_SIGNE, superseded_by__isnull=True).first()
             signed_on = signed.date_document if signed and signed.date_document else None
-            in_window = signed_on and DATE_MIN <= signed_on <= ctx.today
-            contract.date_signature = signed_on if in_window else ctx.today
+            bound = dates.signature_lower_bound(debut=order["debut"], lettre=order["lettre"])
+            in_window = signed_on and DATE_MIN <= signed_on <= ctx.today and (bound is None or signed_on >= bound[0])
+            contract.date_signature = dates.check_signature_date(signed_on if in_window else ctx.today, **order)
         if contract.date_signature != old_date:
             return {"date_signature": [old_date, contract.date_signature]}
         return {}
@@ -526,10 +565,10 @@ def _fire_phase(*, actor, contract: Contract, t: workflow.Transition, ctx, propo
         apply=_signature_effects(date_signature) if t.name == "signer" else None,
         context={"phase": Phase(t.target).label, "transition": t.label})
     today = ctx.today
-    done = {"engager": StepKind.ENGAGEMENT, "signer": StepKind.SIGNATURE, "clore": StepKind.EVALUATION_FINALE}
-    if t.name in done:
-        contract.steps.filter(kind=done[t.name]).exclude(statut=StepStatus.REALISEE).update(
-            statut=StepStatus.REALISEE, date_realisee=today)
+    if t.name in method.DONE_BY_TRANSITION:
+        steps_close(contract=contract, today=today, kinds=[method.DONE_BY_TRANSITION[t.name]], on=today)
+    # The steps of the phases left behind would otherwise stay « à venir », then « en retard ».
+    steps_close(contract=contract, today=today, phases=method.phases_behind(t.target))
     if t.name == "signer":
         steps_plan_after_signature(contract=contract)
     if t.name == "ouvrir_evaluation_finale":
@@ -652,6 +691,23 @@ def steps_create_defaults(*, contract: Contract) -> list[Step]:
     if contract.date_signature:
         steps_plan_after_signature(contract=contract)
     return created
+
+
+def steps_close(*, contract: Contract, today: dt.date, phases=(), kinds=(), planned_before: dt.date | None = None,
+                on: dt.date | None = None) -> int:
+    """Mark done the steps of `contract` not done yet, of `phases` or of `kinds` (`steps.DONE_BY_TRANSITION`,
+    `steps.phases_behind`, `steps.DONE_BY_DIAGNOSTIC`), planned before `planned_before` if given: done `on` that day,
+    else on their planned date (today when it is still to come or unknown). Inside the caller's transaction; a
+    completion that follows from a recorded event (phase change, validation, import) writes no line of its own.
+    Returns how many steps it completed."""
+    q = Q(phase__in=list(phases)) | Q(kind__in=list(kinds))
+    steps = contract.steps.filter(q).exclude(statut=StepStatus.REALISEE)
+    if planned_before is not None:
+        steps = steps.filter(date_prevue__lt=planned_before)
+    if on is not None:
+        return steps.update(statut=StepStatus.REALISEE, date_realisee=on)
+    done = steps.filter(date_prevue__lte=today).update(statut=StepStatus.REALISEE, date_realisee=F("date_prevue"))
+    return done + steps.update(statut=StepStatus.REALISEE, date_realisee=today)
 
 
 def steps_plan_after_signature(*, contract: Contract) -> None:
@@ -818,9 +874,14 @@ def document_delete(*, actor, document: Document) -> None:
 def signatory_add(*, actor, contract: Contract, organisation, role: str, representant: str = "",
                   date_signature=None, moyens_droit_commun: str = "", financement: str = "",
                   ingenierie: str = "") -> Signatory:
-    """Add a signatory or partner. Preconditions: only signatories have a signature date; no duplicate."""
+    """Add a signatory or partner. Preconditions: the organisation fits a mandatory role (`_check_signatory_role`);
+    only signatories have a signature date, a day that has come; no duplicate."""
     if date_signature and role not in SIGNATORY_ROLES:
         raise DomainError("Seuls les signataires ont une date de signature.", field="date_signature")
+    if date_signature:
+        check_date(date_signature, field="date_signature")
+        check_not_future(date_signature, message=FUTURE_SIGNATURE, field="date_signature")
+    _check_signatory_role(contract, organisation, role)
     if Signatory.objects.filter(contract=contract, organisation=organisation, role=role).exists():
         raise DomainError("Cette organisation figure déjà avec ce rôle.", field="organisation")
     commitments = {"moyens_droit_commun": moyens_droit_commun, "financement": financement, "ingenierie": ingenierie}
@@ -830,6 +891,27 @@ def signatory_add(*, actor, contract: Contract, organisation, role: str, represe
                    changes={"representant": [None, representant], "date_signature": [None, date_signature],
                             **{k: [None, v] for k, v in commitments.items() if v}})
     return s
+
+
+FUTURE_SIGNATURE = ("Une date de signature ne peut pas être un jour à venir (aujourd'hui : {today}) : "
+                    "enregistrez-la une fois le contrat signé.")
+
+
+def _check_signatory_role(contract: Contract, organisation, role: str) -> None:
+    """The mandatory signatories are the contract's own: its collectivité porteuse, its ARS (an organisation of type
+    « ARS » of the contract's région), a préfecture. Any organisation may be another signatory or a partner."""
+    if role == SignatoryRole.COLLECTIVITE and organisation.pk != contract.collectivite_id:
+        raise DomainError(f"La collectivité signataire obligatoire est la collectivité porteuse du contrat "
+                          f"({contract.collectivite}) ; {organisation} peut signer comme « Autre signataire ».",
+                          field="organisation")
+    if role == SignatoryRole.ARS and (organisation.type != OrganisationType.ARS or not Organisation.objects.in_region(
+            contract.ars.region_id).filter(pk=organisation.pk).exists()):
+        raise DomainError(f"L'ARS signataire obligatoire est l'ARS du contrat ({contract.ars}) : {organisation} "
+                          f"n'en est pas une ({organisation.get_type_display()}).", field="organisation")
+    if role == SignatoryRole.PREFECTURE and organisation.type != OrganisationType.PREFECTURE:
+        raise DomainError(f"Choisissez une préfecture : {organisation} n'en est pas une "
+                          f"({organisation.get_type_display()}). Si elle manque à la liste, créez-la avec le type "
+                          "« Préfecture ».", field="organisation")
 
 
 SIGNATORY_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
@@ -891,9 +973,18 @@ def signatory_commitments_update(*, actor, signatory: Signatory, **values) -> Si
     return signatory
 
 
+def signatory_removable(signatory: Signatory, contract: Contract) -> bool:
+    """Whether a signatory row may be removed (no avenant initialled, `signatory_remove` checks it too): until the
+    contract is signed its rows are a declaration being prepared, a mistake among them is corrected by removing
+    it; once the contract is signed, those who signed it stay on record."""
+    return not (signatory.date_signature and contract.date_signature)
+
+
 @transaction.atomic
 def signatory_remove(*, actor, signatory: Signatory) -> None:
-    if signatory.avenants_paraphes.exists() or signatory.date_signature:
+    """Remove a signatory or partner. Preconditions: no avenant initialled; not a signatory of a signed contract
+    (`signatory_removable`)."""
+    if signatory.avenants_paraphes.exists() or not signatory_removable(signatory, signatory.contract):
         raise DomainError("Un signataire qui a signé le contrat ou paraphé un avenant ne peut pas être retiré.")
     history.record(actor=actor, obj=signatory, event=ContractEvent.SIGNATAIRE_RETIRE)
     signatory.delete()

@@ -63,6 +63,21 @@ METHOD_STEPS = [
             "Coordinateur, élus", None, None),
 ]
 
+# What completes a step (the method as data). A phase change completes the step it concludes, that day; the steps of
+# the phases the contract has left are then done too (`phases_behind`), on their planned date (today when that is
+# still to come), as the import marks those of the phases already past. The délégation validating the diagnostic
+# completes its preparation and its realisation.
+DONE_BY_TRANSITION = {"engager": StepKind.ENGAGEMENT, "signer": StepKind.SIGNATURE,
+                      "clore": StepKind.EVALUATION_FINALE}
+DONE_BY_DIAGNOSTIC = (StepKind.PREPARATION_DIAGNOSTIC, StepKind.REALISATION_DIAGNOSTIC)
+
+
+def phases_behind(phase: str) -> list[str]:
+    """The phases a contract in `phase` has left."""
+    order = list(Phase.values)
+    return order[:order.index(phase)]
+
+
 EVALUATION_CONTINUE = StepDef(
     StepKind.EVALUATION_CONTINUE, Phase.MISE_EN_OEUVRE, 70,
     "Suivre chaque année les indicateurs des fiches actions.",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.contract_detail, name="detail"),
     path("<int:pk>/identite/", views.contract_edit, name="edit"),
     path("<int:pk>/perimetre/", views.perimeter_edit, name="perimeter"),
+    path("<int:pk>/referent/", views.referent_edit, name="referent"),
     path("<int:pk>/retroplanning/", views.retroplanning, name="retroplanning"),
     path("<int:pk>/phase/<slug:name>/proposer/", views.transition_propose, name="transition_propose"),
     path("<int:pk>/phase/<slug:name>/decider/", views.transition_fire, name="transition_fire"),

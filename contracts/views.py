@@ -122,6 +122,8 @@ def delegation_dashboard(request):
     return render(request, "contracts/delegation_dashboard.html", {
         "page_obj": page, "filter": filterset, "today": today, "title": "Tableau de bord de la délégation",
         "work_groups": worklist.by_kind(items), "work_count": len(items),
+        # From an empty database, the way to the délégation's first contract.
+        "can_create": permissions.can_create_contract(user)[0],
     })
 
 
@@ -235,6 +237,7 @@ def _detail_page(request, contract, refused=None):
         "can_plan_steps": permissions.can_plan_steps(user, contract)[0],
         "can_edit_step": permissions.can_edit_step(user, contract)[0],
         "can_record_recruitment": permissions.can_record_recruitment(user, contract)[0],
+        "can_designate_referent": permissions.can_designate_referent(user, contract)[0],
         "can_renew": bool(roles) and contract.phase in (Phase.EVALUATION_FINALE, Phase.CLOS),
         "signed_types": selectors.SIGNED,
     })
@@ -271,6 +274,19 @@ def contract_edit(request, pk):
         success="L'identité du contrat a été enregistrée.", anchor="#identite")
     return done or _form_page(request, contract, form, "Modifier l'identité du contrat",
                               conflict=form.conflict)
+
+
+def referent_edit(request, pk):
+    contract = _contract(request, pk, permissions.can_designate_referent)
+    form = forms.ReferentForm(request.POST or None, contract=contract)
+    done = _save(request, form, contract, lambda d: services.contract_set_referent(
+        actor=request.user, contract=contract, referent=d["referent"], version=d.get("version")),
+        success="Le référent ARS du contrat a été enregistré.", anchor="#identite")
+    return done or render(request, "contracts/referent.html", {
+        "contract": contract, "form": form, "title": "Désigner le référent ARS", "conflict": form.conflict,
+        "designations": selectors.referent_history(contract),
+        "cancel": reverse("contracts:detail", args=[contract.pk]),
+        "breadcrumbs": _crumbs(contract, ("Référent ARS", None))})
 
 
 def perimeter_edit(request, pk):

@@ -16,6 +16,8 @@ from cls_portal.core import history
 from cls_portal.core.concurrency import bump, lock_for_update
 from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
+from contracts import services as contract_services
+from contracts import steps as method
 from contracts.models import Contract
 
 from . import registry
@@ -198,6 +200,10 @@ def diagnostic_transition(*, actor, diagnostic_id: int, action: str, commentaire
     diagnostic = REVIEW.fire(t, pk=diagnostic_id, actor=actor, comment=commentaire, apply=apply, lock=lock,
                              contract_id=None)
     contract = diagnostic.contract
+    if action == Transition.VALIDER:
+        # Its preparation and realisation are done: otherwise they stay « à venir », then « en retard ».
+        contract_services.steps_close(contract=contract, today=timezone.localdate(), kinds=method.DONE_BY_DIAGNOSTIC,
+                                      on=timezone.localdate())
     url = reverse("diagnostics:detail", kwargs={"pk": diagnostic.pk})
     if action == Transition.SOUMETTRE:
         recipients = [contract.referent] if contract.referent_id else []

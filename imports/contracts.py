@@ -21,11 +21,13 @@ from collections import defaultdict
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from cls_portal.core.errors import DomainError
 from cls_portal.core.tabular import ImportColumn, ImportPreview, RowError, normalise_header, parse_import
 from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Commune
+from contracts import dates
 from contracts.enums import Phase
 from contracts.models import Contract
 from contracts.selectors import territory_for_code
@@ -168,17 +170,23 @@ class ContractRowForm(PortalForm):
     def clean_referents(self):
         return _emails(self.cleaned_data["referents"])
 
+    def _check(self, rule, value, **dates_):
+        try:
+            rule(value, **dates_)
+        except DomainError as err:
+            self.add_error(err.field, err.message)
+
     def clean(self):
         data = super().clean()
         phase = data.get("phase")
         debut, lettre = data.get("date_debut_prealable"), data.get("date_lettre_intention")
         signature, fin = data.get("date_signature"), data.get("date_fin")
-        if debut and lettre and lettre < debut:
-            self.add_error("date_lettre_intention", "la lettre d'intention précède le début de la phase préalable.")
-        if lettre and signature and signature < lettre:
-            self.add_error("date_signature", "la signature précède la lettre d'intention.")
-        if debut and signature and signature < debut:
-            self.add_error("date_signature", "la signature précède le début de la phase préalable.")
+        # The order of the milestones is the contract's rule (`contracts.dates`), as on the portal's forms.
+        today = timezone.localdate()
+        if lettre:
+            self._check(dates.check_letter_date, lettre, debut=debut, signature=None, today=today)
+        if signature:
+            self._check(dates.check_signature_date, signature, debut=debut, lettre=lettre, today=today)
         if fin and not signature:
             self.add_error("date_fin", "une date de fin sans date de signature : indiquez la signature.")
         elif signature and fin:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import ARS, EPCI, Commune, Delegation, Departement, Region
+from .models import ARS, EPCI, Commune, Delegation, Departement, Organisation, OrganisationType, Region
 from .reference import ARS_EMAILS, DELEGATION_EMAILS, DELEGATION_LABEL
 
 PACKAGE = "@etalab/decoupage-administratif@6.0.0"
@@ -96,6 +96,7 @@ def import_territories(data: dict | None = None) -> ImportReport:
         elif not ars_by_region[region.code].email and ARS_EMAILS.get(region.code):
             ARS.objects.filter(pk=ars_by_region[region.code].pk).update(email=ARS_EMAILS[region.code])
     report.add("ARS", ars_created, 0)
+    report.add("organisations des ARS", *ars_organisations(ars_by_region.values()))
     existing = set(Delegation.objects.values_list("departement_id", flat=True))
     new_delegations = []
     for dep in Departement.objects.all():
@@ -108,3 +109,19 @@ def import_territories(data: dict | None = None) -> ImportReport:
     Delegation.objects.bulk_create(new_delegations)
     report.add("délégations", len(new_delegations), 0)
     return report
+
+
+def ars_organisations(agencies) -> tuple[int, int]:
+    """Each ARS as an organisation of its région (type « ARS »): the one a contract's form offers as the ARS
+    signatory, from an empty database on. An organisation of that name and type already there (created by hand)
+    is kept, tied to the région if it was tied to nothing. Returns (created, updated)."""
+    created = updated = 0
+    for ars in agencies:
+        org, new = Organisation.objects.get_or_create(nom=ars.nom, type=OrganisationType.ARS,
+                                                      defaults={"region_id": ars.region_id})
+        if new:
+            created += 1
+        elif org.region_id is None:
+            Organisation.objects.filter(pk=org.pk).update(region_id=ars.region_id)
+            updated += 1
+    return created, updated

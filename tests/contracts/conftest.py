@@ -45,7 +45,8 @@ class Setup:
 
     def add_signatories(self, roles=(SignatoryRole.COLLECTIVITE, SignatoryRole.ARS, SignatoryRole.PREFECTURE)):
         orgs = {SignatoryRole.COLLECTIVITE: self.collectivite,
-                SignatoryRole.ARS: f.OrganisationFactory(nom="ARS Normandie", type=OrganisationType.ARS),
+                SignatoryRole.ARS: f.OrganisationFactory(nom="ARS Normandie", type=OrganisationType.ARS,
+                                                         region=self.region),
                 SignatoryRole.PREFECTURE: f.OrganisationFactory(nom="Préfecture du Calvados",
                                                                 type=OrganisationType.PREFECTURE)}
         return [services.signatory_add(actor=self.coordinateur, contract=self.contract, organisation=orgs[r], role=r)

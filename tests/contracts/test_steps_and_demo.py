@@ -95,7 +95,7 @@ def test_renew_through_the_page(client, setup):
 
 
 def test_signatory_rules(setup):
-    s = setup(Phase.DIAGNOSTIC)
+    s = setup(Phase.MISE_EN_OEUVRE)  # signed: who signed it stays on record
     with pytest.raises(DomainError, match="Seuls les signataires ont une date"):
         services.signatory_add(actor=s.coordinateur, contract=s.contract, organisation=s.collectivite,
                                role=SignatoryRole.PARTENAIRE, date_signature=dt.date(2025, 1, 1))

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Sum
 
 from cls_portal.territories.importer import import_territories, load_compact
-from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Departement, Region
+from cls_portal.territories.models import ARS, EPCI, Commune, Delegation, Departement, Organisation, Region
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +18,9 @@ def test_import_counts_and_idempotence(compact):
     assert report.changed
     assert Region.objects.count() == 18
     assert ARS.objects.count() == 18
+    # Each ARS is an organisation of its région: the contract's form offers it as the ARS signatory.
+    assert set(Organisation.objects.filter(type="ars").values_list("nom", "region_id")) == set(
+        ARS.objects.values_list("nom", "region_id"))
     assert Departement.objects.count() >= 101
     assert Delegation.objects.count() == Departement.objects.count()
     assert 1250 <= EPCI.objects.count() <= 1260

@@ -127,7 +127,7 @@ def test_bad_rows_each_get_a_french_message_and_nothing_is_created(region_client
     assert f"hors de la région Normandie : {other_commune}" in errors[6]
     assert "figure déjà à la ligne 2 du fichier" in errors[7]
     assert "« jean.dupont@ » n'est pas une adresse électronique valide" in errors[8]
-    assert "la signature précède la lettre d'intention" in errors[9]
+    assert "La signature (01/01/2023) ne peut pas précéder la lettre d'intention (01/06/2023)" in errors[9]
     assert "existe déjà dans la région" in errors[10]
     assert set(errors) == {5, 6, 7, 8, 9, 10} and response.context["token"] == ""
     # Nothing can be confirmed: no token, and a forged one finds no preview.

@@ -107,6 +107,10 @@ CASES = [
     Case("contracts:edit", {**PLAN_STEPS, "coordinateur": 404}, kwargs=pk, setup=_no_coordinator),
     Case("contracts:document_upload", {**PLAN_STEPS, "coordinateur": 404}, kwargs=pk, setup=_no_coordinator),
     Case("contracts:perimeter", EDIT, kwargs=pk),
+    # The ARS names the référent (an agent of the délégation): not the coordinator, who works for the collectivité.
+    Case("contracts:referent", ARS_STAFF, kwargs=pk),
+    Case("contracts:referent", {"anonymous": 302, "admin": 302, "delegation": 302, "region": 302}, kwargs=pk,
+         method="post", data=lambda t: {"version": Contract.objects.get(pk=t.contract.pk).version, "referent": ""}),
     Case("contracts:transition_propose", {"anonymous": 302, "admin": 302, "coordinateur": 302},
          kwargs=lambda t: {"pk": t.contract.pk, "name": "engager"}, method="post", setup=_ready_to_engage,
          data=lambda t: {"comment": "La collectivité s'est engagée en conseil communautaire."}),
