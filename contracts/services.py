@@ -298,7 +298,7 @@ def contract_update(*, actor, contract: Contract, version: int | None, data: dic
                           "la signature du contrat.", field="date_signature")
     if "referent" in data and getattr(data["referent"], "pk", data["referent"]) != obj.referent_id:
         raise DomainError("Le référent ARS est désigné par la délégation départementale ou l'équipe régionale "
-                          "(« Désigner le référent » sur la page du contrat).", field="referent")
+                          "(« Désigner le référent » sur la page du contrat).", field="referent")
     qpvs_in = data.get("qpvs")
     data = {k: v for k, v in data.items() if k in IDENTITY_FIELDS}
     for name in ("date_debut_prealable", "date_lettre_intention"):
@@ -902,7 +902,7 @@ def _check_signatory_role(contract: Contract, organisation, role: str) -> None:
     « ARS » of the contract's région), a préfecture. Any organisation may be another signatory or a partner."""
     if role == SignatoryRole.COLLECTIVITE and organisation.pk != contract.collectivite_id:
         raise DomainError(f"La collectivité signataire obligatoire est la collectivité porteuse du contrat "
-                          f"({contract.collectivite}) ; {organisation} peut signer comme « Autre signataire ».",
+                          f"({contract.collectivite}) ; {organisation} peut signer comme « Autre signataire ».",
                           field="organisation")
     if role == SignatoryRole.ARS and (organisation.type != OrganisationType.ARS or not Organisation.objects.in_region(
             contract.ars.region_id).filter(pk=organisation.pk).exists()):
@@ -911,7 +911,7 @@ def _check_signatory_role(contract: Contract, organisation, role: str) -> None:
     if role == SignatoryRole.PREFECTURE and organisation.type != OrganisationType.PREFECTURE:
         raise DomainError(f"Choisissez une préfecture : {organisation} n'en est pas une "
                           f"({organisation.get_type_display()}). Si elle manque à la liste, créez-la avec le type "
-                          "« Préfecture ».", field="organisation")
+                          "« Préfecture ».", field="organisation")
 
 
 SIGNATORY_COMMITMENTS = ["moyens_droit_commun", "financement", "ingenierie"]
