@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import BooleanField, Case, Q, When
+
 from cls_portal.core.workflow import Context, Guard, Transition, Workflow
 
 from . import registry
@@ -71,22 +73,33 @@ def au_moins_une_fiche(contract, ctx):
     return None
 
 
+# With no sheet at all, « every sheet validated » and « every sheet piloted » were true, and showed « fait » beside
+# « at least one sheet » not done: said as not done, since nothing was validated nor piloted yet.
+NO_SHEET = "Le plan d'action ne compte encore aucune fiche action."
+
+
+def _sheets_where(contract, condition: Q) -> tuple[bool, list[str]]:
+    """Whether the plan has sheets, and the codes (« 2.3 ») of the first five that match `condition`, in the
+    plan's order: one query over the plan's sheets (a few dozen rows)."""
+    rows = (_plan_sheets(contract).annotate(_match=Case(When(condition, then=True), default=False,
+                                                         output_field=BooleanField()))
+            .order_by("axe__numero", "numero").values_list("axe__numero", "numero", "_match"))
+    rows = list(rows)
+    return bool(rows), [f"{axe}.{numero}" for axe, numero, match in rows if match][:5]
+
+
 def fiches_toutes_validees(contract, ctx):
-    pending = list(_plan_sheets(contract).exclude(statut__in=registry.validated_sheet_statuses.get())
-                   .select_related("axe").order_by("axe__numero", "numero")[:5])
+    any_sheet, pending = _sheets_where(contract, ~Q(statut__in=registry.validated_sheet_statuses.get()))
     if pending:
-        codes = ", ".join(f.code for f in pending)
-        return f"Toutes les fiches actions doivent être validées (non validées : {codes})."
-    return None
+        return f"Toutes les fiches actions doivent être validées (non validées : {', '.join(pending)})."
+    return None if any_sheet else NO_SHEET
 
 
 def fiches_avec_pilote(contract, ctx):
-    missing = list(_plan_sheets(contract).filter(pilote_personne__isnull=True, pilote_organisation__isnull=True)
-                   .select_related("axe").order_by("axe__numero", "numero")[:5])
+    any_sheet, missing = _sheets_where(contract, Q(pilote_personne__isnull=True, pilote_organisation__isnull=True))
     if missing:
-        codes = ", ".join(f.code for f in missing)
-        return f"Chaque fiche action doit avoir un pilote identifié (sans pilote : {codes})."
-    return None
+        return f"Chaque fiche action doit avoir un pilote identifié (sans pilote : {', '.join(missing)})."
+    return None if any_sheet else NO_SHEET
 
 
 def signataires_obligatoires(contract, ctx):

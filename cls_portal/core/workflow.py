@@ -185,7 +185,9 @@ class Workflow:
         return out
 
     def failed_guards(self, t: Transition, obj, ctx: Context) -> list[str]:
-        return [reason for g in t.guards if (reason := g(obj, ctx))]
+        """The reasons of the unmet guards, each said once (two guards may share one: an empty plan is neither
+        validated nor piloted)."""
+        return list(dict.fromkeys(reason for g in t.guards if (reason := g(obj, ctx))))
 
     def check(self, t: Transition, obj, ctx: Context) -> None:
         """State, comment and guards; raises DomainError with the French reason(s)."""

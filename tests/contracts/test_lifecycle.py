@@ -298,3 +298,20 @@ def test_a_partner_does_not_initial_an_avenant(client, setup):
         services.avenant_create(actor=s.coordinateur, contract=s.contract, date=dt.date(2025, 6, 1), objet="Ajout",
                                 changes=[{"kind": "ajout", "fiche": fiche}], signataires=[collectivite, partner])
     assert err.value.field == "signataires"
+
+
+def test_an_empty_plan_is_neither_validated_nor_piloted(setup):
+    """With no sheet, « Toutes les fiches actions validées » and « Un pilote identifié pour chaque fiche action »
+    showed « fait » beside « Au moins une fiche action » not done; the refusal says the empty plan once."""
+    s = setup(Phase.DIAGNOSTIC)
+    t = workflow.TRANSITIONS["signer"]
+    states = {g.label: g for g in workflow.LIFECYCLE.guard_states(t, s.contract)}
+    for label in ("Toutes les fiches actions validées par la délégation",
+                  "Un pilote identifié pour chaque fiche action"):
+        assert not states[label].met and states[label].reason == workflow.NO_SHEET
+    reasons = workflow.failed_guards(t, s.contract, workflow.GuardContext(dt.date.today()))
+    assert reasons.count(workflow.NO_SHEET) == 1
+    s.add_fiche(statut=FicheStatut.VALIDEE)
+    states = {g.label: g for g in workflow.LIFECYCLE.guard_states(t, s.contract)}
+    assert states["Toutes les fiches actions validées par la délégation"].met
+    assert states["Un pilote identifié pour chaque fiche action"].met
