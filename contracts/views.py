@@ -372,7 +372,7 @@ def transition_fire(request, pk, name):
     def fire(d):
         services.transition_fire(actor=request.user, contract=contract, transition=t.name, comment=d["comment"],
                                  by_delegation=by_delegation, date_signature=d.get("date_signature"))
-        return f"{t.label} : c'est fait."
+        return f"Changement de phase enregistré : « {Phase(t.target).label} »."
     return _cycle_post(request, contract, t.name, form, fire)
 
 

@@ -85,6 +85,9 @@ def test_a_valid_date_signs_and_goes_back_to_the_box(client, setup):
     assert r.status_code == 302 and r.url.endswith("#cycle")
     s.contract.refresh_from_db()
     assert s.contract.phase == Phase.MISE_EN_OEUVRE and s.contract.date_signature == dt.date(2024, 6, 12)
+    # What happened, not the button's label followed by « c'est fait ».
+    messages = [str(m) for m in client.get(r.url).context["messages"]]
+    assert messages == ["Changement de phase enregistré : « Mise en œuvre et évaluation »."]
 
 
 def test_a_prerequisite_missing_is_listed_above_the_button_and_the_typed_values_kept(client, setup):
