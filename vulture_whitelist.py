@@ -348,3 +348,6 @@ suivante  # unused property (funding/selectors.py), read by funding/templates/fu
 
 # --- The lifecycle box: a refused form's errors that belong to no field drawn, read by includes/cycle_errors.html --
 refusals  # unused property (contracts/forms.py:91)
+
+# --- The plan import's confirmation: whether it asks if the file is the signed plan, read by imports/plan.html ------
+asks_signed_plan  # unused property (imports/plan.py), read by imports/templates/imports/plan.html

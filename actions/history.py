@@ -23,6 +23,8 @@ SENTENCES = {
     E.FICHE_SOUMISE: "Fiche {fiche} soumise à la délégation",
     E.FICHE_MODIFICATIONS_DEMANDEES: "Modifications demandées sur la fiche {fiche}",
     E.FICHE_VALIDEE: "Fiche {fiche} validée",
+    E.FICHE_PLAN_SIGNE: "Fiche {fiche} enregistrée comme validée : elle fait partie du plan d'action signé le "
+                        "{date_signature} (version {version} du plan), importé dans le portail",
     E.FICHE_DEMARREE: "Action de la fiche {fiche} démarrée",
     E.FICHE_TERMINEE: "Fiche {fiche} déclarée réalisée",
     E.FICHE_REPORTEE: "Fiche {fiche} reportée",
@@ -33,6 +35,8 @@ SENTENCES = {
     E.FICHE_COMMENTEE: "Commentaire de revue sur la fiche {fiche}",
     E.SUIVI_ENREGISTRE: "Suivi annuel {annee} de la fiche {fiche} enregistré",
     E.PLAN_IMPORTE: "Plan d'action importé depuis un fichier",
+    E.PLAN_SIGNE_ENREGISTRE: "Plan d'action signé le {date_signature} enregistré dans le portail (version {version} "
+                             "du plan) : ses fiches sont validées sans revue ni avenant",
     E.VALEURS_IMPORTEES: "Valeurs des indicateurs de la fiche {fiche} importées depuis un fichier",
     E.CHAMP_CREE: "Champ d'action « {champ} » ajouté à la liste de référence",
     E.CHAMP_MODIFIE: "Champ d'action « {champ} » modifié",

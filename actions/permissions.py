@@ -103,6 +103,27 @@ def needs_avenant(fiche) -> bool:
                                             avenant__plan_version=contract.plan_version).exists()
 
 
+def can_record_signed_plan(contract) -> Result:
+    """Whether the plan signed with `contract` is still to be brought into the portal, its sheets then recorded as
+    validated without review nor avenant (`services.plan_record_signed`).
+
+    The signed plan is the contract's annex: « une fois l'ensemble des fiches validées, la collectivité organise la
+    signature du CLS » (fiche pratique n°5). A contract signed in the portal got there through the lifecycle's
+    guards (at least one sheet, every sheet validated by the délégation), so its signed plan is in the portal. A
+    contract signed before it came into the portal (imported, phase « Mise en œuvre et évaluation ») has it on
+    paper: its sheets were validated and signed by everyone then, and an avenant, the way to change a signed plan,
+    cannot add them. Once any sheet of the contract is validated (abandoned since included) or an avenant is
+    recorded, the portal holds its signed plan: a new sheet goes through an avenant as for every signed contract.
+    """
+    if contract.phase not in ACTIVE_PHASES or contract.date_signature is None:
+        return False, "Seul un contrat signé a un plan d'action signé à enregistrer."
+    if contract.avenants.exists() or contract.fiches.filter(
+            Q(statut__in=VALIDATED_STATUSES) | Q(abandonnee_apres_validation=True)).exists():
+        return False, ("Le plan d'action signé de ce contrat est déjà dans le portail : une nouvelle fiche y entre "
+                       "par un avenant (section « Avenants et versions » de la page du contrat).")
+    return OK
+
+
 AVENANT_REASON = ("Le contrat est signé : une fiche validée ne se modifie que si le dernier avenant en vigueur "
                   "l'ajoute ou la modifie (« Fiche ajoutée » ou « Fiche modifiée » : section « Avenants et versions » "
                   "de la page du contrat). Le suivi annuel et les valeurs des indicateurs restent modifiables.")

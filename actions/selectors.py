@@ -319,7 +319,7 @@ def change_requests(fiche, comments=None) -> list:
 def fiche_transitions(fiche) -> list:
     from .workflow import transitions_from
 
-    return transitions_from(fiche.statut)
+    return [t for t in transitions_from(fiche.statut) if not t.hints.get("plan_level")]
 
 
 def pilot_candidates(contract, fiche=None):

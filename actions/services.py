@@ -41,7 +41,7 @@ from .models import (
     ValeurPeriode,
 )
 from .periods import aggregate, is_future, period_label, periods_per_year
-from .permissions import AVENANT_REASON, needs_avenant
+from .permissions import AVENANT_REASON, can_record_signed_plan, needs_avenant
 from .selectors import fiche_missing
 from .workflow import FICHES, TRANSITIONS
 
@@ -495,6 +495,38 @@ def fiches_retire_by_avenant(*, actor, avenant) -> list[FicheAction]:
             event=ActionEvent.FICHE_RETIREE_PAR_AVENANT,
             context={"avenant": avenant.numero, "date_avenant": f"{avenant.date:%d/%m/%Y}"}))
     return retired
+
+
+@transaction.atomic
+def plan_record_signed(*, actor, contract: Contract, fiche_ids) -> list[FicheAction]:
+    """Record the drafts `fiche_ids` of `contract` as its signed plan: each becomes « validée » (transition
+    `enregistrer_plan_signe`, a history line naming the signature date and the plan version), and the contract
+    gets one line for the whole plan; its référent hears of it. The sheets are then part of the signed plan:
+    locked as every validated sheet of a signed contract (`needs_avenant`), followed each year.
+
+    Preconditions: the actor may edit the plan (the caller checked it) and confirmed that these sheets are the
+    plan signed on the contract's signature date; `permissions.can_record_signed_plan` (checked again here, the
+    contract locked, once for the whole plan: after the first sheet the portal holds a signed plan); every sheet
+    is a draft of `contract`. Called by the plan import (`imports.services.plan_import`).
+    """
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    allowed, reason = can_record_signed_plan(contract)
+    if not allowed:
+        raise DomainError(reason)
+    ids = sorted(set(fiche_ids))
+    if not ids:
+        raise DomainError("Aucune fiche à enregistrer comme plan signé.")
+    if FicheAction.objects.filter(pk__in=ids).exclude(contract=contract, statut=FicheStatut.BROUILLON).exists():
+        raise DomainError("Seules des fiches en brouillon de ce contrat s'enregistrent comme plan signé.")
+    context = {"date_signature": f"{contract.date_signature:%d/%m/%Y}", "version": contract.plan_version}
+    fiches = [FICHES.fire("enregistrer_plan_signe", pk=pk, actor=actor, context=context) for pk in ids]
+    history.record(actor=actor, obj=contract, event=ActionEvent.PLAN_SIGNE_ENREGISTRE,
+                   changes={"fiches": [None, len(fiches)]}, context=context)
+    notify(users=contract_selectors.reviewers(contract), kind="revue_fiche",
+           url=reverse("actions:plan", kwargs={"contract_pk": contract.pk}),
+           title=f"Plan d'action signé le {context['date_signature']} enregistré dans le portail : "
+                 f"{count_label(len(fiches), 'fiche validée', 'fiches validées')} ({contract.nom})")
+    return fiches
 
 
 @transaction.atomic

@@ -414,8 +414,12 @@ def followup_year(request, contract_pk):
     rows = selectors.followup_year(contract, annee) if annee else []
     for row in rows:
         row["can_fill"] = permissions.can_fill_suivi(request.user, row["fiche"])[0]
+    # Nothing to follow on a contract signed before the portal whose signed plan is still outside it: say how it
+    # comes in (the plan import, confirmed as the signed plan), rather than an empty year.
+    signed_plan_missing = bool(years) and not rows and permissions.can_record_signed_plan(contract)[0]
     return render(request, "actions/followup_year.html", {
         "contract": contract, "years": years, "annee": annee, "rows": rows,
+        "signed_plan_missing": signed_plan_missing, "can_edit": permissions.can_edit_plan(request.user, contract)[0],
         "manquants": sum(1 for r in rows if r["suivi"] is None),
         "title": f"Suivi annuel {annee or ''} — {contract.nom}".replace("  ", " "),
         "contract_tabs": tabs_for(request.user, contract),

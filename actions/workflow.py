@@ -43,9 +43,16 @@ def _added_by_avenant(fiche, ctx):
     if fiche.avenant_changes.filter(kind=PlanChangeKind.AJOUT,
                                     avenant__plan_version__lte=contract.plan_version).exists():
         return None
-    return ("Le contrat est signé : une fiche ajoutée au plan d'action n'est validée qu'une fois en vigueur "
-            "l'avenant qui l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et "
-            "versions » de la page du contrat).")
+    from .permissions import can_record_signed_plan
+
+    reason = ("Le contrat est signé : une fiche ajoutée au plan d'action n'est validée qu'une fois en vigueur "
+              "l'avenant qui l'ajoute (« Fiche ajoutée », paraphé par tous les signataires : section « Avenants et "
+              "versions » de la page du contrat).")
+    if can_record_signed_plan(contract)[0]:
+        reason += (f" Le plan signé le {contract.date_signature:%d/%m/%Y} n'est pas encore dans le portail : le "
+                   "coordinateur l'importe (« Importer un plan d'action ») en confirmant qu'il est celui signé, et "
+                   "ses fiches sont alors enregistrées comme validées.")
+    return reason
 
 
 COMPLETE = Guard("Fiche complète (objectifs, pilote, calendrier, indicateurs avec une cible)", _complete)
@@ -62,6 +69,11 @@ FICHES = Workflow(
                    by=(Acteur.DELEGATION,), event=ActionEvent.FICHE_MODIFICATIONS_DEMANDEES, comment_required=True),
         Transition("valider", "Valider la fiche", (S.SOUMISE,), S.VALIDEE, by=(Acteur.DELEGATION,),
                    event=ActionEvent.FICHE_VALIDEE, guards=(ADDED_BY_AVENANT,), hints={"button_class": ""}),
+        # The plan signed before the contract came into the portal, recorded by its import
+        # (`services.plan_record_signed`, which checks `permissions.can_record_signed_plan` once for the whole
+        # plan): a plan-level move, not offered on a sheet's page (`selectors.fiche_transitions`).
+        Transition("enregistrer_plan_signe", "Enregistrer avec le plan signé", (S.BROUILLON,), S.VALIDEE,
+                   by=(Acteur.COORDINATEUR,), event=ActionEvent.FICHE_PLAN_SIGNE, hints={"plan_level": True}),
         Transition("demarrer", "Démarrer l'action", (S.VALIDEE, S.REPORTEE), S.EN_COURS, by=(Acteur.PILOTAGE,),
                    event=ActionEvent.FICHE_DEMARREE),
         Transition("terminer", "Déclarer réalisée", (S.EN_COURS,), S.REALISEE, by=(Acteur.PILOTAGE,),

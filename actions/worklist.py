@@ -1,7 +1,8 @@
 """What waits on the action plan (work-list source registered in `ActionsConfig.ready()`).
 
-Délégation and region: sheets submitted for review. Coordinator: sheets sent back for changes, and on the
-running sheets of his contracts the follow-up and the indicator values missing for the year under review.
+Délégation and region: sheets submitted for review. Coordinator: sheets sent back for changes, the next move of
+the phase of diagnostic (start the diagnostic, build the plan), and on the running sheets of his contracts the
+follow-up and the indicator values missing for the year under review.
 Pilot: the same follow-up items and overdue milestones, on the sheets he pilots or co-pilots.
 """
 
@@ -14,8 +15,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cls_portal.core.worklist import COORDINATEUR, DELEGATION, PILOTE, REGION, Pending, WorkItem, url_maker
-from contracts.enums import Phase
+from contracts.enums import Phase, StepKind
+from contracts.models import Step
 from contracts.worklist import departement, in_scope, rollup, scope
+from diagnostics.enums import Statut as DiagnosticStatut
+from diagnostics.models import Diagnostic
 
 from .enums import FicheStatut
 from .models import FicheAction, Indicateur, Jalon, SuiviAnnuel, ValeurIndicateur, sheet_code
@@ -132,12 +136,53 @@ def milestones_overdue(fiches, today: dt.date) -> Pending:
                    .order_by("date_prevue", "id"), item)
 
 
+def _step_due(kind: str) -> Subquery:
+    """The due date of the contract's method step `kind` (`contracts.steps`, laid out from its dates)."""
+    return Subquery(Step.objects.filter(contract_id=OuterRef("pk"), kind=kind).order_by("date_prevue")
+                    .values("date_prevue")[:1])
+
+
+def method_next_moves(user) -> Pending:
+    """The coordinator's next move in the phase « Diagnostic et élaboration du plan d'action » when nothing else
+    says it (fiche pratique n°5: préparation and réalisation of the diagnostic, then construction of the plan):
+    « Commencer le diagnostic » while the contract has none, « Construire le plan d'action » once a diagnostic
+    is validated and the plan has no sheet (abandoned ones aside). Between the two the move is someone else's or
+    already listed (a diagnostic under review is the délégation's, one sent back is « Diagnostic à modifier »).
+    Each due date is that of the method's step (préparation of the diagnostic, construction of the plan). One
+    query for both kinds, rows of the contracts (at most one item a contract)."""
+    diagnostic_url, plan_url = url_maker("diagnostics:contract"), url_maker("actions:plan")
+
+    def item(c):
+        if not c.has_diagnostic:
+            return WorkItem("diagnostic_a_commencer", "Diagnostic à commencer", "Diagnostic local de santé partagé",
+                            diagnostic_url(c.pk), c.pk, c.nom, due=c.due_diagnostic, rank=35,
+                            detail=(f"Préparation prévue d'ici le {c.due_diagnostic:%d/%m/%Y}" if c.due_diagnostic
+                                    else "Première étape de la phase de diagnostic"))
+        return WorkItem("plan_a_construire", "Plan d'action à construire", "Plan d'action : axes et fiches actions",
+                        plan_url(c.pk), c.pk, c.nom, due=c.due_plan, rank=35,
+                        detail=(f"Diagnostic validé ; construction prévue d'ici le {c.due_plan:%d/%m/%Y}" if c.due_plan
+                                else "Diagnostic validé : définir les axes puis rédiger les fiches"))
+
+    diagnostics = Diagnostic.objects.filter(contract_id=OuterRef("pk"))
+    sheets = FicheAction.objects.filter(contract_id=OuterRef("pk")).exclude(statut=FicheStatut.ABANDONNEE)
+    contracts = (scope(user, COORDINATEUR).filter(phase=Phase.DIAGNOSTIC)
+                 .annotate(has_diagnostic=Exists(diagnostics),
+                           diagnostic_valide=Exists(diagnostics.filter(statut=DiagnosticStatut.VALIDE)),
+                           has_sheets=Exists(sheets))
+                 .filter(Q(has_diagnostic=False) | Q(diagnostic_valide=True, has_sheets=False))
+                 .annotate(due_diagnostic=_step_due(StepKind.PREPARATION_DIAGNOSTIC),
+                           due_plan=_step_due(StepKind.PLAN_ACTION))
+                 .only("nom"))
+    return Pending(contracts, item, contract="pk", contract_name="nom")
+
+
 def source(user, audience: str, today: dt.date) -> list[Pending]:
     if audience in (DELEGATION, REGION):
         return [sheets_to_review(user, audience)]
     if audience == COORDINATEUR:
         theirs = FicheAction.objects.filter(contract__in=scope(user, COORDINATEUR))
-        return [sheets_sent_back(user), followups_missing(theirs, today), values_missing(theirs, today)]
+        return [sheets_sent_back(user), method_next_moves(user), followups_missing(theirs, today),
+                values_missing(theirs, today)]
     if audience == PILOTE:
         mine = FicheAction.objects.filter(pk__in=fiches_of_pilot(user))
         return [followups_missing(mine, today), values_missing(mine, today), milestones_overdue(mine, today)]

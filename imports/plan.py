@@ -17,9 +17,17 @@ from django.core.exceptions import ValidationError
 
 from actions.enums import AxeType, IndicateurType
 from actions.models import Axe, FicheAction
+from actions.permissions import can_record_signed_plan
 from actions.services import indicator_year_refusals
 from cls_portal.core.collation import fold_query
-from cls_portal.core.tabular import ImportColumn, ImportPreview, RowError, normalise_header, parse_import
+from cls_portal.core.tabular import (
+    ImportColumn,
+    ImportConfirmForm,
+    ImportPreview,
+    RowError,
+    normalise_header,
+    parse_import,
+)
 from cls_portal.core.validation import PortalForm
 from cls_portal.territories.models import Organisation
 
@@ -119,6 +127,37 @@ class PlanRowForm(PortalForm):
             self.add_error("indicateur", "renseignez le libellé de l'indicateur dont vous donnez l'unité, "
                                          "la référence ou la cible.")
         return data
+
+
+class PlanConfirmForm(ImportConfirmForm):
+    """The confirmation of a previewed plan. On a contract signed before it came into the portal, whose signed
+    plan is not in it yet (`actions.permissions.can_record_signed_plan`), the coordinator says whether the file
+    is that plan (its sheets then recorded as validated) or new sheets (drafts, added by an avenant): no
+    default, the choice changes what the sheets are."""
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_record_signed_plan(contract)[0]:
+            return
+        signed = f"{contract.date_signature:%d/%m/%Y}"
+        self.fields["plan_signe"] = forms.ChoiceField(
+            label=f"Ce plan est-il celui signé le {signed} ?", widget=forms.RadioSelect,
+            help_text=("Le contrat a été signé avant d'entrer dans le portail, et son plan d'action signé n'y est "
+                       "pas encore."),
+            choices=[("oui", f"Oui : ce plan est celui signé le {signed}, annexe du contrat. Ses fiches sont "
+                             f"enregistrées comme validées (version {contract.plan_version} du plan), sans revue ni "
+                             "avenant, et leur suivi annuel peut commencer."),
+                     ("non", "Non : ce sont des fiches nouvelles, ajoutées après la signature. Elles sont "
+                             "enregistrées en brouillon, et validées une fois en vigueur l'avenant qui les ajoute.")],
+            error_messages={"required": f"Indiquez si ce plan est celui signé le {signed}."})
+
+    @property
+    def asks_signed_plan(self) -> bool:
+        return "plan_signe" in self.fields
+
+    @property
+    def signed_plan(self) -> bool:
+        return self.cleaned_data.get("plan_signe") == "oui"
 
 
 def cleaned_rows(preview: ImportPreview) -> list[tuple[int, dict]]:

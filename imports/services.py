@@ -8,6 +8,7 @@ from django.utils import timezone
 from actions import services as actions_services
 from actions.enums import ActionEvent, Frequence
 from actions.models import Axe
+from actions.permissions import can_record_signed_plan
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
 from cls_portal.territories.models import ARS, Organisation
@@ -35,15 +36,22 @@ def _group(rows: list[tuple[int, dict]]) -> dict:
 
 
 @transaction.atomic
-def plan_import(*, actor, contract, rows: list[tuple[int, dict]]) -> dict:
+def plan_import(*, actor, contract, rows: list[tuple[int, dict]], signed_plan: bool = False) -> dict:
     """Create the axes, sheets and indicators of `rows` (cleaned `PlanRowForm` values) in `contract`.
 
     Preconditions: the actor may import a plan (`permissions.can_import_plan`). All or nothing: the
     rows are checked again against the plan as it is now (contract locked), and any error saves nothing.
     Existing axes with the same number and title receive the new sheets; sheets start as drafts. The
     axes and sheets are created by `actions.services` (numbering checks, history of each).
+    `signed_plan`: the actor confirmed the file is the plan signed with the contract, still outside the portal
+    (`actions.permissions.can_record_signed_plan`): its sheets are then recorded as validated
+    (`actions.services.plan_record_signed`, which owns that rule).
     """
     Contract.objects.select_for_update().get(pk=contract.pk)  # one import at a time per contract
+    if signed_plan:
+        allowed, reason = can_record_signed_plan(contract)
+        if not allowed:
+            raise DomainError(reason, field="plan_signe")
     if not rows:
         raise DomainError("Le fichier ne contient aucune ligne à importer.", field="fichier")
     errors = check_rows(contract, rows)
@@ -53,6 +61,7 @@ def plan_import(*, actor, contract, rows: list[tuple[int, dict]]) -> dict:
     existing = {a.numero: a for a in Axe.objects.filter(contract=contract)}
     organisations = Organisation.objects.in_bulk({r["pilote_organisation"] for _, r in rows} - {None})
     created = {"axes": 0, "fiches": 0, "indicateurs": 0}
+    fiche_ids = []
     for numero, group in sorted(_group(rows).items()):
         axe = existing.get(numero)
         if axe is None:
@@ -66,16 +75,19 @@ def plan_import(*, actor, contract, rows: list[tuple[int, dict]]) -> dict:
                             "type": r["indicateur_type"], "unite": r["unite"],
                             "valeur_reference": r["valeur_reference"], "cible": r["cible"],
                             "annee_cible": r["annee_cible"]} for r in fiche["indicateurs"]]
-            actions_services.fiche_create(
+            saved = actions_services.fiche_create(
                 actor=actor, axe=axe, numero=fiche_numero, children={"indicateurs": indicateurs},
                 data={"titre": row["fiche_titre"].strip(), "objectif_general": row["objectif_general"],
                       "public_cible": row["public_cible"],
                       "pilote_organisation": organisations.get(row["pilote_organisation"]),
                       "date_debut": row["date_debut"], "date_fin": row["date_fin"]})
+            fiche_ids.append(saved.pk)
             created["fiches"] += 1
             created["indicateurs"] += len(indicateurs)
     history.record(actor=actor, obj=contract, event=ActionEvent.PLAN_IMPORTE,
                    changes={k: [None, v] for k, v in created.items()})
+    if signed_plan:
+        actions_services.plan_record_signed(actor=actor, contract=contract, fiche_ids=fiche_ids)
     return created
 
 

@@ -31,10 +31,12 @@ def _import_contract(request, contract_pk):
     return contract
 
 
-def _import_page(request, contract, form, preview=None, token="", status=200):
+def _import_page(request, contract, form, preview=None, token="", confirm_form=None, status=200):
     rows = plan.cleaned_rows(preview) if preview is not None else []
+    if token and confirm_form is None:
+        confirm_form = plan.PlanConfirmForm(initial={"token": token}, contract=contract)
     return render(request, "imports/plan.html", {
-        "contract": contract, "form": form, "preview": preview, "token": token,
+        "contract": contract, "form": form, "preview": preview, "token": token, "confirm_form": confirm_form,
         "summary": plan.summary(rows), "nb_rows": len(rows),
         "title": f"Importer un plan d'action — {contract.nom}",
         "breadcrumbs": [(contract.nom, reverse("contracts:detail", args=[contract.pk])),
@@ -61,22 +63,30 @@ def plan_import_upload(request, contract_pk):
 @require_POST
 def plan_import_confirm(request, contract_pk):
     contract = _import_contract(request, contract_pk)
-    form = ImportConfirmForm(request.POST)
-    preview = load_preview(request.session, f"plan-{contract.pk}", request.POST.get("token", "")) \
-        if form.is_valid() else None
+    form = plan.PlanConfirmForm(request.POST, contract=contract)
+    token = request.POST.get("token", "")
+    preview = load_preview(request.session, f"plan-{contract.pk}", token)
     if preview is None:
         messages.error(request, "L'aperçu a expiré ou a été remplacé : déposez de nouveau le fichier.")
         return redirect("imports:plan", contract_pk=contract.pk)
+    if not form.is_valid():  # the signed plan question unanswered: the same preview, the error beside it
+        return _import_page(request, contract, ImportUploadForm(), preview=preview, token=token, confirm_form=form)
     try:
         preview.revalidate(plan.PlanRowForm)
-        created = services.plan_import(actor=request.user, contract=contract, rows=plan.cleaned_rows(preview))
+        created = services.plan_import(actor=request.user, contract=contract, rows=plan.cleaned_rows(preview),
+                                       signed_plan=form.signed_plan)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("imports:plan", contract_pk=contract.pk)
     discard_preview(request.session, f"plan-{contract.pk}")
-    messages.success(request, f"Plan d'action importé, en brouillon : {count_label(created['axes'], 'axe', 'axes')}, "
-                              f"{count_label(created['fiches'], 'fiche', 'fiches')} et "
-                              f"{count_label(created['indicateurs'], 'indicateur', 'indicateurs')}.")
+    fiches = ("fiche validée", "fiches validées") if form.signed_plan else ("fiche", "fiches")
+    counted = (f"{count_label(created['axes'], 'axe', 'axes')}, {count_label(created['fiches'], *fiches)} et "
+               f"{count_label(created['indicateurs'], 'indicateur', 'indicateurs')}")
+    if form.signed_plan:
+        messages.success(request, f"Plan d'action signé le {contract.date_signature:%d/%m/%Y} enregistré : "
+                                  f"{counted}. Son suivi annuel peut commencer.")
+    else:
+        messages.success(request, f"Plan d'action importé, en brouillon : {counted}.")
     return redirect("actions:plan", contract_pk=contract.pk)
 
 

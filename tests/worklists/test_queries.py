@@ -64,6 +64,15 @@ def add_pending(world, n):
         _year(c, TODAY.year, FundStatut.DEPOSEE)
         _year(c, LAST_YEAR, FundStatut.DECIDEE, montant_accorde=D("20000"))
         ReportFactory(contract=c, ready=True)
+        # In the phase of diagnostic: one without a diagnostic ("Diagnostic à commencer"), one with its diagnostic
+        # validated and no sheet yet ("Plan d'action à construire"), the coordinator's next moves.
+        f.ContractFactory(nom=f"CLS à diagnostiquer {i:02d}", ars=own.delegation.ars, delegations=[own.delegation],
+                          communes=own.communes, coordinators=[coordinateur], phase=Phase.DIAGNOSTIC,
+                          date_signature=None)
+        DiagnosticFactory(contract=f.ContractFactory(
+            nom=f"CLS au plan à construire {i:02d}", ars=own.delegation.ars, delegations=[own.delegation],
+            communes=own.communes, coordinators=[coordinateur], phase=Phase.DIAGNOSTIC, date_signature=None),
+            statut=DiagStatut.VALIDE)
         # Past its end date, not closed: "Contrat arrivé à échéance" (the délégation's and the region's lists).
         f.ContractFactory(nom=f"CLS échu {i:02d}", ars=own.delegation.ars, delegations=[own.delegation],
                           communes=own.communes, date_signature=dt.date(TODAY.year - 6, 3, 1))
@@ -95,7 +104,9 @@ def test_landing_page_query_count_is_constant_and_pinned(client, world, django_a
     # delegation: the four kinds of funding years in one query since 05/12 (3 fewer); the contracts past their end
     # date and not closed, a kind of item of their own since 06/12 (1 more: one query a kind on a list page).
     # region: the set-up list's flags (délégation agents invited, a funding rule) since 06/12, one query (1 more).
-    expected = {"delegation": 16, "coordinateur": 17, "pilote": 8, "region": 14}[role]
+    # coordinateur: the next move of the phase of diagnostic (« Diagnostic à commencer », « Plan d'action à
+    # construire »), one query for both kinds since 06/12 (1 more).
+    expected = {"delegation": 16, "coordinateur": 18, "pilote": 8, "region": 14}[role]
     with django_assert_num_queries(expected):
         html = client.get(url).content.decode()
     assert len(few.captured_queries) == expected
