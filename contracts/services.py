@@ -345,13 +345,17 @@ def contract_set_referent(*, actor, contract: Contract, referent, version: int |
                           "départementale d'un département du contrat.", field="referent")
     if (referent.pk if referent else None) == obj.referent_id:
         return obj
+    _write_referent(obj, referent, actor=actor, event=ContractEvent.REFERENT_DESIGNE)
+    return obj
+
+
+def _write_referent(obj: Contract, referent, *, actor, event: str) -> None:
+    """Set the locked contract's référent, bump its version and write the history line (`event`, the change)."""
     old = history.snapshot(obj, ["referent"])
     obj.referent = referent
     bump(obj)
     obj.save()
-    history.record(actor=actor, obj=obj, event=ContractEvent.REFERENT_DESIGNE,
-                   changes=history.diff(old, history.snapshot(obj, ["referent"])))
-    return obj
+    history.record(actor=actor, obj=obj, event=event, changes=history.diff(old, history.snapshot(obj, ["referent"])))
 
 
 def _check_milestones(obj: Contract, data: dict) -> None:
@@ -1251,10 +1255,5 @@ def referent_from_pending_contact(*, contract: Contract, user) -> bool:
     obj = Contract.objects.select_for_update().get(pk=contract.pk)
     if obj.referent_id is not None:
         return False
-    old = history.snapshot(obj, ["referent"])
-    obj.referent = user
-    bump(obj)
-    obj.save()
-    history.record(actor=user, obj=obj, event=ContractEvent.IDENTITE_MODIFIEE,
-                   changes=history.diff(old, history.snapshot(obj, ["referent"])))
+    _write_referent(obj, user, actor=user, event=ContractEvent.IDENTITE_MODIFIEE)
     return True

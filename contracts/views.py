@@ -283,7 +283,8 @@ def referent_edit(request, pk):
         actor=request.user, contract=contract, referent=d["referent"], version=d.get("version")),
         success="Le référent ARS du contrat a été enregistré.", anchor="#identite")
     return done or render(request, "contracts/referent.html", {
-        "contract": contract, "form": form, "title": "Désigner le référent ARS", "conflict": form.conflict,
+        "contract": contract, "form": form, "title": "Désigner le référent ARS", "heading": "Désigner le référent ARS",
+        "subtitle": contract.nom, "conflict": form.conflict, "hidden": {},
         "designations": selectors.referent_history(contract),
         "cancel": reverse("contracts:detail", args=[contract.pk]),
         "breadcrumbs": _crumbs(contract, ("Référent ARS", None))})
