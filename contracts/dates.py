@@ -12,6 +12,8 @@ import datetime as dt
 
 from cls_portal.core.errors import DomainError
 
+from . import steps as method
+
 
 def fr(day: dt.date) -> str:
     """JJ/MM/AAAA."""
@@ -64,3 +66,18 @@ def check_start_date(value: dt.date, *, lettre: dt.date | None, signature: dt.da
             raise DomainError(f"Le début de la phase préalable ({fr(value)}) ne peut pas suivre {label} "
                               f"({fr(day)}).", field=field)
     return value
+
+
+def check_expected_signature(debut: dt.date, prevue: dt.date | None) -> None:
+    """The expected signature comes 6 months at least after the start (« Avant la signature : 6 mois à 1 an »,
+    fiche pratique n°5: the préalable, the diagnostic and the plan together) and less than 4 years after it."""
+    if prevue is None:
+        return
+    months = (prevue.year - debut.year) * 12 + prevue.month - debut.month
+    if months < method.MIN_PLAN_MONTHS:
+        raise DomainError("La fiche pratique compte 6 mois à un an avant la signature (phase préalable, diagnostic "
+                          "et plan d'action) : prévoyez la signature au moins 6 mois après le début de la démarche.",
+                          field="date_signature_prevue")
+    if months > method.MAX_PLAN_MONTHS:
+        raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (la fiche pratique "
+                          "compte 6 mois à un an avant la signature).", field="date_signature_prevue")

@@ -11,6 +11,7 @@ from cls_portal.core.errors import DomainError
 from cls_portal.core.validation import DATE_MIN, PortalForm, PortalModelForm
 from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Departement, Organisation
 
+from . import dates
 from .enums import DocumentType, InstanceType, Phase, SignatoryRole
 from .models import QPV, Contract, Instance, Meeting, Step
 from .selectors import referent_candidates, territory_for_code
@@ -486,7 +487,16 @@ class ContractCreateForm(PortalForm):
         elif not org and not code and "collectivite_code" not in self.errors:
             self.add_error("collectivite", "Choisissez la collectivité porteuse, ou indiquez le SIREN de l'EPCI ou "
                                            "le code INSEE de la commune pour la créer.")
-        if self.errors:
+        # Every refusal at once, not one batch per submission: the expected signature (the service's rule,
+        # `dates.check_expected_signature`, checked again there) whatever the other fields say, and the perimeter
+        # as soon as its own fields are right.
+        debut, prevue = data.get("date_debut_prealable"), data.get("date_signature_prevue")
+        if debut and prevue:
+            try:
+                dates.check_expected_signature(debut, prevue)
+            except DomainError as err:
+                self.add_error(err.field, err.message)
+        if any(name in self.errors for name in ("collectivite", "collectivite_code", "epci", "communes")):
             return data
         if data.get("communes"):
             codes = data["communes"]

@@ -116,7 +116,7 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
         raise DomainError("La structure porteuse doit être une collectivité.", field="collectivite")
     if not 3 <= int(duree_annees) <= 5:
         raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
-    check_expected_signature(date_debut_prealable or _today(), extra.get("date_signature_prevue"))
+    dates.check_expected_signature(date_debut_prealable or _today(), extra.get("date_signature_prevue"))
     if commune_codes:
         communes = list(Commune.objects.filter(code__in=commune_codes))
     elif epci is not None:
@@ -142,21 +142,6 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
     steps_create_defaults(contract=contract)
     history.record(actor=actor, obj=contract, event=event)
     return contract
-
-
-def check_expected_signature(debut: dt.date, prevue: dt.date | None) -> None:
-    """The expected signature comes 6 months at least after the start (« Avant la signature : 6 mois à 1 an »,
-    fiche pratique n°5: the préalable, the diagnostic and the plan together) and less than 4 years after it."""
-    if prevue is None:
-        return
-    months = (prevue.year - debut.year) * 12 + prevue.month - debut.month
-    if months < method.MIN_PLAN_MONTHS:
-        raise DomainError("La fiche pratique compte 6 mois à un an avant la signature (phase préalable, diagnostic "
-                          "et plan d'action) : prévoyez la signature au moins 6 mois après le début de la démarche.",
-                          field="date_signature_prevue")
-    if months > method.MAX_PLAN_MONTHS:
-        raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (la fiche pratique "
-                          "compte 6 mois à un an avant la signature).", field="date_signature_prevue")
 
 
 @transaction.atomic

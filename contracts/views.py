@@ -644,12 +644,16 @@ def contract_create(request):
         return _page(request, "contracts/create_page.html", forms.RegionChoiceForm(regions=regions),
                      "Nouveau contrat local de santé", cancel=reverse("contracts:list"), crumbs=crumbs, method="get")
     form = forms.ContractCreateForm(request.POST or None, region=region)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
         data = form.cleaned_data
-        allowed, reason = permissions.can_create_contract_on(user, data["departements"])
+        # The départements within reach are said with the other refusals, as soon as the perimeter is known.
+        perimeter_known = "departements" in data and not ({"communes", "epci"} & set(form.errors))
+        allowed, reason = permissions.can_create_contract_on(user, data["departements"]) if perimeter_known else (
+            True, "")
         if not allowed:
             form.add_error("communes" if data.get("communes") else "epci", reason)
-        else:
+        if valid and allowed:
             try:
                 contract = services.contract_open(
                     actor=user, region_code=region.code,

@@ -99,6 +99,22 @@ def test_delegation_cannot_open_a_contract_outside_its_departements(world):
                    communes=commune.code).status_code == 302
 
 
+def test_every_creation_refusal_is_said_at_the_first_submission(world):
+    """A wrong duration, a commune outside the délégation's départements and a signature planned too soon were
+    refused one per submission (the duration first, then the perimeter, then the date)."""
+    dep = f.DepartementFactory(code="61", nom="Orne", region=world.own.region)
+    f.DelegationFactory(departement=dep)
+    commune = f.CommuneFactory(departement=dep)
+    response = _create(world.users["delegation"], collectivite=world.own.collectivite.pk, communes=commune.code,
+                       duree_annees="9", date_signature_prevue="2026-03-01")
+    errors = response.context["form"].errors
+    assert set(errors) == {"duree_annees", "communes", "date_signature_prevue"}, errors
+    assert errors["duree_annees"] == ["La durée d'un CLS est de 3 à 5 ans."]
+    assert errors["communes"] == ["Le périmètre doit comprendre au moins une commune de vos départements."]
+    assert errors["date_signature_prevue"][0].startswith("La fiche pratique compte 6 mois à un an")
+    assert not Contract.objects.filter(nom="CLS du Bocage").exists()
+
+
 def test_collectivite_choices_are_the_region_s_collectivites(world):
     form = forms.ContractCreateForm(region=world.own.region)
     offered = set(form.fields["collectivite"].queryset)
