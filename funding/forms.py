@@ -167,6 +167,9 @@ def _rule_latest_start():
     return dt.date(timezone.localdate().year + RULE_YEARS_AHEAD, 12, 31)
 
 
+ETP_RANGE = "Le temps de travail minimum doit être compris entre 0 et 1 ETP."
+
+
 class RegleForm(PortalForm):
     date_windows = {"valid_from": (dt.date(2000, 1, 1), _rule_latest_start)}
 
@@ -194,7 +197,11 @@ class RegleForm(PortalForm):
         return value
 
     def clean_etp_minimum(self):
-        return self.cleaned_data.get("etp_minimum") or Decimal("0")
+        # The service's bound (`services.regle_create`), said here too so that it comes with the other refusals.
+        value = self.cleaned_data.get("etp_minimum") or Decimal("0")
+        if not Decimal("0") <= value <= Decimal("1"):
+            raise forms.ValidationError(ETP_RANGE)
+        return value
 
 
 STATUT_FILTER = [("", "Tous les états"), ("a_traiter", "À instruire ou à décider"), *Statut.choices]

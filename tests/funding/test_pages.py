@@ -357,3 +357,15 @@ def test_rules_page_of_a_region_without_rule_says_requests_wait_for_one(client, 
     html = plain(client.get(reverse("funding:rules")))
     assert "Aucune règle enregistrée : aucune demande de financement ne peut être déposée" in html
     assert "par défaut" not in html
+
+
+def test_a_rule_with_several_mistakes_gets_them_all_at_once(client, world):
+    """An ETP of −1 was refused only at the second submission, once the other fields were right."""
+    client.force_login(world.own.people["region"])
+    year = dt.date.today().year
+    response = client.post(reverse("funding:rule_create"), {
+        "region": world.own.region.code, "valid_from": f"{year}-12-01", "taux_pourcent": "150",
+        "plafond_annuel": "25000", "cout_reference": "50000", "etp_minimum": "-1", "part_egale": "on"})
+    errors = response.context["form"].errors
+    assert errors["taux_pourcent"] == ["Le taux ne peut pas dépasser 100 %."]
+    assert errors["etp_minimum"] == ["Le temps de travail minimum doit être compris entre 0 et 1 ETP."]
