@@ -63,9 +63,12 @@ class ReferentForm(VersionFormMixin):
         help_text="Les agents de la délégation départementale des départements du contrat. Il reçoit les dossiers "
                   "soumis à la revue de l'ARS (diagnostic, fiches actions, rapports).")
 
-    def __init__(self, *args, contract, **kwargs):
+    def __init__(self, *args, contract, proposed=None, **kwargs):
+        """`proposed`: a candidate's id to preselect (the people page's « Désigner comme référent »), if he is one."""
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = referent_candidates(contract)
+        if proposed and str(proposed).isdigit() and self.fields["referent"].queryset.filter(pk=proposed).exists():
+            self.initial.setdefault("referent", int(proposed))
         self.initial.setdefault("referent", contract.referent_id)
         self.initial.setdefault("version", contract.version)
 

@@ -278,7 +278,7 @@ def contract_edit(request, pk):
 
 def referent_edit(request, pk):
     contract = _contract(request, pk, permissions.can_designate_referent)
-    form = forms.ReferentForm(request.POST or None, contract=contract)
+    form = forms.ReferentForm(request.POST or None, contract=contract, proposed=request.GET.get("referent"))
     done = _save(request, form, contract, lambda d: services.contract_set_referent(
         actor=request.user, contract=contract, referent=d["referent"], version=d.get("version")),
         success="Le référent ARS du contrat a été enregistré.", anchor="#identite")

@@ -12,6 +12,8 @@ from cls_portal.accounts.models import Invitation, Role, RoleMembership
 from cls_portal.accounts.permissions import can_invite
 from cls_portal.territories.models import Delegation, Organisation
 from contracts.models import ContactRole, Contract, PendingContact
+from contracts.permissions import can_designate_referent
+from contracts.selectors import referent_candidates
 
 
 def contract_for_people(user, pk) -> Contract:
@@ -80,16 +82,32 @@ def pending_contact_scope(contact: PendingContact) -> dict:
 
 
 def pending_contacts_of(contract: Contract, user) -> list[dict]:
-    """The contract's imported contacts not invited yet, each with whether `user` may invite them."""
+    """The contract's imported contacts not invited yet, each with whether `user` may invite them. A référent whose
+    address is already that of a délégation agent of the contract needs no invitation (it would e-mail an agent,
+    often `user` himself, a link to a role he holds): his entry names that `agent`, whom the ARS designates on the
+    référent page. Two queries (the contacts; the agents among the référents' addresses) whatever their number."""
     out, verdicts = [], {}
-    for contact in contract.pending_contacts.filter(invited_at__isnull=True).order_by("role", "email"):
+    contacts = list(contract.pending_contacts.filter(invited_at__isnull=True).order_by("role", "email"))
+    referent_emails = {c.email.lower() for c in contacts if c.role == ContactRole.REFERENT}
+    agents = {}
+    if referent_emails:
+        q = Q()
+        for email in referent_emails:
+            q |= Q(email__iexact=email)
+        agents = {a.email.lower(): a for a in referent_candidates(contract).filter(q)}
+    designate = can_designate_referent(user, contract)[0] and contract.referent_id is None
+    for contact in contacts:
         contact.contract = contract  # the prefetched contract (delegations), not a new query per contact
         scope = pending_contact_scope(contact)
         if contact.role not in verdicts:  # the same scope for every contact of a role: asked once per role
             verdicts[contact.role] = can_invite(user, **scope)
         allowed, reason = verdicts[contact.role]
         label = "Coordinateur" if scope["role"] == Role.COORDINATEUR else "Référent ARS (délégation)"
-        out.append({"contact": contact, "can_invite": allowed, "reason": reason, "role_label": label})
+        agent = agents.get(contact.email.lower()) if contact.role == ContactRole.REFERENT else None
+        if agent is not None and agent.pk == contract.referent_id:
+            continue  # done: the agent is the contract's référent
+        out.append({"contact": contact, "can_invite": allowed and agent is None, "reason": reason, "role_label": label,
+                    "agent": agent, "designate": designate and agent is not None})
     return out
 
 

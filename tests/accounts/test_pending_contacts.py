@@ -118,3 +118,28 @@ def test_people_page_queries_do_not_grow_with_pending_contacts(client, world, ro
     with CaptureQueriesContext(connection) as six:
         page(client, world)
     assert len(six) == len(one)
+
+
+def test_a_referent_who_is_already_an_agent_is_designated_not_invited(client, world):
+    """The délégation's own address imported as référent got an « Inviter » button that e-mailed the agent a link
+    to a role already held. It now says so and leads to the référent page with that agent chosen; once he is the
+    référent, the contact leaves the list."""
+    contract, agent = world.own.contract, world.users["delegation"]
+    contract.referent = None
+    contract.save(update_fields=["referent"])
+    PendingContact.objects.create(contract=contract, email=agent.email.upper(), role=ContactRole.REFERENT)
+    client.force_login(agent)
+    html = page(client, world).content.decode()
+    listed = page(client, world).context["pending_contacts"]
+    assert [(p["can_invite"], p["agent"], p["designate"]) for p in listed] == [(False, agent, True)]
+    link = reverse("contracts:referent", args=[contract.pk]) + f"?referent={agent.pk}"
+    assert f'href="{link}">Désigner comme référent' in html and "aucune invitation à envoyer" in html
+    form = client.get(link).context["form"]
+    assert form.initial["referent"] == agent.pk
+    response = client.post(reverse("contracts:referent", args=[contract.pk]),
+                           {"referent": agent.pk, "version": form.initial["version"]})
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.referent == agent
+    assert page(client, world).context["pending_contacts"] == []
+    assert not Invitation.objects.filter(email__iexact=agent.email).exists()
