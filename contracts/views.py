@@ -646,7 +646,7 @@ def contract_create(request):
     form = forms.ContractCreateForm(request.POST or None, region=region)
     if request.method == "POST":
         valid = form.is_valid()
-        data = form.cleaned_data
+        data = getattr(form, "cleaned_data", {})  # none on an empty POST (an unbound form)
         # The départements within reach are said with the other refusals, as soon as the perimeter is known.
         perimeter_known = "departements" in data and not ({"communes", "epci"} & set(form.errors))
         allowed, reason = permissions.can_create_contract_on(user, data["departements"]) if perimeter_known else (
