@@ -401,5 +401,19 @@ class SuiviForm(VersionFormMixin):
         return out
 
 
+class SignedPlanForm(PortalForm):
+    """The coordinator's word that the drafts of a contract signed before it came into the portal are the plan
+    signed with it (`services.plan_record_signed`): a box to tick, never ticked for them."""
+    confirme = forms.BooleanField(required=True)
+
+    def __init__(self, *args, contract, **kwargs):
+        super().__init__(*args, auto_id="id_plan_signe_%s", **kwargs)
+        signed = f"{contract.date_signature:%d/%m/%Y}"
+        field = self.fields["confirme"]
+        field.label = f"Ces fiches sont celles du plan signé le {signed}"
+        field.error_messages["required"] = (f"Cochez la case pour confirmer que ces fiches sont celles du plan "
+                                            f"signé le {signed} : sans cette confirmation, rien n'est enregistré.")
+
+
 class MoveForm(PortalForm):
     direction = forms.ChoiceField(choices=[("up", "Monter"), ("down", "Descendre")])

@@ -191,6 +191,23 @@ def plan_for(contract, only: Q | None = None) -> Plan:
     return Plan(axes=rows, progress=total, statuts=dict(statuts))
 
 
+def plan_drafts(plan: Plan) -> list[FicheAction]:
+    """The drafts among the sheets of `plan` (no query: read from `plan_for`)."""
+    return [fiche for row in plan.axes for fiche in row.fiches if fiche.statut == FicheStatut.BROUILLON]
+
+
+def plan_in_review(plan: Plan) -> int:
+    """How many sheets of `plan` are with the délégation or back from it (« soumise », « à modifier »)."""
+    return sum(1 for row in plan.axes for fiche in row.fiches
+               if fiche.statut in (FicheStatut.SOUMISE, FicheStatut.A_MODIFIER))
+
+
+def draft_ids(contract) -> list[int]:
+    """The drafts of `contract`, every one of them (the coordinator's view of the plan)."""
+    return list(FicheAction.objects.filter(contract=contract, statut=FicheStatut.BROUILLON)
+                .order_by("pk").values_list("pk", flat=True))
+
+
 def axe_get_for_user(user, pk) -> Axe:
     qs = Axe.objects.filter(contract__in=Contract.objects.visible_to(user)).select_related(
         "contract", "priorite_diagnostic").prefetch_related("contract__coordinators")

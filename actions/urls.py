@@ -7,6 +7,7 @@ app_name = "actions"
 urlpatterns = [
     path("contrat/<int:contract_pk>/", views.plan, name="plan"),
     path("contrat/<int:contract_pk>/bilan-indicateurs/", views.indicator_summary, name="indicator_summary"),
+    path("contrat/<int:contract_pk>/plan-signe/", views.plan_record_signed, name="plan_record_signed"),
     path("contrat/<int:contract_pk>/soumettre/", views.plan_submit, name="plan_submit"),
     path("contrat/<int:contract_pk>/fiches/", views.fiche_list, name="fiche_list"),
     path("contrat/<int:contract_pk>/suivi/", views.followup_year, name="followup_year"),

@@ -40,6 +40,24 @@ def _plan_crumb(contract):
 def plan(request, contract_pk):
     contract = selectors.contract_for_plan(request.user, contract_pk)
     require(permissions.can_view_plan(request.user, contract))
+    return _plan_page(request, contract)
+
+
+def _signed_plan_box(user, contract, plan_data, form=None):
+    """The box offering the coordinator of a contract signed before it came into the portal to record its drafts
+    as the signed plan, while `permissions.can_record_signed_plan` holds and there is a draft; None otherwise.
+    The rule is read only for a coordinator with drafts on the page (two queries, whatever the plan's size)."""
+    drafts = selectors.plan_drafts(plan_data)
+    if not drafts or not permissions.can_edit_plan(user, contract)[0]:
+        return None
+    if not permissions.can_record_signed_plan(contract)[0]:
+        return None
+    return {"drafts": len(drafts), "in_review": selectors.plan_in_review(plan_data),
+            "form": form or forms.SignedPlanForm(contract=contract)}
+
+
+def _plan_page(request, contract, *, signed_plan_form=None):
+    """The plan; a refused confirmation of the signed plan is shown again with its error."""
     plan_data = selectors.plan_for(contract, permissions.plan_scope(request.user, contract))
     plan_submittable = sum(1 for row in plan_data.axes for fi in row.fiches
                            if fi.statut in TRANSITIONS["soumettre"].sources and not fi.missing)
@@ -51,9 +69,30 @@ def plan(request, contract_pk):
         "contract": contract, "plan": plan_data, "title": f"Plan d'action — {contract.nom}",
         "can_edit": can_edit, "free_priority": free_priority,
         "submittable": plan_submittable,
+        "signed_plan": _signed_plan_box(request.user, contract, plan_data, signed_plan_form),
         "contract_tabs": tabs_for(request.user, contract),
         "breadcrumbs": _crumbs(contract, ("Plan d'action", None)),
     })
+
+
+@require_POST
+def plan_record_signed(request, contract_pk):
+    """The drafts of a contract signed before it came into the portal, recorded as its signed plan."""
+    contract = selectors.contract_for_plan(request.user, contract_pk)
+    require(permissions.can_edit_plan(request.user, contract))
+    form = forms.SignedPlanForm(request.POST, contract=contract)
+    if not form.is_valid():
+        return _plan_page(request, contract, signed_plan_form=form)
+    try:
+        fiches = services.plan_record_signed(actor=request.user, contract=contract,
+                                             fiche_ids=selectors.draft_ids(contract))
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"Plan d'action signé le {contract.date_signature:%d/%m/%Y} enregistré : "
+                                  f"{count_label(len(fiches), 'fiche validée', 'fiches validées')}. "
+                                  "Son suivi annuel peut commencer.")
+    return redirect("actions:plan", contract_pk=contract.pk)
 
 
 def indicator_summary(request, contract_pk):

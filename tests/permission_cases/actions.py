@@ -2,7 +2,7 @@ import datetime as dt
 
 from tests import factories as f
 from tests.permission_cases import Case
-from tests.worlds.actions import added_by_avenant, complete_fiche
+from tests.worlds.actions import added_by_avenant, complete_fiche, signed_before_portal
 
 VIEW_PLAN = {"anonymous": 302, "admin": 200, "coordinateur": 200, "pilote": 200, "delegation": 200, "region": 200,
              "elu": 200}
@@ -21,6 +21,12 @@ def _jalon(fiche):
 
 def _second_axe(t):
     f.AxeFactory(contract=t.contract, numero=2, titre="Prévention")
+
+
+def _signed_before_portal(t):
+    """A new contract of the tenant signed before it came into the portal, its drafts not recorded yet (the
+    world is rolled back after each test: nothing to keep)."""
+    return signed_before_portal(t)
 
 
 def _complete_draft(t):
@@ -44,6 +50,10 @@ CASES = [
     # The world's draft, completed: a permitted submission submits it.
     Case("actions:plan_submit", EDIT_PLAN_POST, kwargs=lambda t: {"contract_pk": t.contract.pk}, method="post",
          setup=_complete_draft, data=lambda t: {"commentaire": "Plan prêt pour la revue."}),
+    # The drafts of a contract signed before the portal, recorded as its signed plan (the pilot pilots them: 403).
+    Case("actions:plan_record_signed", EDIT_PLAN_POST,
+         kwargs=lambda t: {"contract_pk": _signed_before_portal(t).pk}, method="post",
+         data=lambda t: {"confirme": "on"}),
     Case("actions:axe_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:fiche_create", EDIT_PLAN, kwargs=lambda t: {"contract_pk": t.contract.pk}),
     Case("actions:axe_edit", EDIT_PLAN, kwargs=lambda t: {"pk": t.axe.pk}),

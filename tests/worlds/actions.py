@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from actions.enums import FicheStatut
 from actions.models import Indicateur
+from contracts.enums import Phase
 from tests import factories as f
 
 
@@ -34,6 +35,20 @@ def added_by_avenant(fiche, actor, *, initialled=True):
     return services.avenant_create(actor=actor, contract=fiche.contract, date=dt.date(2024, 9, 1),
                                    objet=f"Ajout de la fiche {fiche.code}", signataires=signataires,
                                    changes=[{"kind": PlanChangeKind.AJOUT, "fiche": fiche}])
+
+
+def signed_before_portal(tenant, *, drafts=2):
+    """A contract of `tenant` signed on 12/10/2022 before it came into the portal, coordinated by the tenant's
+    coordinator, with `drafts` sheets in draft (the tenant's pilot pilots them) and nothing validated."""
+    contract = f.ContractFactory(nom=f"CLS signé hors portail {tenant.key}", collectivite=tenant.collectivite,
+                                 ars=tenant.contract.ars, delegations=[tenant.delegation],
+                                 coordinators=[tenant.people["coordinateur"]], referent=tenant.people["delegation"],
+                                 phase=Phase.MISE_EN_OEUVRE, date_signature=dt.date(2022, 10, 12))
+    axe = f.AxeFactory(contract=contract, numero=1, titre="Accès aux soins")
+    for n in range(1, drafts + 1):
+        f.FicheActionFactory(axe=axe, numero=n, pilote_personne=tenant.people["pilote"],
+                             pilote_organisation=tenant.pilote_org)
+    return contract
 
 
 def extend(world, tenant):
