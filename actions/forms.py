@@ -50,6 +50,8 @@ class AxeForm(VersionFormMixin, forms.ModelForm):
         fields = ["titre", "type", "description", "champs"]
         widgets = {"description": TEXTAREA, "champs": forms.CheckboxSelectMultiple}
         help_texts = {"champs": "La liste de référence est tenue par l'équipe régionale de l'ARS."}
+        # An id beyond 64 bits is a French refusal, not an OverflowError on SQLite (found by the form fuzzing).
+        field_classes = {"champs": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, priorites, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +99,8 @@ class FicheForm(VersionFormMixin, forms.ModelForm):
             "champs": forms.CheckboxSelectMultiple, "reunions": forms.CheckboxSelectMultiple,
             "date_debut": DATE, "date_fin": DATE,
         }
-        field_classes = {"copilotes_personnes": BoundedModelMultipleChoiceField}
+        field_classes = {name: BoundedModelMultipleChoiceField
+                         for name in ("copilotes_personnes", "champs", "reunions")}
 
     def __init__(self, *args, contract, axes, pilots, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from cls_portal.accounts.models import Role
 from cls_portal.core.concurrency import VersionFormMixin
 from cls_portal.core.errors import DomainError
+from cls_portal.core.fields import BoundedModelMultipleChoiceField
 from cls_portal.core.validation import DATE_MIN, PortalForm, PortalModelForm
 from cls_portal.territories.models import COLLECTIVITE_TYPES, EPCI, Commune, Departement, Organisation
 
@@ -33,7 +34,7 @@ class ContractIdentityForm(VersionFormMixin, forms.ModelForm):
         help_texts = {"duree_annees": "De 3 à 5 ans ; la date de fin est calculée à partir de la date de signature, "
                                       "renseignée par la délégation quand elle valide la signature."}
 
-    qpvs = forms.ModelMultipleChoiceField(
+    qpvs = BoundedModelMultipleChoiceField(
         label="Quartiers prioritaires couverts (QPV)", required=False, queryset=QPV.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Les QPV du référentiel régional (tenu par l'équipe régionale). Quand des QPV sont cochés, "

@@ -125,3 +125,21 @@ def test_an_indicator_year_saved_before_the_rule_does_not_block_other_changes(cl
     ind.refresh_from_db()
     assert (ind.unite, ind.annee_cible) == ("participants", 1990)
     assert life_years(own.contract)[0] > 1990
+
+
+@pytest.mark.parametrize("field", ["champs", "reunions"])
+def test_a_huge_id_in_a_sheet_list_is_a_french_error_not_a_500(client, world, field):
+    """Found by the form fuzzing: an id beyond 64 bits in the fields of action raised OverflowError on SQLite."""
+    client.force_login(world.own.people["coordinateur"])
+    response = _create(client, world.own, **{field: "99999999999999999999"})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Choix invalide : sélectionnez une valeur de la liste."]
+
+
+def test_a_huge_id_in_an_axe_s_fields_of_action_is_a_french_error_not_a_500(client, world):
+    axe = world.own.axe
+    client.force_login(world.own.people["coordinateur"])
+    response = client.post(reverse("actions:axe_edit", kwargs={"pk": axe.pk}),
+                           {"titre": axe.titre, "type": axe.type, "champs": "99999999999999999999"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["champs"] == ["Choix invalide : sélectionnez une valeur de la liste."]

@@ -167,3 +167,12 @@ def test_a_valid_letter_of_intent_is_saved(setup):
     assert response.status_code == 302
     s.contract.refresh_from_db()
     assert s.contract.date_lettre_intention == dt.date(2023, 3, 1)
+
+
+def test_a_huge_qpv_id_is_a_french_error_not_a_500(setup):
+    """An id beyond 64 bits in the QPV list raised OverflowError on SQLite (as the form fuzzing found on the sheet
+    form's lists)."""
+    s = setup(Phase.PREALABLE)
+    response = _identity_post(_client(s.coordinateur), s.contract, qpvs="99999999999999999999")
+    assert response.status_code == 200
+    assert response.context["form"].errors["qpvs"] == ["Choix invalide : sélectionnez une valeur de la liste."]
