@@ -206,6 +206,8 @@ def _detail_page(request, contract, refused=None):
     for s in step_list:
         s.overdue = s.is_overdue(today)
     signatory_list = list(selectors.signatories(contract))
+    for s in signatory_list:
+        s.removable = services.signatory_removable(s, contract)  # the service's rule, not a copy in the template
     document_list = list(selectors.documents(contract))
     avenant_rows = selectors.avenant_rows(contract, avenant_list, signatory_list)
     for row in avenant_rows:
