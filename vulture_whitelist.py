@@ -351,3 +351,6 @@ refusals  # unused property (contracts/forms.py:91)
 
 # --- The plan import's confirmation: whether it asks if the file is the signed plan, read by imports/plan.html ------
 asks_signed_plan  # unused property (imports/plan.py), read by imports/templates/imports/plan.html
+
+# --- The contract page: whether a signatory row can be removed (services.signatory_removable), read by its template -
+removable  # unused attribute (contracts/views.py), read by contracts/templates/contracts/contract_detail.html
