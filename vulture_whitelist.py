@@ -354,3 +354,7 @@ asks_signed_plan  # unused property (imports/plan.py), read by imports/templates
 
 # --- The contract page: whether a signatory row can be removed (services.signatory_removable), read by its template -
 removable  # unused attribute (contracts/views.py), read by contracts/templates/contracts/contract_detail.html
+
+# --- The reports' charts drawn by the portal: WeasyPrint's image interface, and the count the tests read -------------
+get_intrinsic_size  # unused method (cls_portal/pdf_charts.py): WeasyPrint calls it on every image of its cache
+drawn_here  # unused attribute (cls_portal/pdf_charts.py), read by tests/core/test_pdf_charts.py

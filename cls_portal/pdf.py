@@ -129,13 +129,18 @@ def html_to_pdf(html: str, *, stylesheets: list[str] = (), pdf_variant: str | No
     Relative URLs in the HTML resolve against the static folder; fonts referenced by the stylesheets
     are embedded (subset). `pdf_variant` (e.g. "pdf/ua-1") asks WeasyPrint for a tagged PDF. The parsed
     stylesheets and their fonts are kept for the life of the process (`_prepared`); the garbage collector
-    makes fewer passes while the document is built (`_fewer_gc_passes`).
+    makes fewer passes while the document is built (`_fewer_gc_passes`); the charts are drawn by
+    `cls_portal.pdf_charts`.
     """
     import weasyprint
+
+    from .pdf_charts import ChartPictures
 
     fetcher, font_config, css = _prepared(tuple(stylesheets))
     base = static_path(stylesheets[0]).parent.as_uri() + "/" if stylesheets else None
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
     with _fewer_gc_passes():
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=css, font_config=font_config, **options)
+        # The charts (`data:` SVG images) are drawn by `pdf_charts`, not by WeasyPrint's SVG engine.
+        return document.write_pdf(stylesheets=css, font_config=font_config, cache=ChartPictures(font_config),
+                                  **options)

@@ -19,11 +19,9 @@ With no value at all, both return a sentence (`<p>`) instead of an empty picture
 
 Print variant (`print_width_mm=120`, the reports): the same picture for a chart printed that wide, as
 an SVG image (`data:` URI) with its sentence as alt, and no screen-reader table (the report prints its
-own tables). Its words and its multi-line texts (a series chart's column of ticks, its row of years, a bar
-chart's labels) are HTML over the picture (`<span class="cls-chart__l">`, placed in millimetres): each is
-one box, where WeasyPrint would lay out and draw SVG text one letter at a time. Its short figures (the
-value over each bar, a bar chart's ticks) stay SVG `<text>` in the picture: a few letters there cost less
-than one more HTML element each (issue 19: 485 such boxes were 10 % of a 40-sheet report's time).
+own tables). Every text is an SVG `<text>` of one line, written last, over the shapes: the PDF pipeline
+draws these pictures itself (`cls_portal.pdf_charts`, one Pango layout per text), where WeasyPrint's SVG
+engine would lay each text out one letter at a time (issue 19).
 """
 
 from __future__ import annotations
@@ -145,27 +143,14 @@ def _text(x, y, text, *, anchor="start", fill=TEXT_COLOUR) -> str:
     return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill, text)
 
 
-def _baseline(line_height: float = LINE_HEIGHT) -> float:
-    """Where the first baseline sits in a line box (DejaVu Sans: ascent 0.928 em, descent 0.236 em)."""
-    return (line_height - 1.164 * FONT_SIZE) / 2 + 0.928 * FONT_SIZE
-
-
-# The print variant's font, for its HTML labels (report.css, .cls-chart__l) and its SVG texts alike.
+# The print variant's font, for the texts of its pictures.
 PRINT_FONT = "DejaVu Sans"
-# DejaVu Sans advances, in em: its digits are all as wide (tabular), so a row of years is one line of text.
-DIGIT_WIDTH, SPACE_WIDTH = 0.6362, 0.3179
-
-
-def _lines(lines: Sequence[str]) -> SafeString:
-    """Lines of a print label, one box: newlines in a `white-space: pre` span (report.css), not `<br>`
-    elements (each one styled and laid out by WeasyPrint: 416 of them in a 40-sheet report)."""
-    return mark_safe("\n".join(escape(line) for line in lines))
 
 
 @functools.lru_cache(maxsize=2)
 def _advances(font_file: str) -> dict[int, float]:
     """Advance width (em) of each character of a font of the reports (`reports/fonts/…`), read from its file:
-    DejaVu Sans for the print variant's SVG texts, Marianne for the print legend."""
+    Marianne, for the print legend."""
     from fontTools.ttLib import TTFont
 
     from cls_portal.pdf import static_path
@@ -175,92 +160,42 @@ def _advances(font_file: str) -> dict[int, float]:
     return {cp: hmtx[glyph][0] / upem for cp, glyph in font.getBestCmap().items()}
 
 
-def _print_text_width(text: str) -> float:
-    """Width of an SVG text of the print variant, in chart units: WeasyPrint places its letters one by one,
-    each at the advance of the one before (no kerning)."""
-    advances = _advances("DejaVuSans.ttf")
-    return sum(advances.get(ord(c), CHAR_WIDTH) for c in text) * FONT_SIZE
-
-
 class _Texts:
-    """The chart's texts: SVG `<text>` in the picture (screens), or HTML spans over it (print variant)."""
+    """The chart's texts: SVG `<text>` in the picture. On screens a label of several lines is one `<text>` of
+    `<tspan>`s, written where it comes. In the print variant every line is a `<text>` of its own, and all come
+    last, over the grid, the bars and the lines: the picture is drawn by `cls_portal.pdf_charts`, one Pango
+    layout per `<text>` (WeasyPrint's SVG engine would lay it out one letter at a time)."""
 
-    def __init__(self, width: float, print_width_mm: float | None):
-        self.mm = print_width_mm / width if print_width_mm else None  # millimetres per SVG unit
-        self.spans: list[str] = []
-        self.figures: list[str] = []  # print variant: SVG texts drawn last, over the lines
+    def __init__(self, print_variant: bool):
+        self.print_variant = print_variant
+        self.texts: list[str] = []
 
-    def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR, figure=False) -> str:
-        """SVG markup for the picture ("" in the print variant, where the text becomes a span, unless it is
-        a short `figure`: a value or a tick, kept as SVG text). A list of lines is drawn as `<tspan>`s, one
-        per line."""
-        if self.mm is None and isinstance(lines, str):
-            return _text(x, y, lines, anchor=anchor, fill=fill)
-        if figure and isinstance(lines, str):
-            # Placed from its start: WeasyPrint draws an SVG text anchored elsewhere in a group of its own
-            # (one more PDF object; 12 % of the picture's drawing time).
-            shift = {"start": 0, "middle": 0.5, "end": 1}[anchor] * _print_text_width(lines)
-            self.figures.append(_text(x - shift, y, lines, fill=fill))
-            return ""
-        lines = [lines] if isinstance(lines, str) else list(lines)
-        if self.mm is None:
-            return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill,
-                               mark_safe("".join(format_html('<tspan x="{}" dy="{}">{}</tspan>', _c(x),
-                                                             0 if i == 0 else LINE_HEIGHT, line)
-                                                 for i, line in enumerate(lines))))
-        top = (y - _baseline()) * self.mm
-        # A width on every box (wide enough, never cut: nowrap): no shrink-to-fit pass for WeasyPrint.
-        box = (max(_text_width(line) for line in lines) + 2 * FONT_SIZE) * self.mm
-        if anchor == "end":
-            place = f"left:{css_number(x * self.mm - box, 2)}mm;text-align:right"
-        elif anchor == "middle":
-            place = f"left:{css_number(x * self.mm - box / 2, 2)}mm;text-align:center"
+    def add(self, x, y, lines: Sequence[str] | str, *, anchor="start", fill=TEXT_COLOUR) -> str:
+        """The SVG markup to write at this point of the picture ("" in the print variant, which adds it last)."""
+        if isinstance(lines, str):
+            markup = _text(x, y, lines, anchor=anchor, fill=fill)
+        elif self.print_variant:
+            markup = "".join(_text(x, y + i * LINE_HEIGHT, line, anchor=anchor, fill=fill)
+                             for i, line in enumerate(lines))
         else:
-            place = f"left:{css_number(x * self.mm, 2)}mm"
-        place += f";width:{css_number(box, 2)}mm"
-        colour = "" if fill == TEXT_COLOUR else f";color:{fill}"
-        self.spans.append(format_html('<span class="cls-chart__l" style="top:{}mm;{}{}">{}</span>',
-                                      css_number(top, 2), place, colour, _lines(lines)))
-        return ""
-
-    def column(self, x, first_y, lines: Sequence[str], step: float, *, fill=TEXT_COLOUR) -> bool:
-        """Print variant: right-aligned labels ending at `x`, baselines from `first_y` every `step` units,
-        as one box of several lines. False (nothing done) on screens or when the lines would not fit."""
-        if self.mm is None or step < LINE_HEIGHT:
-            return False
-        box = (max(_text_width(line) for line in lines) + 2 * FONT_SIZE) * self.mm
-        self.spans.append(format_html(
-            '<span class="cls-chart__l" style="top:{}mm;left:{}mm;width:{}mm;text-align:right;line-height:{}mm;'
-            'color:{}">{}</span>', css_number((first_y - _baseline(step)) * self.mm, 2),
-            css_number(x * self.mm - box, 2), css_number(box, 2), css_number(step * self.mm, 3), fill,
-            _lines(lines)))
-        return True
-
-    def years(self, first_x, y, years: Sequence[str], step: float) -> bool:
-        """Print variant: four-digit years centred every `step` units from `first_x` on one line of text
-        (tabular digits, word spacing). False (nothing done) on screens or for other labels."""
-        if self.mm is None or not years or not all(len(y) == 4 and y.isdigit() for y in years):
-            return False
-        word = 4 * DIGIT_WIDTH * FONT_SIZE
-        spacing = step - word - SPACE_WIDTH * FONT_SIZE
-        self.spans.append(format_html(
-            '<span class="cls-chart__l" style="top:{}mm;left:{}mm;width:{}mm;word-spacing:{}mm">{}</span>',
-            css_number((y - _baseline()) * self.mm, 2), css_number((first_x - word / 2) * self.mm, 2),
-            css_number(len(years) * step * self.mm, 2), css_number(spacing * self.mm, 3), " ".join(years)))
-        return True
+            markup = format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor,
+                                 fill, mark_safe("".join(format_html('<tspan x="{}" dy="{}">{}</tspan>', _c(x),
+                                                                     0 if i == 0 else LINE_HEIGHT, line)
+                                                         for i, line in enumerate(lines))))
+        if self.print_variant:
+            self.texts.append(markup)
+            return ""
+        return markup
 
     def plot(self, svg: str, desc: str) -> str:
-        """The picture, with its texts over it in the print variant. There the SVG is an image (a `data:`
-        URI, read by WeasyPrint's XML parser, not one more HTML subtree to parse and style) whose `alt` is
-        the chart's sentence. Its figures (SVG texts) come last: over the grid, the bars and the lines."""
-        if self.mm is None:
+        """The picture. In the print variant, an image (a `data:` URI, not one more HTML subtree to parse and
+        style) whose `alt` is the chart's sentence, its texts last."""
+        if not self.print_variant:
             return svg
         assert svg.endswith("</svg>")
-        svg = svg[:-len("</svg>")] + "".join(self.figures) + "</svg>"
-        return (f'<div class="cls-chart__plot" style="font-size:{css_number(FONT_SIZE * self.mm, 3)}mm">'
-                + format_html('<img class="cls-chart__svg" src="data:image/svg+xml;charset=utf-8,{}" alt="{}">',
-                              quote(svg, safe=" =:;,/()'-"), desc)
-                + f'{"".join(self.spans)}</div>')
+        svg = svg[:-len("</svg>")] + "".join(self.texts) + "</svg>"
+        return format_html('<img class="cls-chart__svg" src="data:image/svg+xml;charset=utf-8,{}" alt="{}">',
+                           quote(svg, safe=" =:;,/()'-"), desc)
 
 
 # Same arguments, same chart: a chart is a pure function of its arguments (no date, no user, no setting), so
@@ -338,7 +273,7 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
     height = axis_y + LINE_HEIGHT + 8
     desc = description or "; ".join(f"{label} : {labels[label]}" for label, _ in items) + "."
     parts = [_svg_open(width, height, title, desc, image=bool(print_width_mm))]
-    texts = _Texts(width, print_width_mm)
+    texts = _Texts(bool(print_width_mm))
     n_ticks = int(round(top / step))
     for k in range(n_ticks + 1):
         tx = plot_x + plot_w * k / n_ticks
@@ -346,8 +281,7 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
                                  _c(tx), _c(gap / 2), _c(tx), _c(axis_y), GRID_COLOUR if k else AXIS_COLOUR))
         if k in (0, n_ticks) or n_ticks <= 5:
             tick = format_number(step * k, unit="%" if unit == "%" else "")
-            parts.append(texts.add(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR,
-                                   figure=True))
+            parts.append(texts.add(tx, axis_y + LINE_HEIGHT, tick, anchor="middle", fill=AXIS_COLOUR))
     for label, value, lines, ry, row_h in rows:
         first = ry + (row_h - len(lines) * LINE_HEIGHT) / 2 + FONT_SIZE
         parts.append(texts.add(label_w, first, lines, anchor="end"))
@@ -355,8 +289,7 @@ def bar_chart(items: Sequence[tuple[str, Number | None]], *, title: str, unit: s
         bar_y = ry + (row_h - bar_height) / 2
         parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                  _c(plot_x), _c(bar_y), _c(w), bar_height, BAR_COLOUR))
-        parts.append(texts.add(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label],
-                               figure=True))
+        parts.append(texts.add(plot_x + w + 4, bar_y + bar_height / 2 + FONT_SIZE * 0.35, labels[label]))
     parts.append("</svg>")
     table = "" if print_width_mm else _table(title, ["Libellé", f"Valeur{f' ({unit})' if unit else ''}"],
                                              [(label, labels[label]) for label, _ in items])
@@ -392,10 +325,8 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         return base_y - _f(value) / top * plot_h
 
     parts = [_svg_open(width, height, title, sentence, image=bool(print_width_mm))]
-    texts = _Texts(width, print_width_mm)
-    ticks_done = texts.column(margin_left - 5, base_y - plot_h + FONT_SIZE * 0.35, tick_labels[::-1],
-                              plot_h / n_ticks, fill=AXIS_COLOUR)
-    # Print variant: the grid and the bars as one path each (fewer SVG nodes for WeasyPrint to draw).
+    texts = _Texts(bool(print_width_mm))
+    # Print variant: the grid and the bars as one path each (fewer SVG nodes to draw).
     grid, bars = [], []
     for k, tick in enumerate(tick_labels):
         ty = base_y - plot_h * k / n_ticks
@@ -405,13 +336,10 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
             parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"></line>', _c(margin_left),
                                      _c(ty), _c(width - margin_right), _c(ty),
                                      AXIS_COLOUR if k == 0 else GRID_COLOUR))
-        if not ticks_done:
-            parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR,
-                                   figure=True))
+        parts.append(texts.add(margin_left - 5, ty + FONT_SIZE * 0.35, tick, anchor="end", fill=AXIS_COLOUR))
     n = max(1, len(points))
     slot = plot_w / n
     bar_w = min(48.0, slot * 0.6)
-    years_done = texts.years(margin_left + slot / 2, height - 8, [year for year, _ in points], slot)
     lines_y = [y_of(v) for v in (target, baseline) if v is not None]
     for i, (year, value) in enumerate(points):
         cx = margin_left + i * slot + slot / 2
@@ -423,9 +351,8 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
                 parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
                                          _c(cx - bar_w / 2), _c(vy), _c(bar_w), _c(base_y - vy), BAR_COLOUR))
             label_y, fill = _value_label_place(vy, base_y, lines_y)
-            parts.append(texts.add(cx, label_y, _fmt(value, "", decimals), anchor="middle", fill=fill, figure=True))
-        if not years_done:
-            parts.append(texts.add(cx, height - 8, year, anchor="middle"))
+            parts.append(texts.add(cx, label_y, _fmt(value, "", decimals), anchor="middle", fill=fill))
+        parts.append(texts.add(cx, height - 8, year, anchor="middle"))
     if grid:
         parts.insert(1, format_html('<path d="{}" stroke="{}" fill="none"></path>', "".join(grid), GRID_COLOUR))
     if bars:
@@ -439,8 +366,9 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
                                  'stroke-dasharray="6 4"></line>', _c(margin_left), _c(y_of(target)),
                                  _c(width - margin_right), _c(y_of(target)), TARGET_COLOUR))
     if print_width_mm:
-        legend, keys, extra = _print_legend(unit, target, target_label, baseline, decimals, print_width_mm,
-                                            width / print_width_mm, height)
+        legend = ""
+        keys, extra = _print_legend(unit, target, target_label, baseline, decimals, print_width_mm,
+                                    width / print_width_mm, height)
         parts.append(keys)
         parts[0] = _svg_open(width, height + extra, title, sentence, image=True)
     else:
@@ -497,13 +425,14 @@ def _legend(unit, target, target_label, baseline, decimals) -> str:
     return format_html('<ul class="cls-chart__legend" aria-hidden="true">{}</ul>', mark_safe("".join(items)))
 
 
-# The print legend (report.css, .cls-chart__legend): Marianne 8 pt, lines 1.4 high, as wide as the chart.
+# The print legend, in the picture under the plot: Marianne 8 pt, lines 1.4 high, as wide as the chart.
 LEGEND_PT, LEGEND_LINE_PT, MM_PER_PT = 8, 11.2, 25.4 / 72
-LEGEND_GAP = "\u2003\u2003"  # between two items (2.16 em in Marianne)
-LEGEND_KEY = "\u2003\u2003\u2003"  # a key's room before its text (3.24 em: 9.1 mm), the key 8 mm in it
-KEY_WIDTH_MM = 8
-# Under the picture (an inline image, .cls-chart__plot's font: Marianne, 14 units, line-height 1.4), its
-# line keeps 0.35 em below; the legend then starts 1 mm lower (its margin).
+LEGEND_FONT = "Marianne"
+LEGEND_GAP_MM = 2.16 * LEGEND_PT * MM_PER_PT  # between two items on a line
+KEY_ROOM_MM, KEY_WIDTH_MM = 3.24 * LEGEND_PT * MM_PER_PT, 8  # a key's room before its text (9.1 mm), the key in it
+# Marianne's ascent is 1.1 em and its descent 0.4 em: in a line 1.4 em high, the baseline is 1.05 em down.
+LEGEND_BASELINE_EM = 1.05
+# The legend starts as far under the plot as the lines under an inline image and a paragraph's margin put it.
 PLOT_GAP_EM, LEGEND_MARGIN_MM = 0.35, 1
 
 
@@ -513,16 +442,14 @@ def _legend_width_mm(text: str) -> float:
 
 
 def _print_legend(unit, target, target_label, baseline, decimals, width_mm: float, units_per_mm: float,
-                  plot_height: float) -> tuple[str, str, float]:
-    """The legend of a print chart as one paragraph and no other element: (its HTML, its keys as SVG,
-    the height they add to the picture, in chart units).
+                  plot_height: float) -> tuple[str, float]:
+    """The legend of a print chart, drawn by its picture under the plot: (its SVG: texts and keys, the height
+    it adds to the picture, in chart units). A new line when the next item would not fit the chart's width;
+    a key (the target's dashed line, the baseline's dotted one) in the room before its item's text.
 
-    Its lines are made here (two em spaces between items, a new line when the next item would not fit the
-    chart's width; `white-space: pre`), a key's room is three em spaces before its text, where Marianne's
-    advances put it. The picture grows down under the legend and draws the keys there, as it draws its
-    target (dashed) and baseline (dotted) lines; the paragraph goes back up over it (a negative margin),
-    so the figure keeps its height. A key as an inline box of its own cost
-    WeasyPrint more than the legend's text (192 of them: 8 % of a 40-sheet report's time)."""
+    In the picture rather than as an HTML paragraph under it: each paragraph and each key was a box for
+    WeasyPrint to style, lay out and draw (the legends were ~7 % of a 40-sheet report's time once the pictures
+    were drawn by `cls_portal.pdf_charts`)."""
     items = []
     if unit:
         items.append(("", f"Unité : {unit}"))
@@ -531,29 +458,32 @@ def _print_legend(unit, target, target_label, baseline, decimals, width_mm: floa
     if baseline is not None:
         items.append(("baseline", f"Valeur de référence : {_fmt(baseline, unit, decimals)}"))
     if not items:
-        return "", "", 0.0
-    lines, keys = [""], []  # keys: (key, x in mm, line)
+        return "", 0.0
+    placed, line, x = [], 0, 0.0  # (key, text, x of the item in mm, line)
     for key, text in items:
-        item = (LEGEND_KEY if key else "") + text
-        if lines[-1] and _legend_width_mm(lines[-1] + LEGEND_GAP + item) > width_mm:
-            lines.append("")
-        if lines[-1]:
-            lines[-1] += LEGEND_GAP
-        if key:
-            keys.append((key, _legend_width_mm(lines[-1]), len(lines) - 1))
-        lines[-1] += item
+        width = (KEY_ROOM_MM if key else 0) + _legend_width_mm(text)
+        if x and x + LEGEND_GAP_MM + width > width_mm:
+            line, x = line + 1, 0.0
+        elif x:
+            x += LEGEND_GAP_MM
+        placed.append((key, text, x, line))
+        x += width
     line_mm = LEGEND_LINE_PT * MM_PER_PT
-    top_mm = PLOT_GAP_EM * FONT_SIZE / units_per_mm + LEGEND_MARGIN_MM  # the legend's top under the picture
-    svg = "".join(
-        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="{}"></line>',
-                    _c(x * units_per_mm), _c(y), _c((x + KEY_WIDTH_MM) * units_per_mm), _c(y),
-                    TARGET_COLOUR if key == "target" else AXIS_COLOUR, "6 4" if key == "target" else "2 3")
-        for key, x, n in keys for y in [plot_height + (top_mm + (n + 0.5) * line_mm + 0.15) * units_per_mm])
-    # With keys, back up over them: the line under the picture and the legend's own lines.
-    over = (format_html(' style="margin-top:-{}mm"', css_number(top_mm - LEGEND_MARGIN_MM + len(lines) * line_mm, 3))
-            if keys else "")
-    html = format_html('<p class="cls-chart__legend" aria-hidden="true"{}>{}</p>', over, "\n".join(lines))
-    return html, svg, (top_mm + len(lines) * line_mm) * units_per_mm if keys else 0.0
+    top_mm = PLOT_GAP_EM * FONT_SIZE / units_per_mm + LEGEND_MARGIN_MM  # the legend's top under the plot
+    size = LEGEND_PT * MM_PER_PT * units_per_mm
+    svg = []
+    for key, text, x, n in placed:
+        if key:
+            y = plot_height + (top_mm + (n + 0.5) * line_mm + 0.15) * units_per_mm
+            svg.append(format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="{}"></line>',
+                _c(x * units_per_mm), _c(y), _c((x + KEY_WIDTH_MM) * units_per_mm), _c(y),
+                TARGET_COLOUR if key == "target" else AXIS_COLOUR, "6 4" if key == "target" else "2 3"))
+        baseline_y = plot_height + (top_mm + n * line_mm + LEGEND_BASELINE_EM * LEGEND_PT * MM_PER_PT) * units_per_mm
+        svg.append(format_html('<text x="{}" y="{}" font-family="{}" font-size="{}" fill="{}">{}</text>',
+                               _c((x + (KEY_ROOM_MM if key else 0)) * units_per_mm), _c(baseline_y), LEGEND_FONT,
+                               css_number(size, 2), TEXT_COLOUR, text))
+    return "".join(svg), (top_mm + (line + 1) * line_mm) * units_per_mm
 
 
 def _series_sentence(known, target, target_label, unit, baseline, decimals) -> str:

@@ -109,32 +109,37 @@ def test_coordinates_never_carry_a_decimal_comma(settings):
                 float(el.get(attr))  # a point, no separator
 
 
-def _print_texts(markup):
-    """The HTML texts of a print-variant chart: its spans, line breaks as spaces."""
-    return [t.replace("\n", " ") for t in re.findall(r'<span class="cls-chart__l"[^>]*>(.*?)</span>', markup, re.S)]
-
-
 def _picture(markup):
     """The SVG of a print-variant chart, read back from its data: URI."""
     src = re.search(r'<img class="cls-chart__svg" src="data:image/svg\+xml;charset=utf-8,([^"]*)"', markup).group(1)
     return ElementTree.fromstring(unquote(src))
 
 
-def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
+def _picture_texts(markup):
+    return [t.text for t in _picture(markup).iter(f"{NS}text")]
+
+
+def test_the_print_variant_draws_the_same_texts_in_an_svg_image():
     kwargs = {"title": "Nombre de dépistages", "target": Decimal("200"), "baseline": Decimal("50")}
     points = [(2021, Decimal("120")), (2022, None), (2023, Decimal("180.5"))]
     screen = series_chart(points, **kwargs)
     printed = series_chart(points, **kwargs, print_width_mm=120)
-    screen_texts = sorted(t.text for t in _svg(screen).iter(f"{NS}text"))
     assert 'src="data:image/svg+xml;' in printed and "fr-sr-only" not in printed
+    assert "<span" not in printed and "<p" not in printed  # no HTML over or under the picture
     picture = _picture(printed)
-    figures = [t.text for t in picture.iter(f"{NS}text")]
-    assert sorted(" ".join(_print_texts(printed) + figures).split()) == sorted(" ".join(screen_texts).split())
-    # The years share one line of text, the ticks one box: fewer boxes for WeasyPrint to lay out.
-    assert "2021 2022 2023" in _print_texts(printed)
-    assert len(_print_texts(printed)) == 2  # ticks, years
-    # The values over the bars stay in the picture, drawn last (over the target line), in the labels' font.
-    assert figures == ["120", "180,5"] and list(picture)[-1].tag == f"{NS}text"
+    screen_texts = sorted(t.text for t in _svg(screen).iter(f"{NS}text"))
+    # The same texts as on screens (the legend, in its own font, is the screen's HTML list).
+    assert sorted(t.text for t in picture.iter(f"{NS}text") if not t.get("font-family")) == screen_texts
+    # The chart's texts come after every shape (over the grid, the bars and the target line), one line each.
+    children = [child for child in picture if child.tag not in (f"{NS}title", f"{NS}desc")]
+    first = min(i for i, child in enumerate(children) if child.tag == f"{NS}text" and not child.get("font-family"))
+    assert all(child.tag == f"{NS}text" for child in children[first:])
+    assert not list(picture.iter(f"{NS}tspan"))
+    # Same places and anchors as on screens, in the print font.
+    on_screen = {t.text: (t.get("x"), t.get("y"), t.get("text-anchor")) for t in _svg(screen).iter(f"{NS}text")}
+    for t in picture.iter(f"{NS}text"):
+        if t.text in on_screen:
+            assert (t.get("x"), t.get("y"), t.get("text-anchor")) == on_screen[t.text]
     assert picture.get("font-family") == "DejaVu Sans" and "font-family" not in _svg(screen).attrib
     assert 'alt="Valeurs : 2021 : 120, 2023 : 180,5.' in printed
     # A "#" (the colours) would end the data: URI for a browser: every one is percent-encoded.
@@ -142,14 +147,18 @@ def test_the_print_variant_draws_the_same_texts_as_html_over_an_svg_image():
     assert "#" not in src and "%23000091" in src
 
 
-def test_the_print_variant_keeps_long_labels_whole_and_other_labels_apart():
+def test_the_print_variant_keeps_long_labels_whole_one_text_a_line():
     items = [("Un libellé assez long pour passer à la ligne suivante", 3), ("Court", 12)]
     printed = bar_chart(items, title="Fiches", print_width_mm=120)
-    texts = _print_texts(printed)
-    assert "Un libellé assez long pour passer à la ligne suivante" in " ".join(texts)
-    assert "Court" in texts and "12" in [t.text for t in _picture(printed).iter(f"{NS}text")]
+    texts = _picture_texts(printed)
+    first = texts.index("Un libellé assez long pour")
+    assert "Un libellé assez long pour passer à la ligne suivante" == " ".join(texts[first:first + 2])
+    lines = [t for t in _picture(printed).iter(f"{NS}text")][first:first + 2]
+    assert float(lines[1].get("y")) - float(lines[0].get("y")) == 18  # LINE_HEIGHT
+    assert lines[0].get("x") == lines[1].get("x") and lines[0].get("text-anchor") == "end"
+    assert "Court" in texts and "12" in texts
     series = series_chart([("T1", 1), ("T2", 2)], title="Trimestres", print_width_mm=120)
-    assert "T1" in _print_texts(series) and "T2" in _print_texts(series)  # not years: one span each
+    assert "T1" in _picture_texts(series) and "T2" in _picture_texts(series)
 
 
 def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over_a_table_of_zeros():
@@ -158,46 +167,44 @@ def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over
     assert "<svg" in bar_chart([("Ain", 0), ("Allier", 1)], title="Couverture")
 
 
-def test_the_print_legend_is_one_paragraph_whose_keys_the_picture_draws():
+def _legend(markup):
+    """The legend's texts of a print chart: (text, x, y), in Marianne, under the plot."""
+    return [(t.text, float(t.get("x")), float(t.get("y"))) for t in _picture(markup).iter(f"{NS}text")
+            if t.get("font-family") == "Marianne"]
+
+
+def test_the_print_legend_is_drawn_by_the_picture_under_the_plot():
     printed = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, baseline=2, unit="personnes",
                            print_width_mm=120)
-    legend = re.search(r'<p class="cls-chart__legend" aria-hidden="true" style="margin-top:-([\d.]+)mm">(.*?)</p>',
-                       printed, re.S)
-    assert "<li" not in printed and "<br" not in printed and "cls-chart__key" not in printed
-    lines = legend.group(2).split("\n")
-    # The paragraph goes back up over the line under the picture (0.35 x 3 mm) and its lines (11.2 pt each).
-    assert abs(float(legend.group(1)) - (1.05 + len(lines) * 11.2 * 25.4 / 72)) < 0.001
-    items = [i for line in lines for i in re.split("\u2003+", line) if i]  # em spaces: gaps and keys' room
-    assert items == ["Unité : personnes", "Cible : 8\u00a0personnes", "Valeur de référence : 2\u00a0personnes"]
-    # The keys: lines drawn as the chart's own target and baseline lines, under the plot (240 units high).
-    keys = [k for k in _picture(printed).iter(f"{NS}line") if float(k.get("y1")) > 240]
+    assert "<li" not in printed and "<br" not in printed and "cls-chart__legend" not in printed
+    picture = _picture(printed)
+    legend = _legend(printed)
+    assert [text for text, _, _ in legend] == ["Unité : personnes", "Cible : 8\u00a0personnes",
+                                               "Valeur de référence : 2\u00a0personnes"]
+    # 8 pt in a picture of 560 units printed 120 mm wide.
+    assert {float(t.get("font-size")) for t in picture.iter(f"{NS}text") if t.get("font-family")} == {13.17}
+    assert all(y > 240 for _, _, y in legend) and float(picture.get("height")) > max(y for _, _, y in legend)
+    # The keys: lines drawn as the chart's own target and baseline lines, under the plot (240 units high), each
+    # in the room before its item's text, on its line.
+    keys = [k for k in picture.iter(f"{NS}line") if float(k.get("y1")) > 240]
     assert [(k.get("stroke"), k.get("stroke-dasharray")) for k in keys] == [("#c9191e", "6 4"), ("#666666", "2 3")]
-    assert float(_picture(printed).get("height")) > 240
+    for key, (_, x, y) in zip(keys, legend[1:], strict=True):
+        assert float(key.get("x2")) < x < float(key.get("x2")) + 10 and abs(float(key.get("y1")) - y) < 10
+    # Items share a line while they fit the chart's width (560 units), left to right.
+    assert legend[0][2] == legend[1][2] and legend[0][1] == 0 < legend[1][1]
+    assert all(x < 560 for _, x, _ in legend)
     # A legend that does not fit one line of the chart goes on; its keys follow their lines.
     long = series_chart([(2024, 3)], title="A", target=8, baseline=2, unit="personnes accompagnées par le dispositif",
                         print_width_mm=120)
-    text = re.search(r'style="margin-top:-([\d.]+)mm">(.*?)</p>', long, re.S)
-    assert text.group(2).count("\n") == 2 and float(text.group(1)) > 12.9  # one item a line here
+    assert len({y for _, _, y in _legend(long)}) == 3  # one item a line here
     ys = sorted(float(k.get("y1")) for k in _picture(long).iter(f"{NS}line") if float(k.get("y1")) > 240)
     assert len(ys) == 2 and ys[1] - ys[0] > 10
-    # Without a key, the paragraph stays under the picture; pages keep their list and keys.
+    # Without a key, the unit alone; without any item, no legend and the plot's own height.
     only_unit = series_chart([(2024, 3)], title="A", unit="%", print_width_mm=120)
-    assert '<p class="cls-chart__legend" aria-hidden="true">Unité : %</p>' in only_unit
-    assert float(_picture(only_unit).get("height")) == 240
+    assert [text for text, _, _ in _legend(only_unit)] == ["Unité : %"]
+    assert float(_picture(series_chart([(2024, 3)], title="A", print_width_mm=120)).get("height")) == 240
     screen = series_chart([(2024, 3), (2025, 5)], title="Actions", target=8, unit="personnes")
     assert '<ul class="cls-chart__legend"' in screen and "cls-chart__key--target" in screen
-
-
-def test_the_print_figures_are_placed_from_their_start_by_the_fonts_advances():
-    # An SVG text anchored in its middle costs WeasyPrint a group of its own: the print variant centres it.
-    printed = series_chart([(2024, Decimal("1234.5")), (2025, 7)], title="Montants", print_width_mm=120)
-    screen = series_chart([(2024, Decimal("1234.5")), (2025, 7)], title="Montants")
-    figures = list(_picture(printed).iter(f"{NS}text"))
-    assert [t.text for t in figures] == ["1\u00a0234,5", "7"] and all(t.get("text-anchor") == "start" for t in figures)
-    centres = {t.text: float(t.get("x")) for t in _svg(screen).iter(f"{NS}text") if t.get("text-anchor") == "middle"}
-    for t in figures:  # DejaVu Sans: digits 0.6362 em, comma and no-break space 0.3179 em; 14 units a em
-        width = sum(0.6362 if c.isdigit() else 0.3179 for c in t.text) * 14
-        assert abs(float(t.get("x")) + width / 2 - centres[t.text]) < 0.1
 
 
 class TestMemo:
@@ -248,6 +255,8 @@ def _crossings(svg):
     for t in svg.iter(f"{NS}text"):
         if (t.text or "").isdigit() and len(t.text) == 4:
             continue  # a year under the axis
+        if t.get("font-family"):
+            continue  # the print legend, under the plot, with its keys
         if t.get("text-anchor") == "end":
             continue  # a tick
         y = float(t.get("y"))
@@ -267,7 +276,7 @@ def test_no_line_runs_through_a_value(values, target, baseline, print_width_mm):
     chart = series_chart(list(zip((2024, 2025), values, strict=True)), title="T", target=target,
                          baseline=baseline, unit="professionnels", print_width_mm=print_width_mm)
     svg = _picture(chart) if print_width_mm else _svg(chart)
-    figures = [t for t in svg.iter(f"{NS}text") if t.get("text-anchor") != "end"]
+    figures = [t for t in svg.iter(f"{NS}text") if t.get("text-anchor") != "end" and not t.get("font-family")]
     assert len([t for t in figures if not (t.text.isdigit() and len(t.text) == 4)]) == 2
     assert _crossings(svg) == []
     assert all(float(t.get("y")) - 0.73 * FONT_SIZE >= 0 for t in figures)
