@@ -1,8 +1,8 @@
 """What waits on the action plan (work-list source registered in `ActionsConfig.ready()`).
 
 Délégation and region: sheets submitted for review. Coordinator: sheets sent back for changes, the next move of
-the phase of diagnostic (start the diagnostic, build the plan), and on the running sheets of his contracts the
-follow-up and the indicator values missing for the year under review.
+the phase of diagnostic (start the diagnostic, finish it, build the plan), and on the running sheets of his contracts
+the follow-up and the indicator values missing for the year under review.
 Pilot: the same follow-up items and overdue milestones, on the sheets he pilots or co-pilots.
 """
 
@@ -145,12 +145,15 @@ def _step_due(kind: str) -> Subquery:
 def method_next_moves(user) -> Pending:
     """The coordinator's next move in the phase « Diagnostic et élaboration du plan d'action » when nothing else
     says it (fiche pratique n°5: préparation and réalisation of the diagnostic, then construction of the plan):
-    « Commencer le diagnostic » while the contract has none, « Construire le plan d'action » once a diagnostic
-    is validated and the plan has no sheet (abandoned ones aside). Between the two the move is someone else's or
-    already listed (a diagnostic under review is the délégation's, one sent back is « Diagnostic à modifier »).
-    Each due date is that of the method's step (préparation of the diagnostic, construction of the plan). One
-    query for both kinds, rows of the contracts (at most one item a contract)."""
-    diagnostic_url, plan_url = url_maker("diagnostics:contract"), url_maker("actions:plan")
+    « Diagnostic à commencer » while the contract has none, « Diagnostic à terminer » while its first diagnostic
+    is a draft (started, not yet submitted), « Plan d'action à construire » once a diagnostic is validated and the
+    plan has no sheet (abandoned ones aside). Otherwise the move is someone else's or already listed (a diagnostic
+    under review is the délégation's, one sent back is « Diagnostic à modifier »); a new version drafted after a
+    validated one is a revision, not the method's step, and lists nothing. Each due date is that of the method's
+    step (préparation of the diagnostic, its réalisation, construction of the plan). One query for the three
+    kinds, rows of the contracts (at most one item a contract)."""
+    diagnostic_url, detail_url = url_maker("diagnostics:contract"), url_maker("diagnostics:detail")
+    plan_url = url_maker("actions:plan")
 
     def item(c):
         if not c.has_diagnostic:
@@ -158,6 +161,13 @@ def method_next_moves(user) -> Pending:
                             diagnostic_url(c.pk), c.pk, c.nom, due=c.due_diagnostic, rank=35,
                             detail=(f"Préparation prévue d'ici le {c.due_diagnostic:%d/%m/%Y}" if c.due_diagnostic
                                     else "Première étape de la phase de diagnostic"))
+        if c.draft_pk is not None and not c.diagnostic_valide:
+            return WorkItem("diagnostic_a_terminer", "Diagnostic à terminer",
+                            f"Diagnostic local de santé (version {c.draft_numero})", detail_url(c.draft_pk), c.pk,
+                            c.nom, due=c.due_realisation, rank=35,
+                            detail=(f"Réalisation prévue d'ici le {c.due_realisation:%d/%m/%Y}, puis soumission à "
+                                    "la délégation" if c.due_realisation
+                                    else "Diagnostic commencé : le compléter puis le soumettre à la délégation"))
         return WorkItem("plan_a_construire", "Plan d'action à construire", "Plan d'action : axes et fiches actions",
                         plan_url(c.pk), c.pk, c.nom, due=c.due_plan, rank=35,
                         detail=(f"Diagnostic validé ; construction prévue d'ici le {c.due_plan:%d/%m/%Y}" if c.due_plan
@@ -165,12 +175,18 @@ def method_next_moves(user) -> Pending:
 
     diagnostics = Diagnostic.objects.filter(contract_id=OuterRef("pk"))
     sheets = FicheAction.objects.filter(contract_id=OuterRef("pk")).exclude(statut=FicheStatut.ABANDONNEE)
+    # At most one version being worked on a contract (constraint `diagnostic_one_open_version`): the draft, if any.
+    draft = diagnostics.filter(statut=DiagnosticStatut.BROUILLON)
     contracts = (scope(user, COORDINATEUR).filter(phase=Phase.DIAGNOSTIC)
                  .annotate(has_diagnostic=Exists(diagnostics),
                            diagnostic_valide=Exists(diagnostics.filter(statut=DiagnosticStatut.VALIDE)),
-                           has_sheets=Exists(sheets))
-                 .filter(Q(has_diagnostic=False) | Q(diagnostic_valide=True, has_sheets=False))
-                 .annotate(due_diagnostic=_step_due(StepKind.PREPARATION_DIAGNOSTIC),
+                           has_sheets=Exists(sheets),
+                           draft_pk=Subquery(draft.values("pk")[:1]))
+                 .filter(Q(has_diagnostic=False) | Q(diagnostic_valide=False, draft_pk__isnull=False)
+                         | Q(diagnostic_valide=True, has_sheets=False))
+                 .annotate(draft_numero=Subquery(draft.values("numero")[:1]),
+                           due_diagnostic=_step_due(StepKind.PREPARATION_DIAGNOSTIC),
+                           due_realisation=_step_due(StepKind.REALISATION_DIAGNOSTIC),
                            due_plan=_step_due(StepKind.PLAN_ACTION))
                  .only("nom"))
     return Pending(contracts, item, contract="pk", contract_name="nom")

@@ -1,7 +1,8 @@
 """The coordinator's next move in the phase « Diagnostic et élaboration du plan d'action »: « Diagnostic à
-commencer » while the contract has none, « Plan d'action à construire » once the diagnostic is validated and the
-plan has no sheet; each with the due date of the method's step, and only then (not while the diagnostic is being
-written or reviewed, not once the plan has a sheet, not in another phase, not on another coordinator's contract)."""
+commencer » while the contract has none, « Diagnostic à terminer » while its first diagnostic is a draft,
+« Plan d'action à construire » once the diagnostic is validated and the plan has no sheet; each with the due date of
+the method's step, and only then (not while the diagnostic is reviewed, not once the plan has a sheet, not in another
+phase, not on another coordinator's contract)."""
 
 import datetime as dt
 
@@ -19,7 +20,7 @@ from tests.diagnostics.factories import DiagnosticFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 12, 6)
-KINDS = {"diagnostic_a_commencer", "plan_a_construire"}
+KINDS = {"diagnostic_a_commencer", "diagnostic_a_terminer", "plan_a_construire"}
 
 
 @pytest.fixture
@@ -56,9 +57,31 @@ def test_no_diagnostic_yet_the_coordinator_is_told_to_start_it(client, world, co
     assert reverse("diagnostics:contract", args=[contract.pk]) in section
 
 
-@pytest.mark.parametrize("statut", [DiagStatut.BROUILLON, DiagStatut.SOUMIS])
-def test_while_the_diagnostic_is_written_or_reviewed_neither_move_is_listed(world, contract, statut):
+def test_a_draft_diagnostic_the_coordinator_is_told_to_finish_it(client, world, contract):
+    draft = DiagnosticFactory(contract=contract, statut=DiagStatut.BROUILLON)
+    [item] = _items(world, contract)
+    assert (item.kind, item.label, item.url) == ("diagnostic_a_terminer", "Diagnostic à terminer",
+                                                  reverse("diagnostics:detail", args=[draft.pk]))
+    # The step of the method the draft belongs to: the réalisation of the diagnostic (not its préparation).
+    assert item.due == dt.date(2027, 3, 1) and "01/03/2027" in item.detail
+    client.force_login(world.own.people["coordinateur"])
+    html = client.get(reverse("contracts:my_cls")).content.decode()
+    section = html.split(f'id="cls-{contract.pk}"')[1].split('id="cls-')[0]
+    assert "Diagnostic à terminer" in section and reverse("diagnostics:detail", args=[draft.pk]) in section
+
+
+@pytest.mark.parametrize("statut", [DiagStatut.SOUMIS, DiagStatut.A_MODIFIER])
+def test_while_the_diagnostic_is_reviewed_no_move_is_listed(world, contract, statut):
+    """Under review the move is the délégation's; sent back, « Diagnostic à modifier » (diagnostics' own list)."""
     DiagnosticFactory(contract=contract, statut=statut)
+    assert _items(world, contract) == []
+
+
+def test_a_new_version_drafted_after_a_validated_one_is_not_the_methods_step(world, contract):
+    validated = DiagnosticFactory(contract=contract, statut=DiagStatut.VALIDE)
+    axe = f.AxeFactory(contract=contract, numero=1)
+    f.FicheActionFactory(axe=axe, numero=1)
+    DiagnosticFactory(contract=contract, numero=2, previous=validated, statut=DiagStatut.BROUILLON)
     assert _items(world, contract) == []
 
 
@@ -78,8 +101,11 @@ def test_validated_diagnostic_and_empty_plan_the_coordinator_is_told_to_build_it
     assert _items(world, contract) == []
 
 
-def test_without_steps_the_items_have_no_due_date(world, contract):
+@pytest.mark.parametrize("statut", [None, DiagStatut.BROUILLON, DiagStatut.VALIDE])
+def test_without_steps_the_items_have_no_due_date(world, contract, statut):
     Step.objects.filter(contract=contract).delete()
+    if statut:
+        DiagnosticFactory(contract=contract, statut=statut)
     [item] = _items(world, contract)
     assert item.due is None and item.detail
 

@@ -65,10 +65,15 @@ def add_pending(world, n):
         _year(c, LAST_YEAR, FundStatut.DECIDEE, montant_accorde=D("20000"))
         ReportFactory(contract=c, ready=True)
         # In the phase of diagnostic: one without a diagnostic ("Diagnostic à commencer"), one with its diagnostic
-        # validated and no sheet yet ("Plan d'action à construire"), the coordinator's next moves.
+        # being written ("Diagnostic à terminer"), one with its diagnostic validated and no sheet yet ("Plan d'action
+        # à construire"), the coordinator's next moves.
         f.ContractFactory(nom=f"CLS à diagnostiquer {i:02d}", ars=own.delegation.ars, delegations=[own.delegation],
                           communes=own.communes, coordinators=[coordinateur], phase=Phase.DIAGNOSTIC,
                           date_signature=None)
+        DiagnosticFactory(contract=f.ContractFactory(
+            nom=f"CLS au diagnostic à terminer {i:02d}", ars=own.delegation.ars, delegations=[own.delegation],
+            communes=own.communes, coordinators=[coordinateur], phase=Phase.DIAGNOSTIC, date_signature=None),
+            statut=DiagStatut.BROUILLON)
         DiagnosticFactory(contract=f.ContractFactory(
             nom=f"CLS au plan à construire {i:02d}", ars=own.delegation.ars, delegations=[own.delegation],
             communes=own.communes, coordinators=[coordinateur], phase=Phase.DIAGNOSTIC, date_signature=None),
@@ -105,7 +110,8 @@ def test_landing_page_query_count_is_constant_and_pinned(client, world, django_a
     # date and not closed, a kind of item of their own since 06/12 (1 more: one query a kind on a list page).
     # region: the set-up list's flags (délégation agents invited, a funding rule) since 06/12, one query (1 more).
     # coordinateur: the next move of the phase of diagnostic (« Diagnostic à commencer », « Plan d'action à
-    # construire »), one query for both kinds since 06/12 (1 more).
+    # construire »), one query for both kinds since 06/12 (1 more); « Diagnostic à terminer » since 06/12 too, in that
+    # same query (no more).
     expected = {"delegation": 16, "coordinateur": 18, "pilote": 8, "region": 14}[role]
     with django_assert_num_queries(expected):
         html = client.get(url).content.decode()
