@@ -6,11 +6,12 @@ user who can see the contract may do (403 when refused).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from cls_portal.accounts.models import Role
 from cls_portal.core.permissions import OK, Result
 from contracts.enums import ACTIVE_PHASES, PlanChangeKind
+from contracts.models import Contract
 from contracts.permissions import is_coordinator, is_delegation, is_region
 
 from .enums import VALIDATED_STATUSES, Acteur, FicheStatut
@@ -117,8 +118,9 @@ def can_record_signed_plan(contract) -> Result:
     """
     if contract.phase not in ACTIVE_PHASES or contract.date_signature is None:
         return False, "Seul un contrat signé a un plan d'action signé à enregistrer."
-    if contract.avenants.exists() or contract.fiches.filter(
-            Q(statut__in=VALIDATED_STATUSES) | Q(abandonnee_apres_validation=True)).exists():
+    # One statement for both facts (this predicate runs on the plan page, the follow-up and every plan import).
+    validated = contract.fiches.filter(Q(statut__in=VALIDATED_STATUSES) | Q(abandonnee_apres_validation=True))
+    if Contract.objects.filter(pk=contract.pk).filter(Exists(contract.avenants.all()) | Exists(validated)).exists():
         return False, ("Le plan d'action signé de ce contrat est déjà dans le portail : une nouvelle fiche y entre "
                        "par un avenant (section « Avenants et versions » de la page du contrat).")
     return OK

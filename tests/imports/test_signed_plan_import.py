@@ -169,7 +169,8 @@ def test_followup_of_an_imported_contract_without_its_signed_plan_says_what_to_d
     ("avenant", False),
     ("drafts_only", True),
 ])
-def test_can_record_signed_plan(world, state, expected):
+def test_can_record_signed_plan(world, state, expected, django_assert_num_queries):
+    """The answer, and in one query at most (avenants and validated sheets read together)."""
     contract = f.ContractFactory(ars=world.own.delegation.ars, delegations=[world.own.delegation])
     axe = f.AxeFactory(contract=contract, numero=1)
     if state == "unsigned":
@@ -183,7 +184,8 @@ def test_can_record_signed_plan(world, state, expected):
     elif state == "drafts_only":
         f.FicheActionFactory(axe=axe, numero=1, statut=FicheStatut.SOUMISE)
     contract.refresh_from_db()
-    allowed, reason = permissions.can_record_signed_plan(contract)
+    with django_assert_num_queries(0 if state == "unsigned" else 1):
+        allowed, reason = permissions.can_record_signed_plan(contract)
     assert allowed is expected and (expected or reason)
 
 
