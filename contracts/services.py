@@ -108,7 +108,10 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
                     coordinators=(), referent=None, event=ContractEvent.CREE, **extra) -> Contract:
     """Create a contract on a perimeter (an EPCI's communes, or an explicit list of communes).
 
-    Preconditions: `collectivite` is a collectivité; the perimeter is not empty; duration 3 to 5 years.
+    Preconditions: `collectivite` is a collectivité; the perimeter is not empty; duration 3 to 5 years; the
+    milestones in order (`dates`: the letter of intent and the signature are days that have come, the letter not
+    before the start of the phase préalable, the signature after both), checked here and not only by the forms and
+    the import, so that no caller creates a contract signed before it began.
     The délégations concerned are derived from the communes' départements. The steps of the method
     are created with the contract.
     """
@@ -116,7 +119,14 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
         raise DomainError("La structure porteuse doit être une collectivité.", field="collectivite")
     if not 3 <= int(duree_annees) <= 5:
         raise DomainError("La durée d'un CLS est de 3 à 5 ans.", field="duree_annees")
-    dates.check_expected_signature(date_debut_prealable or _today(), extra.get("date_signature_prevue"))
+    today = _today()
+    debut = date_debut_prealable or today
+    lettre, signature = extra.get("date_lettre_intention"), extra.get("date_signature")
+    if lettre is not None:
+        dates.check_letter_date(lettre, debut=debut, signature=signature, today=today)
+    if signature is not None:
+        dates.check_signature_date(signature, debut=debut, lettre=lettre, today=today)
+    dates.check_expected_signature(debut, extra.get("date_signature_prevue"))
     if commune_codes:
         communes = list(Commune.objects.filter(code__in=commune_codes))
     elif epci is not None:
@@ -131,7 +141,7 @@ def contract_create(*, actor, nom: str, collectivite, ars, epci=None, commune_co
                           field="communes")
     contract = Contract.objects.create(
         nom=nom, collectivite=collectivite, ars=ars, epci=epci, prs=prs, duree_annees=duree_annees,
-        date_debut_prealable=date_debut_prealable or _today(), referent=referent, **extra,
+        date_debut_prealable=debut, referent=referent, **extra,
     )
     contract.communes.set(communes)
     contract.delegations.set(_delegations_for(communes))

@@ -176,3 +176,45 @@ def test_a_huge_qpv_id_is_a_french_error_not_a_500(setup):
     response = _identity_post(_client(s.coordinateur), s.contract, qpvs="99999999999999999999")
     assert response.status_code == 200
     assert response.context["form"].errors["qpvs"] == ["Choix invalide : sélectionnez une valeur de la liste."]
+
+
+# --- the service that creates a contract, called without any form -------------------------------------------
+
+def _create(world, **dates_):
+    return services.contract_create(actor=world.users["admin"], nom="CLS sans formulaire",
+                                    collectivite=world.own.collectivite, ars=world.own.contract.ars,
+                                    commune_codes=[c.code for c in world.own.communes], **dates_)
+
+
+@pytest.mark.parametrize("dates_,field,message", [
+    ({"date_debut_prealable": dt.date(2024, 5, 1), "date_signature": dt.date(2024, 3, 1),
+      "phase": Phase.MISE_EN_OEUVRE},
+     "date_signature", "ne peut pas précéder le début de la phase préalable"),
+    ({"date_debut_prealable": dt.date(2023, 1, 1), "date_lettre_intention": dt.date(2024, 6, 1),
+      "date_signature": dt.date(2024, 3, 1), "phase": Phase.MISE_EN_OEUVRE},
+     "date_lettre_intention", "ne peut pas suivre la signature du contrat"),
+    ({"date_debut_prealable": dt.date(2024, 5, 1), "date_lettre_intention": dt.date(2024, 3, 1)},
+     "date_lettre_intention", "ne peut pas précéder le début de la phase préalable"),
+    ({"date_debut_prealable": dt.date(2023, 1, 1), "date_signature": dt.date(2099, 3, 1),
+      "phase": Phase.MISE_EN_OEUVRE}, "date_signature", "ne peut pas être un jour à venir"),
+    ({"date_debut_prealable": dt.date(2023, 1, 1), "date_lettre_intention": dt.date(2099, 3, 1)},
+     "date_lettre_intention", "ne peut pas être datée d'un jour à venir"),
+    # No start given: the contract starts today, and a signature before today would precede it.
+    ({"date_signature": dt.date(2024, 3, 1), "phase": Phase.MISE_EN_OEUVRE},
+     "date_signature", "ne peut pas précéder le début de la phase préalable"),
+])
+def test_contract_create_refuses_milestones_out_of_order(world, dates_, field, message):
+    from contracts.models import Contract
+
+    before = Contract.objects.count()
+    with pytest.raises(DomainError, match=message) as err:
+        _create(world, **dates_)
+    assert err.value.field == field
+    assert Contract.objects.count() == before
+
+
+def test_contract_create_keeps_milestones_in_order(world):
+    contract = _create(world, date_debut_prealable=dt.date(2023, 1, 10), date_lettre_intention=dt.date(2023, 6, 1),
+                       date_signature=dt.date(2024, 3, 15), phase=Phase.MISE_EN_OEUVRE)
+    assert (contract.date_debut_prealable, contract.date_lettre_intention, contract.date_signature) == (
+        dt.date(2023, 1, 10), dt.date(2023, 6, 1), dt.date(2024, 3, 15))
