@@ -69,14 +69,18 @@ class InvitationForm(InputRulesMixin, forms.Form):
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
     role = forms.ChoiceField(label="Rôle")
     region = forms.ModelChoiceField(label="Région (équipe régionale)", queryset=None, required=False)
-    departements = forms.ModelMultipleChoiceField(label="Départements (délégation)", queryset=None,
-                                                  required=False, widget=forms.CheckboxSelectMultiple)
+    departements = forms.ModelMultipleChoiceField(
+        label="Départements (délégation)", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Pour le rôle « Référent de délégation départementale » : le ou les départements de sa délégation, "
+                  "tous dans une même région (une délégation relève d'une seule ARS).")
 
     def __init__(self, *args, roles, regions, departements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         self.fields["region"].queryset = regions
-        self.fields["departements"].queryset = departements
+        # Ordered by région then code: the page shows one group of boxes per région (`{% regroup %}`), not 101
+        # boxes in a row.
+        self.fields["departements"].queryset = departements.select_related("region").order_by("region__nom", "code")
         if not regions.exists():
             del self.fields["region"]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
+from cls_portal.territories.models import Departement
 
 from . import permissions, registry
 from .events import AccountEvent
@@ -37,12 +38,27 @@ def _enqueue_invitation_email(invitation: Invitation) -> None:
     transaction.on_commit(lambda pk=invitation.pk, token=invitation.token: tasks.send_invitation.delay(pk, token))
 
 
+def _spans_regions(departements) -> bool:
+    """Whether `departements` (Departement rows, or codes: an imported contact names its contract's) lie in more
+    than one région."""
+    if len(departements) < 2:
+        return False
+    regions = {d.region_id for d in departements if hasattr(d, "region_id")}
+    codes = [d for d in departements if not hasattr(d, "region_id")]
+    if codes:
+        regions |= set(Departement.objects.filter(code__in=codes).values_list("region_id", flat=True))
+    return len(regions) > 1
+
+
 def _scope_check(*, role, region, departements, organisation, contract, fiche) -> None:
     """The scope a role needs, coherent with its contract."""
     if role == Role.REGION and region is None:
         raise DomainError("Choisissez la région.", field="region")
     if role == Role.DELEGATION and not departements:
         raise DomainError("Choisissez au moins un département.", field="departements")
+    if role == Role.DELEGATION and _spans_regions(departements):
+        raise DomainError("Une délégation départementale relève d'une seule ARS : choisissez des départements d'une "
+                          "même région.", field="departements")
     if role in (Role.COORDINATEUR, Role.PILOTE) and contract is None:
         raise DomainError("Ce rôle s'exerce dans un contrat local de santé : choisissez-le.", field="contract")
     if role == Role.ELU and organisation is None and contract is None:
