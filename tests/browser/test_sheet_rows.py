@@ -1,5 +1,6 @@
 """The sheet form's repeating blocks: a person adds several budget lines and indicators before saving once,
-at 1280 px and at 390 px (the table scrolls in its own wrapper, the page does not scroll sideways)."""
+at 1280 px and at 390 px (there each row of a table is a card of stacked fields: neither the page nor the table
+scrolls sideways)."""
 
 from decimal import Decimal
 
@@ -49,6 +50,16 @@ def test_several_rows_are_added_and_saved_at_once(page, width):
     if width == 390:
         overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"la page défile de côté de {overflow} px"
+        # Each row of the milestones, budget and funding tables is a card of stacked fields: nothing to scroll
+        # sideways to, every field under the previous one, each named by its own label.
+        for name in ("jalons", "lignes_budget", "financements"):
+            sideways = page.locator(f'[data-formset="{name}"] table').evaluate("t => t.scrollWidth - t.clientWidth")
+            assert sideways <= 0, f"le tableau {name} défile de côté de {sideways} px"
+        fields = [page.locator(f"#id_lignes_budget-0-{name}") for name in ("annee", "type", "montant_prevu")]
+        boxes = [field.bounding_box() for field in fields]
+        assert boxes[0]["x"] == boxes[1]["x"] == boxes[2]["x"] and boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+        assert [field.evaluate("e => e.labels[0].textContent").replace("*", "").strip() for field in fields] == [
+            "Année", "Type de dépense", "Montant prévu"]
 
     page.get_by_role("button", name="Enregistrer la fiche").click()
     expect(page.get_by_role("heading", name="Fiche 1.1 — Prévenir les chutes des plus de 65 ans")).to_be_visible()
