@@ -64,7 +64,8 @@ def test_two_departements_of_one_region_are_accepted(client, world):
     second = f.DepartementFactory(code="9B", nom="Autre département", region=world.own.region)
     client.force_login(world.users["admin"])
     response = client.post(reverse("accounts:invitations"), {
-        "email": "agent@example.fr", "role": Role.DELEGATION, "departements": [world.own.departement.code, second.code]})
+        "email": "agent@example.fr", "role": Role.DELEGATION,
+        "departements": [world.own.departement.code, second.code]})
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="agent@example.fr")
     assert set(invitation.departements.values_list("code", flat=True)) == {world.own.departement.code, second.code}
