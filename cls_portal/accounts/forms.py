@@ -71,7 +71,7 @@ class InvitationForm(InputRulesMixin, forms.Form):
     region = forms.ModelChoiceField(label="Région (équipe régionale)", queryset=None, required=False)
     departements = forms.ModelMultipleChoiceField(
         label="Départements (délégation)", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Pour le rôle « Référent de délégation départementale » : le ou les départements de sa délégation, "
+        help_text="Pour un référent de délégation départementale : le ou les départements de sa délégation, "
                   "tous dans une même région (une délégation relève d'une seule ARS).")
 
     def __init__(self, *args, roles, regions, departements, **kwargs):
