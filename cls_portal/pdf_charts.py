@@ -64,12 +64,14 @@ def _colour(value: str | None, default: str | None) -> str | None:
     return value
 
 
-def _family(value: str | None, default: str) -> str:
-    """One font family, by its name (no list, no quotes)."""
-    value = default if value is None else value.strip()
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", value):
+def _family(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Font families by their names, the first one found drawing (`Marianne, sans-serif`; no quotes)."""
+    if value is None:
+        return default
+    families = tuple(name.strip() for name in value.split(","))
+    if not all(re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", name) for name in families):
         raise Unsupported(f"police : {value!r}")
-    return value
+    return families
 
 
 def _path(d: str) -> list[tuple[str, float, float]]:
@@ -136,7 +138,7 @@ def parse(svg: str) -> tuple[float, float, list[tuple]]:
             or root.get("preserveAspectRatio", "xMidYMid meet") not in ("xMinYMin meet", "xMidYMid meet")):
         raise Unsupported("cadre")
     font_size = _number(root.get("font-size"), 16.0)
-    family = _family(root.get("font-family"), "sans-serif")
+    family = _family(root.get("font-family"), ("sans-serif",))
     items: list[tuple] = []
     for node in root:
         tag = node.tag.removeprefix(_SVG) if isinstance(node.tag, str) else ""
@@ -228,14 +230,14 @@ class ChartPicture:
                 stream.end()
             stream.pop_state()
 
-    def _text_style(self, family: str, size: float):
+    def _text_style(self, family: tuple[str, ...], size: float):
         from weasyprint.css.properties import INITIAL_VALUES
         from weasyprint.svg.text import Style
 
         style = Style()
         style.update(INITIAL_VALUES)
         style.font_config = self.font_config
-        style["font_family"] = [family]
+        style["font_family"] = list(family)
         style["font_size"] = size
         style["font_weight"] = 400
         return style
@@ -252,7 +254,7 @@ class ChartPicture:
         # One layout per text and document, drawn as many times as it is written: the 40-sheet report's 1 738 chart
         # texts are 80 different ones (years, ticks, legends). Kept active (a layout is made again on each
         # `reactivate`).
-        key = (style["font_family"][0], style["font_size"], text)
+        key = (tuple(style["font_family"]), style["font_size"], text)
         if key not in layouts:
             layout, _, _, width, _, baseline = split_first_line(text, style, None, inf, 0)
             layout.reactivate(style)

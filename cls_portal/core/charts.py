@@ -427,7 +427,7 @@ def _legend(unit, target, target_label, baseline, decimals) -> str:
 
 # The print legend, in the picture under the plot: Marianne 8 pt, lines 1.4 high, as wide as the chart.
 LEGEND_PT, LEGEND_LINE_PT, MM_PER_PT = 8, 11.2, 25.4 / 72
-LEGEND_FONT = "Marianne"
+LEGEND_FONT = "Marianne, sans-serif"  # a sans-serif where Marianne is missing (a browser)
 LEGEND_GAP_MM = 2.16 * LEGEND_PT * MM_PER_PT  # between two items on a line
 KEY_ROOM_MM, KEY_WIDTH_MM = 3.24 * LEGEND_PT * MM_PER_PT, 8  # a key's room before its text (9.1 mm), the key in it
 # Marianne's ascent is 1.1 em and its descent 0.4 em: in a line 1.4 em high, the baseline is 1.05 em down.

@@ -170,7 +170,7 @@ def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over
 def _legend(markup):
     """The legend's texts of a print chart: (text, x, y), in Marianne, under the plot."""
     return [(t.text, float(t.get("x")), float(t.get("y"))) for t in _picture(markup).iter(f"{NS}text")
-            if t.get("font-family") == "Marianne"]
+            if t.get("font-family") == "Marianne, sans-serif"]
 
 
 def test_the_print_legend_is_drawn_by_the_picture_under_the_plot():
