@@ -174,3 +174,18 @@ def test_a_picture_left_to_weasyprint_is_still_drawn_and_a_broken_one_breaks_not
     page = _pages(pdf_module.html_to_pdf(html, stylesheets=rendering.STYLESHEETS), tmp_path, "page")[0]
     blue = sum(1 for r, g, b in page.get_flattened_data() if b > 100 and r < 60 and g < 60)
     assert blue > 1000  # the disc, drawn by WeasyPrint's engine
+
+
+@needs_poppler
+def test_nothing_is_drawn_outside_the_picture(tmp_path):
+    """As a browser shows an SVG image: a text or a bar past the picture's edge is cut there (WeasyPrint clips an
+    image to its box, whoever draws it)."""
+    inside = ('<rect x="0" y="0" width="100" height="50" fill="#000091"></rect>'
+              '<rect x="100" y="0" width="400" height="50" fill="#000091"></rect>'
+              '<text x="90" y="30" fill="#000091">WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW</text>')
+    url = PREFIX + quote(SVG.format(inside))
+    assert url in ChartPictures(font_config=None)
+    html = _html(f'<img src="{url}" alt="Un rectangle" style="width:50mm">')
+    page = _pages(pdf_module.html_to_pdf(html, stylesheets=rendering.STYLESHEETS), tmp_path, "page")[0]
+    left, top, right, bottom = ImageChops.invert(page.convert("L")).getbbox()
+    assert right - left == pytest.approx(50 / 25.4 * 100, abs=3)  # 50 mm at 100 dpi: the picture's width only
