@@ -306,7 +306,8 @@ def indicator_charts(fiche) -> list[dict]:
         chart = series_chart([(v.annee, v.valeur) for v in valeurs],
                              title=f"Fiche {fiche.code} — {ind.libelle}", target=ind.cible,
                              baseline=ind.valeur_reference,
-                             unit=ind.unite, target_label=f"Cible {ind.annee_cible}" if ind.annee_cible else "Cible")
+                             unit=ind.unite, target_label=f"Cible {ind.annee_cible}" if ind.annee_cible else "Cible",
+                             target_at_most=not ind.hausse_attendue)
         out.append({"indicateur": ind, "valeurs": valeurs, "chart": chart,
                     "periodique": bool(periods_per_year(ind.frequence)),
                     "atteint": ind.atteint(ind.derniere_valeur)})

@@ -19,7 +19,7 @@ from .enums import ReportKind
 STYLESHEETS = ["reports/report.css"]
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with a structure tree (WeasyPrint 70 writes it cleanly)
 # Printed width of a chart (`.chart` in report.css, the class of the chart's own <figure> or sentence: no
-# wrapper element): the charts draw their texts as HTML placed for it.
+# wrapper element): the picture's texts are sized for it.
 CHART_WIDTH_MM = 120
 TEMPLATES = {ReportKind.ACTIVITE: "reports/pdf/activite.html", ReportKind.FINANCIER: "reports/pdf/financier.html",
              ReportKind.EVALUATION: "reports/pdf/evaluation.html"}
@@ -29,8 +29,11 @@ def _indicator_chart(fiche_code: str, ind: dict):
     """Values by year against the target (dashed) and the baseline (dotted), inline SVG."""
     if not ind["historique"] and ind["cible"] is None:
         return ""
+    # The target as the sheet's page names it (« Cible 2028 »), « ≤ » for a ceiling as in the indicators' table.
     return series_chart(ind["historique"], title=f"Fiche {fiche_code} — {ind['libelle']}", target=ind["cible"],
-                        baseline=ind["reference"], unit=ind["unite"], print_width_mm=CHART_WIDTH_MM, css_class="chart")
+                        target_label=f"Cible {ind['annee_cible']}" if ind["annee_cible"] else "Cible",
+                        target_at_most=not ind["hausse_attendue"], baseline=ind["reference"], unit=ind["unite"],
+                        print_width_mm=CHART_WIDTH_MM, css_class="chart")
 
 
 def _charts(kind: str, data: dict) -> dict:

@@ -128,8 +128,8 @@ def _empty(title: str, sentence: str, css_class: str) -> SafeString:
 
 
 def _svg_open(width: float, height: float, title: str, desc: str, *, image: bool = False) -> str:
-    """`image`: the print variant's picture (an image, not inline SVG: it says its own font, the HTML
-    labels' one, where inline SVG inherits the page's)."""
+    """`image`: the print variant's picture (an image, not inline SVG: it says its own font, the report's, where
+    inline SVG inherits the page's)."""
     ident = _id(title)
     font = mark_safe(f' font-family="{PRINT_FONT}"') if image else ""
     return (format_html('<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {} {}" width="{}" '
@@ -143,8 +143,9 @@ def _text(x, y, text, *, anchor="start", fill=TEXT_COLOUR) -> str:
     return format_html('<text x="{}" y="{}" text-anchor="{}" fill="{}">{}</text>', _c(x), _c(y), anchor, fill, text)
 
 
-# The print variant's font, for the texts of its pictures.
-PRINT_FONT = "DejaVu Sans"
+# The print variant's font, for the texts of its pictures: the report's (report.css), DejaVu Sans for a character
+# Marianne lacks or where Marianne is missing (a browser showing the picture).
+PRINT_FONT = "Marianne, DejaVu Sans, sans-serif"
 
 
 @functools.lru_cache(maxsize=2)
@@ -301,14 +302,16 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
                  target_label: str = "Cible", unit: str = "", baseline: Number | None = None,
                  decimals: int | None = None, width: int = 560, height: int = 240, css_class: str = "",
                  empty: str = "aucune valeur saisie pour le moment.", print_width_mm: float | None = None,
-                 ) -> SafeString:
+                 target_at_most: bool = False) -> SafeString:
     """Values by year (vertical bars) against an optional target line (dashed) and baseline (dotted).
-    Without any value: a sentence (with the target, if any), not an empty picture."""
+    Without any value: a sentence (with the target, if any), not an empty picture. `target_at_most`: the
+    target is a ceiling (an indicator expected to fall), written « ≤ 8 % » wherever the chart names it."""
     points = [(str(year), value) for year, value in points]
     known = [(y, v) for y, v in points if to_decimal(v) is not None]
-    sentence = _series_sentence(known, target, target_label, unit, baseline, decimals)
+    target_text = None if target is None else ("≤\u00a0" if target_at_most else "") + _fmt(target, unit, decimals)
+    sentence = _series_sentence(known, target_text, target_label, unit, baseline, decimals)
     if not known:
-        extra = f" {target_label} : {_fmt(target, unit, decimals)}." if target is not None else ""
+        extra = f" {target_label} : {target_text}." if target is not None else ""
         return _empty(title, empty + extra, css_class)
     all_values = [v for _, v in known] + [v for v in (target, baseline) if v is not None]
     integer = all(to_decimal(v) == to_decimal(v).to_integral_value() for v in all_values)
@@ -323,6 +326,11 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
 
     def y_of(value) -> float:
         return base_y - _f(value) / top * plot_h
+
+    def line_y(value) -> float:
+        """Where the target or baseline line runs: at its value, but a line at zero (or below) runs just over the
+        axis, where it can be seen, not under it."""
+        return min(y_of(value), base_y - AXIS_CLEARANCE)
 
     parts = [_svg_open(width, height, title, sentence, image=bool(print_width_mm))]
     texts = _Texts(bool(print_width_mm))
@@ -340,7 +348,7 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
     n = max(1, len(points))
     slot = plot_w / n
     bar_w = min(48.0, slot * 0.6)
-    lines_y = [y_of(v) for v in (target, baseline) if v is not None]
+    lines_y = [line_y(v) for v in (target, baseline) if v is not None]
     for i, (year, value) in enumerate(points):
         cx = margin_left + i * slot + slot / 2
         if to_decimal(value) is not None:
@@ -359,33 +367,35 @@ def series_chart(points: Sequence[tuple[int | str, Number | None]], *, title: st
         parts.append(format_html('<path d="{}" fill="{}"></path>', "".join(bars), BAR_COLOUR))
     if baseline is not None:
         parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
-                                 'stroke-dasharray="2 3"></line>', _c(margin_left), _c(y_of(baseline)),
-                                 _c(width - margin_right), _c(y_of(baseline)), AXIS_COLOUR))
+                                 'stroke-dasharray="2 3"></line>', _c(margin_left), _c(line_y(baseline)),
+                                 _c(width - margin_right), _c(line_y(baseline)), AXIS_COLOUR))
     if target is not None:
         parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" '
-                                 'stroke-dasharray="6 4"></line>', _c(margin_left), _c(y_of(target)),
-                                 _c(width - margin_right), _c(y_of(target)), TARGET_COLOUR))
+                                 'stroke-dasharray="6 4"></line>', _c(margin_left), _c(line_y(target)),
+                                 _c(width - margin_right), _c(line_y(target)), TARGET_COLOUR))
     if print_width_mm:
         legend = ""
-        keys, extra = _print_legend(unit, target, target_label, baseline, decimals, print_width_mm,
+        keys, extra = _print_legend(unit, target_text, target_label, baseline, decimals, print_width_mm,
                                     width / print_width_mm, height)
         parts.append(keys)
         parts[0] = _svg_open(width, height + extra, title, sentence, image=True)
     else:
-        legend = _legend(unit, target, target_label, baseline, decimals)
+        legend = _legend(unit, target_text, target_label, baseline, decimals)
     parts.append("</svg>")
     rows = [(year, _fmt(v, unit, decimals)) for year, v in points]
     if baseline is not None:
         rows.append(("Valeur de référence", _fmt(baseline, unit, decimals)))
     if target is not None:
-        rows.append((target_label, _fmt(target, unit, decimals)))
+        rows.append((target_label, target_text))
     table = "" if print_width_mm else _table(title, ["Année", f"Valeur{f' ({unit})' if unit else ''}"], rows)
     return _figure(title, texts.plot("".join(parts), sentence), table, css_class, legend)
 
 
-# A value's figures (digits, a comma) from their baseline: up to 0.73 em above it, 0.12 em below (DejaVu Sans),
-# and the target and baseline lines are 2 units thick.
-FIGURE_ASCENT, FIGURE_DESCENT, LINE_HALF_WIDTH = 0.73 * FONT_SIZE, 0.12 * FONT_SIZE, 1.0
+# A value's figures (digits, a comma) from their baseline: up to 0.73 em above it, 0.16 em below (Marianne's comma;
+# DejaVu Sans: 0.73 and 0.12), and the target and baseline lines are 2 units thick.
+FIGURE_ASCENT, FIGURE_DESCENT, LINE_HALF_WIDTH = 0.73 * FONT_SIZE, 0.16 * FONT_SIZE, 1.0
+# A target or baseline line at zero runs this far over the axis (1 unit thick): its 2 units clear it.
+AXIS_CLEARANCE = 2.5
 
 
 def _value_label_place(bar_top: float, base_y: float, lines_y: Sequence[float]) -> tuple[float, str]:
@@ -410,13 +420,13 @@ def _value_label_place(bar_top: float, base_y: float, lines_y: Sequence[float]) 
     return (y, TEXT_COLOUR) if y >= FIGURE_ASCENT else (above, TEXT_COLOUR)  # never out of the picture
 
 
-def _legend(unit, target, target_label, baseline, decimals) -> str:
+def _legend(unit, target_text, target_label, baseline, decimals) -> str:
     items = []
     if unit:
         items.append(format_html("<li>Unité : {}</li>", unit))
-    if target is not None:
+    if target_text is not None:
         items.append(format_html('<li><span class="cls-chart__key cls-chart__key--target" aria-hidden="true"></span>'
-                                 '{} : {}</li>', target_label, _fmt(target, unit, decimals)))
+                                 '{} : {}</li>', target_label, target_text))
     if baseline is not None:
         items.append(format_html('<li><span class="cls-chart__key cls-chart__key--baseline" aria-hidden="true">'
                                  '</span>Valeur de référence : {}</li>', _fmt(baseline, unit, decimals)))
@@ -427,7 +437,6 @@ def _legend(unit, target, target_label, baseline, decimals) -> str:
 
 # The print legend, in the picture under the plot: Marianne 8 pt, lines 1.4 high, as wide as the chart.
 LEGEND_PT, LEGEND_LINE_PT, MM_PER_PT = 8, 11.2, 25.4 / 72
-LEGEND_FONT = "Marianne, sans-serif"  # a sans-serif where Marianne is missing (a browser)
 LEGEND_GAP_MM = 2.16 * LEGEND_PT * MM_PER_PT  # between two items on a line
 KEY_ROOM_MM, KEY_WIDTH_MM = 3.24 * LEGEND_PT * MM_PER_PT, 8  # a key's room before its text (9.1 mm), the key in it
 # Marianne's ascent is 1.1 em and its descent 0.4 em: in a line 1.4 em high, the baseline is 1.05 em down.
@@ -441,7 +450,7 @@ def _legend_width_mm(text: str) -> float:
     return sum(advances.get(ord(c), 0.6) for c in text) * LEGEND_PT * MM_PER_PT  # 0.6 em: not in Marianne
 
 
-def _print_legend(unit, target, target_label, baseline, decimals, width_mm: float, units_per_mm: float,
+def _print_legend(unit, target_text, target_label, baseline, decimals, width_mm: float, units_per_mm: float,
                   plot_height: float) -> tuple[str, float]:
     """The legend of a print chart, drawn by its picture under the plot: (its SVG: texts and keys, the height
     it adds to the picture, in chart units). A new line when the next item would not fit the chart's width;
@@ -453,8 +462,8 @@ def _print_legend(unit, target, target_label, baseline, decimals, width_mm: floa
     items = []
     if unit:
         items.append(("", f"Unité : {unit}"))
-    if target is not None:
-        items.append(("target", f"{target_label} : {_fmt(target, unit, decimals)}"))
+    if target_text is not None:
+        items.append(("target", f"{target_label} : {target_text}"))
     if baseline is not None:
         items.append(("baseline", f"Valeur de référence : {_fmt(baseline, unit, decimals)}"))
     if not items:
@@ -480,21 +489,21 @@ def _print_legend(unit, target, target_label, baseline, decimals, width_mm: floa
                 _c(x * units_per_mm), _c(y), _c((x + KEY_WIDTH_MM) * units_per_mm), _c(y),
                 TARGET_COLOUR if key == "target" else AXIS_COLOUR, "6 4" if key == "target" else "2 3"))
         baseline_y = plot_height + (top_mm + n * line_mm + LEGEND_BASELINE_EM * LEGEND_PT * MM_PER_PT) * units_per_mm
-        svg.append(format_html('<text x="{}" y="{}" font-family="{}" font-size="{}" fill="{}">{}</text>',
-                               _c((x + (KEY_ROOM_MM if key else 0)) * units_per_mm), _c(baseline_y), LEGEND_FONT,
+        svg.append(format_html('<text x="{}" y="{}" font-size="{}" fill="{}">{}</text>',
+                               _c((x + (KEY_ROOM_MM if key else 0)) * units_per_mm), _c(baseline_y),
                                css_number(size, 2), TEXT_COLOUR, text))
     return "".join(svg), (top_mm + (line + 1) * line_mm) * units_per_mm
 
 
-def _series_sentence(known, target, target_label, unit, baseline, decimals) -> str:
+def _series_sentence(known, target_text, target_label, unit, baseline, decimals) -> str:
     if not known:
         text = "Aucune valeur saisie."
     else:
         text = "Valeurs : " + ", ".join(f"{y} : {_fmt(v, unit, decimals)}" for y, v in known) + "."
     if baseline is not None:
         text += f" Valeur de référence : {_fmt(baseline, unit, decimals)}."
-    if target is not None:
-        text += f" {target_label} : {_fmt(target, unit, decimals)}."
+    if target_text is not None:
+        text += f" {target_label} : {target_text}."
     return text
 
 

@@ -128,11 +128,11 @@ def test_the_print_variant_draws_the_same_texts_in_an_svg_image():
     assert "<span" not in printed and "<p" not in printed  # no HTML over or under the picture
     picture = _picture(printed)
     screen_texts = sorted(t.text for t in _svg(screen).iter(f"{NS}text"))
-    # The same texts as on screens (the legend, in its own font, is the screen's HTML list).
-    assert sorted(t.text for t in picture.iter(f"{NS}text") if not t.get("font-family")) == screen_texts
+    # The same texts as on screens (the legend, in its own size, is the screen's HTML list).
+    assert sorted(t.text for t in picture.iter(f"{NS}text") if not t.get("font-size")) == screen_texts
     # The chart's texts come after every shape (over the grid, the bars and the target line), one line each.
     children = [child for child in picture if child.tag not in (f"{NS}title", f"{NS}desc")]
-    first = min(i for i, child in enumerate(children) if child.tag == f"{NS}text" and not child.get("font-family"))
+    first = min(i for i, child in enumerate(children) if child.tag == f"{NS}text" and not child.get("font-size"))
     assert all(child.tag == f"{NS}text" for child in children[first:])
     assert not list(picture.iter(f"{NS}tspan"))
     # Same places and anchors as on screens, in the print font.
@@ -140,7 +140,9 @@ def test_the_print_variant_draws_the_same_texts_in_an_svg_image():
     for t in picture.iter(f"{NS}text"):
         if t.text in on_screen:
             assert (t.get("x"), t.get("y"), t.get("text-anchor")) == on_screen[t.text]
-    assert picture.get("font-family") == "DejaVu Sans" and "font-family" not in _svg(screen).attrib
+    # The report's font (Marianne, DejaVu Sans for what it lacks), where inline SVG on screens inherits the page's.
+    assert picture.get("font-family") == "Marianne, DejaVu Sans, sans-serif"
+    assert "font-family" not in _svg(screen).attrib
     assert 'alt="Valeurs : 2021 : 120, 2023 : 180,5.' in printed
     # A "#" (the colours) would end the data: URI for a browser: every one is percent-encoded.
     src = re.search(r'src="(data:[^"]*)"', printed).group(1)
@@ -168,9 +170,9 @@ def test_a_chart_with_nothing_above_zero_is_a_sentence_not_an_empty_picture_over
 
 
 def _legend(markup):
-    """The legend's texts of a print chart: (text, x, y), in Marianne, under the plot."""
+    """The legend's texts of a print chart: (text, x, y), 8 pt (their own size), under the plot."""
     return [(t.text, float(t.get("x")), float(t.get("y"))) for t in _picture(markup).iter(f"{NS}text")
-            if t.get("font-family") == "Marianne, sans-serif"]
+            if t.get("font-size")]
 
 
 def test_the_print_legend_is_drawn_by_the_picture_under_the_plot():
@@ -182,7 +184,7 @@ def test_the_print_legend_is_drawn_by_the_picture_under_the_plot():
     assert [text for text, _, _ in legend] == ["Unité : personnes", "Cible : 8\u00a0personnes",
                                                "Valeur de référence : 2\u00a0personnes"]
     # 8 pt in a picture of 560 units printed 120 mm wide.
-    assert {float(t.get("font-size")) for t in picture.iter(f"{NS}text") if t.get("font-family")} == {13.17}
+    assert {float(t.get("font-size")) for t in picture.iter(f"{NS}text") if t.get("font-size")} == {13.17}
     assert all(y > 240 for _, _, y in legend) and float(picture.get("height")) > max(y for _, _, y in legend)
     # The keys: lines drawn as the chart's own target and baseline lines, under the plot (240 units high), each
     # in the room before its item's text, on its line.
@@ -255,7 +257,7 @@ def _crossings(svg):
     for t in svg.iter(f"{NS}text"):
         if (t.text or "").isdigit() and len(t.text) == 4:
             continue  # a year under the axis
-        if t.get("font-family"):
+        if t.get("font-size"):
             continue  # the print legend, under the plot, with its keys
         if t.get("text-anchor") == "end":
             continue  # a tick
@@ -276,7 +278,7 @@ def test_no_line_runs_through_a_value(values, target, baseline, print_width_mm):
     chart = series_chart(list(zip((2024, 2025), values, strict=True)), title="T", target=target,
                          baseline=baseline, unit="professionnels", print_width_mm=print_width_mm)
     svg = _picture(chart) if print_width_mm else _svg(chart)
-    figures = [t for t in svg.iter(f"{NS}text") if t.get("text-anchor") != "end" and not t.get("font-family")]
+    figures = [t for t in svg.iter(f"{NS}text") if t.get("text-anchor") != "end" and not t.get("font-size")]
     assert len([t for t in figures if not (t.text.isdigit() and len(t.text) == 4)]) == 2
     assert _crossings(svg) == []
     assert all(float(t.get("y")) - 0.73 * FONT_SIZE >= 0 for t in figures)
@@ -288,3 +290,29 @@ def test_a_value_far_from_the_lines_stays_over_its_bar_in_the_text_colour():
     values = [t for t in svg.iter(f"{NS}text") if t.get("text-anchor") == "middle" and t.text in ("40", "60")]
     assert [t.get("fill") for t in values] == ["#161616", "#161616"]
     assert sorted(float(t.get("y")) + 4 for t in values) == sorted(bars.values())
+
+
+def test_a_ceiling_target_is_written_at_most_wherever_the_chart_names_it():
+    """An indicator expected to fall (« Part des 18-25 ans sans complémentaire ») has a ceiling: « ≤ 8 % »."""
+    kwargs = {"title": "Part", "target": 8, "target_label": "Cible 2028", "unit": "%", "target_at_most": True}
+    screen = series_chart([(2024, Decimal("7.8"))], **kwargs)
+    printed = series_chart([(2024, Decimal("7.8"))], **kwargs, print_width_mm=120)
+    assert "Cible 2028 : ≤\u00a08\u00a0%</li>" in screen  # the legend
+    assert "<td>≤\u00a08\u00a0%</td>" in screen  # the screen readers' table
+    assert "Cible 2028 : ≤\u00a08\u00a0%." in screen and "Cible 2028 : ≤\u00a08\u00a0%." in printed  # the sentence
+    assert "Cible 2028 : ≤\u00a08\u00a0%" in _picture_texts(printed)  # the print legend
+    assert "aucune valeur saisie pour le moment. Cible 2028 : ≤\u00a08\u00a0%." in series_chart([], **kwargs)
+    assert "≤" not in series_chart([(2024, Decimal("7.8"))], title="Part", target=8, unit="%")
+
+
+@pytest.mark.parametrize("print_width_mm", [None, 120])
+def test_a_line_at_zero_runs_just_over_the_axis_where_it_can_be_seen(print_width_mm):
+    """« Valeur de référence : 0 » was a dotted line drawn on the axis itself, which hid it."""
+    chart = series_chart([(2024, 3), (2025, 5)], title="Médecins", baseline=0, target=Decimal("-1"),
+                         print_width_mm=print_width_mm)
+    svg = _picture(chart) if print_width_mm else _svg(chart)
+    lines = list(svg.iter(f"{NS}line"))
+    axis = next(float(line.get("y1")) for line in lines if not line.get("stroke-dasharray"))
+    for dashes in ("2 3", "6 4"):  # the baseline at 0, the target below 0: both just over the axis, inside the plot
+        y = next(float(line.get("y1")) for line in lines if line.get("stroke-dasharray") == dashes)
+        assert axis - 3 <= y <= axis - 2  # 2 units thick: clear of the axis (1 unit), and not above 0 by much

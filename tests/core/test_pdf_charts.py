@@ -113,8 +113,9 @@ def test_the_picture_is_read_in_painting_order_with_its_texts_last():
     kinds = [item[0] for item in items]
     assert kinds.index("text") > max(i for i, k in enumerate(kinds) if k == "shape") - 6  # keys, then texts
     texts = {item[5]: item for item in items if item[0] == "text"}
-    assert texts["2021"][3] == 0.5 and texts["2021"][6:] == (("DejaVu Sans",), 14.0)  # centred, the picture's font
-    assert texts["Unité : personnes"][6] == ("Marianne", "sans-serif")
+    report_font = ("Marianne", "DejaVu Sans", "sans-serif")
+    assert texts["2021"][3] == 0.5 and texts["2021"][6:] == (report_font, 14.0)  # centred, the picture's font and size
+    assert texts["Unité : personnes"][6:] == (report_font, pytest.approx(13.17))  # the legend: 8 pt
 
 
 @pytest.mark.parametrize("d, ops", [
