@@ -21,6 +21,7 @@ drawn here with those of WeasyPrint's engine, pixel by pixel, so that an upgrade
 
 from __future__ import annotations
 
+import functools
 import re
 from math import inf
 from urllib.parse import unquote
@@ -189,7 +190,7 @@ class ChartPicture:
         return self.width, self.height, self.width / self.height
 
     def draw(self, stream, concrete_width, concrete_height, _style):
-        from tinycss2.color5 import parse_color
+        from weasyprint.draw.text import draw_emojis
 
         scale = min(concrete_width / self.width, concrete_height / self.height)
         stream.transform(a=scale, d=scale)
@@ -198,19 +199,40 @@ class ChartPicture:
         stream.set_line_join(0)
         stream.set_miter_limit(4)
         styles = {}
+        writing = None  # the colour of the text object being written: texts of one colour in a row share one
         for item in self.items:
             if item[0] == "text":
-                *text, family, size = item[1:]
+                _, x, y, anchor, fill, text, family, size = item
+                if fill is None or not text.strip():
+                    continue
                 if (family, size) not in styles:
                     styles[family, size] = self._text_style(family, size)
-                self._draw_text(stream, styles[family, size], self.layouts, *text, parse_color)
+                if writing != fill:
+                    if writing is not None:
+                        stream.end_text()
+                        stream.pop_state()
+                    stream.push_state()
+                    stream.set_color(_rgba(fill))
+                    stream.begin_text()
+                    stream.set_text_rendering(0)
+                    writing = fill
+                emojis, x = self._draw_text(stream, styles[family, size], self.layouts, x, y, anchor, text)
+                if emojis:
+                    stream.end_text()
+                    stream.pop_state()
+                    writing = None
+                    draw_emojis(stream, styles[family, size], x, y, emojis)
                 continue
+            if writing is not None:
+                stream.end_text()
+                stream.pop_state()
+                writing = None
             _, ops, fill, stroke, stroke_width, dashes = item
             stream.push_state()
             if fill:
-                stream.set_color(parse_color(fill))
+                stream.set_color(_rgba(fill))
             if stroke:
-                stream.set_color(parse_color(stroke), stroke=True)
+                stream.set_color(_rgba(stroke), stroke=True)
                 stream.set_line_width(stroke_width)
                 stream.set_dash(dashes, 0)
             for op, x, y in ops:
@@ -229,6 +251,9 @@ class ChartPicture:
             else:
                 stream.end()
             stream.pop_state()
+        if writing is not None:
+            stream.end_text()
+            stream.pop_state()
 
     def _text_style(self, family: tuple[str, ...], size: float):
         from weasyprint.css.properties import INITIAL_VALUES
@@ -243,14 +268,13 @@ class ChartPicture:
         return style
 
     @staticmethod
-    def _draw_text(stream, style, layouts, x, y, anchor, fill, text, parse_color):
-        from weasyprint.draw.text import draw_emojis, draw_first_line
+    def _draw_text(stream, style, layouts, x, y, anchor, text) -> tuple[list, float]:
+        """Write `text` in the open text object, from (x, y) moved by its anchor: (emojis left to draw, that x)."""
+        from weasyprint.draw.text import draw_first_line
         from weasyprint.matrix import Matrix
         from weasyprint.svg.text import TextBox
         from weasyprint.text.line_break import split_first_line
 
-        if not text.strip() or fill is None:
-            return
         # One layout per text and document, drawn as many times as it is written: the 40-sheet report's 1 738 chart
         # texts are 80 different ones (years, ticks, legends). Kept active (a layout is made again on each
         # `reactivate`).
@@ -262,27 +286,29 @@ class ChartPicture:
         layout, width, baseline, operators = layouts[key]
         x -= anchor * width
         matrix = Matrix(d=-1, e=x, f=y)
-        stream.push_state()
-        stream.set_color(parse_color(fill))
-        stream.begin_text()
-        stream.set_text_rendering(0)
-        emojis = []
-        if operators is None:
-            start = len(stream.stream)
-            box = TextBox(layout, style)
-            box.baseline = baseline
-            emojis = draw_first_line(stream, box, "none", "none", matrix)
-            # What it wrote after the text matrix (font and size, glyphs), written again for the next time this
-            # text is drawn, at its own place: the glyphs are the same and their widths are already recorded.
-            if not emojis and len(stream.stream) > start and stream.stream[start].endswith(b" Tm"):
-                layouts[key][3] = stream.stream[start + 1:], stream._current_font
-        else:
+        if operators is not None:
             stream.set_text_matrix(*matrix.values)
             stream.stream.extend(operators[0])
             stream._current_font = operators[1]
-        stream.end_text()
-        stream.pop_state()
-        draw_emojis(stream, style, x, y, emojis)
+            return [], x
+        start = len(stream.stream)
+        stream._current_font = None  # so that the font and size are written with the text, and can be replayed
+        box = TextBox(layout, style)
+        box.baseline = baseline
+        emojis = draw_first_line(stream, box, "none", "none", matrix)
+        # What it wrote after the text matrix (font and size, glyphs), written again for the next time this text is
+        # drawn, at its own place: the glyphs are the same and their widths are already recorded.
+        if not emojis and len(stream.stream) > start and stream.stream[start].endswith(b" Tm"):
+            layouts[key][3] = stream.stream[start + 1:], stream._current_font
+        return emojis, x
+
+
+@functools.lru_cache(maxsize=64)
+def _rgba(colour: str):
+    """The colour `#rrggbb` as WeasyPrint's stream takes it, parsed once per process."""
+    from tinycss2.color5 import parse_color
+
+    return parse_color(colour)
 
 
 class ChartPictures(dict):
