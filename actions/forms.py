@@ -6,7 +6,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
 from cls_portal.core.concurrency import VersionFormMixin
-from cls_portal.core.fields import BoundedModelMultipleChoiceField
+from cls_portal.core.fields import BoundedModelMultipleChoiceField, FrenchDecimalField
 from cls_portal.core.validation import PortalForm, PortalModelForm
 from cls_portal.territories.models import Organisation
 from contracts.enums import InstanceType
@@ -336,6 +336,15 @@ class CommentaireForm(PortalForm):
         return self.cleaned_data.get("section") or Section.GENERAL
 
 
+def _indicator_value_field(*, label: str, help_text: str = "") -> FrenchDecimalField:
+    """An indicator's value typed the French way (`12 345,5`, `12345.5`; no exponent), shown back as the portal
+    writes it (`100 000`), within what `ValeurIndicateur.valeur` holds (12 digits, 2 decimals). The fields are
+    added after the form's `__init__`: they must be the portal's own number field, the input rules applied in
+    `__init__` do not reach them."""
+    return FrenchDecimalField(label=label, required=False, max_digits=12, places=2, readable=True,
+                              help_text=help_text)
+
+
 class SuiviForm(VersionFormMixin):
     """The year's follow-up; `version` is the follow-up row's (0: none yet when the page was opened).
 
@@ -369,15 +378,13 @@ class SuiviForm(VersionFormMixin):
                 for n in range(1, n_max + 1):
                     name = f"periode_{ind.pk}_{n}"
                     future = is_future(ind.frequence, annee, n, self.today)
-                    self.fields[name] = forms.DecimalField(
-                        label=f"{period_label(ind.frequence, annee, n)}{unit}", required=False, max_digits=14,
-                        decimal_places=2, localize=True, help_text="Période à venir" if future else "")
+                    self.fields[name] = _indicator_value_field(
+                        label=f"{period_label(ind.frequence, annee, n)}{unit}",
+                        help_text="Période à venir" if future else "")
                     row["periodes"].append(self[name])
             else:
                 vname = f"valeur_{ind.pk}"
-                self.fields[vname] = forms.DecimalField(label=f"{ind.libelle} : valeur {annee}{unit}",
-                                                        required=False, max_digits=14, decimal_places=2,
-                                                        localize=True)
+                self.fields[vname] = _indicator_value_field(label=f"{ind.libelle} : valeur {annee}{unit}")
                 row["valeur"] = self[vname]
             self.indicateur_fields.append(row)
 

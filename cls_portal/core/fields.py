@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .formatting import form_number
 from .numbers import NumberError, parse_decimal
 
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
@@ -30,12 +31,14 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class FrenchDecimalField(forms.Field):
     """A decimal typed the French way (`23 000,50`, `23000.50 €`), read by `cls_portal.core.numbers`.
-    Never a float. `places`: decimals allowed; `min_value`: lower bound."""
+    Never a float. `places`: decimals allowed; `min_value`: lower bound; `readable`: a value is shown back as
+    the portal writes quantities (`100 000`, `34` for a stored `34.00`, `12,5`) rather than `100000,00`."""
 
     default_error_messages = {"invalid": "Saisissez un nombre, par exemple 23 000 ou 23 000,50."}
 
-    def __init__(self, *, places: int = 2, min_value: Decimal | None = None, max_digits: int = 12, **kwargs):
-        self.places, self.min_value, self.max_digits = places, min_value, max_digits
+    def __init__(self, *, places: int = 2, min_value: Decimal | None = None, max_digits: int = 12,
+                 readable: bool = False, **kwargs):
+        self.places, self.min_value, self.max_digits, self.readable = places, min_value, max_digits, readable
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(**kwargs)
 
@@ -45,7 +48,7 @@ class FrenchDecimalField(forms.Field):
         try:
             return parse_decimal(value, max_digits=self.max_digits)
         except NumberError as err:
-            message = str(err) if "grand" in str(err) or "long" in str(err) else self.error_messages["invalid"]
+            message = self.error_messages["invalid"] if err.code == "invalid" else str(err)  # the field's own words
             raise ValidationError(message, code="invalid") from None
 
     def validate(self, value):
@@ -60,5 +63,5 @@ class FrenchDecimalField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return f"{value:f}".replace(".", ",")
+            return form_number(value) if self.readable else f"{value:f}".replace(".", ",")
         return value

@@ -89,6 +89,12 @@ def format_number(value, decimals: int | None = None, unit: str = "") -> str:
     return f"{out}{NBSP}{unit}" if unit else out
 
 
+def form_number(value) -> str:
+    """A quantity shown back in a form field as a person reads it (`100 000`, `12,5`, `34` for a stored
+    `34.00`) with the ASCII minus (`-5`): `cls_portal.core.numbers` reads it back unchanged."""
+    return format_number(value).replace(MINUS, "-")
+
+
 def format_euros(value) -> str:
     """Money the French way: whole euros without decimals (`25 000 €`), otherwise cents (`12 500,50 €`)."""
     d = round_half_up(value, 2)

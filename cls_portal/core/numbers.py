@@ -28,7 +28,16 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class NumberError(ValueError):
-    """The text is not a number written the French way. `str(err)` is a French message."""
+    """The text is not a number written the French way. `str(err)` is a French message; `code` says why
+    ("invalid": not a number at all, where a form field may prefer its own words; "too_long", "too_big",
+    "exponent": a message of its own that the field shows as it is)."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+_EXPONENT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 
 
 def _clean(text, *, units: str) -> str:
@@ -36,7 +45,7 @@ def _clean(text, *, units: str) -> str:
         raise NumberError("Saisissez un nombre.")
     text = str(text).strip()
     if len(text) > MAX_CHARS:
-        raise NumberError("Ce nombre est beaucoup trop long.")
+        raise NumberError("Ce nombre est beaucoup trop long.", "too_long")
     for unit in units:
         if text.endswith(unit):
             text = text[: -len(unit)].rstrip()
@@ -52,6 +61,10 @@ def parse_decimal(text, *, max_digits: int | None = None) -> Decimal:
         value = Decimal(text)
     else:
         cleaned = _clean(text, units="€%")
+        if _EXPONENT.fullmatch(cleaned):
+            # 1e5 is 100000 to Python, a typo to most people: the figure is written out in full.
+            raise NumberError("Écrivez le nombre en chiffres, sans exposant (« e ») : par exemple 100 000 et non "
+                              "1e5.", "exponent")
         if not _NUMBER.fullmatch(cleaned):
             raise NumberError("Saisissez un nombre, par exemple 23 000 ou 23 000,50.")
         try:
@@ -61,7 +74,7 @@ def parse_decimal(text, *, max_digits: int | None = None) -> Decimal:
     if not value.is_finite():
         raise NumberError("Saisissez un nombre, par exemple 23 000 ou 23 000,50.")
     if max_digits is not None and value.adjusted() >= max_digits:
-        raise NumberError("Ce nombre est beaucoup trop grand.")
+        raise NumberError("Ce nombre est beaucoup trop grand.", "too_big")
     return value
 
 

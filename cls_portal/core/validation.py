@@ -122,7 +122,7 @@ class _FrenchDecimal:
         try:
             return parse_decimal(value, max_digits=(self.max_digits or 28) + 2)
         except NumberError as err:
-            message = str(err) if "trop" in str(err) else self.error_messages["invalid"]  # the field's own words
+            message = self.error_messages["invalid"] if err.code == "invalid" else str(err)  # the field's own words
             raise ValidationError(message, code="invalid") from None
 
     def prepare_value(self, value):
@@ -138,7 +138,7 @@ class _StrictInteger:
         try:
             return parse_integer(value)
         except NumberError as err:
-            message = str(err) if "trop" in str(err) else self.error_messages["invalid"]
+            message = self.error_messages["invalid"] if err.code == "invalid" else str(err)
             raise ValidationError(message, code="invalid") from None
 
 

@@ -120,7 +120,9 @@ def test_money_fields_refuse_underscores_non_latin_digits_and_exponents(world, v
     data["demande_ars"] = value
     response = client.post(url, data)
     assert response.status_code == 200
-    assert response.context["form"].errors["demande_ars"] == ["Saisissez un nombre, par exemple 23 000 ou 23 000,50."]
+    expected = ("Écrivez le nombre en chiffres, sans exposant (« e ») : par exemple 100 000 et non 1e5."
+                if value == "1e4" else "Saisissez un nombre, par exemple 23 000 ou 23 000,50.")
+    assert response.context["form"].errors["demande_ars"] == [expected]
     annee.refresh_from_db()
     assert annee.demande_ars == Decimal("20000")
 

@@ -36,3 +36,19 @@ def test_integers():
 def test_too_many_digits_for_the_field():
     with pytest.raises(NumberError, match="trop grand"):
         parse_decimal("1" * 13, max_digits=12)
+
+
+@pytest.mark.parametrize("text", ["1e5", "1E+5", "2,5e-3", "-3e2"])
+def test_an_exponent_is_refused_with_its_own_words(text):
+    with pytest.raises(NumberError) as err:
+        parse_decimal(text)
+    assert err.value.code == "exponent" and "sans exposant" in str(err.value)
+
+
+def test_a_form_shows_a_quantity_back_as_people_read_it_and_the_parser_reads_it_again():
+    from cls_portal.core.formatting import form_number
+
+    for stored in (Decimal("34.00"), Decimal("100000.00"), Decimal("12.50"), Decimal("-8100.25")):
+        shown = form_number(stored)
+        assert parse_decimal(shown) == stored
+    assert [form_number(Decimal(v)) for v in ("34.00", "100000.00", "-5.00")] == ["34", "100\u00a0000", "-5"]
