@@ -12,7 +12,11 @@ from cls_portal.core import history
 
 from . import permissions
 from .enums import ActionEvent as E
-from .models import Axe, ChampAction, FicheAction
+from .models import Axe, ChampAction, FicheAction, SuiviAnnuel
+
+# The year's follow-up is recorded on its sheet (`services.suivi_save`): its fields' labels and values are
+# SuiviAnnuel's, scoped to the sheet's lines.
+SUIVI_KEYS = ("avancement", "realise", "difficultes", "perspectives")
 
 SENTENCES = {
     E.AXE_CREE: "Axe {axe} « {titre} » ajouté au plan d'action",
@@ -76,4 +80,10 @@ def register():
         "copilotes": "Co-pilotes", "partenaires": "Partenaires", "jalons": "Jalons",
         "lignes_budget": "Lignes de budget", "financements": "Financements", "indicateurs": "Indicateurs",
         "axes": "Axes", "fiches": "Fiches actions", "date_realisee": "Date de réalisation",
+        **{f"actions.ficheaction.{key}": history.field_label(SuiviAnnuel, key) for key in SUIVI_KEYS},
     })
+    history.register_formatters({f"actions.ficheaction.{key}": _suivi_formatter(key) for key in SUIVI_KEYS})
+
+
+def _suivi_formatter(key):
+    return lambda value: history.display_value(SuiviAnnuel, key, value)

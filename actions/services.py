@@ -629,7 +629,9 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
     suivi.saisi_par = actor
     bump(suivi)
     suivi.save()
-    changes = history.diff(before, snapshot(suivi, SUIVI_FIELDS))
+    # A first follow-up's empty text is no change (« Perspectives : — » said nothing).
+    changes = {k: pair for k, pair in history.diff(before, snapshot(suivi, SUIVI_FIELDS)).items()
+               if any(v not in (None, "") for v in pair)}
     indicateurs = {i.pk: i for i in Indicateur.objects.filter(fiche=fiche)}
     existing = {v.indicateur_id: v for v in ValeurIndicateur.objects.filter(indicateur__fiche=fiche, annee=annee)}
     periodes = {}
@@ -648,7 +650,7 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
         if row.get("valeur") is None:
             if current is not None:
                 current.delete()
-                changes[f"indicateur {ind.libelle}"] = [str(current.valeur), None]
+                changes[f"indicateur {ind.libelle}"] = [_num(current.valeur), None]
             continue
         old = current.valeur if current else None
         if current is None:
@@ -656,7 +658,7 @@ def suivi_save(*, actor, fiche: FicheAction, annee: int, data: dict, valeurs: di
         if old != row["valeur"] or current.commentaire != row.get("commentaire", ""):
             current.valeur, current.commentaire, current.saisi_par = row["valeur"], row.get("commentaire", ""), actor
             current.save()
-            changes[f"indicateur {ind.libelle}"] = [None if old is None else str(old), str(row["valeur"])]
+            changes[f"indicateur {ind.libelle}"] = [_num(old), _num(row["valeur"])]
     history.record(actor=actor, obj=fiche, event=ActionEvent.SUIVI_ENREGISTRE, changes=changes,
                    contract_id=fiche.contract_id, context={"annee": annee})
     return suivi

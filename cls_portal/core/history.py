@@ -123,7 +123,8 @@ def register_subject(model: type[models.Model], fn: Callable[[models.Model], dic
 
 
 def register_labels(labels: dict[str, str]) -> None:
-    """Labels of change keys that are not fields of the recorded model ("fiches_reprises")."""
+    """Labels of change keys that are not fields of the recorded model ("fiches_reprises"), or, keyed
+    `"app_label.model.key"`, only for that model (a child's fields recorded on its parent)."""
     REGISTRY.labels.update(labels)
 
 
@@ -240,6 +241,7 @@ class _Context(dict):
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
+_EXPONENT = re.compile(r"^-?\d+(?:\.\d+)?E[+-]\d+$")  # str(Decimal("1e5")): rows written before it was refused
 LONG_TEXT = 160
 
 
@@ -272,7 +274,7 @@ def _plain(value) -> str:
     text = str(value)
     if _ISO_DATE.match(text) or _ISO_DATETIME.match(text):
         return _format_date(text)
-    if _DECIMAL.match(text):
+    if _DECIMAL.match(text) or _EXPONENT.match(text):
         return format_number(text)
     if len(text) > LONG_TEXT:
         return text[:LONG_TEXT].rstrip() + "…"
@@ -327,7 +329,8 @@ def display_value(model, key: str, value) -> str:
 
 def field_label(model, key: str) -> str:
     f = _field(model, key)
-    label = str(f.verbose_name) if f is not None else REGISTRY.labels.get(key)
+    scoped = REGISTRY.labels.get(f"{model._meta.label_lower}.{key}") if model is not None else None
+    label = str(f.verbose_name) if f is not None else scoped or REGISTRY.labels.get(key)
     if label is None:
         label = key.replace("_", " ")
     return label[:1].upper() + label[1:]
