@@ -21,6 +21,7 @@ from cls_portal.core.formatting import count_label, format_number
 from cls_portal.core.history import snapshot
 from cls_portal.notifications.services import notify
 from contracts import selectors as contract_selectors
+from contracts.dates import check_not_before_start
 from contracts.enums import InstanceType
 from contracts.models import Contract
 from diagnostics.models import Priorite
@@ -412,7 +413,8 @@ def fiche_set_resource(*, actor, fiche: FicheAction, ressource) -> FicheAction:
 def jalon_record_done(*, actor, jalon_id: int, date_realisee: dt.date, today: dt.date | None = None) -> Jalon:
     """Record (or correct) the day a milestone of a running sheet was reached: implementation follow-up, like the
     annual follow-up, so no avenant is needed after signature. Preconditions: the caller checked
-    `can_record_milestone`. Rules: the sheet is validated by the délégation; the day is not in the future."""
+    `can_record_milestone`. Rules: the sheet is validated by the délégation; the day is not in the future nor
+    before the contract began (`contracts.dates.check_not_before_start`)."""
     today = today or timezone.localdate()
     jalon = Jalon.objects.select_for_update().select_related("fiche").get(pk=jalon_id)
     if jalon.fiche.statut not in VALIDATED_STATUSES:
@@ -420,6 +422,8 @@ def jalon_record_done(*, actor, jalon_id: int, date_realisee: dt.date, today: dt
     if date_realisee > today:
         raise DomainError(f"Un jalon ne peut pas être déclaré réalisé à une date future "
                           f"(aujourd'hui : {today:%d/%m/%Y}).", field="date_realisee")
+    check_not_before_start(date_realisee, debut=jalon.fiche.contract.date_debut_prealable,
+                           what="La date de réalisation", field="date_realisee")
     old = jalon.date_realisee
     jalon.date_realisee = date_realisee
     jalon.save(update_fields=["date_realisee"])

@@ -81,3 +81,13 @@ def check_expected_signature(debut: dt.date, prevue: dt.date | None) -> None:
     if months > method.MAX_PLAN_MONTHS:
         raise DomainError("Prévoyez la signature moins de 4 ans après le début de la démarche (la fiche pratique "
                           "compte 6 mois à un an avant la signature).", field="date_signature_prevue")
+
+
+def check_not_before_start(value: dt.date, *, debut: dt.date | None, what: str, field: str) -> dt.date:
+    """A day of the contract's life (a milestone reached, ...): not before the start of its phase préalable, the
+    day the contract began (no bound when that day is not known). `what`: the date's name, capitalised
+    (« La date de réalisation »)."""
+    if debut is not None and value < debut:
+        raise DomainError(f"{what} ({fr(value)}) ne peut pas précéder le début du contrat : sa phase préalable a "
+                          f"commencé le {fr(debut)}.", field=field)
+    return value

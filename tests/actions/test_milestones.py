@@ -81,3 +81,29 @@ def test_only_running_sheets_and_their_own_people(world, jalon):
     with pytest.raises(DomainError, match="validées par la délégation"):
         services.jalon_record_done(actor=world.own.people["coordinateur"], jalon_id=jalon.pk,
                                    date_realisee=dt.date(2025, 7, 1))
+
+
+def _starts(contract, day):
+    type(contract).objects.filter(pk=contract.pk).update(date_debut_prealable=day)
+
+
+def test_a_day_before_the_contract_began_is_refused_next_to_the_field_naming_the_start(client, world, jalon):
+    _starts(world.own.contract, dt.date(2023, 9, 15))
+    client.force_login(world.own.people["pilote"])
+    r = client.post(reverse("actions:jalon_done", args=[jalon.pk]), {"date_realisee": "1990-01-01"})
+    assert r.status_code == 200
+    assert r.context["form"].errors["date_realisee"] == [
+        "La date de réalisation (01/01/1990) ne peut pas précéder le début du contrat : sa phase préalable a "
+        "commencé le 15/09/2023."]
+    jalon.refresh_from_db()
+    assert jalon.date_realisee is None
+    r = client.post(reverse("actions:jalon_done", args=[jalon.pk]), {"date_realisee": "2023-09-15"})
+    assert r.status_code == 302  # the first day of the contract is a day of it
+
+
+def test_the_service_itself_refuses_a_day_before_the_contract_began(world, jalon):
+    _starts(world.own.contract, dt.date(2023, 9, 15))
+    with pytest.raises(DomainError) as err:
+        services.jalon_record_done(actor=world.own.people["pilote"], jalon_id=jalon.pk,
+                                   date_realisee=dt.date(2023, 9, 14), today=TODAY)
+    assert err.value.field == "date_realisee" and "15/09/2023" in str(err.value)
