@@ -245,19 +245,36 @@ def report_retry(*, actor, report: Report) -> Report:
     return report
 
 
+def check_copil_date(day: dt.date, *, year: int, signature: dt.date | None, today: dt.date) -> dt.date:
+    """The day the COPIL approved the report of `year`: a day that has come, not before 1 January of `year` (a
+    COPIL cannot approve a year's report before that year began) nor before the contract's signature."""
+    if day > today:
+        raise DomainError("La date du COPIL ne peut pas être dans le futur.", field="copil_date")
+    start = dt.date(year, 1, 1)
+    if day < start:
+        raise DomainError(f"Le COPIL ne peut pas avoir validé le rapport {year} avant le début de l'année {year} : "
+                          f"saisissez une date à partir du {start:%d/%m/%Y}.", field="copil_date")
+    if signature is not None and day < signature:
+        raise DomainError(f"Le COPIL ne peut pas avoir validé le rapport avant la signature du contrat, le "
+                          f"{signature:%d/%m/%Y} : saisissez une date à partir de ce jour.", field="copil_date")
+    return day
+
+
 @transaction.atomic
 def report_publish(*, actor, report: Report, copil_date: dt.date | None = None) -> Report:
     """Publish a ready report as the next version of its contract, kind and year.
 
     Preconditions: the caller checked `can_publish_report` (délégation, or coordinator with
-    `copil_date`, the date of the COPIL that approved it). Elected officials are notified.
+    `copil_date`, the date of the COPIL that approved it, checked by `check_copil_date`). Elected officials are
+    notified.
     """
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
     def apply(job, ctx):
-        if copil_date and copil_date > timezone.localdate():
-            raise DomainError("La date du COPIL ne peut pas être dans le futur.", field="copil_date")
+        if copil_date:
+            check_copil_date(copil_date, year=job.year, signature=job.contract.date_signature,
+                             today=timezone.localdate())
         last = (Report.objects.filter(contract=job.contract, kind=job.kind, year=job.year, published=True)
                 .aggregate(v=Max("version"))["v"] or 0)
         job.published, job.version = True, last + 1
