@@ -9,8 +9,11 @@ class DirectoryQueryForm(PortalForm):
 
     region = forms.CharField(required=False, max_length=3)
     departement = forms.CharField(required=False, max_length=3)
-    q = forms.CharField(required=False, max_length=200)
+    q = forms.CharField(required=False, max_length=200, error_messages={
+        "max_length": "Recherche trop longue : %(limit_value)d caractères au plus. Raccourcissez-la pour lancer la "
+                      "recherche."})
 
     def values(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
-        return {k: data.get(k, "") for k in ("region", "departement", "q")}
+        """The valid parameters (an invalid one is empty: `errors` says why)."""
+        self.is_valid()
+        return {k: self.cleaned_data.get(k, "") for k in ("region", "departement", "q")}

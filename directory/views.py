@@ -51,16 +51,20 @@ def _france_map(coverage: dict, selected: str) -> dict:
 
 @login_not_required
 def directory(request):
-    params = DirectoryQueryForm(request.GET).values()
+    form = DirectoryQueryForm(request.GET)
+    params = form.values()
     region, departement, q = params["region"], params["departement"], params["q"]
-    page = Paginator(selectors.directory_entries(region=region, departement=departement, q=q), 30).get_page(
-        request.GET.get("page"))
+    # A search refused (too long) lists nothing: the whole list under it would read as its results.
+    q_error = form.errors.get("q")
+    entries = [] if q_error else selectors.directory_entries(region=region, departement=departement, q=q)
+    page = Paginator(entries, 30).get_page(request.GET.get("page"))
     coverage = selectors.coverage_by_departement()
     choices = selectors.filter_choices(region)
     return render(request, "directory/index.html", {
         "page_obj": page, "groups": selectors.group_entries(page.object_list),
-        "nb_contracts": selectors.directory(region=region, departement=departement, q=q).count(),
+        "nb_contracts": 0 if q_error else selectors.directory(region=region, departement=departement, q=q).count(),
         "region": region, "departement": departement, "q": q, **choices,
+        "q_error": q_error, "q_typed": form.data.get("q", "") if q_error else q, "q_max": form.fields["q"].max_length,
         "communes": selectors.communes_found(q) if q else [],
         **selectors.contacts(region=region, departement=departement),
         "france_map": _france_map(coverage, departement),
