@@ -79,7 +79,8 @@ class FicheResourceForm(PortalForm):
 
 class JalonRealiseForm(PortalForm):
     date_realisee = forms.DateField(label="Date de réalisation", widget=DATE,
-                                    help_text="Le jour où le jalon a été atteint (pas une date future).")
+                                    help_text="Le jour où le jalon a été atteint : ni une date future, ni avant le "
+                                              "début du contrat.")
 
 
 class FicheForm(VersionFormMixin, forms.ModelForm):
