@@ -120,7 +120,7 @@ def test_the_follow_up_form_has_a_field_per_period_and_says_the_future_one_next_
     year = ValeurIndicateur.objects.get(indicateur=ind, annee=2026)
     assert (year.valeur, year.periodes_renseignees) == (D("7.5"), 2)
     page = client.get(url).content.decode()
-    assert "2 périodes sur 4 renseignées" in page and 'value="4,50"' in page
+    assert "2 périodes sur 4 renseignées" in page and 'value="4,5"' in page
     detail = client.get(reverse("actions:fiche_detail", kwargs={"pk": fiche.pk})).content.decode()
     assert "2 périodes sur 4 renseignées" in detail
 
