@@ -136,7 +136,7 @@ def parse(svg: str) -> tuple[float, float, list[tuple]]:
     width, height = _number(root.get("width")), _number(root.get("height"))
     viewbox = [_number(v) for v in (root.get("viewBox") or "").split()]
     if (viewbox != [0, 0, width, height] or width <= 0 or height <= 0
-            or root.get("preserveAspectRatio", "xMidYMid meet") not in ("xMinYMin meet", "xMidYMid meet")):
+            or root.get("preserveAspectRatio") != "xMinYMin meet"):  # drawn from the top left corner
         raise Unsupported("cadre")
     font_size = _number(root.get("font-size"), 16.0)
     family = _family(root.get("font-family"), ("sans-serif",))

@@ -24,6 +24,7 @@ from cls_portal.accounts.models import Role
 from cls_portal.core import history
 from cls_portal.core.errors import DomainError
 from cls_portal.notifications.services import notify
+from contracts.dates import fr
 from contracts.models import Contract, q_closed_at, q_runs_in_year
 
 from . import data as report_data_module
@@ -253,10 +254,10 @@ def check_copil_date(day: dt.date, *, year: int, signature: dt.date | None, toda
     start = dt.date(year, 1, 1)
     if day < start:
         raise DomainError(f"Le COPIL ne peut pas avoir validé le rapport {year} avant le début de l'année {year} : "
-                          f"saisissez une date à partir du {start:%d/%m/%Y}.", field="copil_date")
+                          f"saisissez une date à partir du {fr(start)}.", field="copil_date")
     if signature is not None and day < signature:
         raise DomainError(f"Le COPIL ne peut pas avoir validé le rapport avant la signature du contrat, le "
-                          f"{signature:%d/%m/%Y} : saisissez une date à partir de ce jour.", field="copil_date")
+                          f"{fr(signature)} : saisissez une date à partir de ce jour.", field="copil_date")
     return day
 
 
